@@ -1,0 +1,87 @@
+"""The one canonical encoding: RFC 8785 (JSON Canonicalization Scheme).
+
+Signatures and hashes are computed over these bytes, so a value has exactly one byte string.
+The value domain is restricted further than RFC 8785 so that any JSON library reproduces it:
+no floating-point numbers (their ES6 formatting is the usual source of disagreement), integers
+within ±(2^53 − 1), object keys are strings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import rfc8785
+
+from domain.errors import MalformedInput
+
+JsonValue = Any  # None | bool | int | str | list[JsonValue] | dict[str, JsonValue]
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _check(value: JsonValue, path: str) -> None:
+    if value is None or isinstance(value, (bool, str)):
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise MalformedInput(f"{path}: integer {value} is outside ±(2^53−1)")
+        return
+    if isinstance(value, float):
+        raise MalformedInput(f"{path}: floating-point numbers are not allowed in signed data")
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check(item, f"{path}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise MalformedInput(f"{path}: object key {key!r} is not a string")
+            _check(item, f"{path}.{key}")
+        return
+    raise MalformedInput(f"{path}: {type(value).__name__} is not a JSON value")
+
+
+def canonical_bytes(value: JsonValue) -> bytes:
+    """RFC 8785 bytes of a JSON value from the restricted domain."""
+    _check(value, "$")
+    return rfc8785.dumps(value)
+
+
+def _refuse_float(text: str) -> float:
+    raise MalformedInput(f"floating-point number {text} is not allowed in signed data")
+
+
+def _refuse_constant(text: str) -> float:
+    raise MalformedInput(f"{text} is not JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise MalformedInput(f"duplicate object key {key!r}")
+        result[key] = value
+    return result
+
+
+def parse_canonical(data: bytes) -> JsonValue:
+    """Parse bytes that must already be canonical: anything else (whitespace, key order,
+    escapes, duplicate keys, floats, invalid UTF-8) is refused, so the bytes a person signed are
+    the only spelling of what they meant."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedInput(f"not UTF-8: {error.reason} at byte {error.start}") from None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_float=_refuse_float,
+            parse_constant=_refuse_constant,
+        )
+    except json.JSONDecodeError as error:
+        raise MalformedInput(f"not JSON: {error.msg} at position {error.pos}") from None
+    if canonical_bytes(value) != data:
+        raise MalformedInput("JSON is not in RFC 8785 canonical form")
+    return value

@@ -1,0 +1,84 @@
+"""The one clock every time in the ledger is read from.
+
+Deadlines (NX-11: 90 days, NX-12b: 15 days) count from recorded times, and key validity is
+judged at the moment an event is recorded, so tests must be able to set the date. Every read of
+"now" in the product goes through :func:`now`; tests swap the clock with :func:`using`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from datetime import datetime, timedelta, timezone
+from typing import Iterator, Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware UTC datetime."""
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(tz=timezone.utc)
+
+
+class ManualClock:
+    """A clock that stands still until moved: for tests and for replaying scenarios."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = start.astimezone(timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        self._now += delta
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        self._now = moment.astimezone(timezone.utc)
+
+
+_current: ContextVar[Clock] = ContextVar("decision_ledger_clock", default=SystemClock())
+
+
+def now() -> datetime:
+    """The current time of the current clock, in UTC, with microseconds."""
+    return _current.get().now()
+
+
+def set_clock(clock: Clock) -> None:
+    """Replace the clock for this context (a process, a thread, a task)."""
+    _current.set(clock)
+
+
+@contextlib.contextmanager
+def using(clock: Clock) -> Iterator[Clock]:
+    token = _current.set(clock)
+    try:
+        yield clock
+    finally:
+        _current.reset(token)
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with exactly six fractional digits and a ``Z``: the one time format in
+    signed intents and hash inputs, so a moment has exactly one spelling."""
+    if moment.tzinfo is None:
+        raise ValueError("times in the ledger must be timezone-aware")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`format_time`; refuses any other spelling."""
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"time {text!r} is not RFC 3339 UTC with six fractional digits "
+            "(e.g. 2026-11-22T08:30:00.000000Z)"
+        ) from None
+    return moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,79 @@
+"""One error tree for the whole product.
+
+Every failure a person can cause is a :class:`LedgerError` whose message says what to fix. A
+refusal grounded in a regulation carries the article key (``NX-10``, ``XX-13(4)``) and the reason
+in Chinese and in English. The HTTP and CLI layers map these classes to status codes and exit
+codes in one place each; nothing below them knows about either.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the ledger reports to a person."""
+
+    kind = "ledger-error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class MalformedInput(LedgerError):
+    """The request cannot be read: bad JSON, wrong types, unknown fields, bad encodings."""
+
+    kind = "malformed-input"
+
+
+class SignatureInvalid(LedgerError):
+    """The signature does not verify over the signed bytes."""
+
+    kind = "signature-invalid"
+
+
+class KeyNotActive(LedgerError):
+    """The signing key is unknown, not the actor's, revoked, or not yet (or no longer) valid."""
+
+    kind = "key-not-active"
+
+
+class NotFound(LedgerError):
+    kind = "not-found"
+
+
+class Conflict(LedgerError):
+    """The intent was signed against a version of the aggregate that is no longer current, or
+    names an aggregate that already exists. Re-read and sign again."""
+
+    kind = "conflict"
+
+
+class NotPermitted(LedgerError):
+    """The actor's roles or case membership do not allow this action."""
+
+    kind = "not-permitted"
+
+    def __init__(self, detail: str, *, article: str | None = None) -> None:
+        super().__init__(detail)
+        self.article = article
+
+
+class Refused(LedgerError):
+    """A rule of a regulation refuses the action; nothing is stored."""
+
+    kind = "refused"
+
+    def __init__(self, article: str, zh: str, en: str) -> None:
+        super().__init__(f"{article}: {en}")
+        self.article = article
+        self.zh = zh
+        self.en = en
+
+    def __str__(self) -> str:
+        return f"{self.article}: {self.zh} / {self.en}"
+
+
+class IntentTimeInvalid(LedgerError):
+    """The signer's clock (``signed_at``) is too far from the ledger's."""
+
+    kind = "intent-time"
