@@ -1,0 +1,158 @@
+"""The base of every ledger aggregate: signed, hash-chained events.
+
+Every event stores exactly three things besides the library's id, version and time:
+
+* ``envelope`` — the DSSE envelope of the person's signed intent, verbatim;
+* ``prev_hash`` — the hash of the aggregate's previous event (or its genesis hash);
+* ``hash`` — this event's hash (:mod:`domain.hashing`).
+
+An event's ``apply`` decodes the command from the signed bytes and applies that, so what is
+signed is exactly what is stored and applied. Aggregates are therefore written with explicit
+event classes (the library's other documented style) rather than ``@event``-decorated methods:
+the decorator would store the method's arguments as the event, and here the arguments are
+inside the signature. Each command is one method; each event class is named in the past tense
+and carries an explicit, versioned ``TOPIC`` so stored events survive module renames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
+
+from domain import clock
+from domain.commands.base import Command
+from domain.errors import NotPermitted
+from domain.hashing import event_hash, genesis_hash
+from domain.intent import Intent
+from domain.signing import Envelope
+from domain.vocabulary import Role
+
+if TYPE_CHECKING:
+    from domain.agency import Agency
+    from domain.decision import Decision
+    from domain.principal import Principal
+
+C = TypeVar("C", bound=Command)
+A = TypeVar("A", bound="LedgerAggregate")
+
+
+@dataclass(frozen=True)
+class Act(Generic[C]):
+    """A signed intent opened and its command parsed: what a command method acts on."""
+
+    envelope: Envelope
+    intent: Intent
+    command: C
+
+    @property
+    def actor_id(self) -> UUID:
+        return self.intent.actor
+
+    @classmethod
+    def decode(cls, envelope_json: dict[str, Any], command_class: type[C]) -> Act[C]:
+        envelope = Envelope.from_json(envelope_json)
+        intent = Intent.decode(envelope.payload)
+        return cls(envelope, intent, command_class.parse(intent.args))
+
+
+class Directory(Protocol):
+    """Read access to other aggregates, for rules that look across them."""
+
+    def find_principal(self, principal_id: UUID) -> Principal | None: ...
+
+    def find_decision(self, decision_id: UUID) -> Decision | None: ...
+
+    def find_agency(self, agency_id: UUID) -> Agency | None: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a command method may consult besides the aggregate: the signer (already
+    authenticated), the other aggregates, and the moment of recording."""
+
+    actor: Principal
+    directory: Directory
+    now: datetime
+
+    def require(self, condition: bool, detail: str, article: str | None = None) -> None:
+        if not condition:
+            raise NotPermitted(detail, article=article)
+
+    def has_role(self, role: Role) -> bool:
+        return self.actor.has_role(role)
+
+
+class LedgerEvent(AggregateEvent):
+    """Base event: the signed envelope and the chain links."""
+
+    envelope: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    COMMAND: ClassVar[type[Command]]
+
+    def apply(self, aggregate: Any) -> None:
+        act = Act.decode(self.envelope, self.COMMAND)
+        self.on(aggregate, act)
+        aggregate.head_hash = self.hash
+
+    def on(self, aggregate: Any, act: Act[Any]) -> None:
+        """How this event changes its aggregate; overridden by each event class."""
+
+
+class LedgerCreated(LedgerEvent, AggregateCreated):
+    """Base of each aggregate's own creation event (``Opened``, ``Registered``…). It lives
+    outside the aggregate class because the library redefines every inherited event class per
+    aggregate, and one explicit topic cannot name several classes."""
+
+
+class LedgerAggregate(BaseAggregate[UUID]):
+    """Base aggregate. Subclasses define ``TOPIC``, one creation event deriving from
+    :class:`LedgerCreated`, and their other events deriving from :class:`LedgerEvent`.
+    ``head_hash`` is the hash of the latest event, which the next one links to."""
+
+    class Event(LedgerEvent):
+        pass
+
+    @classmethod
+    def _record_creation(
+        cls: type[A], event_class: type[LedgerEvent], act: Act[Any]
+    ) -> A:
+        """Create the aggregate from its first signed act (version 1)."""
+        aggregate_id = act.intent.target
+        timestamp = clock.now()
+        prev_hash = genesis_hash(aggregate_id)
+        envelope = act.envelope.to_json()
+        state = {
+            "timestamp": timestamp,
+            "originator_topic": cls.TOPIC,  # type: ignore[attr-defined]
+            "envelope": envelope,
+            "prev_hash": prev_hash,
+        }
+        digest = event_hash(aggregate_id, cls.INITIAL_VERSION, event_class.TOPIC, state)  # type: ignore[attr-defined]
+        return cls._create(
+            event_class,  # type: ignore[arg-type]
+            id=aggregate_id,
+            timestamp=timestamp,
+            envelope=envelope,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+
+    def _record(self, event_class: type[LedgerEvent], act: Act[Any]) -> None:
+        """Record the next event of this aggregate from a signed act."""
+        timestamp = clock.now()
+        envelope = act.envelope.to_json()
+        state = {"timestamp": timestamp, "envelope": envelope, "prev_hash": self.head_hash}
+        digest = event_hash(self.id, self.version + 1, event_class.TOPIC, state)  # type: ignore[attr-defined]
+        self.trigger_event(
+            event_class,
+            timestamp=timestamp,
+            envelope=envelope,
+            prev_hash=self.head_hash,
+            hash=digest,
+        )

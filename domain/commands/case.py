@@ -1,0 +1,345 @@
+"""Commands on evaluation cases: each step of NX-10's four steps and XX-10..13's three phases,
+and XX-15's simplified procedure. Every identifier of a thing created inside a case (a material,
+a meeting, a report) is chosen by the signer, so a signed intent names exactly what it records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from domain.commands.base import Command, Digest, IsoDate, LongText, Name, Text, unique
+from domain.vocabulary import (
+    Affiliation,
+    Classification,
+    DecisionBody,
+    ExpertOpinion,
+    Jurisdiction,
+    Period,
+    Procedure,
+    Ruling,
+    Scope,
+    Stance,
+    TeamRole,
+)
+
+Codes = Annotated[list[str], AfterValidator(unique), Field(min_length=1, max_length=20)]
+Items = Annotated[list[Text], Field(min_length=1, max_length=100)]
+Sections = Annotated[dict[str, LongText], Field(min_length=1, max_length=20)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --- opening and preparation (NX-4, NX-10(1)(2); XX-9, XX-11) --------------------------------
+
+
+class OpenCase(Command):
+    """立案: the lead unit opens an evaluation of a registered decision on its text's grounds."""
+
+    ACTION = "case.open"
+
+    decision_id: UUID
+    jurisdiction: Jurisdiction
+    title: Name
+    lead_unit: Name  # 承办处室 (NX) / 决策执行单位 (XX)
+    grounds: Codes  # NX-4(1)…(7) or XX-9(1)…(5)
+    ground_statement: Text  # the facts behind the grounds
+    scope: Scope = Scope.WHOLE  # NX-5, XX-10
+    scope_parts: Annotated[list[Text], Field(max_length=50)] = []
+    procedure: Procedure = Procedure.STANDARD
+    simplified_reason: Annotated[str, Field(max_length=2000)] = ""  # XX-15
+
+
+class TeamMember(_Part):
+    principal_id: UUID
+    team_role: TeamRole
+    affiliation: Affiliation = Affiliation.STAFF
+
+
+class FormTeam(Command):
+    """成立评估小组 (NX-10(1), XX-11(1))."""
+
+    ACTION = "case.form_team"
+
+    members: Annotated[list[TeamMember], Field(min_length=1, max_length=50)]
+
+
+class SubmitPlan(Command):
+    """制定评估方案 (NX-10(1), XX-11(2)): the plan's parts and the content items it covers
+    (NX-6, XX-8)."""
+
+    ACTION = "case.submit_plan"
+
+    parts: Sections
+    content_items: Codes
+
+
+class PrepareSurvey(Command):
+    """制定调查提纲，设计调查问卷 (XX-11(3))."""
+
+    ACTION = "case.prepare_survey"
+
+    outline: LongText
+    questionnaire_title: Name
+    questions: Items
+
+
+class ApproveEvaluation(Command):
+    """厅决策机关研究审议，决定开展评估 (NX-10(2), NX-4)."""
+
+    ACTION = "case.approve_evaluation"
+
+    body: DecisionBody
+    meeting: Name  # e.g. 2021年第12次厅务会议
+    decided_on: IsoDate
+
+
+class DeclineEvaluation(Command):
+    """厅决策机关决定不开展评估 (NX-10(2))."""
+
+    ACTION = "case.decline_evaluation"
+
+    body: DecisionBody
+    meeting: Name
+    decided_on: IsoDate
+    reason: Text
+
+
+class EntrustAgency(Command):
+    """委托第三方评估 (NX-4, XX-20): the agency and the scope of the entrustment."""
+
+    ACTION = "case.entrust_agency"
+
+    agency_id: UUID
+    scope: Items  # 委托范围
+    agreement_ref: Name  # 委托协议编号
+
+
+class EngageExpert(Command):
+    """外聘专家 (NX-4, XX-20): by the lead unit, or by an entrusted agency under its entrustment."""
+
+    ACTION = "case.engage_expert"
+
+    expert_id: UUID
+    field: Name  # 专业领域
+    agency_id: UUID | None = None  # the entrustment the engagement falls under
+    justification: Annotated[str, Field(max_length=2000)] = ""  # NX-8 原则上
+
+
+# --- evaluation work (NX-10(3), XX-12, XX-15) -----------------------------------------------
+
+
+class CollectMaterial(Command):
+    """收集信息资料 (NX-9, XX-12(1)): who chose it, its source, stance and classification."""
+
+    ACTION = "case.collect_material"
+
+    material_id: UUID
+    title: Name
+    source: Name
+    stance: Stance
+    classification: Classification
+    period: Period
+    digest: Digest
+    summary: Text
+
+
+class ExcludeMaterial(Command):
+    """剔除资料 (NX-9, XX-7): every exclusion names its reason and who chose it."""
+
+    ACTION = "case.exclude_material"
+
+    material_id: UUID
+    reason: Text
+
+
+class ConductSurvey(Command):
+    """问卷调查 (NX-10(3), XX-12(2)); online questionnaires are XX-15's simplified method."""
+
+    ACTION = "case.conduct_survey"
+
+    survey_id: UUID
+    online: bool
+    period_from: IsoDate
+    period_to: IsoDate
+    respondents: Annotated[int, Field(ge=0, le=10_000_000)]
+    summary: Text
+
+
+class Participant(_Part):
+    name: Name
+    affiliation: Name
+    stakeholder: bool  # 利害关系人 (NX-10(3))
+
+
+class HoldMeeting(Command):
+    meeting_id: UUID
+    held_on: IsoDate
+    place: Name
+    participants: Annotated[list[Participant], Field(min_length=1, max_length=500)]
+    summary: Text
+
+
+class HoldForum(HoldMeeting):
+    """召开座谈会 (NX-10(3), XX-12(2), XX-15)."""
+
+    ACTION = "case.hold_forum"
+
+
+class HoldHearing(HoldMeeting):
+    """召开论证会 (NX-10(3), XX-12(2), XX-15)."""
+
+    ACTION = "case.hold_hearing"
+
+
+class VisitSite(Command):
+    """实地调研 (NX-10(3), XX-12(2))."""
+
+    ACTION = "case.visit_site"
+
+    visit_id: UUID
+    visited_on: IsoDate
+    place: Name
+    summary: Text
+
+
+class SolicitOpinions(Command):
+    """征求意见 (XX-15): a public or targeted call for opinions."""
+
+    ACTION = "case.solicit_opinions"
+
+    consultation_id: UUID
+    channel: Name
+    period_from: IsoDate
+    period_to: IsoDate
+    responses: Annotated[int, Field(ge=0, le=10_000_000)]
+    summary: Text
+
+
+class RecordOpinion(Command):
+    """记录意见 (NX-9, XX-7; 国令第713号 Art. 30): one opinion as stated, dissent included."""
+
+    ACTION = "case.record_opinion"
+
+    opinion_id: UUID
+    source: Name
+    stance: Stance
+    summary: Text
+    via: UUID | None = None  # the survey, meeting or consultation it came from
+
+
+class CloseEvidence(Command):
+    """证据收集结束: from here on nothing is collected (NX-9, XX-12)."""
+
+    ACTION = "case.close_evidence"
+
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class DrawConclusion(Command):
+    """得出初步结论 (NX-10(3), XX-12(3))."""
+
+    ACTION = "case.draw_conclusion"
+
+    conclusion: LongText
+
+
+# --- report and conclusion (NX-10(4), NX-7; XX-13, XX-14) -------------------------------------
+
+
+class DraftReport(Command):
+    """起草评估报告 (NX-10(4), XX-13(1))."""
+
+    ACTION = "case.draft_report"
+
+    draft_id: UUID
+    sections: Sections  # NX-7(1)…(5) or XX-14(1)…(4)
+    digest: Digest
+
+
+class GiveExpertOpinion(Command):
+    """专家论证 (NX-10(4), XX-13(2)): one expert's signed opinion on a draft."""
+
+    ACTION = "case.give_expert_opinion"
+
+    draft_id: UUID
+    opinion: ExpertOpinion
+    comments: Text
+
+
+class FinaliseReport(Command):
+    """正式形成评估报告 (NX-10(4), XX-13(3))."""
+
+    ACTION = "case.finalise_report"
+
+    report_id: UUID
+    sections: Sections
+    recommendation: Ruling
+    digest: Digest
+
+
+class PassJusticeReview(Command):
+    """司法行政部门审核通过 (XX-6, XX-13(4))."""
+
+    ACTION = "case.pass_justice_review"
+
+    report_id: UUID
+    opinion: Text
+
+
+class ReturnJusticeReview(Command):
+    """司法行政部门审核退回 (XX-6, XX-13(4))."""
+
+    ACTION = "case.return_justice_review"
+
+    report_id: UUID
+    reasons: Text
+
+
+class ApproveReport(Command):
+    """县政府审定 (XX-13(4))."""
+
+    ACTION = "case.approve_report"
+
+    report_id: UUID
+    body: DecisionBody
+    meeting: Name
+
+
+class SubmitReport(Command):
+    """提请厅决策机关审议 (NX-12b) with a recommendation."""
+
+    ACTION = "case.submit_report"
+
+    report_id: UUID
+    recommendation: Ruling
+    note: Text
+
+
+# --- results (NX-12a, NX-14; XX-16, XX-17) ---------------------------------------------------
+
+
+class RecordRuling(Command):
+    """决策机关作出决定 (NX-12a, NX-14, XX-16): continue, adjust, suspend or terminate."""
+
+    ACTION = "case.record_ruling"
+
+    report_id: UUID
+    ruling: Ruling
+    body: DecisionBody
+    meeting: Name
+    measures: Annotated[list[Text], Field(max_length=50)] = []  # NX-14, XX-16 避免或减少损失
+
+
+class PublishResults(Command):
+    """公开评估结果 (XX-17), classified material withheld."""
+
+    ACTION = "case.publish_results"
+
+    report_id: UUID
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
+    summary: LongText
+    withheld_material_ids: Annotated[list[UUID], Field(max_length=1000)] = []

@@ -1,0 +1,295 @@
+"""The ledger application service: takes signed intents, judges them, records events.
+
+One call per action, all alike (:meth:`Ledger.submit`)::
+
+    open the envelope → find the actor and the signing key → key active now, signer's clock
+    within the allowed skew → signature over the signed bytes → parse the command from the
+    signed args → standing role → load the target at the signed expected version → the
+    aggregate's method (step order, membership) → store the event (the envelope verbatim,
+    its time, its chain links) in one transaction
+
+Every failure raises a :class:`domain.errors.LedgerError` and stores nothing. Persistence is
+the eventsourcing library's, chosen by settings (``PERSISTENCE_MODULE`` …), so this module
+imports no database driver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain import clock
+from domain.actions import ActionSpec, action
+from domain.agency import Agency
+from domain.aggregate import Act, Context, LedgerAggregate
+from domain.case import EvaluationCase
+from domain.commands.principal import RegisterPrincipal
+from domain.decision import Decision
+from domain.errors import (
+    Conflict,
+    IntentTimeInvalid,
+    KeyNotActive,
+    MalformedInput,
+    NotFound,
+    NotPermitted,
+)
+from domain.intent import SignedIntent, new_intent, sign_intent
+from domain.principal import Principal
+from domain.signing import SigningKey
+from domain.vocabulary import PrincipalKind, Role
+
+T = TypeVar("T", bound=LedgerAggregate)
+
+#: How far the signer's clock may be from the ledger's when an intent is recorded.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+LEDGER_PRINCIPAL_NAME = "决策账本 Decision Ledger"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What was stored for one accepted intent."""
+
+    aggregate_id: UUID
+    version: int
+    topic: str
+    event_hash: str
+    recorded_at: datetime
+    notification_id: int | None
+
+    @property
+    def event(self) -> str:
+        return self.topic.split("/")[-2]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "aggregate_id": str(self.aggregate_id),
+            "version": self.version,
+            "event": self.event,
+            "topic": self.topic,
+            "hash": self.event_hash,
+            "recorded_at": clock.format_time(self.recorded_at),
+            "notification_id": self.notification_id,
+        }
+
+
+@dataclass(frozen=True)
+class NewPrincipal:
+    """A person to register, described by their public key only."""
+
+    name: str
+    unit: str
+    roles: list[Role]
+    public_jwk: dict[str, str]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Genesis:
+    ledger_id: UUID
+    ledger_keyid: str
+    administrator_id: UUID
+
+
+class Ledger(Application[UUID]):
+    """决策评估账本."""
+
+    name = "DecisionLedger"
+
+    # --- writing --------------------------------------------------------------------------
+
+    def submit(self, envelope_json: Any) -> Recorded:
+        """Judge one signed intent and record it, or raise and record nothing."""
+        signed = SignedIntent.open(envelope_json)
+        intent = signed.intent
+        spec = action(intent.action)
+        now = clock.now()
+        with clock.using(clock.ManualClock(now)):
+            actor = self._authenticate(signed, now)
+            command = spec.command.parse(intent.args)
+            act = Act(signed.envelope, intent, command)
+            ctx = Context(actor=actor, directory=self, now=now)
+            self._authorise(spec, actor)
+            aggregate = self._perform(spec, act, ctx)
+            return self._store(aggregate)
+
+    def _authenticate(self, signed: SignedIntent, now: datetime) -> Principal:
+        intent = signed.intent
+        skew = abs(intent.signed_at - now)
+        if skew > MAX_CLOCK_SKEW:
+            raise IntentTimeInvalid(
+                f"the intent was signed at {clock.format_time(intent.signed_at)}, "
+                f"{int(skew.total_seconds())} s from the ledger's clock "
+                f"({clock.format_time(now)}); at most {int(MAX_CLOCK_SKEW.total_seconds())} s "
+                "are allowed: sign again with a correct clock"
+            )
+        actor = self.find_principal(intent.actor)
+        if actor is None:
+            raise KeyNotActive(f"the signer {intent.actor} is not a registered principal")
+        record = actor.key(signed.keyid)
+        if record is None:
+            raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")
+        if not record.active_at(now):
+            raise KeyNotActive(record.describe_at(now))
+        signed.envelope.verify(record.public_key)
+        return actor
+
+    @staticmethod
+    def _authorise(spec: ActionSpec, actor: Principal) -> None:
+        if spec.roles is not None and not any(actor.has_role(role) for role in spec.roles):
+            allowed = ", ".join(sorted(role.value for role in spec.roles))
+            raise NotPermitted(
+                f"{spec.name} needs one of the roles {allowed}; "
+                f"{actor.name} has {', '.join(actor.roles) or 'none'}",
+                article=spec.article,
+            )
+
+    def _perform(self, spec: ActionSpec, act: Act[Any], ctx: Context) -> LedgerAggregate:
+        intent = act.intent
+        if spec.creates:
+            if intent.expected_version != 0:
+                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
+            if self._find(intent.target, LedgerAggregate) is not None:
+                raise Conflict(f"{intent.target} already exists; choose a new id")
+            created: LedgerAggregate = getattr(spec.aggregate, spec.method)(act, ctx)
+            return created
+        aggregate = self._find(intent.target, spec.aggregate)
+        if aggregate is None:
+            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
+        if aggregate.version != intent.expected_version:
+            raise Conflict(
+                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
+                f"the intent was signed against version {intent.expected_version}: "
+                "read it again and sign a new intent"
+            )
+        getattr(aggregate, spec.method)(act, ctx)
+        return aggregate
+
+    def _store(self, *aggregates: LedgerAggregate) -> Recorded:
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict(
+                "another action was recorded on this aggregate at the same version; "
+                "read it again and sign a new intent"
+            ) from None
+        last = recordings[-1]
+        event = last.domain_event
+        return Recorded(
+            aggregate_id=event.originator_id,
+            version=event.originator_version,
+            topic=type(event).TOPIC,  # type: ignore[attr-defined]
+            event_hash=event.hash,  # type: ignore[attr-defined]
+            recorded_at=event.timestamp,
+            notification_id=last.notification.id if last.notification else None,
+        )
+
+    # --- genesis ----------------------------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        return bool(self.recorder.max_notification_id())
+
+    def initialise(self, ledger_key: SigningKey, administrator: NewPrincipal) -> Genesis:
+        """创世: the ledger's own principal (self-signed by the ledger key) and the first
+        administrator (signed by the ledger key), in one transaction on an empty store."""
+        if self.is_initialised():
+            raise Conflict("this store already holds a ledger; init runs once per store")
+        now = clock.now()
+        ledger_id, administrator_id = uuid4(), uuid4()
+        with clock.using(clock.ManualClock(now)):
+            founding = self._ledger_act(
+                ledger_key,
+                ledger_id,
+                {
+                    "kind": PrincipalKind.SYSTEM.value,
+                    "name": LEDGER_PRINCIPAL_NAME,
+                    "public_keys": [ledger_key.public_key.jwk],
+                    "roles": [Role.LEDGER.value],
+                    "unit": LEDGER_PRINCIPAL_NAME,
+                },
+                target=ledger_id,
+            )
+            ledger = Principal.found_ledger(founding)
+            enrolment = self._ledger_act(
+                ledger_key,
+                ledger_id,
+                {
+                    "kind": PrincipalKind.PERSON.value,
+                    "name": administrator.name,
+                    "public_keys": [administrator.public_jwk],
+                    "roles": sorted({Role.ADMINISTRATOR.value, *(r.value for r in administrator.roles)}),
+                    "title": administrator.title,
+                    "unit": administrator.unit,
+                },
+                target=administrator_id,
+            )
+            first_administrator = Principal.register(
+                enrolment, Context(actor=ledger, directory=self, now=now)
+            )
+            self._store(ledger, first_administrator)
+        return Genesis(ledger_id, ledger_key.keyid, administrator_id)
+
+    @staticmethod
+    def _ledger_act(
+        key: SigningKey, ledger_id: UUID, args: dict[str, Any], target: UUID
+    ) -> Act[RegisterPrincipal]:
+        intent = new_intent(ledger_id, RegisterPrincipal.ACTION, target, 0, args)
+        envelope = sign_intent(key, intent)
+        return Act(envelope, intent, RegisterPrincipal.parse(args))
+
+    def genesis(self) -> Genesis:
+        """The ledger principal and first administrator, read from the first two events."""
+        first = self.recorder.select_notifications(start=None, limit=2)
+        if len(first) < 2:
+            raise NotFound("this store holds no ledger; run `decision-ledger init` first")
+        ledger = self.repository.get(first[0].originator_id)
+        keyid = next(iter(ledger.key_history.keys))
+        return Genesis(first[0].originator_id, keyid, first[1].originator_id)
+
+    # --- reading (the Directory the aggregates consult) --------------------------------------
+
+    def _find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, kind) else None
+
+    def find_principal(self, principal_id: UUID) -> Principal | None:
+        return self._find(principal_id, Principal)
+
+    def find_decision(self, decision_id: UUID) -> Decision | None:
+        return self._find(decision_id, Decision)
+
+    def find_agency(self, agency_id: UUID) -> Agency | None:
+        return self._find(agency_id, Agency)
+
+    def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None:
+        try:
+            aggregate = self.repository.get(case_id, version=version)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, EvaluationCase) else None
+
+    def get_case(self, case_id: UUID) -> EvaluationCase:
+        case = self.find_case(case_id)
+        if case is None:
+            raise NotFound(f"no evaluation case {case_id}")
+        return case
+
+    def version_of(self, aggregate_id: UUID) -> int:
+        """The current version of any aggregate (0 if it does not exist): what a signer puts
+        in ``expected_version``."""
+        found = self._find(aggregate_id, LedgerAggregate)
+        return found.version if found else 0
+
+    def parse_id(self, text: str) -> UUID:
+        try:
+            return UUID(text)
+        except ValueError:
+            raise MalformedInput(f"{text!r} is not a UUID") from None

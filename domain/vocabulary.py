@@ -1,0 +1,215 @@
+"""One vocabulary for both regulations: the terms a case is recorded in.
+
+Codes that come from an enumerated article item are the article key itself (``NX-4(3)`` is
+NX 第四条 item （三）), so a recorded ground, content item or report section names its source,
+and one from the other text is visibly foreign. ``NX`` is the Ningxia commerce department's
+measure (2021), ``XX`` the Xixian county measure (息政办〔2021〕43号).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Jurisdiction(StrEnum):
+    """Which text a case is judged under; bound when the case opens."""
+
+    NX = "NX"  # 宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）
+    XX = "XX"  # 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）
+
+
+#: NX-4's seven and XX-9's five grounds for evaluation (评估情形).
+TRIGGER_GROUNDS: dict[Jurisdiction, dict[str, str]] = {
+    Jurisdiction.NX: {
+        "NX-4(1)": "重大行政决策主要依据的法律、法规、规章、政策以及其他客观情况发生重大变化",
+        "NX-4(2)": "重大行政决策实施后明显未达到预期效果",
+        "NX-4(3)": "公民、法人或者其他组织对重大行政决策执行或实施情况提出较多意见，且理由充分",
+        "NX-4(4)": "上级有关部门提出有必要评估",
+        "NX-4(5)": "厅决策机关认为有必要开展评估",
+        "NX-4(6)": "其他处室认为有必要开展评估，且理由充分",
+        "NX-4(7)": "其他有专项规定依据必须要开展评估",
+    },
+    Jurisdiction.XX: {
+        "XX-9(1)": "重大行政决策所依据的法律、法规、规章、政策以及其他客观情况发生重大变化",
+        "XX-9(2)": "重大行政决策实施后明显未达到预期效果",
+        "XX-9(3)": "公民、法人或者其他组织对决策实施情况提出较多意见",
+        "XX-9(4)": "决策执行单位向县政府申请对其实施的重大行政决策事项开展决策后评估",
+        "XX-9(5)": "县政府认为有必要",
+    },
+}
+
+#: Evaluation content items (评估内容): NX-6 and XX-8.
+CONTENT_ITEMS: dict[Jurisdiction, dict[str, str]] = {
+    Jurisdiction.NX: {
+        "NX-6(1)": "实施结果与决策目的是否符合",
+        "NX-6(2)": "成本、效益分析",
+        "NX-6(3)": "存在的问题",
+        "NX-6(4)": "近期效益和长远影响",
+        "NX-6(5)": "在特定对象中的认知度、满意度",
+        "NX-6(6)": "其他需要评估的事项",
+        "NX-6(7)": "财务绩效评价等专项规定的内容",
+    },
+    Jurisdiction.XX: {
+        "XX-8(1)": "与法律、法规、规章以及国家有关政策规定是否一致，与同位阶的其他重大行政决策是否协调",
+        "XX-8(2)": "是否得到执行，各项内容或者管理措施是否必要、适当，是否有针对性地解决相关的社会问题",
+        "XX-8(3)": "执行程序是否正当、具有操作性",
+        "XX-8(4)": "与经济社会发展方向的符合程度，在公众中的认知度、满意度",
+        "XX-8(5)": "实施带来的近期效益和长远影响",
+        "XX-8(6)": "实施结果与决策目的是否符合",
+    },
+}
+
+#: Report sections (评估报告内容): NX-7 and XX-14.
+REPORT_SECTIONS: dict[Jurisdiction, dict[str, str]] = {
+    Jurisdiction.NX: {
+        "NX-7(1)": "评估工作的基本情况",
+        "NX-7(2)": "重大行政决策实施的基本情况",
+        "NX-7(3)": "实施结果、成本效益、存在问题及其影响因素等及改进对策",
+        "NX-7(4)": "继续实施、调整或者终止执行的意见建议",
+        "NX-7(5)": "其他认为有必要报告的事项",
+    },
+    Jurisdiction.XX: {
+        "XX-14(1)": "跟踪反馈与后评估工作的基本情况",
+        "XX-14(2)": "实施绩效、制度设计等跟踪反馈与后评估内容分析",
+        "XX-14(3)": "跟踪反馈与后评估结论及建议",
+        "XX-14(4)": "其他需要说明的问题",
+    },
+}
+
+#: Parts of the evaluation plan (评估方案): NX-10(1) and XX-11(2).
+PLAN_PARTS: dict[Jurisdiction, dict[str, str]] = {
+    Jurisdiction.NX: {
+        "purpose": "评估目的",
+        "scope": "评估范围",
+        "methods": "评估方法",
+        "procedure_and_schedule": "评估程序与时间安排",
+        "budget": "经费预算",
+    },
+    Jurisdiction.XX: {
+        "purpose": "目的",
+        "object_and_content": "对象与内容",
+        "standard_and_method": "标准与方法",
+        "steps_and_schedule": "步骤与时间安排",
+        "budget": "经费预算",
+        "organisational_support": "组织保障",
+    },
+}
+
+
+class Procedure(StrEnum):
+    STANDARD = "standard"  # NX-10 四步 / XX-10 三阶段
+    SIMPLIFIED = "simplified"  # 简易程序, XX-15 only
+
+
+class Scope(StrEnum):
+    WHOLE = "whole"  # 整体评估 (NX-5, XX-10)
+    PARTIAL = "partial"  # 部分评估
+
+
+class DecisionBody(StrEnum):
+    """Bodies that decide. NX-4: 厅决策机关 is one of the first three."""
+
+    PARTY_GROUP_MEETING = "party_group_meeting"  # 厅党组会议
+    OFFICE_MEETING = "office_meeting"  # 厅务会议
+    SPECIAL_MEETING = "special_meeting"  # 厅专题会议
+    COUNTY_GOVERNMENT = "county_government"  # 县政府 (XX-13(4), XX-16)
+
+
+NX_DECISION_BODIES = frozenset(
+    {DecisionBody.PARTY_GROUP_MEETING, DecisionBody.OFFICE_MEETING, DecisionBody.SPECIAL_MEETING}
+)
+
+
+class Role(StrEnum):
+    """What a principal may do. Case membership (team, entrusted agency, engaged expert) is
+    recorded on the case; these are standing roles."""
+
+    ADMINISTRATOR = "administrator"  # 系统管理员: registers persons and their keys
+    LEAD_UNIT = "lead_unit"  # 承办处室 (NX) / 决策执行单位 (XX) staff
+    AGENCY_STAFF = "agency_staff"  # 受委托评估机构工作人员
+    EXPERT = "expert"  # 专家
+    DECISION_ORGAN = "decision_organ"  # 厅决策机关 / 县政府
+    JUSTICE_REVIEWER = "justice_reviewer"  # 司法行政部门 (XX-6, XX-13(4))
+    GOVERNMENT_OFFICE = "government_office"  # 县政府办公室 (XX-6)
+    DISCIPLINE_INSPECTOR = "discipline_inspector"  # 纪检监察
+    LEDGER = "ledger"  # the ledger's own key: system events only
+
+
+class PrincipalKind(StrEnum):
+    PERSON = "person"
+    SYSTEM = "system"
+
+
+class AgencyKind(StrEnum):
+    """受委托评估机构 (NX-4, XX-20)."""
+
+    UNIVERSITY = "university"  # 高等学校
+    RESEARCH_INSTITUTE = "research_institute"  # 科研机构
+    LAW_FIRM = "law_firm"  # 律师事务所
+    SOCIAL_ORGANISATION = "social_organisation"  # 社会组织
+    CONSULTANCY = "consultancy"  # 咨询机构
+
+
+class TeamRole(StrEnum):
+    LEADER = "leader"  # 组长
+    MEMBER = "member"  # 成员
+
+
+class Affiliation(StrEnum):
+    """Who sits on a team (XX-11(1))."""
+
+    STAFF = "staff"  # 承担评估具体工作的单位人员
+    NPC_DEPUTY = "npc_deputy"  # 人大代表
+    CPPCC_MEMBER = "cppcc_member"  # 政协委员
+    LEGAL_EXPERT = "legal_expert"  # 法律专家
+    SECTOR_EXPERT = "sector_expert"  # 行业管理专家
+
+
+class Stance(StrEnum):
+    """The stance of a material or opinion towards the decision (NX-9, XX-7)."""
+
+    SUPPORTING = "supporting"
+    OPPOSING = "opposing"
+    NEUTRAL = "neutral"
+    MIXED = "mixed"
+
+
+class Classification(StrEnum):
+    """Confidentiality of a material (NX-15, XX-22)."""
+
+    NONE = "none"
+    WORK_SECRET = "work_secret"  # 工作秘密
+    COMMERCIAL_SECRET = "commercial_secret"  # 商业秘密
+    PERSONAL_PRIVACY = "personal_privacy"  # 个人隐私
+    STATE_SECRET = "state_secret"  # 国家秘密
+
+
+class Period(StrEnum):
+    """When the information describes (XX-12(1): 实施前后)."""
+
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+class Ruling(StrEnum):
+    """The decision organ's ruling on the decision (NX-12a, NX-14, XX-16)."""
+
+    CONTINUE = "continue"  # 继续实施
+    ADJUST = "adjust"  # 调整
+    SUSPEND = "suspend"  # 中止
+    TERMINATE = "terminate"  # 终止
+
+
+class ExpertOpinion(StrEnum):
+    AGREE = "agree"
+    AGREE_WITH_CHANGES = "agree_with_changes"
+    DISAGREE = "disagree"
+
+
+class DemonstratorKind(StrEnum):
+    """Who did the decision's main pre-decision demonstration (NX-8)."""
+
+    EXPERT = "expert"
+    AGENCY = "agency"  # 专业机构
+    ORGANISATION = "organisation"  # 社会组织

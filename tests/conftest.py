@@ -1,0 +1,34 @@
+"""Shared fixtures: a fixed clock, and a ledger in memory with its administrator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterator
+
+import pytest
+
+from domain import clock
+from domain.ledger import Ledger
+from tests.support import World
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def manual_clock() -> Iterator[clock.ManualClock]:
+    fixed = clock.ManualClock(START)
+    with clock.using(fixed):
+        yield fixed
+
+
+@pytest.fixture
+def ledger(manual_clock: clock.ManualClock) -> Iterator[Ledger]:
+    """A ledger on the library's in-memory store (unit tests); integration tests use files."""
+    app = Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def world(ledger: Ledger) -> World:
+    return World(ledger)

@@ -1,0 +1,328 @@
+"""Test helpers: people with their own keys, and cases driven step by step.
+
+`World` wraps a ledger with an administrator; `NXScript` and `XXScript` know every step of
+their text's procedure in order, so a test can take a case to just before a step and try it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Callable
+from uuid import UUID, uuid4
+
+from api.signer import Signer
+from domain.ledger import Ledger, NewPrincipal, Recorded
+from domain.signing import SigningKey
+
+NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
+XX_UNIT = "息县住房和城乡建设局"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class World:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.ledger_key = SigningKey.generate()
+        admin_key = SigningKey.generate()
+        genesis = ledger.initialise(
+            self.ledger_key, NewPrincipal("系统管理员", "信息中心", [], admin_key.public_key.jwk)
+        )
+        self.genesis = genesis
+        self.admin = Signer(genesis.administrator_id, admin_key, "系统管理员")
+
+    def do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> Recorded:
+        return signer.act(self.ledger, action, target, args)
+
+    def person(
+        self,
+        name: str,
+        roles: list[str],
+        unit: str = NX_UNIT,
+        agency_id: UUID | None = None,
+    ) -> Signer:
+        key = SigningKey.generate()
+        principal_id = uuid4()
+        args: dict[str, Any] = {
+            "kind": "person",
+            "name": name,
+            "public_keys": [key.public_key.jwk],
+            "roles": roles,
+            "unit": unit,
+        }
+        if agency_id:
+            args["agency_id"] = str(agency_id)
+        self.do(self.admin, "principal.register", principal_id, args)
+        return Signer(principal_id, key, name)
+
+    def agency(self, name: str = "宁夏大学经济管理学院") -> UUID:
+        agency_id = uuid4()
+        self.do(
+            self.admin,
+            "agency.register",
+            agency_id,
+            {"name": name, "kind": "university", "credit_code": "12640000455380040F"},
+        )
+        return agency_id
+
+    def decision(self, jurisdiction: str, by: Signer) -> UUID:
+        decision_id = uuid4()
+        self.do(
+            by,
+            "decision.register",
+            decision_id,
+            {
+                "jurisdiction": jurisdiction,
+                "title": "关于支持跨境电子商务加快发展的若干措施",
+                "document_number": "宁商规发〔2021〕3号" if jurisdiction == "NX" else "息政〔2020〕12号",
+                "organ": "宁夏回族自治区商务厅" if jurisdiction == "NX" else "息县人民政府",
+                "decided_on": "2021-06-18",
+                "purpose": "扩大跨境电商进出口规模",
+            },
+        )
+        return decision_id
+
+
+@dataclass
+class Step:
+    name: str
+    run: Callable[[], Recorded]
+
+
+class CaseScript(ABC):
+    """A case and its people; `steps` in the text's order."""
+
+    jurisdiction = ""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.case_id = uuid4()
+        self.report_id = uuid4()
+        self.draft_id = uuid4()
+        self.material_id = uuid4()
+        self.forum_id = uuid4()
+        self.done: list[str] = []
+
+    @abstractmethod
+    def steps(self) -> list[Step]:
+        """The text's steps, in order."""
+
+    def step(self, name: str) -> Step:
+        for candidate in self.steps():
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+    def advance_to(self, name: str) -> CaseScript:
+        """Run every step before `name` (not `name` itself)."""
+        for candidate in self.steps():
+            if candidate.name == name:
+                return self
+            if candidate.name not in self.done:
+                candidate.run()
+                self.done.append(candidate.name)
+        raise KeyError(name)
+
+    def run_all(self) -> CaseScript:
+        for candidate in self.steps():
+            if candidate.name not in self.done:
+                candidate.run()
+                self.done.append(candidate.name)
+        return self
+
+    def do(self, signer: Signer, action: str, args: dict[str, Any]) -> Recorded:
+        return self.world.do(signer, action, self.case_id, args)
+
+    @property
+    def case(self) -> Any:
+        return self.world.ledger.get_case(self.case_id)
+
+    # shared step bodies -----------------------------------------------------------------
+
+    def material_args(self, material_id: UUID | None = None, **changes: Any) -> dict[str, Any]:
+        args = {
+            "material_id": str(material_id or self.material_id),
+            "title": "2021年度全区跨境电商进出口统计数据",
+            "source": "银川海关",
+            "stance": "neutral",
+            "classification": "work_secret",
+            "period": "after",
+            "digest": digest("统计数据"),
+            "summary": "全年进出口额增长18.6%",
+        }
+        args.update(changes)
+        return args
+
+    def forum_args(self, meeting_id: UUID | None = None) -> dict[str, Any]:
+        return {
+            "meeting_id": str(meeting_id or self.forum_id),
+            "held_on": "2022-09-08",
+            "place": "银川综合保税区会议室",
+            "participants": [{"name": "企业代表", "affiliation": "企业", "stakeholder": True}],
+            "summary": "企业反映申报材料多",
+        }
+
+    def report_args(self, sections: dict[str, str], key: str, item_id: UUID) -> dict[str, Any]:
+        return {key: str(item_id), "sections": sections, "digest": digest(str(sections))}
+
+
+class NXScript(CaseScript):
+    jurisdiction = "NX"
+    SECTIONS = {f"NX-7({i})": f"第{i}部分内容" for i in range(1, 6)}
+    PLAN = {
+        "purpose": "评估目的",
+        "scope": "评估范围",
+        "methods": "评估方法",
+        "procedure_and_schedule": "程序与时间安排",
+        "budget": "经费预算12万元",
+    }
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world)
+        w = world
+        self.lead = w.person("马晓东", ["lead_unit"], NX_UNIT)
+        self.member = w.person("李娜", ["lead_unit"], NX_UNIT)
+        self.organ = w.person("赵敏", ["decision_organ"], "宁夏回族自治区商务厅办公室")
+        self.agency_id = w.agency()
+        self.agency_staff = w.person("杨帆", ["agency_staff"], "宁夏大学", self.agency_id)
+        self.expert = w.person("马建国", ["expert"], "宁夏社会科学院")
+        self.decision_id = w.decision("NX", self.member)
+
+    def steps(self) -> list[Step]:
+        return [
+            Step("open", lambda: self.do(self.lead, "case.open", {
+                "decision_id": str(self.decision_id), "jurisdiction": "NX",
+                "title": "跨境电商若干措施后评估", "lead_unit": NX_UNIT,
+                "grounds": ["NX-4(2)"], "ground_statement": "增幅低于预期",
+            })),
+            Step("form_team", lambda: self.do(self.lead, "case.form_team", {"members": [
+                {"principal_id": str(self.lead.principal_id), "team_role": "leader"},
+                {"principal_id": str(self.member.principal_id), "team_role": "member"},
+            ]})),
+            Step("submit_plan", lambda: self.do(self.member, "case.submit_plan", {
+                "parts": self.PLAN, "content_items": ["NX-6(1)", "NX-6(2)"],
+            })),
+            Step("approve_evaluation", lambda: self.do(self.organ, "case.approve_evaluation", {
+                "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": "2022-08-09",
+            })),
+            Step("entrust_agency", lambda: self.do(self.lead, "case.entrust_agency", {
+                "agency_id": str(self.agency_id), "scope": ["问卷调查"], "agreement_ref": "委〔2022〕07号",
+            })),
+            Step("engage_expert", lambda: self.do(self.agency_staff, "case.engage_expert", {
+                "expert_id": str(self.expert.principal_id), "field": "国际贸易",
+                "agency_id": str(self.agency_id),
+            })),
+            Step("collect_material", lambda: self.do(self.agency_staff, "case.collect_material", self.material_args())),
+            Step("hold_forum", lambda: self.do(self.agency_staff, "case.hold_forum", self.forum_args())),
+            Step("close_evidence", lambda: self.do(self.lead, "case.close_evidence", {})),
+            Step("draw_conclusion", lambda: self.do(self.agency_staff, "case.draw_conclusion", {
+                "conclusion": "总体有效但未达预期",
+            })),
+            Step("draft_report", lambda: self.do(
+                self.agency_staff, "case.draft_report", self.report_args(self.SECTIONS, "draft_id", self.draft_id)
+            )),
+            Step("give_expert_opinion", lambda: self.do(self.expert, "case.give_expert_opinion", {
+                "draft_id": str(self.draft_id), "opinion": "agree", "comments": "同意",
+            })),
+            Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
+                **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "adjust",
+            })),
+            Step("submit_report", lambda: self.do(self.lead, "case.submit_report", {
+                "report_id": str(self.report_id), "recommendation": "adjust", "note": "提请审议",
+            })),
+            Step("record_ruling", lambda: self.do(self.organ, "case.record_ruling", {
+                "report_id": str(self.report_id), "ruling": "adjust", "body": "office_meeting",
+                "meeting": "2022年第21次厅务会议", "measures": ["过渡期六个月"],
+            })),
+            Step("publish_results", lambda: self.do(self.lead, "case.publish_results", {
+                "report_id": str(self.report_id), "url": "http://swt.nx.gov.cn/pgbg/1.html",
+                "summary": "评估结论：调整执行",
+            })),
+        ]
+
+
+class XXScript(CaseScript):
+    jurisdiction = "XX"
+    SECTIONS = {f"XX-14({i})": f"第{i}部分内容" for i in range(1, 5)}
+    PLAN = {
+        "purpose": "目的",
+        "object_and_content": "对象与内容",
+        "standard_and_method": "标准与方法",
+        "steps_and_schedule": "步骤与时间安排",
+        "budget": "经费预算",
+        "organisational_support": "组织保障",
+    }
+
+    def __init__(self, world: World, simplified: bool = False) -> None:
+        super().__init__(world)
+        w = world
+        self.simplified = simplified
+        self.lead = w.person("陈建华", ["lead_unit"], XX_UNIT)
+        self.member = w.person("孙丽", ["lead_unit"], XX_UNIT)
+        self.expert = w.person("周丽", ["expert"], "信阳师范大学")
+        self.justice = w.person("黄志刚", ["justice_reviewer"], "息县司法局")
+        self.county = w.person("吴涛", ["decision_organ"], "息县人民政府办公室")
+        self.decision_id = w.decision("XX", self.member)
+
+    def open_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "decision_id": str(self.decision_id), "jurisdiction": "XX",
+            "title": "农村生活垃圾治理实施方案后评估", "lead_unit": XX_UNIT,
+            "grounds": ["XX-9(3)"], "ground_statement": "群众意见较多",
+        }
+        if self.simplified:
+            args.update(procedure="simplified", simplified_reason="关注点集中，座谈会和网上问卷即可")
+        return args
+
+    def steps(self) -> list[Step]:
+        preparation = [
+            Step("form_team", lambda: self.do(self.lead, "case.form_team", {"members": [
+                {"principal_id": str(self.lead.principal_id), "team_role": "leader"},
+                {"principal_id": str(self.member.principal_id), "team_role": "member"},
+                {"principal_id": str(self.expert.principal_id), "team_role": "member",
+                 "affiliation": "sector_expert"},
+            ]})),
+            Step("submit_plan", lambda: self.do(self.member, "case.submit_plan", {
+                "parts": self.PLAN, "content_items": ["XX-8(2)", "XX-8(4)"],
+            })),
+            Step("prepare_survey", lambda: self.do(self.member, "case.prepare_survey", {
+                "outline": "调查提纲", "questionnaire_title": "满意度问卷", "questions": ["您是否满意？"],
+            })),
+        ]
+        review = [
+            Step("give_expert_opinion", lambda: self.do(self.expert, "case.give_expert_opinion", {
+                "draft_id": str(self.draft_id), "opinion": "agree", "comments": "同意",
+            })),
+        ]
+        return [
+            Step("open", lambda: self.do(self.lead, "case.open", self.open_args())),
+            *([] if self.simplified else preparation),
+            Step("collect_material", lambda: self.do(self.member, "case.collect_material", self.material_args(
+                classification="personal_privacy"))),
+            Step("hold_forum", lambda: self.do(self.lead, "case.hold_forum", self.forum_args())),
+            Step("close_evidence", lambda: self.do(self.lead, "case.close_evidence", {})),
+            Step("draw_conclusion", lambda: self.do(self.member, "case.draw_conclusion", {
+                "conclusion": "目标基本实现",
+            })),
+            Step("draft_report", lambda: self.do(
+                self.member, "case.draft_report", self.report_args(self.SECTIONS, "draft_id", self.draft_id)
+            )),
+            *([] if self.simplified else review),
+            Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
+                **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "continue",
+            })),
+            Step("pass_justice_review", lambda: self.do(self.justice, "case.pass_justice_review", {
+                "report_id": str(self.report_id), "opinion": "合法",
+            })),
+            Step("approve_report", lambda: self.do(self.county, "case.approve_report", {
+                "report_id": str(self.report_id), "body": "county_government", "meeting": "县政府第36次常务会议",
+            })),
+            Step("publish_results", lambda: self.do(self.lead, "case.publish_results", {
+                "report_id": str(self.report_id), "url": "http://www.xixian.gov.cn/pgbg/1.html",
+                "summary": "继续实施", "withheld_material_ids": [str(self.material_id)],
+            })),
+        ]
