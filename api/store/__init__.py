@@ -1,0 +1,1 @@
+"""Everything that touches a database: append-only recorders, opening a ledger, raw reads."""

@@ -1,0 +1,71 @@
+"""Recorders that make the events table append-only in the database itself.
+
+Triggers refuse UPDATE and DELETE of stored events (and TRUNCATE on PostgreSQL), whoever issues
+them; on SQLite a trigger also refuses an INSERT that would replace an existing version
+(``INSERT OR REPLACE`` deletes without firing delete triggers). An insider who drops the triggers
+can still edit rows: ``decision-ledger verify`` is what catches that.
+"""
+
+from __future__ import annotations
+
+from psycopg.sql import SQL, Identifier
+
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+REFUSAL = "decision-ledger: stored events are append-only"
+
+
+class AppendOnlySQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+
+    def construct_create_table_statements(self) -> list[str]:
+        table = self.events_table_name
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (UPDATE refused)'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (DELETE refused)'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE originator_id = NEW.originator_id "
+            f"AND originator_version = NEW.originator_version) "
+            f"BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: {REFUSAL} (version exists)'); END",
+        ]
+
+
+class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        table = Identifier(self.events_table_name)
+        function = Identifier(f"{self.events_table_name}_refuse_change")
+        self.sql_create_statements.extend(
+            [
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
+                    "LANGUAGE plpgsql AS $$ BEGIN "
+                    "RAISE EXCEPTION '" + REFUSAL + " (% refused on %)', TG_OP, TG_TABLE_NAME "
+                    "USING ERRCODE = 'insufficient_privilege'; END $$"
+                ).format(schema=schema, function=function),
+                SQL(
+                    "CREATE OR REPLACE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON "
+                    "{schema}.{table} FOR EACH ROW EXECUTE FUNCTION {schema}.{function}()"
+                ).format(
+                    trigger=Identifier(f"{self.events_table_name}_append_only"),
+                    schema=schema,
+                    table=table,
+                    function=function,
+                ),
+                SQL(
+                    "CREATE OR REPLACE TRIGGER {trigger} BEFORE TRUNCATE ON "
+                    "{schema}.{table} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.{function}()"
+                ).format(
+                    trigger=Identifier(f"{self.events_table_name}_no_truncate"),
+                    schema=schema,
+                    table=table,
+                    function=function,
+                ),
+            ]
+        )

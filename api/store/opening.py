@@ -1,0 +1,103 @@
+"""Open the ledger a database URL names: the one wiring point between settings and domain."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+
+from api.settings import Database
+from domain.ledger import Ledger
+from domain.verification import StoredRecord
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be opened, or holds no ledger; the message says what to do."""
+
+
+def open_ledger(database: Database, *, create: bool = False) -> Ledger:
+    """Open the ledger in ``database``. Only ``init`` creates tables (``create=True``); every
+    other command refuses a store that holds no ledger instead of making an empty one."""
+    if not create and not database.exists:
+        raise StoreUnavailable(
+            f"no ledger at {database.redacted}: the file does not exist "
+            "(run `decision-ledger init` first, or pass the right --db)"
+        )
+    if create and database.kind == "sqlite" and database.path is not None:
+        database.path.parent.mkdir(parents=True, exist_ok=True)
+    if database.kind == "postgresql":
+        _probe_postgres(database)
+    try:
+        ledger = Ledger(env=database.persistence_env(create_tables=create))
+        if not create:
+            ledger.recorder.max_notification_id()  # fails here if the tables are missing
+    except (PersistenceError, OSError) as error:
+        raise StoreUnavailable(_explain(database, error)) from None
+    except Exception as error:  # psycopg errors surface raw from some library paths
+        if type(error).__module__.startswith(("psycopg", "sqlite3")):
+            raise StoreUnavailable(_explain(database, error)) from None
+        raise
+    return ledger
+
+
+def _probe_postgres(database: Database) -> None:
+    """Connect once directly: the library's pool reports only that it timed out, while the
+    server's own message says what is wrong (no such database, bad password, …)."""
+    try:
+        with psycopg.connect(
+            host=database.host,
+            port=database.port,
+            user=database.user,
+            password=database.password or None,
+            dbname=database.dbname,
+            connect_timeout=5,
+        ):
+            pass
+    except psycopg.Error as error:
+        reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+        raise StoreUnavailable(f"cannot open {database.redacted}: {reason}") from None
+
+
+def _explain(database: Database, error: BaseException) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if "does not exist" in text or "no such table" in text or "UndefinedTable" in type(error).__name__:
+        return (
+            f"no ledger in {database.redacted} ({text}): run `decision-ledger init --db ...` first"
+        )
+    return f"cannot open {database.redacted}: {text}"
+
+
+def state_decoder(ledger: Ledger) -> Callable[[bytes], dict[str, Any]]:
+    """Decode stored state bytes exactly as the ledger's mapper writes them."""
+    mapper = ledger.mapper
+
+    def decode(state: bytes) -> dict[str, Any]:
+        if mapper.cipher:
+            state = mapper.cipher.decrypt(state)
+        if mapper.compressor:
+            state = mapper.compressor.decompress(state)
+        decoded: dict[str, Any] = mapper.transcoder.decode(state)
+        return decoded
+
+    return decode
+
+
+def stored_records(ledger: Ledger, batch: int = 500) -> Iterator[StoredRecord]:
+    """Every stored event in notification order, as raw rows."""
+    last = 0
+    while True:
+        rows = ledger.recorder.select_notifications(
+            start=last, limit=batch, inclusive_of_start=False
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield StoredRecord(
+                notification_id=row.id,
+                aggregate_id=str(row.originator_id),
+                version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+        last = rows[-1].id

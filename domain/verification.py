@@ -1,0 +1,313 @@
+"""Verification of stored events, from the raw store, in notification order.
+
+For each stored record the verifier checks, and reports every failure as a :class:`Break`:
+
+``hash``      the state decodes, has its fields, and its hash is the hash of what is stored
+``gap``       versions of an aggregate run 1, 2, 3… with nothing missing or repeated
+``chain``     ``prev_hash`` is the previous event's hash (the genesis hash for version 1)
+``signature`` the envelope opens, the Ed25519 signature verifies over the signed bytes, the
+              signed intent names this aggregate, this version (expected_version + 1) and an
+              action that records this event type, and it was recorded within the allowed
+              clock skew of its signing time
+``key``       the signing key belongs to the signer and was active when the event was recorded
+
+Keys are learnt from the principals' own events as they pass (registration, added, rotated,
+revoked), taking a key change only from an event whose signature holds. The first event must be
+the ledger's genesis: its own principal, self-signed by the key it registers. This module knows
+no database: the caller feeds it records and a function that decodes stored state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable
+from uuid import UUID
+
+from domain.actions import ACTIONS, event_topics_of
+from domain.commands.principal import AddKey, RegisterPrincipal, RevokeKey, RotateKey
+from domain.errors import LedgerError
+from domain.hashing import event_hash, genesis_hash
+from domain.intent import Intent
+from domain.keys import KeyHistory
+from domain.ledger import MAX_CLOCK_SKEW
+from domain.principal import Principal
+from domain.signing import Envelope, PublicKey
+from domain.vocabulary import Role
+
+BREAK_KINDS = ("signature", "hash", "chain", "gap", "key")
+
+_ALLOWED_TOPICS = {name: set(event_topics_of(spec)) for name, spec in ACTIONS.items()}
+_REGISTERED = Principal.Registered.TOPIC
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One row of the events table, as stored."""
+
+    notification_id: int | None
+    aggregate_id: str
+    version: int
+    topic: str
+    state: bytes
+
+
+@dataclass(frozen=True)
+class Break:
+    aggregate_id: str
+    version: int
+    notification_id: int | None
+    kind: str  # one of BREAK_KINDS
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "aggregate_id": self.aggregate_id,
+            "version": self.version,
+            "notification_id": self.notification_id,
+            "kind": self.kind,
+            "detail": self.detail,
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"BROKEN aggregate {self.aggregate_id} version {self.version} "
+            f"(notification {self.notification_id}): {self.kind}: {self.detail}"
+        )
+
+
+@dataclass
+class VerificationReport:
+    events: int = 0
+    aggregates: int = 0
+    breaks: list[Break] = field(default_factory=list)
+    ledger_keyid: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and self.events > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "aggregates": self.aggregates,
+            "ledger_keyid": self.ledger_keyid,
+            "breaks": [b.to_json() for b in self.breaks],
+        }
+
+
+@dataclass
+class _Head:
+    version: int
+    hash: str | None  # None when the previous record could not be read
+
+
+class LedgerVerifier:
+    """Feed it every stored record in notification order; read :attr:`report` at the end."""
+
+    def __init__(
+        self,
+        decode_state: Callable[[bytes], dict[str, Any]],
+        trusted_ledger_keyid: str | None = None,
+    ) -> None:
+        self._decode = decode_state
+        self._trusted = trusted_ledger_keyid
+        self._heads: dict[str, _Head] = {}
+        self._keys: dict[str, KeyHistory] = {}
+        self.report = VerificationReport()
+
+    def verify_all(
+        self, records: Iterable[StoredRecord], progress: Callable[[int], None] | None = None
+    ) -> VerificationReport:
+        for record in records:
+            self.check(record)
+            if progress is not None:
+                progress(1)
+        return self.report
+
+    def check(self, record: StoredRecord) -> list[Break]:
+        found: list[Break] = []
+
+        def broken(kind: str, detail: str) -> None:
+            found.append(
+                Break(record.aggregate_id, record.version, record.notification_id, kind, detail)
+            )
+
+        is_first = self.report.events == 0
+        self.report.events += 1
+        state = self._read_state(record, broken)
+        self._check_sequence(record, state, broken)
+        if state is not None:
+            self._check_hash(record, state, broken)
+            self._check_signature(record, state, is_first, broken)
+        self.report.breaks.extend(found)
+        return found
+
+    # --- the parts -------------------------------------------------------------------------
+
+    def _read_state(self, record: StoredRecord, broken: Callable[[str, str], None]) -> dict[str, Any] | None:
+        try:
+            state = self._decode(record.state)
+        except Exception as error:  # undecodable bytes are a finding, never a crash
+            broken("hash", f"stored state cannot be decoded ({type(error).__name__})")
+            return None
+        if not isinstance(state, dict):
+            broken("hash", "stored state is not an object")
+            return None
+        problems = [
+            name
+            for name, kind in (("hash", str), ("prev_hash", str), ("envelope", dict), ("timestamp", datetime))
+            if not isinstance(state.get(name), kind)
+        ]
+        if problems:
+            broken("hash", f"stored state lacks or garbles {', '.join(problems)}")
+            return None
+        return state
+
+    def _check_sequence(
+        self, record: StoredRecord, state: dict[str, Any] | None, broken: Callable[[str, str], None]
+    ) -> None:
+        head = self._heads.get(record.aggregate_id)
+        if head is None:
+            self.report.aggregates += 1
+            if record.version != 1:
+                broken("gap", f"the aggregate's first stored version is {record.version}, not 1")
+            elif state is not None and state["prev_hash"] != genesis_hash(record.aggregate_id):
+                broken("chain", "version 1 does not link to the aggregate's genesis hash")
+        elif record.version != head.version + 1:
+            broken("gap", f"version {record.version} follows version {head.version}")
+        elif state is not None and head.hash is not None and state["prev_hash"] != head.hash:
+            broken("chain", f"prev_hash does not match the hash of version {head.version}")
+        self._heads[record.aggregate_id] = _Head(
+            max(record.version, head.version if head else 0),
+            state["hash"] if state is not None else None,
+        )
+
+    @staticmethod
+    def _check_hash(record: StoredRecord, state: dict[str, Any], broken: Callable[[str, str], None]) -> None:
+        try:
+            expected = event_hash(record.aggregate_id, record.version, record.topic, state)
+        except (LedgerError, TypeError, ValueError) as error:
+            broken("hash", f"stored state cannot be hashed: {error}")
+            return
+        if expected != state["hash"]:
+            broken("hash", "the stored hash is not the hash of the stored event")
+
+    def _check_signature(
+        self,
+        record: StoredRecord,
+        state: dict[str, Any],
+        is_first: bool,
+        broken: Callable[[str, str], None],
+    ) -> None:
+        recorded_at: datetime = state["timestamp"]
+        try:
+            envelope = Envelope.from_json(state["envelope"])
+            intent = Intent.decode(envelope.payload)
+        except LedgerError as error:
+            broken("signature", f"the signed envelope cannot be read: {error.detail}")
+            return
+        bound = self._binding_problem(record, intent, recorded_at)
+        if bound:
+            broken("signature", bound)
+        genesis = record.topic == _REGISTERED and intent.actor == intent.target
+        if genesis:
+            key = self._genesis_key(record, intent, envelope, is_first, broken)
+        else:
+            if is_first:
+                broken("key", "the first event is not the ledger's self-signed genesis")
+            key = self._signer_key(intent, envelope.keyid, recorded_at, broken)
+        if key is None:
+            return
+        try:
+            envelope.verify(key)
+        except LedgerError as error:
+            broken("signature", error.detail)
+            return
+        self._learn_keys(record, intent, recorded_at)
+
+    @staticmethod
+    def _binding_problem(record: StoredRecord, intent: Intent, recorded_at: datetime) -> str:
+        if str(intent.target) != record.aggregate_id:
+            return f"the intent was signed for aggregate {intent.target}, not this one"
+        if intent.expected_version + 1 != record.version:
+            return (
+                f"the intent was signed for version {intent.expected_version + 1}, "
+                f"stored as version {record.version}"
+            )
+        if record.topic not in _ALLOWED_TOPICS.get(intent.action, set()):
+            return f"the signed action {intent.action!r} does not record {record.topic}"
+        skew = abs(recorded_at - intent.signed_at)
+        if skew > MAX_CLOCK_SKEW:
+            return f"recorded {int(skew.total_seconds())} s away from its signing time"
+        return ""
+
+    def _genesis_key(
+        self,
+        record: StoredRecord,
+        intent: Intent,
+        envelope: Envelope,
+        is_first: bool,
+        broken: Callable[[str, str], None],
+    ) -> PublicKey | None:
+        if not is_first:
+            broken("key", "a self-signed registration is valid only as the ledger's genesis")
+            return None
+        try:
+            command = RegisterPrincipal.parse(intent.args)
+        except LedgerError as error:
+            broken("signature", f"genesis arguments unreadable: {error.detail}")
+            return None
+        keys = {PublicKey.from_jwk(k.model_dump()).keyid: k for k in command.public_keys}
+        if command.roles != [Role.LEDGER] or envelope.keyid not in keys:
+            broken("key", "the genesis is not the ledger principal signed by its own key")
+            return None
+        self.report.ledger_keyid = envelope.keyid
+        if self._trusted is not None and envelope.keyid != self._trusted:
+            broken("key", f"the ledger key is {envelope.keyid}, not the trusted {self._trusted}")
+            return None
+        return PublicKey.from_jwk(keys[envelope.keyid].model_dump())
+
+    def _signer_key(
+        self, intent: Intent, keyid: str, recorded_at: datetime, broken: Callable[[str, str], None]
+    ) -> PublicKey | None:
+        history = self._keys.get(str(intent.actor))
+        record = history.keys.get(keyid) if history else None
+        if record is None:
+            broken("key", f"key {keyid} is not a key of the signer {intent.actor}")
+            return None
+        if not record.active_at(recorded_at):
+            broken("key", record.describe_at(recorded_at))
+            return None
+        return record.public_key
+
+    def _learn_keys(self, record: StoredRecord, intent: Intent, at: datetime) -> None:
+        """Apply a principal's key change, as its own signed bytes state it."""
+        if not record.topic.startswith("decision-ledger/Principal/"):
+            return
+        history = self._keys.setdefault(record.aggregate_id, KeyHistory())
+        try:
+            if intent.action == RegisterPrincipal.ACTION:
+                for jwk in RegisterPrincipal.parse(intent.args).public_keys:
+                    history.add(jwk.model_dump(), at)
+            elif intent.action == AddKey.ACTION:
+                history.add(AddKey.parse(intent.args).public_key.model_dump(), at)
+            elif intent.action == RotateKey.ACTION:
+                rotate = RotateKey.parse(intent.args)
+                if rotate.old_keyid in history.keys:
+                    history.end(rotate.old_keyid, at, "rotated")
+                history.add(rotate.public_key.model_dump(), at)
+            elif intent.action == RevokeKey.ACTION:
+                revoke = RevokeKey.parse(intent.args)
+                if revoke.keyid in history.keys:
+                    history.end(revoke.keyid, at, "revoked", revoke.reason)
+        except LedgerError:
+            return  # the intent verified but its args do not parse: nothing to learn
+
+
+def parse_uuid(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None

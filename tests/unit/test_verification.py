@@ -1,0 +1,142 @@
+"""The verifier, fed raw records: every kind of break is found and named, and nothing
+undecodable crashes it."""
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+
+from api.signer import Signer
+from api.store.opening import state_decoder, stored_records
+from domain.hashing import event_hash
+from domain.intent import new_intent, sign_intent
+from domain.signing import SigningKey
+from domain.verification import LedgerVerifier, StoredRecord
+from tests.support import NXScript, World
+
+
+@pytest.fixture
+def records(world: World) -> list[StoredRecord]:
+    NXScript(world).run_all()
+    return list(stored_records(world.ledger))
+
+
+def verify(world: World, records: list[StoredRecord], **options: object):
+    return LedgerVerifier(state_decoder(world.ledger), **options).verify_all(records)
+
+
+def kinds(report) -> set[str]:
+    return {b.kind for b in report.breaks}
+
+
+def restate(world: World, record: StoredRecord, change) -> StoredRecord:
+    """Rewrite a record's state the way an insider with the database would."""
+    state = json.loads(record.state)
+    change(state)
+    return replace(record, state=json.dumps(state).encode())
+
+
+def test_an_intact_ledger_verifies(world: World, records: list[StoredRecord]) -> None:
+    report = verify(world, records)
+    assert report.ok, report.breaks
+    assert report.events == len(records)
+    assert report.ledger_keyid == world.ledger_key.keyid
+
+
+def test_an_edited_payload_breaks_hash_and_signature(world: World, records: list[StoredRecord]) -> None:
+    target = records[-3]
+    other = new_intent(uuid4(), "case.close_evidence", uuid4(), 0, {})
+    tampered = restate(world, target, lambda s: s["envelope"].update(
+        payload=sign_intent(SigningKey.generate(), other).to_json()["payload"]))
+    report = verify(world, records[:-3] + [tampered] + records[-2:])
+    assert {(b.aggregate_id, b.version, b.kind) for b in report.breaks} >= {
+        (target.aggregate_id, target.version, "hash"),
+        (target.aggregate_id, target.version, "signature"),
+    }
+
+
+def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(world: World, records: list[StoredRecord]) -> None:
+    target = records[-3]
+
+    def edit(state: dict) -> None:
+        state["timestamp"]["_data_"] = state["timestamp"]["_data_"].replace("09:00", "09:01")
+        decoded = state_decoder(world.ledger)(json.dumps(state).encode())
+        state["hash"] = event_hash(target.aggregate_id, target.version, target.topic, decoded)
+
+    report = verify(world, records[:-3] + [restate(world, target, edit)] + records[-2:])
+    assert [(b.version, b.kind) for b in report.breaks] == [(target.version + 1, "chain")]
+
+
+def test_a_deleted_event_is_a_gap(world: World, records: list[StoredRecord]) -> None:
+    report = verify(world, records[:-3] + records[-2:])
+    assert [(b.version, b.kind) for b in report.breaks] == [(records[-2].version, "gap")]
+
+
+def test_swapped_events_break_hash_chain_and_binding(world: World, records: list[StoredRecord]) -> None:
+    a, b = records[-3], records[-2]
+    swapped = [replace(a, state=b.state, topic=b.topic), replace(b, state=a.state, topic=a.topic)]
+    report = verify(world, records[:-3] + swapped + records[-1:])
+    assert kinds(report) == {"hash", "chain", "signature"}
+    assert {x.version for x in report.breaks} >= {a.version, b.version}
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\xff\xfe", b"[]", b'{"hash": 1}', b'{"timestamp": {"_type_": "nope", "_data_": 1}}'])
+def test_undecodable_state_is_reported_never_raised(world: World, records: list[StoredRecord], garbage: bytes) -> None:
+    report = verify(world, records[:-1] + [replace(records[-1], state=garbage)])
+    assert [(b.version, b.kind) for b in report.breaks] == [(records[-1].version, "hash")]
+
+
+def appended(world: World, after: StoredRecord, topic: str, envelope: dict, at) -> StoredRecord:
+    """An event an insider appends by hand: correct chain link, self-consistent hash."""
+    state = {
+        "timestamp": at,
+        "envelope": envelope,
+        "prev_hash": state_decoder(world.ledger)(after.state)["hash"],
+    }
+    state["hash"] = event_hash(after.aggregate_id, after.version + 1, topic, state)
+    encoded = world.ledger.mapper.transcoder.encode(state)
+    return StoredRecord(None, after.aggregate_id, after.version + 1, topic, encoded)
+
+
+def test_a_forged_event_with_a_self_consistent_hash_is_caught_by_its_key(world: World) -> None:
+    script = NXScript(world).advance_to("close_evidence")
+    records = list(stored_records(world.ledger))
+    last = records[-1]
+    intent = new_intent(script.lead.principal_id, "case.close_evidence", script.case_id, last.version, {})
+    forged_envelope = sign_intent(SigningKey.generate(), intent).to_json()  # not the lead's key
+    topic = "decision-ledger/EvaluationCase/EvidenceClosed/v1"
+    forged = appended(world, last, topic, forged_envelope, state_decoder(world.ledger)(last.state)["timestamp"])
+    report = verify(world, records + [forged])
+    assert [(b.version, b.kind) for b in report.breaks] == [(last.version + 1, "key")]
+
+
+def test_a_key_used_after_its_revocation_is_reported(world: World, manual_clock) -> None:
+    person = world.person("王强", ["lead_unit"])
+    spare = SigningKey.generate()
+    world.do(world.admin, "principal.add_key", person.principal_id, {"public_key": spare.public_key.jwk})
+    Signer(person.principal_id, spare).act(
+        world.ledger, "principal.revoke_key", person.principal_id, {"keyid": person.key.keyid, "reason": "遗失"}
+    )
+    records = list(stored_records(world.ledger))
+    assert verify(world, records).ok
+    # The ledger refuses the revoked key at write time; an insider appends such an event by hand.
+    manual_clock.advance(timedelta(minutes=1))
+    intent = new_intent(person.principal_id, "principal.add_key", person.principal_id,
+                        records[-1].version, {"public_key": SigningKey.generate().public_key.jwk})
+    extra = appended(world, records[-1], "decision-ledger/Principal/KeyAdded/v1",
+                     sign_intent(person.key, intent).to_json(), manual_clock.now())
+    report = verify(world, records + [extra])
+    assert [(b.kind, "revoked" in b.detail) for b in report.breaks] == [("key", True)]
+
+
+def test_the_first_event_must_be_the_genesis(world: World, records: list[StoredRecord]) -> None:
+    report = verify(world, records[1:])
+    assert ("key", records[1].aggregate_id) in {(b.kind, b.aggregate_id) for b in report.breaks}
+
+
+def test_a_pinned_ledger_key_is_enforced(world: World, records: list[StoredRecord]) -> None:
+    assert verify(world, records, trusted_ledger_keyid=world.ledger_key.keyid).ok
+    report = verify(world, records, trusted_ledger_keyid=SigningKey.generate().keyid)
+    assert report.breaks[0].kind == "key" and report.breaks[0].version == 1
