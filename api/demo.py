@@ -1,0 +1,409 @@
+"""`decision-ledger demo`: realistic cases under both texts, each action signed by its actor.
+
+* An NX case (宁夏回族自治区商务厅) run end to end through NX-10's four steps: trigger grounds,
+  team, a plan with the five NX-10(1) parts, approval by the 厅务会议, an entrusted university
+  that engages one outside expert, materials collected and one excluded with its reason, an
+  online questionnaire and a forum with stakeholders, evidence closed, preliminary conclusion,
+  a report with all NX-7 sections, expert review, finalised, submitted to the decision organ
+  (NX-12b), ruling "adjust" with mitigation measures (NX-14).
+* An XX case (息县) on the simplified procedure (XX-15) through justice review and county
+  approval (XX-13(4)) to publication with classified material withheld (XX-17).
+
+Every demo person gets their own key file under the keys directory; each action is signed by
+loading that person's file. Running the demo again adds a second set of people and cases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+from uuid import UUID, uuid4
+
+from api.keyfiles import write_key
+from api.signer import Signer
+from domain.ledger import Ledger
+from domain.signing import SigningKey
+
+NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
+NX_OFFICE = "宁夏回族自治区商务厅办公室"
+XX_UNIT = "息县住房和城乡建设局"
+
+
+def _digest(text: str) -> str:
+    """Stands in for the SHA-256 of a document the evaluators hold."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    handle: str
+    name: str
+    unit: str
+    title: str
+    roles: tuple[str, ...]
+    agency: str | None = None
+
+
+NX_PEOPLE = [
+    PersonSpec("ma_xiaodong", "马晓东", NX_UNIT, "处长", ("lead_unit",)),
+    PersonSpec("li_na", "李娜", NX_UNIT, "副处长", ("lead_unit",)),
+    PersonSpec("wang_qiang", "王强", NX_UNIT, "四级调研员", ("lead_unit",)),
+    PersonSpec("zhao_min", "赵敏", NX_OFFICE, "办公室主任（厅务会议记录）", ("decision_organ",)),
+    PersonSpec("yang_fan", "杨帆", "宁夏大学经济管理学院", "教授", ("agency_staff",), agency="nxu"),
+    PersonSpec("liu_yang", "刘洋", "宁夏大学经济管理学院", "副教授", ("agency_staff",), agency="nxu"),
+    PersonSpec("ma_jianguo", "马建国", "宁夏社会科学院", "研究员", ("expert",)),
+    PersonSpec("zhou_li", "周丽", "北方民族大学商学院", "教授", ("expert",)),
+]
+
+XX_PEOPLE = [
+    PersonSpec("chen_jianhua", "陈建华", XX_UNIT, "副局长", ("lead_unit",)),
+    PersonSpec("sun_li", "孙丽", XX_UNIT, "村镇建设股股长", ("lead_unit",)),
+    PersonSpec("huang_zhigang", "黄志刚", "息县司法局", "合法性审查股股长", ("justice_reviewer",)),
+    PersonSpec("wu_tao", "吴涛", "息县人民政府办公室", "副主任（县政府常务会议记录）", ("decision_organ",)),
+]
+
+
+@dataclass
+class DemoResult:
+    keys_dir: Path
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    people: dict[str, str] = field(default_factory=dict)
+    events: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keys_dir": str(self.keys_dir),
+            "events": self.events,
+            "cases": self.cases,
+            "people": self.people,
+        }
+
+
+class Demo:
+    def __init__(
+        self,
+        ledger: Ledger,
+        administrator: Signer,
+        keys_dir: Path,
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> None:
+        self.ledger = ledger
+        self.admin = administrator
+        self.keys_dir = keys_dir
+        self.progress = progress
+        self.people: dict[str, Signer] = {}
+        self.agencies: dict[str, UUID] = {}
+        self.result = DemoResult(keys_dir)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None:
+        self.ledger.submit(signer.sign(action, target, self.ledger.version_of(target), args).to_json())
+        self.result.events += 1
+
+    def _enrol(self, spec: PersonSpec) -> Signer:
+        """Generate the person's key into their own file, register the public half, and from
+        then on sign as them by reading that file."""
+        path = self.keys_dir / f"{spec.handle}.pem"
+        write_key(path, SigningKey.generate())
+        principal_id = uuid4()
+        public = Signer.from_key_file(principal_id, path).key.public_key.jwk
+        args: dict[str, Any] = {
+            "kind": "person",
+            "name": spec.name,
+            "public_keys": [public],
+            "roles": list(spec.roles),
+            "title": spec.title,
+            "unit": spec.unit,
+        }
+        if spec.agency:
+            args["agency_id"] = str(self.agencies[spec.agency])
+        self._do(self.admin, "principal.register", principal_id, args)
+        signer = Signer.from_key_file(principal_id, path, spec.name)
+        self.people[spec.handle] = signer
+        self.result.people[spec.name] = str(principal_id)
+        return signer
+
+    def _case_summary(self, case_id: UUID) -> dict[str, Any]:
+        case = self.ledger.get_case(case_id)
+        return {
+            "id": str(case_id),
+            "jurisdiction": case.jurisdiction,
+            "title": case.title,
+            "decision_id": str(case.decision_id),
+            "phase": case.phase.value,
+            "version": case.version,
+        }
+
+    # --- the scenario ----------------------------------------------------------------------
+
+    def run(self) -> DemoResult:
+        self.progress("registering the entrusted agency and the NX people")
+        nxu = uuid4()
+        self._do(
+            self.admin,
+            "agency.register",
+            nxu,
+            {
+                "address": "宁夏银川市西夏区贺兰山西路489号",
+                "credit_code": "12640000455380040F",
+                "kind": "university",
+                "name": "宁夏大学经济管理学院",
+            },
+        )
+        self.agencies["nxu"] = nxu
+        for spec in NX_PEOPLE:
+            self._enrol(spec)
+        self.progress("recording the NX case (宁夏回族自治区商务厅)")
+        self.result.cases.append(self._case_summary(self.nx_case()))
+        self.progress("registering the XX people")
+        for spec in XX_PEOPLE:
+            self._enrol(spec)
+        self.progress("recording the XX case (息县, simplified procedure)")
+        self.result.cases.append(self._case_summary(self.xx_case()))
+        return self.result
+
+    def nx_case(self) -> UUID:
+        p = self.people
+        decision, case = uuid4(), uuid4()
+        self._do(p["li_na"], "decision.register", decision, {
+            "jurisdiction": "NX",
+            "title": "宁夏回族自治区商务厅关于支持跨境电子商务加快发展的若干措施",
+            "document_number": "宁商规发〔2021〕3号",
+            "organ": "宁夏回族自治区商务厅（厅务会议）",
+            "decided_on": "2021-06-18",
+            "purpose": "培育外贸新业态新模式，扩大跨境电商进出口规模，带动区内枸杞、葡萄酒、滩羊等特色产品出口。",
+        })
+        self._do(p["li_na"], "decision.record_demonstrators", decision, {"demonstrators": [
+            {"name": "宁夏社会科学院综合经济研究所", "kind": "organisation",
+             "work": "2021年4月承担措施出台前的可行性论证和社会风险评估"},
+            {"name": "张卫东", "kind": "expert", "work": "论证会主论证专家，提出补贴标准测算意见"},
+        ]})
+        self._do(p["ma_xiaodong"], "case.open", case, {
+            "decision_id": str(decision),
+            "jurisdiction": "NX",
+            "title": "跨境电商若干措施实施情况后评估",
+            "lead_unit": NX_UNIT,
+            "grounds": ["NX-4(2)", "NX-4(3)"],
+            "ground_statement": "措施实施一年来全区跨境电商进出口额增幅为18.6%，低于30%的预期目标；"
+            "12345热线和企业座谈中多家企业反映补贴申报材料重复提交、兑现周期长。",
+            "scope": "whole",
+        })
+        self._do(p["ma_xiaodong"], "case.form_team", case, {"members": [
+            {"principal_id": str(p["ma_xiaodong"].principal_id), "team_role": "leader", "affiliation": "staff"},
+            {"principal_id": str(p["li_na"].principal_id), "team_role": "member", "affiliation": "staff"},
+            {"principal_id": str(p["wang_qiang"].principal_id), "team_role": "member", "affiliation": "staff"},
+        ]})
+        self._do(p["li_na"], "case.submit_plan", case, {
+            "parts": {
+                "purpose": "评估若干措施实施结果与决策目的的符合程度，查找补贴政策执行中的问题，为调整措施提供依据。",
+                "scope": "整体评估：措施涉及的主体培育、平台建设、物流通关、资金支持四个方面。",
+                "methods": "问卷调查（面向全区跨境电商企业）、企业座谈会、实地调研、统计数据分析、成本效益分析。",
+                "procedure_and_schedule": "2022年7月成立小组和制定方案；8月提请厅务会议审议；8—9月委托第三方开展调查；10月形成报告。",
+                "budget": "评估经费12万元，列入对外贸易处2022年部门预算，其中委托费用9.6万元。",
+            },
+            "content_items": ["NX-6(1)", "NX-6(2)", "NX-6(3)", "NX-6(5)"],
+        })
+        self._do(p["zhao_min"], "case.approve_evaluation", case, {
+            "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": "2022-08-09",
+        })
+        self._do(p["ma_xiaodong"], "case.entrust_agency", case, {
+            "agency_id": str(self.agencies["nxu"]),
+            "scope": ["问卷设计与实施", "企业座谈与实地调研", "数据分析并起草评估报告初稿"],
+            "agreement_ref": "宁商外贸委〔2022〕07号",
+        })
+        self._do(p["yang_fan"], "case.engage_expert", case, {
+            "expert_id": str(p["ma_jianguo"].principal_id),
+            "field": "国际贸易与跨境电商",
+            "agency_id": str(self.agencies["nxu"]),
+        })
+        materials = [
+            ("liu_yang", "2021年度全区跨境电商进出口统计数据", "银川海关", "neutral", "work_secret", "after"),
+            ("wang_qiang", "跨境电商企业补贴兑现情况台账", NX_UNIT, "neutral", "work_secret", "after"),
+            ("liu_yang", "企业来函：补贴申报材料重复提交问题", "宁夏某跨境电商企业", "opposing", "commercial_secret", "during"),
+            ("wang_qiang", "2020年全区跨境电商发展情况", "宁夏回族自治区统计局", "neutral", "none", "before"),
+            ("liu_yang", "某电商平台“政策红利”推广文章", "网络公开文章", "supporting", "none", "after"),
+        ]
+        material_ids = []
+        for handle, title, source, stance, classification, period in materials:
+            material_id = uuid4()
+            material_ids.append(material_id)
+            self._do(p[handle], "case.collect_material", case, {
+                "material_id": str(material_id), "title": title, "source": source,
+                "stance": stance, "classification": classification, "period": period,
+                "digest": _digest(title), "summary": f"{title}（{source}）",
+            })
+        self._do(p["yang_fan"], "case.exclude_material", case, {
+            "material_id": str(material_ids[4]),
+            "reason": "该文章系平台商业推广材料，所引数据无出处、无法核实，不作为评估依据。",
+        })
+        survey, forum = uuid4(), uuid4()
+        self._do(p["liu_yang"], "case.conduct_survey", case, {
+            "survey_id": str(survey), "online": True, "period_from": "2022-08-20",
+            "period_to": "2022-09-05", "respondents": 136,
+            "summary": "面向全区跨境电商企业发放网上问卷，回收有效问卷136份，对补贴政策总体满意度为71%。",
+        })
+        self._do(p["yang_fan"], "case.hold_forum", case, {
+            "meeting_id": str(forum), "held_on": "2022-09-08", "place": "银川市综合保税区管委会会议室",
+            "participants": [
+                {"name": "宁夏某跨境电商企业代表", "affiliation": "企业", "stakeholder": True},
+                {"name": "银川综合保税区管委会代表", "affiliation": "园区管理机构", "stakeholder": True},
+                {"name": "宁夏电子商务协会代表", "affiliation": "行业协会", "stakeholder": True},
+                {"name": "银川海关代表", "affiliation": "海关", "stakeholder": False},
+            ],
+            "summary": "企业普遍认可平台建设和物流补贴，反映申报材料多、兑现慢、海外仓补贴门槛偏高。",
+        })
+        self._do(p["liu_yang"], "case.record_opinion", case, {
+            "opinion_id": str(uuid4()), "source": "宁夏某跨境电商企业代表", "stance": "opposing",
+            "summary": "海外仓补贴要求自有面积不低于1000平方米，中小企业难以达到，建议降低门槛。",
+            "via": str(forum),
+        })
+        self._do(p["liu_yang"], "case.record_opinion", case, {
+            "opinion_id": str(uuid4()), "source": "宁夏电子商务协会代表", "stance": "supporting",
+            "summary": "跨境电商公共服务平台上线后企业通关时间平均缩短一天，应继续保留。",
+            "via": str(forum),
+        })
+        self._do(p["ma_xiaodong"], "case.close_evidence", case, {"note": "问卷、座谈和统计资料已收集完毕。"})
+        self._do(p["yang_fan"], "case.draw_conclusion", case, {
+            "conclusion": "措施总体有效但未达预期：平台与物流支持成效明显，资金补贴申报繁琐、海外仓门槛偏高制约了中小企业参与，建议调整补贴方式。",
+        })
+        draft = uuid4()
+        sections = {
+            "NX-7(1)": "受承办处室委托，宁夏大学经济管理学院于2022年8月至10月开展评估，采用问卷调查、座谈会、统计分析等方法。",
+            "NX-7(2)": "措施自2021年7月施行，累计兑现补贴资金2860万元，支持企业87家，建成公共海外仓3个。",
+            "NX-7(3)": "进出口额增长18.6%，低于预期；成本效益比1:3.2；主要问题为申报材料重复、兑现周期平均97天、海外仓门槛偏高。",
+            "NX-7(4)": "建议调整执行：简化申报、缩短兑现周期、降低海外仓补贴门槛，其余条款继续实施。",
+            "NX-7(5)": "评估中剔除一份无法核实数据来源的网络推广文章，理由已记录在案。",
+        }
+        self._do(p["yang_fan"], "case.draft_report", case, {
+            "draft_id": str(draft), "sections": sections, "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+        })
+        self._do(p["ma_xiaodong"], "case.engage_expert", case, {
+            "expert_id": str(p["zhou_li"].principal_id), "field": "区域经济与政策评估",
+        })
+        self._do(p["zhou_li"], "case.give_expert_opinion", case, {
+            "draft_id": str(draft), "opinion": "agree_with_changes",
+            "comments": "结论有数据支撑；建议补充补贴资金对出口增量的边际效应分析。",
+        })
+        report = uuid4()
+        sections["NX-7(3)"] += "补充边际效应分析：每万元补贴带动出口增量约3.2万元。"
+        self._do(p["ma_xiaodong"], "case.finalise_report", case, {
+            "report_id": str(report), "sections": sections, "recommendation": "adjust",
+            "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+        })
+        self._do(p["ma_xiaodong"], "case.submit_report", case, {
+            "report_id": str(report), "recommendation": "adjust",
+            "note": "根据评估报告，提请厅务会议审议调整若干措施中的补贴申报和海外仓支持条款。",
+        })
+        self._do(p["zhao_min"], "case.record_ruling", case, {
+            "report_id": str(report), "ruling": "adjust", "body": "office_meeting",
+            "meeting": "2022年第21次厅务会议",
+            "measures": [
+                "已受理未兑现的补贴按原标准继续兑现，避免企业损失",
+                "申报材料实行一次提交、部门共享，兑现周期压缩至30日内",
+                "新旧条款设六个月过渡期，并提前向社会公告",
+            ],
+        })
+        return case
+
+    def xx_case(self) -> UUID:
+        p = self.people
+        decision, case = uuid4(), uuid4()
+        self._do(p["sun_li"], "decision.register", decision, {
+            "jurisdiction": "XX",
+            "title": "息县农村生活垃圾治理实施方案",
+            "document_number": "息政〔2020〕12号",
+            "organ": "息县人民政府",
+            "decided_on": "2020-04-10",
+            "purpose": "建立户分类、村收集、乡转运、县处理的农村生活垃圾收运处置体系，实现农村生活垃圾治理全覆盖。",
+        })
+        self._do(p["chen_jianhua"], "case.open", case, {
+            "decision_id": str(decision),
+            "jurisdiction": "XX",
+            "title": "息县农村生活垃圾治理实施方案跟踪反馈与后评估",
+            "lead_unit": XX_UNIT,
+            "grounds": ["XX-9(3)", "XX-9(4)"],
+            "ground_statement": "2022年县长热线收到涉及垃圾清运不及时的诉求43件；决策执行单位向县政府申请开展后评估。",
+            "scope": "partial",
+            "scope_parts": ["垃圾收运频次与设施配置", "保洁经费保障"],
+            "procedure": "simplified",
+            "simplified_reason": "评估范围限于收运和经费两项，社会关注点集中，采取座谈会、网上问卷和征求意见即可全面了解实施情况。",
+        })
+        consultation, forum = uuid4(), uuid4()
+        self._do(p["sun_li"], "case.solicit_opinions", case, {
+            "consultation_id": str(consultation), "channel": "息县人民政府门户网站“政民互动”栏目",
+            "period_from": "2023-03-01", "period_to": "2023-03-15", "responses": 58,
+            "summary": "收到意见58条，集中在偏远村组清运频次不足和垃圾桶破损更换不及时。",
+        })
+        self._do(p["sun_li"], "case.conduct_survey", case, {
+            "survey_id": str(uuid4()), "online": True, "period_from": "2023-03-01",
+            "period_to": "2023-03-20", "respondents": 412,
+            "summary": "网上问卷回收412份，群众对村容村貌改善的满意度为86%。",
+        })
+        self._do(p["chen_jianhua"], "case.hold_forum", case, {
+            "meeting_id": str(forum), "held_on": "2023-03-22", "place": "息县城郊乡政府会议室",
+            "participants": [
+                {"name": "城郊乡分管副乡长", "affiliation": "乡镇政府", "stakeholder": True},
+                {"name": "村民代表（6人）", "affiliation": "村民", "stakeholder": True},
+                {"name": "保洁公司负责人", "affiliation": "第三方保洁企业", "stakeholder": True},
+            ],
+            "summary": "与会者认为收运体系基本建成，建议偏远村组增加清运频次、乡镇保洁经费按人口动态调整。",
+        })
+        complaint = uuid4()
+        self._do(p["sun_li"], "case.collect_material", case, {
+            "material_id": str(complaint), "title": "县长热线垃圾清运诉求登记表（含来电人信息）",
+            "source": "息县12345政务服务便民热线", "stance": "opposing",
+            "classification": "personal_privacy", "period": "during",
+            "digest": _digest("县长热线垃圾清运诉求登记表"), "summary": "2022年度涉及垃圾清运的诉求43件及办理情况。",
+        })
+        self._do(p["sun_li"], "case.collect_material", case, {
+            "material_id": str(uuid4()), "title": "2020—2022年农村保洁经费拨付情况",
+            "source": "息县财政局", "stance": "neutral", "classification": "none", "period": "after",
+            "digest": _digest("2020—2022年农村保洁经费拨付情况"), "summary": "三年累计拨付保洁经费4120万元。",
+        })
+        self._do(p["sun_li"], "case.record_opinion", case, {
+            "opinion_id": str(uuid4()), "source": "村民代表", "stance": "mixed",
+            "summary": "村里干净多了，但离乡镇远的组一周只清运一次，夏天有异味。",
+            "via": str(forum),
+        })
+        self._do(p["chen_jianhua"], "case.close_evidence", case, {})
+        self._do(p["sun_li"], "case.draw_conclusion", case, {
+            "conclusion": "方案目标基本实现，收运体系覆盖全部行政村；偏远村组清运频次和保洁经费保障需完善。",
+        })
+        sections = {
+            "XX-14(1)": "县住建局采取简易程序，通过网上征求意见、网上问卷和座谈会收集信息。",
+            "XX-14(2)": "收运设施覆盖率100%，群众满意度86%；偏远村组清运频次不足，经费按固定标准拨付未随人口调整。",
+            "XX-14(3)": "结论：方案继续实施。建议：偏远村组夏季清运不少于每周三次，保洁经费按常住人口动态核定。",
+            "XX-14(4)": "县长热线登记表含个人信息，依照第二十二条予以保密，不予公开。",
+        }
+        self._do(p["sun_li"], "case.draft_report", case, {
+            "draft_id": str(uuid4()), "sections": sections,
+            "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+        })
+        report = uuid4()
+        self._do(p["chen_jianhua"], "case.finalise_report", case, {
+            "report_id": str(report), "sections": sections, "recommendation": "continue",
+            "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+        })
+        self._do(p["huang_zhigang"], "case.pass_justice_review", case, {
+            "report_id": str(report), "opinion": "报告内容合法，程序符合《息县重大行政决策实施情况跟踪反馈与后评估办法（试行）》第十五条规定。",
+        })
+        self._do(p["wu_tao"], "case.approve_report", case, {
+            "report_id": str(report), "body": "county_government", "meeting": "县政府第36次常务会议",
+        })
+        self._do(p["chen_jianhua"], "case.publish_results", case, {
+            "report_id": str(report),
+            "url": "http://www.xixian.gov.cn/zwgk/pgbg/2023-0412.html",
+            "summary": "《息县农村生活垃圾治理实施方案》跟踪反馈与后评估结论：方案继续实施，完善偏远村组清运频次和保洁经费动态核定机制。",
+            "withheld_material_ids": [str(complaint)],
+        })
+        return case
+
+
+def demo_keys_dir(keys_root: Path) -> Path:
+    stamp = datetime.now(tz=timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return keys_root / "demo" / f"{stamp}-{uuid4().hex[:6]}"
