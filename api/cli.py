@@ -116,7 +116,7 @@ def init(
     ledger = _open(settings, create=True)
     if ledger.is_initialised():
         _fail(f"{settings.database.redacted} already holds a ledger; init runs once per store", EXIT_BROKEN)
-    keys_dir = settings.keys_dir
+    keys_dir = settings.keys_dir.resolve()
     ledger_key_path = keys_dir / LEDGER_KEY_FILE
     if ledger_key_path.exists():
         _fail(f"{ledger_key_path} exists: that directory belongs to another ledger (use --keys)", EXIT_USAGE)

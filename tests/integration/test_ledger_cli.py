@@ -1,0 +1,196 @@
+"""init, demo and verify on SQLite and on PostgreSQL, and an insider's tampering caught on both."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.integration.conftest import Store
+
+DEMO_EVENTS = 54  # events one demo run records
+
+
+def init_and_demo(cli, store: Store) -> dict:  # type: ignore[no-untyped-def]
+    init = cli("init", "--db", store.url, "--json")
+    assert init.code == 0, init.err
+    demo = cli("demo", "--db", store.url, "--json")
+    assert demo.code == 0, demo.err
+    return json.loads(demo.out)
+
+
+def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    init = cli("init", "--db", store.url, "--json")
+    assert init.code == 0, init.err
+    info = json.loads(init.out)
+    keys = Path(info["keys_dir"])
+    assert stat.S_IMODE(os.stat(info["ledger_key_file"]).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(info["administrator_key_file"]).st_mode) == 0o600
+
+    first = cli("demo", "--db", store.url, "--json")
+    second = cli("demo", "--db", store.url, "--json")
+    assert first.code == second.code == 0, first.err + second.err
+    cases = json.loads(first.out)["cases"] + json.loads(second.out)["cases"]
+    assert len({c["id"] for c in cases}) == 4, "a second demo adds a second set"
+    assert [c["phase"] for c in cases] == ["ruled", "published"] * 2
+    assert [c["jurisdiction"] for c in cases] == ["NX", "XX"] * 2
+    demo_dirs = list((keys / "demo").iterdir())
+    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 12
+
+    verify = cli("verify", "--db", store.url)
+    assert verify.code == 0, verify.out + verify.err
+    assert verify.out.startswith("intact: ")
+    report = json.loads(cli("verify", "--db", store.url, "--json").out)
+    assert report["ok"] and report["events"] == 2 + 2 * DEMO_EVENTS and report["breaks"] == []
+    assert report["ledger_keyid"] == info["ledger_keyid"]
+    assert cli("verify", "--db", store.url, "--ledger-key", info["ledger_keyid"]).code == 0
+    pinned = cli("verify", "--db", store.url, "--ledger-key", info["administrator_keyid"])
+    assert pinned.code == 1 and "key" in pinned.out
+
+
+def test_init_refuses_a_second_genesis(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--db", store.url).code == 0
+    again = cli("init", "--db", store.url, "--keys", "other-keys")
+    assert again.code == 1 and "already holds a ledger" in again.err
+
+
+def case_event(store: Store, demo: dict, offset: int) -> tuple[int, str, int, bytes]:
+    """A stored event of the demo's NX case, `offset` events after its opening."""
+    case_id = demo["cases"][0]["id"]
+    rows = [r for r in store.rows() if r[1] == case_id]
+    return rows[offset]
+
+
+def edit_bytes(store: Store, demo: dict) -> tuple[str, int, set[str]]:
+    nid, aggregate, version, state = case_event(store, demo, 5)
+    i = state.index(b'"payload":"') + 60
+    flipped = state[:i] + (b"B" if state[i : i + 1] != b"B" else b"C") + state[i + 1 :]
+    store.set_state(nid, flipped)
+    return aggregate, version, {"hash", "signature"}
+
+
+def delete_one(store: Store, demo: dict) -> tuple[str, int, set[str]]:
+    nid, aggregate, version, _ = case_event(store, demo, 5)
+    store.delete(nid)
+    return aggregate, version + 1, {"gap"}
+
+
+def swap_two(store: Store, demo: dict) -> tuple[str, int, set[str]]:
+    a = case_event(store, demo, 5)
+    b = case_event(store, demo, 6)
+    store.set_state(a[0], b[3])
+    store.set_state(b[0], a[3])
+    return a[1], a[2], {"hash", "chain", "signature"}
+
+
+def garble(store: Store, demo: dict) -> tuple[str, int, set[str]]:
+    nid, aggregate, version, _ = case_event(store, demo, 5)
+    store.set_state(nid, b"\x00\xff not even json \xfe")
+    return aggregate, version, {"hash"}
+
+
+@pytest.mark.parametrize("tamper", [edit_bytes, delete_one, swap_two, garble])
+def test_verify_catches_an_insider(cli, store: Store, tamper) -> None:  # type: ignore[no-untyped-def]
+    demo = init_and_demo(cli, store)
+    store.drop_triggers()
+    aggregate, version, expected = tamper(store, demo)
+    result = cli("verify", "--db", store.url)
+    assert result.code == 1, result.out + result.err
+    assert "Traceback" not in result.err
+    lines = [line for line in result.out.splitlines() if line.startswith("BROKEN aggregate")]
+    named = {line.split(": ")[1] for line in lines if f"{aggregate} version {version} " in line}
+    assert expected <= named, result.out
+    report = json.loads(cli("verify", "--db", store.url, "--json").out)
+    assert not report["ok"]
+    assert {b["kind"] for b in report["breaks"] if b["version"] == version} >= expected
+
+
+def test_triggers_refuse_update_delete_truncate(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--db", store.url).code == 0
+    before = store.rows()
+    nid = before[0][0]
+    statements = [
+        f"UPDATE {store.table} SET state = state WHERE {store.id_column} = {nid}",
+        f"DELETE FROM {store.table} WHERE {store.id_column} = {nid}",
+    ]
+    if store.kind == "postgres":
+        statements.append(f"TRUNCATE {store.table}")
+    else:  # INSERT OR REPLACE deletes without firing delete triggers; it is refused too
+        statements.append(
+            f"INSERT OR REPLACE INTO {store.table} SELECT * FROM {store.table} WHERE rowid = {nid}"
+        )
+    for sql in statements:
+        with pytest.raises(Exception, match="append-only"):
+            store.execute(sql)
+    assert store.rows() == before
+
+
+def test_verify_shows_progress_on_request(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    init_and_demo(cli, store)
+    result = cli("verify", "--db", store.url, "--progress")
+    assert result.code == 0 and "verifying" in result.err
+
+
+def test_usage_errors_exit_2_and_create_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = cli("verify", "--db", "sqlite:///missing.db")
+    assert missing.code == 2 and "init" in missing.err
+    assert not (tmp_path / "missing.db").exists()
+    assert cli("verify", "--db", "mysql://somewhere/db").code == 2
+    assert cli("verify", "--no-such-option").code == 2
+    assert cli("demo", "--db", "sqlite:///missing.db").code == 2
+
+
+@pytest.mark.postgres
+def test_a_missing_postgres_database_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.conftest import Store, require_postgres
+
+    require_postgres()
+    url = Store.admin_url("dl_no_such_database")
+    result = cli("verify", "--db", url)
+    assert result.code == 2 and "does not exist" in result.err
+
+
+def test_default_database_and_environment(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").code == 0
+    assert (tmp_path / "decision-ledger.db").exists()
+    assert (tmp_path / "decision-ledger.db.keys" / "ledger.pem").exists()
+    elsewhere = tmp_path / "elsewhere.db"
+    env = {"DECISION_LEDGER_DB": f"sqlite:///{elsewhere}"}
+    assert cli("init", env=env).code == 0 and elsewhere.exists()
+    assert cli("demo", env=env).code == 0
+    assert cli("verify", env=env).code == 0
+    assert cli("verify", "--db", "sqlite:///decision-ledger.db", env=env).code == 0
+
+
+@pytest.mark.parametrize("command", [[], ["init"], ["demo"], ["verify"], ["keygen"]])
+def test_every_command_has_help(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*command, "--help")
+    assert result.code == 0 and "Usage: decision-ledger" in result.out
+    assert "--db" in result.out or command in ([], ["keygen"])
+
+
+def test_an_administrator_brings_their_own_key(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    keygen = cli("keygen", "--out", "admin.pem", "--json")
+    assert keygen.code == 0
+    made = json.loads(keygen.out)
+    assert stat.S_IMODE(os.stat(tmp_path / "admin.pem").st_mode) == 0o600
+    assert cli("keygen", "--out", "admin.pem").code == 2, "key files are never overwritten"
+    init = cli("init", "--db", "sqlite:///own.db", "--admin-public-key", "admin.pem", "--json")
+    info = json.loads(init.out)
+    assert info["administrator_keyid"] == made["keyid"] and info["administrator_key_file"] is None
+    assert not (tmp_path / "own.db.keys" / "administrator.pem").exists()
+    assert cli("demo", "--db", "sqlite:///own.db").code == 2  # no key file to sign with
+    demo = cli("demo", "--db", "sqlite:///own.db", "--admin-key", "admin.pem",
+               "--admin-id", info["administrator_id"])
+    assert demo.code == 0, demo.err
+    assert cli("verify", "--db", "sqlite:///own.db").code == 0
+
+
+def test_keygen_with_a_passphrase(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("keygen", "--out", "sealed.pem", "--passphrase-env", "PASS", env={"PASS": "秘密口令"})
+    assert result.code == 0
+    assert b"ENCRYPTED PRIVATE KEY" in (tmp_path / "sealed.pem").read_bytes()
+    assert cli("keygen", "--out", "x.pem", "--passphrase-env", "UNSET_VAR").code == 2
