@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID, uuid4
 
 from api.keyfiles import write_key
@@ -405,5 +406,5 @@ class Demo:
 
 
 def demo_keys_dir(keys_root: Path) -> Path:
-    stamp = datetime.now(tz=timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
     return keys_root / "demo" / f"{stamp}-{uuid4().hex[:6]}"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import getpass
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_DB = "sqlite:///decision-ledger.db"

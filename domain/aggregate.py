@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
@@ -115,13 +115,16 @@ class LedgerAggregate(BaseAggregate[UUID]):
     :class:`LedgerCreated`, and their other events deriving from :class:`LedgerEvent`.
     ``head_hash`` is the hash of the latest event, which the next one links to."""
 
+    if TYPE_CHECKING:  # set by every event's apply; not a dataclass field of the aggregate
+        head_hash: str
+
     class Event(LedgerEvent):
         pass
 
     @classmethod
     def _record_creation(
-        cls: type[A], event_class: type[LedgerEvent], act: Act[Any]
-    ) -> A:
+        cls, event_class: type[LedgerEvent], act: Act[Any]
+    ) -> Self:
         """Create the aggregate from its first signed act (version 1)."""
         aggregate_id = act.intent.target
         timestamp = clock.now()

@@ -8,9 +8,10 @@ judged at the moment an event is recorded, so tests must be able to set the date
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import datetime, timedelta, timezone
-from typing import Iterator, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 
 class Clock(Protocol):
@@ -20,7 +21,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(tz=timezone.utc)
+        return datetime.now(tz=UTC)
 
 
 class ManualClock:
@@ -29,7 +30,7 @@ class ManualClock:
     def __init__(self, start: datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("ManualClock needs an aware datetime")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
 
     def now(self) -> datetime:
         return self._now
@@ -39,15 +40,16 @@ class ManualClock:
         return self._now
 
     def set(self, moment: datetime) -> None:
-        self._now = moment.astimezone(timezone.utc)
+        self._now = moment.astimezone(UTC)
 
 
-_current: ContextVar[Clock] = ContextVar("decision_ledger_clock", default=SystemClock())
+_SYSTEM = SystemClock()
+_current: ContextVar[Clock | None] = ContextVar("decision_ledger_clock", default=None)
 
 
 def now() -> datetime:
     """The current time of the current clock, in UTC, with microseconds."""
-    return _current.get().now()
+    return (_current.get() or _SYSTEM).now()
 
 
 def set_clock(clock: Clock) -> None:
@@ -69,7 +71,7 @@ def format_time(moment: datetime) -> str:
     signed intents and hash inputs, so a moment has exactly one spelling."""
     if moment.tzinfo is None:
         raise ValueError("times in the ledger must be timezone-aware")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_time(text: str) -> datetime:
@@ -81,4 +83,4 @@ def parse_time(text: str) -> datetime:
             f"time {text!r} is not RFC 3339 UTC with six fractional digits "
             "(e.g. 2026-11-22T08:30:00.000000Z)"
         ) from None
-    return moment.replace(tzinfo=timezone.utc)
+    return moment.replace(tzinfo=UTC)

@@ -21,8 +21,9 @@ from its successor.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from uuid import UUID
 
 from domain.canonical import canonical_bytes

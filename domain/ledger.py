@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -26,7 +26,7 @@ from eventsourcing.persistence import IntegrityError
 from domain import clock
 from domain.actions import ActionSpec, action
 from domain.agency import Agency
-from domain.aggregate import Act, Context, LedgerAggregate
+from domain.aggregate import Act, Context, LedgerAggregate, LedgerEvent
 from domain.case import EvaluationCase
 from domain.commands.principal import RegisterPrincipal
 from domain.decision import Decision
@@ -179,12 +179,12 @@ class Ledger(Application[UUID]):
                 "read it again and sign a new intent"
             ) from None
         last = recordings[-1]
-        event = last.domain_event
+        event = cast(LedgerEvent, last.domain_event)
         return Recorded(
             aggregate_id=event.originator_id,
             version=event.originator_version,
             topic=type(event).TOPIC,  # type: ignore[attr-defined]
-            event_hash=event.hash,  # type: ignore[attr-defined]
+            event_hash=event.hash,
             recorded_at=event.timestamp,
             notification_id=last.notification.id if last.notification else None,
         )
@@ -247,15 +247,18 @@ class Ledger(Application[UUID]):
         first = self.recorder.select_notifications(start=None, limit=2)
         if len(first) < 2:
             raise NotFound("this store holds no ledger; run `decision-ledger init` first")
-        ledger = self.repository.get(first[0].originator_id)
+        ledger_id, administrator_id = UUID(str(first[0].originator_id)), UUID(str(first[1].originator_id))
+        ledger = self.find_principal(ledger_id)
+        if ledger is None:
+            raise NotFound("the store's first event is not the ledger's genesis")
         keyid = next(iter(ledger.key_history.keys))
-        return Genesis(first[0].originator_id, keyid, first[1].originator_id)
+        return Genesis(ledger_id, keyid, administrator_id)
 
     # --- reading (the Directory the aggregates consult) --------------------------------------
 
     def _find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -271,16 +274,31 @@ class Ledger(Application[UUID]):
 
     def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None:
         try:
-            aggregate = self.repository.get(case_id, version=version)
+            aggregate: object = self.repository.get(case_id, version=version)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, EvaluationCase) else None
 
-    def get_case(self, case_id: UUID) -> EvaluationCase:
-        case = self.find_case(case_id)
+    def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
+        case = self.find_case(case_id, version)
         if case is None:
             raise NotFound(f"no evaluation case {case_id}")
         return case
+
+    def get_principal(self, principal_id: UUID) -> Principal:
+        return self._get(principal_id, Principal)
+
+    def get_decision(self, decision_id: UUID) -> Decision:
+        return self._get(decision_id, Decision)
+
+    def get_agency(self, agency_id: UUID) -> Agency:
+        return self._get(agency_id, Agency)
+
+    def _get(self, aggregate_id: UUID, kind: type[T]) -> T:
+        found = self._find(aggregate_id, kind)
+        if found is None:
+            raise NotFound(f"no {kind.__name__} {aggregate_id}")
+        return found
 
     def version_of(self, aggregate_id: UUID) -> int:
         """The current version of any aggregate (0 if it does not exist): what a signer puts

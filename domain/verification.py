@@ -19,9 +19,10 @@ no database: the caller feeds it records and a function that decodes stored stat
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 from uuid import UUID
 
 from domain.actions import ACTIONS, event_topics_of
@@ -149,7 +150,7 @@ class LedgerVerifier:
     def _read_state(self, record: StoredRecord, broken: Callable[[str, str], None]) -> dict[str, Any] | None:
         try:
             state = self._decode(record.state)
-        except Exception as error:  # undecodable bytes are a finding, never a crash
+        except Exception as error:  # noqa: BLE001 — any undecodable bytes are a finding, never a crash
             broken("hash", f"stored state cannot be decoded ({type(error).__name__})")
             return None
         if not isinstance(state, dict):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from api.signer import Signer
@@ -172,8 +173,8 @@ class CaseScript(ABC):
 
 class NXScript(CaseScript):
     jurisdiction = "NX"
-    SECTIONS = {f"NX-7({i})": f"第{i}部分内容" for i in range(1, 6)}
-    PLAN = {
+    SECTIONS: ClassVar[dict[str, str]] = {f"NX-7({i})": f"第{i}部分内容" for i in range(1, 6)}
+    PLAN: ClassVar[dict[str, str]] = {
         "purpose": "评估目的",
         "scope": "评估范围",
         "methods": "评估方法",
@@ -247,8 +248,8 @@ class NXScript(CaseScript):
 
 class XXScript(CaseScript):
     jurisdiction = "XX"
-    SECTIONS = {f"XX-14({i})": f"第{i}部分内容" for i in range(1, 5)}
-    PLAN = {
+    SECTIONS: ClassVar[dict[str, str]] = {f"XX-14({i})": f"第{i}部分内容" for i in range(1, 5)}
+    PLAN: ClassVar[dict[str, str]] = {
         "purpose": "目的",
         "object_and_content": "对象与内容",
         "standard_and_method": "标准与方法",

@@ -8,10 +8,9 @@ can still edit rows: ``decision-ledger verify`` is what catches that.
 
 from __future__ import annotations
 
-from psycopg.sql import SQL, Identifier
-
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from psycopg.sql import SQL, Identifier
 
 REFUSAL = "decision-ledger: stored events are append-only"
 
@@ -24,14 +23,20 @@ class AppendOnlySQLiteApplicationRecorder(SQLiteApplicationRecorder):
         table = self.events_table_name
         return [
             *super().construct_create_table_statements(),
-            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (UPDATE refused)'); END",
-            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (DELETE refused)'); END",
-            f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
-            f"WHEN EXISTS (SELECT 1 FROM {table} WHERE originator_id = NEW.originator_id "
-            f"AND originator_version = NEW.originator_version) "
-            f"BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: {REFUSAL} (version exists)'); END",
+            (
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (UPDATE refused)'); END"
+            ),
+            (
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{REFUSAL} (DELETE refused)'); END"
+            ),
+            (
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE originator_id = NEW.originator_id "
+                f"AND originator_version = NEW.originator_version) BEGIN SELECT "
+                f"RAISE(ABORT, 'UNIQUE constraint failed: {REFUSAL} (version exists)'); END"
+            ),
         ]
 
 

@@ -48,7 +48,7 @@ class OpenCase(Command):
     grounds: Codes  # NX-4(1)…(7) or XX-9(1)…(5)
     ground_statement: Text  # the facts behind the grounds
     scope: Scope = Scope.WHOLE  # NX-5, XX-10
-    scope_parts: Annotated[list[Text], Field(max_length=50)] = []
+    scope_parts: Annotated[list[Text], Field(max_length=50, default_factory=list)]
     procedure: Procedure = Procedure.STANDARD
     simplified_reason: Annotated[str, Field(max_length=2000)] = ""  # XX-15
 
@@ -331,7 +331,7 @@ class RecordRuling(Command):
     ruling: Ruling
     body: DecisionBody
     meeting: Name
-    measures: Annotated[list[Text], Field(max_length=50)] = []  # NX-14, XX-16 避免或减少损失
+    measures: Annotated[list[Text], Field(max_length=50, default_factory=list)]  # NX-14, XX-16 避免或减少损失
 
 
 class PublishResults(Command):
@@ -342,4 +342,4 @@ class PublishResults(Command):
     report_id: UUID
     url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
     summary: LongText
-    withheld_material_ids: Annotated[list[UUID], Field(max_length=1000)] = []
+    withheld_material_ids: Annotated[list[UUID], Field(max_length=1000, default_factory=list)]

@@ -13,9 +13,10 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import psycopg
 import pytest
@@ -52,7 +53,7 @@ class Store:
     path: Path | None = None
     dbname: str = ""
 
-    TABLE = {"sqlite": "stored_events", "postgres": "decisionledger_events"}
+    TABLE: ClassVar[dict[str, str]] = {"sqlite": "stored_events", "postgres": "decisionledger_events"}
 
     @property
     def table(self) -> str:
@@ -64,7 +65,7 @@ class Store:
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if self.kind == "sqlite":
-            with sqlite3.connect(self.path, isolation_level=None) as conn:
+            with sqlite3.connect(str(self.path), isolation_level=None) as conn:
                 return conn.execute(sql, params).fetchall()
         with psycopg.connect(self.admin_url(self.dbname), autocommit=True) as conn:
             cursor = conn.execute(sql.replace("?", "%s"), params)
@@ -138,7 +139,13 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
         full_env.update(env or {})
         done = subprocess.run(
-            [*base, *args], capture_output=True, text=True, cwd=cwd or tmp_path, env=full_env, timeout=300
+            [*base, *args],
+            capture_output=True,
+            check=False,
+            text=True,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            timeout=300,
         )
         return Run(done.returncode, done.stdout, done.stderr)
 

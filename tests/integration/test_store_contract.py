@@ -3,7 +3,7 @@ depend on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -35,7 +35,7 @@ def test_both_procedures_record_replay_and_verify(opened: Ledger, store: Store) 
     try:
         assert reopened.get_case(nx.case_id).phase is Phase.PUBLISHED
         assert reopened.get_case(xx.case_id).phase is Phase.PUBLISHED
-        assert reopened.find_case(nx.case_id, version=3).phase is Phase.AWAITING_APPROVAL
+        assert reopened.get_case(nx.case_id, version=3).phase is Phase.AWAITING_APPROVAL
         report = LedgerVerifier(state_decoder(reopened)).verify_all(stored_records(reopened, batch=7))
         assert report.ok and report.events == reopened.recorder.max_notification_id()
     finally:
@@ -47,16 +47,16 @@ def test_two_writers_on_one_version_record_it_once(opened: Ledger, store: Store)
     person = world.person("王强", ["lead_unit"])
     other_process = open_ledger(Database.parse(store.url))
     try:
-        stale = other_process.find_principal(person.principal_id)
+        stale = other_process.get_principal(person.principal_id)
         world.do(world.admin, "principal.grant_role", person.principal_id, {"role": "expert"})
         envelope = world.admin.sign("principal.grant_role", person.principal_id, stale.version, {"role": "discipline_inspector"})
         signed = SignedIntent.open(envelope.to_json())
         act = Act(signed.envelope, signed.intent, GrantRole.parse(signed.intent.args))
-        admin = other_process.find_principal(world.admin.principal_id)
+        admin = other_process.get_principal(world.admin.principal_id)
         stale.grant_role(act, Context(admin, other_process, signed.intent.signed_at))
         with pytest.raises(Conflict):
             other_process._store(stale)  # the database refuses the second version 2
     finally:
         other_process.close()
-    principal = opened.find_principal(person.principal_id)
+    principal = opened.get_principal(person.principal_id)
     assert principal.roles == ["lead_unit", "expert"] and principal.version == 2

@@ -15,7 +15,7 @@ def nx(world: World) -> NXScript:
 
 
 def count(world: World) -> int:
-    return world.ledger.recorder.max_notification_id()
+    return world.ledger.recorder.max_notification_id() or 0
 
 
 def refused(script: NXScript, step: str, article: str) -> Refused:
@@ -47,8 +47,8 @@ def test_the_whole_procedure(nx: NXScript) -> None:
 
 def test_each_event_applies_only_what_was_signed(nx: NXScript) -> None:
     nx.run_all()
-    replayed = nx.world.ledger.find_case(nx.case_id)
-    halfway = nx.world.ledger.find_case(nx.case_id, version=4)
+    replayed = nx.world.ledger.get_case(nx.case_id)
+    halfway = nx.world.ledger.get_case(nx.case_id, version=4)
     assert replayed.phase is Phase.PUBLISHED
     assert halfway.phase is Phase.IMPLEMENTATION and halfway.materials == {}
 
@@ -56,8 +56,8 @@ def test_each_event_applies_only_what_was_signed(nx: NXScript) -> None:
 # --- opening (NX-4, NX-2, NX-5) -------------------------------------------------------------
 
 
-def open_args(nx: NXScript, **changes: object) -> dict:
-    args = {
+def open_args(nx: NXScript, **changes: object) -> dict[str, object]:
+    args: dict[str, object] = {
         "decision_id": str(nx.decision_id), "jurisdiction": "NX", "title": "后评估",
         "lead_unit": NX_UNIT, "grounds": ["NX-4(2)"], "ground_statement": "未达预期",
     }

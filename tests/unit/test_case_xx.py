@@ -7,7 +7,7 @@ import pytest
 
 from domain.case import Phase
 from domain.errors import Conflict, NotFound, NotPermitted, Refused
-from tests.support import XXScript, World
+from tests.support import World, XXScript
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def test_a_decision_is_registered_with_its_demonstrators(world: World) -> None:
         {"name": "张卫东", "kind": "expert", "work": "主论证专家", "principal_id": str(expert.principal_id)},
         {"name": "宁夏社会科学院综合经济研究所", "kind": "organisation", "work": "可行性论证"},
     ]})
-    decision = world.ledger.find_decision(decision_id)
+    decision = world.ledger.get_decision(decision_id)
     assert (decision.jurisdiction, decision.document_number) == ("NX", "宁商规发〔2021〕3号")
     assert decision.demonstrator_ids() == {expert.principal_id}
     assert decision.registered_by == clerk.principal_id
@@ -48,7 +48,7 @@ def test_decision_fields_are_validated(world: World, bad: dict) -> None:
 
 def test_agencies_are_registered_with_a_credit_code(world: World) -> None:
     agency_id = world.agency("宁夏大学经济管理学院")
-    agency = world.ledger.find_agency(agency_id)
+    agency = world.ledger.get_agency(agency_id)
     assert (agency.name, agency.kind, agency.credit_code) == ("宁夏大学经济管理学院", "university", "12640000455380040F")
     with pytest.raises(MalformedInput, match="credit_code"):
         world.do(world.admin, "agency.register", uuid4(), {"name": "x", "kind": "university", "credit_code": "123"})

@@ -9,7 +9,7 @@ import rfc8785
 
 from domain.hashing import event_hash, genesis_hash
 from domain.ledger import Ledger
-from tests.support import NXScript, XXScript, World
+from tests.support import NXScript, World, XXScript
 
 
 def test_genesis_hash_is_the_documented_string() -> None:

@@ -1,6 +1,6 @@
 """The signed intent: canonical bytes in, the same intent out; nothing else accepted."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -10,7 +10,7 @@ from domain.errors import MalformedInput
 from domain.intent import SignedIntent, new_intent, sign_intent
 from domain.signing import SigningKey, sign
 
-AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
 
 
 def intent_json() -> dict:

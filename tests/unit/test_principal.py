@@ -22,8 +22,8 @@ from domain.signing import SigningKey, sign
 from tests.support import World
 
 
-def register_args(key: SigningKey, **changes: object) -> dict:
-    args = {
+def register_args(key: SigningKey, **changes: object) -> dict[str, object]:
+    args: dict[str, object] = {
         "kind": "person",
         "name": "张伟",
         "public_keys": [key.public_key.jwk],
@@ -39,7 +39,7 @@ def test_administrator_registers_a_person(world: World) -> None:
     person = uuid4()
     recorded = world.do(world.admin, "principal.register", person, register_args(key, title="处长"))
     assert (recorded.version, recorded.event) == (1, "Registered")
-    principal = world.ledger.find_principal(person)
+    principal = world.ledger.get_principal(person)
     assert principal is not None
     assert (principal.name, principal.unit, principal.title, principal.roles) == (
         "张伟", "对外贸易处", "处长", ["lead_unit"]
@@ -87,7 +87,7 @@ def test_roles_are_granted_and_revoked(world: World) -> None:
     with pytest.raises(Conflict):
         world.do(world.admin, "principal.grant_role", person.principal_id, {"role": "discipline_inspector"})
     world.do(world.admin, "principal.revoke_role", person.principal_id, {"role": "lead_unit", "reason": "调岗"})
-    principal = world.ledger.find_principal(person.principal_id)
+    principal = world.ledger.get_principal(person.principal_id)
     assert principal.roles == ["discipline_inspector"]
     assert [e["role"] for e in principal.role_history if e["revoked_at"]] == ["lead_unit"]
     with pytest.raises(Conflict):
@@ -109,9 +109,10 @@ def test_a_person_rotates_their_own_key(world: World, manual_clock: clock.Manual
         world.do(person, "principal.grant_role", person.principal_id, {"role": "expert"})
     rotated = Signer(person.principal_id, new_key)
     world.do(rotated, "principal.add_key", person.principal_id, {"public_key": SigningKey.generate().public_key.jwk})
-    principal = world.ledger.find_principal(person.principal_id)
+    principal = world.ledger.get_principal(person.principal_id)
     assert len(principal.key_history.keys) == 3
-    assert principal.key(person.key.keyid).ended_by == "rotated"
+    old = principal.key(person.key.keyid)
+    assert old is not None and old.ended_by == "rotated"
 
 
 def test_a_revoked_key_cannot_sign(world: World) -> None:
@@ -197,5 +198,5 @@ def test_genesis_runs_once(world: World) -> None:
         world.ledger.initialise(SigningKey.generate(), NewPrincipal("x", "y", [], SigningKey.generate().public_key.jwk))
     genesis = world.ledger.genesis()
     assert genesis == world.genesis
-    ledger_principal = world.ledger.find_principal(genesis.ledger_id)
+    ledger_principal = world.ledger.get_principal(genesis.ledger_id)
     assert ledger_principal.roles == ["ledger"] and ledger_principal.kind == "system"

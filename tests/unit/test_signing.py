@@ -1,6 +1,7 @@
 """Keys and DSSE envelopes, checked against the published vectors of RFC 8037 and DSSE."""
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.errors import MalformedInput, SignatureInvalid
 from domain.signing import (
@@ -14,7 +15,6 @@ from domain.signing import (
     pae,
     sign,
 )
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # RFC 8037 Appendix A.1 key.
 RFC8037_D = "nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"

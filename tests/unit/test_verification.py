@@ -23,8 +23,9 @@ def records(world: World) -> list[StoredRecord]:
     return list(stored_records(world.ledger))
 
 
-def verify(world: World, records: list[StoredRecord], **options: object):
-    return LedgerVerifier(state_decoder(world.ledger), **options).verify_all(records)
+def verify(world: World, records: list[StoredRecord], trusted_ledger_keyid: str | None = None):  # type: ignore[no-untyped-def]
+    verifier = LedgerVerifier(state_decoder(world.ledger), trusted_ledger_keyid=trusted_ledger_keyid)
+    return verifier.verify_all(records)
 
 
 def kinds(report) -> set[str]:
@@ -101,7 +102,8 @@ def appended(world: World, after: StoredRecord, topic: str, envelope: dict, at) 
 
 
 def test_a_forged_event_with_a_self_consistent_hash_is_caught_by_its_key(world: World) -> None:
-    script = NXScript(world).advance_to("close_evidence")
+    script = NXScript(world)
+    script.advance_to("close_evidence")
     records = list(stored_records(world.ledger))
     last = records[-1]
     intent = new_intent(script.lead.principal_id, "case.close_evidence", script.case_id, last.version, {})
