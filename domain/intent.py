@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +32,10 @@ from domain.errors import MalformedInput
 from domain.signing import INTENT_PAYLOAD_TYPE, Envelope, SigningKey, sign
 
 INTENT_TYPE = "decision-ledger/intent/v1"
+
+#: How far the signer's clock (``signed_at``) may be from the ledger's when an intent is
+#: recorded; ``verify`` holds every stored event to the same bound.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 _FIELDS = {"action", "actor", "args", "expected_version", "nonce", "signed_at", "target", "type"}
 
 

@@ -16,7 +16,7 @@ imports no database driver.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
@@ -38,15 +38,12 @@ from domain.errors import (
     NotFound,
     NotPermitted,
 )
-from domain.intent import SignedIntent, new_intent, sign_intent
+from domain.intent import MAX_CLOCK_SKEW, SignedIntent, new_intent, sign_intent
 from domain.principal import Principal
 from domain.signing import SigningKey
 from domain.vocabulary import PrincipalKind, Role
 
 T = TypeVar("T", bound=LedgerAggregate)
-
-#: How far the signer's clock may be from the ledger's when an intent is recorded.
-MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 LEDGER_PRINCIPAL_NAME = "决策账本 Decision Ledger"
 
@@ -57,14 +54,11 @@ class Recorded:
 
     aggregate_id: UUID
     version: int
+    event: str  # the event's name, e.g. "MaterialExcluded"
     topic: str
     event_hash: str
     recorded_at: datetime
     notification_id: int | None
-
-    @property
-    def event(self) -> str:
-        return self.topic.split("/")[-2]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -183,6 +177,7 @@ class Ledger(Application[UUID]):
         return Recorded(
             aggregate_id=event.originator_id,
             version=event.originator_version,
+            event=type(event).__name__,
             topic=type(event).TOPIC,  # type: ignore[attr-defined]
             event_hash=event.hash,
             recorded_at=event.timestamp,

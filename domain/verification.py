@@ -23,15 +23,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from domain.actions import ACTIONS, event_topics_of
 from domain.commands.principal import AddKey, RegisterPrincipal, RevokeKey, RotateKey
 from domain.errors import LedgerError
 from domain.hashing import event_hash, genesis_hash
-from domain.intent import Intent
+from domain.intent import MAX_CLOCK_SKEW, Intent
 from domain.keys import KeyHistory
-from domain.ledger import MAX_CLOCK_SKEW
 from domain.principal import Principal
 from domain.signing import Envelope, PublicKey
 from domain.vocabulary import Role
@@ -305,10 +303,3 @@ class LedgerVerifier:
                     history.end(revoke.keyid, at, "revoked", revoke.reason)
         except LedgerError:
             return  # the intent verified but its args do not parse: nothing to learn
-
-
-def parse_uuid(text: str) -> UUID | None:
-    try:
-        return UUID(text)
-    except ValueError:
-        return None
