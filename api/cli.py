@@ -18,7 +18,7 @@ from uuid import UUID
 import click
 
 from api.demo import Demo, demo_keys_dir
-from api.keyfiles import KeyFileError, read_public_key, write_key
+from api.keyfiles import KeyFileError, read_key, read_public_key, write_key
 from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
 from api.signer import Signer
 from api.store.opening import StoreUnavailable, open_ledger, state_decoder, stored_records
@@ -47,9 +47,24 @@ def _settings(db: str | None, keys: str | None) -> Settings:
         _fail(str(error), EXIT_USAGE)
 
 
-def _open(settings: Settings, *, create: bool = False) -> Ledger:
+def _open(settings: Settings, *, create: bool = False, signing: bool = False) -> Ledger:
+    """Open the store; ``signing`` also loads the ledger key (ledger.pem in the keys directory),
+    which signs the findings rules raise."""
+    key = None
+    if signing:
+        path = settings.keys_dir / LEDGER_KEY_FILE
+        if not path.exists():
+            _fail(
+                f"the ledger key {path} is missing: findings are signed with it "
+                "(pass --keys, the directory init wrote)",
+                EXIT_USAGE,
+            )
+        try:
+            key = read_key(path)
+        except KeyFileError as error:
+            _fail(str(error), EXIT_USAGE)
     try:
-        return open_ledger(settings.database, create=create)
+        return open_ledger(settings.database, create=create, ledger_key=key)
     except StoreUnavailable as error:
         _fail(str(error), EXIT_USAGE)
 
@@ -184,7 +199,7 @@ def demo(
     adds a second set.
     """
     settings = _settings(db, keys)
-    ledger = _open(settings)
+    ledger = _open(settings, signing=True)
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first", EXIT_USAGE)
     signer = _administrator(settings, admin_key, admin_id)

@@ -19,19 +19,28 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 from api.keyfiles import write_key
 from api.signer import Signer
+from domain import clock
+from domain.errors import Refused
 from domain.ledger import Ledger
+from domain.rules.templates import china_date
 from domain.signing import SigningKey
 
 NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
 NX_OFFICE = "宁夏回族自治区商务厅办公室"
 XX_UNIT = "息县住房和城乡建设局"
+
+
+def day(offset: int) -> str:
+    """A date relative to the ledger's clock (China Standard Time), as the case's people state
+    them: the demo's cases span the weeks before today, so the deadlines they count are real."""
+    return str(china_date(clock.now()) + timedelta(days=offset))
 
 
 def _digest(text: str) -> str:
@@ -60,6 +69,15 @@ NX_PEOPLE = [
     PersonSpec("zhou_li", "周丽", "北方民族大学商学院", "教授", ("expert",)),
 ]
 
+MARKET_UNIT = "宁夏回族自治区商务厅市场建设处"
+MISCONDUCT_PEOPLE = [
+    PersonSpec("gao_feng", "高峰", MARKET_UNIT, "处长", ("lead_unit",)),
+    PersonSpec("he_jing", "何静", MARKET_UNIT, "一级主任科员", ("lead_unit",)),
+    PersonSpec("luo_bin", "罗斌", "宁夏华信工程咨询有限公司", "项目经理", ("agency_staff",), agency="huaxin"),
+    PersonSpec("tian_zhiqiang", "田志强", "北方民族大学经济学院", "教授", ("expert",)),
+    PersonSpec("kong_deming", "孔德明", "自治区纪委监委驻商务厅纪检监察组", "副组长", ("discipline_inspector",)),
+]
+
 XX_PEOPLE = [
     PersonSpec("chen_jianhua", "陈建华", XX_UNIT, "副局长", ("lead_unit",)),
     PersonSpec("sun_li", "孙丽", XX_UNIT, "村镇建设股股长", ("lead_unit",)),
@@ -73,7 +91,7 @@ class DemoResult:
     keys_dir: Path
     cases: list[dict[str, Any]] = field(default_factory=list)
     people: dict[str, str] = field(default_factory=dict)
-    events: int = 0
+    events: int = 0  # stored: the people's signed events and the ledger's findings
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,7 +122,6 @@ class Demo:
 
     def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None:
         self.ledger.submit(signer.sign(action, target, self.ledger.version_of(target), args).to_json())
-        self.result.events += 1
 
     def _enrol(self, spec: PersonSpec) -> Signer:
         """Generate the person's key into their own file, register the public half, and from
@@ -129,6 +146,14 @@ class Demo:
         self.result.people[spec.name] = str(principal_id)
         return signer
 
+    def _refused(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> Refused:
+        """An attempt the rules refuse; the demo records it to show what the ledger keeps."""
+        try:
+            self._do(signer, action, target, args)
+        except Refused as refusal:
+            return refusal
+        raise RuntimeError(f"{action} was expected to be refused")
+
     def _case_summary(self, case_id: UUID) -> dict[str, Any]:
         case = self.ledger.get_case(case_id)
         return {
@@ -138,11 +163,18 @@ class Demo:
             "decision_id": str(case.decision_id),
             "phase": case.phase.value,
             "version": case.version,
+            "findings": [f["rule"] for f in case.findings],
         }
 
     # --- the scenario ----------------------------------------------------------------------
 
     def run(self) -> DemoResult:
+        before = self.ledger.recorder.max_notification_id() or 0
+        self._run()
+        self.result.events = (self.ledger.recorder.max_notification_id() or 0) - before
+        return self.result
+
+    def _run(self) -> None:
         self.progress("registering the entrusted agency and the NX people")
         nxu = uuid4()
         self._do(
@@ -166,7 +198,16 @@ class Demo:
             self._enrol(spec)
         self.progress("recording the XX case (息县, simplified procedure)")
         self.result.cases.append(self._case_summary(self.xx_case()))
-        return self.result
+        self.progress("recording a third NX case, with misconduct the rules flag and an inspector finds")
+        huaxin = uuid4()
+        self._do(self.admin, "agency.register", huaxin, {
+            "address": "宁夏银川市金凤区北京中路168号", "credit_code": "91640100MA76H2XK3Q",
+            "kind": "consultancy", "name": "宁夏华信工程咨询有限公司",
+        })
+        self.agencies["huaxin"] = huaxin
+        for spec in MISCONDUCT_PEOPLE:
+            self._enrol(spec)
+        self.result.cases.append(self._case_summary(self.misconduct_case()))
 
     def nx_case(self) -> UUID:
         p = self.people
@@ -210,10 +251,11 @@ class Demo:
             "content_items": ["NX-6(1)", "NX-6(2)", "NX-6(3)", "NX-6(5)"],
         })
         self._do(p["zhao_min"], "case.approve_evaluation", case, {
-            "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": "2022-08-09",
+            "body": "office_meeting", "meeting": f"{day(-80)[:4]}年第15次厅务会议", "decided_on": day(-80),
         })
         self._do(p["ma_xiaodong"], "case.entrust_agency", case, {
             "agency_id": str(self.agencies["nxu"]),
+            "tasks": ["materials", "survey", "forum", "field_visit", "analysis", "report_drafting"],
             "scope": ["问卷设计与实施", "企业座谈与实地调研", "数据分析并起草评估报告初稿"],
             "agreement_ref": "宁商外贸委〔2022〕07号",
         })
@@ -244,12 +286,12 @@ class Demo:
         })
         survey, forum = uuid4(), uuid4()
         self._do(p["liu_yang"], "case.conduct_survey", case, {
-            "survey_id": str(survey), "online": True, "period_from": "2022-08-20",
-            "period_to": "2022-09-05", "respondents": 136,
+            "survey_id": str(survey), "online": True, "period_from": day(-70),
+            "period_to": day(-55), "respondents": 136,
             "summary": "面向全区跨境电商企业发放网上问卷，回收有效问卷136份，对补贴政策总体满意度为71%。",
         })
         self._do(p["yang_fan"], "case.hold_forum", case, {
-            "meeting_id": str(forum), "held_on": "2022-09-08", "place": "银川市综合保税区管委会会议室",
+            "meeting_id": str(forum), "held_on": day(-50), "place": "银川市综合保税区管委会会议室",
             "participants": [
                 {"name": "宁夏某跨境电商企业代表", "affiliation": "企业", "stakeholder": True},
                 {"name": "银川综合保税区管委会代表", "affiliation": "园区管理机构", "stakeholder": True},
@@ -295,6 +337,7 @@ class Demo:
         self._do(p["ma_xiaodong"], "case.finalise_report", case, {
             "report_id": str(report), "sections": sections, "recommendation": "adjust",
             "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+            "addressed_items": ["NX-6(1)", "NX-6(2)", "NX-6(3)", "NX-6(5)"],
         })
         self._do(p["ma_xiaodong"], "case.submit_report", case, {
             "report_id": str(report), "recommendation": "adjust",
@@ -302,7 +345,7 @@ class Demo:
         })
         self._do(p["zhao_min"], "case.record_ruling", case, {
             "report_id": str(report), "ruling": "adjust", "body": "office_meeting",
-            "meeting": "2022年第21次厅务会议",
+            "meeting": f"{day(0)[:4]}年第21次厅务会议",
             "measures": [
                 "已受理未兑现的补贴按原标准继续兑现，避免企业损失",
                 "申报材料实行一次提交、部门共享，兑现周期压缩至30日内",
@@ -337,16 +380,16 @@ class Demo:
         consultation, forum = uuid4(), uuid4()
         self._do(p["sun_li"], "case.solicit_opinions", case, {
             "consultation_id": str(consultation), "channel": "息县人民政府门户网站“政民互动”栏目",
-            "period_from": "2023-03-01", "period_to": "2023-03-15", "responses": 58,
+            "period_from": day(-40), "period_to": day(-26), "responses": 58,
             "summary": "收到意见58条，集中在偏远村组清运频次不足和垃圾桶破损更换不及时。",
         })
         self._do(p["sun_li"], "case.conduct_survey", case, {
-            "survey_id": str(uuid4()), "online": True, "period_from": "2023-03-01",
-            "period_to": "2023-03-20", "respondents": 412,
+            "survey_id": str(uuid4()), "online": True, "period_from": day(-40),
+            "period_to": day(-21), "respondents": 412,
             "summary": "网上问卷回收412份，群众对村容村貌改善的满意度为86%。",
         })
         self._do(p["chen_jianhua"], "case.hold_forum", case, {
-            "meeting_id": str(forum), "held_on": "2023-03-22", "place": "息县城郊乡政府会议室",
+            "meeting_id": str(forum), "held_on": day(-19), "place": "息县城郊乡政府会议室",
             "participants": [
                 {"name": "城郊乡分管副乡长", "affiliation": "乡镇政府", "stakeholder": True},
                 {"name": "村民代表（6人）", "affiliation": "村民", "stakeholder": True},
@@ -401,6 +444,121 @@ class Demo:
             "url": "http://www.xixian.gov.cn/zwgk/pgbg/2023-0412.html",
             "summary": "《息县农村生活垃圾治理实施方案》跟踪反馈与后评估结论：方案继续实施，完善偏远村组清运频次和保洁经费动态核定机制。",
             "withheld_material_ids": [str(complaint)],
+        })
+        return case
+
+
+    def misconduct_case(self) -> UUID:
+        """县域商业体系建设 case: a demonstrator engaged with a justification (NX-8), an attempted
+        hand-on of entrusted work (NX-4, refused and recorded), a conclusion before the evidence
+        closed (NX-9), one person's exclusions falling on opposing material (NX-9), a report
+        finalised after NX-11's 90 days, and the inspector's finding (NX-16)."""
+        p = self.people
+        decision, case = uuid4(), uuid4()
+        self._do(p["he_jing"], "decision.register", decision, {
+            "jurisdiction": "NX",
+            "title": "宁夏回族自治区商务厅关于加快县域商业体系建设的实施意见",
+            "document_number": "宁商发〔2021〕41号",
+            "organ": "宁夏回族自治区商务厅（厅党组会议）",
+            "decided_on": "2021-09-02",
+            "purpose": "完善县乡村三级商业网络，提升农村流通效率，带动农产品上行和消费品下乡。",
+        })
+        self._do(p["he_jing"], "decision.record_demonstrators", decision, {"demonstrators": [
+            {"name": "田志强", "kind": "expert", "principal_id": str(p["tian_zhiqiang"].principal_id),
+             "work": "意见出台前承担主要论证工作，提出县域商业网点布局方案"},
+        ]})
+        self._do(p["gao_feng"], "case.open", case, {
+            "decision_id": str(decision), "jurisdiction": "NX",
+            "title": "县域商业体系建设实施意见实施情况后评估", "lead_unit": MARKET_UNIT,
+            "grounds": ["NX-4(4)"],
+            "ground_statement": "商务部县域商业体系建设工作要求开展中期评估。",
+        })
+        self._do(p["gao_feng"], "case.form_team", case, {"members": [
+            {"principal_id": str(p["gao_feng"].principal_id), "team_role": "leader"},
+            {"principal_id": str(p["he_jing"].principal_id), "team_role": "member"},
+        ]})
+        self._do(p["he_jing"], "case.submit_plan", case, {
+            "parts": {
+                "purpose": "评估县域商业网点建设成效。", "scope": "部分县区乡镇商贸中心和村级便民店。",
+                "methods": "资料分析、问卷调查。", "procedure_and_schedule": "三个月内完成。",
+                "budget": "评估经费6万元。",
+            },
+            "content_items": ["NX-6(1)", "NX-6(3)"],
+        })
+        self._do(p["zhao_min"], "case.approve_evaluation", case, {
+            "body": "special_meeting", "meeting": f"{day(-120)[:4]}年县域商业专题会议", "decided_on": day(-120),
+        })
+        self._do(p["gao_feng"], "case.entrust_agency", case, {
+            "agency_id": str(self.agencies["huaxin"]), "tasks": ["materials", "survey"],
+            "scope": ["收集县域商业网点统计资料", "开展经营户问卷调查"], "agreement_ref": "宁商市建委〔2022〕03号",
+        })
+        self._refused(p["luo_bin"], "case.hand_over_work", case, {
+            "tasks": ["survey"], "to": "银川某信息技术有限公司",
+            "arrangement": "问卷调查整体交由该公司实施，费用按委托费用六成结算。",
+        })
+        self._do(p["gao_feng"], "case.engage_expert", case, {
+            "expert_id": str(p["tian_zhiqiang"].principal_id), "field": "商贸流通",
+            "justification": "全区熟悉县域商业网点布局的专家仅此一人，由其提供布局数据说明，不参与结论形成。",
+        })
+        self._do(p["he_jing"], "case.draw_conclusion", case, {
+            "conclusion": "县域商业体系建设成效显著，建议继续实施。",
+        })
+        materials = [
+            ("县域商业网点建设统计表", "各县区商务主管部门", "supporting"),
+            ("乡镇商贸中心运营情况汇报", "乡镇政府", "supporting"),
+            ("村级便民店经营户投诉汇总", "12345热线", "opposing"),
+            ("部分商贸中心建成后闲置情况调查", "宁夏华信工程咨询有限公司", "opposing"),
+            ("经营户问卷：物流成本未明显下降", "宁夏华信工程咨询有限公司", "opposing"),
+            ("农产品上行销售额统计", "自治区统计局", "neutral"),
+        ]
+        ids = []
+        for title, source, stance in materials:
+            material_id = uuid4()
+            ids.append(material_id)
+            collector = p["luo_bin"] if "华信" in source else p["he_jing"]
+            self._do(collector, "case.collect_material", case, {
+                "material_id": str(material_id), "title": title, "source": source, "stance": stance,
+                "classification": "none", "period": "after", "digest": _digest(title), "summary": title,
+            })
+        for material_id, reason in zip(
+            ids[2:5], ["与评估主题关联不大", "调查样本较少", "问卷设计存在偏差"], strict=True
+        ):
+            self._do(p["he_jing"], "case.exclude_material", case, {
+                "material_id": str(material_id), "reason": reason,
+            })
+        self._do(p["gao_feng"], "case.close_evidence", case, {})
+        sections = {
+            "NX-7(1)": "承办处室组织评估，委托第三方收集资料。",
+            "NX-7(2)": "全区建成乡镇商贸中心42个、村级便民店610个。",
+            "NX-7(3)": "实施结果良好，未发现明显问题。",
+            "NX-7(4)": "建议继续实施。",
+        }
+        draft = uuid4()
+        self._do(p["he_jing"], "case.draft_report", case, {
+            "draft_id": str(draft), "sections": sections, "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+        })
+        self._do(p["he_jing"], "case.finalise_report", case, {
+            "report_id": str(uuid4()), "sections": sections, "recommendation": "continue",
+            "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+            "addressed_items": ["NX-6(1)", "NX-6(3)"],
+        })
+        evaluation = self.ledger.get_case(case)
+        cited = [evaluation.conclusions[0]] + [
+            evaluation.materials[str(m)]["excluded"] for m in ids[2:5]
+        ]
+        self._do(p["kong_deming"], "case.find_misconduct", case, {
+            "finding_id": str(uuid4()),
+            "conduct": "falsification",
+            "persons": [
+                {"principal_id": str(p["he_jing"].principal_id), "responsibility": "direct"},
+                {"principal_id": str(p["gao_feng"].principal_id), "responsibility": "leader"},
+            ],
+            "cited_events": [
+                {"aggregate_id": str(case), "version": entry["version"], "hash": entry["hash"]}
+                for entry in cited
+            ],
+            "statement": "何静在证据收集结束前即形成“成效显著、继续实施”的结论，并以理由不充分的方式剔除全部三份反映问题的资料，"
+            "致使评估报告未反映存在的问题，属弄虚作假；高峰作为处室负责人未履行审核把关责任。",
         })
         return case
 

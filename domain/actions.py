@@ -62,8 +62,13 @@ _SPECS = [
     _spec(pc.RotateKey, Principal, "rotate_key"),
     _spec(pc.RevokeKey, Principal, "revoke_key"),
     _spec(ac.RegisterAgency, Agency, "register", creates=True, roles={Role.ADMINISTRATOR, Role.LEAD_UNIT}),
+    _spec(ac.RecordQualification, Agency, "record_qualification",
+          roles={Role.ADMINISTRATOR, Role.LEAD_UNIT, Role.GOVERNMENT_OFFICE}, article="XX-21"),
+    _spec(ac.RecordBadCredit, Agency, "record_bad_credit",
+          roles={Role.LEAD_UNIT, Role.DISCIPLINE_INSPECTOR}, article="NX-17 / XX-24"),
     _spec(dc.RegisterDecision, Decision, "register", creates=True, roles=_DECISION_KEEPERS),
     _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8"),
+    _spec(dc.RecordSuperiorEvaluation, Decision, "record_superior_evaluation", roles=_DECISION_KEEPERS, article="XX-19"),
     _spec(cc.OpenCase, EvaluationCase, "open", creates=True, roles={Role.LEAD_UNIT}, article="NX-4 / XX-6"),
     _spec(cc.FormTeam, EvaluationCase, "form_team"),
     _spec(cc.SubmitPlan, EvaluationCase, "submit_plan"),
@@ -91,6 +96,10 @@ _SPECS = [
     _spec(cc.SubmitReport, EvaluationCase, "submit_report"),
     _spec(cc.RecordRuling, EvaluationCase, "record_ruling", roles={Role.DECISION_ORGAN}, article="NX-12a / XX-16"),
     _spec(cc.PublishResults, EvaluationCase, "publish_results"),
+    _spec(cc.HandOverWork, EvaluationCase, "hand_over_work"),
+    _spec(cc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
+          article="NX-16 / XX-23"),
+    _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

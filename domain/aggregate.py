@@ -33,6 +33,7 @@ from domain.vocabulary import Role
 
 if TYPE_CHECKING:
     from domain.agency import Agency
+    from domain.case import EvaluationCase
     from domain.decision import Decision
     from domain.principal import Principal
 
@@ -47,16 +48,17 @@ class Act(Generic[C]):
     envelope: Envelope
     intent: Intent
     command: C
+    rulebook: str = ""  # the rulebook the act is judged under ("" where none applies)
 
     @property
     def actor_id(self) -> UUID:
         return self.intent.actor
 
     @classmethod
-    def decode(cls, envelope_json: dict[str, Any], command_class: type[C]) -> Act[C]:
+    def decode(cls, envelope_json: dict[str, Any], command_class: type[C], rulebook: str = "") -> Act[C]:
         envelope = Envelope.from_json(envelope_json)
         intent = Intent.decode(envelope.payload)
-        return cls(envelope, intent, command_class.parse(intent.args))
+        return cls(envelope, intent, command_class.parse(intent.args), rulebook)
 
 
 class Directory(Protocol):
@@ -67,6 +69,12 @@ class Directory(Protocol):
     def find_decision(self, decision_id: UUID) -> Decision | None: ...
 
     def find_agency(self, agency_id: UUID) -> Agency | None: ...
+
+    def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None: ...
+
+    def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
+        """The hash of a stored event, for citations that pin what they cite."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -87,16 +95,17 @@ class Context:
 
 
 class LedgerEvent(AggregateEvent):
-    """Base event: the signed envelope and the chain links."""
+    """Base event: the signed envelope, the rulebook it was judged under, the chain links."""
 
     envelope: dict[str, Any]
+    rulebook: str
     prev_hash: str
     hash: str
 
     COMMAND: ClassVar[type[Command]]
 
     def apply(self, aggregate: Any) -> None:
-        act = Act.decode(self.envelope, self.COMMAND)
+        act = Act.decode(self.envelope, self.COMMAND, self.rulebook)
         self.on(aggregate, act)
         aggregate.head_hash = self.hash
 
@@ -134,6 +143,7 @@ class LedgerAggregate(BaseAggregate[UUID]):
             "timestamp": timestamp,
             "originator_topic": cls.TOPIC,  # type: ignore[attr-defined]
             "envelope": envelope,
+            "rulebook": act.rulebook,
             "prev_hash": prev_hash,
         }
         digest = event_hash(aggregate_id, cls.INITIAL_VERSION, event_class.TOPIC, state)  # type: ignore[attr-defined]
@@ -142,6 +152,7 @@ class LedgerAggregate(BaseAggregate[UUID]):
             id=aggregate_id,
             timestamp=timestamp,
             envelope=envelope,
+            rulebook=act.rulebook,
             prev_hash=prev_hash,
             hash=digest,
         )
@@ -150,12 +161,18 @@ class LedgerAggregate(BaseAggregate[UUID]):
         """Record the next event of this aggregate from a signed act."""
         timestamp = clock.now()
         envelope = act.envelope.to_json()
-        state = {"timestamp": timestamp, "envelope": envelope, "prev_hash": self.head_hash}
+        state = {
+            "timestamp": timestamp,
+            "envelope": envelope,
+            "rulebook": act.rulebook,
+            "prev_hash": self.head_hash,
+        }
         digest = event_hash(self.id, self.version + 1, event_class.TOPIC, state)  # type: ignore[attr-defined]
         self.trigger_event(
             event_class,
             timestamp=timestamp,
             envelope=envelope,
+            rulebook=act.rulebook,
             prev_hash=self.head_hash,
             hash=digest,
         )

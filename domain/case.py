@@ -26,11 +26,8 @@ from domain import case_events as ev
 from domain.aggregate import Act, Context, LedgerAggregate
 from domain.commands import case as c
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
+from domain.rules import procedure as P
 from domain.vocabulary import (
-    CONTENT_ITEMS,
-    PLAN_PARTS,
-    REPORT_SECTIONS,
-    TRIGGER_GROUNDS,
     Jurisdiction,
     Procedure,
     Role,
@@ -89,6 +86,7 @@ class EvaluationCase(LedgerAggregate):
         self.submission: dict[str, Any] | None = None
         self.ruling: dict[str, Any] | None = None
         self.publication: dict[str, Any] | None = None
+        self.findings: list[dict[str, Any]] = []
 
     # --- where the case stands -------------------------------------------------------------
 
@@ -152,19 +150,24 @@ class EvaluationCase(LedgerAggregate):
     def is_lead_unit_staff(self, ctx: Context) -> bool:
         return ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == self.lead_unit
 
+    def is_team_leader(self, ctx: Context) -> bool:
+        return self.team.get(str(ctx.actor.id), {}).get("team_role") == "leader"
+
+    def acting_agency(self, ctx: Context) -> UUID | None:
+        """The entrusted agency the actor works for on this case, if any."""
+        actor = ctx.actor
+        if ctx.has_role(Role.AGENCY_STAFF) and actor.agency_id and str(actor.agency_id) in self.agencies:
+            return actor.agency_id
+        return None
+
     def is_evaluator(self, ctx: Context) -> bool:
         """承办处室 staff, team members, staff of an entrusted agency, engaged experts."""
-        actor = ctx.actor
-        agency_staff = (
-            ctx.has_role(Role.AGENCY_STAFF)
-            and actor.agency_id is not None
-            and str(actor.agency_id) in self.agencies
-        )
+        actor_id = str(ctx.actor.id)
         return (
             self.is_lead_unit_staff(ctx)
-            or str(actor.id) in self.team
-            or agency_staff
-            or str(actor.id) in self.experts
+            or actor_id in self.team
+            or self.acting_agency(ctx) is not None
+            or actor_id in self.experts
         )
 
     def _require_lead_unit(self, ctx: Context) -> None:
@@ -184,110 +187,63 @@ class EvaluationCase(LedgerAggregate):
 
     # --- order of steps -------------------------------------------------------------------
 
+    def _refuse(self, rule: P.ProcedureRule) -> Refused:
+        return rule.refusal(self.jurisdiction)
+
     def _require_not_closed(self) -> None:
         if self.declined:
-            raise Refused(
-                "NX-10(2)",
-                "厅决策机关已决定不开展评估，案件已结束",
-                "the decision organ declined the evaluation; the case is closed",
-            )
+            raise self._refuse(P.CASE_CLOSED)
 
     def _require_work_open(self) -> None:
         self._require_not_closed()
-        if self.work_open:
-            return
-        if self.is_nx:
-            raise Refused(
-                "NX-10(2)",
-                "厅决策机关研究审议决定开展评估之前，不得开展具体评估工作",
-                "no evaluation work before the decision organ approves the evaluation",
-            )
-        raise Refused(
-            "XX-11",
-            "准备阶段制定评估方案之前，不得进入实施阶段",
-            "the implementation phase cannot start before the plan exists",
-        )
+        if not self.work_open:
+            raise self._refuse(P.APPROVAL_BEFORE_WORK if self.is_nx else P.PLAN_BEFORE_IMPLEMENTATION)
 
     def _require_evidence_open(self) -> None:
         if self.evidence_closed:
-            raise Refused(
-                self._art("NX-10(3)", "XX-12"),
-                "证据收集已经结束，不得再记录评估工作",
-                "the evidence phase is closed; no further evaluation work may be recorded",
-            )
+            raise self._refuse(P.EVIDENCE_CLOSED)
 
     def _require_report_open(self) -> None:
         if self.report_is_final:
-            raise Refused(
-                self._art("NX-10(4)", "XX-13(3)"),
-                "评估报告已正式形成",
-                "the report is already finalised",
-            )
+            raise self._refuse(P.REPORT_FINAL)
 
     def _require_current_report(self, report_id: UUID) -> None:
         if not self.report_is_final or self.report is None:
-            raise Refused(
-                self._art("NX-12a", "XX-13(4)"),
-                "尚未正式形成评估报告",
-                "there is no finalised report",
-            )
+            raise self._refuse(P.REPORT_REQUIRED)
         if self.report["report_id"] != report_id:
-            raise Refused(
-                self._art("NX-12a", "XX-16"),
-                "所引用的报告不是本案正式形成的评估报告",
-                f"report {report_id} is not this case's finalised report",
-            )
+            raise self._refuse(P.REPORT_OF_THIS_CASE)
 
-    def _only(self, jurisdiction: Jurisdiction, article: str, zh: str, en: str) -> None:
+    def _only(self, jurisdiction: Jurisdiction, rule: P.ProcedureRule) -> None:
         if self.jurisdiction != jurisdiction.value:
-            raise Refused(article, zh, en)
+            raise self._refuse(rule)
+
+    def accountability_articles(self) -> list[str]:
+        """Articles an inspector's finding rests on: NX-16; XX-23 with XX-18's lifetime chain."""
+        return ["NX-16"] if self.is_nx else ["XX-23", "XX-18"]
 
     # --- opening and preparation -------------------------------------------------------------
 
     @classmethod
     def open(cls, act: Act[c.OpenCase], ctx: Context) -> EvaluationCase:
-        """立案: bind the case to its jurisdiction and its text's trigger grounds."""
+        """立案: bind the case to its jurisdiction (its grounds are judged by the rulebook)."""
         command = act.command
-        jurisdiction = command.jurisdiction
+        jurisdiction = command.jurisdiction.value
         decision = ctx.directory.find_decision(command.decision_id)
         if decision is None:
             raise NotFound(f"no decision {command.decision_id} is registered (NX-2, XX-3)")
-        if decision.jurisdiction != jurisdiction.value:
-            raise Refused(
-                f"{jurisdiction.value}-2",
-                f"该决策适用{decision.jurisdiction}办法，不能依{jurisdiction.value}办法评估",
-                f"the decision falls under {decision.jurisdiction}, not {jurisdiction.value}",
-            )
-        ground_article = "NX-4" if jurisdiction is Jurisdiction.NX else "XX-9"
-        foreign = [g for g in command.grounds if g not in TRIGGER_GROUNDS[jurisdiction]]
-        if foreign:
-            raise Refused(
-                ground_article,
-                f"评估情形{'、'.join(foreign)}不是本办法第{ground_article[3:]}条规定的情形",
-                f"grounds {', '.join(foreign)} are not among {ground_article}'s grounds "
-                f"({', '.join(TRIGGER_GROUNDS[jurisdiction])})",
-            )
+        if decision.jurisdiction != jurisdiction:
+            raise P.DECISION_OF_OTHER_TEXT.refusal(jurisdiction)
         if command.procedure is Procedure.SIMPLIFIED:
-            if jurisdiction is Jurisdiction.NX:
-                raise Refused(
-                    "NX-10", "宁夏商务厅办法未规定简易程序", "the NX text has no simplified procedure"
-                )
+            if command.jurisdiction is Jurisdiction.NX:
+                raise P.NO_SIMPLIFIED_PROCEDURE.refusal(jurisdiction)
             if not command.simplified_reason.strip():
-                raise Refused(
-                    "XX-15",
-                    "采取简易程序应当说明实际需要",
-                    "choosing the simplified procedure needs its reason",
-                )
+                raise P.SIMPLIFIED_NEEDS_REASON.refusal(jurisdiction)
         if command.scope is Scope.PARTIAL and not command.scope_parts:
-            raise Refused(
-                "NX-5" if jurisdiction is Jurisdiction.NX else "XX-10",
-                "部分评估应当列明评估的主要内容",
-                "a partial evaluation must list the parts it covers",
-            )
+            raise P.PARTIAL_SCOPE_PARTS.refusal(jurisdiction)
         ctx.require(
             ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == command.lead_unit,
             f"only staff of {command.lead_unit} may open its evaluation",
-            "NX-4" if jurisdiction is Jurisdiction.NX else "XX-6",
+            "NX-4" if command.jurisdiction is Jurisdiction.NX else "XX-6",
         )
         return cls._record_creation(cls.Opened, act)
 
@@ -313,33 +269,10 @@ class EvaluationCase(LedgerAggregate):
             self._art("NX-10(1)", "XX-11(1)"),
         )
         if self.team_formed is None and not self.is_simplified:
-            raise Refused(
-                self._art("NX-10(1)", "XX-11(1)"),
-                "应当先成立评估小组，再制定评估方案",
-                "form the evaluation team before submitting the plan",
-            )
+            raise self._refuse(P.TEAM_BEFORE_PLAN)
         if self.is_nx and self.approval:
-            raise Refused(
-                "NX-10(2)",
-                "评估方案已经厅决策机关审议，不得再修改",
-                "the plan was already approved by the decision organ",
-            )
+            raise self._refuse(P.PLAN_FROZEN_AFTER_APPROVAL)
         self._require_evidence_open()
-        jurisdiction = Jurisdiction(self.jurisdiction)
-        unknown = sorted(set(act.command.parts) - set(PLAN_PARTS[jurisdiction]))
-        if unknown:
-            raise MalformedInput(
-                f"unknown plan parts {', '.join(unknown)}; "
-                f"{self._art('NX-10(1)', 'XX-11(2)')} parts are {', '.join(PLAN_PARTS[jurisdiction])}"
-            )
-        foreign = [i for i in act.command.content_items if i not in CONTENT_ITEMS[jurisdiction]]
-        if foreign:
-            article = self._art("NX-6", "XX-8")
-            raise Refused(
-                article,
-                f"评估内容{'、'.join(foreign)}不是{article}规定的内容",
-                f"content items {', '.join(foreign)} are not among {article}'s items",
-            )
         self._record(self.PlanSubmitted, act)
 
     def prepare_survey(self, act: Act[c.PrepareSurvey], ctx: Context) -> None:
@@ -347,11 +280,7 @@ class EvaluationCase(LedgerAggregate):
         self._require_not_closed()
         self._require_evaluator(ctx)
         if self.plan is None and not self.is_simplified:
-            raise Refused(
-                self._art("NX-10(1)", "XX-11(3)"),
-                "应当先制定评估方案，再制定调查提纲",
-                "submit the plan before the survey outline",
-            )
+            raise self._refuse(P.PLAN_BEFORE_SURVEY)
         self._require_evidence_open()
         self._record(self.SurveyPrepared, act)
 
@@ -366,19 +295,10 @@ class EvaluationCase(LedgerAggregate):
         self._record(self.EvaluationDeclined, act)
 
     def _decide_on_evaluation(self) -> None:
-        self._only(
-            Jurisdiction.NX,
-            "XX-10",
-            "息县办法不设决策机关审议是否开展评估的步骤，报告由县政府审定（XX-13(4)）",
-            "the XX text has no approval step before evaluation; the county approves the report",
-        )
+        self._only(Jurisdiction.NX, P.NO_APPROVAL_STEP)
         self._require_not_closed()
         if self.plan is None:
-            raise Refused(
-                "NX-10(2)",
-                "提请厅决策机关审议前，应当成立评估小组、制定评估方案",
-                "the plan must be submitted before the decision organ decides",
-            )
+            raise self._refuse(P.PLAN_BEFORE_APPROVAL)
         if self.approval:
             raise Conflict("the decision organ has already approved this evaluation")
 
@@ -401,11 +321,7 @@ class EvaluationCase(LedgerAggregate):
         command = act.command
         if command.agency_id is not None and str(command.agency_id) not in self.agencies:
             raise NotFound(f"agency {command.agency_id} is not entrusted on this case")
-        by_agency = (
-            command.agency_id is not None
-            and ctx.has_role(Role.AGENCY_STAFF)
-            and ctx.actor.agency_id == command.agency_id
-        )
+        by_agency = command.agency_id is not None and self.acting_agency(ctx) == command.agency_id
         ctx.require(
             self.is_lead_unit_staff(ctx) or by_agency,
             "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
@@ -419,6 +335,14 @@ class EvaluationCase(LedgerAggregate):
         if str(command.expert_id) in self.experts:
             raise Conflict(f"{expert.name} is already engaged on this case")
         self._record(self.ExpertEngaged, act)
+
+    def hand_over_work(self, act: Act[c.HandOverWork], ctx: Context) -> None:
+        """转交委托事项: never recorded. The rulebook refuses an entrusted agency's attempt and
+        records it as a finding (NX-4, XX-20); anyone else holds no entrusted work to hand on."""
+        raise NotPermitted(
+            "only an entrusted agency holds entrusted work, and it may not hand it on",
+            article=self._art("NX-4", "XX-20"),
+        )
 
     # --- evaluation work ---------------------------------------------------------------------
 
@@ -490,9 +414,8 @@ class EvaluationCase(LedgerAggregate):
     def close_evidence(self, act: Act[c.CloseEvidence], ctx: Context) -> None:
         """证据收集结束."""
         self._require_work_open()
-        leader = self.team.get(str(ctx.actor.id), {}).get("team_role") == "leader"
         ctx.require(
-            self.is_lead_unit_staff(ctx) or leader,
+            self.is_lead_unit_staff(ctx) or self.is_team_leader(ctx),
             "the lead unit or the team leader closes the evidence phase",
             self._art("NX-10(3)", "XX-12"),
         )
@@ -508,31 +431,14 @@ class EvaluationCase(LedgerAggregate):
 
     # --- report -------------------------------------------------------------------------
 
-    def _check_sections(self, sections: dict[str, str]) -> None:
-        jurisdiction = Jurisdiction(self.jurisdiction)
-        unknown = sorted(set(sections) - set(REPORT_SECTIONS[jurisdiction]))
-        if unknown:
-            article = self._art("NX-7", "XX-14")
-            raise Refused(
-                article,
-                f"报告章节{'、'.join(unknown)}不是{article}规定的内容",
-                f"report sections {', '.join(unknown)} are not among {article}'s sections "
-                f"({', '.join(REPORT_SECTIONS[jurisdiction])})",
-            )
-
     def draft_report(self, act: Act[c.DraftReport], ctx: Context) -> None:
         """起草评估报告 (NX-10(4), XX-13(1))."""
         self._require_work_open()
         self._require_evaluator(ctx)
         self._require_report_open()
         if not self.conclusions:
-            raise Refused(
-                self._art("NX-10(4)", "XX-13(1)"),
-                "得出初步结论之后方可起草评估报告",
-                "draw a preliminary conclusion before drafting the report",
-            )
+            raise self._refuse(P.CONCLUSION_BEFORE_DRAFT)
         self._require_new(self.drafts, act.command.draft_id, "draft")
-        self._check_sections(act.command.sections)
         self._record(self.ReportDrafted, act)
 
     def give_expert_opinion(self, act: Act[c.GiveExpertOpinion], ctx: Context) -> None:
@@ -557,27 +463,14 @@ class EvaluationCase(LedgerAggregate):
         self._require_evaluator(ctx)
         self._require_report_open()
         if not self.drafts:
-            raise Refused(
-                self._art("NX-10(4)", "XX-13(3)"),
-                "应当先起草评估报告",
-                "draft the report before finalising it",
-            )
+            raise self._refuse(P.DRAFT_BEFORE_FINAL)
         if not self.evidence_closed:
-            raise Refused(
-                self._art("NX-10(4)", "XX-13(3)"),
-                "证据收集结束之前不得正式形成评估报告",
-                "close the evidence phase before finalising the report",
-            )
+            raise self._refuse(P.EVIDENCE_BEFORE_FINAL)
         reviewed = any(draft["expert_opinions"] for draft in self.drafts.values())
         if not self.is_nx and not self.is_simplified and not reviewed:
-            raise Refused(
-                "XX-13(2)",
-                "正式形成报告前应当组织有关专家对报告进行论证",
-                "experts must review a draft before the report is finalised",
-            )
+            raise self._refuse(P.EXPERT_REVIEW_BEFORE_FINAL)
         if self.report and self.report["report_id"] == act.command.report_id:
             raise Conflict("a report returned by the justice review is finalised under a new id")
-        self._check_sections(act.command.sections)
         self._record(self.ReportFinalised, act)
 
     def pass_justice_review(self, act: Act[c.PassJusticeReview], ctx: Context) -> None:
@@ -591,43 +484,24 @@ class EvaluationCase(LedgerAggregate):
         self._record(self.JusticeReviewReturned, act)
 
     def _justice_review(self, report_id: UUID) -> None:
-        self._only(
-            Jurisdiction.XX,
-            "NX-10(4)",
-            "宁夏商务厅办法未规定司法行政部门审核",
-            "the NX text has no justice review",
-        )
+        self._only(Jurisdiction.XX, P.NO_JUSTICE_REVIEW)
         self._require_current_report(report_id)
         if self.justice_review:
             raise Conflict("the justice review of this report is already recorded")
 
     def approve_report(self, act: Act[c.ApproveReport], ctx: Context) -> None:
         """县政府审定 (XX-13(4)): only after the justice review has passed."""
-        self._only(
-            Jurisdiction.XX,
-            "NX-12b",
-            "宁夏商务厅办法由承办处室提请厅决策机关审议，不设报告审定",
-            "under NX the report is submitted to the decision organ, not approved",
-        )
+        self._only(Jurisdiction.XX, P.NO_REPORT_APPROVAL)
         self._require_current_report(act.command.report_id)
         if not (self.justice_review and self.justice_review["status"] == "passed"):
-            raise Refused(
-                "XX-13(4)",
-                "评估报告经司法行政等部门审核通过后，方可提交县政府审定",
-                "the county approves the report only after the justice review has passed",
-            )
+            raise self._refuse(P.JUSTICE_BEFORE_APPROVAL)
         if self.report_approval:
             raise Conflict("the report is already approved")
         self._record(self.ReportApproved, act)
 
     def submit_report(self, act: Act[c.SubmitReport], ctx: Context) -> None:
         """提请厅决策机关审议 (NX-12b)."""
-        self._only(
-            Jurisdiction.NX,
-            "XX-13(4)",
-            "息县办法的报告经司法行政部门审核后提交县政府审定",
-            "under XX the report goes to justice review and county approval",
-        )
+        self._only(Jurisdiction.NX, P.NO_SUBMISSION)
         self._require_lead_unit(ctx)
         self._require_current_report(act.command.report_id)
         if self.submission:
@@ -640,17 +514,9 @@ class EvaluationCase(LedgerAggregate):
         """决策机关的决定 (NX-12a, NX-14, XX-16)."""
         self._require_current_report(act.command.report_id)
         if self.is_nx and not self.submission:
-            raise Refused(
-                "NX-12b",
-                "承办处室提请厅决策机关审议之后，方可作出决定",
-                "the decision organ rules after the report is submitted to it",
-            )
+            raise self._refuse(P.SUBMISSION_BEFORE_RULING)
         if not self.is_nx and not self.report_approval:
-            raise Refused(
-                "XX-16",
-                "评估报告经县政府审定之后，方可作出决定",
-                "the county rules after it has approved the report",
-            )
+            raise self._refuse(P.APPROVAL_BEFORE_RULING)
         if self.ruling:
             raise Conflict("a ruling is already recorded on this case")
         self._record(self.RulingRecorded, act)
@@ -660,23 +526,38 @@ class EvaluationCase(LedgerAggregate):
         self._require_lead_unit(ctx)
         self._require_current_report(act.command.report_id)
         if self.is_nx and not self.ruling:
-            raise Refused(
-                "NX-12a",
-                "厅决策机关作出决定之后方可公开评估结果",
-                "results are published after the decision organ's ruling",
-            )
+            raise self._refuse(P.RULING_BEFORE_PUBLICATION)
         if not self.is_nx and not self.report_approval:
-            raise Refused(
-                "XX-17",
-                "评估报告经县政府审定之后方可公开",
-                "results are published after the county has approved the report",
-            )
+            raise self._refuse(P.APPROVAL_BEFORE_PUBLICATION)
         if self.publication:
             raise Conflict("the results are already published")
         unknown = [m for m in act.command.withheld_material_ids if str(m) not in self.materials]
         if unknown:
             raise NotFound(f"withheld materials not on this case: {', '.join(map(str, unknown))}")
         self._record(self.ResultsPublished, act)
+
+    # --- accountability and findings ----------------------------------------------------------
+
+    def find_misconduct(self, act: Act[c.FindMisconduct], ctx: Context) -> None:
+        """纪检监察认定 (NX-16, XX-23, XX-18): citations are checked by the rulebook."""
+        for person in act.command.persons:
+            if ctx.directory.find_principal(person.principal_id) is None:
+                raise NotFound(f"no principal {person.principal_id} is registered")
+        self._require_new_finding(act.command.finding_id)
+        self._record(self.MisconductFound, act)
+
+    def raise_finding(self, act: Act[c.RaiseFinding], ctx: Context) -> None:
+        """发现问题: only the ledger raises a rule's finding, with its own key."""
+        ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
+        self._require_new_finding(act.command.finding_id)
+        self._record(self.FindingRaised, act)
+
+    def _require_new_finding(self, finding_id: UUID) -> None:
+        if any(f["finding_id"] == finding_id for f in self.findings):
+            raise Conflict(f"finding {finding_id} is already recorded on this case")
+
+    def findings_of_rule(self, rule: str) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["rule"] == rule]
 
     # --- events -----------------------------------------------------------------------------
 
@@ -707,3 +588,5 @@ class EvaluationCase(LedgerAggregate):
     ReportSubmitted = ev.ReportSubmitted
     RulingRecorded = ev.RulingRecorded
     ResultsPublished = ev.ResultsPublished
+    MisconductFound = ev.MisconductFound
+    FindingRaised = ev.FindingRaised

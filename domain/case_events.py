@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
 
 def _by(event: LedgerEvent, act: Act[Any]) -> dict[str, Any]:
-    return {"by": act.actor_id, "at": event.timestamp}
+    """Who did it, when, and which stored event shows it (for findings to cite)."""
+    return {
+        "by": act.actor_id,
+        "at": event.timestamp,
+        "version": event.originator_version,
+        "hash": event.hash,
+    }
 
 
 class Opened(LedgerCreated):
@@ -111,8 +117,10 @@ class AgencyEntrusted(LedgerEvent):
 
     def on(self, case: EvaluationCase, act: Act[c.EntrustAgency]) -> None:
         case.agencies[str(act.command.agency_id)] = {
+            "tasks": [task.value for task in act.command.tasks],
             "scope": list(act.command.scope),
             "agreement_ref": act.command.agreement_ref,
+            "justification": act.command.justification,
             **_by(self, act),
         }
 
@@ -143,8 +151,7 @@ class MaterialCollected(LedgerEvent):
             "classification": command.classification.value,
             "period": command.period.value,
             "digest": command.digest,
-            "collected_by": act.actor_id,
-            "collected_at": self.timestamp,
+            "collected": _by(self, act),
             "excluded": None,
         }
 
@@ -263,7 +270,7 @@ class ExpertOpinionGiven(LedgerEvent):
     def on(self, case: EvaluationCase, act: Act[c.GiveExpertOpinion]) -> None:
         case.drafts[str(act.command.draft_id)]["expert_opinions"][str(act.actor_id)] = {
             "opinion": act.command.opinion.value,
-            "at": self.timestamp,
+            **_by(self, act),
         }
 
 
@@ -275,6 +282,7 @@ class ReportFinalised(LedgerEvent):
         case.report = {
             "report_id": act.command.report_id,
             "sections": sorted(act.command.sections),
+            "addressed_items": list(act.command.addressed_items),
             "recommendation": act.command.recommendation.value,
             "digest": act.command.digest,
             **_by(self, act),
@@ -354,3 +362,49 @@ class ResultsPublished(LedgerEvent):
             "withheld_material_ids": list(act.command.withheld_material_ids),
             **_by(self, act),
         }
+
+
+class MisconductFound(LedgerEvent):
+    TOPIC = "decision-ledger/EvaluationCase/MisconductFound/v1"
+    COMMAND = c.FindMisconduct
+
+    def on(self, case: EvaluationCase, act: Act[c.FindMisconduct]) -> None:
+        command = act.command
+        case.findings.append(
+            {
+                "finding_id": command.finding_id,
+                "source": "inspector",
+                "rule": f"{case.jurisdiction}/accountability",
+                "conduct": command.conduct.value,
+                "articles": case.accountability_articles(),
+                "persons": [
+                    {"principal_id": p.principal_id, "responsibility": p.responsibility.value}
+                    for p in command.persons
+                ],
+                "cited_events": [e.model_dump() for e in command.cited_events],
+                **_by(self, act),
+            }
+        )
+
+
+class FindingRaised(LedgerEvent):
+    TOPIC = "decision-ledger/EvaluationCase/FindingRaised/v1"
+    COMMAND = c.RaiseFinding
+
+    def on(self, case: EvaluationCase, act: Act[c.RaiseFinding]) -> None:
+        command = act.command
+        case.findings.append(
+            {
+                "finding_id": command.finding_id,
+                "source": "rule",
+                "rule": command.rule,
+                "rulebook": command.rulebook,
+                "articles": list(command.articles),
+                "summary_zh": command.summary_zh,
+                "persons": [{"principal_id": p, "responsibility": ""} for p in command.persons],
+                "cited_events": [e.model_dump() for e in command.cited_events],
+                "figures": dict(command.figures),
+                "attempted": command.attempt is not None,
+                **_by(self, act),
+            }
+        )

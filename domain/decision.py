@@ -6,8 +6,12 @@ from typing import Any
 from uuid import UUID
 
 from domain.aggregate import Act, Context, LedgerAggregate, LedgerCreated, LedgerEvent
-from domain.commands.decision import RecordDemonstrators, RegisterDecision
-from domain.errors import NotFound
+from domain.commands.decision import (
+    RecordDemonstrators,
+    RecordSuperiorEvaluation,
+    RegisterDecision,
+)
+from domain.errors import NotFound, Refused
 
 
 class Decision(LedgerAggregate):
@@ -26,6 +30,7 @@ class Decision(LedgerAggregate):
         self.purpose = ""
         self.registered_by: UUID | None = None
         self.demonstrators: list[dict[str, Any]] = []
+        self.superior_evaluation: dict[str, Any] | None = None
 
     @classmethod
     def register(cls, act: Act[RegisterDecision], ctx: Context) -> Decision:
@@ -38,6 +43,25 @@ class Decision(LedgerAggregate):
             if demonstrator.agency_id and not ctx.directory.find_agency(demonstrator.agency_id):
                 raise NotFound(f"no agency {demonstrator.agency_id} is registered")
         self._record(self.DemonstratorsRecorded, act)
+
+    def record_superior_evaluation(self, act: Act[RecordSuperiorEvaluation], ctx: Context) -> None:
+        """上级机关组织评估 (XX-19): the superior's evaluation, and whether the county exempts
+        itself from repeating it."""
+        if self.jurisdiction != "XX":
+            raise Refused(
+                "XX-19",
+                "上级机关组织评估的免重复评估规定见息县办法第十九条，本决策不适用",
+                "XX-19's exemption is the county's; this decision is not under XX",
+                rule="XX/superior-evaluation",
+            )
+        if act.command.county_exempt and not act.command.exemption_reason.strip():
+            raise Refused(
+                "XX-19",
+                "免于重复评估应当说明依据",
+                "an exemption from repeating the evaluation needs its basis",
+                rule="XX/superior-evaluation",
+            )
+        self._record(self.SuperiorEvaluationRecorded, act)
 
     def demonstrator_ids(self) -> set[UUID]:
         """Principals and agencies that did the main demonstration (NX-8)."""
@@ -76,3 +100,20 @@ class Decision(LedgerAggregate):
                         "recorded_by": act.actor_id,
                     }
                 )
+
+    class SuperiorEvaluationRecorded(LedgerEvent):
+        TOPIC = "decision-ledger/Decision/SuperiorEvaluationRecorded/v1"
+        COMMAND = RecordSuperiorEvaluation
+
+        def on(self, decision: Decision, act: Act[RecordSuperiorEvaluation]) -> None:
+            command = act.command
+            decision.superior_evaluation = {
+                "superior_organ": command.superior_organ,
+                "task": command.task,
+                "county_exempt": command.county_exempt,
+                "exemption_reason": command.exemption_reason,
+                "by": act.actor_id,
+                "at": self.timestamp,
+                "version": self.originator_version,
+                "hash": self.hash,
+            }

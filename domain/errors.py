@@ -63,11 +63,12 @@ class Refused(LedgerError):
 
     kind = "refused"
 
-    def __init__(self, article: str, zh: str, en: str) -> None:
+    def __init__(self, article: str, zh: str, en: str, *, rule: str | None = None) -> None:
         super().__init__(f"{article}: {en}")
         self.article = article
         self.zh = zh
         self.en = en
+        self.rule = rule
 
     def __str__(self) -> str:
         return f"{self.article}: {self.zh} / {self.en}"
@@ -77,3 +78,9 @@ class IntentTimeInvalid(LedgerError):
     """The signer's clock (``signed_at``) is too far from the ledger's."""
 
     kind = "intent-time"
+
+
+class LedgerKeyMissing(LedgerError):
+    """The ledger must sign a finding but was opened without its key (a set-up error)."""
+
+    kind = "ledger-key-missing"

@@ -15,7 +15,7 @@ imports no database driver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
@@ -28,18 +28,22 @@ from domain.actions import ActionSpec, action
 from domain.agency import Agency
 from domain.aggregate import Act, Context, LedgerAggregate, LedgerEvent
 from domain.case import EvaluationCase
+from domain.commands.case import RaiseFinding
 from domain.commands.principal import RegisterPrincipal
 from domain.decision import Decision
 from domain.errors import (
     Conflict,
     IntentTimeInvalid,
     KeyNotActive,
+    LedgerKeyMissing,
     MalformedInput,
     NotFound,
     NotPermitted,
 )
 from domain.intent import MAX_CLOCK_SKEW, SignedIntent, new_intent, sign_intent
 from domain.principal import Principal
+from domain.rules import rulebook_for
+from domain.rules.base import SWEEP, EventRef, Finding, Judgement, Rule, Rulebook, Verdicts
 from domain.signing import SigningKey
 from domain.vocabulary import PrincipalKind, Role
 
@@ -59,6 +63,7 @@ class Recorded:
     event_hash: str
     recorded_at: datetime
     notification_id: int | None
+    findings: tuple[str, ...] = ()  # rule ids of the findings raised with it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,7 @@ class Recorded:
             "hash": self.event_hash,
             "recorded_at": clock.format_time(self.recorded_at),
             "notification_id": self.notification_id,
+            "findings": list(self.findings),
         }
 
 
@@ -91,14 +97,22 @@ class Genesis:
 
 
 class Ledger(Application[UUID]):
-    """决策评估账本."""
+    """决策评估账本. ``ledger_key`` (the key registered at genesis) signs the findings rules raise;
+    a ledger opened without it records everything except those, and refuses an action whose rules
+    raise one."""
 
     name = "DecisionLedger"
+
+    def __init__(self, env: Any = None, ledger_key: SigningKey | None = None) -> None:
+        super().__init__(env)
+        self.ledger_key = ledger_key
+        self._genesis: Genesis | None = None
 
     # --- writing --------------------------------------------------------------------------
 
     def submit(self, envelope_json: Any) -> Recorded:
-        """Judge one signed intent and record it, or raise and record nothing."""
+        """Judge one signed intent and record it, or raise and record nothing (but the finding
+        of an attempt that is itself misconduct, NX-4 / XX-20)."""
         signed = SignedIntent.open(envelope_json)
         intent = signed.intent
         spec = action(intent.action)
@@ -106,11 +120,70 @@ class Ledger(Application[UUID]):
         with clock.using(clock.ManualClock(now)):
             actor = self._authenticate(signed, now)
             command = spec.command.parse(intent.args)
-            act = Act(signed.envelope, intent, command)
             ctx = Context(actor=actor, directory=self, now=now)
             self._authorise(spec, actor)
-            aggregate = self._perform(spec, act, ctx)
-            return self._store(aggregate)
+            target = self._target(spec, intent)
+            rulebook = self._rulebook(spec, command, target)
+            act = Act(signed.envelope, intent, command, rulebook.ref if rulebook else "")
+            verdicts = self._judge(rulebook, spec, act, ctx, target)
+            refusal = verdicts.refused()
+            if refusal is not None:
+                self._record_attempt(verdicts, rulebook, target, signed, ctx)
+                raise refusal
+            aggregate = self._perform(spec, act, ctx, target)
+            findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
+            recorded = self._store(aggregate)
+            return replace(recorded[0], findings=tuple(f.rule.id for f in findings))
+
+    def _target(self, spec: ActionSpec, intent: Any) -> LedgerAggregate | None:
+        """The aggregate the intent addresses, at the version it was signed against."""
+        if spec.creates:
+            if intent.expected_version != 0:
+                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
+            if self._find(intent.target, LedgerAggregate) is not None:
+                raise Conflict(f"{intent.target} already exists; choose a new id")
+            return None
+        aggregate = self._find(intent.target, spec.aggregate)
+        if aggregate is None:
+            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
+        if aggregate.version != intent.expected_version:
+            raise Conflict(
+                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
+                f"the intent was signed against version {intent.expected_version}: "
+                "read it again and sign a new intent"
+            )
+        return aggregate
+
+    @staticmethod
+    def _rulebook(spec: ActionSpec, command: Any, target: LedgerAggregate | None) -> Rulebook | None:
+        """Case actions are judged by the case's text; opening, by the text the case names."""
+        if spec.aggregate is not EvaluationCase:
+            return None
+        if isinstance(target, EvaluationCase):
+            return rulebook_for(target.jurisdiction)
+        return rulebook_for(command.jurisdiction)
+
+    @staticmethod
+    def _judge(
+        rulebook: Rulebook | None,
+        spec: ActionSpec,
+        act: Act[Any],
+        ctx: Context,
+        target: LedgerAggregate | None,
+    ) -> Verdicts:
+        if rulebook is None:
+            return Verdicts(None, ())
+        case = target if isinstance(target, EvaluationCase) else None
+        return rulebook.judge(Judgement(spec.name, act, ctx, case, rulebook.jurisdiction))
+
+    def _perform(
+        self, spec: ActionSpec, act: Act[Any], ctx: Context, target: LedgerAggregate | None
+    ) -> LedgerAggregate:
+        if target is None:
+            created: LedgerAggregate = getattr(spec.aggregate, spec.method)(act, ctx)
+            return created
+        getattr(target, spec.method)(act, ctx)
+        return target
 
     def _authenticate(self, signed: SignedIntent, now: datetime) -> Principal:
         intent = signed.intent
@@ -143,28 +216,8 @@ class Ledger(Application[UUID]):
                 article=spec.article,
             )
 
-    def _perform(self, spec: ActionSpec, act: Act[Any], ctx: Context) -> LedgerAggregate:
-        intent = act.intent
-        if spec.creates:
-            if intent.expected_version != 0:
-                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
-            if self._find(intent.target, LedgerAggregate) is not None:
-                raise Conflict(f"{intent.target} already exists; choose a new id")
-            created: LedgerAggregate = getattr(spec.aggregate, spec.method)(act, ctx)
-            return created
-        aggregate = self._find(intent.target, spec.aggregate)
-        if aggregate is None:
-            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
-        if aggregate.version != intent.expected_version:
-            raise Conflict(
-                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
-                f"the intent was signed against version {intent.expected_version}: "
-                "read it again and sign a new intent"
-            )
-        getattr(aggregate, spec.method)(act, ctx)
-        return aggregate
-
-    def _store(self, *aggregates: LedgerAggregate) -> Recorded:
+    def _store(self, *aggregates: LedgerAggregate) -> list[Recorded]:
+        """Save in one transaction; what was recorded, in order."""
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
@@ -172,17 +225,132 @@ class Ledger(Application[UUID]):
                 "another action was recorded on this aggregate at the same version; "
                 "read it again and sign a new intent"
             ) from None
-        last = recordings[-1]
-        event = cast(LedgerEvent, last.domain_event)
-        return Recorded(
-            aggregate_id=event.originator_id,
-            version=event.originator_version,
-            event=type(event).__name__,
-            topic=type(event).TOPIC,  # type: ignore[attr-defined]
-            event_hash=event.hash,
-            recorded_at=event.timestamp,
-            notification_id=last.notification.id if last.notification else None,
+        recorded = []
+        for recording in recordings:
+            event = cast(LedgerEvent, recording.domain_event)
+            recorded.append(
+                Recorded(
+                    aggregate_id=event.originator_id,
+                    version=event.originator_version,
+                    event=type(event).__name__,
+                    topic=type(event).TOPIC,  # type: ignore[attr-defined]
+                    event_hash=event.hash,
+                    recorded_at=event.timestamp,
+                    notification_id=recording.notification.id if recording.notification else None,
+                )
+            )
+        return recorded
+
+    # --- findings the rules raise ------------------------------------------------------------
+
+    def _raise_findings(
+        self,
+        rulebook: Rulebook | None,
+        findings: tuple[Finding, ...],
+        aggregate: LedgerAggregate,
+        ctx: Context,
+    ) -> tuple[Finding, ...]:
+        """Record each flag as a finding on the case, right after the event it judged."""
+        if not findings or rulebook is None:
+            return ()
+        case = cast(EvaluationCase, aggregate)
+        judged = case.pending_events[0] if case.pending_events else None
+        this_event = (
+            EventRef(case.id, judged.originator_version, cast(LedgerEvent, judged).hash)
+            if judged is not None
+            else None
         )
+        for finding in findings:
+            cited = list(finding.flag.cited)
+            if finding.flag.cite_this_event and this_event is not None:
+                cited.append(this_event)
+            self._raise(case, rulebook, finding.rule, finding.flag.zh, finding.flag.en,
+                        finding.flag.persons, cited, dict(finding.flag.figures), ctx.now)
+        return findings
+
+    def _raise(
+        self,
+        case: EvaluationCase,
+        rulebook: Rulebook,
+        rule: Rule,
+        zh: str,
+        en: str,
+        persons: tuple[UUID, ...],
+        cited: list[EventRef],
+        figures: dict[str, Any],
+        now: datetime,
+        attempt: dict[str, Any] | None = None,
+    ) -> None:
+        key, ledger = self._ledger_signer()
+        args: dict[str, Any] = {
+            "articles": list(rule.articles),
+            "cited_events": [ref.to_json() for ref in cited],
+            "figures": figures,
+            "finding_id": str(uuid4()),
+            "persons": [str(p) for p in dict.fromkeys(persons)],
+            "rule": rule.id,
+            "rulebook": rulebook.ref,
+            "summary_en": en,
+            "summary_zh": zh,
+        }
+        if attempt is not None:
+            args["attempt"] = attempt
+        intent = new_intent(ledger.id, RaiseFinding.ACTION, case.id, case.version, args)
+        act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
+        case.raise_finding(act, Context(actor=ledger, directory=self, now=now))
+
+    def _record_attempt(
+        self,
+        verdicts: Verdicts,
+        rulebook: Rulebook | None,
+        target: LedgerAggregate | None,
+        signed: SignedIntent,
+        ctx: Context,
+    ) -> None:
+        """A refused attempt that is itself misconduct (转包) is stored as a finding only, with
+        the person's signed attempt embedded as the evidence."""
+        if verdicts.refusal is None or rulebook is None or not isinstance(target, EvaluationCase):
+            return
+        rule, refuse = verdicts.refusal
+        if not refuse.record_attempt:
+            return
+        entrusted = [
+            EventRef.of(target.id, entry)
+            for agency_id, entry in target.agencies.items()
+            if ctx.actor.agency_id is not None and agency_id == str(ctx.actor.agency_id)
+        ]
+        self._raise(target, rulebook, rule, refuse.zh, refuse.en, refuse.persons or (ctx.actor.id,),
+                    entrusted, {"attempted_action": signed.intent.action}, ctx.now,
+                    attempt=signed.envelope.to_json())
+        self._store(target)
+
+    def _ledger_signer(self) -> tuple[SigningKey, Principal]:
+        if self.ledger_key is None:
+            raise LedgerKeyMissing(
+                "this action raises a finding, which the ledger signs with its own key; "
+                "open the ledger with its key (ledger.pem in the keys directory)"
+            )
+        ledger = self.get_principal(self.genesis().ledger_id)
+        if not ledger.key_active_at(self.ledger_key.keyid, clock.now()):
+            raise LedgerKeyMissing(f"key {self.ledger_key.keyid} is not the ledger's active key")
+        return self.ledger_key, ledger
+
+    def check_deadlines(self) -> list[Recorded]:
+        """The deadline sweep (NX-11, NX-12b): raise a finding on every case whose deadline has
+        passed with nothing done, as of the clock's now. Each deadline is raised once per case."""
+        raised: list[Recorded] = []
+        now = clock.now()
+        with clock.using(clock.ManualClock(now)):
+            _, ledger = self._ledger_signer()
+            ctx = Context(actor=ledger, directory=self, now=now)
+            for case_id in self.case_ids():
+                case = self.get_case(case_id)
+                rulebook = rulebook_for(case.jurisdiction)
+                verdicts = rulebook.judge(Judgement(SWEEP, None, ctx, case, rulebook.jurisdiction))
+                if verdicts.findings:
+                    self._raise_findings(rulebook, verdicts.findings, case, ctx)
+                    raised.extend(self._store(case))
+        return raised
 
     # --- genesis ----------------------------------------------------------------------------
 
@@ -227,6 +395,7 @@ class Ledger(Application[UUID]):
                 enrolment, Context(actor=ledger, directory=self, now=now)
             )
             self._store(ledger, first_administrator)
+        self.ledger_key = self.ledger_key or ledger_key
         return Genesis(ledger_id, ledger_key.keyid, administrator_id)
 
     @staticmethod
@@ -239,6 +408,8 @@ class Ledger(Application[UUID]):
 
     def genesis(self) -> Genesis:
         """The ledger principal and first administrator, read from the first two events."""
+        if self._genesis is not None:
+            return self._genesis
         first = self.recorder.select_notifications(start=None, limit=2)
         if len(first) < 2:
             raise NotFound("this store holds no ledger; run `decision-ledger init` first")
@@ -247,7 +418,8 @@ class Ledger(Application[UUID]):
         if ledger is None:
             raise NotFound("the store's first event is not the ledger's genesis")
         keyid = next(iter(ledger.key_history.keys))
-        return Genesis(ledger_id, keyid, administrator_id)
+        self._genesis = Genesis(ledger_id, keyid, administrator_id)
+        return self._genesis
 
     # --- reading (the Directory the aggregates consult) --------------------------------------
 
@@ -273,6 +445,24 @@ class Ledger(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, EvaluationCase) else None
+
+    def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
+        for event in self.events.get(aggregate_id, gt=version - 1, lte=version):
+            return cast(LedgerEvent, event).hash
+        return None
+
+    def case_ids(self) -> list[UUID]:
+        """Every case, in the order opened."""
+        ids: list[UUID] = []
+        last = 0
+        while True:
+            rows = self.recorder.select_notifications(
+                start=last, limit=500, topics=[EvaluationCase.Opened.TOPIC], inclusive_of_start=False
+            )
+            if not rows:
+                return ids
+            ids.extend(UUID(str(row.originator_id)) for row in rows)
+            last = rows[-1].id
 
     def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
         case = self.find_case(case_id, version)

@@ -213,3 +213,38 @@ class DemonstratorKind(StrEnum):
     EXPERT = "expert"
     AGENCY = "agency"  # 专业机构
     ORGANISATION = "organisation"  # 社会组织
+
+
+class EntrustedTask(StrEnum):
+    """What an agency may be entrusted with (委托范围, NX-4, XX-20)."""
+
+    MATERIALS = "materials"  # 收集信息资料
+    SURVEY = "survey"  # 问卷调查
+    FORUM = "forum"  # 座谈会
+    HEARING = "hearing"  # 论证会
+    FIELD_VISIT = "field_visit"  # 实地调研
+    CONSULTATION = "consultation"  # 征求意见
+    ANALYSIS = "analysis"  # 分析资料、得出初步结论
+    REPORT_DRAFTING = "report_drafting"  # 起草评估报告
+
+
+class Misconduct(StrEnum):
+    """Conduct an inspector finds (NX-16, XX-23)."""
+
+    DERELICTION = "dereliction"  # 失职渎职
+    FALSIFICATION = "falsification"  # 弄虚作假
+    INTERFERENCE = "interference"  # 干扰评估
+    INEFFECTIVE_WORK = "ineffective_work"  # NX-16: 结果无法运用与其工作不力、方式方法简单有关
+
+
+class Responsibility(StrEnum):
+    LEADER = "leader"  # 负有责任的领导人员
+    DIRECT = "direct"  # 直接责任人员
+
+
+class SuperiorBasis(StrEnum):
+    """Why a county evaluates a decision a superior organ evaluates (XX-19)."""
+
+    COMMISSIONED = "commissioned"  # 接受上级委任
+    ASSISTING = "assisting"  # 根据上级要求协助评估
+    OWN_REASON = "own_reason"  # 本级自行评估，说明理由

@@ -10,15 +10,23 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from api.signer import Signer
+from domain import clock
 from domain.ledger import Ledger, NewPrincipal, Recorded
+from domain.rules.templates import china_date
 from domain.signing import SigningKey
 
 NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
 XX_UNIT = "息县住房和城乡建设局"
+
+
+def today(offset_days: int = 0) -> str:
+    """A date in China Standard Time relative to the ledger's clock, as the texts count days."""
+    return str(china_date(clock.now()) + timedelta(days=offset_days))
 
 
 def digest(text: str) -> str:
@@ -182,6 +190,9 @@ class NXScript(CaseScript):
         "budget": "经费预算12万元",
     }
 
+    TASKS: ClassVar[list[str]] = ["materials", "survey", "forum", "analysis", "report_drafting"]
+    ITEMS: ClassVar[list[str]] = ["NX-6(1)", "NX-6(2)"]
+
     def __init__(self, world: World) -> None:
         super().__init__(world)
         w = world
@@ -205,13 +216,14 @@ class NXScript(CaseScript):
                 {"principal_id": str(self.member.principal_id), "team_role": "member"},
             ]})),
             Step("submit_plan", lambda: self.do(self.member, "case.submit_plan", {
-                "parts": self.PLAN, "content_items": ["NX-6(1)", "NX-6(2)"],
+                "parts": self.PLAN, "content_items": self.ITEMS,
             })),
             Step("approve_evaluation", lambda: self.do(self.organ, "case.approve_evaluation", {
-                "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": "2022-08-09",
+                "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": today(),
             })),
             Step("entrust_agency", lambda: self.do(self.lead, "case.entrust_agency", {
-                "agency_id": str(self.agency_id), "scope": ["问卷调查"], "agreement_ref": "委〔2022〕07号",
+                "agency_id": str(self.agency_id), "tasks": self.TASKS, "scope": ["问卷调查、座谈会、资料收集与分析、起草报告"],
+                "agreement_ref": "委〔2022〕07号",
             })),
             Step("engage_expert", lambda: self.do(self.agency_staff, "case.engage_expert", {
                 "expert_id": str(self.expert.principal_id), "field": "国际贸易",
@@ -231,6 +243,7 @@ class NXScript(CaseScript):
             })),
             Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
                 **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "adjust",
+                "addressed_items": self.ITEMS,
             })),
             Step("submit_report", lambda: self.do(self.lead, "case.submit_report", {
                 "report_id": str(self.report_id), "recommendation": "adjust", "note": "提请审议",
@@ -241,13 +254,14 @@ class NXScript(CaseScript):
             })),
             Step("publish_results", lambda: self.do(self.lead, "case.publish_results", {
                 "report_id": str(self.report_id), "url": "http://swt.nx.gov.cn/pgbg/1.html",
-                "summary": "评估结论：调整执行",
+                "summary": "评估结论：调整执行", "withheld_material_ids": [str(self.material_id)],
             })),
         ]
 
 
 class XXScript(CaseScript):
     jurisdiction = "XX"
+    ITEMS: ClassVar[list[str]] = ["XX-8(2)", "XX-8(4)"]
     SECTIONS: ClassVar[dict[str, str]] = {f"XX-14({i})": f"第{i}部分内容" for i in range(1, 5)}
     PLAN: ClassVar[dict[str, str]] = {
         "purpose": "目的",
@@ -288,7 +302,7 @@ class XXScript(CaseScript):
                  "affiliation": "sector_expert"},
             ]})),
             Step("submit_plan", lambda: self.do(self.member, "case.submit_plan", {
-                "parts": self.PLAN, "content_items": ["XX-8(2)", "XX-8(4)"],
+                "parts": self.PLAN, "content_items": self.ITEMS,
             })),
             Step("prepare_survey", lambda: self.do(self.member, "case.prepare_survey", {
                 "outline": "调查提纲", "questionnaire_title": "满意度问卷", "questions": ["您是否满意？"],
@@ -315,6 +329,7 @@ class XXScript(CaseScript):
             *([] if self.simplified else review),
             Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
                 **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "continue",
+                "addressed_items": [] if self.simplified else self.ITEMS,
             })),
             Step("pass_justice_review", lambda: self.do(self.justice, "case.pass_justice_review", {
                 "report_id": str(self.report_id), "opinion": "合法",

@@ -10,6 +10,7 @@ from eventsourcing.persistence import PersistenceError
 
 from api.settings import Database
 from domain.ledger import Ledger
+from domain.signing import SigningKey
 from domain.verification import StoredRecord
 
 
@@ -17,7 +18,9 @@ class StoreUnavailable(RuntimeError):
     """The database cannot be opened, or holds no ledger; the message says what to do."""
 
 
-def open_ledger(database: Database, *, create: bool = False) -> Ledger:
+def open_ledger(
+    database: Database, *, create: bool = False, ledger_key: SigningKey | None = None
+) -> Ledger:
     """Open the ledger in ``database``. Only ``init`` creates tables (``create=True``); every
     other command refuses a store that holds no ledger instead of making an empty one."""
     if not create and not database.exists:
@@ -30,7 +33,7 @@ def open_ledger(database: Database, *, create: bool = False) -> Ledger:
     if database.kind == "postgresql":
         _probe_postgres(database)
     try:
-        ledger = Ledger(env=database.persistence_env(create_tables=create))
+        ledger = Ledger(env=database.persistence_env(create_tables=create), ledger_key=ledger_key)
         if not create:
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
     except (PersistenceError, OSError) as error:

@@ -4,7 +4,7 @@ a meeting, a report) is chosen by the signer, so a signed intent names exactly w
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -14,19 +14,25 @@ from domain.vocabulary import (
     Affiliation,
     Classification,
     DecisionBody,
+    EntrustedTask,
     ExpertOpinion,
     Jurisdiction,
+    Misconduct,
     Period,
     Procedure,
+    Responsibility,
     Ruling,
     Scope,
     Stance,
+    SuperiorBasis,
     TeamRole,
 )
 
 Codes = Annotated[list[str], AfterValidator(unique), Field(min_length=1, max_length=20)]
 Items = Annotated[list[Text], Field(min_length=1, max_length=100)]
 Sections = Annotated[dict[str, LongText], Field(min_length=1, max_length=20)]
+Tasks = Annotated[list[EntrustedTask], AfterValidator(unique), Field(min_length=1, max_length=10)]
+Justification = Annotated[str, Field(max_length=2000)]
 
 
 class _Part(BaseModel):
@@ -34,6 +40,13 @@ class _Part(BaseModel):
 
 
 # --- opening and preparation (NX-4, NX-10(1)(2); XX-9, XX-11) --------------------------------
+
+
+class SuperiorBasisStatement(_Part):
+    """Why the county evaluates a decision a superior organ is to evaluate (XX-19)."""
+
+    kind: SuperiorBasis
+    statement: Text
 
 
 class OpenCase(Command):
@@ -51,6 +64,7 @@ class OpenCase(Command):
     scope_parts: Annotated[list[Text], Field(max_length=50, default_factory=list)]
     procedure: Procedure = Procedure.STANDARD
     simplified_reason: Annotated[str, Field(max_length=2000)] = ""  # XX-15
+    superior_basis: SuperiorBasisStatement | None = None  # XX-19
 
 
 class TeamMember(_Part):
@@ -114,8 +128,10 @@ class EntrustAgency(Command):
     ACTION = "case.entrust_agency"
 
     agency_id: UUID
-    scope: Items  # 委托范围
+    tasks: Tasks  # 委托范围: what the agency may do on this case
+    scope: Items  # 委托范围 as the agreement words it
     agreement_ref: Name  # 委托协议编号
+    justification: Justification = ""  # NX-8 原则上: why a pre-decision demonstrator is entrusted
 
 
 class EngageExpert(Command):
@@ -126,7 +142,7 @@ class EngageExpert(Command):
     expert_id: UUID
     field: Name  # 专业领域
     agency_id: UUID | None = None  # the entrustment the engagement falls under
-    justification: Annotated[str, Field(max_length=2000)] = ""  # NX-8 原则上
+    justification: Justification = ""  # NX-8 原则上
 
 
 # --- evaluation work (NX-10(3), XX-12, XX-15) -----------------------------------------------
@@ -153,7 +169,7 @@ class ExcludeMaterial(Command):
     ACTION = "case.exclude_material"
 
     material_id: UUID
-    reason: Text
+    reason: Justification  # a blank reason is refused by NX-9 / XX-7
 
 
 class ConductSurvey(Command):
@@ -279,6 +295,9 @@ class FinaliseReport(Command):
     sections: Sections
     recommendation: Ruling
     digest: Digest
+    addressed_items: Annotated[list[str], AfterValidator(unique), Field(max_length=20)] = Field(
+        default_factory=list
+    )  # the plan's content items (NX-6, XX-8) the report addresses
 
 
 class PassJusticeReview(Command):
@@ -343,3 +362,64 @@ class PublishResults(Command):
     url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
     summary: LongText
     withheld_material_ids: Annotated[list[UUID], Field(max_length=1000, default_factory=list)]
+
+
+# --- entrustment, accountability, findings -------------------------------------------------
+
+
+class HandOverWork(Command):
+    """转交委托事项: an entrusted agency hands entrusted work on to another unit or person.
+    NX-4 and XX-20 forbid it (不得擅自将委托事项变相转包); the attempt is refused and recorded as a
+    finding."""
+
+    ACTION = "case.hand_over_work"
+
+    tasks: Tasks
+    to: Name  # the unit or person it would go to
+    arrangement: Text
+
+
+class EventCitation(_Part):
+    """A stored event, named by position and pinned by its hash."""
+
+    aggregate_id: UUID
+    version: Annotated[int, Field(ge=1)]
+    hash: Digest
+
+
+class ResponsiblePerson(_Part):
+    principal_id: UUID
+    responsibility: Responsibility
+
+
+class FindMisconduct(Command):
+    """纪检监察认定 (NX-16, XX-23, XX-18): an inspector's finding against the responsible
+    leaders and directly responsible persons, citing the events that show the conduct."""
+
+    ACTION = "case.find_misconduct"
+
+    finding_id: UUID
+    conduct: Misconduct
+    persons: Annotated[list[ResponsiblePerson], Field(min_length=1, max_length=50)]
+    cited_events: Annotated[list[EventCitation], Field(min_length=1, max_length=200)]
+    statement: LongText
+
+
+Figure = Annotated[str, Field(max_length=200)] | Annotated[int, Field(ge=-(2**53) + 1, le=2**53 - 1)]
+
+
+class RaiseFinding(Command):
+    """发现问题: a finding a rule raises, signed by the ledger's own key."""
+
+    ACTION = "case.raise_finding"
+
+    finding_id: UUID
+    rule: Name
+    rulebook: Name
+    articles: Annotated[list[str], Field(min_length=1, max_length=10)]
+    summary_zh: Text
+    summary_en: Text
+    persons: Annotated[list[UUID], Field(max_length=50)]
+    cited_events: Annotated[list[EventCitation], Field(max_length=200)]
+    figures: Annotated[dict[str, Figure], Field(max_length=50)] = Field(default_factory=dict)
+    attempt: dict[str, Any] | None = None  # a refused signed envelope that is itself the evidence

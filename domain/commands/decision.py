@@ -40,3 +40,17 @@ class RecordDemonstrators(Command):
     ACTION = "decision.record_demonstrators"
 
     demonstrators: Annotated[list[Demonstrator], Field(min_length=1, max_length=100)]
+
+
+class RecordSuperiorEvaluation(Command):
+    """记录上级评估 (XX-19): the decision carries out a superior's reform task or policy and the
+    superior organ is to evaluate it; the county may record that it will not repeat the
+    evaluation (免于重复评估)."""
+
+    ACTION = "decision.record_superior_evaluation"
+
+    superior_organ: Name
+    task: Text  # 上级改革任务或政策部署
+    arrangement: Text  # the superior's evaluation: its basis, document or schedule
+    county_exempt: bool  # the county will not repeat the evaluation
+    exemption_reason: Annotated[str, Field(max_length=2000)] = ""

@@ -11,7 +11,7 @@ import pytest
 
 from tests.integration.conftest import Store
 
-DEMO_EVENTS = 54  # events one demo run records
+DEMO_EVENTS = 87  # events one demo run stores: 82 signed by people, 5 findings by the ledger
 
 
 def init_and_demo(cli, store: Store) -> dict:  # type: ignore[no-untyped-def]
@@ -34,11 +34,12 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     second = cli("demo", "--db", store.url, "--json")
     assert first.code == second.code == 0, first.err + second.err
     cases = json.loads(first.out)["cases"] + json.loads(second.out)["cases"]
-    assert len({c["id"] for c in cases}) == 4, "a second demo adds a second set"
-    assert [c["phase"] for c in cases] == ["ruled", "published"] * 2
-    assert [c["jurisdiction"] for c in cases] == ["NX", "XX"] * 2
+    assert len({c["id"] for c in cases}) == 6, "a second demo adds a second set"
+    assert [c["phase"] for c in cases] == ["ruled", "published", "report_finalised"] * 2
+    assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX"] * 2
+    assert json.loads(first.out)["events"] == DEMO_EVENTS
     demo_dirs = list((keys / "demo").iterdir())
-    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 12
+    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 17
 
     verify = cli("verify", "--db", store.url)
     assert verify.code == 0, verify.out + verify.err

@@ -50,14 +50,14 @@ def test_each_activity_is_recorded_once_by_an_evaluator(world: World, action: st
     item = uuid4()
     with pytest.raises(NotPermitted):
         nx.do(nx.organ, action, args(item))
-    recorded = nx.do(nx.agency_staff, action, args(item))
+    recorded = nx.do(nx.member, action, args(item))
     activity = nx.case.activities[str(item)]
-    assert activity["kind"] == kind and activity["by"] == nx.agency_staff.principal_id
+    assert activity["kind"] == kind and activity["by"] == nx.member.principal_id
     assert recorded.version == nx.case.version
     if "participants" in args(item):
         assert (activity["participants"], activity["stakeholders"]) == (2, 1)
     with pytest.raises(Conflict):
-        nx.do(nx.agency_staff, action, args(item))
+        nx.do(nx.member, action, args(item))
 
 
 @pytest.mark.parametrize(("action", "kind", "args"), ACTIVITIES)

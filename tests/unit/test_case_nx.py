@@ -42,7 +42,7 @@ def test_the_whole_procedure(nx: NXScript) -> None:
     assert case.ruling["ruling"] == "adjust" and case.ruling["measures"] == ["过渡期六个月"]
     assert case.version == len(nx.steps())
     material = case.materials[str(nx.material_id)]
-    assert material["collected_by"] == nx.agency_staff.principal_id
+    assert material["collected"]["by"] == nx.agency_staff.principal_id
 
 
 def test_each_event_applies_only_what_was_signed(nx: NXScript) -> None:
@@ -110,8 +110,9 @@ def test_plan_before_team_is_refused(nx: NXScript) -> None:
 
 def test_plan_parts_and_content_items_are_the_texts_own(nx: NXScript) -> None:
     nx.advance_to("submit_plan")
-    with pytest.raises(MalformedInput, match="object_and_content"):
+    with pytest.raises(Refused, match="object_and_content") as caught:
         nx.do(nx.member, "case.submit_plan", {"parts": {"object_and_content": "x"}, "content_items": ["NX-6(1)"]})
+    assert caught.value.article == "NX-10(1)"
     with pytest.raises(Refused) as caught:
         nx.do(nx.member, "case.submit_plan", {"parts": NXScript.PLAN, "content_items": ["XX-8(1)"]})
     assert caught.value.article == "NX-6"
@@ -162,7 +163,9 @@ def test_a_declined_evaluation_closes_the_case(nx: NXScript) -> None:
 def test_entrustment_needs_a_registered_agency_once(nx: NXScript) -> None:
     nx.advance_to("entrust_agency")
     with pytest.raises(NotFound):
-        nx.do(nx.lead, "case.entrust_agency", {"agency_id": str(uuid4()), "scope": ["x"], "agreement_ref": "y"})
+        nx.do(nx.lead, "case.entrust_agency", {
+            "agency_id": str(uuid4()), "tasks": ["survey"], "scope": ["x"], "agreement_ref": "y",
+        })
     nx.step("entrust_agency").run()
     with pytest.raises(Conflict):
         nx.step("entrust_agency").run()
@@ -203,7 +206,7 @@ def test_materials_are_collected_once_and_excluded_with_a_reason(nx: NXScript) -
     with pytest.raises(Conflict):
         nx.step("collect_material").run()
     exclude = {"material_id": str(nx.material_id), "reason": "来源无法核实"}
-    with pytest.raises(MalformedInput, match="reason"):
+    with pytest.raises(Refused, match="NX-9"):
         nx.do(nx.lead, "case.exclude_material", {"material_id": str(nx.material_id), "reason": " "})
     with pytest.raises(NotFound):
         nx.do(nx.lead, "case.exclude_material", {**exclude, "material_id": str(uuid4())})

@@ -152,7 +152,7 @@ def test_publication_withholds_only_case_materials(xx: XXScript) -> None:
     with pytest.raises(NotFound, match="withheld"):
         xx.do(xx.lead, "case.publish_results", {
             "report_id": str(xx.report_id), "url": "http://www.xixian.gov.cn/1.html",
-            "summary": "继续实施", "withheld_material_ids": [str(uuid4())],
+            "summary": "继续实施", "withheld_material_ids": [str(xx.material_id), str(uuid4())],
         })
     xx.step("publish_results").run()
     with pytest.raises(Conflict):
