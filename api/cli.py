@@ -22,6 +22,8 @@ from api.keyfiles import KeyFileError, read_key, read_public_key, write_key
 from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
 from api.signer import Signer
 from api.store.opening import StoreUnavailable, open_ledger, state_decoder, stored_records
+from api.traceability import features_dir, read_scenarios, scenarios_by_article
+from domain.articles import traceability
 from domain.errors import LedgerError
 from domain.ledger import Ledger, NewPrincipal
 from domain.signing import SigningKey
@@ -283,6 +285,64 @@ def verify(db: str | None, ledger_key: str | None, progress: bool | None, as_jso
                 f"BROKEN: {len(report.breaks)} problems in {affected} of {report.events} events"
             )
     sys.exit(0 if report.ok else EXIT_BROKEN)
+
+
+@main.command("check-deadlines")
+@db_option
+@keys_option
+@json_option
+def check_deadlines(db: str | None, keys: str | None, as_json: bool) -> None:
+    """Raise a finding on every case whose deadline has passed with nothing done.
+
+    NX-11: the evaluation is finished within 90 days of the day the decision organ decided to
+    start it; NX-12b: the report is submitted within 15 days of its finalisation. Days are
+    calendar days in China Standard Time. Each deadline is raised once per case; the findings
+    are signed with the ledger key. Run it daily (cron, a timer).
+    """
+    settings = _settings(db, keys)
+    ledger = _open(settings, signing=True)
+    try:
+        raised = ledger.check_deadlines()
+    except LedgerError as error:
+        _fail(str(error), EXIT_BROKEN)
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in raised], ensure_ascii=False, indent=2))
+        return
+    for recorded in raised:
+        case = ledger.get_case(recorded.aggregate_id)
+        finding = next(f for f in case.findings if f["version"] == recorded.version)
+        click.echo(f"{recorded.aggregate_id}  {finding['rule']:<24} {finding['summary_zh']}")
+    click.echo(f"{len(raised)} findings raised")
+
+
+@main.command()
+@click.option(
+    "--features",
+    "features",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The feature files to read (default: $DECISION_LEDGER_FEATURES, else features/ in the source tree).",
+)
+@json_option
+def articles(features: Path | None, as_json: bool) -> None:
+    """Show every article of both texts: its rules, its BDD scenarios, and its status.
+
+    Status is enforced (a rule refuses), flagged (rules raise findings), recorded (the ledger
+    records it, a scenario shows it) or declaratory (with the reason nothing is checkable).
+    """
+    directory = features or features_dir()
+    if not directory.is_dir():
+        _fail(f"no feature files at {directory}: pass --features DIR", EXIT_USAGE)
+    entries = traceability(scenarios_by_article(read_scenarios(directory)))
+    if as_json:
+        click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    for entry in entries:
+        detail = (
+            f"{len(entry['rules'])} rules, {len(entry['scenarios'])} scenarios"
+            if entry["status"] != "declaratory"
+            else entry["reason"]
+        )
+        click.echo(f"{entry['article']:<8} {entry['status']:<12} {entry['title']}  —  {detail}")
 
 
 @main.command()

@@ -1,0 +1,80 @@
+"""Every article of both texts is covered by a scenario or explains why nothing is checkable,
+and every scenario names articles that exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from api.traceability import Scenario, features_dir, read_scenarios, scenarios_by_article
+from domain.articles import ARTICLES, is_known, traceability
+from domain.rules import procedure, rulebook_for
+
+FEATURES = Path(__file__).resolve().parents[2] / "features"
+KEY = re.compile(r"^(NX|XX)-\d+[ab]?(\(\d+\))?$")
+
+EXPECTED = (
+    [f"NX-{n}" for n in range(1, 12)] + ["NX-12a", "NX-12b"] + [f"NX-{n}" for n in range(13, 20)]
+    + [f"XX-{n}" for n in range(1, 28)]
+)
+
+
+@pytest.fixture(scope="module")
+def scenarios() -> list[Scenario]:
+    return read_scenarios(FEATURES)
+
+
+def test_the_catalogue_has_every_article_of_both_texts() -> None:
+    assert list(ARTICLES) == EXPECTED
+
+
+def test_every_article_has_a_scenario_or_a_reason(scenarios: list[Scenario]) -> None:
+    entries = traceability(scenarios_by_article(scenarios))
+    bare = [e["article"] for e in entries if not e["scenarios"] and not e["reason"]]
+    assert bare == [], f"articles with neither a scenario nor a reason: {bare}"
+    for entry in entries:
+        assert set(entry) == {"article", "title", "rules", "scenarios", "status", "reason"}
+        assert entry["status"] in {"enforced", "flagged", "recorded", "declaratory"}
+        if entry["status"] == "declaratory":
+            assert entry["reason"] and not entry["rules"]
+        elif entry["rules"]:
+            assert entry["scenarios"], f"{entry['article']} has rules but no scenario"
+
+
+def test_every_scenario_names_articles_that_exist(scenarios: list[Scenario]) -> None:
+    assert len(scenarios) > 60
+    for scenario in scenarios:
+        assert scenario.tags, f"{scenario.feature}: {scenario.name} names no article"
+        for tag in scenario.tags:
+            assert KEY.match(tag) and is_known(tag), f"{scenario.feature}: {scenario.name}: unknown article {tag}"
+
+
+def test_every_rule_cites_known_articles_and_has_a_scenario(scenarios: list[Scenario]) -> None:
+    covered = scenarios_by_article(scenarios)
+    for jurisdiction in ("NX", "XX"):
+        for rule in rulebook_for(jurisdiction).rules:
+            for article in rule.articles:
+                assert is_known(article), f"{rule.id} cites unknown {article}"
+            assert any(a.split("(")[0] in covered for a in rule.articles), rule.id
+    for step in procedure.ALL:
+        for article in step.articles():
+            assert is_known(article), f"procedure/{step.id} cites unknown {article}"
+
+
+def test_the_features_quote_their_articles() -> None:
+    for path in FEATURES.glob("*.feature"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# language: zh-CN\n"), path.name
+        assert re.search(r"(NX|XX) 第[一二三四五六七八九十]+条", text), f"{path.name} quotes no article"
+
+
+def test_the_default_features_directory_is_the_source_tree() -> None:
+    assert features_dir().resolve() == FEATURES
+
+
+def test_rulebook_digests_are_stable_and_distinct() -> None:
+    nx, xx = rulebook_for("NX"), rulebook_for("XX")
+    assert nx.ref.startswith("NX/v1@sha256:") and xx.ref.startswith("XX/v1@sha256:")
+    assert nx.digest != xx.digest and nx.digest == rulebook_for("NX").digest
