@@ -106,6 +106,11 @@ class CaseScript(ABC):
     """A case and its people; `steps` in the text's order."""
 
     jurisdiction = ""
+    PLAN: ClassVar[dict[str, str]]
+    SECTIONS: ClassVar[dict[str, str]]
+    ITEMS: ClassVar[list[str]]
+    decision_id: UUID
+    lead: Signer
 
     def __init__(self, world: World) -> None:
         self.world = world
@@ -115,6 +120,10 @@ class CaseScript(ABC):
         self.material_id = uuid4()
         self.forum_id = uuid4()
         self.done: list[str] = []
+
+    def people(self) -> dict[str, Signer]:
+        """The script's people, by name."""
+        return {v.name: v for v in vars(self).values() if isinstance(v, Signer)}
 
     @abstractmethod
     def steps(self) -> list[Step]:
@@ -195,6 +204,7 @@ class NXScript(CaseScript):
 
     def __init__(self, world: World) -> None:
         super().__init__(world)
+        self.approval_date: str | None = None  # the date the organ states; default: today
         w = world
         self.lead = w.person("马晓东", ["lead_unit"], NX_UNIT)
         self.member = w.person("李娜", ["lead_unit"], NX_UNIT)
@@ -219,7 +229,8 @@ class NXScript(CaseScript):
                 "parts": self.PLAN, "content_items": self.ITEMS,
             })),
             Step("approve_evaluation", lambda: self.do(self.organ, "case.approve_evaluation", {
-                "body": "office_meeting", "meeting": "2022年第15次厅务会议", "decided_on": today(),
+                "body": "office_meeting", "meeting": "2022年第15次厅务会议",
+                "decided_on": self.approval_date or today(),
             })),
             Step("entrust_agency", lambda: self.do(self.lead, "case.entrust_agency", {
                 "agency_id": str(self.agency_id), "tasks": self.TASKS, "scope": ["问卷调查、座谈会、资料收集与分析、起草报告"],

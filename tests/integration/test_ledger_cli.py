@@ -36,6 +36,11 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     cases = json.loads(first.out)["cases"] + json.loads(second.out)["cases"]
     assert len({c["id"] for c in cases}) == 6, "a second demo adds a second set"
     assert [c["phase"] for c in cases] == ["ruled", "published", "report_finalised"] * 2
+    assert [c["findings"] for c in cases[:2]] == [[], []]
+    assert cases[2]["findings"] == [
+        "NX/no-hand-over", "NX/demonstrators-excluded", "NX/preset-conclusion",
+        "NX/skewed-exclusions", "NX/completion-deadline", "NX/accountability",
+    ]
     assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX"] * 2
     assert json.loads(first.out)["events"] == DEMO_EVENTS
     demo_dirs = list((keys / "demo").iterdir())
@@ -195,3 +200,29 @@ def test_keygen_with_a_passphrase(cli, tmp_path: Path) -> None:  # type: ignore[
     assert result.code == 0
     assert b"ENCRYPTED PRIVATE KEY" in (tmp_path / "sealed.pem").read_bytes()
     assert cli("keygen", "--out", "x.pem", "--passphrase-env", "UNSET_VAR").code == 2
+
+
+def test_articles_lists_every_article(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("articles", "--json")
+    assert result.code == 0, result.err
+    entries = json.loads(result.out)
+    keys = [e["article"] for e in entries]
+    assert keys[:13] == [f"NX-{n}" for n in range(1, 12)] + ["NX-12a", "NX-12b"]
+    assert keys[-1] == "XX-27" and len(keys) == 47
+    by_key = {e["article"]: e for e in entries}
+    assert by_key["NX-9"]["status"] == "enforced" and "NX/preset-conclusion" in by_key["NX-9"]["rules"]
+    assert by_key["NX-1"]["status"] == "declaratory" and by_key["NX-1"]["reason"]
+    assert all(s["feature"].endswith(".feature") for s in by_key["XX-19"]["scenarios"])
+    table = cli("articles")
+    assert table.code == 0 and "NX-12b" in table.out and "declaratory" in table.out
+    assert cli("articles", "--features", "/nonexistent").code == 2
+
+
+def test_check_deadlines_signs_with_the_ledger_key(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init", "--db", "sqlite:///d.db").code == 0
+    assert cli("demo", "--db", "sqlite:///d.db").code == 0
+    first = cli("check-deadlines", "--db", "sqlite:///d.db", "--json")
+    assert first.code == 0, first.err
+    assert json.loads(first.out) == []  # the demo's overdue case was flagged when it finished
+    assert cli("check-deadlines", "--db", "sqlite:///d.db", "--keys", str(tmp_path / "nokeys")).code == 2
+    assert cli("verify", "--db", "sqlite:///d.db").code == 0

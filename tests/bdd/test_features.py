@@ -1,0 +1,7 @@
+"""Run every scenario of `features/` (on SQLite and PostgreSQL: see conftest)."""
+
+from pytest_bdd import scenarios
+
+from tests.bdd.steps import *
+
+scenarios(".")
