@@ -7,11 +7,11 @@ Each function returns a :class:`Rule`; its docstring quotes the article it comes
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from uuid import UUID
 
-from domain.rules.base import SWEEP, EventRef, Flag, Judgement, Refuse, Rule
+from domain.rules.base import SWEEP, EventRef, Flag, Judgement, Refuse, Rule, Verdict
 from domain.vocabulary import (
     CONTENT_ITEMS,
     NX_DECISION_BODIES,
@@ -33,6 +33,9 @@ def china_date(moment: datetime) -> date:
     return moment.astimezone(CHINA_STANDARD_TIME).date()
 
 
+Check = Callable[[Judgement], Iterable[Verdict]]
+
+
 def _rule(
     jurisdiction: Jurisdiction,
     name: str,
@@ -41,10 +44,10 @@ def _rule(
     title_en: str,
     effect: str,
     actions: set[str],
-) -> Any:
+) -> Callable[[Check], Rule]:
     """Decorator: turn a check function into a Rule of this rulebook."""
 
-    def make(check: Any) -> Rule:
+    def make(check: Check) -> Rule:
         return Rule(
             id=f"{jurisdiction.value}/{name}",
             articles=articles,
@@ -79,7 +82,7 @@ def trigger_grounds(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"grounds {', '.join(foreign)} are not among {article}'s grounds ({', '.join(grounds)})",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def superior_evaluation(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -106,7 +109,7 @@ def superior_evaluation(jurisdiction: Jurisdiction, article: str) -> Rule:
                 "no superior evaluation is recorded for this decision; XX-19's basis does not apply",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- plan, content, report ----------------------------------------------------------------------
@@ -133,7 +136,7 @@ def plan_complete(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"the plan lacks {', '.join(missing)}",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def content_items(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -162,7 +165,7 @@ def content_items(jurisdiction: Jurisdiction, article: str) -> Rule:
                     f"the report does not address the plan's content items {', '.join(missing)}",
                 )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def report_sections(jurisdiction: Jurisdiction, article: str, required: tuple[str, ...]) -> Rule:
@@ -188,7 +191,7 @@ def report_sections(jurisdiction: Jurisdiction, article: str, required: tuple[st
                 f"the report lacks sections {', '.join(missing)}",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- approval (NX) --------------------------------------------------------------------------------
@@ -213,7 +216,7 @@ def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule
                 f"the decision date {j.command.decided_on} is later than today: it cannot be recorded in advance",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- evidence (NX-9, XX-7) ----------------------------------------------------------------------
@@ -235,7 +238,7 @@ def preset_conclusion(jurisdiction: Jurisdiction, article: str) -> Rule:
                 persons=(j.actor_id,),
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def exclusion_reason(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -247,7 +250,7 @@ def exclusion_reason(jurisdiction: Jurisdiction, article: str) -> Rule:
         if not j.command.reason.strip():
             yield Refuse("剔除信息资料应当说明理由", "excluding material needs a stated reason")
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 #: One person's exclusions are skewed when at least this many fall mostly on one stance…
@@ -307,7 +310,7 @@ def skewed_exclusions(jurisdiction: Jurisdiction, article: str) -> Rule:
             },
         )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- entrustment (NX-4, XX-20, XX-21, NX-8, NX-17) -----------------------------------------------
@@ -359,7 +362,7 @@ def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"{j.action} is outside the agency's entrustment ({', '.join(sorted(tasks))})",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -377,7 +380,7 @@ def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
                 persons=(j.actor_id,),
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def demonstrators_excluded(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -411,7 +414,7 @@ def demonstrators_excluded(jurisdiction: Jurisdiction, article: str) -> Rule:
             figures={"demonstrator": who, "justification": command.justification[:200]},
         )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def agency_qualified(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -432,7 +435,7 @@ def agency_qualified(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"{agency.name} has no recorded XX-21 qualifications (credit, equipment, qualified staff)",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def agency_bad_credit(jurisdiction: Jurisdiction, article: str) -> Rule:
@@ -452,17 +455,17 @@ def agency_bad_credit(jurisdiction: Jurisdiction, article: str) -> Rule:
             cited=tuple(EventRef.of(agency.id, entry) for entry in agency.bad_credit),
         )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- deadlines (NX-11, NX-12b) ------------------------------------------------------------------
 
 
-def _responsible_for_case(j: Judgement) -> tuple[Any, ...]:
+def _responsible_for_case(j: Judgement) -> tuple[UUID, ...]:
+    """Who answers for a case's timing: the person who opened it and the team leaders."""
     case = j.the_case
-    leaders = [pid for pid, member in case.team.items() if member["team_role"] == "leader"]
-    people = [case.opened["by"], *(type(case.opened["by"])(p) for p in leaders)]
-    return tuple(dict.fromkeys(people))
+    leaders = [UUID(pid) for pid, member in case.team.items() if member["team_role"] == "leader"]
+    return tuple(dict.fromkeys([case.opened["by"], *leaders]))
 
 
 def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> Rule:
@@ -495,7 +498,7 @@ def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
             figures={"start": str(start), "deadline": str(deadline), "days_overdue": late},
         )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def submission_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> Rule:
@@ -526,7 +529,7 @@ def submission_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
             figures={"completed": str(done), "deadline": str(deadline), "days_overdue": late},
         )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- results ------------------------------------------------------------------------------
@@ -545,7 +548,7 @@ def mitigation_measures(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"a ruling to {j.command.ruling.value} must record its mitigation measures",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 def publication_withholds_classified(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
@@ -567,7 +570,7 @@ def publication_withholds_classified(jurisdiction: Jurisdiction, articles: tuple
                 f"{len(exposed)} classified materials are not withheld from publication",
             )
 
-    return check  # type: ignore[no-any-return]
+    return check
 
 
 # --- accountability (NX-16, XX-23, XX-18) ----------------------------------------------------------
@@ -599,4 +602,4 @@ def accountability(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rul
                 )
                 return
 
-    return check  # type: ignore[no-any-return]
+    return check
