@@ -71,11 +71,7 @@ class Agency(LedgerAggregate):
         COMMAND = RecordQualification
 
         def on(self, agency: Agency, act: Act[RecordQualification]) -> None:
-            agency.qualification = {
-                **act.command.model_dump(),
-                "by": act.actor_id,
-                "at": self.timestamp,
-            }
+            agency.qualification = {**act.command.model_dump(), **self.provenance(act)}
 
     class BadCreditRecorded(LedgerEvent):
         TOPIC = "decision-ledger/Agency/BadCreditRecorded/v1"
@@ -86,10 +82,7 @@ class Agency(LedgerAggregate):
                 {
                     "case_id": act.command.case_id,
                     "conduct": act.command.conduct,
-                    "by": act.actor_id,
-                    "at": self.timestamp,
-                    "version": self.originator_version,
-                    "hash": self.hash,
+                    **self.provenance(act),
                 }
             )
 

@@ -112,6 +112,15 @@ class LedgerEvent(AggregateEvent):
     def on(self, aggregate: Any, act: Act[Any]) -> None:
         """How this event changes its aggregate; overridden by each event class."""
 
+    def provenance(self, act: Act[Any]) -> dict[str, Any]:
+        """Who did it, when, and which stored event shows it (for findings to cite)."""
+        return {
+            "by": act.actor_id,
+            "at": self.timestamp,
+            "version": self.originator_version,
+            "hash": self.hash,
+        }
+
 
 class LedgerCreated(LedgerEvent, AggregateCreated):
     """Base of each aggregate's own creation event (``Opened``, ``Registered``…). It lives

@@ -16,13 +16,7 @@ if TYPE_CHECKING:
 
 
 def _by(event: LedgerEvent, act: Act[Any]) -> dict[str, Any]:
-    """Who did it, when, and which stored event shows it (for findings to cite)."""
-    return {
-        "by": act.actor_id,
-        "at": event.timestamp,
-        "version": event.originator_version,
-        "hash": event.hash,
-    }
+    return event.provenance(act)
 
 
 class Opened(LedgerCreated):

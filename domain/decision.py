@@ -112,8 +112,5 @@ class Decision(LedgerAggregate):
                 "task": command.task,
                 "county_exempt": command.county_exempt,
                 "exemption_reason": command.exemption_reason,
-                "by": act.actor_id,
-                "at": self.timestamp,
-                "version": self.originator_version,
-                "hash": self.hash,
+                **self.provenance(act),
             }
