@@ -95,7 +95,9 @@ class Database:
         """For SQLite, whether the file is there (verify must not create one)."""
         return self.kind != "sqlite" or (self.path is not None and self.path.exists())
 
-    def persistence_env(self, *, create_tables: bool) -> dict[str, str]:
+    def persistence_env(self, *, create_tables: bool, prefix: str = APP_PREFIX) -> dict[str, str]:
+        """The library's settings for this database. With the default prefix they are read by
+        the ledger application only; with ``prefix=""`` by every application and projection."""
         env: dict[str, str] = {"CREATE_TABLE": "y" if create_tables else "n"}
         if self.kind == "sqlite":
             env.update(
@@ -117,7 +119,7 @@ class Database:
             )
             if self.schema:
                 env["POSTGRES_SCHEMA"] = self.schema
-        return {APP_PREFIX + key: value for key, value in env.items()}
+        return {prefix + key: value for key, value in env.items()}
 
     def default_keys_dir(self) -> Path:
         if self.kind == "sqlite":

@@ -100,6 +100,8 @@ _SPECS = [
     _spec(cc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
     _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
+    _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
+          article="NX-16 / XX-23"),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

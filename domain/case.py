@@ -552,6 +552,18 @@ class EvaluationCase(LedgerAggregate):
         self._require_new_finding(act.command.finding_id)
         self._record(self.FindingRaised, act)
 
+    def close_finding(self, act: Act[c.CloseFinding], ctx: Context) -> None:
+        """结案: an inspector records the outcome of a finding; the finding stays on record."""
+        finding = next((f for f in self.findings if f["finding_id"] == act.command.finding_id), None)
+        if finding is None:
+            raise NotFound(f"no finding {act.command.finding_id} on this case")
+        if finding["closed"]:
+            raise Conflict(f"finding {act.command.finding_id} is already closed")
+        self._record(self.FindingClosed, act)
+
+    def open_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if not f["closed"]]
+
     def _require_new_finding(self, finding_id: UUID) -> None:
         if any(f["finding_id"] == finding_id for f in self.findings):
             raise Conflict(f"finding {finding_id} is already recorded on this case")
@@ -590,3 +602,4 @@ class EvaluationCase(LedgerAggregate):
     ResultsPublished = ev.ResultsPublished
     MisconductFound = ev.MisconductFound
     FindingRaised = ev.FindingRaised
+    FindingClosed = ev.FindingClosed

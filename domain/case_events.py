@@ -370,12 +370,14 @@ class MisconductFound(LedgerEvent):
                 "source": "inspector",
                 "rule": f"{case.jurisdiction}/accountability",
                 "conduct": command.conduct.value,
+                "summary_zh": command.statement,
                 "articles": case.accountability_articles(),
                 "persons": [
                     {"principal_id": p.principal_id, "responsibility": p.responsibility.value}
                     for p in command.persons
                 ],
                 "cited_events": [e.model_dump() for e in command.cited_events],
+                "closed": None,
                 **_by(self, act),
             }
         )
@@ -399,6 +401,21 @@ class FindingRaised(LedgerEvent):
                 "cited_events": [e.model_dump() for e in command.cited_events],
                 "figures": dict(command.figures),
                 "attempted": command.attempt is not None,
+                "closed": None,
                 **_by(self, act),
             }
         )
+
+
+class FindingClosed(LedgerEvent):
+    TOPIC = "decision-ledger/EvaluationCase/FindingClosed/v1"
+    COMMAND = c.CloseFinding
+
+    def on(self, case: EvaluationCase, act: Act[c.CloseFinding]) -> None:
+        for finding in case.findings:
+            if finding["finding_id"] == act.command.finding_id:
+                finding["closed"] = {
+                    "outcome": act.command.outcome.value,
+                    "statement": act.command.statement,
+                    **_by(self, act),
+                }

@@ -1,6 +1,6 @@
-"""Verification of stored events, from the raw store, in notification order.
+"""Verification of stored events, from the raw store or from an exported bundle.
 
-For each stored record the verifier checks, and reports every failure as a :class:`Break`:
+For each event the checks are, and every failure is reported as a :class:`Break`:
 
 ``hash``      the state decodes, has its fields, and its hash is the hash of what is stored
 ``gap``       versions of an aggregate run 1, 2, 3… with nothing missing or repeated
@@ -10,11 +10,13 @@ For each stored record the verifier checks, and reports every failure as a :clas
               action that records this event type, and it was recorded within the allowed
               clock skew of its signing time
 ``key``       the signing key belongs to the signer and was active when the event was recorded
+``log``       the transparency log holds exactly these events' hashes, in this order
+``checkpoint``a checkpoint is signed by the ledger key and its root is the root of the events
 
 Keys are learnt from the principals' own events as they pass (registration, added, rotated,
 revoked), taking a key change only from an event whose signature holds. The first event must be
 the ledger's genesis: its own principal, self-signed by the key it registers. This module knows
-no database: the caller feeds it records and a function that decodes stored state.
+no database: callers feed it records (:class:`LedgerVerifier`) or events (:class:`EventChecker`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.actions import ACTIONS, event_topics_of
+from domain.clock import parse_time
 from domain.commands.principal import AddKey, RegisterPrincipal, RevokeKey, RotateKey
 from domain.errors import LedgerError
 from domain.hashing import event_hash, genesis_hash
@@ -34,10 +37,13 @@ from domain.principal import Principal
 from domain.signing import Envelope, PublicKey
 from domain.vocabulary import Role
 
-BREAK_KINDS = ("signature", "hash", "chain", "gap", "key")
+BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
+LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
 
 _ALLOWED_TOPICS = {name: set(event_topics_of(spec)) for name, spec in ACTIONS.items()}
 _REGISTERED = Principal.Registered.TOPIC
+
+Problem = tuple[str, str]  # (kind, detail)
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,12 @@ class VerificationReport:
     aggregates: int = 0
     breaks: list[Break] = field(default_factory=list)
     ledger_keyid: str | None = None
+    notes: list[str] = field(default_factory=list)  # what was checked beyond the events
+    incremental: bool = False  # checked from a trusted checkpoint: no new events is fine
 
     @property
     def ok(self) -> bool:
-        return not self.breaks and self.events > 0
+        return not self.breaks and (self.events > 0 or self.incremental)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +101,164 @@ class VerificationReport:
             "aggregates": self.aggregates,
             "ledger_keyid": self.ledger_keyid,
             "breaks": [b.to_json() for b in self.breaks],
+            "notes": list(self.notes),
         }
+
+
+def recorded_time(state: dict[str, Any]) -> datetime:
+    """The recording time of a stored state (a datetime from the store, a string in a bundle)."""
+    value = state["timestamp"]
+    return value if isinstance(value, datetime) else parse_time(value)
+
+
+class EventChecker:
+    """Hash, signature, binding and key checks of single events, learning keys as it goes.
+    Feed events in notification order: a key counts only once its registration has passed."""
+
+    def __init__(self, trusted_ledger_keyid: str | None = None) -> None:
+        self.trusted = trusted_ledger_keyid
+        self.keys: dict[str, KeyHistory] = {}
+        self.ledger_keyid: str | None = None
+        self.ledger_key: PublicKey | None = None
+
+    @staticmethod
+    def state_problems(state: Any) -> list[str]:
+        if not isinstance(state, dict):
+            return ["state"]
+        wanted = (("hash", str), ("prev_hash", str), ("envelope", dict), ("timestamp", (datetime, str)))
+        problems = [name for name, kind in wanted if not isinstance(state.get(name), kind)]
+        if not problems:
+            try:
+                recorded_time(state)
+            except ValueError:
+                problems.append("timestamp")
+        return problems
+
+    def check(
+        self, aggregate_id: str, version: int, topic: str, state: dict[str, Any], is_first: bool
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        try:
+            expected = event_hash(aggregate_id, version, topic, state)
+        except (LedgerError, TypeError, ValueError) as error:
+            problems.append(("hash", f"stored state cannot be hashed: {error}"))
+        else:
+            if expected != state["hash"]:
+                problems.append(("hash", "the stored hash is not the hash of the stored event"))
+        problems.extend(self._check_signature(aggregate_id, version, topic, state, is_first))
+        return problems
+
+    def _check_signature(
+        self, aggregate_id: str, version: int, topic: str, state: dict[str, Any], is_first: bool
+    ) -> list[Problem]:
+        recorded_at = recorded_time(state)
+        try:
+            envelope = Envelope.from_json(state["envelope"])
+            intent = Intent.decode(envelope.payload)
+        except LedgerError as error:
+            return [("signature", f"the signed envelope cannot be read: {error.detail}")]
+        problems: list[Problem] = []
+        bound = self._binding_problem(aggregate_id, version, topic, intent, recorded_at)
+        if bound:
+            problems.append(("signature", bound))
+        genesis = topic == _REGISTERED and intent.actor == intent.target
+        if genesis:
+            key = self._genesis_key(intent, envelope, is_first, problems)
+        else:
+            if is_first:
+                problems.append(("key", "the first event is not the ledger's self-signed genesis"))
+            key = self._signer_key(intent, envelope.keyid, recorded_at, problems)
+        if key is None:
+            return problems
+        try:
+            envelope.verify(key)
+        except LedgerError as error:
+            problems.append(("signature", error.detail))
+            return problems
+        self._learn_keys(aggregate_id, topic, intent, recorded_at)
+        return problems
+
+    @staticmethod
+    def _binding_problem(
+        aggregate_id: str, version: int, topic: str, intent: Intent, recorded_at: datetime
+    ) -> str:
+        if str(intent.target) != aggregate_id:
+            return f"the intent was signed for aggregate {intent.target}, not this one"
+        if intent.expected_version + 1 != version:
+            return (
+                f"the intent was signed for version {intent.expected_version + 1}, "
+                f"stored as version {version}"
+            )
+        if topic not in _ALLOWED_TOPICS.get(intent.action, set()):
+            return f"the signed action {intent.action!r} does not record {topic}"
+        skew = abs(recorded_at - intent.signed_at)
+        if skew > MAX_CLOCK_SKEW:
+            return f"recorded {int(skew.total_seconds())} s away from its signing time"
+        return ""
+
+    def _genesis_key(
+        self, intent: Intent, envelope: Envelope, is_first: bool, problems: list[Problem]
+    ) -> PublicKey | None:
+        if not is_first:
+            problems.append(("key", "a self-signed registration is valid only as the ledger's genesis"))
+            return None
+        try:
+            command = RegisterPrincipal.parse(intent.args)
+        except LedgerError as error:
+            problems.append(("signature", f"genesis arguments unreadable: {error.detail}"))
+            return None
+        keys = {PublicKey.from_jwk(k.model_dump()).keyid: k for k in command.public_keys}
+        if command.roles != [Role.LEDGER] or envelope.keyid not in keys:
+            problems.append(("key", "the genesis is not the ledger principal signed by its own key"))
+            return None
+        self.ledger_keyid = envelope.keyid
+        if self.trusted is not None and envelope.keyid != self.trusted:
+            problems.append(("key", f"the ledger key is {envelope.keyid}, not the trusted {self.trusted}"))
+            return None
+        self.ledger_key = PublicKey.from_jwk(keys[envelope.keyid].model_dump())
+        return self.ledger_key
+
+    def _signer_key(
+        self, intent: Intent, keyid: str, recorded_at: datetime, problems: list[Problem]
+    ) -> PublicKey | None:
+        history = self.keys.get(str(intent.actor))
+        record = history.keys.get(keyid) if history else None
+        if record is None:
+            problems.append(("key", f"key {keyid} is not a key of the signer {intent.actor}"))
+            return None
+        if not record.active_at(recorded_at):
+            problems.append(("key", record.describe_at(recorded_at)))
+            return None
+        return record.public_key
+
+    def learn(self, aggregate_id: str, topic: str, state: dict[str, Any]) -> None:
+        """Take the key changes of an event already authenticated some other way (an inclusion
+        proof under a trusted checkpoint)."""
+        envelope = Envelope.from_json(state["envelope"])
+        self._learn_keys(aggregate_id, topic, Intent.decode(envelope.payload), recorded_time(state))
+
+    def _learn_keys(self, aggregate_id: str, topic: str, intent: Intent, at: datetime) -> None:
+        """Apply a principal's key change, as its own signed bytes state it."""
+        if not topic.startswith("decision-ledger/Principal/"):
+            return
+        history = self.keys.setdefault(aggregate_id, KeyHistory())
+        try:
+            if intent.action == RegisterPrincipal.ACTION:
+                for jwk in RegisterPrincipal.parse(intent.args).public_keys:
+                    history.add(jwk.model_dump(), at)
+            elif intent.action == AddKey.ACTION:
+                history.add(AddKey.parse(intent.args).public_key.model_dump(), at)
+            elif intent.action == RotateKey.ACTION:
+                rotate = RotateKey.parse(intent.args)
+                if rotate.old_keyid in history.keys:
+                    history.end(rotate.old_keyid, at, "rotated")
+                history.add(rotate.public_key.model_dump(), at)
+            elif intent.action == RevokeKey.ACTION:
+                revoke = RevokeKey.parse(intent.args)
+                if revoke.keyid in history.keys:
+                    history.end(revoke.keyid, at, "revoked", revoke.reason)
+        except LedgerError:
+            return  # the intent verified but its args do not parse: nothing to learn
 
 
 @dataclass
@@ -111,10 +276,11 @@ class LedgerVerifier:
         trusted_ledger_keyid: str | None = None,
     ) -> None:
         self._decode = decode_state
-        self._trusted = trusted_ledger_keyid
         self._heads: dict[str, _Head] = {}
-        self._keys: dict[str, KeyHistory] = {}
+        self.checker = EventChecker(trusted_ledger_keyid)
         self.report = VerificationReport()
+        #: the stored hash of every event, in order (None where it could not be read)
+        self.on_event: Callable[[StoredRecord, str | None], None] | None = None
 
     def verify_all(
         self, records: Iterable[StoredRecord], progress: Callable[[int], None] | None = None
@@ -123,42 +289,38 @@ class LedgerVerifier:
             self.check(record)
             if progress is not None:
                 progress(1)
+        self.report.ledger_keyid = self.checker.ledger_keyid
         return self.report
 
     def check(self, record: StoredRecord) -> list[Break]:
         found: list[Break] = []
 
         def broken(kind: str, detail: str) -> None:
-            found.append(
-                Break(record.aggregate_id, record.version, record.notification_id, kind, detail)
-            )
+            found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail))
 
         is_first = self.report.events == 0
         self.report.events += 1
         state = self._read_state(record, broken)
         self._check_sequence(record, state, broken)
         if state is not None:
-            self._check_hash(record, state, broken)
-            self._check_signature(record, state, is_first, broken)
+            for kind, detail in self.checker.check(
+                record.aggregate_id, record.version, record.topic, state, is_first
+            ):
+                broken(kind, detail)
+        if self.on_event is not None:
+            self.on_event(record, state["hash"] if state is not None else None)
         self.report.breaks.extend(found)
         return found
 
-    # --- the parts -------------------------------------------------------------------------
-
-    def _read_state(self, record: StoredRecord, broken: Callable[[str, str], None]) -> dict[str, Any] | None:
+    def _read_state(
+        self, record: StoredRecord, broken: Callable[[str, str], None]
+    ) -> dict[str, Any] | None:
         try:
             state = self._decode(record.state)
         except Exception as error:  # noqa: BLE001 — any undecodable bytes are a finding, never a crash
             broken("hash", f"stored state cannot be decoded ({type(error).__name__})")
             return None
-        if not isinstance(state, dict):
-            broken("hash", "stored state is not an object")
-            return None
-        problems = [
-            name
-            for name, kind in (("hash", str), ("prev_hash", str), ("envelope", dict), ("timestamp", datetime))
-            if not isinstance(state.get(name), kind)
-        ]
+        problems = EventChecker.state_problems(state)
         if problems:
             broken("hash", f"stored state lacks or garbles {', '.join(problems)}")
             return None
@@ -182,124 +344,3 @@ class LedgerVerifier:
             max(record.version, head.version if head else 0),
             state["hash"] if state is not None else None,
         )
-
-    @staticmethod
-    def _check_hash(record: StoredRecord, state: dict[str, Any], broken: Callable[[str, str], None]) -> None:
-        try:
-            expected = event_hash(record.aggregate_id, record.version, record.topic, state)
-        except (LedgerError, TypeError, ValueError) as error:
-            broken("hash", f"stored state cannot be hashed: {error}")
-            return
-        if expected != state["hash"]:
-            broken("hash", "the stored hash is not the hash of the stored event")
-
-    def _check_signature(
-        self,
-        record: StoredRecord,
-        state: dict[str, Any],
-        is_first: bool,
-        broken: Callable[[str, str], None],
-    ) -> None:
-        recorded_at: datetime = state["timestamp"]
-        try:
-            envelope = Envelope.from_json(state["envelope"])
-            intent = Intent.decode(envelope.payload)
-        except LedgerError as error:
-            broken("signature", f"the signed envelope cannot be read: {error.detail}")
-            return
-        bound = self._binding_problem(record, intent, recorded_at)
-        if bound:
-            broken("signature", bound)
-        genesis = record.topic == _REGISTERED and intent.actor == intent.target
-        if genesis:
-            key = self._genesis_key(record, intent, envelope, is_first, broken)
-        else:
-            if is_first:
-                broken("key", "the first event is not the ledger's self-signed genesis")
-            key = self._signer_key(intent, envelope.keyid, recorded_at, broken)
-        if key is None:
-            return
-        try:
-            envelope.verify(key)
-        except LedgerError as error:
-            broken("signature", error.detail)
-            return
-        self._learn_keys(record, intent, recorded_at)
-
-    @staticmethod
-    def _binding_problem(record: StoredRecord, intent: Intent, recorded_at: datetime) -> str:
-        if str(intent.target) != record.aggregate_id:
-            return f"the intent was signed for aggregate {intent.target}, not this one"
-        if intent.expected_version + 1 != record.version:
-            return (
-                f"the intent was signed for version {intent.expected_version + 1}, "
-                f"stored as version {record.version}"
-            )
-        if record.topic not in _ALLOWED_TOPICS.get(intent.action, set()):
-            return f"the signed action {intent.action!r} does not record {record.topic}"
-        skew = abs(recorded_at - intent.signed_at)
-        if skew > MAX_CLOCK_SKEW:
-            return f"recorded {int(skew.total_seconds())} s away from its signing time"
-        return ""
-
-    def _genesis_key(
-        self,
-        record: StoredRecord,
-        intent: Intent,
-        envelope: Envelope,
-        is_first: bool,
-        broken: Callable[[str, str], None],
-    ) -> PublicKey | None:
-        if not is_first:
-            broken("key", "a self-signed registration is valid only as the ledger's genesis")
-            return None
-        try:
-            command = RegisterPrincipal.parse(intent.args)
-        except LedgerError as error:
-            broken("signature", f"genesis arguments unreadable: {error.detail}")
-            return None
-        keys = {PublicKey.from_jwk(k.model_dump()).keyid: k for k in command.public_keys}
-        if command.roles != [Role.LEDGER] or envelope.keyid not in keys:
-            broken("key", "the genesis is not the ledger principal signed by its own key")
-            return None
-        self.report.ledger_keyid = envelope.keyid
-        if self._trusted is not None and envelope.keyid != self._trusted:
-            broken("key", f"the ledger key is {envelope.keyid}, not the trusted {self._trusted}")
-            return None
-        return PublicKey.from_jwk(keys[envelope.keyid].model_dump())
-
-    def _signer_key(
-        self, intent: Intent, keyid: str, recorded_at: datetime, broken: Callable[[str, str], None]
-    ) -> PublicKey | None:
-        history = self._keys.get(str(intent.actor))
-        record = history.keys.get(keyid) if history else None
-        if record is None:
-            broken("key", f"key {keyid} is not a key of the signer {intent.actor}")
-            return None
-        if not record.active_at(recorded_at):
-            broken("key", record.describe_at(recorded_at))
-            return None
-        return record.public_key
-
-    def _learn_keys(self, record: StoredRecord, intent: Intent, at: datetime) -> None:
-        """Apply a principal's key change, as its own signed bytes state it."""
-        if not record.topic.startswith("decision-ledger/Principal/"):
-            return
-        history = self._keys.setdefault(record.aggregate_id, KeyHistory())
-        try:
-            if intent.action == RegisterPrincipal.ACTION:
-                for jwk in RegisterPrincipal.parse(intent.args).public_keys:
-                    history.add(jwk.model_dump(), at)
-            elif intent.action == AddKey.ACTION:
-                history.add(AddKey.parse(intent.args).public_key.model_dump(), at)
-            elif intent.action == RotateKey.ACTION:
-                rotate = RotateKey.parse(intent.args)
-                if rotate.old_keyid in history.keys:
-                    history.end(rotate.old_keyid, at, "rotated")
-                history.add(rotate.public_key.model_dump(), at)
-            elif intent.action == RevokeKey.ACTION:
-                revoke = RevokeKey.parse(intent.args)
-                if revoke.keyid in history.keys:
-                    history.end(revoke.keyid, at, "revoked", revoke.reason)
-        except LedgerError:
-            return  # the intent verified but its args do not parse: nothing to learn

@@ -242,6 +242,14 @@ class Responsibility(StrEnum):
     DIRECT = "direct"  # 直接责任人员
 
 
+class FindingOutcome(StrEnum):
+    """How an inspector closes a finding. A closed finding stays on the record (XX-18)."""
+
+    HELD_ACCOUNTABLE = "held_accountable"  # 已追究责任
+    NO_LIABILITY = "no_liability"  # 经核查不予追究
+    RECTIFIED = "rectified"  # 已整改
+
+
 class SuperiorBasis(StrEnum):
     """Why a county evaluates a decision a superior organ evaluates (XX-19)."""
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from api.settings import Database
 from domain.ledger import Ledger
+from domain.principal import Principal
 from domain.signing import SigningKey
 from domain.verification import StoredRecord
+from projections.runner import Projector
 
 
 class StoreUnavailable(RuntimeError):
@@ -87,9 +90,9 @@ def state_decoder(ledger: Ledger) -> Callable[[bytes], dict[str, Any]]:
     return decode
 
 
-def stored_records(ledger: Ledger, batch: int = 500) -> Iterator[StoredRecord]:
-    """Every stored event in notification order, as raw rows."""
-    last = 0
+def stored_records(ledger: Ledger, batch: int = 500, after: int = 0) -> Iterator[StoredRecord]:
+    """Every stored event in notification order (after a notification id), as raw rows."""
+    last = after
     while True:
         rows = ledger.recorder.select_notifications(
             start=last, limit=batch, inclusive_of_start=False
@@ -104,4 +107,39 @@ def stored_records(ledger: Ledger, batch: int = 500) -> Iterator[StoredRecord]:
                 topic=row.topic,
                 state=bytes(row.state),
             )
+        last = rows[-1].id
+
+
+def open_projector(database: Database, ledger: Ledger, *, create: bool = True) -> Projector:
+    """The ledger's projections, in its own database (their tables are created if absent,
+    unless ``create`` is false)."""
+    try:
+        return Projector(ledger, database.persistence_env(create_tables=False, prefix=""),
+                         postgres=database.kind == "postgresql", create=create)
+    except (PersistenceError, OSError) as error:
+        raise StoreUnavailable(_explain(database, error)) from None
+
+
+def stored_event(ledger: Ledger, aggregate_id: str, version: int) -> StoredRecord | None:
+    """One stored event, raw."""
+    rows = ledger.events.recorder.select_events(UUID(aggregate_id), gt=version - 1, lte=version)
+    for row in rows:
+        return StoredRecord(None, aggregate_id, row.originator_version, row.topic, bytes(row.state))
+    return None
+
+
+def principal_records(ledger: Ledger) -> Iterator[StoredRecord]:
+    """Every principal event, in notification order (for key histories)."""
+    topics = [
+        str(getattr(klass, "TOPIC"))  # noqa: B009 — event classes, found by their COMMAND
+        for klass in vars(Principal).values()
+        if isinstance(klass, type) and hasattr(klass, "COMMAND")
+    ]
+    last = 0
+    while True:
+        rows = ledger.recorder.select_notifications(start=last, limit=500, topics=topics, inclusive_of_start=False)
+        if not rows:
+            return
+        for row in rows:
+            yield StoredRecord(row.id, str(row.originator_id), row.originator_version, row.topic, bytes(row.state))
         last = rows[-1].id

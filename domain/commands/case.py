@@ -16,6 +16,7 @@ from domain.vocabulary import (
     DecisionBody,
     EntrustedTask,
     ExpertOpinion,
+    FindingOutcome,
     Jurisdiction,
     Misconduct,
     Period,
@@ -423,3 +424,14 @@ class RaiseFinding(Command):
     cited_events: Annotated[list[EventCitation], Field(max_length=200)]
     figures: Annotated[dict[str, Figure], Field(max_length=50)] = Field(default_factory=dict)
     attempt: dict[str, Any] | None = None  # a refused signed envelope that is itself the evidence
+
+
+class CloseFinding(Command):
+    """结案: an inspector closes a finding with its outcome. The finding, and who it names,
+    stay on the record for life (XX-18)."""
+
+    ACTION = "case.close_finding"
+
+    finding_id: UUID
+    outcome: FindingOutcome
+    statement: Text

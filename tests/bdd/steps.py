@@ -551,6 +551,17 @@ def refinalise(story: Story) -> None:
     finalise_sections(story, "陈建华", SECTIONS["XX"], script.ITEMS)
 
 
+OUTCOMES = {"已追究责任": "held_accountable", "不予追究": "no_liability", "已整改": "rectified"}
+
+
+@when(parsers.parse('纪检监察人员"{inspector}"以"{outcome}"办结该问题'))
+def close_finding(story: Story, inspector: str, outcome: str) -> None:
+    finding = story.findings()[-1]
+    story.act(story.person(inspector), "case.close_finding", {
+        "finding_id": str(finding["finding_id"]), "outcome": OUTCOMES[outcome], "statement": "经核查，已整改到位",
+    })
+
+
 # --- then: what the ledger did ---------------------------------------------------------------
 
 
@@ -633,6 +644,13 @@ def misconduct_recorded(story: Story, direct: str, leader: str) -> None:
 @then("认定记录仍在案件中")
 def misconduct_stays(story: Story) -> None:
     assert len(story.findings("inspector")) == 1
+
+
+@then(parsers.parse('该问题已办结，结果为"{outcome}"，仍保留在案件中'))
+def finding_closed(story: Story, outcome: str) -> None:
+    found = story.findings()
+    assert len(found) == 1 and found[0]["closed"]["outcome"] == OUTCOMES[outcome]
+    assert story.case.open_findings() == []
 
 
 @then(parsers.parse('该资料的密级记录为"{level}"'))

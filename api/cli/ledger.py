@@ -1,9 +1,4 @@
-"""`decision-ledger`: the command line.
-
-Exit codes, for every command: 0 success; 1 the ledger is broken (``verify``) or the ledger
-refused the action; 2 a usage error — bad options, a bad database URL, a store that cannot be
-opened or holds no ledger, an unreadable key file.
-"""
+"""Commands on the ledger itself: init, demo, verify, keygen, articles, check-deadlines."""
 
 from __future__ import annotations
 
@@ -12,96 +7,46 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from uuid import UUID
 
 import click
 
+from api.cli import main
+from api.cli.common import (
+    ADMIN_KEY_FILE,
+    EXIT_BROKEN,
+    EXIT_USAGE,
+    LEDGER_INFO_FILE,
+    LEDGER_KEY_FILE,
+    _emit,
+    _fail,
+    _open,
+    _settings,
+    db_option,
+    json_option,
+    keys_option,
+)
 from api.demo import Demo, demo_keys_dir
-from api.keyfiles import KeyFileError, read_key, read_public_key, write_key
-from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
+from api.keyfiles import KeyFileError, read_public_key, write_key
+from api.settings import Settings
 from api.signer import Signer
-from api.store.opening import StoreUnavailable, open_ledger, state_decoder, stored_records
+from api.store.opening import (
+    open_projector,
+    principal_records,
+    state_decoder,
+    stored_event,
+    stored_records,
+)
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from domain.articles import traceability
+from domain.bundle import BUNDLE, verify_bundle
 from domain.errors import LedgerError
-from domain.ledger import Ledger, NewPrincipal
+from domain.ledger import NewPrincipal
 from domain.signing import SigningKey
-from domain.verification import LedgerVerifier
-
-LEDGER_KEY_FILE = "ledger.pem"
-ADMIN_KEY_FILE = "administrator.pem"
-LEDGER_INFO_FILE = "ledger.json"
-
-EXIT_BROKEN = 1
-EXIT_USAGE = 2
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"decision-ledger: {message}", err=True)
-    sys.exit(code)
-
-
-def _settings(db: str | None, keys: str | None) -> Settings:
-    try:
-        return Settings.load(db, keys)
-    except SettingsError as error:
-        _fail(str(error), EXIT_USAGE)
-
-
-def _open(settings: Settings, *, create: bool = False, signing: bool = False) -> Ledger:
-    """Open the store; ``signing`` also loads the ledger key (ledger.pem in the keys directory),
-    which signs the findings rules raise."""
-    key = None
-    if signing:
-        path = settings.keys_dir / LEDGER_KEY_FILE
-        if not path.exists():
-            _fail(
-                f"the ledger key {path} is missing: findings are signed with it "
-                "(pass --keys, the directory init wrote)",
-                EXIT_USAGE,
-            )
-        try:
-            key = read_key(path)
-        except KeyFileError as error:
-            _fail(str(error), EXIT_USAGE)
-    try:
-        return open_ledger(settings.database, create=create, ledger_key=key)
-    except StoreUnavailable as error:
-        _fail(str(error), EXIT_USAGE)
-
-
-def _emit(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-db_option = click.option(
-    "--db",
-    metavar="URL",
-    help=(
-        f"Database URL: sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DBNAME. "
-        f"Default: ${ENV_DB}, else sqlite:///decision-ledger.db."
-    ),
-)
-keys_option = click.option(
-    "--keys",
-    metavar="DIR",
-    help=(
-        f"Directory of key files. Default: ${ENV_KEYS}, else FILE.keys beside a SQLite "
-        "file, else ./decision-ledger-keys/HOST-PORT-DBNAME."
-    ),
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="decision-ledger")
-def main() -> None:
-    """Decision Ledger: a signed, hash-chained audit ledger of the tracking-feedback and
-    post-evaluation (跟踪反馈与后评估) of major administrative decisions.
-
-    Start with `init`, then `demo`, then `verify`.
-    """
+from domain.verification import LOG, Break, LedgerVerifier, VerificationReport
+from projections.audit import verify_since, verify_with_log
+from projections.runner import Projector
 
 
 @main.command()
@@ -242,38 +187,125 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @db_option
 @click.option("--ledger-key", metavar="KEYID", help="Trust only this ledger key id (printed by init).")
 @click.option(
+    "--since-checkpoint",
+    "since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check only what came after this trusted checkpoint (a signed note you kept).",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check an exported evidence bundle instead, with no database and no network.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr (default: when stderr is a terminal).",
 )
 @json_option
-def verify(db: str | None, ledger_key: str | None, progress: bool | None, as_json: bool) -> None:
-    """Check every stored event from the raw store.
+def verify(
+    db: str | None,
+    ledger_key: str | None,
+    since: Path | None,
+    bundle: Path | None,
+    progress: bool | None,
+    as_json: bool,
+) -> None:
+    """Check every stored event from the raw store, and the transparency log.
 
     Checks each signature over its signed bytes and its binding to the stored aggregate and
     version, that the signing key was the signer's and active when the event was recorded,
-    each event's hash, each chain link, and that versions have no gaps. Prints one line per
-    break: aggregate id, version and what broke (signature / hash / chain / gap / key).
+    each event's hash, each chain link, that versions have no gaps, that the log holds exactly
+    these events and that every checkpoint's signed root is the root of the events. Prints one
+    line per break: aggregate id, version and what broke (signature / hash / chain / gap / key
+    / log / checkpoint). With --since-checkpoint, checks the log's consistency with that
+    checkpoint and only the events after it; with --bundle, checks an exported bundle offline.
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors.
     """
+    if bundle is not None:
+        if since is not None or db is not None:
+            _fail("--bundle is checked on its own: no --db, no --since-checkpoint", EXIT_USAGE)
+        _report(_verify_bundle(bundle, ledger_key), as_json)
     settings = _settings(db, None)
     ledger = _open(settings)
     total = ledger.recorder.max_notification_id() or 0
     if total == 0:
         _fail(f"{settings.database.redacted} holds no events: nothing to verify", EXIT_USAGE)
-    verifier = LedgerVerifier(state_decoder(ledger), trusted_ledger_keyid=ledger_key)
     show = sys.stderr.isatty() if progress is None else progress
-    records = stored_records(ledger)
-    if show:
-        with click.progressbar(length=total, label="verifying", file=sys.stderr) as bar:
-            report = verifier.verify_all(records, progress=bar.update)
-    else:
-        report = verifier.verify_all(records)
+    projector = open_projector_quietly(settings, ledger)
+    reader = projector.reader if projector is not None else None
+    decode = state_decoder(ledger)
+    with click.progressbar(length=total, label="verifying", file=sys.stderr) if show else _no_bar() as bar:
+        if since is not None:
+            if reader is None:
+                _fail("there is no transparency log in this store to check against (run `project`)", EXIT_USAGE)
+            report = _verify_since(ledger, reader, since.read_text(encoding="utf-8"), decode, ledger_key, bar)
+        else:
+            verifier = LedgerVerifier(decode, trusted_ledger_keyid=ledger_key)
+            report = verify_with_log(stored_records(ledger), verifier, reader, progress=bar.update if bar else None)
+    _report(report, as_json)
+
+
+class _no_bar:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+
+def open_projector_quietly(settings: Settings, ledger: Any) -> Projector | None:
+    """The log, if this store has one (verify never creates tables)."""
+    try:
+        projector = open_projector(settings.database, ledger, create=False)
+        projector.reader.size()
+    except Exception:  # noqa: BLE001 — no log tables (or none readable): verify the events alone
+        return None
+    return projector
+
+
+def _verify_since(ledger: Any, reader: Any, note: str, decode: Any, pinned: str | None, bar: Any) -> VerificationReport:
+    genesis = ledger.genesis()
+    record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+    if record is None:
+        _fail("the store's ledger principal has no genesis key", EXIT_BROKEN)
+    if pinned is not None and record.keyid != pinned:
+        report = VerificationReport()
+        report.breaks.append(Break(LOG, 0, None, "key", f"the ledger key is {record.keyid}, not the trusted {pinned}"))
+        return report
+
+    def records_after(size: int) -> Any:
+        first = reader.leaves(size, size + 1)
+        return stored_records(ledger, after=first[0].notification_id - 1) if first else iter(())
+
+    return verify_since(
+        note, reader, records_after, lambda a, v: stored_event(ledger, a, v), lambda: principal_records(ledger),
+        decode, record.public_key, progress=bar.update if bar else None,
+    )
+
+
+def _verify_bundle(path: Path, pinned: str | None) -> VerificationReport:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {path}: {error}", EXIT_USAGE)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        report = VerificationReport()
+        report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
+        return report
+    return verify_bundle(data, trusted_ledger_keyid=pinned)
+
+
+def _report(report: VerificationReport, as_json: bool) -> None:
     if as_json:
         _emit(report.to_json())
     else:
         for problem in report.breaks:
             click.echo(str(problem))
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
         if report.ok:
             click.echo(
                 f"intact: {report.events} events in {report.aggregates} aggregates "
@@ -281,9 +313,7 @@ def verify(db: str | None, ledger_key: str | None, progress: bool | None, as_jso
             )
         else:
             affected = len({(b.aggregate_id, b.version) for b in report.breaks})
-            click.echo(
-                f"BROKEN: {len(report.breaks)} problems in {affected} of {report.events} events"
-            )
+            click.echo(f"BROKEN: {len(report.breaks)} problems in {affected} of {report.events} events")
     sys.exit(0 if report.ok else EXIT_BROKEN)
 
 
@@ -380,6 +410,3 @@ def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
     else:
         click.echo(f"wrote {out}\nkey id  {key.keyid}\npublic  {json.dumps(key.public_key.jwk)}")
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,0 +1,173 @@
+"""Commands on the transparency log: checkpoint, cosign, prove, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from api.cli import main
+from api.cli.common import (
+    EXIT_BROKEN,
+    EXIT_USAGE,
+    _current,
+    _fail,
+    _print_json,
+    _settings,
+    db_option,
+    json_option,
+    keys_option,
+)
+from api.keyfiles import KeyFileError, read_key
+from domain.checkpoint import NoteError, verifier_key
+from domain.errors import LedgerError
+from domain.merkle import ProofError, leaf_hash
+from projections.export import Exporter
+from projections.tlog import LogError
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--vkey", is_flag=True, help="Print the ledger's verifier key (name+id+key) instead.")
+def checkpoint(db: str | None, keys: str | None, vkey: bool) -> None:
+    """Print the latest checkpoint of the transparency log (C2SP signed note).
+
+    Brings the log up to date first and, where the ledger key is at hand, signs a new checkpoint
+    if the log has grown. Publish checkpoints (XX-17): anyone holding one can later prove the
+    ledger was not rewritten (`verify --since-checkpoint`).
+    """
+    settings = _settings(db, keys)
+    ledger, projector = _current(settings, signing=True)
+    reader = projector.reader
+    if vkey:
+        genesis = ledger.genesis()
+        record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+        if record is None:
+            _fail("the ledger principal has lost its genesis key", EXIT_BROKEN)
+        click.echo(verifier_key(reader.origin, record.public_key))
+        return
+    latest = reader.latest_checkpoint()
+    if latest is None:
+        _fail("no checkpoint yet: the ledger key (ledger.pem) is needed to sign one (pass --keys)", EXIT_USAGE)
+    click.echo(latest[1], nl=False)
+
+
+@main.command()
+@db_option
+@click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The witness's private key file.")
+@click.option("--name", required=True, help="The witness's key name, e.g. sft.xixian.gov.cn/witness.")
+@click.option("--size", type=int, help="The checkpoint to co-sign (default: the latest).")
+def cosign(db: str | None, key_file: Path, name: str, size: int | None) -> None:
+    """Co-sign a checkpoint as a witness (e.g. the justice department, XX-6).
+
+    The ledger's signature is checked first; the witness's signature line is added to the note.
+    """
+    settings = _settings(db, None)
+    ledger, projector = _current(settings)
+    reader = projector.reader
+    latest = reader.latest_checkpoint()
+    if latest is None:
+        _fail("there is no checkpoint to co-sign yet", EXIT_USAGE)
+    genesis = ledger.genesis()
+    record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+    try:
+        key = read_key(key_file)
+        note = reader.cosign(size or latest[0], key, name, record.public_key if record else None)  # type: ignore[arg-type]
+    except (KeyFileError, LogError) as error:
+        _fail(str(error), EXIT_USAGE)
+    except NoteError as error:
+        _fail(f"the checkpoint's ledger signature does not verify: {error}", EXIT_BROKEN)
+    click.echo(note, nl=False)
+
+
+def _parse_event(text: str) -> tuple[str, int]:
+    aggregate, _, version = text.rpartition(":")
+    if not aggregate or not version.isdigit():
+        _fail(f"--event {text!r}: write AGGREGATE_ID:VERSION", EXIT_USAGE)
+    return aggregate, int(version)
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--event", "event", metavar="ID:VERSION", help="Prove this event is in the log.")
+@click.option("--consistency", nargs=2, type=int, metavar="OLD NEW",
+              help="Prove the tree of size NEW extends the tree of size OLD.")
+@json_option
+def prove(db: str | None, keys: str | None, event: str | None, consistency: tuple[int, int] | None,
+          as_json: bool) -> None:
+    """Print an RFC 9162 inclusion proof for an event, or a consistency proof between sizes.
+
+    Inclusion: {"leaf_index", "tree_size", "event_hash", "leaf_hash", "inclusion_path",
+    "checkpoint"} against the latest checkpoint. Consistency: {"old_size", "new_size",
+    "old_root", "new_root", "consistency_path"}. Hashes are lowercase hex; paths run from the
+    leaf up.
+    """
+    if (event is None) == (consistency is None):
+        _fail("give exactly one of --event ID:VERSION or --consistency OLD NEW", EXIT_USAGE)
+    _, projector = _current(_settings(db, keys), signing=True)
+    reader = projector.reader
+    try:
+        if event is not None:
+            aggregate, version = _parse_event(event)
+            latest = reader.latest_checkpoint()
+            if latest is None:
+                _fail("no checkpoint yet: the ledger key is needed to sign one (pass --keys)", EXIT_USAGE)
+            size, note = latest
+            leaf = reader.leaf(aggregate, version)
+            if leaf.leaf_index >= size:
+                _fail("the event is newer than the latest checkpoint: run `project` with the ledger key", EXIT_USAGE)
+            proof = {
+                "leaf_index": leaf.leaf_index,
+                "tree_size": size,
+                "event_hash": leaf.event_hash,
+                "leaf_hash": leaf_hash(bytes.fromhex(leaf.event_hash)).hex(),
+                "inclusion_path": [p.hex() for p in reader.inclusion(leaf.leaf_index, size)],
+                "checkpoint": note,
+            }
+        else:
+            assert consistency is not None
+            old, new = consistency
+            if not 0 <= old <= new:
+                _fail("OLD must be between 0 and NEW", EXIT_USAGE)
+            proof = {
+                "old_size": old,
+                "new_size": new,
+                "old_root": reader.root(old).hex(),
+                "new_root": reader.root(new).hex(),
+                "consistency_path": [p.hex() for p in reader.consistency(old, new)],
+            }
+    except (LogError, ProofError) as error:
+        _fail(str(error), EXIT_USAGE)
+    if as_json:
+        _print_json(proof)
+    else:
+        for key, value in proof.items():
+            click.echo(f"{key}: {value}" if not isinstance(value, list) else f"{key}: {' '.join(value)}")
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--case", "case_id", help="Export a case: every version, with the decision it evaluates.")
+@click.option("--person", "principal_id", help="Export a person's lifetime chain: every act and finding.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The bundle file.")
+def export(db: str | None, keys: str | None, case_id: str | None, principal_id: str | None, out: Path) -> None:
+    """Write an offline evidence bundle (JSON): the events with their signed intents verbatim,
+    the key histories, an inclusion proof for each event and the checkpoint they lead to.
+
+    Check it anywhere, with no database: `decision-ledger verify --bundle FILE`.
+    """
+    if (case_id is None) == (principal_id is None):
+        _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
+    ledger, projector = _current(_settings(db, keys), signing=True)
+    exporter = Exporter(ledger, projector)
+    try:
+        bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
+    except (LogError, LedgerError, ValueError) as error:
+        _fail(str(getattr(error, "detail", error)), EXIT_USAGE)
+    out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"wrote {out}: {len(bundle['events'])} events under checkpoint {bundle['tree_size']}")

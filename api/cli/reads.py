@@ -1,0 +1,238 @@
+"""Commands on the read models: project, rebuild, cases, case, person, trace-decision,
+findings, deadlines, agencies, annual. Each query first brings the read models up to date."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from threading import Event
+from typing import Any
+from uuid import UUID
+
+import click
+
+from api.cli import main
+from api.cli.common import (
+    EXIT_USAGE,
+    _current,
+    _fail,
+    _key_if_present,
+    _open,
+    _print_json,
+    _projector,
+    _settings,
+    db_option,
+    json_option,
+    keys_option,
+)
+from domain import clock
+from domain.errors import LedgerError
+from domain.rules.templates import china_date
+from projections import queries
+
+
+def _uuid(text: str, what: str) -> str:
+    try:
+        return str(UUID(text))
+    except ValueError:
+        _fail(f"{what} {text!r} is not a UUID", EXIT_USAGE)
+
+
+def _query(compute: Any) -> Any:
+    try:
+        return compute()
+    except LedgerError as error:
+        _fail(str(error.detail), EXIT_USAGE if error.kind in ("not-found", "malformed-input") else 1)
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--follow", is_flag=True, help="Keep running, applying new events as they are stored.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between checkpoints when following.")
+def project(db: str | None, keys: str | None, follow: bool, interval: float) -> None:
+    """Bring every read model and the transparency log up to date, and sign a checkpoint.
+
+    The checkpoint is signed with the ledger key (ledger.pem in the keys directory) whenever the
+    log has grown; without the key the log is built but no checkpoint is signed.
+    """
+    settings = _settings(db, keys)
+    ledger = _open(settings)
+    projector = _projector(settings, ledger)
+    key = _key_if_present(settings)
+    pending = projector.pending()
+    with click.progressbar(length=max(pending, 1), label="projecting", file=sys.stderr) as bar:
+        processed = projector.catch_up(progress=bar.update)
+    note = projector.sign_checkpoint(key) if key is not None and projector.reader.size() else None
+    click.echo(f"applied {processed} event notifications; the log holds {projector.reader.size()} events")
+    if note is not None:
+        click.echo(note, nl=False)
+    if follow:
+        stop = Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        click.echo("following (Ctrl-C to stop)…", err=True)
+        try:
+            projector.follow(stop, key, interval)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+@main.command()
+@db_option
+@keys_option
+def rebuild(db: str | None, keys: str | None) -> None:
+    """Drop every read model and the log's tree and build them again from the events.
+
+    Signed checkpoints are kept: a rebuilt tree must reproduce their roots (`verify` checks it).
+    """
+    settings = _settings(db, keys)
+    ledger = _open(settings)
+    projector = _projector(settings, ledger)
+    total = ledger.recorder.max_notification_id() or 0
+    with click.progressbar(length=max(total, 1) * len(projector.projections), label="rebuilding",
+                           file=sys.stderr) as bar:
+        processed = projector.rebuild(progress=bar.update)
+    key = _key_if_present(settings)
+    if key is not None and projector.reader.size():
+        projector.sign_checkpoint(key)
+    click.echo(f"rebuilt from {processed} event notifications; the log holds {projector.reader.size()} events")
+
+
+@main.command()
+@db_option
+@click.option("--jurisdiction", type=click.Choice(["NX", "XX"]), help="Only cases under this text.")
+@click.option("--phase", help="Only cases in this phase (e.g. implementation, ruled).")
+@click.option("--decision", help="Only cases of this decision (id).")
+@click.option("--unit", help="Only cases of this lead unit.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@json_option
+def cases(db: str | None, jurisdiction: str | None, phase: str | None, decision: str | None,
+          unit: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List evaluation cases: id, decision, jurisdiction, phase."""
+    _, projector = _current(_settings(db, None))
+    rows = queries.cases(projector.views, jurisdiction=jurisdiction, phase=phase, decision_id=decision,
+                         lead_unit=unit, limit=limit, offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['case_id']}  {row['jurisdiction']}  {row['phase']:<22} {row['title']}")
+
+
+@main.command()
+@db_option
+@click.argument("case_id")
+@click.option("--at", "at", metavar="VERSION|TIME", help="A version number, or an ISO 8601 time with zone.")
+@json_option
+def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
+    """Show a case now, at a version, or as it stood at a moment."""
+    ledger = _open(_settings(db, None))
+    moment = _query(lambda: queries.parse_moment(at)) if at else None
+    state = _query(lambda: queries.case_state(ledger, UUID(_uuid(case_id, "case id")), moment))
+    if as_json:
+        _print_json(state)
+        return
+    c = state["case"]
+    click.echo(f"{c['title']}  ({c['jurisdiction']}, {c['procedure']})")
+    click.echo(f"phase {c['phase']} at version {c['version']}, recorded {state['as_of']['recorded_at']}")
+    click.echo(f"materials {len(c['materials'])}, findings {len(c['findings'])}")
+
+
+@main.command()
+@db_option
+@click.argument("principal_id")
+@json_option
+def person(db: str | None, principal_id: str, as_json: bool) -> None:
+    """A person's lifetime accountability chain (NX-16, XX-23, XX-18): every act they signed in
+    every case, every finding naming them, their roles and keys over time."""
+    _, projector = _current(_settings(db, None))
+    chain = _query(lambda: queries.person_chain(projector.views, _uuid(principal_id, "principal id")))
+    if as_json:
+        _print_json(chain)
+        return
+    p = chain["principal"]
+    click.echo(f"{p['name']}  {p['unit']}  roles {', '.join(p['roles']) or '—'}")
+    click.echo(f"{len(chain['actions'])} signed acts in {len(chain['cases'])} cases; "
+               f"{len(chain['findings'])} findings; {len(p['keys'])} keys")
+    for finding in chain["findings"]:
+        state = "open" if finding["open"] else f"closed ({finding['outcome']})"
+        click.echo(f"  {finding['rule']:<28} {state:<24} {finding['summary']}")
+
+
+@main.command("trace-decision")
+@db_option
+@click.argument("decision_id")
+@json_option
+def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
+    """Reverse tracing from a decision (XX-18): every case, every person who acted, every finding."""
+    _, projector = _current(_settings(db, None))
+    trace = _query(lambda: queries.trace_decision(projector.views, _uuid(decision_id, "decision id")))
+    if as_json:
+        _print_json(trace)
+        return
+    click.echo(f"{trace['decision']['title']}  {trace['decision']['document_number']}")
+    click.echo(f"{len(trace['cases'])} cases, {len(trace['persons'])} persons, {len(trace['findings'])} findings")
+    for who in trace["persons"]:
+        click.echo(f"  {who['name'] or who['principal_id']}  {who['unit'] or ''}  {who['actions']} acts")
+
+
+@main.command()
+@db_option
+@click.option("--open", "open_only", is_flag=True, help="Only findings not yet closed by an inspector.")
+@click.option("--case", "case_id", help="Only findings on this case.")
+@json_option
+def findings(db: str | None, open_only: bool, case_id: str | None, as_json: bool) -> None:
+    """Findings raised by the rules or recorded by inspectors."""
+    _, projector = _current(_settings(db, None))
+    rows = queries.findings(projector.views, open_only=open_only, case_id=case_id, limit=100_000)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['case_id']}  {row['rule']:<28} {'open' if row['open'] else row['outcome']:<16} "
+                   f"{row['summary']}")
+
+
+@main.command()
+@db_option
+@json_option
+def deadlines(db: str | None, as_json: bool) -> None:
+    """NX-11 (90 days) and NX-12b (15 days) for every NX case: met, late, open or overdue."""
+    _, projector = _current(_settings(db, None))
+    rows = queries.deadlines(projector.views, china_date(clock.now()))
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['case_id']}  {row['article']:<7} due {row['due_on']}  {row['status']:<8} {row['days']} days")
+
+
+@main.command()
+@db_option
+@json_option
+def agencies(db: str | None, as_json: bool) -> None:
+    """Entrusted agencies, their qualifications (XX-21) and credit records (NX-17, XX-24)."""
+    _, projector = _current(_settings(db, None))
+    rows = queries.agencies(projector.views)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['agency_id']}  {row['name']}  qualified={row['qualified']}  bad_credit={row['bad_credit']}")
+
+
+@main.command()
+@db_option
+@click.option("--year", type=int, help="Only this year (of opening, China Standard Time).")
+@json_option
+def annual(db: str | None, year: int | None, as_json: bool) -> None:
+    """Annual figures per unit (NX-18, XX-25): opened, finished, on time, overdue, findings."""
+    _, projector = _current(_settings(db, None))
+    rows = queries.annual_figures(projector.views, china_date(clock.now()), year)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['year']}  {row['unit']}  opened {row['opened']}  finished {row['finished']} "
+                   f"(on time {row['finished_on_time']})  overdue {row['overdue']}  findings {row['findings']}")

@@ -1,0 +1,150 @@
+"""Building offline evidence bundles (format: :mod:`domain.bundle`).
+
+A bundle holds the subject's events — a case's every version, or a person's every signed act
+and every finding naming them — the ledger's genesis, and the key events of every principal
+whose signature appears (and, transitively, of those who signed those key events), each with
+its inclusion proof under one signed checkpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.bundle import BUNDLE_FORMAT
+from domain.checkpoint import Checkpoint, SignedNote, verifier_key
+from domain.clock import format_time
+from domain.errors import NotFound
+from domain.hashing import jsonable
+from domain.intent import Intent
+from domain.ledger import Ledger
+from domain.signing import Envelope
+from domain.verification import EventChecker
+from projections.queries import person_chain
+from projections.runner import Projector
+from projections.tlog import LogError
+
+PRINCIPAL_TOPIC = "decision-ledger/Principal/"
+
+
+class Exporter:
+    def __init__(self, ledger: Ledger, projector: Projector) -> None:
+        self.ledger = ledger
+        self.projector = projector
+        self.reader = projector.reader
+
+    def _stored(self, aggregate_id: str, version: int | None = None) -> list[dict[str, Any]]:
+        """Stored events of an aggregate (one version, or all), with their log positions."""
+        uid = UUID(aggregate_id)
+        if version is None:
+            rows = self.ledger.events.recorder.select_events(uid)
+        else:
+            rows = self.ledger.events.recorder.select_events(uid, gt=version - 1, lte=version)
+        out = []
+        for row in rows:
+            mapper = self.ledger.mapper
+            state = mapper.transcoder.decode(row.state)
+            leaf = self.reader.leaf(aggregate_id, row.originator_version)
+            out.append({
+                "leaf_index": leaf.leaf_index,
+                "notification_id": leaf.notification_id,
+                "aggregate_id": aggregate_id,
+                "version": row.originator_version,
+                "topic": row.topic,
+                "state": jsonable(state),
+            })
+        return out
+
+    @staticmethod
+    def _signer(event: dict[str, Any]) -> str:
+        return str(Intent.decode(Envelope.from_json(event["state"]["envelope"]).payload).actor)
+
+    def _with_keys(self, events: dict[tuple[str, int], dict[str, Any]]) -> None:
+        """Add the genesis and every signer's key events, until no new signer appears."""
+        genesis = self.ledger.genesis()
+        for event in self._stored(str(genesis.ledger_id), 1):
+            events.setdefault((event["aggregate_id"], 1), {**event, "why": "genesis"})
+        done: set[str] = set()
+        while True:
+            signers = {self._signer(e) for e in events.values()} - done
+            if not signers:
+                return
+            for principal in signers:
+                done.add(principal)
+                for event in self._stored(principal):
+                    events.setdefault((event["aggregate_id"], event["version"]), {**event, "why": "keys"})
+
+    def _finish(self, subject: dict[str, str], events: dict[tuple[str, int], dict[str, Any]]) -> dict[str, Any]:
+        latest = self.reader.latest_checkpoint()
+        if latest is None:
+            raise LogError("the log has no checkpoint yet: run `decision-ledger project` first")
+        size, note = latest
+        ordered = sorted(events.values(), key=lambda e: e["leaf_index"])
+        beyond = [e for e in ordered if e["leaf_index"] >= size]
+        if beyond:
+            raise LogError(f"{len(beyond)} events are newer than the latest checkpoint: run `project` to sign one")
+        checker = EventChecker()
+        for event in ordered:
+            event["inclusion_path"] = [p.hex() for p in self.reader.inclusion(event["leaf_index"], size)]
+            if event["topic"].startswith(PRINCIPAL_TOPIC):
+                checker.learn(event["aggregate_id"], event["topic"], event["state"])
+        checkpoint = Checkpoint.from_text(SignedNote.parse(note).text)
+        genesis = self.ledger.genesis()
+        record = self.ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+        ledger_key = record.public_key if record else None
+        names = {str(p): self.ledger.get_principal(UUID(p)).name for p in checker.keys}
+        return {
+            "format": BUNDLE_FORMAT,
+            "subject": subject,
+            "ledger": {
+                "ledger_id": str(genesis.ledger_id),
+                "origin": checkpoint.origin,
+                "ledger_keyid": genesis.ledger_keyid,
+                "verifier_key": verifier_key(checkpoint.origin, ledger_key) if ledger_key else None,
+            },
+            "checkpoint": note,
+            "tree_size": size,
+            "events": ordered,
+            "keys": [
+                {
+                    "principal_id": principal,
+                    "name": names[principal],
+                    "keys": [
+                        {
+                            "keyid": r.keyid,
+                            "jwk": r.jwk,
+                            "active_from": format_time(r.active_from),
+                            "active_until": format_time(r.active_until) if r.active_until else None,
+                            "ended_by": r.ended_by,
+                        }
+                        for r in history.keys.values()
+                    ],
+                }
+                for principal, history in sorted(checker.keys.items())
+            ],
+        }
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        case = self.ledger.find_case(UUID(case_id))
+        if case is None:
+            raise NotFound(f"no evaluation case {case_id}")
+        events = {(e["aggregate_id"], e["version"]): {**e, "why": "subject"} for e in self._stored(case_id)}
+        for event in self._stored(str(case.decision_id)):
+            events.setdefault((event["aggregate_id"], event["version"]), {**event, "why": "context"})
+        self._with_keys(events)
+        return self._finish({"kind": "case", "id": case_id}, events)
+
+    def person(self, principal_id: str) -> dict[str, Any]:
+        if self.ledger.find_principal(UUID(principal_id)) is None:
+            raise NotFound(f"no principal {principal_id}")
+        chain = person_chain(self.projector.views, principal_id)
+        events: dict[tuple[str, int], dict[str, Any]] = {}
+        wanted = [(a["aggregate_id"], a["version"]) for a in chain["actions"]]
+        wanted += [(f["case_id"], f["version"]) for f in chain["findings"]]
+        for aggregate, version in wanted:
+            for event in self._stored(aggregate, version):
+                events.setdefault((aggregate, version), {**event, "why": "subject"})
+        for event in self._stored(principal_id):
+            events.setdefault((principal_id, event["version"]), {**event, "why": "subject"})
+        self._with_keys(events)
+        return self._finish({"kind": "person", "id": principal_id}, events)

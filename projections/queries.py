@@ -1,0 +1,268 @@
+"""Questions the read models answer, as plain JSON-ready values (the CLI and the API share them).
+
+* ``cases`` — every case with its decision, jurisdiction and phase;
+* ``case_state`` — a case as it stood at any version or moment (replayed from its events);
+* ``person_chain`` — a person's lifetime accountability chain (NX-16, XX-23, XX-18);
+* ``trace_decision`` — reverse tracing from a decision (XX-18);
+* ``findings``, ``deadlines``, ``agencies``, ``annual_figures``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.case import EvaluationCase
+from domain.clock import format_time
+from domain.errors import MalformedInput, NotFound
+from domain.hashing import jsonable
+from domain.ledger import Ledger
+from projections.store import Views
+
+CASE_COLUMNS = (
+    "case_id, decision_id, jurisdiction, title, lead_unit, phase, procedure, version, opened_at, "
+    "updated_at, finalised_at, findings, open_findings"
+)
+
+
+def _loads(row: dict[str, Any], *columns: str) -> dict[str, Any]:
+    for column in columns:
+        if row.get(column) is not None:
+            row[column] = json.loads(row[column])
+    return row
+
+
+def cases(
+    views: Views,
+    *,
+    jurisdiction: str | None = None,
+    phase: str | None = None,
+    decision_id: str | None = None,
+    lead_unit: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    where, params = [], []
+    for column, value in (("jurisdiction", jurisdiction), ("phase", phase), ("decision_id", decision_id),
+                          ("lead_unit", lead_unit)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = f"SELECT {CASE_COLUMNS} FROM {{dl_cases}}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY opened_notification LIMIT ? OFFSET ?"
+    with views.reading() as c:
+        return c.execute(sql, [*params, limit, offset]).fetchall()
+
+
+def render_case(case: EvaluationCase) -> dict[str, Any]:
+    """A case's whole state as JSON: what it was at the version it was replayed to."""
+    state = {k: v for k, v in vars(case).items() if not k.startswith("_")}
+    state.update(
+        id=case.id, version=case.version, phase=case.phase.value, created_on=case.created_on,
+        modified_on=case.modified_on,
+    )
+    rendered: dict[str, Any] = jsonable(state)
+    return rendered
+
+
+def parse_moment(text: str) -> int | datetime:
+    """``--at``: a version number, or an ISO 8601 time with its zone."""
+    if text.isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise MalformedInput(
+            f"--at {text!r} is neither a version number nor an ISO 8601 time (2026-03-02T09:00:00+08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise MalformedInput(f"--at {text!r} needs a time zone (Z or +08:00)")
+    return moment
+
+
+def case_state(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) -> dict[str, Any]:
+    """A case now, at a version, or as it stood at a moment (the last event recorded then)."""
+    version: int | None
+    if isinstance(at, datetime):
+        version = 0
+        for event in ledger.events.get(case_id):
+            if event.timestamp > at:  # type: ignore[attr-defined]
+                break
+            version = event.originator_version
+        if version == 0:
+            raise NotFound(f"case {case_id} did not exist yet at {format_time(at)}")
+    else:
+        version = at
+    case = ledger.get_case(case_id, version)
+    if version is not None and case.version != version:
+        raise NotFound(f"case {case_id} has no version {version}; it is at version {case.version}")
+    return {"case": render_case(case), "as_of": {"version": case.version, "recorded_at": format_time(case.modified_on)}}
+
+
+def _actions(views: Views, column: str, value: str) -> list[dict[str, Any]]:
+    with views.reading() as c:
+        rows = c.execute(
+            f"SELECT * FROM {{dl_actions}} WHERE {column} = ? ORDER BY notification_id", (value,)
+        ).fetchall()
+    return [_loads(r, "args") for r in rows]
+
+
+def _findings(views: Views, where: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    with views.reading() as c:
+        rows = c.execute(
+            f"SELECT * FROM {{dl_findings}} WHERE {where} ORDER BY raised_at, finding_id", params
+        ).fetchall()
+        people = c.execute("SELECT * FROM {dl_finding_persons}").fetchall() if rows else []
+    by_finding: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for person in people:
+        by_finding[person["finding_id"]].append(
+            {"principal_id": person["principal_id"], "responsibility": person["responsibility"]}
+        )
+    out = []
+    for row in rows:
+        finding = _loads(row, "articles", "cited_events", "figures")
+        finding["persons"] = sorted(by_finding[row["finding_id"]], key=lambda p: p["principal_id"])
+        finding["open"] = row["closed_at"] is None
+        out.append(finding)
+    return out
+
+
+def principal(views: Views, principal_id: str) -> dict[str, Any]:
+    with views.reading() as c:
+        row = c.execute("SELECT * FROM {dl_principals} WHERE principal_id = ?", (principal_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no principal {principal_id}")
+    return _loads(row, "roles", "role_history", "keys")
+
+
+def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
+    """终身责任链 (NX-16, XX-23, XX-18): everything a person signed, every finding naming them,
+    their roles and keys over time. Never closed: a closed finding stays, with its outcome."""
+    person = principal(views, principal_id)
+    actions = _actions(views, "actor_id", principal_id)
+    with views.reading() as c:
+        named = c.execute(
+            "SELECT finding_id, responsibility FROM {dl_finding_persons} WHERE principal_id = ?", (principal_id,)
+        ).fetchall()
+    responsibility = {row["finding_id"]: row["responsibility"] for row in named}
+    findings = []
+    if responsibility:
+        marks = ",".join("?" * len(responsibility))
+        for finding in _findings(views, f"finding_id IN ({marks})", tuple(responsibility)):
+            finding["responsibility"] = responsibility[finding["finding_id"]]
+            findings.append(finding)
+    dissent = [
+        a for a in actions
+        if a["event"] == "ExpertOpinionGiven" and a["args"].get("opinion") in ("disagree", "agree_with_changes")
+    ]
+    case_ids = sorted({a["case_id"] for a in actions if a["case_id"]} | {f["case_id"] for f in findings})
+    return {
+        "principal": person,
+        "actions": actions,
+        "findings": findings,
+        "dissent": dissent,  # 国令第713号 Art. 38: recorded dissent stands beside the acts
+        "cases": case_ids,
+    }
+
+
+def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
+    """责任倒查 (XX-18): from a decision to every case, every person who acted, every finding."""
+    with views.reading() as c:
+        decision = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
+        if decision is None:
+            raise NotFound(f"no decision {decision_id}")
+        principals = {row["principal_id"]: row for row in c.execute("SELECT * FROM {dl_principals}").fetchall()}
+    actions = _actions(views, "decision_id", decision_id)
+    people: dict[str, dict[str, Any]] = {}
+    for action in actions:
+        who = action["actor_id"]
+        entry = people.setdefault(who, {
+            "principal_id": who,
+            "name": principals.get(who, {}).get("name"),
+            "unit": principals.get(who, {}).get("unit"),
+            "actions": 0,
+            "events": [],
+        })
+        entry["actions"] += 1
+        entry["events"].append({k: action[k] for k in ("aggregate_id", "version", "event", "recorded_at")})
+    return {
+        "decision": _loads(decision, "demonstrators", "superior_evaluation"),
+        "cases": cases(views, decision_id=decision_id, limit=10_000),
+        "persons": sorted(people.values(), key=lambda p: p["events"][0]["recorded_at"]),
+        "findings": _findings(views, "decision_id = ?", (decision_id,)),
+        "actions": actions,
+    }
+
+
+def findings(
+    views: Views, *, open_only: bool = False, case_id: str | None = None, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    where, params = ["1 = 1"], []
+    if open_only:
+        where.append("closed_at IS NULL")
+    if case_id is not None:
+        where.append("case_id = ?")
+        params.append(case_id)
+    rows = _findings(views, " AND ".join(where), tuple(params))
+    return rows[offset: offset + limit]
+
+
+def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
+    """NX-11 and NX-12b for every NX case: due date, and days left or overdue as of ``today``."""
+    with views.reading() as c:
+        rows = c.execute(
+            "SELECT d.*, k.title, k.lead_unit FROM {dl_deadlines} d JOIN {dl_cases} k ON k.case_id = d.case_id "
+            "WHERE d.starts_on IS NOT NULL ORDER BY d.due_on, d.case_id, d.article"
+        ).fetchall()
+    out = []
+    for row in rows:
+        due = date.fromisoformat(row["due_on"])
+        done = date.fromisoformat(row["done_on"]) if row["done_on"] else None
+        if done is not None:
+            status, days = ("met" if done <= due else "late"), (done - due).days
+        elif today <= due:
+            status, days = "open", (due - today).days
+        else:
+            status, days = "overdue", (today - due).days
+        out.append({**row, "status": status, "days": days})
+    return out
+
+
+def agencies(views: Views) -> list[dict[str, Any]]:
+    """Agencies with their XX-21 qualifications and NX-17 / XX-24 credit records."""
+    with views.reading() as c:
+        rows = c.execute("SELECT * FROM {dl_agencies} ORDER BY name, agency_id").fetchall()
+    return [{**_loads(row, "records"), "qualified": bool(row["qualified"])} for row in rows]
+
+
+def annual_figures(views: Views, today: date, year: int | None = None) -> list[dict[str, Any]]:
+    """NX-18 / XX-25: per unit and year (of opening, China Standard Time): cases opened,
+    finished, finished on time, overdue (a deadline missed or passed), and findings."""
+    late_cases = {row["case_id"] for row in deadlines(views, today) if row["status"] in ("late", "overdue")}
+    with views.reading() as c:
+        rows = c.execute(
+            "SELECT case_id, lead_unit, opened_year, finalised_at, findings FROM {dl_cases} ORDER BY case_id"
+        ).fetchall()
+    figures: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in rows:
+        if year is not None and row["opened_year"] != year:
+            continue
+        key = (row["lead_unit"], row["opened_year"])
+        entry = figures.setdefault(key, {
+            "unit": key[0], "year": key[1], "opened": 0, "finished": 0, "finished_on_time": 0,
+            "overdue": 0, "findings": 0,
+        })
+        entry["opened"] += 1
+        entry["findings"] += row["findings"]
+        late = row["case_id"] in late_cases
+        entry["overdue"] += int(late)
+        if row["finalised_at"]:
+            entry["finished"] += 1
+            entry["finished_on_time"] += int(not late)
+    return sorted(figures.values(), key=lambda e: (e["year"], e["unit"]))
+

@@ -1,0 +1,138 @@
+"""Running the projections: catch up, follow, rebuild, and sign checkpoints.
+
+Catching up reads the ledger's notification log in batches and gives each batch to each
+projection (``select_notifications`` from the projection's own tracking position): this works
+on both stores. Following uses the library's :class:`ProjectionRunner` (LISTEN/NOTIFY) on
+PostgreSQL; SQLite recorders have no subscription, so there it polls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack
+from threading import Event
+from typing import Any, cast
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.projection import Projection, ProjectionRunner
+from eventsourcing.utils import Environment
+
+from domain.ledger import Ledger
+from domain.signing import SigningKey
+from projections.store import ViewRecorder
+from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog
+from projections.views import LedgerViews, PostgresLedgerViews, SQLiteLedgerViews
+
+Progress = Callable[[int], None]
+
+
+def origin_of(ledger: Ledger) -> str:
+    """The log's name in its checkpoints (and the ledger key's name in their signatures)."""
+    return f"decision-ledger/{ledger.genesis().ledger_id}"
+
+
+class Projector:
+    """Both projections of one ledger, in the ledger's own database."""
+
+    BATCH = 500
+
+    def __init__(self, ledger: Ledger, env: Mapping[str, str], postgres: bool, create: bool = True) -> None:
+        self.ledger = ledger
+        self.env = dict(env)
+        self.postgres = postgres
+        self.create = create
+        views_class = PostgresLedgerViews if postgres else SQLiteLedgerViews
+        log_class = PostgresLog if postgres else SQLiteLog
+        self.views: ViewRecorder = self._recorder(LedgerViews.name, views_class)
+        self.log: ViewRecorder = self._recorder(TransparencyLog.name, log_class)
+        self.projections: list[Projection[ViewRecorder]] = [
+            LedgerViews(self.views, ledger),
+            TransparencyLog(self.log),
+        ]
+
+    def _recorder(self, name: str, view_class: type[ViewRecorder]) -> ViewRecorder:
+        # read models are derived: create them if absent (verify opens without creating)
+        env = {**self.env, "CREATE_TABLE": "y" if self.create else "n"}
+        factory = InfrastructureFactory.construct(Environment(name, env))
+        recorder = factory.tracking_recorder(view_class)  # type: ignore[arg-type]
+        return cast(ViewRecorder, recorder)
+
+    @property
+    def reader(self) -> LogReader:
+        return LogReader(self.log, origin_of(self.ledger))
+
+    def pending(self) -> int:
+        """Events stored but not yet in every projection (an upper bound: ids may have gaps)."""
+        top = self.ledger.recorder.max_notification_id() or 0
+        done = min(p.view.max_tracking_id(self.ledger.name) or 0 for p in self.projections)
+        return max(0, top - done)
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Process every stored event each projection has not seen; return how many."""
+        processed = 0
+        for projection in self.projections:
+            last = projection.view.max_tracking_id(self.ledger.name) or 0
+            while True:
+                rows = self.ledger.recorder.select_notifications(
+                    start=last, limit=self.BATCH, inclusive_of_start=False
+                )
+                if not rows:
+                    break
+                items = [(self.ledger.mapper.to_domain_event(row), Tracking(self.ledger.name, row.id)) for row in rows]
+                projection.process_batch(items)  # type: ignore[attr-defined]
+                last = rows[-1].id
+                processed += len(rows)
+                if progress is not None:
+                    progress(len(rows))
+        return processed
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Drop every read model and the log, and build them again from the events."""
+        for projection in self.projections:
+            projection.view.drop_tables()
+            projection.view.create_table()
+        self.projections[0] = LedgerViews(self.views, self.ledger)  # forget cached aggregates
+        return self.catch_up(progress)
+
+    def sign_checkpoint(self, key: SigningKey) -> str:
+        return self.reader.sign_checkpoint(key)
+
+    def follow(self, stop: Event, key: SigningKey | None, interval: float = 1.0) -> None:
+        """Keep the projections current until ``stop`` is set, signing a checkpoint whenever the
+        log has grown (every ``interval`` seconds at most)."""
+        if not self.postgres:
+            while not stop.is_set():
+                if self.catch_up() and key is not None:
+                    self.sign_checkpoint(key)
+                stop.wait(interval)
+            return
+        self.catch_up()
+        env = {**self.env, "CREATE_TABLE": "n"}
+        bound_views = type("LedgerViews", (LedgerViews,), {"ledger": self.ledger, "name": LedgerViews.name})
+        with ExitStack() as runners:
+            running: list[ProjectionRunner[Ledger, Any]] = [
+                runners.enter_context(ProjectionRunner(application_class=Ledger, projection_class=bound_views,
+                                                       view_class=PostgresLedgerViews, env=env)),
+                runners.enter_context(ProjectionRunner(application_class=Ledger, projection_class=TransparencyLog,
+                                                       view_class=PostgresLog, env=env)),
+            ]
+            while not stop.is_set():
+                for runner in running:
+                    runner.run_forever(timeout=0)  # re-raises an error from its thread
+                if key is not None:
+                    self.sign_checkpoint(key)
+                stop.wait(interval)
+
+    def close(self) -> None:
+        for projection in self.projections:
+            datastore = getattr(projection.view, "datastore", None)
+            if datastore is not None:
+                datastore.close()
+
+
+def wait_for(projector: Projector, timeout: float = 10.0) -> None:
+    """Block until every projection has processed every stored event (for tests)."""
+    deadline = time.monotonic() + timeout
+    while projector.pending() and time.monotonic() < deadline:
+        time.sleep(0.05)
