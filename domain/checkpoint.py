@@ -54,7 +54,8 @@ def parse_verifier_key(text: str) -> tuple[str, PublicKey]:
     return name, public_key
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Key names are non-empty, without spaces or '+' (c2sp.org/signed-note)."""
     if not name or any(c.isspace() or c == "+" for c in name):
         raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
 
@@ -78,7 +79,7 @@ class SignedNote:
         return self.text + "\n" + "".join(s.line() for s in self.signatures)
 
     def signed(self, key: SigningKey, name: str) -> SignedNote:
-        _check_name(name)
+        check_name(name)
         signature = NoteSignature(name, key_id(name, key.public_key), key.sign(self.text.encode()))
         others = tuple(s for s in self.signatures if (s.name, s.key_id) != (name, signature.key_id))
         return SignedNote(self.text, (*others, signature))

@@ -20,7 +20,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.keyfiles import KeyFileError, read_key
-from domain.checkpoint import NoteError, verifier_key
+from domain.checkpoint import NoteError, check_name, verifier_key
 from domain.errors import LedgerError
 from domain.merkle import ProofError, leaf_hash
 from projections.export import Exporter
@@ -65,6 +65,10 @@ def cosign(db: str | None, key_file: Path, name: str, size: int | None) -> None:
 
     The ledger's signature is checked first; the witness's signature line is added to the note.
     """
+    try:
+        check_name(name)
+    except NoteError as error:
+        _fail(str(error), EXIT_USAGE)
     settings = _settings(db, None)
     ledger, projector = _current(settings)
     reader = projector.reader

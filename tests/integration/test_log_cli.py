@@ -41,7 +41,8 @@ def checkpoint_of(cli, store: Store) -> tuple[str, int, bytes]:  # type: ignore[
     text, _, signatures = note.rpartition("\n\n")
     origin, size, root = text.split("\n")
     assert origin == name
-    signature = base64.b64decode(signatures.strip().split(" ")[-1])
+    line = next(line for line in signatures.splitlines() if line.startswith(f"\u2014 {name} "))
+    signature = base64.b64decode(line.split(" ")[-1])
     assert signature[:4].hex() == key_id == hashlib.sha256(name.encode() + b"\n\x01" + raw[1:]).digest()[:4].hex()
     Ed25519PublicKey.from_public_bytes(raw[1:]).verify(signature[4:], (text + "\n").encode())
     return note, int(size), base64.b64decode(root)
@@ -293,3 +294,22 @@ def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_
         _, err = follower.communicate(timeout=30)
     assert follower.returncode == 0, err
     assert cli("verify", "--db", store.url).code == 0
+
+
+def test_a_witness_cosigns_the_latest_checkpoint(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ready(cli, store)
+    witness = json.loads(cli("keygen", "--out", "witness.pem", "--json").out)
+    name = "sft.xixian.gov.cn/witness"
+    result = cli("cosign", "--db", store.url, "--key", "witness.pem", "--name", name)
+    assert result.code == 0, result.err
+    note = cli("checkpoint", "--db", store.url).out
+    assert note.count("\n\u2014 ") == 2 and f"\u2014 {name} " in note
+    text = note.rpartition("\n\n")[0] + "\n"
+    line = next(line for line in note.splitlines() if line.startswith(f"\u2014 {name} "))
+    raw = base64.b64decode(line.split(" ")[-1])
+    public = base64.urlsafe_b64decode(witness["public_jwk"]["x"] + "=")
+    assert raw[:4] == hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
+    Ed25519PublicKey.from_public_bytes(public).verify(raw[4:], text.encode())
+    checkpoint_of(cli, store)  # the ledger's own signature still verifies
+    assert cli("verify", "--db", store.url).code == 0
+    assert cli("cosign", "--db", store.url, "--key", "witness.pem", "--name", "bad name").code == 2
