@@ -147,3 +147,38 @@ def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, A
             }
         )
     return entries
+
+
+#: The articles each case action carries out, per text (shown beside each event of a case).
+ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
+    "case.open": {"NX": ["NX-4"], "XX": ["XX-9", "XX-6"]},
+    "case.form_team": {"NX": ["NX-10(1)"], "XX": ["XX-11(1)"]},
+    "case.submit_plan": {"NX": ["NX-10(1)", "NX-6"], "XX": ["XX-11(2)", "XX-8"]},
+    "case.prepare_survey": {"NX": ["NX-10(3)"], "XX": ["XX-11(3)"]},
+    "case.approve_evaluation": {"NX": ["NX-10(2)"], "XX": []},
+    "case.decline_evaluation": {"NX": ["NX-10(2)"], "XX": []},
+    "case.entrust_agency": {"NX": ["NX-4", "NX-8"], "XX": ["XX-20", "XX-21"]},
+    "case.engage_expert": {"NX": ["NX-4", "NX-8"], "XX": ["XX-20"]},
+    "case.hand_over_work": {"NX": ["NX-4"], "XX": ["XX-20"]},
+    "case.collect_material": {"NX": ["NX-9", "NX-15"], "XX": ["XX-12(1)", "XX-22"]},
+    "case.exclude_material": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.conduct_survey": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.hold_forum": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.hold_hearing": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.visit_site": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.solicit_opinions": {"NX": ["NX-10(3)"], "XX": ["XX-15"]},
+    "case.record_opinion": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.close_evidence": {"NX": ["NX-10(3)"], "XX": ["XX-12"]},
+    "case.draw_conclusion": {"NX": ["NX-10(3)", "NX-9"], "XX": ["XX-12(3)", "XX-7"]},
+    "case.draft_report": {"NX": ["NX-10(4)", "NX-7"], "XX": ["XX-13(1)", "XX-14"]},
+    "case.give_expert_opinion": {"NX": ["NX-10(4)"], "XX": ["XX-13(2)"]},
+    "case.finalise_report": {"NX": ["NX-10(4)", "NX-7", "NX-11"], "XX": ["XX-13(3)", "XX-14"]},
+    "case.pass_justice_review": {"NX": [], "XX": ["XX-13(4)", "XX-6"]},
+    "case.return_justice_review": {"NX": [], "XX": ["XX-13(4)", "XX-6"]},
+    "case.approve_report": {"NX": [], "XX": ["XX-13(4)"]},
+    "case.submit_report": {"NX": ["NX-12b"], "XX": []},
+    "case.record_ruling": {"NX": ["NX-12a", "NX-14"], "XX": ["XX-16"]},
+    "case.publish_results": {"NX": ["NX-15"], "XX": ["XX-17", "XX-22"]},
+    "case.find_misconduct": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+    "case.close_finding": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+}

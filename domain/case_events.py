@@ -353,6 +353,7 @@ class ResultsPublished(LedgerEvent):
         case.publication = {
             "report_id": act.command.report_id,
             "url": act.command.url,
+            "summary": act.command.summary,
             "withheld_material_ids": list(act.command.withheld_material_ids),
             **_by(self, act),
         }

@@ -48,6 +48,17 @@ class Conflict(LedgerError):
     kind = "conflict"
 
 
+class Replayed(Conflict):
+    """The same signed intent was already recorded; it is never recorded twice."""
+
+    kind = "replayed"
+
+    def __init__(self, detail: str, *, aggregate_id: str, version: int) -> None:
+        super().__init__(detail)
+        self.aggregate_id = aggregate_id
+        self.version = version
+
+
 class NotPermitted(LedgerError):
     """The actor's roles or case membership do not allow this action."""
 

@@ -39,6 +39,7 @@ from domain.errors import (
     MalformedInput,
     NotFound,
     NotPermitted,
+    Replayed,
 )
 from domain.intent import MAX_CLOCK_SKEW, SignedIntent, new_intent, sign_intent
 from domain.principal import Principal
@@ -119,6 +120,7 @@ class Ledger(Application[UUID]):
         now = clock.now()
         with clock.using(clock.ManualClock(now)):
             actor = self._authenticate(signed, now)
+            self._replay_of(signed)
             command = spec.command.parse(intent.args)
             ctx = Context(actor=actor, directory=self, now=now)
             self._authorise(spec, actor)
@@ -134,6 +136,19 @@ class Ledger(Application[UUID]):
             findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
             recorded = self._store(aggregate)
             return replace(recorded[0], findings=tuple(f.rule.id for f in findings))
+
+    def _replay_of(self, signed: SignedIntent) -> None:
+        """Raise :class:`Replayed` if exactly this signed intent is already stored."""
+        intent = signed.intent
+        position = intent.expected_version + 1
+        for event in self.events.get(intent.target, gt=position - 1, lte=position):
+            stored = cast(LedgerEvent, event).envelope
+            if stored == signed.envelope.to_json():
+                raise Replayed(
+                    f"this signed intent is already recorded as {intent.target} version {position}",
+                    aggregate_id=str(intent.target),
+                    version=position,
+                )
 
     def _target(self, spec: ActionSpec, intent: Any) -> LedgerAggregate | None:
         """The aggregate the intent addresses, at the version it was signed against."""

@@ -153,6 +153,11 @@ class SigningKey:
     def keyid(self) -> str:
         return self.public_key.keyid
 
+    @property
+    def private_key(self) -> Ed25519PrivateKey:
+        """For signing libraries (a JWT for a read token); never sent anywhere."""
+        return self._key
+
     def sign(self, data: bytes) -> bytes:
         return self._key.sign(data)
 

@@ -20,6 +20,7 @@ from domain.clock import format_time
 from domain.errors import MalformedInput, NotFound
 from domain.hashing import jsonable
 from domain.ledger import Ledger
+from domain.vocabulary import Classification
 from projections.store import Views
 
 CASE_COLUMNS = (
@@ -104,6 +105,46 @@ def case_state(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) 
     return {"case": render_case(case), "as_of": {"version": case.version, "recorded_at": format_time(case.modified_on)}}
 
 
+def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """评估结果公开 (XX-17): what the public reads of every published case — the report's
+    recommendation, the ruling, the published summary and address, and the materials that are
+    neither classified (NX-15, XX-22) nor withheld by the publisher; of the others, only how
+    many there are."""
+    with views.reading() as c:
+        rows = c.execute(
+            "SELECT case_id FROM {dl_cases} WHERE phase = ? ORDER BY opened_notification LIMIT ? OFFSET ?",
+            ("published", limit, offset),
+        ).fetchall()
+    out = []
+    for row in rows:
+        case = ledger.get_case(UUID(row["case_id"]))
+        publication, report, ruling = case.publication or {}, case.report or {}, case.ruling or {}
+        decision = ledger.find_decision(case.decision_id) if case.decision_id else None
+        withheld = {str(m) for m in publication.get("withheld_material_ids", [])}
+        public = [
+            {"title": m["title"], "source": m["source"], "period": m.get("period")}
+            for mid, m in case.materials.items()
+            if m["classification"] == Classification.NONE.value and mid not in withheld and not m.get("excluded")
+        ]
+        out.append(jsonable({
+            "case_id": case.id,
+            "title": case.title,
+            "jurisdiction": case.jurisdiction,
+            "lead_unit": case.lead_unit,
+            "decision": {"decision_id": decision.id, "title": decision.title,
+                         "document_number": decision.document_number, "organ": decision.organ}
+            if decision else None,
+            "published_at": publication.get("at"),
+            "url": publication.get("url"),
+            "summary": publication.get("summary"),
+            "recommendation": report.get("recommendation"),
+            "ruling": {k: ruling[k] for k in ("ruling", "body", "meeting", "measures") if k in ruling} or None,
+            "materials": public,
+            "materials_withheld": len(case.materials) - len(public),
+        }))
+    return out
+
+
 def _actions(views: Views, column: str, value: str) -> list[dict[str, Any]]:
     with views.reading() as c:
         rows = c.execute(
@@ -138,6 +179,35 @@ def principal(views: Views, principal_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"no principal {principal_id}")
     return _loads(row, "roles", "role_history", "keys")
+
+
+def principals(views: Views, *, role: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The directory of registered people (and the ledger), by name: who signs as whom."""
+    with views.reading() as c:
+        rows = c.execute("SELECT * FROM {dl_principals} ORDER BY name, principal_id").fetchall()
+    out = [_loads(row, "roles", "role_history", "keys") for row in rows]
+    if role is not None:
+        out = [p for p in out if role in p["roles"]]
+    return out[offset: offset + limit]
+
+
+def decisions(views: Views, *, jurisdiction: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Registered major decisions (NX-2, XX-3), newest decided first."""
+    where, params = ("WHERE jurisdiction = ?", (jurisdiction,)) if jurisdiction else ("", ())
+    with views.reading() as c:
+        rows = c.execute(
+            f"SELECT * FROM {{dl_decisions}} {where} ORDER BY decided_on DESC, decision_id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+    return [_loads(row, "demonstrators", "superior_evaluation") for row in rows]
+
+
+def decision(views: Views, decision_id: str) -> dict[str, Any]:
+    with views.reading() as c:
+        row = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no decision {decision_id}")
+    return _loads(row, "demonstrators", "superior_evaluation")
 
 
 def person_chain(views: Views, principal_id: str) -> dict[str, Any]:

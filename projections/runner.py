@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
-from threading import Event
+from threading import Event, Lock
 from typing import Any, cast
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tracking
 from eventsourcing.projection import Projection, ProjectionRunner
 from eventsourcing.utils import Environment
 
@@ -50,6 +50,7 @@ class Projector:
             LedgerViews(self.views, ledger),
             TransparencyLog(self.log),
         ]
+        self._lock = Lock()
 
     def _recorder(self, name: str, view_class: type[ViewRecorder]) -> ViewRecorder:
         # read models are derived: create them if absent (verify opens without creating)
@@ -69,22 +70,29 @@ class Projector:
         return max(0, top - done)
 
     def catch_up(self, progress: Progress | None = None) -> int:
-        """Process every stored event each projection has not seen; return how many."""
+        """Process every stored event each projection has not seen; return how many. Safe
+        beside other processors (threads or workers): a batch another one tracked first is
+        skipped, as the tracking table guarantees each event is applied exactly once."""
         processed = 0
-        for projection in self.projections:
-            last = projection.view.max_tracking_id(self.ledger.name) or 0
-            while True:
-                rows = self.ledger.recorder.select_notifications(
-                    start=last, limit=self.BATCH, inclusive_of_start=False
-                )
-                if not rows:
-                    break
-                items = [(self.ledger.mapper.to_domain_event(row), Tracking(self.ledger.name, row.id)) for row in rows]
-                projection.process_batch(items)  # type: ignore[attr-defined]
-                last = rows[-1].id
-                processed += len(rows)
-                if progress is not None:
-                    progress(len(rows))
+        with self._lock:
+            for projection in self.projections:
+                last = projection.view.max_tracking_id(self.ledger.name) or 0
+                while True:
+                    rows = self.ledger.recorder.select_notifications(
+                        start=last, limit=self.BATCH, inclusive_of_start=False
+                    )
+                    if not rows:
+                        break
+                    items = [(self.ledger.mapper.to_domain_event(r), Tracking(self.ledger.name, r.id)) for r in rows]
+                    try:
+                        projection.process_batch(items)  # type: ignore[attr-defined]
+                    except IntegrityError:
+                        last = projection.view.max_tracking_id(self.ledger.name) or 0
+                        continue
+                    last = rows[-1].id
+                    processed += len(rows)
+                    if progress is not None:
+                        progress(len(rows))
         return processed
 
     def rebuild(self, progress: Progress | None = None) -> int:
@@ -98,14 +106,19 @@ class Projector:
     def sign_checkpoint(self, key: SigningKey) -> str:
         return self.reader.sign_checkpoint(key)
 
+    def poll(self, stop: Event, key: SigningKey | None, interval: float = 1.0) -> None:
+        """Catch up every ``interval`` seconds until ``stop`` is set, signing a checkpoint when the
+        log has grown (works on both stores, beside any other processor)."""
+        while not stop.is_set():
+            if self.catch_up() and key is not None:
+                self.sign_checkpoint(key)
+            stop.wait(interval)
+
     def follow(self, stop: Event, key: SigningKey | None, interval: float = 1.0) -> None:
         """Keep the projections current until ``stop`` is set, signing a checkpoint whenever the
         log has grown (every ``interval`` seconds at most)."""
         if not self.postgres:
-            while not stop.is_set():
-                if self.catch_up() and key is not None:
-                    self.sign_checkpoint(key)
-                stop.wait(interval)
+            self.poll(stop, key, interval)
             return
         self.catch_up()
         env = {**self.env, "CREATE_TABLE": "n"}

@@ -69,7 +69,11 @@ class TransparencyLog(Projection[ViewRecorder]):
     name = "dl_log"
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.process_batch([(domain_event, tracking)])
+        """One event (the library's runner calls this); one another processor already
+        applied is skipped."""
+        done = self.view.max_tracking_id(tracking.application_name) or 0
+        if tracking.notification_id > done:
+            self.process_batch([(domain_event, tracking)])
 
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
         if not items:
@@ -175,6 +179,44 @@ class LogReader:
             raise LogError(f"the log holds fewer than {new} leaves")
         return consistency_path(old, new, self.subtree_oracle())
 
+    def inclusion_proof(self, aggregate_id: str, version: int, size: int | None = None) -> dict[str, Any]:
+        """An event's RFC 9162 inclusion proof under a signed checkpoint (the latest, or the one
+        of ``size``): ``leaf_index``, ``tree_size``, ``event_hash``, ``leaf_hash``,
+        ``inclusion_path`` (lowercase hex, from the leaf up) and the ``checkpoint`` note."""
+        if size is None:
+            latest = self.latest_checkpoint()
+            if latest is None:
+                raise LogError("no checkpoint yet: the ledger key is needed to sign one")
+            size, note = latest
+        else:
+            found = self.checkpoint_at(size)
+            if found is None:
+                raise LogError(f"no checkpoint of size {size}")
+            note = found
+        leaf = self.leaf(aggregate_id, version)
+        if leaf.leaf_index >= size:
+            raise LogError(f"event {aggregate_id}:{version} is newer than the checkpoint of size {size}")
+        return {
+            "leaf_index": leaf.leaf_index,
+            "tree_size": size,
+            "event_hash": leaf.event_hash,
+            "leaf_hash": leaf_hash(bytes.fromhex(leaf.event_hash)).hex(),
+            "inclusion_path": [p.hex() for p in self.inclusion(leaf.leaf_index, size)],
+            "checkpoint": note,
+        }
+
+    def consistency_proof(self, old: int, new: int) -> dict[str, Any]:
+        """RFC 9162 consistency proof that the tree of size ``new`` extends that of ``old``."""
+        if not 0 <= old <= new:
+            raise LogError("the old size must be between 0 and the new size")
+        return {
+            "old_size": old,
+            "new_size": new,
+            "old_root": self.root(old).hex(),
+            "new_root": self.root(new).hex(),
+            "consistency_path": [p.hex() for p in self.consistency(old, new)],
+        }
+
     # --- checkpoints ---------------------------------------------------------------------
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
@@ -183,6 +225,14 @@ class LogReader:
                 "SELECT tree_size, note FROM {dl_log_checkpoints} ORDER BY tree_size DESC LIMIT 1"
             ).fetchone()
         return (int(row["tree_size"]), row["note"]) if row else None
+
+    def checkpoints(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Signed checkpoints, newest first: ``tree_size``, ``root`` (hex), ``signed_at``, ``note``."""
+        with self.views.reading() as c:
+            rows = c.execute(
+                "SELECT * FROM {dl_log_checkpoints} ORDER BY tree_size DESC LIMIT ? OFFSET ?", (limit, offset)
+            ).fetchall()
+        return [dict(row) for row in rows]
 
     def checkpoint_at(self, size: int) -> str | None:
         with self.views.reading() as c:

@@ -119,7 +119,11 @@ class LedgerViews(Projection[ViewRecorder]):
         self._cache: OrderedDict[UUID, LedgerAggregate] = OrderedDict()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.process_batch([(domain_event, tracking)])
+        """One event (the library's runner calls this); one another processor already
+        applied is skipped."""
+        done = self.view.max_tracking_id(tracking.application_name) or 0
+        if tracking.notification_id > done:
+            self.process_batch([(domain_event, tracking)])
 
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
         """Apply events in notification order; commit them with the last tracking position."""

@@ -12,6 +12,9 @@ from domain.vocabulary import AgencyKind
 
 
 class RegisterAgency(Command):
+    """登记第三方机构 — register an agency an evaluation may be entrusted to (NX-8, XX-10), by its
+    unified social credit code (统一社会信用代码)."""
+
     ACTION = "agency.register"
 
     name: Name

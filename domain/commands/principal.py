@@ -26,12 +26,16 @@ class RegisterPrincipal(Command):
 
 
 class GrantRole(Command):
+    """授予角色 — grant a person a role (administrators only)."""
+
     ACTION = "principal.grant_role"
 
     role: Role
 
 
 class RevokeRole(Command):
+    """撤销角色 — take a role away from a person, with the reason."""
+
     ACTION = "principal.revoke_role"
 
     role: Role
@@ -39,13 +43,15 @@ class RevokeRole(Command):
 
 
 class AddKey(Command):
+    """添加密钥 — add a public key (JWK) a person signs with from now on."""
+
     ACTION = "principal.add_key"
 
     public_key: Jwk
 
 
 class RotateKey(Command):
-    """Replace one key by another in one step: the new key is active and the old one retired
+    """轮换密钥 — replace one key by another in one step: the new key is active and the old one retired
     from the same recorded moment."""
 
     ACTION = "principal.rotate_key"
@@ -55,6 +61,8 @@ class RotateKey(Command):
 
 
 class RevokeKey(Command):
+    """吊销密钥 — revoke a key: nothing it signs from now on is accepted."""
+
     ACTION = "principal.revoke_key"
 
     keyid: KeyId

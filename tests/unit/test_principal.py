@@ -15,6 +15,7 @@ from domain.errors import (
     MalformedInput,
     NotFound,
     NotPermitted,
+    Replayed,
     SignatureInvalid,
 )
 from domain.intent import new_intent, sign_intent
@@ -181,7 +182,7 @@ def test_a_stale_expected_version_is_a_conflict_and_a_replay_records_nothing(wor
     count = world.ledger.recorder.max_notification_id()
     with pytest.raises(Conflict, match="version 2"):
         world.ledger.submit(second.to_json())
-    with pytest.raises(Conflict):
+    with pytest.raises(Replayed, match="already recorded as"):
         world.ledger.submit(first.to_json())  # the same signed request again
     assert world.ledger.recorder.max_notification_id() == count
 

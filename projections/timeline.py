@@ -1,0 +1,101 @@
+"""A case's history as people read it: every event, who signed it, the article it carries
+out, whether it verifies, and where its inclusion proof is — redacted for the reader (NX-15,
+XX-22)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from uuid import UUID
+
+from domain.access import WITHHELD, cleared_for, redact_material
+from domain.aggregate import LedgerEvent
+from domain.articles import ACTION_ARTICLES
+from domain.case import EvaluationCase
+from domain.clock import format_time
+from domain.errors import LedgerError
+from domain.hashing import event_hash, genesis_hash
+from domain.intent import Intent
+from domain.ledger import Ledger
+from domain.principal import Principal
+from domain.signing import Envelope
+
+REDACTED_ARGS = ("title", "source", "summary", "digest")
+
+
+def verify_event(ledger: Ledger, event: LedgerEvent, previous_hash: str) -> list[str]:
+    """What fails for one stored event: its hash, its link, its signature under the key the
+    signer held when it was recorded. Empty when it verifies."""
+    problems = []
+    state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
+    if event_hash(event.originator_id, event.originator_version, type(event).TOPIC, state) != event.hash:  # type: ignore[attr-defined]
+        problems.append("hash")
+    if event.prev_hash != previous_hash:
+        problems.append("chain")
+    try:
+        envelope = Envelope.from_json(event.envelope)
+        intent = Intent.decode(envelope.payload)
+        signer = ledger.find_principal(intent.actor)
+        record = signer.key(envelope.keyid) if signer else None
+        if record is None or not record.active_at(event.timestamp):
+            problems.append("key")
+        else:
+            envelope.verify(record.public_key)
+    except LedgerError:
+        problems.append("signature")
+    return problems
+
+
+def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str, Any]]:
+    case = ledger.get_case(case_id)
+    names: dict[UUID, str] = {}
+    out = []
+    previous = genesis_hash(case_id)
+    for stored in ledger.events.get(case_id):
+        event = stored if isinstance(stored, LedgerEvent) else None
+        if event is None:
+            continue
+        envelope = Envelope.from_json(event.envelope)
+        intent = Intent.decode(envelope.payload)
+        if intent.actor not in names:
+            signer = ledger.find_principal(intent.actor)
+            names[intent.actor] = signer.name if signer else str(intent.actor)
+        args = dict(intent.args)
+        if intent.action == "case.raise_finding":
+            articles = list(args.get("articles", []))
+        else:
+            articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
+        if intent.action == "case.collect_material":
+            material = case.materials.get(str(args.get("material_id")))
+            if material is not None and not cleared_for(reader, case, material):
+                args = {**args, **{k: redact_material(material).get(k, WITHHELD) for k in REDACTED_ARGS if k in args}}
+                args["withheld"] = True
+        problems = verify_event(ledger, event, previous)
+        previous = event.hash
+        out.append({
+            "version": event.originator_version,
+            "event": type(event).__name__,
+            "action": intent.action,
+            "recorded_at": format_time(event.timestamp),
+            "signed_at": format_time(intent.signed_at),
+            "actor_id": str(intent.actor),
+            "actor": names[intent.actor],
+            "keyid": envelope.keyid,
+            "articles": articles,
+            "rulebook": event.rulebook,
+            "args": args,
+            "hash": event.hash,
+            "verified": not problems,
+            "problems": problems,
+            "proof": f"/v1/public/proofs/inclusion?event={case_id}:{event.originator_version}",
+        })
+    return out
+
+
+def readable_case(case: EvaluationCase, reader: Principal) -> EvaluationCase:
+    """The case with the materials the reader is not cleared for redacted (a copy)."""
+    shown = copy.copy(case)
+    shown.materials = {
+        mid: (m if cleared_for(reader, case, m) else redact_material(m)) for mid, m in case.materials.items()
+    }
+    return shown
