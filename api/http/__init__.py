@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI routers per resource, problem+json errors, web pages."""

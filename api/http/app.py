@@ -1,0 +1,96 @@
+"""The FastAPI application: signed writes, authenticated reads, public results and proofs,
+operations endpoints and the web pages, over one :class:`~api.http.service.Service`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.http import problems, public, reads, web, writes
+from api.http.problems import TITLES, ApiError
+from api.http.service import RequestGuard, Service
+from domain.errors import LedgerError
+
+DESCRIPTION = """\
+An event-sourced, signed audit ledger of the tracking-feedback and post-evaluation
+(跟踪反馈与后评估) of major administrative decisions.
+
+**Writes** take a signed intent: the DSSE envelope (payloadType
+`application/vnd.decision-ledger.intent+json`) whose payload is the RFC 8785 canonical JSON of
+the intent, signed with Ed25519 over PAE(payloadType, payload). Each action's request schema
+gives the intent's schema (`contentSchema`). Stale `expected_version` or a replay: 409.
+
+**Reads** need `Authorization: Bearer <JWT>`: a token of at most 15 minutes the reader signs
+with their own key (`alg` EdDSA, `kid` the RFC 7638 key id, `sub` the principal id, `aud`
+`decision-ledger`). `decision-ledger client token` makes one.
+
+**Public**: published results (XX-17), checkpoints (C2SP signed notes), RFC 9162 proofs.
+
+**Errors** are RFC 9457 `application/problem+json`; a rule's refusal carries `article`,
+`rule`, `message_zh` and `message_en`.
+"""
+
+
+def _version() -> str:
+    try:
+        return version("decision-ledger")
+    except PackageNotFoundError:  # pragma: no cover — running from a source tree
+        return "0"
+
+
+def create_app(service: Service) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    app = FastAPI(title="Decision Ledger", version=_version(), description=DESCRIPTION, lifespan=lifespan)
+    app.state.service = service
+
+    async def on_ledger_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, LedgerError)
+        if web.is_page(request):
+            return web.page_error(request, error, problems.STATUS.get(error.kind, 400), TITLES.get(error.kind, ""))
+        return problems.from_error(error)
+
+    async def on_api_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiError)
+        if web.is_page(request):
+            return web.page_error(request, error, problems.STATUS.get(error.kind, 400), TITLES.get(error.kind, ""))
+        return await problems.api_error_handler(request, error)
+
+    async def on_validation(request: Request, error: Exception) -> Response:
+        if web.is_page(request):
+            assert isinstance(error, RequestValidationError)
+            detail = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in error.errors())
+            return web.error_page(request, 422, TITLES["invalid-request"], detail)
+        return await problems.validation_handler(request, error)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        if web.is_page(request):
+            assert isinstance(error, StarletteHTTPException)
+            return web.error_page(request, error.status_code, TITLES["not-found"] if error.status_code == 404
+                                  else str(error.detail), str(error.detail))
+        return await problems.http_error_handler(request, error)
+
+    app.add_exception_handler(LedgerError, on_ledger_error)
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, problems.unexpected_handler)
+    app.include_router(writes.router())
+    app.include_router(reads.router())
+    app.include_router(public.router())
+    app.include_router(public.operations())
+    app.include_router(web.router())
+    app.add_middleware(RequestGuard, service=service)
+    return app

@@ -1,0 +1,136 @@
+"""RFC 9457 problem details: the one place where errors become HTTP responses.
+
+Every error body is ``application/problem+json`` with ``type``, ``title``, ``status`` and
+``detail``; a rule's refusal adds ``article``, ``rule``, ``message_zh`` and ``message_en``; a
+replay adds where the intent is already recorded. ``type`` is
+``urn:decision-ledger:problem:<kind>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import LedgerError, NotPermitted, Refused, Replayed
+
+STATUS = {
+    "malformed-input": 400,
+    "intent-time": 400,
+    "signature-invalid": 401,
+    "unauthenticated": 401,
+    "key-not-active": 403,
+    "not-permitted": 403,
+    "not-found": 404,
+    "conflict": 409,
+    "replayed": 409,
+    "too-large": 413,
+    "refused": 422,
+    "invalid-request": 422,
+    "ledger-key-missing": 503,
+    "unavailable": 503,
+    "internal": 500,
+}
+TITLES = {
+    "malformed-input": "The request cannot be read",
+    "intent-time": "The intent's signing time is out of range",
+    "signature-invalid": "The signature does not verify",
+    "unauthenticated": "Sign in with a token signed by your own key",
+    "key-not-active": "The signing key is not active",
+    "not-permitted": "Not permitted",
+    "not-found": "Not found",
+    "conflict": "Conflict: read again and sign a new intent",
+    "replayed": "This signed intent is already recorded",
+    "too-large": "The request body is too large",
+    "refused": "Refused by the rules of the regulation",
+    "invalid-request": "The request does not match its schema",
+    "ledger-key-missing": "The ledger's key is not available",
+    "unavailable": "The service is not available",
+    "internal": "Internal error",
+}
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    article: str | None = None
+    rule: str | None = None
+    message_zh: str | None = None
+    message_en: str | None = None
+
+
+def problem(kind: str, detail: str, **extra: Any) -> JSONResponse:
+    status = STATUS.get(kind, 400)
+    body = {"type": f"urn:decision-ledger:problem:{kind}", "title": TITLES.get(kind, kind), "status": status,
+            "detail": detail, **{k: v for k, v in extra.items() if v is not None}}
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def from_error(error: LedgerError) -> JSONResponse:
+    if isinstance(error, Refused):
+        return problem("refused", error.detail, article=error.article, rule=error.rule,
+                       message_zh=error.zh, message_en=error.en)
+    if isinstance(error, Replayed):
+        return problem("replayed", error.detail, aggregate_id=error.aggregate_id, version=error.version)
+    if isinstance(error, NotPermitted):
+        return problem("not-permitted", error.detail, article=error.article)
+    return problem(error.kind, error.detail)
+
+
+class ApiError(Exception):
+    """An HTTP-level refusal (authentication, authorisation, path/body mismatch)."""
+
+    def __init__(self, kind: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.extra = extra
+
+
+async def ledger_error_handler(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, LedgerError)
+    return from_error(error)
+
+
+async def api_error_handler(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiError)
+    return problem(error.kind, error.detail, **error.extra)
+
+
+async def validation_handler(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = error.errors()
+    if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
+        return problem("malformed-input", "the body is not valid JSON (UTF-8): "
+                       + "; ".join(str(e.get("msg")) for e in errors))
+    detail = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e.get('msg')}" for e in errors
+    )
+    return problem("invalid-request", detail, errors=[
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+        for e in errors
+    ])
+
+
+async def http_error_handler(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    kind = {404: "not-found", 405: "malformed-input", 401: "unauthenticated", 403: "not-permitted"}.get(
+        error.status_code, "malformed-input")
+    response = problem(kind, str(error.detail))
+    response.status_code = error.status_code
+    return response
+
+
+async def unexpected_handler(_: Request, error: Exception) -> JSONResponse:
+    return problem("internal", f"unexpected {type(error).__name__}: see the service log")

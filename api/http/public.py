@@ -1,0 +1,118 @@
+"""What anyone may read without signing in: published, redacted results (XX-17), the log's
+checkpoints, its verifier key, and proofs; and the operations endpoints (health, readiness,
+metrics)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.http.problems import ApiError, Problem
+from api.http.reads import Page, Svc
+from api.http.service import log
+from domain.merkle import ProofError
+from projections import queries
+from projections.tlog import LogError
+
+NOTE = "text/plain; charset=utf-8"
+MAX_LAG = 1000  # events; more than this behind and the service is not ready
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for code, text in {404: "not found", 422: "bad parameters"}.items()
+}
+EVENT_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[1-9][0-9]{0,9}$"
+
+
+def _note(text: str) -> PlainTextResponse:
+    return PlainTextResponse(text, media_type=NOTE)
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix="/v1/public", tags=["public"], responses=ERRORS)
+
+    @api.get("/results", response_model=Page, summary="Published evaluation results, redacted (XX-17)")
+    def results(svc: Svc, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+        rows = queries.published_results(svc.current().views, svc.ledger, limit=limit, offset=offset)
+        return Page(items=rows, limit=limit, offset=offset)
+
+    @api.get("/checkpoint", response_class=PlainTextResponse, summary="The latest signed checkpoint (C2SP note)",
+             responses={200: {"content": {NOTE: {"example": "decision-ledger/…\n42\nBASE64ROOT=\n\n— decision-ledger/… AbCd…\n"}}}})
+    def checkpoint(svc: Svc) -> PlainTextResponse:
+        latest = svc.checkpointed().reader.latest_checkpoint()
+        if latest is None:
+            raise ApiError("not-found", "no checkpoint yet: the log is empty or the ledger key is not at hand")
+        return _note(latest[1])
+
+    @api.get("/checkpoints/{size}", response_class=PlainTextResponse, summary="The checkpoint of a tree size",
+             responses={200: {"content": {NOTE: {}}}})
+    def checkpoint_at(size: int, svc: Svc) -> PlainTextResponse:
+        note = svc.current().reader.checkpoint_at(size)
+        if note is None:
+            raise ApiError("not-found", f"no checkpoint of size {size}")
+        return _note(note)
+
+    @api.get("/vkey", response_class=PlainTextResponse, summary="The ledger's note verifier key (name+id+key)",
+             responses={200: {"content": {NOTE: {}}}})
+    def vkey(svc: Svc) -> PlainTextResponse:
+        return _note(svc.verifier_key() + "\n")
+
+    @api.get("/proofs/inclusion", summary="RFC 9162 inclusion proof of one event under a checkpoint")
+    def inclusion(
+        svc: Svc,
+        event: Annotated[str, Query(pattern=EVENT_PATTERN, description="AGGREGATE_ID:VERSION",
+                                    examples=["0b5a0c0e-3f1d-4a57-9c39-7f4e9e3c1a2b:3"])],
+        size: Annotated[int | None, Query(ge=1, description="a checkpoint's tree size (default: the latest)")] = None,
+    ) -> dict[str, Any]:
+        aggregate, _, version = event.rpartition(":")
+        try:
+            return svc.checkpointed().reader.inclusion_proof(str(UUID(aggregate)), int(version), size)
+        except (LogError, ProofError) as error:
+            raise ApiError("not-found", str(error)) from None
+
+    @api.get("/proofs/consistency", summary="RFC 9162 consistency proof between two tree sizes")
+    def consistency(svc: Svc, old: Annotated[int, Query(ge=0)],
+                    new: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+        if old > new:
+            raise ApiError("invalid-request", "old must not exceed new")
+        try:
+            return svc.current().reader.consistency_proof(old, new)
+        except (LogError, ProofError) as error:
+            raise ApiError("not-found", str(error)) from None
+
+    return api
+
+
+def operations() -> APIRouter:
+    api = APIRouter(tags=["operations"])
+
+    @api.get("/healthz", summary="The process is up")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @api.get("/readyz", summary="The store answers and the projections are no more than 1000 events behind",
+             responses={503: {"model": Problem, "content": {"application/problem+json": {}}}})
+    def readyz(svc: Svc) -> JSONResponse:
+        try:
+            stored = svc.ledger.recorder.max_notification_id() or 0
+            lag = svc.projector.pending()
+        except Exception as error:  # noqa: BLE001 — any store failure means not ready
+            raise ApiError("unavailable", f"the store does not answer: {type(error).__name__}") from None
+        svc.metrics.lag.set(lag)
+        if lag > MAX_LAG:
+            raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
+        return JSONResponse({"status": "ready", "stored_events": stored, "projection_lag": lag})
+
+    @api.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics (text format 0.0.4)")
+    def metrics(svc: Svc) -> Response:
+        try:
+            svc.metrics.lag.set(svc.projector.pending())
+        except Exception:  # noqa: BLE001 — report what is known; /readyz says why
+            log.warning("projection lag unknown", exc_info=True)
+        return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return api

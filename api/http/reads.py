@@ -1,0 +1,221 @@
+"""Reads: everything the read models answer, for a signed-in principal, within what their role,
+their case membership and the materials' classification allow."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from api.http.auth import SESSION_COOKIE, verify_token
+from api.http.problems import ApiError, Problem
+from api.http.service import Service
+from domain import access, clock
+from domain.case import EvaluationCase
+from domain.principal import Principal
+from domain.rules.templates import china_date
+from projections import queries
+from projections.export import Exporter
+from projections.timeline import readable_case, timeline
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for code, text in {401: "sign in: a token signed by your own key", 403: "not permitted",
+                       404: "not found", 422: "bad parameters"}.items()
+}
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+def reader(request: Request) -> Principal:
+    """The principal reading: from ``Authorization: Bearer <token>``, or a web session."""
+    svc = service(request)
+    header = request.headers.get("authorization", "")
+    found: Principal | None
+    if header.lower().startswith("bearer "):
+        found = verify_token(svc.ledger, header[7:].strip())
+    else:
+        principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
+        found = svc.ledger.find_principal(principal_id) if principal_id else None
+    if found is None:
+        raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")
+    principal = found
+    request.scope.setdefault("state", {}).setdefault("log_fields", {})["principal"] = str(principal.id)
+    return principal
+
+
+Reader = Annotated[Principal, Depends(reader)]
+Svc = Annotated[Service, Depends(service)]
+CaseId = Annotated[str, Query(pattern=UUID_PATTERN)]
+
+
+def readable(svc: Service, who: Principal, case_id: str, version: int | None = None) -> EvaluationCase:
+    case = svc.ledger.find_case(UUID(case_id), version)
+    if case is None:
+        raise ApiError("not-found", f"no case {case_id}" + (f" at version {version}" if version else ""))
+    if not access.can_read_case(who, svc.ledger.get_case(case.id)):
+        raise ApiError("not-permitted", "only the case's members, its reviewing bodies and inspectors read it")
+    return case
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    limit: int
+    offset: int
+
+
+class Me(BaseModel):
+    principal_id: str
+    name: str
+    unit: str
+    roles: list[str]
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix="/v1", tags=["reads"], responses=ERRORS)
+
+    @api.get("/me", response_model=Me, summary="Who the token or session signs in as")
+    def me(who: Reader) -> Me:
+        return Me(principal_id=str(who.id), name=who.name, unit=who.unit, roles=list(who.roles))
+
+    @api.get("/aggregates/{aggregate_id}/version", summary="An aggregate's version (0 if none): what to sign")
+    def version(aggregate_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, int]:
+        return {"version": svc.ledger.version_of(UUID(aggregate_id))}
+
+    @api.get("/principals", response_model=Page, summary="The directory of people: names, units, roles, keys")
+    def principals(
+        who: Reader, svc: Svc,
+        role: Annotated[str | None, Query(pattern="^[a-z_]{2,40}$", description="only holders of this role")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Page:
+        rows = queries.principals(svc.current().views, role=role, limit=limit, offset=offset)
+        return Page(items=rows, limit=limit, offset=offset)
+
+    @api.get("/principals/{principal_id}", summary="One person: roles and keys over time")
+    def principal(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        return queries.principal(svc.current().views, principal_id)
+
+    @api.get("/decisions", response_model=Page, summary="Registered major decisions (NX-2, XX-3)")
+    def decisions(
+        who: Reader, svc: Svc,
+        jurisdiction: Annotated[str | None, Query(pattern="^(NX|XX)$")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Page:
+        rows = queries.decisions(svc.current().views, jurisdiction=jurisdiction, limit=limit, offset=offset)
+        return Page(items=rows, limit=limit, offset=offset)
+
+    @api.get("/decisions/{decision_id}", summary="One decision: its organ, demonstrators (NX-8), superior "
+             "evaluation (XX-19)")
+    def decision(decision_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        return queries.decision(svc.current().views, decision_id)
+
+    @api.get("/cases", response_model=Page, summary="Cases this reader may read, in the order opened")
+    def cases(
+        who: Reader, svc: Svc,
+        jurisdiction: Annotated[str | None, Query(pattern="^(NX|XX)$")] = None,
+        phase: Annotated[str | None, Query(max_length=40)] = None,
+        decision: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+        unit: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Page:
+        views = svc.current().views
+        rows = queries.cases(views, jurisdiction=jurisdiction, phase=phase, decision_id=decision, lead_unit=unit,
+                             limit=100_000)
+        if not access.is_inspector(who):
+            rows = [r for r in rows if access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])))]
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
+
+    @api.get("/cases/{case_id}", summary="A case now, at a version, or as it stood at a moment")
+    def case(
+        case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
+        at: Annotated[str | None, Query(max_length=40, description="version number or ISO 8601 time")] = None,
+    ) -> dict[str, Any]:
+        readable(svc, who, case_id)
+        moment = queries.parse_moment(at) if at else None
+        state = queries.case_state(svc.ledger, UUID(case_id), moment)
+        version = state["as_of"]["version"]
+        shown = readable_case(svc.ledger.get_case(UUID(case_id), version), who)
+        return {"case": queries.render_case(shown), "as_of": state["as_of"]}
+
+    @api.get("/cases/{case_id}/timeline", summary="Every event of a case: signer, article, verification, proof")
+    def case_timeline(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
+                      limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+                      offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+        readable(svc, who, case_id)
+        events = timeline(svc.ledger, UUID(case_id), who)
+        return Page(items=events[offset: offset + limit], limit=limit, offset=offset)
+
+    @api.get("/persons/{principal_id}", summary="A lifetime accountability chain (NX-16, XX-23, XX-18)")
+    def person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        if not access.can_read_person(who, principal_id):
+            raise ApiError("not-permitted", "a chain is read by the person, inspectors and administrators")
+        return queries.person_chain(svc.current().views, principal_id)
+
+    @api.get("/decisions/{decision_id}/trace", summary="Reverse tracing from a decision (XX-18)")
+    def trace(decision_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        oversee(who)
+        return queries.trace_decision(svc.current().views, decision_id)
+
+    @api.get("/findings", response_model=Page, summary="Findings (open: not yet closed by an inspector)")
+    def findings(
+        who: Reader, svc: Svc,
+        open_only: Annotated[bool, Query(alias="open")] = False,
+        case: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Page:
+        if case is not None:
+            readable(svc, who, case)
+        else:
+            oversee(who)
+        rows = queries.findings(svc.current().views, open_only=open_only, case_id=case, limit=limit, offset=offset)
+        return Page(items=rows, limit=limit, offset=offset)
+
+    @api.get("/deadlines", response_model=Page, summary="NX-11 and NX-12b deadlines: met, late, open, overdue")
+    def deadlines(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+        figures(who)
+        rows = queries.deadlines(svc.current().views, china_date(clock.now()))
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
+
+    @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
+    def agencies(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+        rows = queries.agencies(svc.current().views)
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
+
+    @api.get("/annual", response_model=Page, summary="Annual figures per unit (NX-18, XX-25)")
+    def annual(who: Reader, svc: Svc, year: Annotated[int | None, Query(ge=2000, le=2200)] = None) -> Page:
+        figures(who)
+        rows = queries.annual_figures(svc.current().views, china_date(clock.now()), year)
+        return Page(items=rows, limit=len(rows), offset=0)
+
+    @api.get("/exports/cases/{case_id}", summary="An offline evidence bundle of a case (inspectors)")
+    def export_case(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        oversee(who)
+        return Exporter(svc.ledger, svc.checkpointed()).case(case_id)
+
+    @api.get("/exports/persons/{principal_id}", summary="An offline evidence bundle of a person's chain (inspectors)")
+    def export_person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        oversee(who)
+        return Exporter(svc.ledger, svc.checkpointed()).person(principal_id)
+
+    return api
+
+
+def oversee(who: Principal) -> None:
+    if not access.can_oversee(who):
+        raise ApiError("not-permitted", "this is for discipline inspectors (纪检监察)")
+
+
+def figures(who: Principal) -> None:
+    if not access.can_see_figures(who):
+        raise ApiError("not-permitted", "figures are for inspectors, reviewing bodies, administrators and lead units")

@@ -1,0 +1,180 @@
+"""What the HTTP app holds: the ledger, its projections kept current in the background, the
+ledger key (if at hand), sessions, metrics, and the structured request log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from threading import Event, Thread
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http.auth import Sessions
+from api.http.problems import problem
+from domain.checkpoint import verifier_key
+from domain.ledger import Ledger
+from domain.signing import SigningKey
+from projections.runner import Projector
+
+MAX_BODY = 256 * 1024  # bytes; a larger body is refused with 413
+log = logging.getLogger("decision_ledger.http")
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name,
+                 "message": record.getMessage()}
+        entry.update(getattr(record, "fields", {}))
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger("decision_ledger")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.requests = Counter("dl_http_requests", "HTTP requests", ["method", "route", "status"], registry=r)
+        self.latency = Histogram("dl_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
+                                 registry=r, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self.appended = Counter("dl_events_appended", "Events appended to the ledger", ["event"], registry=r)
+        self.refused = Counter("dl_writes_refused", "Signed intents refused", ["kind"], registry=r)
+        self.lag = Gauge("dl_projection_lag_events", "Stored events not yet projected", registry=r)
+
+
+class Service:
+    def __init__(
+        self,
+        ledger: Ledger,
+        projector: Projector,
+        ledger_key: SigningKey | None,
+        *,
+        inline_projections: bool = True,
+        interval: float = 1.0,
+    ) -> None:
+        self.ledger = ledger
+        self.projector = projector
+        self.ledger_key = ledger_key
+        self.sessions = Sessions.new()
+        self.metrics = Metrics()
+        self.inline = inline_projections
+        self.interval = interval
+        self._stop = Event()
+        self._thread: Thread | None = None
+
+    def start(self) -> None:
+        if self.inline and self._thread is None:
+            self._thread = Thread(target=self._project, name="projections", daemon=True)
+            self._thread.start()
+
+    def _project(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.projector.poll(self._stop, self.ledger_key, self.interval)
+            except Exception:  # keep serving; the next round retries
+                log.exception("projection round failed", extra={"fields": {"event": "projection-error"}})
+                self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def current(self) -> Projector:
+        """The projections, caught up with every stored event (read-your-writes)."""
+        if self.inline:
+            self.projector.catch_up()
+        return self.projector
+
+    def verifier_key(self) -> str:
+        """The ledger's note verifier key (C2SP ``name+id+key``), which checkpoints verify under."""
+        genesis = self.ledger.genesis()
+        record = self.ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+        if record is None:
+            raise RuntimeError("the ledger principal has lost its genesis key")
+        return verifier_key(self.projector.reader.origin, record.public_key)
+
+    def checkpointed(self) -> Projector:
+        """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
+        projector = self.current()
+        if self.ledger_key is not None and projector.reader.size():
+            projector.sign_checkpoint(self.ledger_key)
+        return projector
+
+
+class RequestGuard:
+    """ASGI middleware: refuses bodies over ``MAX_BODY`` (413), times and counts requests, and
+    writes one JSON log line per request."""
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        status = {"code": 500}
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+            response = problem("too-large", f"bodies are limited to {MAX_BODY} bytes")
+            await response(scope, receive, send)
+            self._account(scope, 413, started)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY:
+                    raise _TooLarge
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, limited, sending)
+        except _TooLarge:
+            response = problem("too-large", f"bodies are limited to {MAX_BODY} bytes")
+            await response(scope, receive, send)
+            status["code"] = 413
+        self._account(scope, status["code"], started)
+
+    def _account(self, scope: Scope, status: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        method = scope.get("method", "")
+        self.service.metrics.requests.labels(method, path, str(status)).inc()
+        self.service.metrics.latency.labels(method, path).observe(elapsed)
+        fields: dict[str, Any] = {"event": "request", "method": method, "route": path, "path": scope.get("path"),
+                                  "status": status, "duration_ms": round(elapsed * 1000, 2)}
+        fields.update(scope.get("state", {}).get("log_fields", {}))
+        log.info("%s %s %s", method, scope.get("path"), status, extra={"fields": fields})
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,277 @@
+"""The web pages: server-rendered HTML (Jinja2, no JavaScript), Chinese by default, English
+with ``?lang=en`` (remembered in a cookie).
+
+Public: published results (XX-17) and the checkpoints. Signed in (a token pasted on the sign-in
+page becomes a session): the case list, a case's timeline — who signed each event, the articles
+it carries out, a verification mark, a link to its inclusion proof — the case as it stood at
+any version, stepping through its history, a person's lifetime chain, findings, deadlines.
+The pages ask :mod:`domain.access` what the reader may see, as the JSON API does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlencode
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.http import labels
+from api.http.auth import SESSION_COOKIE, SESSION_LIFETIME, verify_token
+from api.http.problems import ApiError
+from api.http.reads import UUID_PATTERN, figures, oversee, readable, service
+from api.http.service import Service
+from domain import access, clock
+from domain.articles import ARTICLES
+from domain.errors import LedgerError
+from domain.principal import Principal
+from domain.rules.templates import china_date
+from projections import queries
+from projections.timeline import readable_case, timeline
+
+LANG_COOKIE = "dl_lang"
+TEMPLATES = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
+PAGE = 50
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+def _merge(params: Any, **overrides: Any) -> str:
+    """The query string with some parameters replaced (for pagers)."""
+    merged = {k: v for k, v in dict(params).items() if k not in overrides}
+    merged.update({k: str(v) for k, v in overrides.items()})
+    return urlencode(merged)
+
+
+TEMPLATES.env.filters["merge"] = _merge
+TEMPLATES.env.tests["match_hex"] = lambda value: isinstance(value, str) and bool(_HEX.match(value))
+Id = Annotated[str, Path(pattern=UUID_PATTERN)]
+
+
+def lang_of(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in labels.LANGUAGES:
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    return remembered if remembered in labels.LANGUAGES else "zh"
+
+
+def signed_in(request: Request) -> Principal | None:
+    svc = service(request)
+    principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
+    return svc.ledger.find_principal(principal_id) if principal_id else None
+
+
+def require(request: Request) -> Principal:
+    who = signed_in(request)
+    if who is None:
+        raise ApiError("unauthenticated", "sign in first")
+    return who
+
+
+def _switch_url(request: Request, lang: str) -> str:
+    params = dict(request.query_params)
+    params["lang"] = "en" if lang == "zh" else "zh"
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    svc = service(request)
+
+    def t(key: str, *args: Any) -> str:
+        return labels.word(labels.UI, key, lang).format(*args)
+
+    names: dict[str, str] = context.pop("names", {})
+    page = {
+        "request": request,
+        "lang": lang,
+        "t": t,
+        "action": lambda key: labels.word(labels.ACTION_LABELS, key, lang),
+        "phase": lambda key: labels.word(labels.PHASE_LABELS, key, lang),
+        "role": lambda key: labels.word(labels.ROLE_LABELS, key, lang),
+        "ruling": lambda key: labels.word(labels.RULING_LABELS, key, lang) if key else "",
+        "part": lambda key: labels.word(labels.STATE_LABELS, key, lang),
+        "article_title": lambda key: ARTICLES[key].title if key in ARTICLES else "",
+        "name_of": lambda value: names.get(str(value)),
+        "is_uuid": lambda value: isinstance(value, str) and bool(_UUID.match(value)),
+        "me": signed_in(request),
+        "switch_url": _switch_url(request, lang),
+        "origin": svc.projector.reader.origin,
+        **context,
+    }
+    response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
+    if request.query_params.get("lang") in labels.LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+_UUID = re.compile(UUID_PATTERN)
+
+
+def error_page(request: Request, status: int, title: str, detail: str, article: str | None = None) -> Response:
+    """What a page shows when it cannot: a sign-in redirect for 401, an explanation otherwise."""
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/signin?{urlencode({'next': target})}", status_code=303)
+    return render(request, "error.html", status=status, title=title, detail=detail, article=article)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/cases"
+
+
+def _names(svc: Service) -> dict[str, str]:
+    with svc.current().views.reading() as c:
+        rows = c.execute("SELECT principal_id, name FROM {dl_principals}").fetchall()
+    return {row["principal_id"]: row["name"] for row in rows}
+
+
+def router() -> APIRouter:
+    pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @pages.get("/")
+    def results(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        svc = service(request)
+        rows = queries.published_results(svc.current().views, svc.ledger, limit=PAGE, offset=offset)
+        return render(request, "results.html", results=rows, offset=offset, page=PAGE)
+
+    @pages.get("/checkpoints")
+    def checkpoints(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        svc = service(request)
+        reader = svc.checkpointed().reader
+        return render(request, "checkpoints.html", checkpoints=reader.checkpoints(PAGE, offset), offset=offset,
+                      page=PAGE, vkey=svc.verifier_key(), size=reader.size())
+
+    @pages.get("/signin")
+    def signin_form(request: Request, next: str | None = None, token: str | None = None) -> Response:
+        if token:
+            return _sign_in(request, token, next)
+        return render(request, "signin.html", next=_safe_next(next), problem=None)
+
+    @pages.post("/signin")
+    async def signin(request: Request) -> Response:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        token = (form.get("token") or [""])[0].strip()
+        target = form.get("next")
+        return _sign_in(request, token, target[0] if target else None)
+
+    def _sign_in(request: Request, token: str, target: str | None) -> Response:
+        svc = service(request)
+        try:
+            who = verify_token(svc.ledger, token)
+        except ApiError as error:
+            return render(request, "signin.html", status=401, next=_safe_next(target), problem=error.detail)
+        response = RedirectResponse(_safe_next(target), status_code=303)
+        response.set_cookie(SESSION_COOKIE, svc.sessions.issue(who.id), max_age=SESSION_LIFETIME, httponly=True,
+                            samesite="lax")
+        return response
+
+    @pages.post("/signout")
+    def signout() -> Response:
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @pages.get("/cases")
+    def cases(
+        request: Request,
+        jurisdiction: Annotated[str | None, Query(pattern="^(NX|XX)?$")] = None,
+        phase: Annotated[str | None, Query(max_length=40)] = None,
+        unit: Annotated[str | None, Query(max_length=200)] = None,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> Response:
+        who = require(request)
+        svc = service(request)
+        rows = queries.cases(svc.current().views, jurisdiction=jurisdiction or None, phase=phase or None,
+                             lead_unit=unit or None, limit=100_000)
+        if not access.is_inspector(who):
+            rows = [r for r in rows if access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])))]
+        units = sorted({r["lead_unit"] for r in rows})
+        return render(request, "cases.html", cases=rows[offset: offset + PAGE], total=len(rows), offset=offset,
+                      page=PAGE, units=units, phases=list(labels.PHASE_LABELS),
+                      filters={"jurisdiction": jurisdiction or "", "phase": phase or "", "unit": unit or ""})
+
+    @pages.get("/cases/{case_id}")
+    def case(request: Request, case_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        current = readable(svc, who, case_id)
+        events = timeline(svc.ledger, UUID(case_id), who)
+        return render(request, "case.html", case=current, events=events, names=_names(svc))
+
+    @pages.get("/cases/{case_id}/at")
+    def case_at_moment(request: Request, case_id: Id,
+                       moment: Annotated[str, Query(min_length=1, max_length=40)]) -> Response:
+        who = require(request)
+        svc = service(request)
+        readable(svc, who, case_id)
+        state = queries.case_state(svc.ledger, UUID(case_id), queries.parse_moment(moment))
+        return RedirectResponse(f"/cases/{case_id}/versions/{state['as_of']['version']}", status_code=303)
+
+    @pages.get("/cases/{case_id}/versions/{version}")
+    def case_version(request: Request, case_id: Id, version: Annotated[int, Path(ge=1)]) -> Response:
+        who = require(request)
+        svc = service(request)
+        latest = readable(svc, who, case_id).version
+        if version > latest:
+            raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
+        case = readable(svc, who, case_id, version)
+        shown = queries.render_case(readable_case(case, who))
+        event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
+        parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
+        return render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
+                      event=event, names=_names(svc))
+
+    @pages.get("/persons/{principal_id}")
+    def person(request: Request, principal_id: Id) -> Response:
+        who = require(request)
+        if not access.can_read_person(who, principal_id):
+            raise ApiError("not-permitted", "a lifetime chain is read by the person, inspectors and administrators")
+        svc = service(request)
+        chain = queries.person_chain(svc.current().views, principal_id)
+        titles = {}
+        with svc.current().views.reading() as c:
+            for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
+                titles[row["case_id"]] = row["title"]
+        return render(request, "person.html", chain=chain, titles=titles, names=_names(svc))
+
+    @pages.get("/findings")
+    def findings(request: Request, open_only: Annotated[bool, Query(alias="open")] = False,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+        who = require(request)
+        oversee(who)
+        svc = service(request)
+        rows = queries.findings(svc.current().views, open_only=open_only, limit=PAGE, offset=offset)
+        return render(request, "findings.html", findings=rows, open_only=open_only, offset=offset, page=PAGE,
+                      names=_names(svc))
+
+    @pages.get("/deadlines")
+    def deadlines(request: Request) -> Response:
+        who = require(request)
+        figures(who)
+        svc = service(request)
+        rows = queries.deadlines(svc.current().views, china_date(clock.now()))
+        return render(request, "deadlines.html", deadlines=rows)
+
+    return pages
+
+
+def is_page(request: Request) -> bool:
+    """Whether a request is for a web page (errors are HTML) rather than the JSON API."""
+    path = request.url.path
+    api = path.startswith(("/v1/", "/openapi", "/docs", "/redoc")) or path in ("/healthz", "/readyz", "/metrics")
+    return not api
+
+
+def page_error(request: Request, error: Exception, status: int, title: str) -> Response:
+    article = getattr(error, "article", None)
+    detail = getattr(error, "detail", None) or str(error)
+    if isinstance(error, LedgerError) and getattr(error, "zh", None):
+        detail = f"{error.zh} — {error.en}"  # type: ignore[attr-defined]
+    return error_page(request, status, title, detail, article)

@@ -1,0 +1,220 @@
+"""Writes: one endpoint per action, each taking the signed intent's DSSE envelope.
+
+The request body is the envelope the ledger stores. Its schema, per action, says what the
+base64 ``payload`` holds (JSON Schema ``contentEncoding`` / ``contentMediaType`` /
+``contentSchema``): the intent, with that action's arguments. The server checks the envelope,
+the signature, the key active now, the role, the expected version (a stale one is 409, a replay
+of a recorded intent too), then the rulebook; a refusal stores nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from typing import Any, Literal
+
+from fastapi import APIRouter, Path, Request
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from api.http.examples import example_envelope
+from api.http.problems import ApiError, Problem
+from api.http.service import Service
+from domain.actions import ACTIONS, ActionSpec
+from domain.errors import LedgerError
+from domain.intent import INTENT_TYPE, SignedIntent
+from domain.signing import INTENT_PAYLOAD_TYPE
+
+#: action → (path, name of the path parameter holding the target, or None when the intent names it)
+ROUTES: dict[str, tuple[str, str | None]] = {
+    "principal.register": ("/v1/principals", None),
+    "principal.grant_role": ("/v1/principals/{principal_id}/roles", "principal_id"),
+    "principal.revoke_role": ("/v1/principals/{principal_id}/role-revocations", "principal_id"),
+    "principal.add_key": ("/v1/principals/{principal_id}/keys", "principal_id"),
+    "principal.rotate_key": ("/v1/principals/{principal_id}/key-rotations", "principal_id"),
+    "principal.revoke_key": ("/v1/principals/{principal_id}/key-revocations", "principal_id"),
+    "agency.register": ("/v1/agencies", None),
+    "agency.record_qualification": ("/v1/agencies/{agency_id}/qualifications", "agency_id"),
+    "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),
+    "decision.register": ("/v1/decisions", None),
+    "decision.record_demonstrators": ("/v1/decisions/{decision_id}/demonstrators", "decision_id"),
+    "decision.record_superior_evaluation": ("/v1/decisions/{decision_id}/superior-evaluations", "decision_id"),
+    "case.open": ("/v1/cases", None),
+    "case.form_team": ("/v1/cases/{case_id}/team", "case_id"),
+    "case.submit_plan": ("/v1/cases/{case_id}/plan", "case_id"),
+    "case.prepare_survey": ("/v1/cases/{case_id}/survey-outline", "case_id"),
+    "case.approve_evaluation": ("/v1/cases/{case_id}/approval", "case_id"),
+    "case.decline_evaluation": ("/v1/cases/{case_id}/declination", "case_id"),
+    "case.entrust_agency": ("/v1/cases/{case_id}/entrustments", "case_id"),
+    "case.engage_expert": ("/v1/cases/{case_id}/experts", "case_id"),
+    "case.hand_over_work": ("/v1/cases/{case_id}/hand-overs", "case_id"),
+    "case.collect_material": ("/v1/cases/{case_id}/materials", "case_id"),
+    "case.exclude_material": ("/v1/cases/{case_id}/material-exclusions", "case_id"),
+    "case.conduct_survey": ("/v1/cases/{case_id}/surveys", "case_id"),
+    "case.hold_forum": ("/v1/cases/{case_id}/forums", "case_id"),
+    "case.hold_hearing": ("/v1/cases/{case_id}/hearings", "case_id"),
+    "case.visit_site": ("/v1/cases/{case_id}/site-visits", "case_id"),
+    "case.solicit_opinions": ("/v1/cases/{case_id}/consultations", "case_id"),
+    "case.record_opinion": ("/v1/cases/{case_id}/opinions", "case_id"),
+    "case.close_evidence": ("/v1/cases/{case_id}/evidence-closure", "case_id"),
+    "case.draw_conclusion": ("/v1/cases/{case_id}/conclusions", "case_id"),
+    "case.draft_report": ("/v1/cases/{case_id}/drafts", "case_id"),
+    "case.give_expert_opinion": ("/v1/cases/{case_id}/expert-opinions", "case_id"),
+    "case.finalise_report": ("/v1/cases/{case_id}/report", "case_id"),
+    "case.pass_justice_review": ("/v1/cases/{case_id}/justice-review/passed", "case_id"),
+    "case.return_justice_review": ("/v1/cases/{case_id}/justice-review/returned", "case_id"),
+    "case.approve_report": ("/v1/cases/{case_id}/report-approval", "case_id"),
+    "case.submit_report": ("/v1/cases/{case_id}/submission", "case_id"),
+    "case.record_ruling": ("/v1/cases/{case_id}/ruling", "case_id"),
+    "case.publish_results": ("/v1/cases/{case_id}/publication", "case_id"),
+    "case.find_misconduct": ("/v1/cases/{case_id}/misconduct-findings", "case_id"),
+    "case.close_finding": ("/v1/cases/{case_id}/finding-closures", "case_id"),
+}
+NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
+
+
+class Signature(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    keyid: str = Field(min_length=1, max_length=128, description="RFC 7638 thumbprint of the signing key")
+    sig: str = Field(min_length=88, max_length=88, description="standard base64 of the 64-byte Ed25519 signature "
+                     "over PAE(payloadType, payload)")
+
+
+class Recorded(BaseModel):
+    """What the ledger stored."""
+
+    aggregate_id: str
+    version: int
+    event: str
+    topic: str
+    hash: str
+    recorded_at: str
+    notification_id: int | None
+    findings: list[str] = Field(description="rule ids of the findings raised with this event")
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with its ``$defs`` references replaced by their definitions."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(copy.deepcopy(defs[node["$ref"].split("/")[-1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)  # type: ignore[no-any-return]
+
+
+def intent_schema(spec: ActionSpec) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "RFC 8785 canonical JSON; signed exactly as sent",
+        "required": ["action", "actor", "args", "expected_version", "nonce", "signed_at", "target", "type"],
+        "additionalProperties": False,
+        "properties": {
+            "action": {"const": spec.name},
+            "actor": {"type": "string", "format": "uuid"},
+            "args": inline_refs(spec.command.model_json_schema()),
+            "expected_version": {"type": "integer", "minimum": 0,
+                                 "description": "0 to create; else the version the signer read"},
+            "nonce": {"type": "string", "minLength": 16, "maxLength": 64},
+            "signed_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"},
+            "target": {"type": "string", "format": "uuid"},
+            "type": {"const": INTENT_TYPE},
+        },
+    }
+
+
+def envelope_model(spec: ActionSpec) -> type[BaseModel]:
+    name = "".join(part.title() for part in spec.name.replace(".", "_").split("_")) + "Envelope"
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        name,
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [example_envelope(spec)]}),
+        __doc__=f"The signed intent of {spec.name} (DSSE v1).",
+        payload=(str, Field(min_length=4, json_schema_extra={
+            "contentEncoding": "base64",
+            "contentMediaType": INTENT_PAYLOAD_TYPE,
+            "contentSchema": intent_schema(spec),
+        })),
+        payloadType=(Literal[INTENT_PAYLOAD_TYPE], ...),  # type: ignore[valid-type, arg-type]
+        signatures=(list[Signature], Field(min_length=1, max_length=1)),
+    )
+
+
+def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -> Any:
+    def record(request: Request, body: Any, **path: str) -> Recorded:
+        service: Service = request.app.state.service
+        envelope = body.model_dump()
+        try:
+            signed = SignedIntent.open(envelope)
+            if signed.intent.action != spec.name:
+                raise ApiError("invalid-request",
+                               f"this endpoint records {spec.name}; the signed intent asks for {signed.intent.action}")
+            if parameter is not None and path[parameter] != str(signed.intent.target):
+                raise ApiError("invalid-request",
+                               f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
+            recorded = service.ledger.submit(envelope)
+        except LedgerError as error:
+            service.metrics.refused.labels(error.kind).inc()
+            request.scope.setdefault("state", {})["log_fields"] = {"action": spec.name, "refused": error.kind}
+            raise
+        service.metrics.appended.labels(recorded.event).inc(1 + len(recorded.findings))
+        request.scope.setdefault("state", {})["log_fields"] = {
+            "action": spec.name, "actor": str(signed.intent.actor), "aggregate": str(recorded.aggregate_id),
+            "version": recorded.version,
+        }
+        return Recorded(**recorded.to_json())
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=model),
+    ]
+    if parameter is not None:
+        parameters.append(inspect.Parameter(
+            parameter, inspect.Parameter.KEYWORD_ONLY, annotation=str,
+            default=Path(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                         description="the aggregate the signed intent targets"),
+        ))
+    record.__signature__ = inspect.Signature(parameters, return_annotation=Recorded)  # type: ignore[attr-defined]
+    record.__name__ = spec.name.replace(".", "_")
+    return record
+
+
+ERRORS = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for code, text in {
+        400: "unreadable: bad JSON, canonical form, base64, or signing time out of range",
+        401: "the signature does not verify",
+        403: "the key is not active, or the role or case membership does not allow the action",
+        404: "the target does not exist",
+        409: "stale expected version, or a replay of a recorded intent",
+        413: "body too large",
+        422: "refused by a rule (article, message_zh, message_en) or not matching the schema",
+    }.items()
+}
+
+
+def router() -> APIRouter:
+    api = APIRouter(tags=["writes"])
+    for name, spec in ACTIONS.items():
+        if name in NOT_OVER_HTTP:
+            continue
+        path, parameter = ROUTES[name]
+        model = envelope_model(spec)
+        api.add_api_route(
+            path,
+            _endpoint(spec, model, parameter),
+            methods=["POST"],
+            status_code=201,
+            response_model=Recorded,
+            responses=ERRORS,  # type: ignore[arg-type]
+            summary=f"{name}: {(spec.command.__doc__ or '').strip().splitlines()[0]}",
+            description=(spec.command.__doc__ or "").strip()
+            + (f"\n\nWho may sign: {', '.join(sorted(r.value for r in spec.roles))}." if spec.roles else ""),
+            operation_id=name.replace(".", "_"),
+        )
+    return api
