@@ -251,12 +251,12 @@ class LogReader:
             previous = open_checkpoint(latest[1], key.public_key, self.origin)
             verify_consistency(previous.size, size, previous.root, root, self.consistency(previous.size, size))
         note = Checkpoint(self.origin, size, root).sign(key).render()
-        with self.views.writing() as c:
+        with self.views.writing() as c:  # another signer may have got there first: keep theirs
             c.execute(
-                "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?)",
+                "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",
                 (size, root.hex(), note, clock.format_time(clock.now())),
             )
-        return note
+        return self.checkpoint_at(size) or note
 
     def cosign(self, size: int, key: SigningKey, name: str, ledger_key: PublicKey) -> str:
         """A witness adds its signature to a checkpoint whose ledger signature verifies."""

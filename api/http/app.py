@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import problems, public, reads, web, writes
+from api.http import problems, public, read_examples, reads, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service
 from domain.errors import LedgerError
@@ -93,4 +93,5 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.operations())
     app.include_router(web.router())
     app.add_middleware(RequestGuard, service=service)
+    read_examples.attach(app)
     return app

@@ -26,6 +26,7 @@ STATUS = {
     "key-not-active": 403,
     "not-permitted": 403,
     "not-found": 404,
+    "method-not-allowed": 405,
     "conflict": 409,
     "replayed": 409,
     "too-large": 413,
@@ -43,6 +44,7 @@ TITLES = {
     "key-not-active": "The signing key is not active",
     "not-permitted": "Not permitted",
     "not-found": "Not found",
+    "method-not-allowed": "This path does not take that method",
     "conflict": "Conflict: read again and sign a new intent",
     "replayed": "This signed intent is already recorded",
     "too-large": "The request body is too large",
@@ -71,7 +73,7 @@ class Problem(BaseModel):
 
 
 def problem(kind: str, detail: str, **extra: Any) -> JSONResponse:
-    status = STATUS.get(kind, 400)
+    status = extra.pop("status", None) or STATUS.get(kind, 400)
     body = {"type": f"urn:decision-ledger:problem:{kind}", "title": TITLES.get(kind, kind), "status": status,
             "detail": detail, **{k: v for k, v in extra.items() if v is not None}}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
@@ -125,9 +127,9 @@ async def validation_handler(_: Request, error: Exception) -> JSONResponse:
 
 async def http_error_handler(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    kind = {404: "not-found", 405: "malformed-input", 401: "unauthenticated", 403: "not-permitted"}.get(
+    kind = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated", 403: "not-permitted"}.get(
         error.status_code, "malformed-input")
-    response = problem(kind, str(error.detail))
+    response = problem(kind, str(error.detail), status=error.status_code)
     response.status_code = error.status_code
     return response
 
