@@ -14,12 +14,15 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import psycopg
 import pytest
+
+from tests.integration.http_support import Served, serve_demo
 
 PG_ADMIN_URL = os.environ.get(
     "DECISION_LEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -150,3 +153,29 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+@contextmanager
+def _database(kind: str, directory: Path) -> Iterator[Store]:
+    """A store of one kind that lives as long as the block (for fixtures of any scope)."""
+    if kind == "sqlite":
+        path = directory / "ledger.db"
+        yield Store("sqlite", f"sqlite:///{path}", path=path)
+        return
+    require_postgres()
+    dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    try:
+        yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The HTTP app over a store holding the demo's cases, shared by one module's tests."""
+    directory = tmp_path_factory.mktemp(f"served-{request.param}")
+    with _database(request.param, directory) as store, serve_demo(store.url, directory) as app:
+        yield app

@@ -1,0 +1,75 @@
+"""The HTTP app over a real store holding the demo, driven in-process with Starlette's test
+client; tokens are signed with the demo people's own keys, as a client does."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from api.demo import Demo, DemoResult
+from api.http.app import create_app
+from api.http.auth import make_token
+from api.http.service import Service
+from api.settings import Database
+from api.signer import Signer
+from api.store.opening import open_ledger, open_projector
+from domain.ledger import Ledger, NewPrincipal
+from domain.signing import Envelope, SigningKey
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+
+@dataclass
+class Served:
+    client: TestClient
+    service: Service
+    ledger: Ledger
+    demo: DemoResult
+    people: dict[str, Signer]  # demo handle → signer (with "admin")
+    url: str
+
+    def headers(self, handle: str) -> dict[str, str]:
+        """A Bearer token signed by this person's own key."""
+        signer = self.people[handle]
+        return {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
+
+    def get(self, path: str, handle: str | None = None, **params: Any) -> Any:
+        return self.client.get(path, headers=self.headers(handle) if handle else {}, params=params or None)
+
+    def stored(self) -> int:
+        return self.ledger.recorder.max_notification_id() or 0
+
+    def sign(self, handle: str, action: str, target: UUID, args: dict[str, Any],
+             expected: int | None = None) -> Envelope:
+        signer = self.people[handle]
+        return signer.sign(action, target, self.ledger.version_of(target) if expected is None else expected, args)
+
+    def case_ids(self) -> dict[str, str]:
+        """The demo's cases by jurisdiction and title keyword."""
+        return {c["title"]: str(c["id"]) for c in self.demo.cases}
+
+
+@contextmanager
+def serve_demo(url: str, directory: Path) -> Iterator[Served]:
+    database = Database.parse(url)
+    ledger_key = SigningKey.generate()
+    ledger = open_ledger(database, create=True, ledger_key=ledger_key)
+    admin_key = SigningKey.generate()
+    genesis = ledger.initialise(ledger_key, NewPrincipal("系统管理员", "信息中心", [], admin_key.public_key.jwk,
+                                                         title="管理员"))
+    admin = Signer(genesis.administrator_id, admin_key, "administrator")
+    demo = Demo(ledger, admin, directory / "demo-keys")
+    result = demo.run()
+    projector = open_projector(database, ledger)
+    service = Service(ledger, projector, ledger_key, interval=0.2)
+    with TestClient(create_app(service)) as client:
+        yield Served(client, service, ledger, result, {**demo.people, "admin": admin}, url)
+    projector.close()
+    ledger.close()
