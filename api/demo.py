@@ -32,6 +32,9 @@ from domain.ledger import Ledger
 from domain.rules.templates import china_date
 from domain.signing import SigningKey
 
+DEMO_INFO_FILE = "demo.json"
+INSPECTOR = "kong_deming"  # 孔德明, the discipline inspector of the demo
+
 NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
 NX_OFFICE = "宁夏回族自治区商务厅办公室"
 XX_UNIT = "息县住房和城乡建设局"
@@ -90,7 +93,8 @@ XX_PEOPLE = [
 class DemoResult:
     keys_dir: Path
     cases: list[dict[str, Any]] = field(default_factory=list)
-    people: dict[str, str] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)  # name → principal id
+    handles: dict[str, str] = field(default_factory=dict)  # key file stem → principal id
     events: int = 0  # stored: the people's signed events and the ledger's findings
 
     def to_json(self) -> dict[str, Any]:
@@ -99,7 +103,14 @@ class DemoResult:
             "events": self.events,
             "cases": self.cases,
             "people": self.people,
+            "handles": self.handles,
         }
+
+    def save(self) -> Path:
+        """Write ``demo.json`` beside the key files: who is who, for signing in as them later."""
+        path = self.keys_dir / DEMO_INFO_FILE
+        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return path
 
 
 class Demo:
@@ -144,6 +155,7 @@ class Demo:
         signer = Signer.from_key_file(principal_id, path, spec.name)
         self.people[spec.handle] = signer
         self.result.people[spec.name] = str(principal_id)
+        self.result.handles[spec.handle] = str(principal_id)
         return signer
 
     def _refused(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> Refused:
@@ -172,6 +184,7 @@ class Demo:
         before = self.ledger.recorder.max_notification_id() or 0
         self._run()
         self.result.events = (self.ledger.recorder.max_notification_id() or 0) - before
+        self.result.save()
         return self.result
 
     def _run(self) -> None:
@@ -565,4 +578,4 @@ class Demo:
 
 def demo_keys_dir(keys_root: Path) -> Path:
     stamp = datetime.now(tz=UTC).strftime("%Y%m%dT%H%M%S")
-    return keys_root / "demo" / f"{stamp}-{uuid4().hex[:6]}"
+    return keys_root.resolve() / "demo" / f"{stamp}-{uuid4().hex[:6]}"

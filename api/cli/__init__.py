@@ -21,6 +21,6 @@ def main() -> None:
 
 
 
-from api.cli import ledger, log, reads
+from api.cli import client, ledger, log, reads, serve
 
-__all__ = ["ledger", "log", "main", "reads"]
+__all__ = ["client", "ledger", "log", "main", "reads", "serve"]

@@ -49,33 +49,10 @@ from projections.audit import verify_since, verify_with_log
 from projections.runner import Projector
 
 
-@main.command()
-@db_option
-@keys_option
-@click.option("--admin-name", default="系统管理员", show_default=True, help="Name of the first administrator.")
-@click.option("--admin-unit", default="信息中心", show_default=True, help="Unit of the first administrator.")
-@click.option(
-    "--admin-public-key",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The administrator's own public key (JWK JSON or PEM, e.g. from `keygen`). "
-    "Without it, init generates administrator.pem in the keys directory.",
-)
-@json_option
-def init(
-    db: str | None,
-    keys: str | None,
-    admin_name: str,
-    admin_unit: str,
-    admin_public_key: Path | None,
-    as_json: bool,
-) -> None:
-    """Create the store, the ledger key and the first administrator.
-
-    The store gets its append-only triggers; the ledger key (ledger.pem, which signs the
-    ledger's own events) is written to the keys directory, with ledger.json naming the ledger
-    and the administrator. Runs once per store.
-    """
-    settings = _settings(db, keys)
+def initialise(
+    settings: Settings, admin_name: str = "系统管理员", admin_unit: str = "信息中心", admin_public_key: Path | None = None
+) -> dict[str, Any]:
+    """Create the store, the ledger key and the first administrator; write ledger.json."""
     ledger = _open(settings, create=True)
     if ledger.is_initialised():
         _fail(f"{settings.database.redacted} already holds a ledger; init runs once per store", EXIT_BROKEN)
@@ -113,14 +90,45 @@ def init(
         "keys_dir": str(keys_dir),
     }
     (keys_dir / LEDGER_INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n")
+    return info
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--admin-name", default="系统管理员", show_default=True, help="Name of the first administrator.")
+@click.option("--admin-unit", default="信息中心", show_default=True, help="Unit of the first administrator.")
+@click.option(
+    "--admin-public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The administrator's own public key (JWK JSON or PEM, e.g. from `keygen`). "
+    "Without it, init generates administrator.pem in the keys directory.",
+)
+@json_option
+def init(
+    db: str | None,
+    keys: str | None,
+    admin_name: str,
+    admin_unit: str,
+    admin_public_key: Path | None,
+    as_json: bool,
+) -> None:
+    """Create the store, the ledger key and the first administrator.
+
+    The store gets its append-only triggers; the ledger key (ledger.pem, which signs the
+    ledger's own events) is written to the keys directory, with ledger.json naming the ledger
+    and the administrator. Runs once per store.
+    """
+    settings = _settings(db, keys)
+    info = initialise(settings, admin_name, admin_unit, admin_public_key)
     if as_json:
         _emit(info)
         return
     click.echo(f"initialised a ledger in {settings.database.redacted}")
-    click.echo(f"  ledger       {genesis.ledger_id}  key {genesis.ledger_keyid}  ({ledger_key_path})")
+    click.echo(f"  ledger       {info['ledger_id']}  key {info['ledger_keyid']}  ({info['ledger_key_file']})")
     click.echo(
-        f"  administrator {genesis.administrator_id}  key {public.keyid}"
-        + (f"  ({admin_key_path})" if admin_key_path else "")
+        f"  administrator {info['administrator_id']}  key {info['administrator_keyid']}"
+        + (f"  ({info['administrator_key_file']})" if info["administrator_key_file"] else "")
     )
     click.echo("publish the ledger key id: `verify --ledger-key` checks a store against it")
 
@@ -391,8 +399,16 @@ def articles(features: Path | None, as_json: bool) -> None:
 def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
     """Generate an Ed25519 key pair for signing; print its key id and public JWK.
 
-    Give the public JWK to an administrator to be registered; keep the file.
+    The private key goes to FILE (PKCS#8 PEM, mode 0600, encrypted if a passphrase is given);
+    the public key, as an RFC 8037 JWK, to FILE with the suffix .jwk. Give the .jwk file to an
+    administrator to be registered (`client principal register --public-keys @FILE.jwk`);
+    keep the private file. Neither file is ever overwritten.
     """
+    public_out = out.with_suffix(".jwk")
+    if public_out == out:
+        _fail(f"{out}: name the private key file something other than *.jwk", EXIT_USAGE)
+    if public_out.exists():
+        _fail(f"{public_out} already exists; key files are never overwritten", EXIT_USAGE)
     passphrase = None
     if passphrase_env:
         value = os.environ.get(passphrase_env)
@@ -404,9 +420,11 @@ def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
         write_key(out, key, passphrase)
     except KeyFileError as error:
         _fail(str(error), EXIT_USAGE)
-    data = {"file": str(out), "keyid": key.keyid, "public_jwk": key.public_key.jwk}
+    public_out.write_text(json.dumps(key.public_key.jwk) + "\n", encoding="utf-8")
+    data = {"file": str(out), "public_file": str(public_out), "keyid": key.keyid, "public_jwk": key.public_key.jwk}
     if as_json:
         _emit(data)
     else:
-        click.echo(f"wrote {out}\nkey id  {key.keyid}\npublic  {json.dumps(key.public_key.jwk)}")
+        click.echo(f"wrote {out} (private) and {public_out} (public)\nkey id  {key.keyid}\n"
+                   f"public  {json.dumps(key.public_key.jwk)}")
 

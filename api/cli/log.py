@@ -22,7 +22,7 @@ from api.cli.common import (
 from api.keyfiles import KeyFileError, read_key
 from domain.checkpoint import NoteError, check_name, verifier_key
 from domain.errors import LedgerError
-from domain.merkle import ProofError, leaf_hash
+from domain.merkle import ProofError
 from projections.export import Exporter
 from projections.tlog import LogError
 
@@ -117,33 +117,10 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
     try:
         if event is not None:
             aggregate, version = _parse_event(event)
-            latest = reader.latest_checkpoint()
-            if latest is None:
-                _fail("no checkpoint yet: the ledger key is needed to sign one (pass --keys)", EXIT_USAGE)
-            size, note = latest
-            leaf = reader.leaf(aggregate, version)
-            if leaf.leaf_index >= size:
-                _fail("the event is newer than the latest checkpoint: run `project` with the ledger key", EXIT_USAGE)
-            proof = {
-                "leaf_index": leaf.leaf_index,
-                "tree_size": size,
-                "event_hash": leaf.event_hash,
-                "leaf_hash": leaf_hash(bytes.fromhex(leaf.event_hash)).hex(),
-                "inclusion_path": [p.hex() for p in reader.inclusion(leaf.leaf_index, size)],
-                "checkpoint": note,
-            }
+            proof = reader.inclusion_proof(aggregate, version)
         else:
             assert consistency is not None
-            old, new = consistency
-            if not 0 <= old <= new:
-                _fail("OLD must be between 0 and NEW", EXIT_USAGE)
-            proof = {
-                "old_size": old,
-                "new_size": new,
-                "old_root": reader.root(old).hex(),
-                "new_root": reader.root(new).hex(),
-                "consistency_path": [p.hex() for p in reader.consistency(old, new)],
-            }
+            proof = reader.consistency_proof(*consistency)
     except (LogError, ProofError) as error:
         _fail(str(error), EXIT_USAGE)
     if as_json:

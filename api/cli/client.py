@@ -1,0 +1,411 @@
+"""`client`: sign actions with your own key and send them to a running service; read from it.
+
+One command per action a person takes, made from the action's command model: each argument is
+an option (``--material-id``; a list is the option repeated; an object is JSON text or
+``@FILE``; a UUID option takes ``new`` for a fresh id). The intent is checked here against the
+same model the ledger uses, signed with ``--key`` and posted; the recorded event is printed,
+or the refusal with its article.
+
+Exit codes: 0 recorded (or read); 1 the service refused (the RFC 9457 problem is printed on
+stdout, a one-line reason on stderr); 2 a usage error — bad options or arguments, an
+unreadable key, a service that cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+from uuid import UUID, uuid4
+
+import click
+import httpx
+
+from api.cli import main
+from api.cli.common import EXIT_BROKEN, EXIT_USAGE
+from api.http.auth import MAX_LIFETIME, make_token
+from api.http.writes import NOT_OVER_HTTP, ROUTES, inline_refs
+from api.keyfiles import KeyFileError, read_key, read_public_key
+from domain.actions import ACTIONS, ActionSpec
+from domain.errors import MalformedInput
+from domain.intent import new_intent, sign_intent
+from domain.signing import SigningKey
+
+ENV_SERVER = "DECISION_LEDGER_SERVER"
+ENV_KEY = "DECISION_LEDGER_KEY"
+ENV_AS = "DECISION_LEDGER_AS"
+DEFAULT_SERVER = "http://127.0.0.1:8000"
+TIMEOUT = 30.0
+GROUPS = {
+    "principal": "People and their keys and roles (登记人员、密钥与角色).",
+    "agency": "Entrusted third-party agencies (第三方评估机构).",
+    "decision": "Major administrative decisions (重大行政决策).",
+    "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
+}
+TARGET_ARG = {"principal": "PRINCIPAL_ID", "agency": "AGENCY_ID", "decision": "DECISION_ID", "case": "CASE_ID"}
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"decision-ledger client: {message}", err=True)
+    sys.exit(code)
+
+
+@dataclass
+class Connection:
+    server: str
+    key_file: Path | None
+    principal: str | None
+    passphrase_env: str | None
+
+    def key(self) -> SigningKey:
+        if self.key_file is None:
+            _fail(f"pass --key FILE (your private key file) or set ${ENV_KEY}")
+        passphrase = None
+        if self.passphrase_env:
+            value = os.environ.get(self.passphrase_env)
+            if not value:
+                _fail(f"environment variable {self.passphrase_env} is empty or unset")
+            passphrase = value.encode("utf-8")
+        try:
+            return read_key(self.key_file, passphrase)
+        except KeyFileError as error:
+            _fail(str(error))
+
+    def principal_id(self) -> UUID:
+        if not self.principal:
+            _fail(f"pass --as PRINCIPAL_ID (whose key --key is) or set ${ENV_AS}")
+        try:
+            return UUID(self.principal)
+        except ValueError:
+            _fail(f"--as {self.principal!r} is not a principal id (a UUID)")
+
+    def token(self, lifetime: int = 300) -> str:
+        return make_token(self.key(), self.principal_id(), lifetime)
+
+    def request(self, method: str, path: str, *, body: Any = None, signed_in: bool = True) -> httpx.Response:
+        headers = {"Accept": "application/json, application/problem+json, text/plain"}
+        if signed_in:
+            headers["Authorization"] = f"Bearer {self.token()}"
+        url = self.server.rstrip("/") + path
+        try:
+            return httpx.request(method, url, json=body, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as error:
+            _fail(f"cannot reach {self.server}: {error} (is `decision-ledger serve` running? pass --server)")
+
+
+def connection_params() -> list[click.Parameter]:
+    return [
+        click.Option(["--server"], envvar=ENV_SERVER, default=DEFAULT_SERVER, show_default=True, metavar="URL",
+                     help=f"The service's address (or ${ENV_SERVER})."),
+        click.Option(["--key", "key_file"], envvar=ENV_KEY, metavar="FILE",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help=f"Your private key file, which signs (or ${ENV_KEY})."),
+        click.Option(["--as", "principal"], envvar=ENV_AS, metavar="PRINCIPAL_ID",
+                     help=f"Your principal id, whose key --key is (or ${ENV_AS})."),
+        click.Option(["--passphrase-env"], metavar="VAR", help="The key file's passphrase is in this variable."),
+    ]
+
+
+def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command.__click_params__ = [*getattr(command, "__click_params__", []), *reversed(connection_params())]  # type: ignore[attr-defined]
+    return command
+
+
+def _connection(params: dict[str, Any]) -> Connection:
+    return Connection(params.pop("server"), params.pop("key_file"), params.pop("principal"),
+                      params.pop("passphrase_env"))
+
+
+@main.group()
+def client() -> None:
+    """Sign actions with your own key and send them to a running service; read from it.
+
+    Every action command signs an intent with --key (as --as) against the target's current
+    version (or --expected-version) and posts it to --server. Prints the recorded event as JSON
+    (exit 0) or the service's refusal: the RFC 9457 problem on stdout and its article and
+    reason on stderr (exit 1). Usage errors exit 2.
+    """
+
+
+@client.command()
+@connection_options
+@click.option("--lifetime", default=300, show_default=True, type=click.IntRange(30, MAX_LIFETIME),
+              help="Seconds the token is valid.")
+def token(lifetime: int, **params: Any) -> None:
+    """Print a read token: a JWT (EdDSA) signed with your key, for `Authorization: Bearer`
+    or the web sign-in page."""
+    connection = _connection(params)
+    click.echo(connection.token(lifetime))
+
+
+@client.command()
+@connection_options
+@click.argument("path")
+@click.option("--public", is_flag=True, help="Send no token (public endpoints).")
+def get(path: str, public: bool, **params: Any) -> None:
+    """GET a path of the API, signed in with a fresh token; print the answer.
+
+    PATH is like /v1/cases, /v1/cases/ID/timeline, /v1/persons/ID or /v1/public/checkpoint.
+    """
+    if not path.startswith("/"):
+        _fail("PATH starts with /, e.g. /v1/cases")
+    connection = _connection(params)
+    _finish(connection.request("GET", path, signed_in=not public))
+
+
+# --- one command per action -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One argument of an action, as a command-line option."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def kind(self) -> str:
+        schema = self._plain(self.schema)
+        if schema.get("type") == "array":
+            return "list"
+        if schema.get("type") == "object" or "anyOf" in schema:
+            return "json"
+        if schema.get("type") == "boolean":
+            return "flag"
+        return "value"
+
+    @staticmethod
+    def _plain(schema: dict[str, Any]) -> dict[str, Any]:
+        options = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+        return options[0] if len(options) == 1 and "anyOf" in schema else schema
+
+    @property
+    def item(self) -> dict[str, Any]:
+        return self._plain(self._plain(self.schema).get("items", {}))
+
+    def option(self) -> click.Option:
+        schema = self._plain(self.schema)
+        text = (schema.get("description") or self.schema.get("description") or "").strip()
+        if "pattern" in schema and "enum" not in schema:
+            text = f"{text} (pattern {schema['pattern']})" if text else f"Pattern {schema['pattern']}."
+        if self.required:
+            text = (text + " " if text else "") + "[required]"
+        kind = self.kind
+        if kind == "flag":
+            return click.Option([f"{self.flag}/--no-{self.flag[2:]}", self.name], default=None, help=text)
+        if kind == "list":
+            item = self.item
+            complex_item = item.get("type") == "object"
+            return click.Option([self.flag, self.name], multiple=True, metavar="JSON|@FILE" if complex_item
+                                else _metavar(item), type=_type(item), help=(text + " " if text else "")
+                                + "Repeat for each item." + (" Each is JSON text or @FILE." if complex_item else ""))
+        if kind == "json":
+            return click.Option([self.flag, self.name], metavar="JSON|@FILE", help=(text + " " if text else "")
+                                + "JSON text, or @FILE to read it from a file.")
+        return click.Option([self.flag, self.name], metavar=_metavar(schema), type=_type(schema), help=text)
+
+    def value(self, given: Any) -> Any:
+        kind = self.kind
+        if kind == "list":
+            if not given:
+                return None
+            if self.item.get("type") == "object":
+                return [_json_value(self.flag, v, self.item) for v in given]
+            return [_fresh(v, self.item) for v in given]
+        if kind == "json":
+            return None if given is None else _json_value(self.flag, given, self._plain(self.schema))
+        if given is None:
+            return None
+        return _fresh(given, self._plain(self.schema))
+
+
+def _type(schema: dict[str, Any]) -> click.ParamType | None:
+    if schema.get("type") == "object":
+        return None
+    if "enum" in schema:
+        return click.Choice(schema["enum"])
+    return click.INT if schema.get("type") == "integer" else click.STRING
+
+
+def _metavar(schema: dict[str, Any]) -> str:
+    if schema.get("format") == "uuid":
+        return "UUID|new"
+    if schema.get("format") == "date":
+        return "YYYY-MM-DD"
+    if schema.get("type") == "integer":
+        return "N"
+    if "enum" in schema:
+        return "[" + "|".join(schema["enum"]) + "]"
+    return "TEXT"
+
+
+def _fresh(value: Any, schema: dict[str, Any]) -> Any:
+    return str(uuid4()) if schema.get("format") == "uuid" and value == "new" else value
+
+
+def _is_jwk(schema: dict[str, Any]) -> bool:
+    return set(schema.get("properties", {})) == {"kty", "crv", "x"}
+
+
+def _json_value(flag: str, text: str, schema: dict[str, Any]) -> Any:
+    """JSON text or @FILE; a JWK may also be given as @FILE of any key file (its public half)."""
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if _is_jwk(schema):
+            try:
+                return read_public_key(path).jwk
+            except KeyFileError as error:
+                _fail(f"{flag}: {error}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            _fail(f"{flag}: cannot read {path}: {error.strerror}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        _fail(f"{flag}: not JSON ({error.msg} at character {error.pos}): {text[:60]!r}")
+
+
+def fields_of(spec: ActionSpec) -> list[Field]:
+    schema = inline_refs(spec.command.model_json_schema())
+    required = set(schema.get("required", []))
+    return [Field(name, prop, name in required) for name, prop in schema.get("properties", {}).items()]
+
+
+def _action_command(spec: ActionSpec) -> click.Command:
+    fields = fields_of(spec)
+    group = spec.name.split(".")[0]
+    path, parameter = ROUTES[spec.name]
+    doc = (spec.command.__doc__ or spec.name).strip()
+    who = f"\n\nWho may sign: {', '.join(sorted(r.value for r in spec.roles))}." if spec.roles else ""
+    article = f" ({spec.article})" if spec.article else ""
+    params: list[click.Parameter] = []
+    if spec.creates:
+        params.append(click.Option(["--id", "new_id"], metavar="UUID",
+                                   help="The new record's id (default: a fresh UUID, printed)."))
+    else:
+        params.append(click.Argument(["target"], metavar=TARGET_ARG[group]))
+    params.extend(f.option() for f in fields)
+    params.append(click.Option(["--args", "args_json"], metavar="JSON|@FILE",
+                               help="All arguments as one JSON object; options given as well override it."))
+    params.append(click.Option(["--expected-version", "expected"], type=click.IntRange(0), metavar="N",
+                               help="The version you read (default: the target's current version, asked "
+                                    "of the service)."))
+    params.append(click.Option(["--dry-run"], is_flag=True,
+                               help="Print the signed envelope instead of sending it."))
+
+    def callback(**given: Any) -> None:
+        connection = _connection(given)
+        dry_run = given.pop("dry_run")
+        expected = given.pop("expected")
+        args_text = given.pop("args_json")
+        args: dict[str, Any] = {}
+        if args_text:
+            loaded = _json_value("--args", args_text, {})
+            if not isinstance(loaded, dict):
+                _fail("--args must be a JSON object")
+            args.update(loaded)
+        for f in fields:
+            value = f.value(given.pop(f.name))
+            if value is not None:
+                args[f.name] = value
+        try:
+            spec.command.parse(args)
+        except MalformedInput as error:
+            _fail(_explain(error.detail, fields))
+        if spec.creates:
+            new_id = given.pop("new_id")
+            try:
+                target = UUID(new_id) if new_id else uuid4()
+            except ValueError:
+                _fail(f"--id {new_id!r} is not a UUID")
+            version = 0 if expected is None else expected
+        else:
+            try:
+                target = UUID(given.pop("target"))
+            except ValueError:
+                _fail(f"{TARGET_ARG[group]} is not a UUID")
+            version = expected if expected is not None else _current_version(connection, target)
+        key, actor = connection.key(), connection.principal_id()
+        envelope = sign_intent(key, new_intent(actor, spec.name, target, version, args)).to_json()
+        if dry_run:
+            click.echo(json.dumps(envelope, ensure_ascii=False, indent=2))
+            return
+        url = path.replace("{" + parameter + "}", str(target)) if parameter else path
+        _finish(connection.request("POST", url, body=envelope, signed_in=False))
+
+    return click.Command(
+        spec.name.split(".", 1)[1].replace("_", "-"),
+        params=params + connection_params(),
+        callback=callback,
+        help=f"{doc}{article}{who}\n\nSigns {spec.name} and posts it to POST {path}.",
+        short_help=doc.splitlines()[0],
+    )
+
+
+def _explain(detail: str, fields: list[Field]) -> str:
+    """The model's complaint, naming options rather than JSON fields."""
+    prefix, _, problems = detail.partition(" args: ")
+    named = []
+    for part in problems.split("; "):
+        location, _, message = part.partition(": ")
+        head = location.split(".")[0]
+        flag = next((f.flag for f in fields if f.name == head), None)
+        named.append(f"{flag}{location[len(head):]}: {message}" if flag else part)
+    return f"{prefix}: " + "; ".join(named) if problems else detail
+
+
+def _current_version(connection: Connection, target: UUID) -> int:
+    response = connection.request("GET", f"/v1/aggregates/{target}/version")
+    if response.status_code != 200:
+        _finish(response)
+    return int(response.json()["version"])
+
+
+def _finish(response: httpx.Response) -> NoReturn:
+    """Print the answer; exit 0 on success, 1 when the service refused."""
+    media = response.headers.get("content-type", "")
+    if "json" in media:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if body is not None:
+            click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        click.echo(response.text, nl=not response.text.endswith("\n"))
+        body = None
+    if response.is_success:
+        sys.exit(0)
+    if isinstance(body, dict):
+        article = f" [{body['article']}]" if body.get("article") else ""
+        reason = body.get("message_zh") and f"{body['message_zh']} / {body.get('message_en', '')}"
+        click.echo(f"refused ({response.status_code} {body.get('title', '')}){article}: "
+                   f"{reason or body.get('detail', '')}", err=True)
+    else:
+        click.echo(f"refused ({response.status_code})", err=True)
+    sys.exit(EXIT_BROKEN)
+
+
+def _build() -> None:
+    groups: dict[str, click.Group] = {}
+    for name, spec in ACTIONS.items():
+        if name in NOT_OVER_HTTP:
+            continue
+        group = name.split(".")[0]
+        if group not in groups:
+            groups[group] = click.Group(group, help=GROUPS[group])
+            client.add_command(groups[group])
+        groups[group].add_command(_action_command(spec))
+
+
+_build()

@@ -1,0 +1,177 @@
+"""`serve`: the HTTP service (JSON API, public endpoints, web pages) over one store."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import click
+
+from api.cli import main
+from api.cli.common import (
+    EXIT_BROKEN,
+    EXIT_USAGE,
+    LEDGER_KEY_FILE,
+    _fail,
+    _key_if_present,
+    _open,
+    _projector,
+    _settings,
+    db_option,
+    keys_option,
+)
+from api.cli.ledger import _administrator, initialise
+from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
+from api.http.auth import MAX_LIFETIME, make_token
+from api.keyfiles import KeyFileError, read_key
+from api.settings import Settings
+from domain.errors import LedgerError
+
+
+@main.command()
+@db_option
+@keys_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port, printed at start).")
+@click.option("--demo", "with_demo", is_flag=True,
+              help="On an empty store, create the ledger and record the demo cases first; print a "
+              "sign-in link for the demo's discipline inspector.")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.05, 60),
+              help="Seconds between the background projection rounds.")
+@click.option("--log-level", default="info", show_default=True,
+              type=click.Choice(["debug", "info", "warning", "error"]), help="Level of the JSON request log.")
+def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: bool, interval: float,
+          log_level: str) -> None:
+    """Run the HTTP service: signed writes, authenticated reads, public results, proofs, the
+    inspectors' web pages, /healthz, /readyz and /metrics.
+
+    The projections are brought up to date first, then kept current in the background. The
+    ledger key (ledger.pem in the keys directory), if present, signs checkpoints and the
+    findings rules raise. Logs are JSON lines on stderr. Stop with Ctrl-C.
+
+    Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
+    taken.
+    """
+    import uvicorn  # imported here: the other commands do not need it
+
+    from api.http.app import create_app
+    from api.http.service import Service, configure_logging
+
+    settings = _settings(db, keys)
+    demo_info = _prepare_demo(settings) if with_demo else None
+    ledger = _open(settings, signing=_has_ledger_key(settings))
+    if not ledger.is_initialised():
+        _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
+              "(or `serve --demo` to start from the demo)", EXIT_USAGE)
+    projector = _projector(settings, ledger)
+    behind = projector.pending()
+    if behind:
+        click.echo(f"… bringing the read models up to date ({behind} events)", err=True)
+    projector.catch_up()
+    service = Service(ledger, projector, _key_if_present(settings), interval=interval)
+    sock = _bind(host, port)
+    address = _address(host, sock.getsockname()[1])
+    click.echo(f"Decision Ledger serving {settings.database.redacted}")
+    click.echo(f"  web pages     {address}/")
+    click.echo(f"  API document  {address}/docs  (OpenAPI: {address}/openapi.json)")
+    if demo_info is not None:
+        _print_sign_in(address, demo_info)
+    click.echo("Stop with Ctrl-C.", err=True)
+    configure_logging(getattr(logging, log_level.upper()))
+    config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
+                            timeout_graceful_shutdown=5)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped", err=True)
+
+
+def _has_ledger_key(settings: Settings) -> bool:
+    return (settings.keys_dir / LEDGER_KEY_FILE).exists()
+
+
+def _prepare_demo(settings: Settings) -> dict[str, Any] | None:
+    """Create the ledger and run the demo when the store is empty; else find the demo's people
+    from an earlier run (``demo.json`` in the keys directory), if any."""
+    if settings.database.exists:
+        ledger = _open(settings)
+        initialised = ledger.is_initialised()
+        ledger.close()
+    else:
+        initialised = False
+    if initialised:
+        found = sorted((settings.keys_dir / "demo").glob(f"*/{DEMO_INFO_FILE}"))
+        if not found:
+            click.echo("the store already holds a ledger without the demo: serving it as it is", err=True)
+            return None
+        click.echo("the store already holds a ledger: serving it as it is (the demo is not loaded twice)", err=True)
+        return json.loads(found[-1].read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    info = initialise(settings)
+    click.echo(f"initialised a ledger in {settings.database.redacted} (keys in {info['keys_dir']})", err=True)
+    ledger = _open(settings, signing=True)
+    signer = _administrator(settings, None, None)
+    try:
+        result = Demo(ledger, signer, demo_keys_dir(settings.keys_dir),
+                      lambda message: click.echo(f"… {message}", err=True)).run()
+    except (LedgerError, KeyFileError) as error:
+        _fail(f"the demo was refused: {error}", EXIT_BROKEN)
+    finally:
+        ledger.close()
+    click.echo(f"recorded {result.events} signed demo events", err=True)
+    return result.to_json()
+
+
+def _print_sign_in(address: str, demo: dict[str, Any]) -> None:
+    handles: dict[str, str] = demo.get("handles", {})
+    if INSPECTOR not in handles:
+        return
+    key_file = Path(demo["keys_dir"]) / f"{INSPECTOR}.pem"
+    try:
+        key = read_key(key_file)
+    except KeyFileError as error:
+        click.echo(f"no sign-in link: {error}", err=True)
+        return
+    token = make_token(key, UUID(handles[INSPECTOR]), lifetime=MAX_LIFETIME)
+    click.echo(f"  sign in as the demo's discipline inspector 孔德明 (link valid {MAX_LIFETIME // 60} minutes):")
+    click.echo(f"    {address}/signin?token={token}")
+    click.echo("  a fresh token later:")
+    click.echo(f"    decision-ledger client token --key {key_file} --as {handles[INSPECTOR]}")
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind here, so that a taken port is a clear usage error rather than a server crash."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        _fail(f"cannot listen on {host!r}: {error.strerror}", EXIT_USAGE)
+    family = infos[0][0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(infos[0][4])
+    except OSError as error:
+        sock.close()
+        reason = "the port is taken (pass --port)" if error.errno == errno.EADDRINUSE else error.strerror
+        _fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _address(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):
+        shown = "127.0.0.1"
+    return f"http://{shown}:{port}"
+
