@@ -1,0 +1,194 @@
+"""`decision-ledger serve` in a subprocess and a whole client session against it, as the README
+shows it: keygen, an administrator registers a person, the person records actions (one is
+refused, citing its article), an inspector reads the case. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.conftest import Store, _command
+
+
+@contextmanager
+def serving(tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Start `serve --port 0`, wait until it answers, and stop it with SIGINT afterwards."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
+    log = (tmp_path / "serve.log").open("a")
+    process = subprocess.Popen([*_command(), "serve", "--port", "0", *args], cwd=tmp_path, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=log)
+    try:
+        assert process.stdout is not None
+        lines = []
+        address = None
+        deadline = time.monotonic() + 120
+        while address is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            found = re.search(r"web pages\s+(http://\S+)/$", line.rstrip("\n"))
+            address = found.group(1) if found else None
+        assert address, "".join(lines) + (tmp_path / "serve.log").read_text()
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{address}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield address, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str,  # type: ignore[no-untyped-def]
+            inspector_id: str) -> None:
+    """The README's session, step by step."""
+    env = {"DECISION_LEDGER_SERVER": address}
+    made = cli("keygen", "--out", "zhang.pem", "--json")
+    assert made.code == 0, made.err
+    assert json.loads(made.out)["public_file"].endswith("zhang.jwk")
+
+    registered = cli("client", "principal", "register", "--key", admin_key, "--as", admin_id,
+                     "--name", "张伟", "--kind", "person", "--unit", "宁夏回族自治区商务厅对外贸易处",
+                     "--title", "科员", "--roles", "lead_unit", "--public-keys", "@zhang.jwk", env=env)
+    assert registered.code == 0, registered.err
+    zhang = json.loads(registered.out)
+    assert zhang["event"] == "Registered" and zhang["version"] == 1
+    me = {**env, "DECISION_LEDGER_KEY": "zhang.pem", "DECISION_LEDGER_AS": zhang["aggregate_id"]}
+
+    decision = cli("client", "decision", "register", "--jurisdiction", "NX", "--title", "关于促进会展业发展的意见",
+                   "--document-number", "宁商发〔2023〕9号", "--organ", "宁夏回族自治区商务厅",
+                   "--decided-on", "2023-05-10", "--purpose", "促进会展业发展", env=me)
+    assert decision.code == 0, decision.err
+    decision_id = json.loads(decision.out)["aggregate_id"]
+    opened = cli("client", "case", "open", "--decision-id", decision_id, "--jurisdiction", "NX",
+                 "--title", "会展业意见实施情况后评估", "--lead-unit", "宁夏回族自治区商务厅对外贸易处",
+                 "--grounds", "NX-4(2)", "--ground-statement", "实施满两年", env=me)
+    assert opened.code == 0, opened.err
+    case_id = json.loads(opened.out)["aggregate_id"]
+
+    refused = cli("client", "case", "collect-material", case_id, "--material-id", "new", "--title", "统计",
+                  "--source", "统计局", "--stance", "neutral", "--classification", "none", "--period", "after",
+                  "--digest", "0" * 64, "--summary", "统计", env=me)
+    assert refused.code == 1
+    problem: dict[str, Any] = json.loads(refused.out)
+    assert problem["article"] == "NX-10(2)" and problem["status"] == 422
+    assert "[NX-10(2)]" in refused.err and problem["message_zh"] in refused.err
+
+    not_allowed = cli("client", "case", "record-ruling", case_id, "--report-id", "new", "--ruling", "continue",
+                      "--body", "office_meeting", "--meeting", "厅务会", env=me)
+    assert not_allowed.code == 1 and json.loads(not_allowed.out)["status"] == 403
+
+    usage = cli("client", "case", "open", "--jurisdiction", "NX", env=me)
+    assert usage.code == 2 and "--decision-id: Field required" in usage.err
+    assert cli("client", "case", "form-team", "not-a-uuid", "--members", "{}", env=me).code == 2
+    assert cli("client", "case", "form-team", case_id, "--members", "{not json", env=me).code == 2
+    assert cli("client", "case", "form-team", case_id, "--members", "{}", env=me,
+               ).code == 2, "checked against the command's model before signing"
+    unreachable = cli("client", "get", "/v1/me", env={**me, "DECISION_LEDGER_SERVER": "http://127.0.0.1:9"})
+    assert unreachable.code == 2 and "cannot reach" in unreachable.err
+
+    dry = cli("client", "case", "form-team", case_id, "--dry-run", "--members",
+              json.dumps({"principal_id": zhang["aggregate_id"], "team_role": "leader", "affiliation": "staff"}),
+              env=me)
+    assert dry.code == 0 and json.loads(dry.out)["payloadType"] == "application/vnd.decision-ledger.intent+json"
+    formed = cli("client", "case", "form-team", case_id, "--members",
+                 json.dumps({"principal_id": zhang["aggregate_id"], "team_role": "leader", "affiliation": "staff"}),
+                 env=me)
+    assert formed.code == 0, formed.out + formed.err
+    assert json.loads(formed.out)["version"] == 2
+
+    inspector = {**env, "DECISION_LEDGER_KEY": inspector_key, "DECISION_LEDGER_AS": inspector_id}
+    timeline = cli("client", "get", f"/v1/cases/{case_id}/timeline", env=inspector)
+    assert timeline.code == 0, timeline.err
+    events = json.loads(timeline.out)["items"]
+    assert [(e["action"], e["actor"], e["verified"]) for e in events] == [
+        ("case.open", "张伟", True), ("case.form_team", "张伟", True)]
+    chain = json.loads(cli("client", "get", f"/v1/persons/{zhang['aggregate_id']}", env=inspector).out)
+    assert {a["event"] for a in chain["actions"]} == {"Registered", "Opened", "TeamFormed"}
+    forbidden = cli("client", "get", f"/v1/exports/cases/{case_id}", env=me)
+    assert forbidden.code == 1 and json.loads(forbidden.out)["status"] == 403
+    token = cli("client", "token", env=inspector)
+    assert token.code == 0 and token.out.count(".") == 2
+    public = cli("client", "get", "/v1/public/checkpoint", "--public", env=env)
+    assert public.code == 0 and public.out.startswith("decision-ledger/")
+
+
+def test_serve_demo_then_a_client_session_on_sqlite(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with serving(tmp_path, "--demo") as (address, process):
+        keys = tmp_path / "decision-ledger.db.keys"
+        info = json.loads((keys / "ledger.json").read_text())
+        (demo_file,) = keys.glob("demo/*/demo.json")
+        demo = json.loads(demo_file.read_text())
+        inspector_key = str(Path(demo["keys_dir"]) / "kong_deming.pem")
+        results = httpx.get(f"{address}/v1/public/results").json()["items"]
+        assert [r["jurisdiction"] for r in results] == ["XX"]
+        session(cli, address, info["administrator_key_file"], info["administrator_id"], inspector_key,
+                demo["handles"]["kong_deming"])
+    assert process.returncode == 0
+    # again: the store holds the ledger; the demo is not loaded twice, the sign-in link still printed
+    with serving(tmp_path, "--demo") as (address, process):
+        assert len(httpx.get(f"{address}/v1/public/results").json()["items"]) == 1
+        page = httpx.get(f"{address}/").text
+        assert "息县农村生活垃圾治理" in page
+
+
+def test_serve_prints_a_sign_in_link_that_works(tmp_path: Path) -> None:
+    with serving(tmp_path, "--demo") as (address, process):
+        assert process.stdout is not None
+        link = ""
+        while "/signin?token=" not in link:
+            link = process.stdout.readline()
+        with httpx.Client(follow_redirects=False) as browser:
+            signed = browser.get(link.strip())
+            assert signed.status_code == 303 and signed.headers["location"] == "/cases"
+            cases = browser.get(f"{address}/cases")
+            assert cases.status_code == 200 and "跨境电商若干措施实施情况后评估" in cases.text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_serve_on_postgres_and_a_client_session(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    keys = tmp_path / "keys"
+    assert cli("init", "--db", store.url, "--keys", str(keys)).code == 0
+    demo = cli("demo", "--db", store.url, "--keys", str(keys), "--json")
+    assert demo.code == 0, demo.err
+    people = json.loads(demo.out)
+    info = json.loads((keys / "ledger.json").read_text())
+    with serving(tmp_path, "--db", store.url, "--keys", str(keys)) as (address, _):
+        session(cli, address, info["administrator_key_file"], info["administrator_id"],
+                str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
+    verified = cli("verify", "--db", store.url)
+    assert verified.code == 0, verified.out + verified.err
+
+
+def test_serve_refuses_what_it_cannot_do(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = cli("serve", "--db", "sqlite:///nothing.db", "--port", "0")
+    assert missing.code == 2 and "no ledger" in missing.err
+    with serving(tmp_path, "--demo") as (address, _):
+        port = address.rsplit(":", 1)[1]
+        taken = cli("serve", "--port", port)
+        assert taken.code == 2 and "port is taken" in taken.err
+    assert "--demo" in cli("serve", "--help").out
+    for group in ("client", "client case", "client principal", "client case collect-material", "client token",
+                  "client get"):
+        helped = cli(*group.split(), "--help")
+        assert helped.code == 0 and "Usage:" in helped.out, group
