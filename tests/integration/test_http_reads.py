@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from api.http.auth import AUDIENCE, MAX_LIFETIME
+from api.http.auth import AUDIENCE, MAX_LIFETIME, make_token
 from api.http.examples import EXAMPLE_KEY
 from domain import clock
 from domain.access import WITHHELD
@@ -407,3 +407,37 @@ def test_read_examples_match_live_answers(served: Served) -> None:
             assert isinstance(example, str) and example[:5] == live[:5] or template == "/metrics", template
             continue
         _same_shape(_shape(example), _shape(live), template)
+
+
+# --- the web pages, without a browser -----------------------------------------------------------
+
+
+def _session(served: Served, handle: str) -> dict[str, str]:
+    signer = served.people[handle]
+    signed = served.client.get("/signin", params={"token": make_token(signer.key, signer.principal_id)},
+                               follow_redirects=False)
+    assert signed.status_code == 303
+    served.client.cookies.clear()
+    return {"cookie": f"dl_session={signed.cookies['dl_session']}"}
+
+
+def test_web_pages_respect_the_same_access_rules(served: Served) -> None:
+    nx, xx, _ = cases_of(served)
+    served.client.cookies.clear()
+    assert served.client.get(f"/cases/{nx}", follow_redirects=False).headers["location"].startswith("/signin")
+    expert = _session(served, "ma_jianguo")
+    page = served.client.get(f"/cases/{nx}", headers=expert)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    denied = served.client.get(f"/cases/{xx}", headers=expert)
+    assert denied.status_code == 403 and "text/html" in denied.headers["content-type"]
+    assert served.client.get(f"/cases/{uuid4()}", headers=expert).status_code == 404
+    assert served.client.get(f"/cases/{nx}/versions/999", headers=expert).status_code == 404
+    assert served.client.get("/findings", headers=expert).status_code == 403
+    secret = "企业来函：补贴申报材料重复提交问题"
+    assert secret not in served.client.get(f"/cases/{nx}/versions/9", headers=expert).text
+    assert secret in served.client.get(f"/cases/{nx}/versions/9", headers=_session(served, "ma_xiaodong")).text
+    english = served.client.get("/", params={"lang": "en"})
+    assert english.status_code == 200 and 'lang="en"' in english.text
+    out = served.client.post("/signout", headers=expert, follow_redirects=False)
+    assert out.status_code == 303
+    served.client.cookies.clear()

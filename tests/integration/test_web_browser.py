@@ -1,0 +1,174 @@
+"""The inspectors' web pages in headless Chromium (Debian's /usr/bin/chromium driven by
+Playwright), on SQLite and PostgreSQL: sign in as the demo's discipline inspector with a token
+signed by his own key, open a case, step back through its history, open a person's chain.
+Screenshots go to ``artifacts/screenshots/`` (or ``$DECISION_LEDGER_ARTIFACTS``).
+
+Without Chromium or Playwright these tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from api.http.auth import make_token
+from tests.integration.http_support import Served
+
+CHROMIUM = os.environ.get("DECISION_LEDGER_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("DECISION_LEDGER_ARTIFACTS", Path(__file__).parents[2] / "artifacts")) / "screenshots"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true requires the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def address(served: Served) -> Iterator[str]:
+    """The served app on a real port (uvicorn in a thread); the test client already runs its
+    lifespan, so uvicorn does not start the service again."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(served.client.app, lifespan="off", log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def shoot(page: Any, served: Served, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    kind = "postgres" if served.url.startswith("postgres") else "sqlite"
+    path = ARTIFACTS / f"{kind}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def sign_in(page: Any, served: Served, address: str, handle: str = "kong_deming") -> None:
+    signer = served.people[handle]
+    page.goto(f"{address}/cases")
+    assert "/signin" in page.url, "the case list needs signing in"
+    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
+    page.click("#signin")
+    page.wait_for_url(re.compile(r"/cases$"))
+
+
+def test_inspector_signs_in_opens_a_case_and_steps_back(page: Any, served: Served, address: str) -> None:
+    nx = served.demo.cases[0]
+    sign_in(page, served, address)
+    assert "孔德明" in page.inner_text("header, nav, body")
+    rows = page.locator("table tr").all_inner_texts()
+    assert any(nx["title"] in row for row in rows) and any("息县" in row for row in rows)
+    shoot(page, served, "01-cases")
+
+    page.click(f"text={nx['title']}")
+    page.wait_for_url(re.compile(rf"/cases/{nx['id']}$"))
+    events = page.locator("#timeline tr.event")
+    assert events.count() == nx["version"]
+    first = events.nth(0).inner_text()
+    assert "启动评估" in first and "马晓东" in first and "NX-4" in first
+    assert page.locator("#timeline .verified").count() == nx["version"], "every event verifies"
+    proof = page.locator("#timeline a.proof").first.get_attribute("href")
+    assert proof and proof.startswith(f"/v1/public/proofs/inclusion?event={nx['id']}:1")
+    shoot(page, served, "02-case-timeline")
+
+    page.click("#latest-version")
+    assert page.inner_text("#version") == f"版本 {nx['version']} / {nx['version']}"
+    assert page.inner_text("#event-action").startswith("决策机关作出决定")
+    for _ in range(nx["version"] - 10):
+        page.click("#step-back")
+    page.wait_for_url(re.compile(r"/versions/10$"))
+    assert page.inner_text("#version") == f"版本 10 / {nx['version']}"
+    assert "收集信息资料" in page.inner_text("#event-action")
+    assert "2020年全区跨境电商发展情况" in page.inner_text("#state"), "version 10 collected it"
+    shoot(page, served, "03-case-at-version-10")
+    page.click("#step-back")
+    assert page.inner_text("#version") == f"版本 9 / {nx['version']}"
+    assert "2020年全区跨境电商发展情况" not in page.inner_text("#state"), "not yet at version 9"
+    for _ in range(6):
+        page.click("#step-back")
+    assert page.inner_text("#version") == f"版本 3 / {nx['version']}"
+    assert page.inner_text("#part-phase") == "待决定开展"  # awaiting_approval (NX-10(2))
+    assert page.locator("#step-forward").count() == 1
+    shoot(page, served, "04-case-at-version-3")
+
+    page.goto(f"{address}/cases/{nx['id']}/at?moment=2")
+    assert page.inner_text("#version") == f"版本 2 / {nx['version']}"
+
+
+def test_a_persons_lifetime_chain(page: Any, served: Served, address: str) -> None:
+    flagged = served.demo.cases[2]
+    sign_in(page, served, address)
+    page.goto(f"{address}/cases/{flagged['id']}")
+    page.locator("#timeline td.signer a", has_text="何静").first.click()
+    page.wait_for_url(re.compile(r"/persons/"))
+    assert page.inner_text("#person-name") == "何静"
+    findings = page.inner_text("#person-findings")
+    assert "NX/preset-conclusion" in findings and "NX/skewed-exclusions" in findings
+    assert page.locator("#person-acts tr").count() > 3
+    shoot(page, served, "05-person-chain")
+    page.goto(f"{address}/findings")
+    assert page.locator("table tr").count() >= 7
+    shoot(page, served, "06-findings")
+    page.goto(f"{address}/deadlines")
+    assert "NX-11" in page.inner_text("body")
+    shoot(page, served, "07-deadlines")
+
+
+def test_public_pages_and_the_english_switch(page: Any, served: Served, address: str) -> None:
+    page.goto(f"{address}/")
+    body = page.inner_text("body")
+    assert "息县农村生活垃圾治理" in body and "县长热线垃圾清运诉求登记表" not in body, "XX-17, XX-22"
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    shoot(page, served, "08-public-results")
+    page.click("#lang-switch")
+    assert page.get_attribute("html", "lang") == "en"
+    page.goto(f"{address}/checkpoints")
+    assert page.get_attribute("html", "lang") == "en", "the language is remembered"
+    assert "decision-ledger/" in page.inner_text("body")
+    shoot(page, served, "09-checkpoints-en")
+    page.goto(f"{address}/cases/{served.demo.cases[0]['id']}")
+    assert "/signin" in page.url, "a case needs signing in"
+    page.fill("#token", "not-a-token")
+    page.click("#signin")
+    assert page.locator("#problem").count() == 1
