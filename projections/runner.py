@@ -87,7 +87,10 @@ class Projector:
                     try:
                         projection.process_batch(items)  # type: ignore[attr-defined]
                     except IntegrityError:
-                        last = projection.view.max_tracking_id(self.ledger.name) or 0
+                        tracked = projection.view.max_tracking_id(self.ledger.name) or 0
+                        if tracked <= last:  # not another processor's batch: a real fault
+                            raise
+                        last = tracked
                         continue
                     last = rows[-1].id
                     processed += len(rows)
