@@ -103,19 +103,8 @@ class Store:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        path = tmp_path / "ledger.db"
-        yield Store("sqlite", f"sqlite:///{path}", path=path)
-        return
-    require_postgres()
-    dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-    try:
-        yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with _database(request.param, tmp_path) as made:
+        yield made
 
 
 def _command() -> list[str]:

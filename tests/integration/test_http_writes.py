@@ -80,7 +80,7 @@ def test_a_signed_action_is_recorded_and_readable(served: Served) -> None:
 def test_a_replayed_request_is_never_recorded_twice(served: Served) -> None:
     agency = uuid4()
     envelope = served.sign("ma_xiaodong", "agency.register", agency, {
-        "name": "宁夏某评估咨询有限公司", "kind": "consultancy", "credit_code": "91640100MA76XXXX1Q"})
+        "name": "宁夏某评估咨询有限公司", "kind": "consultancy", "credit_code": "91640100MA76TQ3K1Q"})
     assert post(served, "/v1/agencies", envelope).status_code == 201
     with nothing_stored(served):
         body = problem_of(post(served, "/v1/agencies", envelope), 409)
