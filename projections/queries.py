@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.canonical import MAX_SAFE_INTEGER
 from domain.case import EvaluationCase
 from domain.clock import format_time
 from domain.errors import MalformedInput, NotFound
@@ -73,8 +74,11 @@ def render_case(case: EvaluationCase) -> dict[str, Any]:
 
 def parse_moment(text: str) -> int | datetime:
     """``--at``: a version number, or an ISO 8601 time with its zone."""
-    if text.isdigit():
-        return int(text)
+    if text.isascii() and text.isdigit():
+        version = int(text)
+        if version > MAX_SAFE_INTEGER:
+            raise MalformedInput(f"--at {text}: no aggregate reaches a version beyond 2^53−1")
+        return version
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.http.problems import ApiError, Problem
-from api.http.reads import Page, Svc
+from api.http.reads import MAX_POSITION, Offset, Page, Svc
 from api.http.service import log
 from domain.merkle import ProofError
 from projections import queries
@@ -36,7 +36,7 @@ def router() -> APIRouter:
 
     @api.get("/results", response_model=Page, summary="Published evaluation results, redacted (XX-17)")
     def results(svc: Svc, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+                offset: Offset = 0) -> Page:
         rows = queries.published_results(svc.current().views, svc.ledger, limit=limit, offset=offset)
         return Page(items=rows, limit=limit, offset=offset)
 
@@ -50,7 +50,7 @@ def router() -> APIRouter:
 
     @api.get("/checkpoints/{size}", response_class=PlainTextResponse, summary="The checkpoint of a tree size",
              responses={200: {"content": {NOTE: {}}}})
-    def checkpoint_at(size: int, svc: Svc) -> PlainTextResponse:
+    def checkpoint_at(size: Annotated[int, Path(ge=1, le=MAX_POSITION)], svc: Svc) -> PlainTextResponse:
         note = svc.current().reader.checkpoint_at(size)
         if note is None:
             raise ApiError("not-found", f"no checkpoint of size {size}")
@@ -66,7 +66,7 @@ def router() -> APIRouter:
         svc: Svc,
         event: Annotated[str, Query(pattern=EVENT_PATTERN, description="AGGREGATE_ID:VERSION",
                                     examples=["0b5a0c0e-3f1d-4a57-9c39-7f4e9e3c1a2b:3"])],
-        size: Annotated[int | None, Query(ge=1, description="a checkpoint's tree size (default: the latest)")] = None,
+        size: Annotated[int | None, Query(ge=1, le=MAX_POSITION, description="a checkpoint's tree size (default: the latest)")] = None,
     ) -> dict[str, Any]:
         aggregate, _, version = event.rpartition(":")
         try:
@@ -75,8 +75,8 @@ def router() -> APIRouter:
             raise ApiError("not-found", str(error)) from None
 
     @api.get("/proofs/consistency", summary="RFC 9162 consistency proof between two tree sizes")
-    def consistency(svc: Svc, old: Annotated[int, Query(ge=0)],
-                    new: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+    def consistency(svc: Svc, old: Annotated[int, Query(ge=0, le=MAX_POSITION)],
+                    new: Annotated[int, Query(ge=1, le=MAX_POSITION)]) -> dict[str, Any]:
         if old > new:
             raise ApiError("invalid-request", "old must not exceed new")
         try:

@@ -13,6 +13,7 @@ from api.http.auth import SESSION_COOKIE, verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
 from domain import access, clock
+from domain.canonical import MAX_SAFE_INTEGER
 from domain.case import EvaluationCase
 from domain.principal import Principal
 from domain.rules.templates import china_date
@@ -20,10 +21,14 @@ from projections import queries
 from projections.export import Exporter
 from projections.timeline import readable_case, timeline
 
+#: The largest offset, size or version a parameter may name: an integer every JSON client writes
+#: exactly and every store's 64-bit integers hold (a larger one reached the database and failed).
+MAX_POSITION = MAX_SAFE_INTEGER
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
-    for code, text in {401: "sign in: a token signed by your own key", 403: "not permitted",
+    for code, text in {400: "a parameter that cannot be read (at: neither a version nor an ISO 8601 time)",
+                       401: "sign in: a token signed by your own key", 403: "not permitted",
                        404: "not found", 422: "bad parameters"}.items()
 }
 
@@ -52,6 +57,7 @@ def reader(request: Request) -> Principal:
 Reader = Annotated[Principal, Depends(reader)]
 Svc = Annotated[Service, Depends(service)]
 CaseId = Annotated[str, Query(pattern=UUID_PATTERN)]
+Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="how many items to skip")]
 
 
 def readable(svc: Service, who: Principal, case_id: str, version: int | None = None) -> EvaluationCase:
@@ -92,7 +98,7 @@ def router() -> APIRouter:
         who: Reader, svc: Svc,
         role: Annotated[str | None, Query(pattern="^[a-z_]{2,40}$", description="only holders of this role")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Page:
         rows = queries.principals(svc.current().views, role=role, limit=limit, offset=offset)
         return Page(items=rows, limit=limit, offset=offset)
@@ -106,7 +112,7 @@ def router() -> APIRouter:
         who: Reader, svc: Svc,
         jurisdiction: Annotated[str | None, Query(pattern="^(NX|XX)$")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Page:
         rows = queries.decisions(svc.current().views, jurisdiction=jurisdiction, limit=limit, offset=offset)
         return Page(items=rows, limit=limit, offset=offset)
@@ -124,7 +130,7 @@ def router() -> APIRouter:
         decision: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
         unit: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Page:
         views = svc.current().views
         rows = queries.cases(views, jurisdiction=jurisdiction, phase=phase, decision_id=decision, lead_unit=unit,
@@ -148,7 +154,7 @@ def router() -> APIRouter:
     @api.get("/cases/{case_id}/timeline", summary="Every event of a case: signer, article, verification, proof")
     def case_timeline(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 500,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+                      offset: Offset = 0) -> Page:
         readable(svc, who, case_id)
         events = timeline(svc.ledger, UUID(case_id), who)
         return Page(items=events[offset: offset + limit], limit=limit, offset=offset)
@@ -170,7 +176,7 @@ def router() -> APIRouter:
         open_only: Annotated[bool, Query(alias="open")] = False,
         case: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Page:
         if case is not None:
             readable(svc, who, case)
@@ -181,14 +187,14 @@ def router() -> APIRouter:
 
     @api.get("/deadlines", response_model=Page, summary="NX-11 and NX-12b deadlines: met, late, open, overdue")
     def deadlines(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                  offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+                  offset: Offset = 0) -> Page:
         figures(who)
         rows = queries.deadlines(svc.current().views, china_date(clock.now()))
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
     def agencies(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+                 offset: Offset = 0) -> Page:
         rows = queries.agencies(svc.current().views)
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 

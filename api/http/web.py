@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from api.http import labels
 from api.http.auth import SESSION_COOKIE, SESSION_LIFETIME, verify_token
 from api.http.problems import ApiError
-from api.http.reads import UUID_PATTERN, figures, oversee, readable, service
+from api.http.reads import MAX_POSITION, UUID_PATTERN, Offset, figures, oversee, readable, service
 from api.http.service import Service
 from domain import access, clock
 from domain.articles import ARTICLES
@@ -136,13 +136,13 @@ def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
     @pages.get("/")
-    def results(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    def results(request: Request, offset: Offset = 0) -> Response:
         svc = service(request)
         rows = queries.published_results(svc.current().views, svc.ledger, limit=PAGE, offset=offset)
         return render(request, "results.html", results=rows, offset=offset, page=PAGE)
 
     @pages.get("/checkpoints")
-    def checkpoints(request: Request, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    def checkpoints(request: Request, offset: Offset = 0) -> Response:
         svc = service(request)
         reader = svc.checkpointed().reader
         return render(request, "checkpoints.html", checkpoints=reader.checkpoints(PAGE, offset), offset=offset,
@@ -184,7 +184,7 @@ def router() -> APIRouter:
         jurisdiction: Annotated[str | None, Query(pattern="^(NX|XX)?$")] = None,
         phase: Annotated[str | None, Query(max_length=40)] = None,
         unit: Annotated[str | None, Query(max_length=200)] = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> Response:
         who = require(request)
         svc = service(request)
@@ -215,7 +215,7 @@ def router() -> APIRouter:
         return RedirectResponse(f"/cases/{case_id}/versions/{state['as_of']['version']}", status_code=303)
 
     @pages.get("/cases/{case_id}/versions/{version}")
-    def case_version(request: Request, case_id: Id, version: Annotated[int, Path(ge=1)]) -> Response:
+    def case_version(request: Request, case_id: Id, version: Annotated[int, Path(ge=1, le=MAX_POSITION)]) -> Response:
         who = require(request)
         svc = service(request)
         latest = readable(svc, who, case_id).version
@@ -243,7 +243,7 @@ def router() -> APIRouter:
 
     @pages.get("/findings")
     def findings(request: Request, open_only: Annotated[bool, Query(alias="open")] = False,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+                 offset: Offset = 0) -> Response:
         who = require(request)
         oversee(who)
         svc = service(request)
