@@ -3,7 +3,8 @@
 Signatures and hashes are computed over these bytes, so a value has exactly one byte string.
 The value domain is restricted further than RFC 8785 so that any JSON library reproduces it:
 no floating-point numbers (their ES6 formatting is the usual source of disagreement), integers
-within ±(2^53 − 1), object keys are strings.
+within ±(2^53 − 1), object keys are strings, nesting at most ``MAX_DEPTH`` levels (deeper input
+exhausted the parser's recursion instead of being refused).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from domain.errors import MalformedInput
 JsonValue = Any  # None | bool | int | str | list[JsonValue] | dict[str, JsonValue]
 
 MAX_SAFE_INTEGER = 2**53 - 1
+MAX_DEPTH = 64
 
 
-def _check(value: JsonValue, path: str) -> None:
+def _check(value: JsonValue, path: str, depth: int = 0) -> None:
     if value is None or isinstance(value, (bool, str)):
         return
     if isinstance(value, int):
@@ -29,15 +31,17 @@ def _check(value: JsonValue, path: str) -> None:
         return
     if isinstance(value, float):
         raise MalformedInput(f"{path}: floating-point numbers are not allowed in signed data")
+    if isinstance(value, (list, dict)) and depth >= MAX_DEPTH:
+        raise MalformedInput(f"{path}: nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, list):
         for i, item in enumerate(value):
-            _check(item, f"{path}[{i}]")
+            _check(item, f"{path}[{i}]", depth + 1)
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise MalformedInput(f"{path}: object key {key!r} is not a string")
-            _check(item, f"{path}.{key}")
+            _check(item, f"{path}.{key}", depth + 1)
         return
     raise MalformedInput(f"{path}: {type(value).__name__} is not a JSON value")
 
@@ -82,6 +86,8 @@ def parse_canonical(data: bytes) -> JsonValue:
         )
     except json.JSONDecodeError as error:
         raise MalformedInput(f"not JSON: {error.msg} at position {error.pos}") from None
+    except RecursionError:
+        raise MalformedInput(f"JSON nested deeper than {MAX_DEPTH} levels") from None
     if canonical_bytes(value) != data:
         raise MalformedInput("JSON is not in RFC 8785 canonical form")
     return value
