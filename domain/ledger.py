@@ -218,6 +218,13 @@ class Ledger(Application[UUID]):
             raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")
         if not record.active_at(now):
             raise KeyNotActive(record.describe_at(now))
+        if not record.active_at(intent.signed_at):
+            # A key counts only while active (DESIGN: signing): a signature dated before the key
+            # was recorded was made with a key that was not yet the signer's, whatever the skew.
+            raise KeyNotActive(
+                f"{record.describe_at(intent.signed_at)}, and the intent was signed at "
+                f"{clock.format_time(intent.signed_at)}: sign again now"
+            )
         signed.envelope.verify(record.public_key)
         return actor
 

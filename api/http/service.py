@@ -139,28 +139,24 @@ class RequestGuard:
             await response(scope, receive, send)
             self._account(scope, 413, started)
             return
-        received = 0
+        # The body is read here, up to the limit, before the app sees it: raised from inside the
+        # app's own reading, the refusal became the framework's 400 ("error parsing the body").
+        buffered, too_large = await _read_body(receive)
+        if too_large:
+            response = problem("too-large", f"bodies are limited to {MAX_BODY} bytes")
+            await response(scope, receive, send)
+            self._account(scope, 413, started)
+            return
 
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > MAX_BODY:
-                    raise _TooLarge
-            return message
+        async def replay() -> Message:
+            return buffered.pop(0) if buffered else await receive()
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, limited, sending)
-        except _TooLarge:
-            response = problem("too-large", f"bodies are limited to {MAX_BODY} bytes")
-            await response(scope, receive, send)
-            status["code"] = 413
+        await self.app(scope, replay, sending)
         self._account(scope, status["code"], started)
 
     def _account(self, scope: Scope, status: int, started: float) -> None:
@@ -176,5 +172,18 @@ class RequestGuard:
         log.info("%s %s %s", method, scope.get("path"), status, extra={"fields": fields})
 
 
-class _TooLarge(Exception):
-    pass
+async def _read_body(receive: Receive) -> tuple[list[Message], bool]:
+    """The request's messages up to the end of its body, and whether the body exceeds ``MAX_BODY``
+    (reading stops there: at most ``MAX_BODY`` plus one chunk is ever held)."""
+    messages: list[Message] = []
+    received = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages, False
+        received += len(message.get("body", b""))
+        if received > MAX_BODY:
+            return messages, True
+        if not message.get("more_body", False):
+            return messages, False
