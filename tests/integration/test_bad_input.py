@@ -25,6 +25,7 @@ import json
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -80,11 +81,11 @@ def test_malformed_json_invalid_utf8_and_deep_nesting_are_unreadable(
     case, good = form_team
     path = f"/v1/cases/{case}/team"
     for body in (b"{not json", b'{"payload": ', b'{"payload": "\xff\xfe"}', b'{"payload": "\xc3\x28"}', b"\xff"):
-        refused(served, lambda b=body: served.client.post(path, content=b, headers=JSON), 400, "malformed-input")
+        refused(served, partial(served.client.post, path, content=body, headers=JSON), 400, "malformed-input")
     deep = b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1)
     for payload in (deep, b"[" * 100_000, '{"a":"\udc80"}'.encode("utf-8", "surrogatepass")):
         envelope = {**good, "payload": base64.b64encode(payload).decode()}
-        refused(served, lambda e=envelope: post(served, path, e), 400, "malformed-input")
+        refused(served, partial(post, served, path, envelope), 400, "malformed-input")
     assert post(served, path, good).status_code == 201
 
 
@@ -94,7 +95,7 @@ def test_a_payload_that_is_not_canonical_or_not_base64_is_unreadable(
     path = f"/v1/cases/{case}/team"
     pretty = json.dumps(payload_of(good), indent=1).encode()
     for payload in (base64.b64encode(pretty).decode(), "!!!not base64!!!", good["payload"].rstrip("=") + "\n"):
-        body = refused(served, lambda p=payload: post(served, path, {**good, "payload": p}), 400, "malformed-input")
+        body = refused(served, partial(post, served, path, {**good, "payload": payload}), 400, "malformed-input")
         assert "canonical" in body["detail"] or "base64" in body["detail"]
 
 
@@ -109,7 +110,7 @@ def test_wrong_types_in_the_envelope_do_not_match_its_schema(
     for envelope in ({**good, "signatures": "none"}, {**good, "payload": 7}, {**good, "signatures": [good]},
                      [good], "envelope", {k: v for k, v in good.items() if k != "payload"},
                      {**good, "payloadType": "text/plain"}):
-        refused(served, lambda e=envelope: served.client.post(path, json=e), 422, "invalid-request")
+        refused(served, partial(served.client.post, path, json=envelope), 422, "invalid-request")
 
 
 def test_wrong_types_inside_the_signed_intent_are_refused_by_its_model(
@@ -125,7 +126,7 @@ def test_wrong_types_inside_the_signed_intent_are_refused_by_its_model(
         "principal_id": {**intent, "args": {"members": [{**intent["args"]["members"][0], "principal_id": 42}]}},
     }
     for field, changed in wrong.items():
-        body = refused(served, lambda c=changed: post(served, path, signed_as(served, "ma_xiaodong", c)),
+        body = refused(served, partial(post, served, path, signed_as(served, "ma_xiaodong", changed)),
                        400, "malformed-input")
         assert field in body["detail"], (field, body["detail"])
 
@@ -134,7 +135,7 @@ def test_unknown_fields_anywhere_are_refused(served: Served, form_team: tuple[st
     case, good = form_team
     path = f"/v1/cases/{case}/team"
     for envelope in ({**good, "extra": 1}, {**good, "signatures": [{**good["signatures"][0], "cert": "x"}]}):
-        refused(served, lambda e=envelope: served.client.post(path, json=e), 422, "invalid-request")
+        refused(served, partial(served.client.post, path, json=envelope), 422, "invalid-request")
     intent = payload_of(good)
     member = intent["args"]["members"][0]
     unknown = {
@@ -143,7 +144,7 @@ def test_unknown_fields_anywhere_are_refused(served: Served, form_team: tuple[st
         "clearance": {**intent, "args": {"members": [{**member, "clearance": "top"}]}},  # nested in args
     }
     for field, changed in unknown.items():
-        body = refused(served, lambda c=changed: post(served, path, signed_as(served, "ma_xiaodong", c)),
+        body = refused(served, partial(post, served, path, signed_as(served, "ma_xiaodong", changed)),
                        400, "malformed-input")
         assert field in body["detail"], (field, body["detail"])
     assert post(served, path, good).status_code == 201
@@ -227,7 +228,7 @@ def test_a_revoked_key_is_not_active(served: Served) -> None:
         "admin", "principal.revoke_key", person.principal_id, {"keyid": person.key.keyid, "reason": "密钥泄露"}))
     assert revoked.status_code == 201, revoked.text
     for envelope in (_register_decision(served, person), signed_before):
-        body = refused(served, lambda e=envelope: post(served, "/v1/decisions", e), 403, "key-not-active")
+        body = refused(served, partial(post, served, "/v1/decisions", envelope), 403, "key-not-active")
         assert "revoked" in body["detail"]
 
 
