@@ -116,8 +116,9 @@ def _call(served: Served, path: str, **parts: Any) -> Any:
 
 @pytest.mark.parametrize("at", ["}\u00fbÇãí2", "\u00b2", "9" * 40])
 def test_a_case_at_an_unreadable_moment_is_a_documented_400(served: Served, at: str) -> None:
-    """Found by the fuzzer: ``?at=`` answered 400, which reads did not document; a superscript
-    digit (``str.isdigit`` but not ``int``) was a 500, a version past 2^53−1 reached the store."""
+    """The fuzzer found that ``?at=`` answered 400, which reads did not document; reading the
+    parser then showed a superscript digit (``str.isdigit`` but not ``int``) was a 500 and a
+    version past 2^53−1 reached the store."""
     response = _call(served, "/v1/cases/{case_id}", path_parameters={"case_id": served.demo.cases[0]["id"]},
                      query={"at": at})
     assert response.status_code == 400
