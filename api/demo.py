@@ -26,10 +26,12 @@ from uuid import UUID, uuid4
 
 from api.keyfiles import write_key
 from api.signer import Signer
+from api.store.secrets import Keystore
 from domain import clock
 from domain.errors import Refused
 from domain.ledger import Ledger
 from domain.rules.templates import china_date
+from domain.sealing import MATERIAL_FIELDS, Place, seal
 from domain.signing import SigningKey
 
 DEMO_INFO_FILE = "demo.json"
@@ -120,8 +122,11 @@ class Demo:
         administrator: Signer,
         keys_dir: Path,
         progress: Callable[[str], None] = lambda _: None,
+        *,
+        secrets: Keystore,
     ) -> None:
         self.ledger = ledger
+        self.secrets = secrets
         self.admin = administrator
         self.keys_dir = keys_dir
         self.progress = progress
@@ -132,7 +137,17 @@ class Demo:
     # --- helpers --------------------------------------------------------------------------
 
     def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None:
+        if action == "case.collect_material" and args["classification"] != "none":
+            args = self._sealed(target, args)
         self.ledger.submit(signer.sign(action, target, self.ledger.version_of(target), args).to_json())
+
+    def _sealed(self, case: UUID, args: dict[str, Any]) -> dict[str, Any]:
+        """A classified material's content sealed under a fresh data key before it is signed,
+        as the signing client does (NX-15, XX-22)."""
+        kid, key = self.secrets.create()
+        content = {name: args[name] for name in MATERIAL_FIELDS}
+        clear = {k: v for k, v in args.items() if k not in MATERIAL_FIELDS}
+        return {**clear, "sealed": seal(key, kid, content, Place(case, UUID(args["material_id"])))}
 
     def _enrol(self, spec: PersonSpec) -> Signer:
         """Generate the person's key into their own file, register the public half, and from
