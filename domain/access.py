@@ -102,7 +102,10 @@ def disclose_material(keyring: KeyRing | None, case_id: UUID, material_id: str,
         return material
     content = sealed_content(keyring, sealed, Place(case_id, UUID(material_id)), bool(material.get("shredded")))
     content.pop("summary", None)  # a case's state lists materials by title, source and digest
-    return {**{k: v for k, v in material.items() if k != "sealed"}, **content}
+    shown = {**{k: v for k, v in material.items() if k != "sealed"}, **content}
+    if material.get("shredded"):
+        shown["shredded"] = material["shredded"]  # the signed record of who had it shredded
+    return shown
 
 
 def can_read_person(reader: Principal, subject_id: str) -> bool:
