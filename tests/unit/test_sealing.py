@@ -90,7 +90,7 @@ def test_a_shredded_key_reads_as_shredded_and_an_unknown_one_as_broken() -> None
 def test_a_classified_material_in_clear_is_refused_with_its_article(ledger: Ledger, script: type, article: str) -> None:
     world = World(ledger)
     case = script(world).advance_to("collect_material")
-    clear = {**_plain(case), "classification": "personal_privacy"}
+    clear = {**_plain(), "classification": "personal_privacy"}
     before = ledger.recorder.max_notification_id()
     with pytest.raises(Refused) as refused:
         world.do(case.lead, "case.collect_material", case.case_id, clear)
@@ -104,20 +104,20 @@ def test_an_unclassified_material_is_recorded_in_clear_and_a_mix_is_malformed(le
     world = World(ledger)
     case = NXScript(world).advance_to("collect_material")
     lead = case.lead
-    sealed = seal_material(world.keyring, case.case_id, {**_plain(case), "classification": "work_secret"})
+    sealed = seal_material(world.keyring, case.case_id, {**_plain(), "classification": "work_secret"})
     with pytest.raises(Refused) as refused:
         world.do(lead, "case.collect_material", case.case_id, {**sealed, "classification": "none"})
     assert refused.value.rule == "procedure/unclassified-material-in-clear" and refused.value.article == "NX-15"
     with pytest.raises(MalformedInput, match="no content in clear"):
         world.do(lead, "case.collect_material", case.case_id, {**sealed, "title": "明文标题"})
     with pytest.raises(MalformedInput, match="missing"):
-        world.do(lead, "case.collect_material", case.case_id, {k: v for k, v in _plain(case).items() if k != "title"})
+        world.do(lead, "case.collect_material", case.case_id, {k: v for k, v in _plain().items() if k != "title"})
 
 
 def test_a_sealed_value_that_does_not_open_under_its_key_is_refused(ledger: Ledger) -> None:
     world = World(ledger)
     case = NXScript(world).advance_to("collect_material")
-    args = seal_material(world.keyring, case.case_id, {**_plain(case), "classification": "work_secret"})
+    args = seal_material(world.keyring, case.case_id, {**_plain(), "classification": "work_secret"})
     moved = {**args, "material_id": str(uuid4())}
     before = ledger.recorder.max_notification_id()
     with pytest.raises(SealBroken):
@@ -129,6 +129,6 @@ def test_a_sealed_value_that_does_not_open_under_its_key_is_refused(ledger: Ledg
     assert ledger.recorder.max_notification_id() == before
 
 
-def _plain(case: NXScript | XXScript) -> dict[str, str]:
+def _plain() -> dict[str, str]:
     return {"material_id": str(uuid4()), "title": "企业来函", "source": "某企业", "stance": "opposing",
             "classification": "none", "period": "during", "digest": "a" * 64, "summary": "反映问题"}
