@@ -198,7 +198,9 @@ class CaseScript(ABC):
 
     # shared step bodies -----------------------------------------------------------------
 
-    def material_args(self, material_id: UUID | None = None, **changes: Any) -> dict[str, Any]:
+    def material_args(self, material_id: UUID | None = None, *, sealed: bool = True, **changes: Any) -> dict[str, Any]:
+        """A material's arguments; a classified one's content sealed, as a client signs it,
+        unless ``sealed=False`` (what the ledger refuses, NX-15 / XX-22)."""
         args = {
             "material_id": str(material_id or self.material_id),
             "title": "2021年度全区跨境电商进出口统计数据",
@@ -210,7 +212,7 @@ class CaseScript(ABC):
             "summary": "全年进出口额增长18.6%",
         }
         args.update(changes)
-        return seal_material(self.world.keyring, self.case_id, args)
+        return seal_material(self.world.keyring, self.case_id, args) if sealed else args
 
     def forum_args(self, meeting_id: UUID | None = None) -> dict[str, Any]:
         return {
