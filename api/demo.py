@@ -10,7 +10,9 @@
   approval (XX-13(4)) to publication with classified material withheld (XX-17).
 
 Every demo person gets their own key file under the keys directory; each action is signed by
-loading that person's file. Running the demo again adds a second set of people and cases.
+loading that person's file. A classified material's content is sealed with a fresh data key of
+the key store (``KEYS/secrets/``) before it is signed, as the signing client does (NX-15, XX-22).
+Running the demo again adds a second set of people and cases.
 """
 
 from __future__ import annotations
