@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from domain.errors import MalformedInput, Refused
+from domain.errors import MalformedInput, NotPermitted, Refused
 from domain.ledger import Ledger
 from domain.sealing import KeyShredded, Place, SealBroken, open_with, seal, unseal
 from tests.support import MemoryKeyRing, NXScript, World, XXScript, seal_material
@@ -132,3 +132,25 @@ def test_a_sealed_value_that_does_not_open_under_its_key_is_refused(ledger: Ledg
 def _plain() -> dict[str, str]:
     return {"material_id": str(uuid4()), "title": "企业来函", "source": "某企业", "stance": "opposing",
             "classification": "none", "period": "during", "digest": "a" * 64, "summary": "反映问题"}
+
+
+def test_only_an_administrator_shreds_and_only_a_sealed_material_of_the_case(ledger: Ledger) -> None:
+    world = World(ledger)
+    case = XXScript(world).advance_to("collect_material")
+    plain, secret = _plain(), {**_plain(), "classification": "personal_privacy"}
+    world.do(case.lead, "case.collect_material", case.case_id, plain)
+    sealed = seal_material(world.keyring, case.case_id, secret)
+    world.do(case.lead, "case.collect_material", case.case_id, sealed)
+    kid = sealed["sealed"]["kid"]
+    request = {"material_id": secret["material_id"], "kid": kid, "request_ref": "息县〔2026〕删字1号",
+               "basis": "《个人信息保护法》第四十七条"}
+    with pytest.raises(NotPermitted):
+        world.do(case.lead, "case.record_shredding", case.case_id, request)
+    for wrong in ({**request, "material_id": plain["material_id"]}, {**request, "kid": str(uuid4())}):
+        with pytest.raises(Refused) as refused:
+            world.do(world.admin, "case.record_shredding", case.case_id, wrong)
+        assert refused.value.rule == "procedure/shredding-of-sealed-material" and refused.value.article == "XX-22"
+    world.do(world.admin, "case.record_shredding", case.case_id, request)
+    shredded = ledger.get_case(case.case_id).materials[secret["material_id"]]["shredded"]
+    assert shredded["kid"] == kid and shredded["by"] == world.admin.principal_id
+    assert shredded["request_ref"] == request["request_ref"]
