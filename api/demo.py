@@ -10,7 +10,9 @@
   approval (XX-13(4)) to publication with classified material withheld (XX-17).
 
 Every demo person gets their own key file under the keys directory; each action is signed by
-loading that person's file. Running the demo again adds a second set of people and cases.
+loading that person's file. A classified material's content is sealed with a fresh data key of
+the key store (``KEYS/secrets/``) before it is signed, as the signing client does (NX-15, XX-22).
+Running the demo again adds a second set of people and cases.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from uuid import UUID, uuid4
 
 from api.keyfiles import write_key
 from api.signer import Signer
+from api.store.secrets import Keystore
 from domain import clock
 from domain.errors import Refused
 from domain.ledger import Ledger
 from domain.rules.templates import china_date
+from domain.sealing import MATERIAL_FIELDS, Place, seal
 from domain.signing import SigningKey
 
 DEMO_INFO_FILE = "demo.json"
@@ -120,8 +124,11 @@ class Demo:
         administrator: Signer,
         keys_dir: Path,
         progress: Callable[[str], None] = lambda _: None,
+        *,
+        secrets: Keystore,
     ) -> None:
         self.ledger = ledger
+        self.secrets = secrets
         self.admin = administrator
         self.keys_dir = keys_dir
         self.progress = progress
@@ -132,7 +139,17 @@ class Demo:
     # --- helpers --------------------------------------------------------------------------
 
     def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None:
+        if action == "case.collect_material" and args["classification"] != "none":
+            args = self._sealed(target, args)
         self.ledger.submit(signer.sign(action, target, self.ledger.version_of(target), args).to_json())
+
+    def _sealed(self, case: UUID, args: dict[str, Any]) -> dict[str, Any]:
+        """A classified material's content sealed under a fresh data key before it is signed,
+        as the signing client does (NX-15, XX-22)."""
+        kid, key = self.secrets.create()
+        content = {name: args[name] for name in MATERIAL_FIELDS}
+        clear = {k: v for k, v in args.items() if k not in MATERIAL_FIELDS}
+        return {**clear, "sealed": seal(key, kid, content, Place(case, UUID(args["material_id"])))}
 
     def _enrol(self, spec: PersonSpec) -> Signer:
         """Generate the person's key into their own file, register the public half, and from

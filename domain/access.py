@@ -14,14 +14,18 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from domain.case import EvaluationCase
+from domain.errors import LedgerError
 from domain.principal import Principal
+from domain.sealing import MATERIAL_FIELDS, SHREDDED, KeyRing, KeyShredded, Place, open_with
 from domain.vocabulary import Classification, Role
 
 REVIEWERS = frozenset({Role.DECISION_ORGAN, Role.JUSTICE_REVIEWER, Role.GOVERNMENT_OFFICE})
 OVERSEERS = frozenset({Role.DISCIPLINE_INSPECTOR})
 WITHHELD = "〔按密级隐去 withheld by classification〕"
+UNREADABLE = "〔无法解密 cannot be decrypted here〕"
 
 
 def has_any(principal: Principal, roles: frozenset[Role] | set[Role]) -> bool:
@@ -65,11 +69,43 @@ def cleared_for(principal: Principal, case: EvaluationCase, material: dict[str, 
 
 
 def redact_material(material: dict[str, Any]) -> dict[str, Any]:
-    """What an uncleared reader sees of a material: that it exists, and its classification."""
+    """What an uncleared reader sees of a material: that it exists, and its classification (and,
+    once its key is destroyed, that it was shredded)."""
     kept: dict[str, Any] = {
-        k: material[k] for k in ("classification", "period", "collected", "excluded") if k in material
+        k: material[k] for k in ("classification", "period", "collected", "excluded", "shredded") if k in material
     }
-    return {**kept, "title": WITHHELD, "source": WITHHELD, "stance": WITHHELD, "digest": WITHHELD, "withheld": True}
+    marker = SHREDDED if material.get("shredded") else WITHHELD
+    return {**kept, "title": marker, "source": marker, "stance": WITHHELD, "digest": marker, "withheld": True}
+
+
+def sealed_content(keyring: KeyRing | None, sealed: dict[str, Any], place: Place,
+                   shredded: bool = False) -> dict[str, Any]:
+    """The content of a sealed value for a cleared reader: decrypted; or, once its key was
+    destroyed, the shredded marker; or, when it cannot be opened here, the unreadable marker —
+    never an error (NX-15, XX-22)."""
+    if shredded or keyring is None:
+        marker = SHREDDED if shredded else UNREADABLE
+        return {**dict.fromkeys(MATERIAL_FIELDS, marker), ("shredded" if shredded else "unreadable"): True}
+    try:
+        return open_with(keyring, sealed, place)
+    except KeyShredded:
+        return {**dict.fromkeys(MATERIAL_FIELDS, SHREDDED), "shredded": True}
+    except LedgerError:
+        return {**dict.fromkeys(MATERIAL_FIELDS, UNREADABLE), "unreadable": True}
+
+
+def disclose_material(keyring: KeyRing | None, case_id: UUID, material_id: str,
+                      material: dict[str, Any]) -> dict[str, Any]:
+    """What a cleared reader sees of a material: its content, opened if it is sealed."""
+    sealed = material.get("sealed")
+    if sealed is None:
+        return material
+    content = sealed_content(keyring, sealed, Place(case_id, UUID(material_id)), bool(material.get("shredded")))
+    content.pop("summary", None)  # a case's state lists materials by title, source and digest
+    shown = {**{k: v for k, v in material.items() if k != "sealed"}, **content}
+    if material.get("shredded"):
+        shown["shredded"] = material["shredded"]  # the signed record of who had it shredded
+    return shown
 
 
 def can_read_person(reader: Principal, subject_id: str) -> bool:

@@ -79,6 +79,7 @@ _SPECS = [
     _spec(cc.EngageExpert, EvaluationCase, "engage_expert"),
     _spec(cc.CollectMaterial, EvaluationCase, "collect_material"),
     _spec(cc.ExcludeMaterial, EvaluationCase, "exclude_material"),
+    _spec(cc.RecordShredding, EvaluationCase, "record_shredding", roles=_ADMIN, article="NX-15 / XX-22"),
     _spec(cc.ConductSurvey, EvaluationCase, "conduct_survey"),
     _spec(cc.HoldForum, EvaluationCase, "hold_forum"),
     _spec(cc.HoldHearing, EvaluationCase, "hold_hearing"),

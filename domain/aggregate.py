@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from domain.case import EvaluationCase
     from domain.decision import Decision
     from domain.principal import Principal
+    from domain.sealing import KeyRing
 
 C = TypeVar("C", bound=Command)
 A = TypeVar("A", bound="LedgerAggregate")
@@ -85,6 +86,7 @@ class Context:
     actor: Principal
     directory: Directory
     now: datetime
+    keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them
 
     def require(self, condition: bool, detail: str, article: str | None = None) -> None:
         if not condition:

@@ -162,6 +162,7 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.hand_over_work": {"NX": ["NX-4"], "XX": ["XX-20"]},
     "case.collect_material": {"NX": ["NX-9", "NX-15"], "XX": ["XX-12(1)", "XX-22"]},
     "case.exclude_material": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.record_shredding": {"NX": ["NX-15"], "XX": ["XX-22"]},
     "case.conduct_survey": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
     "case.hold_forum": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
     "case.hold_hearing": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},

@@ -27,7 +27,9 @@ from domain.aggregate import Act, Context, LedgerAggregate
 from domain.commands import case as c
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.rules import procedure as P
+from domain.sealing import Place, open_with
 from domain.vocabulary import (
+    Classification,
     Jurisdiction,
     Procedure,
     Role,
@@ -359,7 +361,34 @@ class EvaluationCase(LedgerAggregate):
         """收集信息资料 (NX-9, XX-12(1))."""
         self._require_work(ctx)
         self._require_new(self.materials, act.command.material_id, "material")
+        classified = act.command.classification != Classification.NONE
+        if classified and act.command.sealed is None:
+            # ARTICLE: NX-15, XX-22 — classified content never enters the ledger in clear
+            raise P.CLASSIFIED_MATERIAL_SEALED.refusal(self.jurisdiction)
+        if not classified and act.command.sealed is not None:
+            raise P.UNCLASSIFIED_MATERIAL_IN_CLEAR.refusal(self.jurisdiction)
+        if act.command.sealed is not None and ctx.keyring is not None:
+            content = open_with(ctx.keyring, act.command.sealed.model_dump(),
+                                Place(self.id, act.command.material_id))
+            try:
+                c.MaterialContent.model_validate(content)
+            except ValueError as error:
+                raise MalformedInput(f"sealed material content: {error}") from None
         self._record(self.MaterialCollected, act)
+
+    def record_shredding(self, act: Act[c.RecordShredding], ctx: Context) -> None:
+        """销毁个人信息 (NX-15, XX-22): record who asked for a sealed material's data key to be
+        destroyed, and why. The key itself lives outside the ledger; the caller destroys it once
+        this is stored."""
+        material = self.materials.get(str(act.command.material_id))
+        if material is None:
+            raise NotFound(f"no material {act.command.material_id} on this case")
+        sealed = material.get("sealed")
+        if sealed is None or sealed["kid"] != act.command.kid:
+            raise P.SHREDDING_OF_SEALED_MATERIAL.refusal(self.jurisdiction)
+        if material.get("shredded"):
+            raise Conflict(f"material {act.command.material_id} is already shredded")
+        self._record(self.MaterialShredded, act)
 
     def exclude_material(self, act: Act[c.ExcludeMaterial], ctx: Context) -> None:
         """剔除资料 (NX-9, XX-7): the exclusion names its reason and who chose it."""
@@ -583,6 +612,7 @@ class EvaluationCase(LedgerAggregate):
     ExpertEngaged = ev.ExpertEngaged
     MaterialCollected = ev.MaterialCollected
     MaterialExcluded = ev.MaterialExcluded
+    MaterialShredded = ev.MaterialShredded
     SurveyConducted = ev.SurveyConducted
     ForumHeld = ev.ForumHeld
     HearingHeld = ev.HearingHeld

@@ -138,15 +138,31 @@ class MaterialCollected(LedgerEvent):
 
     def on(self, case: EvaluationCase, act: Act[c.CollectMaterial]) -> None:
         command = act.command
+        content: dict[str, Any] = (
+            {"title": command.title, "source": command.source, "digest": command.digest}
+            if command.sealed is None
+            else {"sealed": command.sealed.model_dump(), "shredded": None}
+        )
         case.materials[str(command.material_id)] = {
-            "title": command.title,
-            "source": command.source,
+            **content,
             "stance": command.stance.value,
             "classification": command.classification.value,
             "period": command.period.value,
-            "digest": command.digest,
             "collected": _by(self, act),
             "excluded": None,
+        }
+
+
+class MaterialShredded(LedgerEvent):
+    TOPIC = "decision-ledger/EvaluationCase/MaterialShredded/v1"
+    COMMAND = c.RecordShredding
+
+    def on(self, case: EvaluationCase, act: Act[c.RecordShredding]) -> None:
+        case.materials[str(act.command.material_id)]["shredded"] = {
+            "kid": act.command.kid,
+            "request_ref": act.command.request_ref,
+            "basis": act.command.basis,
+            **_by(self, act),
         }
 
 

@@ -45,6 +45,7 @@ from domain.intent import MAX_CLOCK_SKEW, SignedIntent, new_intent, sign_intent
 from domain.principal import Principal
 from domain.rules import rulebook_for
 from domain.rules.base import SWEEP, EventRef, Finding, Judgement, Rule, Rulebook, Verdicts
+from domain.sealing import KeyRing
 from domain.signing import SigningKey
 from domain.vocabulary import PrincipalKind, Role
 
@@ -107,6 +108,7 @@ class Ledger(Application[UUID]):
     def __init__(self, env: Any = None, ledger_key: SigningKey | None = None) -> None:
         super().__init__(env)
         self.ledger_key = ledger_key
+        self.keyring: KeyRing | None = None  # set by the service that keeps the data keys
         self._genesis: Genesis | None = None
 
     # --- writing --------------------------------------------------------------------------
@@ -122,7 +124,7 @@ class Ledger(Application[UUID]):
             actor = self._authenticate(signed, now)
             self._replay_of(signed)
             command = spec.command.parse(intent.args)
-            ctx = Context(actor=actor, directory=self, now=now)
+            ctx = Context(actor=actor, directory=self, now=now, keyring=self.keyring)
             self._authorise(spec, actor)
             target = self._target(spec, intent)
             rulebook = self._rulebook(spec, command, target)

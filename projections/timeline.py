@@ -8,7 +8,7 @@ import copy
 from typing import Any
 from uuid import UUID
 
-from domain.access import WITHHELD, cleared_for, redact_material
+from domain.access import WITHHELD, cleared_for, disclose_material, redact_material, sealed_content
 from domain.aggregate import LedgerEvent
 from domain.articles import ACTION_ARTICLES
 from domain.case import EvaluationCase
@@ -18,6 +18,7 @@ from domain.hashing import event_hash, genesis_hash
 from domain.intent import Intent
 from domain.ledger import Ledger
 from domain.principal import Principal
+from domain.sealing import SHREDDED, KeyRing, Place
 from domain.signing import Envelope
 
 REDACTED_ARGS = ("title", "source", "summary", "digest")
@@ -66,10 +67,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str,
         else:
             articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
         if intent.action == "case.collect_material":
-            material = case.materials.get(str(args.get("material_id")))
-            if material is not None and not cleared_for(reader, case, material):
-                args = {**args, **{k: redact_material(material).get(k, WITHHELD) for k in REDACTED_ARGS if k in args}}
-                args["withheld"] = True
+            args = _material_args(ledger, case, reader, args)
         problems = verify_event(ledger, event, previous)
         previous = event.hash
         out.append({
@@ -92,10 +90,31 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str,
     return out
 
 
-def readable_case(case: EvaluationCase, reader: Principal) -> EvaluationCase:
-    """The case with the materials the reader is not cleared for redacted (a copy)."""
+def _material_args(ledger: Ledger, case: EvaluationCase, reader: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    """A collected material's signed arguments as this reader may see them: a sealed content
+    opened for a cleared reader (NX-15, XX-22), withheld from others, shredded for everyone once
+    its key is destroyed."""
+    material_id = str(args.get("material_id"))
+    material = case.materials.get(material_id)
+    if material is None:
+        return args
+    shredded = bool(material.get("shredded"))
+    if not cleared_for(reader, case, material):
+        marker = SHREDDED if shredded else WITHHELD
+        shown = {k: v for k, v in args.items() if k != "sealed"}
+        return {**shown, **dict.fromkeys(REDACTED_ARGS, marker), "withheld": True}
+    if "sealed" not in args:
+        return args
+    place = Place(case.id, UUID(material_id))
+    return {**args, **sealed_content(ledger.keyring, args["sealed"], place, shredded)}
+
+
+def readable_case(case: EvaluationCase, reader: Principal, keyring: KeyRing | None = None) -> EvaluationCase:
+    """The case with the materials the reader is cleared for opened, and the others redacted (a
+    copy)."""
     shown = copy.copy(case)
     shown.materials = {
-        mid: (m if cleared_for(reader, case, m) else redact_material(m)) for mid, m in case.materials.items()
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m) else redact_material(m))
+        for mid, m in case.materials.items()
     }
     return shown

@@ -7,6 +7,7 @@ their text's procedure in order, so a test can take a case to just before a step
 from __future__ import annotations
 
 import hashlib
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from api.signer import Signer
 from domain import clock
 from domain.ledger import Ledger, NewPrincipal, Recorded
 from domain.rules.templates import china_date
+from domain.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
 from domain.signing import SigningKey
 
 NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
@@ -33,9 +35,44 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class MemoryKeyRing:
+    """Data keys in memory, for tests: what ``api.store.secrets.Keystore`` keeps in files."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+        self.shredded: set[str] = set()
+
+    def create(self) -> tuple[str, bytes]:
+        kid, key = str(uuid4()), os.urandom(KEY_BYTES)
+        self.keys[kid] = key
+        return kid, key
+
+    def data_key(self, kid: str) -> bytes | None:
+        return self.keys.get(kid)
+
+    def is_shredded(self, kid: str) -> bool:
+        return kid in self.shredded
+
+    def destroy(self, kid: str) -> None:
+        self.keys.pop(kid, None)
+        self.shredded.add(kid)
+
+
+def seal_material(keyring: Any, case_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """A classified material's arguments with its content sealed, as a client signs them."""
+    if args.get("classification", "none") == "none" or not all(k in args for k in MATERIAL_FIELDS):
+        return args
+    kid, key = keyring.create()
+    content = {k: args[k] for k in MATERIAL_FIELDS}
+    clear = {k: v for k, v in args.items() if k not in MATERIAL_FIELDS}
+    return {**clear, "sealed": seal(key, kid, content, Place(case_id, UUID(args["material_id"])))}
+
+
 class World:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        self.keyring = MemoryKeyRing()
+        ledger.keyring = self.keyring
         self.ledger_key = SigningKey.generate()
         admin_key = SigningKey.generate()
         genesis = ledger.initialise(
@@ -161,7 +198,9 @@ class CaseScript(ABC):
 
     # shared step bodies -----------------------------------------------------------------
 
-    def material_args(self, material_id: UUID | None = None, **changes: Any) -> dict[str, Any]:
+    def material_args(self, material_id: UUID | None = None, *, sealed: bool = True, **changes: Any) -> dict[str, Any]:
+        """A material's arguments; a classified one's content sealed, as a client signs it,
+        unless ``sealed=False`` (what the ledger refuses, NX-15 / XX-22)."""
         args = {
             "material_id": str(material_id or self.material_id),
             "title": "2021年度全区跨境电商进出口统计数据",
@@ -173,7 +212,7 @@ class CaseScript(ABC):
             "summary": "全年进出口额增长18.6%",
         }
         args.update(changes)
-        return args
+        return seal_material(self.world.keyring, self.case_id, args) if sealed else args
 
     def forum_args(self, meeting_id: UUID | None = None) -> dict[str, Any]:
         return {

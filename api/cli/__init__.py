@@ -21,6 +21,6 @@ def main() -> None:
 
 
 
-from api.cli import client, ledger, log, reads, serve
+from api.cli import client, ledger, log, reads, serve, shred
 
-__all__ = ["client", "ledger", "log", "main", "reads", "serve"]
+__all__ = ["client", "ledger", "log", "main", "reads", "serve", "shred"]

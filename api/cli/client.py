@@ -31,9 +31,11 @@ from api.http.auth import MAX_LIFETIME, make_token
 from api.http.writes import NOT_OVER_HTTP, ROUTES, inline_refs
 from api.keyfiles import KeyFileError, read_key, read_public_key
 from domain.actions import ACTIONS, ActionSpec
+from domain.commands.case import CollectMaterial
 from domain.errors import MalformedInput
 from domain.intent import new_intent, sign_intent
-from domain.signing import SigningKey
+from domain.sealing import MATERIAL_FIELDS, Place, seal
+from domain.signing import SigningKey, b64decode
 
 ENV_SERVER = "DECISION_LEDGER_SERVER"
 ENV_KEY = "DECISION_LEDGER_KEY"
@@ -335,6 +337,8 @@ def _action_command(spec: ActionSpec) -> click.Command:
             except ValueError:
                 _fail(f"{TARGET_ARG[group]} is not a UUID")
             version = expected if expected is not None else _current_version(connection, target)
+        if spec.command is CollectMaterial:
+            args = _sealed_if_classified(connection, target, args)
         key, actor = connection.key(), connection.principal_id()
         envelope = sign_intent(key, new_intent(actor, spec.name, target, version, args)).to_json()
         if dry_run:
@@ -362,6 +366,25 @@ def _explain(detail: str, fields: list[Field]) -> str:
         flag = next((f.flag for f in fields if f.name == head), None)
         named.append(f"{flag}{location[len(head):]}: {message}" if flag else part)
     return f"{prefix}: " + "; ".join(named) if problems else detail
+
+
+def _sealed_if_classified(connection: Connection, case_id: UUID, args: dict[str, Any]) -> dict[str, Any]:
+    """A classified material's content sealed here, before it is signed (NX-15, XX-22): a fresh
+    data key from the service (POST /v1/secrets/keys), AES-256-GCM bound to this case and
+    material; the plaintext never leaves this machine inside the signed intent."""
+    if args.get("classification", "none") == "none" or "sealed" in args:
+        return args
+    content = {name: args[name] for name in MATERIAL_FIELDS if name in args}
+    response = connection.request("POST", "/v1/secrets/keys")
+    if response.status_code != 201:
+        _finish(response)
+    issued = response.json()
+    try:
+        key = b64decode(issued["key"], "data key")
+        sealed = seal(key, issued["kid"], content, Place(case_id, UUID(args["material_id"])))
+    except (KeyError, ValueError, MalformedInput) as error:
+        _fail(f"the service issued an unusable data key: {error}")
+    return {**{k: v for k, v in args.items() if k not in MATERIAL_FIELDS}, "sealed": sealed}
 
 
 def _current_version(connection: Connection, target: UUID) -> int:

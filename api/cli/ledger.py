@@ -38,6 +38,7 @@ from api.store.opening import (
     stored_event,
     stored_records,
 )
+from api.store.secrets import Keystore
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from domain.articles import traceability
 from domain.bundle import BUNDLE, verify_bundle
@@ -159,9 +160,11 @@ def demo(
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first", EXIT_USAGE)
     signer = _administrator(settings, admin_key, admin_id)
     out = demo_keys_dir(settings.keys_dir)
+    keystore = Keystore.beside(settings.keys_dir)
+    ledger.keyring = keystore
     progress: Callable[[str], None] = (lambda _: None) if as_json else (lambda m: click.echo(f"… {m}", err=True))
     try:
-        result = Demo(ledger, signer, out, progress).run()
+        result = Demo(ledger, signer, out, progress, secrets=keystore).run()
     except (LedgerError, KeyFileError) as error:
         _fail(f"the demo was refused: {error}", EXIT_BROKEN)
     if as_json:

@@ -32,6 +32,7 @@ from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
 from api.settings import Settings
+from api.store.secrets import Keystore
 from domain.errors import LedgerError
 
 
@@ -76,7 +77,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     if behind:
         click.echo(f"… bringing the read models up to date ({behind} events)", err=True)
     projector.catch_up()
-    service = Service(ledger, projector, _key_if_present(settings), interval=interval)
+    service = Service(ledger, projector, _key_if_present(settings), interval=interval,
+                      keystore=Keystore.beside(settings.keys_dir))
     sock = _bind(host, port)
     address = _address(host, sock.getsockname()[1])
     click.echo(f"Decision Ledger serving {settings.database.redacted}")
@@ -123,7 +125,8 @@ def _prepare_demo(settings: Settings) -> dict[str, Any] | None:
     signer = _administrator(settings, None, None)
     try:
         result = Demo(ledger, signer, demo_keys_dir(settings.keys_dir),
-                      lambda message: click.echo(f"… {message}", err=True)).run()
+                      lambda message: click.echo(f"… {message}", err=True),
+                      secrets=Keystore.beside(settings.keys_dir)).run()
     except (LedgerError, KeyFileError) as error:
         _fail(f"the demo was refused: {error}", EXIT_BROKEN)
     finally:

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import problems, public, read_examples, reads, web, writes
+from api.http import problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service
 from domain.errors import LedgerError
@@ -89,6 +89,7 @@ def create_app(service: Service) -> FastAPI:
     app.add_exception_handler(Exception, problems.unexpected_handler)
     app.include_router(writes.router())
     app.include_router(reads.router())
+    app.include_router(secrets.router())
     app.include_router(public.router())
     app.include_router(public.operations())
     app.include_router(web.router())

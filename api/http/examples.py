@@ -41,6 +41,10 @@ BY_NAME: dict[str, Any] = {
     "hash": hashlib.sha256(b"event").hexdigest(),
     "period_from": "2026-02-01",
     "period_to": "2026-02-20",
+    "title": "示例",
+    "source": "示例",
+    "summary": "示例",
+    "kid": "00000000-0000-4000-8000-0000000000e1",
 }
 
 

@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "case.hand_over_work": ("转交委托事项", "hand over entrusted work"),
     "case.collect_material": ("收集信息资料", "collect a material"),
     "case.exclude_material": ("剔除资料", "exclude a material"),
+    "case.record_shredding": ("依法销毁资料密钥", "shred a sealed material"),
     "case.conduct_survey": ("问卷调查", "conduct a survey"),
     "case.hold_forum": ("召开座谈会", "hold a forum"),
     "case.hold_hearing": ("召开论证会", "hold a hearing"),

@@ -148,7 +148,7 @@ def router() -> APIRouter:
         moment = queries.parse_moment(at) if at else None
         state = queries.case_state(svc.ledger, UUID(case_id), moment)
         version = state["as_of"]["version"]
-        shown = readable_case(svc.ledger.get_case(UUID(case_id), version), who)
+        shown = readable_case(svc.ledger.get_case(UUID(case_id), version), who, svc.ledger.keyring)
         return {"case": queries.render_case(shown), "as_of": state["as_of"]}
 
     @api.get("/cases/{case_id}/timeline", summary="Every event of a case: signer, article, verification, proof")

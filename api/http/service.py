@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.auth import Sessions
 from api.http.problems import problem
+from api.store.secrets import Keystore
 from domain.checkpoint import verifier_key
 from domain.ledger import Ledger
 from domain.signing import SigningKey
@@ -67,8 +68,11 @@ class Service:
         *,
         inline_projections: bool = True,
         interval: float = 1.0,
+        keystore: Keystore | None = None,
     ) -> None:
         self.ledger = ledger
+        self.keystore = keystore  # data keys of sealed content (outside the database)
+        ledger.keyring = keystore
         self.projector = projector
         self.ledger_key = ledger_key
         self.sessions = Sessions.new()

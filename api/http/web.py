@@ -222,7 +222,7 @@ def router() -> APIRouter:
         if version > latest:
             raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
         case = readable(svc, who, case_id, version)
-        shown = queries.render_case(readable_case(case, who))
+        shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
         event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
         parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
         return render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,

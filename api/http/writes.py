@@ -20,6 +20,7 @@ from api.http.examples import example_envelope
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
 from domain.actions import ACTIONS, ActionSpec
+from domain.commands.case import RecordShredding
 from domain.errors import LedgerError
 from domain.intent import INTENT_TYPE, SignedIntent
 from domain.signing import INTENT_PAYLOAD_TYPE
@@ -49,6 +50,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "case.hand_over_work": ("/v1/cases/{case_id}/hand-overs", "case_id"),
     "case.collect_material": ("/v1/cases/{case_id}/materials", "case_id"),
     "case.exclude_material": ("/v1/cases/{case_id}/material-exclusions", "case_id"),
+    "case.record_shredding": ("/v1/cases/{case_id}/material-shreddings", "case_id"),
     "case.conduct_survey": ("/v1/cases/{case_id}/surveys", "case_id"),
     "case.hold_forum": ("/v1/cases/{case_id}/forums", "case_id"),
     "case.hold_hearing": ("/v1/cases/{case_id}/hearings", "case_id"),
@@ -158,6 +160,8 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
                 raise ApiError("invalid-request",
                                f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
             recorded = service.ledger.submit(envelope)
+            if spec.command is RecordShredding and service.keystore is not None:
+                service.keystore.destroy(signed.intent.args["kid"])  # recorded first, then destroyed
         except LedgerError as error:
             service.metrics.refused.labels(error.kind).inc()
             request.scope.setdefault("state", {})["log_fields"] = {"action": spec.name, "refused": error.kind}

@@ -4,10 +4,17 @@ a meeting, a report) is chosen by the signer, so a signed intent names exactly w
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from domain.commands.base import Command, Digest, IsoDate, LongText, Name, Text, unique
 from domain.vocabulary import (
@@ -34,6 +41,7 @@ Items = Annotated[list[Text], Field(min_length=1, max_length=100)]
 Sections = Annotated[dict[str, LongText], Field(min_length=1, max_length=20)]
 Tasks = Annotated[list[EntrustedTask], AfterValidator(unique), Field(min_length=1, max_length=10)]
 Justification = Annotated[str, Field(max_length=2000)]
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 
 
 class _Part(BaseModel):
@@ -149,19 +157,55 @@ class EngageExpert(Command):
 # --- evaluation work (NX-10(3), XX-12, XX-15) -----------------------------------------------
 
 
+class Sealed(_Part):
+    """Content encrypted before it was signed (:mod:`domain.sealing`): the signature and the
+    chain hash cover the ciphertext, never the plaintext (NX-15, XX-22)."""
+
+    alg: Literal["A256GCM"]
+    kid: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    iv: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{16}$")]  # 12 bytes
+    ct: Annotated[str, StringConstraints(min_length=24, max_length=40_000, pattern=BASE64)]
+
+
+class MaterialContent(_Part):
+    """What a material says: sealed as one value when the material is classified."""
+
+    title: Name
+    source: Name
+    digest: Digest
+    summary: Text
+
+
 class CollectMaterial(Command):
-    """收集信息资料 (NX-9, XX-12(1)): who chose it, its source, stance and classification."""
+    """收集信息资料 (NX-9, XX-12(1)): who chose it, its source, stance and classification.
+
+    The content (title, source, digest, summary) is in clear for an unclassified material and
+    travels as one ``sealed`` value for a classified one (NX-15, XX-22); the classification,
+    stance and period stay in clear because the rules judge them (NX-9, XX-7). Which of the two a
+    classification needs is the case's rule (``procedure/classified-material-sealed``); this
+    model only refuses a mix of both."""
 
     ACTION = "case.collect_material"
 
     material_id: UUID
-    title: Name
-    source: Name
+    title: Name | None = None
+    source: Name | None = None
     stance: Stance
     classification: Classification
     period: Period
-    digest: Digest
-    summary: Text
+    digest: Digest | None = None
+    summary: Text | None = None
+    sealed: Sealed | None = None
+
+    @model_validator(mode="after")
+    def _content_in_clear_or_sealed(self) -> CollectMaterial:
+        clear = [name for name in MaterialContent.model_fields if getattr(self, name) is not None]
+        if self.sealed is not None and clear:
+            raise ValueError(f"a sealed material carries no content in clear ({', '.join(clear)})")
+        if self.sealed is None and len(clear) != len(MaterialContent.model_fields):
+            missing = [name for name in MaterialContent.model_fields if getattr(self, name) is None]
+            raise ValueError(f"missing {', '.join(missing)} (or the content sealed)")
+        return self
 
 
 class ExcludeMaterial(Command):
@@ -363,6 +407,20 @@ class PublishResults(Command):
     url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
     summary: LongText
     withheld_material_ids: Annotated[list[UUID], Field(max_length=1000, default_factory=list)]
+
+
+class RecordShredding(Command):
+    """依法销毁: on a lawful request (a data subject's, or an order), a sealed material's data key
+    is destroyed (crypto-shredding). The act is signed and kept — who recorded it, the request's
+    reference, its basis, which key — while the ciphertext, its signature and its hash stay,
+    unreadable by anyone."""
+
+    ACTION = "case.record_shredding"
+
+    material_id: UUID
+    kid: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    request_ref: Name  # the request's reference (登记号, 文号) — never the data subject's name
+    basis: Text  # the lawful basis (e.g. 《个人信息保护法》第四十七条) and why
 
 
 # --- entrustment, accountability, findings -------------------------------------------------

@@ -159,6 +159,20 @@ APPROVAL_BEFORE_PUBLICATION = ProcedureRule(
     "评估报告经县政府审定之后方可公开",
     "results are published after the county has approved the report",
 )
+CLASSIFIED_MATERIAL_SEALED = ProcedureRule(
+    "classified-material-sealed", "NX-15", "XX-22",
+    "涉及国家秘密、商业秘密、工作秘密及个人隐私的资料，其内容应当加密后签署，不得以明文记入账本",
+    "a classified material's content is sealed (encrypted) before it is signed, never recorded in clear",
+)
+UNCLASSIFIED_MATERIAL_IN_CLEAR = ProcedureRule(
+    "unclassified-material-in-clear", "NX-15", "XX-17",
+    "未定密的资料内容应当明文记录，以便依法公开",
+    "an unclassified material's content is recorded in clear, so that it can be published",
+)
+SHREDDING_OF_SEALED_MATERIAL = ProcedureRule(
+    "shredding-of-sealed-material", "NX-15", "XX-22",
+    "只能销毁本案已加密资料的密钥", "only the data key of a sealed material of this case can be destroyed",
+)
 
 ALL: tuple[ProcedureRule, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, ProcedureRule)

@@ -299,6 +299,12 @@ def collect_one(story: Story, person: str, stance: str, level: str) -> None:
               story.case_script.material_args(material, stance=STANCES[stance], classification=CLASSES[level]))
 
 
+@when(parsers.parse('"{person}"以明文收集一份密级为"{level}"的资料'))
+def collect_in_clear(story: Story, person: str, level: str) -> None:
+    story.act(story.person(person), "case.collect_material",
+              story.case_script.material_args(uuid4(), classification=CLASSES[level], sealed=False))
+
+
 @when(parsers.parse('"{person}"收集一份资料'))
 def collect_plain(story: Story, person: str) -> None:
     collect_one(story, person, "中立", "无")

@@ -18,6 +18,7 @@ from api.http.service import Service
 from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger, open_projector
+from api.store.secrets import Keystore
 from domain.ledger import Ledger, NewPrincipal
 from domain.signing import Envelope, SigningKey
 
@@ -65,10 +66,12 @@ def serve_demo(url: str, directory: Path) -> Iterator[Served]:
     genesis = ledger.initialise(ledger_key, NewPrincipal("系统管理员", "信息中心", [], admin_key.public_key.jwk,
                                                          title="管理员"))
     admin = Signer(genesis.administrator_id, admin_key, "administrator")
-    demo = Demo(ledger, admin, directory / "demo-keys")
+    keystore = Keystore(directory / "secrets")
+    ledger.keyring = keystore
+    demo = Demo(ledger, admin, directory / "demo-keys", secrets=keystore)
     result = demo.run()
     projector = open_projector(database, ledger)
-    service = Service(ledger, projector, ledger_key, interval=0.2)
+    service = Service(ledger, projector, ledger_key, interval=0.2, keystore=keystore)
     with TestClient(create_app(service)) as client:
         yield Served(client, service, ledger, result, {**demo.people, "admin": admin}, url)
     projector.close()
