@@ -9,8 +9,12 @@ deployment; the service role is made by `grant --create`.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -18,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from tests.integration.conftest import Run, Store, _database
+from tests.integration.conftest import Run, Store, _command, _database
 from tests.integration.test_serve_client import serving, session
 
 pytestmark = pytest.mark.postgres
@@ -247,6 +251,25 @@ def test_grant_refuses_a_role_it_could_not_bind(cli, roles: Roles, tmp_path: Pat
     assert "Traceback" not in made.err
 
 
+@contextmanager
+def following(tmp_path: Path, url: str, keys: str) -> Iterator[subprocess.Popen[str]]:
+    """A projection worker (`project --follow`, LISTEN/NOTIFY) beside the service, stopped with
+    SIGTERM afterwards."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
+    with (tmp_path / "follow.log").open("w") as log:
+        worker = subprocess.Popen([*_command(), "project", "--db", url, "--keys", keys, "--follow", "--interval",
+                                   "0.2"], cwd=tmp_path, env=env, text=True, stdout=log, stderr=log)
+        try:
+            yield worker
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
 def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-untyped-def]
     cli, ledger_with_service_role: Roles, tmp_path: Path
 ) -> None:
@@ -261,9 +284,11 @@ def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-unt
     assert demo.code == 0, demo.err
     people = json.loads(demo.out)
     info = json.loads((tmp_path / "keys" / "ledger.json").read_text())
-    with serving(tmp_path, "--db", roles.service_url, "--keys", keys) as (address, _):
+    with following(tmp_path, roles.service_url, keys) as worker, \
+            serving(tmp_path, "--db", roles.service_url, "--keys", keys) as (address, _):
         session(cli, address, info["administrator_key_file"], info["administrator_id"],
                 str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
+    assert worker.returncode == 0, (tmp_path / "follow.log").read_text()
     stored = roles.store.execute(f"SELECT count(*) FROM {EVENTS}")[0][0]
 
     projected = as_service("project", "--keys", keys)
