@@ -20,7 +20,7 @@ from eventsourcing.utils import Environment
 
 from domain.ledger import Ledger
 from domain.signing import SigningKey
-from projections.store import ViewRecorder
+from projections.store import NotOwner, ViewRecorder
 from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog
 from projections.views import LedgerViews, PostgresLedgerViews, SQLiteLedgerViews
 
@@ -53,11 +53,13 @@ class Projector:
         self._lock = Lock()
 
     def _recorder(self, name: str, view_class: type[ViewRecorder]) -> ViewRecorder:
-        # read models are derived: create them if absent (verify opens without creating)
-        env = {**self.env, "CREATE_TABLE": "y" if self.create else "n"}
-        factory = InfrastructureFactory.construct(Environment(name, env))
-        recorder = factory.tracking_recorder(view_class)  # type: ignore[arg-type]
-        return cast(ViewRecorder, recorder)
+        factory = InfrastructureFactory.construct(Environment(name, {**self.env, "CREATE_TABLE": "n"}))
+        recorder = cast(ViewRecorder, factory.tracking_recorder(view_class))  # type: ignore[arg-type]
+        # read models are derived: create them where they are missing (verify never does); where
+        # they exist, no DDL at all, so a role that may not create tables opens them
+        if self.create and recorder.missing_relations():
+            recorder.create_table()
+        return recorder
 
     @property
     def reader(self) -> LogReader:
@@ -98,11 +100,18 @@ class Projector:
                         progress(len(rows))
         return processed
 
+    def owns_tables(self) -> bool:
+        """Whether this connection may drop and re-create every projection's tables."""
+        return all(projection.view.owns_tables() for projection in self.projections)
+
     def rebuild(self, progress: Progress | None = None) -> int:
-        """Drop every read model and the log, and build them again from the events."""
+        """Drop every read model and the log, and build them again from the events. Only the
+        tables' owner may (PostgreSQL's migration role): anyone else gets :class:`NotOwner`
+        before anything is dropped."""
+        if not self.owns_tables():
+            raise NotOwner("only the owner of the read models may drop and rebuild them")
         for projection in self.projections:
-            projection.view.drop_tables()
-            projection.view.create_table()
+            projection.view.rebuild_tables()
         self.projections[0] = LedgerViews(self.views, self.ledger)  # forget cached aggregates
         return self.catch_up(progress)
 

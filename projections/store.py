@@ -8,6 +8,10 @@ exactly once: replaying a position raises ``IntegrityError`` and rolls the batch
 SQL is written once, with ``?`` placeholders, portable types, and table names in braces
 (``SELECT … FROM {dl_cases}``); each store fills in its names (PostgreSQL qualifies them with the
 schema) and its placeholder style.
+
+Tables are created only where they are missing, so a database role that may not create tables
+(PostgreSQL's service role) opens existing ones without attempting DDL; dropping them (a rebuild)
+is for their owner, and keeps every other role's grants on them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
+
+#: table privileges PostgreSQL knows (what a rebuild may have to grant again)
+TABLE_PRIVILEGES = frozenset(
+    {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"}
+)
 
 
 class ViewCursor:
@@ -60,6 +69,12 @@ class ViewTables:
     INDEXES: ClassVar[Sequence[tuple[str, str, str]]] = ()
     #: tables a rebuild keeps (signed history, not derived data)
     KEEP: ClassVar[frozenset[str]] = frozenset()
+    #: tables whose rows the projection updates in place (upserts); it only inserts into the others
+    UPSERTED: ClassVar[frozenset[str]] = frozenset()
+
+
+class NotOwner(PermissionError):
+    """The database role may not drop and re-create the read models: only their owner may."""
 
 
 class Views(Protocol):
@@ -76,6 +91,12 @@ class Views(Protocol):
     def drop_tables(self) -> None: ...
 
     def create_table(self) -> None: ...
+
+    def missing_relations(self) -> list[str]: ...
+
+    def owns_tables(self) -> bool: ...
+
+    def rebuild_tables(self) -> None: ...
 
     def max_tracking_id(self, application_name: str) -> int | None: ...
 
@@ -137,6 +158,22 @@ class SQLiteViews(ViewTables, SQLiteTrackingRecorder):
             for name in [*(t for t in self.TABLES if t not in self.KEEP), self.tracking_table]:
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def missing_relations(self) -> list[str]:
+        """Tables and indexes not yet in the file."""
+        wanted = [self.tracking_table, *self.TABLES, *(index for index, _, _ in self.INDEXES)]
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+            present = {row["name"] for row in cursor.fetchall()}
+        return [name for name in wanted if name not in present]
+
+    def owns_tables(self) -> bool:
+        """SQLite has no roles: whoever may write the file may rebuild."""
+        return True
+
+    def rebuild_tables(self) -> None:
+        self.drop_tables()
+        self.create_table()
+
 
 class PostgresViews(ViewTables, PostgresTrackingRecorder):
     """Views in the ledger's PostgreSQL schema; tracking in ``<projection name>_tracking``."""
@@ -182,11 +219,79 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
         self._insert_tracking(cursor._cursor, tracking)
 
     def drop_tables(self) -> None:
-        schema = Identifier(self.datastore.schema)
         with self.datastore.transaction(commit=True) as cursor:
-            for name in [*(t for t in self.TABLES if t not in self.KEEP), self.tracking_table_name]:
+            self._drop(cursor)
+
+    def _drop(self, cursor: Any) -> None:
+        schema = Identifier(self.datastore.schema)
+        for name in self._derived():
+            cursor.execute(SQL("DROP TABLE IF EXISTS {schema}.{table}").format(schema=schema, table=Identifier(name)))
+
+    def _derived(self) -> list[str]:
+        return [*(t for t in self.TABLES if t not in self.KEEP), self.tracking_table_name]
+
+    def _qualified(self, names: Sequence[str]) -> list[str]:
+        schema = self.datastore.schema.replace('"', '""')
+        return [f'"{schema}"."{name}"' for name in names]
+
+    def missing_relations(self) -> list[str]:
+        """Tables and indexes not yet in the schema."""
+        wanted = [self.tracking_table_name, *self.TABLES, *(index for index, _, _ in self.INDEXES)]
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT n.name FROM unnest(%s::text[], %s::text[]) AS n(name, qualified) "
+                "WHERE to_regclass(n.qualified) IS NULL",
+                (wanted, self._qualified(wanted)),
+            )
+            return [row["name"] for row in cursor.fetchall()]
+
+    def owns_tables(self) -> bool:
+        """Whether this connection's role owns (or acts as the owner of) every table a rebuild
+        drops: PostgreSQL lets no one else drop a table."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT bool_and(pg_has_role(current_user, c.relowner, 'USAGE')) AS owned FROM pg_class c "
+                "WHERE c.oid IN (SELECT to_regclass(q) FROM unnest(%s::text[]) AS q)",
+                (self._qualified(self._derived()),),
+            )
+            row = cursor.fetchone()
+        return bool(row is None or row["owned"] is None or row["owned"])
+
+    def service_privileges(self) -> dict[str, tuple[str, ...]]:
+        """What the projection does to each table, as the privileges a role needs to run it:
+        read and insert everywhere, update where it upserts (the tracking row always)."""
+        privileges: dict[str, tuple[str, ...]] = {
+            name: ("SELECT", "INSERT", "UPDATE") if name in self.UPSERTED else ("SELECT", "INSERT")
+            for name in self.TABLES
+        }
+        privileges[self.tracking_table_name] = ("SELECT", "INSERT", "UPDATE")
+        return privileges
+
+    def rebuild_tables(self) -> None:
+        """Drop the derived tables and create them again in one transaction, granting every
+        other role what it held on them before (``decision-ledger grant``'s service role), so a
+        rebuild never locks the service out."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                "SELECT c.relname, a.privilege_type, a.is_grantable, "
+                "CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END AS grantee "
+                "FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) AS a "
+                "WHERE c.oid IN (SELECT to_regclass(q) FROM unnest(%s::text[]) AS q) AND a.grantee <> c.relowner",
+                (self._qualified(self._derived()),),
+            )
+            grants = cursor.fetchall()
+            self._drop(cursor)
+            self._create_table(cursor)
+            schema = Identifier(self.datastore.schema)
+            for grant in grants:
+                if grant["privilege_type"] not in TABLE_PRIVILEGES:
+                    raise ValueError(f"unexpected privilege {grant['privilege_type']!r} on {grant['relname']}")
                 cursor.execute(
-                    SQL("DROP TABLE IF EXISTS {schema}.{table}").format(schema=schema, table=Identifier(name))
+                    SQL("GRANT {privilege} ON {schema}.{table} TO {grantee}{option}").format(
+                        privilege=SQL(grant["privilege_type"]), schema=schema, table=Identifier(grant["relname"]),
+                        grantee=Identifier(grant["grantee"]) if grant["grantee"] else SQL("PUBLIC"),
+                        option=SQL(" WITH GRANT OPTION" if grant["is_grantable"] else ""),
+                    )
                 )
 
 

@@ -95,6 +95,9 @@ class LedgerViewTables(ViewTables):
         ("dl_findings_case", "dl_findings", "case_id"),
         ("dl_cases_decision", "dl_cases", "decision_id"),
     ]
+    UPSERTED: ClassVar[frozenset[str]] = frozenset(
+        {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
+    )
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):

@@ -7,10 +7,35 @@ opened or holds no ledger, an unreadable key file.
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Every command: a privilege the database refuses (PostgreSQL's service role running what
+    only the migration role may) is a usage error that says so, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from api.store.privileges import privilege_refusal
+
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            refused = privilege_refusal(error)
+            if refused is None:
+                raise
+            click.echo(
+                f"decision-ledger: the database refused: {refused} — init, grant, rebuild and cosign run as the "
+                "migration role that owns the schema; the service role gets its privileges from "
+                "`decision-ledger grant`",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="decision-ledger")
 def main() -> None:
     """Decision Ledger: a signed, hash-chained audit ledger of the tracking-feedback and
@@ -20,7 +45,6 @@ def main() -> None:
     """
 
 
+from api.cli import client, ledger, log, reads, roles, serve, shred
 
-from api.cli import client, ledger, log, reads, serve, shred
-
-__all__ = ["client", "ledger", "log", "main", "reads", "serve", "shred"]
+__all__ = ["client", "ledger", "log", "main", "reads", "roles", "serve", "shred"]

@@ -16,6 +16,7 @@ import click
 from api.keyfiles import KeyFileError, read_key
 from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
 from api.store.opening import StoreUnavailable, open_ledger, open_projector
+from api.store.privileges import privilege_refusal
 from domain.ledger import Ledger
 from domain.signing import SigningKey
 from projections.runner import Projector
@@ -114,6 +115,10 @@ def _current(settings: Settings, *, signing: bool = False) -> tuple[Ledger, Proj
     try:
         projector.catch_up()
     except Exception as error:  # noqa: BLE001 — a store that does not decode cannot be projected
+        refused = privilege_refusal(error)
+        if refused is not None:
+            _fail(f"the read models cannot be brought up to date as {settings.database.user}: {refused} "
+                  "(the migration role grants the service role with `decision-ledger grant`)", EXIT_USAGE)
         _fail(f"the read models cannot be brought up to date: {error}; run `decision-ledger verify`", EXIT_BROKEN)
     if signing:
         key = _key_if_present(settings)

@@ -84,11 +84,17 @@ def rebuild(db: str | None, keys: str | None) -> None:
     """Drop every read model and the log's tree and build them again from the events.
 
     Signed checkpoints are kept: a rebuilt tree must reproduce their roots (`verify` checks it).
+    On PostgreSQL only the tables' owner may drop them: run it as the migration role (exit 2
+    otherwise, before anything changes); the service role's grants on them are kept.
     """
     settings = _settings(db, keys)
     ledger = _open(settings)
     projector = _projector(settings, ledger)
     total = ledger.recorder.max_notification_id() or 0
+    if not projector.owns_tables():
+        _fail(f"rebuild drops and re-creates the read models, which only their owner may do, and "
+              f"{settings.database.user} does not own them: run rebuild as the migration role (the --db URL "
+              "init used); nothing was changed", EXIT_USAGE)
     with click.progressbar(length=max(total, 1) * len(projector.projections), label="rebuilding",
                            file=sys.stderr) as bar:
         processed = projector.rebuild(progress=bar.update)

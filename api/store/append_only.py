@@ -4,6 +4,12 @@ Triggers refuse UPDATE and DELETE of stored events (and TRUNCATE on PostgreSQL),
 them; on SQLite a trigger also refuses an INSERT that would replace an existing version
 (``INSERT OR REPLACE`` deletes without firing delete triggers). An insider who drops the triggers
 can still edit rows: ``decision-ledger verify`` is what catches that.
+
+On PostgreSQL the service runs as a role that holds only INSERT and SELECT on the events table
+(``decision-ledger grant``), so the library's ``LOCK TABLE … IN EXCLUSIVE MODE`` — which
+serialises appends so that commit order is notification order, and which PostgreSQL allows only to
+holders of UPDATE, DELETE or TRUNCATE — is taken through a ``SECURITY DEFINER`` function owned by
+the schema's owner: the same lock, without granting the right to rewrite rows.
 """
 
 from __future__ import annotations
@@ -46,8 +52,22 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         table = Identifier(self.events_table_name)
         function = Identifier(f"{self.events_table_name}_refuse_change")
+        #: takes the append lock for a role that may only insert (see the module's docstring)
+        self.append_lock_function = f"{self.events_table_name}_append_lock"
+        self.check_identifier_length(self.append_lock_function)
+        lock = Identifier(self.append_lock_function)
+        self.lock_table_statements = [  # the library's LOCK TABLE is the last statement
+            *self.lock_table_statements[:-1],
+            SQL("SELECT {schema}.{lock}()").format(schema=schema, lock=lock),
+        ]
         self.sql_create_statements.extend(
             [
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {schema}.{lock}() RETURNS void LANGUAGE plpgsql "
+                    "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+                    "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; END $$"
+                ).format(schema=schema, lock=lock, table=table),
+                SQL("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM PUBLIC").format(schema=schema, lock=lock),
                 SQL(
                     "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
                     "LANGUAGE plpgsql AS $$ BEGIN "

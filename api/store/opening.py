@@ -52,18 +52,23 @@ def _probe_postgres(database: Database) -> None:
     """Connect once directly: the library's pool reports only that it timed out, while the
     server's own message says what is wrong (no such database, bad password, …)."""
     try:
-        with psycopg.connect(
-            host=database.host,
-            port=database.port,
-            user=database.user,
-            password=database.password or None,
-            dbname=database.dbname,
-            connect_timeout=5,
-        ):
+        with connect(database):
             pass
     except psycopg.Error as error:
         reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
         raise StoreUnavailable(f"cannot open {database.redacted}: {reason}") from None
+
+
+def connect(database: Database) -> psycopg.Connection[Any]:
+    """A direct connection to a PostgreSQL store, as the URL's role."""
+    return psycopg.connect(
+        host=database.host,
+        port=database.port,
+        user=database.user,
+        password=database.password or None,
+        dbname=database.dbname,
+        connect_timeout=5,
+    )
 
 
 def _explain(database: Database, error: BaseException) -> str:
@@ -71,6 +76,12 @@ def _explain(database: Database, error: BaseException) -> str:
     if "does not exist" in text or "no such table" in text or "UndefinedTable" in type(error).__name__:
         return (
             f"no ledger in {database.redacted} ({text}): run `decision-ledger init --db ...` first"
+        )
+    if "permission denied" in text or "must be owner" in text:
+        return (
+            f"cannot open {database.redacted}: {text} — the role {database.user!r} lacks a privilege: "
+            "init runs as the migration role that owns the schema; the service role gets its "
+            "privileges from `decision-ledger grant --role ROLE`, run as the migration role"
         )
     return f"cannot open {database.redacted}: {text}"
 

@@ -1,0 +1,83 @@
+"""`grant`: the migration role makes the service role on PostgreSQL (see api/store/privileges.py)."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from api.cli import main
+from api.cli.common import (
+    EXIT_USAGE,
+    _emit,
+    _fail,
+    _open,
+    _projector,
+    _settings,
+    db_option,
+    json_option,
+)
+from api.store.privileges import (
+    GrantRefused,
+    events_recorder,
+    grant_service_role,
+    privilege_refusal,
+    schema_warnings,
+)
+
+
+@main.command()
+@db_option
+@click.option("--role", required=True, metavar="NAME", help="The service role (a plain role that owns nothing).")
+@click.option("--create", is_flag=True, help="Create the role (LOGIN, nothing more) if it does not exist.")
+@click.option("--password-env", metavar="VAR",
+              help="Set the role's password from this environment variable (sent hashed, never in clear).")
+@json_option
+def grant(db: str | None, role: str, create: bool, password_env: str | None, as_json: bool) -> None:
+    """Give the service role exactly what the service needs on PostgreSQL, and nothing else.
+
+    Run it as the migration role (the owner of the schema, whose URL `init` used), after `init`
+    and again after an upgrade. On the events table the role gets SELECT and INSERT only — no
+    UPDATE, DELETE or TRUNCATE, so even with the append-only triggers dropped it cannot rewrite
+    history; on the read models what the projections write; on the log's tables SELECT and
+    INSERT. Everything the role held in the schema is revoked first: a re-run never widens.
+    The service then runs everything but init, grant, rebuild and cosign with the role's URL.
+    SQLite has no roles: protect its file with file permissions.
+    """
+    settings = _settings(db, None)
+    database = settings.database
+    if database.kind != "postgresql":
+        _fail("SQLite has no database roles: protect the file and its keys with file permissions instead",
+              EXIT_USAGE)
+    password = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if not password:
+            _fail(f"--password-env {password_env}: that environment variable is not set", EXIT_USAGE)
+    ledger = _open(settings)
+    if not ledger.is_initialised():
+        _fail(f"{database.redacted} holds no ledger: run `decision-ledger init` first", EXIT_USAGE)
+    try:
+        # the schema's objects as this version makes them (e.g. the append-lock function, for a
+        # store initialised before it): idempotent, and only the owner may
+        events_recorder(ledger).create_table()
+        projector = _projector(settings, ledger)
+        grants = grant_service_role(database, role, ledger, projector, create=create, password=password)
+    except GrantRefused as error:
+        _fail(str(error), EXIT_USAGE)
+    except Exception as error:
+        refused = privilege_refusal(error)
+        if refused is None:
+            raise
+        _fail(f"{database.user} may not grant on this store ({refused}): run grant as the migration role that "
+              "owns the schema (the URL init used)", EXIT_USAGE)
+    schema = events_recorder(ledger).datastore.schema
+    warnings = schema_warnings(database, role, schema)
+    if as_json:
+        _emit({"role": role, "schema": schema, "grants": [g.to_json() for g in grants], "warnings": warnings})
+    else:
+        click.echo(f"{role} on {database.redacted}: revoked everything in schema {schema}, then granted")
+        for g in grants:
+            click.echo(f"  {g.kind.lower():<8} {g.name:<45} {', '.join(g.privileges)}")
+    for warning in warnings:
+        click.echo(f"decision-ledger: warning: {warning}", err=True)

@@ -1,0 +1,179 @@
+"""Database privileges on PostgreSQL: the service runs as a role that may append and read events
+but never rewrite them, separate from the migration role that owns the schema.
+
+The migration role owns every table (it runs ``init``, ``grant``, ``rebuild``, ``cosign``). The
+service role (``serve``, ``project``, ``verify``, the queries, ``demo``, ``check-deadlines``) holds
+exactly what those commands do, and owns nothing, so it may not ALTER, DROP or TRUNCATE:
+
+* the events table: SELECT and INSERT only — with USAGE on its notification sequence and EXECUTE
+  on its append-lock function — so even with the append-only triggers dropped, its credentials
+  cannot UPDATE, DELETE or TRUNCATE history;
+* the read models and their tracking tables: SELECT, INSERT, and UPDATE where the projection
+  upserts (cases, findings, deadlines, principals, agencies, decisions, the tracking rows); the
+  actions table and a finding's persons are insert-only;
+* the transparency log's leaves, nodes and checkpoints: SELECT and INSERT (a checkpoint is never
+  changed by the service; a witness's co-signature is added by the migration role);
+* USAGE on the schema and CONNECT on the database.
+
+Everything the role held in the schema is revoked first, in the same transaction, so re-running
+``grant`` is idempotent and never widens what an earlier run or a hand-made GRANT gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
+
+from api.settings import Database
+from api.store.append_only import AppendOnlyPostgresApplicationRecorder
+from api.store.opening import connect
+from domain.ledger import Ledger
+from projections.runner import Projector
+from projections.store import PostgresViews
+
+#: the SQLSTATE of "permission denied" and "must be owner" (and of the append-only triggers)
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+class GrantRefused(ValueError):
+    """The grant cannot be made as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Privileges on one object: ``kind`` is DATABASE, SCHEMA, TABLE, SEQUENCE or FUNCTION."""
+
+    kind: str
+    name: str
+    privileges: tuple[str, ...]
+
+    def statement(self, schema: str, role: str) -> Composed:
+        target: Composable = Identifier(self.name)
+        if self.kind in ("TABLE", "SEQUENCE"):
+            target = SQL("{}.{}").format(Identifier(schema), Identifier(self.name))
+        elif self.kind == "FUNCTION":
+            target = SQL("{}.{}()").format(Identifier(schema), Identifier(self.name))
+        return SQL("GRANT {privileges} ON {kind} {target} TO {role}").format(
+            privileges=SQL(", ").join(SQL(p) for p in self.privileges), kind=SQL(self.kind), target=target,
+            role=Identifier(role),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.lower(), "name": self.name, "privileges": list(self.privileges)}
+
+
+def events_recorder(ledger: Ledger) -> AppendOnlyPostgresApplicationRecorder:
+    """The ledger's PostgreSQL recorder (roles exist only there)."""
+    recorder = ledger.recorder
+    if not isinstance(recorder, AppendOnlyPostgresApplicationRecorder):
+        raise GrantRefused("database roles exist only on PostgreSQL")
+    return recorder
+
+
+def service_grants(ledger: Ledger, projector: Projector, database: Database, sequence: str) -> list[Grant]:
+    """What the service role needs, from the recorders that do the writing."""
+    recorder = events_recorder(ledger)
+    grants = [
+        Grant("DATABASE", database.dbname, ("CONNECT",)),
+        Grant("SCHEMA", recorder.datastore.schema, ("USAGE",)),
+        Grant("TABLE", recorder.events_table_name, ("SELECT", "INSERT")),
+        Grant("SEQUENCE", sequence, ("USAGE",)),
+        Grant("FUNCTION", recorder.append_lock_function, ("EXECUTE",)),
+    ]
+    for projection in projector.projections:
+        view = projection.view
+        if not isinstance(view, PostgresViews):
+            raise GrantRefused("database roles exist only on PostgreSQL")
+        grants += [Grant("TABLE", table, privileges) for table, privileges in view.service_privileges().items()]
+    return grants
+
+
+def grant_service_role(
+    database: Database, role: str, ledger: Ledger, projector: Projector, *, create: bool = False,
+    password: str | None = None,
+) -> list[Grant]:
+    """Make ``role`` the service role of this store (creating it if asked): revoke all it holds
+    in the schema, then grant exactly :func:`service_grants`, in one transaction."""
+    recorder = events_recorder(ledger)
+    schema, events = recorder.datastore.schema, recorder.events_table_name
+    with connect(database) as conn, conn.transaction():
+        _check_role(conn, role, schema, events, create=create)
+        if password is not None:
+            hashed = conn.pgconn.encrypt_password(password.encode(), role.encode(), None).decode()
+            conn.execute(SQL("ALTER ROLE {} PASSWORD {}").format(Identifier(role), Literal(hashed)))
+        row = conn.execute(
+            "SELECT s.relname FROM pg_class s WHERE s.oid = pg_get_serial_sequence(%s, 'notification_id')::regclass",
+            (_qualified(schema, events),),
+        ).fetchone()
+        if row is None:
+            raise GrantRefused(f"the events table {events} has no notification sequence")
+        grants = service_grants(ledger, projector, database, row[0])
+        who, where = Identifier(role), Identifier(schema)
+        for kind in ("TABLES", "SEQUENCES", "ROUTINES"):
+            conn.execute(SQL("REVOKE ALL ON ALL {} IN SCHEMA {} FROM {}").format(SQL(kind), where, who))
+        conn.execute(SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(where, who))
+        conn.execute(SQL("REVOKE ALL ON DATABASE {} FROM {}").format(Identifier(database.dbname), who))
+        for grant in grants:
+            conn.execute(grant.statement(schema, role))
+    return grants
+
+
+def schema_warnings(database: Database, role: str, schema: str) -> list[str]:
+    """What the grant cannot take away: rights PUBLIC holds (PostgreSQL 14 and earlier let
+    everyone create tables in ``public``)."""
+    with connect(database) as conn:
+        row = conn.execute("SELECT has_schema_privilege(%s, %s, 'CREATE')", (role, schema)).fetchone()
+    if row is not None and row[0]:
+        return [
+            (
+                f"{role} may create tables in schema {schema} through PUBLIC: as the schema's owner run "
+                f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC"
+            )
+        ]
+    return []
+
+
+def _check_role(conn: psycopg.Connection[Any], role: str, schema: str, events: str, *, create: bool) -> None:
+    found = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+    if found is None:
+        if not create:
+            raise GrantRefused(f"there is no role {role!r}: pass --create, or create it first (createuser {role})")
+        conn.execute(SQL("CREATE ROLE {} LOGIN").format(Identifier(role)))
+        return
+    if found[0]:
+        raise GrantRefused(f"{role} is a superuser, which no privilege binds: give the service a plain role")
+    owner = conn.execute(
+        "SELECT pg_get_userbyid(c.relowner), pg_has_role(%s, c.relowner, 'MEMBER') FROM pg_class c "
+        "WHERE c.oid = to_regclass(%s)",
+        (role, _qualified(schema, events)),
+    ).fetchone()
+    if owner is not None and owner[1]:
+        raise GrantRefused(
+            f"{role} is (or is a member of) {owner[0]}, the owner of the ledger's tables: the service role "
+            "must be a separate role that owns nothing"
+        )
+
+
+def _qualified(schema: str, name: str) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+
+
+def privilege_refusal(error: BaseException) -> str | None:
+    """The database's own message if ``error`` (or what caused it) is a refused privilege."""
+    for cause in _chain(error):
+        if isinstance(cause, psycopg.Error) and cause.sqlstate == INSUFFICIENT_PRIVILEGE:
+            return " ".join(str(cause).split())
+    return None
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
