@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 REFUSAL = "decision-ledger: stored events are append-only"
 
@@ -60,14 +60,17 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
             *self.lock_table_statements[:-1],
             SQL("SELECT {schema}.{lock}()").format(schema=schema, lock=lock),
         ]
+        self.append_lock_statements = [
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{lock}() RETURNS void LANGUAGE plpgsql "
+                "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+                "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; END $$"
+            ).format(schema=schema, lock=lock, table=table),
+            SQL("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM PUBLIC").format(schema=schema, lock=lock),
+        ]
         self.sql_create_statements.extend(
             [
-                SQL(
-                    "CREATE OR REPLACE FUNCTION {schema}.{lock}() RETURNS void LANGUAGE plpgsql "
-                    "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
-                    "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; END $$"
-                ).format(schema=schema, lock=lock, table=table),
-                SQL("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM PUBLIC").format(schema=schema, lock=lock),
+                *self.append_lock_statements,
                 SQL(
                     "CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger "
                     "LANGUAGE plpgsql AS $$ BEGIN "
@@ -94,3 +97,20 @@ class AppendOnlyPostgresApplicationRecorder(PostgresApplicationRecorder):
                 ),
             ]
         )
+
+    def ensure_append_lock(self) -> bool:
+        """Create the append-lock function in a store made before it existed (an upgrade); True
+        if it had to be made. Only the schema's owner may: anyone else gets the database's
+        refusal, which the command line reports as "run it as the migration role"."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL("SELECT to_regprocedure({name}) IS NOT NULL AS present").format(
+                    name=Literal(f"{self.datastore.schema}.{self.append_lock_function}()")
+                )
+            )
+            row = curs.fetchone()  # the library's cursors return dict rows
+            if row is not None and row["present"]:
+                return False
+            for statement in self.append_lock_statements:
+                curs.execute(statement)
+        return True

@@ -10,6 +10,7 @@ import psycopg
 from eventsourcing.persistence import PersistenceError
 
 from api.settings import Database
+from api.store.append_only import AppendOnlyPostgresApplicationRecorder
 from domain.ledger import Ledger
 from domain.principal import Principal
 from domain.signing import SigningKey
@@ -39,6 +40,8 @@ def open_ledger(
         ledger = Ledger(env=database.persistence_env(create_tables=create), ledger_key=ledger_key)
         if not create:
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
+            if isinstance(ledger.recorder, AppendOnlyPostgresApplicationRecorder):
+                ledger.recorder.ensure_append_lock()  # a store made before the function existed
     except (PersistenceError, OSError) as error:
         raise StoreUnavailable(_explain(database, error)) from None
     except Exception as error:  # psycopg errors surface raw from some library paths

@@ -324,3 +324,18 @@ def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-unt
     assert cosigned.code == 0 and cosigned.out.count("\n— ") == 2, cosigned.err
     again = as_service("verify")
     assert again.code == 0, again.out + again.err
+
+
+def test_a_store_made_before_the_append_lock_function_is_upgraded_by_its_owner(  # type: ignore[no-untyped-def]
+    cli, ledger_with_service_role: Roles
+) -> None:
+    """A store `init` made before the lock function existed: the owner's first command makes it;
+    the service role, which may not, is told to run as the migration role."""
+    roles = ledger_with_service_role
+    roles.store.execute(f"DROP FUNCTION {EVENTS}_append_lock()")
+    as_service = cli("demo", "--db", roles.service_url, "--keys", "keys")
+    assert as_service.code == 2 and "migration role" in as_service.err, as_service.err
+    assert cli("demo", "--db", roles.owner_url, "--keys", "keys").code == 0
+    assert roles.store.execute(f"SELECT to_regprocedure('{EVENTS}_append_lock()') IS NOT NULL") == [(True,)]
+    assert cli("grant", "--db", roles.owner_url, "--role", roles.service).code == 0
+    assert cli("verify", "--db", roles.service_url).code == 0
