@@ -136,6 +136,7 @@ class SQLiteViews(ViewTables, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as cursor:
             for name in [*(t for t in self.TABLES if t not in self.KEEP), self.tracking_table]:
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        _forget_created_tables(self)
 
 
 class PostgresViews(ViewTables, PostgresTrackingRecorder):
@@ -188,6 +189,17 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
                 cursor.execute(
                     SQL("DROP TABLE IF EXISTS {schema}.{table}").format(schema=schema, table=Identifier(name))
                 )
+        _forget_created_tables(self)
+
+
+def _forget_created_tables(recorder: SQLiteTrackingRecorder | PostgresTrackingRecorder) -> None:
+    """After a recorder's tables are dropped, forget what the library saw when it created them:
+    otherwise creating them again skips its single-row migration mark, and the next process takes
+    the unmarked table for the library's old multi-row ``tracking`` table and fails to migrate it
+    (`project` after `rebuild`: "no such table: tracking")."""
+    recorder.tracking_table_exists = False
+    recorder.tracking_migration_previous = None
+    recorder.tracking_migration_current = None
 
 
 ViewRecorder = SQLiteViews | PostgresViews
