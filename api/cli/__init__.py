@@ -21,6 +21,6 @@ def main() -> None:
 
 
 
-from api.cli import client, ledger, log, reads, serve
+from api.cli import backup, client, ledger, log, reads, serve
 
-__all__ = ["client", "ledger", "log", "main", "reads", "serve"]
+__all__ = ["backup", "client", "ledger", "log", "main", "reads", "serve"]

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,6 +146,21 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
         timeout=300,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def invoke(*args: str) -> Run:
+    """A `decision-ledger` command run in this process: its own code, exit code and output,
+    without a new interpreter per call (for tests that run a command many times; a crash fails
+    the test with its traceback). The working directory is the test process's: pass paths."""
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DECISION_LEDGER_")}
+    result = CliRunner().invoke(main, list(args), env=unset)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        pytest.fail(f"{args[0]} crashed:\n" + "".join(traceback.format_exception(result.exception)))
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import os
 import secrets
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,15 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from api.cli import main
 from api.keyfiles import read_key
 from domain import clock
 from domain.intent import Intent, sign_intent
 from domain.signing import Envelope, SigningKey
 from domain.verification import LOG
-from tests.integration.conftest import Run, Store, _database, copy_of, run_cli
+from tests.integration.conftest import Run, Store, _database, copy_of, invoke, run_cli
 from tests.integration.insider import (
     Event,
     edit_intent,
@@ -237,14 +233,9 @@ CATALOGUE: dict[str, Callable[[Target, str], Expected]] = {
 
 
 def verify(*args: str) -> Run:
-    """`decision-ledger verify` in this process: the command's own code, exit code and output,
-    without a new interpreter for each of the catalogue's ~60 checks (`cli` runs it as a process
-    where that matters: the pristine bundle, the rewrite's rebuild)."""
-    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DECISION_LEDGER_")}
-    result = CliRunner().invoke(main, ["verify", *args], env=unset)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        pytest.fail("verify crashed:\n" + "".join(traceback.format_exception(result.exception)))
-    return Run(result.exit_code, result.stdout, result.stderr)
+    """`verify` in this process (the catalogue runs it ~60 times; `cli` runs commands as a
+    process where that matters: the pristine ledger, the rewrite's rebuild)."""
+    return invoke("verify", *args)
 
 
 def assert_named(text: Run, as_json: Run, expected: Expected) -> None:
