@@ -17,7 +17,8 @@ Format ``decision-ledger/bundle/v1``::
          "inclusion_path": ["<hex>", …]}
       ],
       "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "active_from",
-                "active_until", "ended_by"}]}]
+                "active_until", "ended_by"}]}],
+      "head": "<the case's signed head: domain.head, case bundles only>"
     }
 
 Checking it: the genesis event (leaf 0, the ledger's self-signed principal) gives the ledger key
@@ -26,16 +27,17 @@ hash is recomputed from its state, its RFC 9162 inclusion proof leads to the che
 its signature, binding and key are checked exactly as ``verify`` checks the store, with key
 histories derived from the principals' own key events in the bundle (the ``keys`` list must
 agree with them); consecutive versions link by ``prev_hash``; a case bundle holds every version
-of its case.
+of its case, up to the last version its signed head names (so a cut-off tail shows).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from domain.checkpoint import NoteError, open_checkpoint
+from domain.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.clock import format_time
 from domain.hashing import genesis_hash
+from domain.head import CaseHead
 from domain.merkle import ProofError, leaf_hash, verify_inclusion
 from domain.verification import Break, EventChecker, VerificationReport
 
@@ -124,6 +126,8 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> Verific
     report.aggregates = len(heads)
 
     _check_subject(report, data.get("subject"), good)
+    if isinstance(data.get("subject"), dict) and data["subject"].get("kind") == "case":
+        _check_head(report, data.get("head"), str(data["subject"].get("id")), good, checkpoint, checker)
     _check_keys(report, data.get("keys"), checker)
     return report
 
@@ -143,6 +147,32 @@ def _check_subject(report: VerificationReport, subject: Any, events: list[dict[s
             _break(report, "gap", f"the case bundle lacks version {held + 1} (version {event['version']} "
                    f"follows version {held})", event)
         held = event["version"]
+
+
+def _check_head(report: VerificationReport, note: Any, case_id: str, events: list[dict[str, Any]],
+                checkpoint: Checkpoint, checker: EventChecker) -> None:
+    """The case's signed head names its last version at the checkpoint: versions cut off the
+    bundle's end are missing before it."""
+    if checker.ledger_key is None:
+        return
+    try:
+        head = CaseHead.open(str(note or ""), checker.ledger_key, checkpoint.origin)
+    except NoteError as error:
+        _break(report, "checkpoint", f"the case's signed head does not verify under the ledger key: {error}")
+        return
+    if head.case_id != case_id or head.tree_size != checkpoint.size:
+        _break(report, "checkpoint", f"the signed head is of case {head.case_id} at tree size {head.tree_size}, "
+               f"not of case {case_id} at the checkpoint's {checkpoint.size}")
+        return
+    held = {e["version"]: e for e in events if e["aggregate_id"] == case_id}
+    for version in range(max(held, default=0) + 1, head.version + 1):
+        report.breaks.append(Break(case_id, version, None, "gap",
+                                   f"the signed head is version {head.version}: version {version} is missing"))
+    for version in (v for v in held if v > head.version):
+        _break(report, "gap", f"the signed head is version {head.version}: this version is beyond it", held[version])
+    last = held.get(head.version)
+    if last is not None and last["state"].get("hash") != head.event_hash:
+        _break(report, "hash", "the case's last version is not the one its signed head names", last)
 
 
 def _check_keys(report: VerificationReport, listed: Any, checker: EventChecker) -> None:

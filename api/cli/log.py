@@ -13,6 +13,7 @@ from api.cli.common import (
     EXIT_USAGE,
     _current,
     _fail,
+    _key_if_present,
     _print_json,
     _settings,
     db_option,
@@ -138,14 +139,17 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The bundle file.")
 def export(db: str | None, keys: str | None, case_id: str | None, principal_id: str | None, out: Path) -> None:
     """Write an offline evidence bundle (JSON): the events with their signed intents verbatim,
-    the key histories, an inclusion proof for each event and the checkpoint they lead to.
+    the key histories, an inclusion proof for each event and the checkpoint they lead to; a
+    case's bundle also carries the case's head (its last version) signed by the ledger key, so the
+    ledger key must be at hand (--keys).
 
     Check it anywhere, with no database: `decision-ledger verify --bundle FILE`.
     """
     if (case_id is None) == (principal_id is None):
         _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
-    ledger, projector = _current(_settings(db, keys), signing=True)
-    exporter = Exporter(ledger, projector)
+    settings = _settings(db, keys)
+    ledger, projector = _current(settings, signing=True)
+    exporter = Exporter(ledger, projector, _key_if_present(settings))
     try:
         bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
     except (LogError, LedgerError, ValueError) as error:
