@@ -18,8 +18,13 @@ Format ``decision-ledger/bundle/v1``::
       ],
       "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "active_from",
                 "active_until", "ended_by"}]}],
-      "head": "<the case's signed head: domain.head, case bundles only>"
+      "head": "<the case's signed head: domain.head, case bundles only>",
+      "consistency": {"old_size": m, "consistency_path": ["<hex>", …]}
     }
+
+``consistency`` (exported with ``--since-checkpoint``) proves the bundle's checkpoint extends a
+checkpoint of size m the recipient already holds (RFC 9162 §2.1.4), so a history rewritten and
+re-signed by whoever holds the ledger key shows (``verify --bundle … --since-checkpoint``).
 
 Checking it: the genesis event (leaf 0, the ledger's self-signed principal) gives the ledger key
 (or ``trusted_ledger_keyid`` pins it); the checkpoint's signature verifies under it; every event's
@@ -38,7 +43,8 @@ from domain.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.clock import format_time
 from domain.hashing import genesis_hash
 from domain.head import CaseHead
-from domain.merkle import ProofError, leaf_hash, verify_inclusion
+from domain.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
+from domain.signing import PublicKey
 from domain.verification import Break, EventChecker, VerificationReport
 
 BUNDLE_FORMAT = "decision-ledger/bundle/v1"
@@ -62,8 +68,10 @@ def _event_shape(event: Any) -> str:
     return f"the event lacks or garbles {', '.join(missing)}" if missing else ""
 
 
-def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> VerificationReport:
-    """Check a parsed bundle; every problem is a break naming the event (or ``bundle``)."""
+def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
+                  trusted_checkpoint: str | None = None) -> VerificationReport:
+    """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
+    checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
     report = VerificationReport()
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         _break(report, "hash", f"not a {BUNDLE_FORMAT} bundle")
@@ -97,6 +105,9 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> Verific
     except NoteError as error:
         _break(report, "checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report
+
+    if trusted_checkpoint is not None:
+        _check_since(report, data.get("consistency"), trusted_checkpoint, checkpoint, checker.ledger_key)
 
     heads: dict[str, tuple[int, str]] = {}
     for index, event in enumerate(good):
@@ -147,6 +158,36 @@ def _check_subject(report: VerificationReport, subject: Any, events: list[dict[s
             _break(report, "gap", f"the case bundle lacks version {held + 1} (version {event['version']} "
                    f"follows version {held})", event)
         held = event["version"]
+
+
+def _check_since(report: VerificationReport, proof: Any, note: str, checkpoint: Checkpoint,
+                 ledger_key: PublicKey) -> None:
+    """Whoever holds the ledger key can rewrite a history and re-sign it; a checkpoint published
+    earlier shows it: the bundle's checkpoint must extend it (RFC 9162 consistency proof, carried
+    as ``consistency`` by a bundle exported with ``--since-checkpoint``)."""
+    try:
+        trusted = open_checkpoint(note, ledger_key, checkpoint.origin)
+    except NoteError as error:
+        _break(report, "checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
+        return
+    path: list[bytes] = []
+    if trusted.size < checkpoint.size:
+        if not isinstance(proof, dict) or proof.get("old_size") != trusted.size:
+            _break(report, "checkpoint", f"the bundle carries no consistency proof from size {trusted.size}, the "
+                   "trusted checkpoint's (export it with --since-checkpoint)")
+            return
+        try:
+            path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
+        except (TypeError, ValueError):
+            _break(report, "checkpoint", "the bundle's consistency proof is not a list of hex hashes")
+            return
+    try:
+        verify_consistency(trusted.size, checkpoint.size, trusted.root, checkpoint.root, path)
+    except ProofError as error:
+        _break(report, "checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is not consistent with the trusted "
+               f"checkpoint ({trusted.size}): {error}")
+        return
+    report.notes.append(f"consistency proof {trusted.size} → {checkpoint.size} verified")
 
 
 def _check_head(report: VerificationReport, note: Any, case_id: str, events: list[dict[str, Any]],

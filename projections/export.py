@@ -143,6 +143,14 @@ class Exporter:
         bundle["head"] = head.sign(self.ledger_key)
         return bundle
 
+    def since(self, bundle: dict[str, Any], old_size: int) -> dict[str, Any]:
+        """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (of
+        ``old_size``) to the bundle's checkpoint."""
+        if not 0 < old_size <= bundle["tree_size"]:
+            raise LogError(f"a checkpoint of size {old_size} cannot precede the bundle's ({bundle['tree_size']})")
+        path = self.reader.consistency(old_size, bundle["tree_size"])
+        return {**bundle, "consistency": {"old_size": old_size, "consistency_path": [p.hex() for p in path]}}
+
     def person(self, principal_id: str) -> dict[str, Any]:
         if self.ledger.find_principal(UUID(principal_id)) is None:
             raise NotFound(f"no principal {principal_id}")

@@ -77,6 +77,23 @@ def test_a_restored_backup_is_the_same_ledger_and_keeps_working(cli, store: Stor
         assert grown["ok"] and grown["events"] > before["events"], grown["breaks"]
         since = invoke("verify", "--db", restored.url, "--since-checkpoint", str(trusted))
         assert since.code == 0, since.out + since.err
+        # a bundle from the restored store proves it extends the checkpoint published before
+        case_id = json.loads(invoke("cases", "--db", restored.url, "--json").out)[0]["case_id"]
+        bundle = tmp_path / "case.json"
+        exported = invoke("export", "--db", restored.url, *keys, "--case", case_id, "--out", str(bundle),
+                          "--since-checkpoint", str(trusted))
+        assert exported.code == 0, exported.err
+        checked = invoke("verify", "--bundle", str(bundle), "--since-checkpoint", str(trusted), "--json")
+        assert checked.code == 0, checked.out
+        assert f"consistency proof {before['events']} → {grown['events']} verified" in json.loads(checked.out)["notes"]
+        data = json.loads(bundle.read_text(encoding="utf-8"))
+        data["consistency"]["consistency_path"][0] = "00" * 32
+        bundle.write_text(json.dumps(data), encoding="utf-8")
+        assert invoke("verify", "--bundle", str(bundle), "--since-checkpoint", str(trusted)).code == 1
+        del data["consistency"]
+        bundle.write_text(json.dumps(data), encoding="utf-8")
+        unproven = invoke("verify", "--bundle", str(bundle), "--since-checkpoint", str(trusted))
+        assert unproven.code == 1 and "carries no consistency proof" in unproven.out
 
         nid = restored.rows()[0][0]
         for sql in (f"UPDATE {restored.table} SET state = state WHERE {restored.id_column} = {nid}",

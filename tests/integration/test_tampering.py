@@ -280,8 +280,8 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
 ) -> None:
     """An operator who also holds the ledger key softens the ledger's findings on a case,
     re-signs them, gives the whole case a fresh chain (every recording time a second later),
-    rebuilds the log and signs a new checkpoint. The store then verifies on its own; against the
-    checkpoint published before, the consistency proof fails."""
+    rebuilds the log and signs a new checkpoint. The store, and a bundle exported from it, then
+    verify on their own; against the checkpoint published before, the consistency proof fails."""
     trusted = tmp_path / "published.note"
     trusted.write_text(pristine.checkpoint, encoding="utf-8")
     ledger_key = read_key(pristine.keys / "ledger.pem")
@@ -314,6 +314,20 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
     assert text.out.startswith(f"BROKEN aggregate {LOG} version ")
     breaks = json.loads(as_json.out)["breaks"]
     assert [(b["aggregate_id"], b["kind"]) for b in breaks] == [(LOG, "checkpoint")]
+
+    # The same holds for a bundle of the case: it verifies on its own, not against the checkpoint.
+    assert verify("--bundle", str(pristine.bundle), "--since-checkpoint", str(trusted)).code == 0
+    bundle = tmp_path / "rewritten.json"
+    exported = invoke("export", "--db", insider_store.url, *keys, "--case", pristine.case_id, "--out", str(bundle),
+                      "--since-checkpoint", str(trusted))
+    assert exported.code == 0, exported.err
+    assert verify("--bundle", str(bundle)).code == 0
+    text = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted))
+    as_json = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted), "--json")
+    assert text.code == as_json.code == 1
+    assert text.out.startswith("BROKEN aggregate bundle version 0 (notification None): checkpoint: the bundle's "
+                               "checkpoint (89) is not consistent with the trusted checkpoint (89)"), text.out
+    assert [(b["aggregate_id"], b["kind"]) for b in json.loads(as_json.out)["breaks"]] == [("bundle", "checkpoint")]
 
 
 def test_a_case_bundle_stands_by_its_signed_head(pristine: Pristine, tmp_path: Path) -> None:
