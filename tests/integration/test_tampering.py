@@ -27,6 +27,7 @@ import pytest
 
 from api.keyfiles import read_key
 from domain import clock
+from domain.bundle import BUNDLE
 from domain.checkpoint import SignedNote
 from domain.intent import Intent, sign_intent
 from domain.signing import Envelope, SigningKey
@@ -254,6 +255,9 @@ def assert_named(text: Run, as_json: Run, expected: Expected) -> None:
         assert kinds <= named, (aggregate, version, kinds, text.out)
         in_json = {b["kind"] for b in report["breaks"] if (b["aggregate_id"], b["version"]) == (aggregate, version)}
         assert in_json == named, (aggregate, version, report["breaks"])
+    touched = {aggregate for aggregate, _, _ in expected} | {LOG, BUNDLE}
+    elsewhere = {(b["aggregate_id"], b["kind"]) for b in report["breaks"] if b["aggregate_id"] not in touched}
+    assert not elsewhere, f"breaks named where nothing was tampered: {elsewhere}"
 
 
 @pytest.mark.parametrize("tampering", list(CATALOGUE.values()), ids=list(CATALOGUE))
