@@ -17,8 +17,14 @@ Format ``decision-ledger/bundle/v1``::
          "inclusion_path": ["<hex>", …]}
       ],
       "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "active_from",
-                "active_until", "ended_by"}]}]
+                "active_until", "ended_by"}]}],
+      "head": "<the case's signed head: domain.head, case bundles only>",
+      "consistency": {"old_size": m, "consistency_path": ["<hex>", …]}
     }
+
+``consistency`` (exported with ``--since-checkpoint``) proves the bundle's checkpoint extends a
+checkpoint of size m the recipient already holds (RFC 9162 §2.1.4), so a history rewritten and
+re-signed by whoever holds the ledger key shows (``verify --bundle … --since-checkpoint``).
 
 Checking it: the genesis event (leaf 0, the ledger's self-signed principal) gives the ledger key
 (or ``trusted_ledger_keyid`` pins it); the checkpoint's signature verifies under it; every event's
@@ -26,17 +32,19 @@ hash is recomputed from its state, its RFC 9162 inclusion proof leads to the che
 its signature, binding and key are checked exactly as ``verify`` checks the store, with key
 histories derived from the principals' own key events in the bundle (the ``keys`` list must
 agree with them); consecutive versions link by ``prev_hash``; a case bundle holds every version
-of its case.
+of its case, up to the last version its signed head names (so a cut-off tail shows).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from domain.checkpoint import NoteError, open_checkpoint
+from domain.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.clock import format_time
 from domain.hashing import genesis_hash
-from domain.merkle import ProofError, leaf_hash, verify_inclusion
+from domain.head import CaseHead
+from domain.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
+from domain.signing import PublicKey
 from domain.verification import Break, EventChecker, VerificationReport
 
 BUNDLE_FORMAT = "decision-ledger/bundle/v1"
@@ -60,8 +68,10 @@ def _event_shape(event: Any) -> str:
     return f"the event lacks or garbles {', '.join(missing)}" if missing else ""
 
 
-def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> VerificationReport:
-    """Check a parsed bundle; every problem is a break naming the event (or ``bundle``)."""
+def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
+                  trusted_checkpoint: str | None = None) -> VerificationReport:
+    """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
+    checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
     report = VerificationReport()
     if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
         _break(report, "hash", f"not a {BUNDLE_FORMAT} bundle")
@@ -96,6 +106,9 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> Verific
         _break(report, "checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report
 
+    if trusted_checkpoint is not None:
+        _check_since(report, data.get("consistency"), trusted_checkpoint, checkpoint, checker.ledger_key)
+
     heads: dict[str, tuple[int, str]] = {}
     for index, event in enumerate(good):
         report.events += 1
@@ -124,6 +137,8 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None) -> Verific
     report.aggregates = len(heads)
 
     _check_subject(report, data.get("subject"), good)
+    if isinstance(data.get("subject"), dict) and data["subject"].get("kind") == "case":
+        _check_head(report, data.get("head"), str(data["subject"].get("id")), good, checkpoint, checker)
     _check_keys(report, data.get("keys"), checker)
     return report
 
@@ -134,9 +149,71 @@ def _check_subject(report: VerificationReport, subject: Any, events: list[dict[s
         return
     if subject["kind"] != "case":
         return
-    versions = sorted(e["version"] for e in events if e["aggregate_id"] == subject.get("id"))
-    if versions != list(range(1, len(versions) + 1)) or not versions:
-        _break(report, "gap", f"the case bundle does not hold every version of case {subject.get('id')}")
+    versions = sorted((e for e in events if e["aggregate_id"] == subject.get("id")), key=lambda e: e["version"])
+    if not versions:
+        _break(report, "gap", f"the case bundle holds no version of case {subject.get('id')}")
+    held = 0
+    for event in versions:  # name the version that follows each missing one
+        if event["version"] > held + 1:
+            _break(report, "gap", f"the case bundle lacks version {held + 1} (version {event['version']} "
+                   f"follows version {held})", event)
+        held = event["version"]
+
+
+def _check_since(report: VerificationReport, proof: Any, note: str, checkpoint: Checkpoint,
+                 ledger_key: PublicKey) -> None:
+    """Whoever holds the ledger key can rewrite a history and re-sign it; a checkpoint published
+    earlier shows it: the bundle's checkpoint must extend it (RFC 9162 consistency proof, carried
+    as ``consistency`` by a bundle exported with ``--since-checkpoint``)."""
+    try:
+        trusted = open_checkpoint(note, ledger_key, checkpoint.origin)
+    except NoteError as error:
+        _break(report, "checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
+        return
+    path: list[bytes] = []
+    if trusted.size < checkpoint.size:
+        if not isinstance(proof, dict) or proof.get("old_size") != trusted.size:
+            _break(report, "checkpoint", f"the bundle carries no consistency proof from size {trusted.size}, the "
+                   "trusted checkpoint's (export it with --since-checkpoint)")
+            return
+        try:
+            path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
+        except (TypeError, ValueError):
+            _break(report, "checkpoint", "the bundle's consistency proof is not a list of hex hashes")
+            return
+    try:
+        verify_consistency(trusted.size, checkpoint.size, trusted.root, checkpoint.root, path)
+    except ProofError as error:
+        _break(report, "checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is not consistent with the trusted "
+               f"checkpoint ({trusted.size}): {error}")
+        return
+    report.notes.append(f"consistency proof {trusted.size} → {checkpoint.size} verified")
+
+
+def _check_head(report: VerificationReport, note: Any, case_id: str, events: list[dict[str, Any]],
+                checkpoint: Checkpoint, checker: EventChecker) -> None:
+    """The case's signed head names its last version at the checkpoint: versions cut off the
+    bundle's end are missing before it."""
+    if checker.ledger_key is None:
+        return
+    try:
+        head = CaseHead.open(str(note or ""), checker.ledger_key, checkpoint.origin)
+    except NoteError as error:
+        _break(report, "checkpoint", f"the case's signed head does not verify under the ledger key: {error}")
+        return
+    if head.case_id != case_id or head.tree_size != checkpoint.size:
+        _break(report, "checkpoint", f"the signed head is of case {head.case_id} at tree size {head.tree_size}, "
+               f"not of case {case_id} at the checkpoint's {checkpoint.size}")
+        return
+    held = {e["version"]: e for e in events if e["aggregate_id"] == case_id}
+    for version in range(max(held, default=0) + 1, head.version + 1):
+        report.breaks.append(Break(case_id, version, None, "gap",
+                                   f"the signed head is version {head.version}: version {version} is missing"))
+    for version in (v for v in held if v > head.version):
+        _break(report, "gap", f"the signed head is version {head.version}: this version is beyond it", held[version])
+    last = held.get(head.version)
+    if last is not None and last["state"].get("hash") != head.event_hash:
+        _break(report, "hash", "the case's last version is not the one its signed head names", last)
 
 
 def _check_keys(report: VerificationReport, listed: Any, checker: EventChecker) -> None:

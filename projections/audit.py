@@ -84,6 +84,9 @@ class LogAudit:
         if self.logged > events:
             self._break("log", f"the log holds {self.logged} leaves but the store only {events} events: "
                         "events were removed", version=self.logged)
+            for leaf in self._leaves:  # name each event the log holds and the store has lost
+                self._break("log", f"leaf {leaf.leaf_index} holds this event; the store no longer has it",
+                            leaf.aggregate_id, leaf.version, leaf.notification_id)
         elif self.logged < events:
             self.report.notes.append(f"the log is {events - self.logged} events behind (run `project`)")
         for size, note in sorted(self._checkpoints.items()):

@@ -16,9 +16,10 @@ from domain.checkpoint import Checkpoint, SignedNote, verifier_key
 from domain.clock import format_time
 from domain.errors import NotFound
 from domain.hashing import jsonable
+from domain.head import CaseHead
 from domain.intent import Intent
 from domain.ledger import Ledger
-from domain.signing import Envelope
+from domain.signing import Envelope, SigningKey
 from domain.verification import EventChecker
 from projections.queries import person_chain
 from projections.runner import Projector
@@ -28,10 +29,11 @@ PRINCIPAL_TOPIC = "decision-ledger/Principal/"
 
 
 class Exporter:
-    def __init__(self, ledger: Ledger, projector: Projector) -> None:
+    def __init__(self, ledger: Ledger, projector: Projector, ledger_key: SigningKey | None = None) -> None:
         self.ledger = ledger
         self.projector = projector
         self.reader = projector.reader
+        self.ledger_key = ledger_key  # signs a case's head (domain.head)
 
     def _stored(self, aggregate_id: str, version: int | None = None) -> list[dict[str, Any]]:
         """Stored events of an aggregate (one version, or all), with their log positions."""
@@ -128,11 +130,26 @@ class Exporter:
         case = self.ledger.find_case(UUID(case_id))
         if case is None:
             raise NotFound(f"no evaluation case {case_id}")
+        if self.ledger_key is None:
+            raise LogError("a case bundle carries the case's head signed by the ledger key, which is not at hand "
+                           "(pass --keys, the directory init wrote)")
         events = {(e["aggregate_id"], e["version"]): {**e, "why": "subject"} for e in self._stored(case_id)}
         for event in self._stored(str(case.decision_id)):
             events.setdefault((event["aggregate_id"], event["version"]), {**event, "why": "context"})
         self._with_keys(events)
-        return self._finish({"kind": "case", "id": case_id}, events)
+        bundle = self._finish({"kind": "case", "id": case_id}, events)
+        last = max((e for e in bundle["events"] if e["aggregate_id"] == case_id), key=lambda e: e["version"])
+        head = CaseHead(bundle["ledger"]["origin"], case_id, last["version"], last["state"]["hash"], bundle["tree_size"])
+        bundle["head"] = head.sign(self.ledger_key)
+        return bundle
+
+    def since(self, bundle: dict[str, Any], old_size: int) -> dict[str, Any]:
+        """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (of
+        ``old_size``) to the bundle's checkpoint."""
+        if not 0 < old_size <= bundle["tree_size"]:
+            raise LogError(f"a checkpoint of size {old_size} cannot precede the bundle's ({bundle['tree_size']})")
+        path = self.reader.consistency(old_size, bundle["tree_size"])
+        return {**bundle, "consistency": {"old_size": old_size, "consistency_path": [p.hex() for p in path]}}
 
     def person(self, principal_id: str) -> dict[str, Any]:
         if self.ledger.find_principal(UUID(principal_id)) is None:

@@ -157,6 +157,7 @@ class SQLiteViews(ViewTables, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as cursor:
             for name in [*(t for t in self.TABLES if t not in self.KEEP), self.tracking_table]:
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        _forget_created_tables(self)
 
     def missing_relations(self) -> list[str]:
         """Tables and indexes not yet in the file."""
@@ -293,6 +294,17 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
                         option=SQL(" WITH GRANT OPTION" if grant["is_grantable"] else ""),
                     )
                 )
+        _forget_created_tables(self)
+
+
+def _forget_created_tables(recorder: SQLiteTrackingRecorder | PostgresTrackingRecorder) -> None:
+    """After a recorder's tables are dropped, forget what the library saw when it created them:
+    otherwise creating them again skips its single-row migration mark, and the next process takes
+    the unmarked table for the library's old multi-row ``tracking`` table and fails to migrate it
+    (`project` after `rebuild`: "no such table: tracking")."""
+    recorder.tracking_table_exists = False
+    recorder.tracking_migration_previous = None
+    recorder.tracking_migration_current = None
 
 
 ViewRecorder = SQLiteViews | PostgresViews

@@ -45,6 +45,6 @@ def main() -> None:
     """
 
 
-from api.cli import client, ledger, log, reads, roles, serve, shred
+from api.cli import backup, client, ledger, log, reads, roles, serve, shred
 
-__all__ = ["client", "ledger", "log", "main", "reads", "roles", "serve", "shred"]
+__all__ = ["backup", "client", "ledger", "log", "main", "reads", "roles", "serve", "shred"]

@@ -230,13 +230,14 @@ def verify(
     these events and that every checkpoint's signed root is the root of the events. Prints one
     line per break: aggregate id, version and what broke (signature / hash / chain / gap / key
     / log / checkpoint). With --since-checkpoint, checks the log's consistency with that
-    checkpoint and only the events after it; with --bundle, checks an exported bundle offline.
+    checkpoint and only the events after it; with --bundle, checks an exported bundle offline
+    (and, with --since-checkpoint, that its checkpoint extends that one).
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors.
     """
     if bundle is not None:
-        if since is not None or db is not None:
-            _fail("--bundle is checked on its own: no --db, no --since-checkpoint", EXIT_USAGE)
-        _report(_verify_bundle(bundle, ledger_key), as_json)
+        if db is not None:
+            _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
+        _report(_verify_bundle(bundle, ledger_key, since), as_json)
     settings = _settings(db, None)
     ledger = _open(settings)
     total = ledger.recorder.max_notification_id() or 0
@@ -295,18 +296,19 @@ def _verify_since(ledger: Any, reader: Any, note: str, decode: Any, pinned: str 
     )
 
 
-def _verify_bundle(path: Path, pinned: str | None) -> VerificationReport:
+def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> VerificationReport:
     try:
         text = path.read_text(encoding="utf-8")
+        trusted = since.read_text(encoding="utf-8") if since is not None else None
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {path}: {error}", EXIT_USAGE)
+        _fail(f"cannot read {error.filename if isinstance(error, OSError) else path}: {error}", EXIT_USAGE)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         report = VerificationReport()
         report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
         return report
-    return verify_bundle(data, trusted_ledger_keyid=pinned)
+    return verify_bundle(data, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted)
 
 
 def _report(report: VerificationReport, as_json: bool) -> None:

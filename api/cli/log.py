@@ -13,6 +13,7 @@ from api.cli.common import (
     EXIT_USAGE,
     _current,
     _fail,
+    _key_if_present,
     _print_json,
     _settings,
     db_option,
@@ -20,7 +21,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.keyfiles import KeyFileError, read_key
-from domain.checkpoint import NoteError, check_name, verifier_key
+from domain.checkpoint import Checkpoint, NoteError, SignedNote, check_name, verifier_key
 from domain.errors import LedgerError
 from domain.merkle import ProofError
 from projections.export import Exporter
@@ -136,18 +137,34 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
 @click.option("--case", "case_id", help="Export a case: every version, with the decision it evaluates.")
 @click.option("--person", "principal_id", help="Export a person's lifetime chain: every act and finding.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The bundle file.")
-def export(db: str | None, keys: str | None, case_id: str | None, principal_id: str | None, out: Path) -> None:
+@click.option("--since-checkpoint", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Add the consistency proof from this checkpoint (one the recipient holds) to the bundle's.")
+def export(db: str | None, keys: str | None, case_id: str | None, principal_id: str | None, out: Path,
+           since: Path | None) -> None:
     """Write an offline evidence bundle (JSON): the events with their signed intents verbatim,
-    the key histories, an inclusion proof for each event and the checkpoint they lead to.
+    the key histories, an inclusion proof for each event and the checkpoint they lead to; a
+    case's bundle also carries the case's head (its last version) signed by the ledger key, so the
+    ledger key must be at hand (--keys).
 
-    Check it anywhere, with no database: `decision-ledger verify --bundle FILE`.
+    Check it anywhere, with no database: `decision-ledger verify --bundle FILE`. With
+    --since-checkpoint NOTE the bundle also proves its checkpoint extends NOTE, which the
+    recipient checks with `verify --bundle FILE --since-checkpoint NOTE`.
     """
     if (case_id is None) == (principal_id is None):
         _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
-    ledger, projector = _current(_settings(db, keys), signing=True)
-    exporter = Exporter(ledger, projector)
+    old_size = None
+    if since is not None:
+        try:
+            old_size = Checkpoint.from_text(SignedNote.parse(since.read_text(encoding="utf-8")).text).size
+        except (NoteError, OSError, UnicodeDecodeError) as error:
+            _fail(f"--since-checkpoint {since}: not a checkpoint ({error})", EXIT_USAGE)
+    settings = _settings(db, keys)
+    ledger, projector = _current(settings, signing=True)
+    exporter = Exporter(ledger, projector, _key_if_present(settings))
     try:
         bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
+        if old_size is not None:
+            bundle = exporter.since(bundle, old_size)
     except (LogError, LedgerError, ValueError) as error:
         _fail(str(getattr(error, "detail", error)), EXIT_USAGE)
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import traceback
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,6 +101,14 @@ class Store:
     def delete(self, notification_id: int) -> None:
         self.execute(f"DELETE FROM {self.table} WHERE {self.id_column} = ?", (notification_id,))
 
+    def insert(self, aggregate_id: str, version: int, topic: str, state: bytes) -> None:
+        """Append a row behind the ledger's back (no trigger refuses a new version)."""
+        stored_id = uuid.UUID(aggregate_id).hex if self.kind == "sqlite" else aggregate_id
+        self.execute(
+            f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+            (stored_id, version, topic, state),
+        )
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
@@ -122,24 +131,44 @@ class Run:
     err: str
 
 
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run the installed `decision-ledger` command in `cwd`, with no DECISION_LEDGER_ settings
+    but those given (for fixtures of any scope)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
+    full_env.update(env or {})
+    done = subprocess.run(
+        [*_command(), *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def invoke(*args: str) -> Run:
+    """A `decision-ledger` command run in this process: its own code, exit code and output,
+    without a new interpreter per call (for tests that run a command many times; a crash fails
+    the test with its traceback). The working directory is the test process's: pass paths."""
+    from click.testing import CliRunner
+
+    from api.cli import main
+
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith("DECISION_LEDGER_")}
+    result = CliRunner().invoke(main, list(args), env=unset)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        pytest.fail(f"{args[0]} crashed:\n" + "".join(traceback.format_exception(result.exception)))
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture
 def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run the installed `decision-ledger` command in a scratch directory."""
-    base = _command()
 
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
-        full_env.update(env or {})
-        done = subprocess.run(
-            [*base, *args],
-            capture_output=True,
-            check=False,
-            text=True,
-            cwd=cwd or tmp_path,
-            env=full_env,
-            timeout=300,
-        )
-        return Run(done.returncode, done.stdout, done.stderr)
+        return run_cli(*args, cwd=cwd or tmp_path, env=env)
 
     return run
 
@@ -155,6 +184,31 @@ def _database(kind: str, directory: Path) -> Iterator[Store]:
     dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
+    try:
+        yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+@contextmanager
+def copy_of(original: Store, directory: Path) -> Iterator[Store]:
+    """A copy of a store that lives as long as the block: SQLite through the online backup API,
+    PostgreSQL as a database made from the original as its template (nothing may be connected
+    to the original meanwhile)."""
+    if original.kind == "sqlite":
+        path = directory / "ledger.db"
+        source, target = sqlite3.connect(str(original.path)), sqlite3.connect(str(path))
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        yield Store("sqlite", f"sqlite:///{path}", path=path)
+        return
+    dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{original.dbname}"')
     try:
         yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
     finally:

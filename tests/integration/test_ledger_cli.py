@@ -173,7 +173,7 @@ def test_default_database_and_environment(cli, tmp_path: Path) -> None:  # type:
 
 COMMANDS = ["init", "demo", "verify", "keygen", "articles", "check-deadlines", "project", "rebuild", "cases",
             "case", "person", "trace-decision", "findings", "deadlines", "agencies", "annual", "checkpoint",
-            "cosign", "prove", "export", "serve", "client", "grant", "shred"]
+            "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup"]
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])

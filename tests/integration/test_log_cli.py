@@ -232,6 +232,19 @@ def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, store: S
     assert result.code == 1 and "not consistent with the trusted checkpoint" in result.out
 
 
+def test_the_read_models_open_again_after_a_rebuild(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a rebuild dropped the tracking tables with the library's migration mark, and
+    the next process failed ("no such table: tracking")."""
+    assert cli("init", "--db", store.url).code == 0
+    for command in ("project", "rebuild", "project", "rebuild", "checkpoint"):
+        result = cli(command, "--db", store.url)
+        assert result.code == 0, (command, result.err)
+    for table in ("dl_views_tracking", "dl_log_tracking"):
+        marks = store.execute(f"SELECT notification_id FROM {table} WHERE application_name = '__migration__'")
+        assert marks == [(1,)], table
+    assert cli("verify", "--db", store.url).code == 0
+
+
 def rewrite_history(store: Store) -> None:
     """Edit version 3 of the first case and re-chain the rest of that case, as an insider would."""
     from domain.hashing import event_hash
