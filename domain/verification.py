@@ -9,7 +9,8 @@ For each event the checks are, and every failure is reported as a :class:`Break`
               signed intent names this aggregate, this version (expected_version + 1) and an
               action that records this event type, and it was recorded within the allowed
               clock skew of its signing time
-``key``       the signing key belongs to the signer and was active when the event was recorded
+``key``       the signing key belongs to the signer and was active when the intent was signed
+              and when the event was recorded
 ``log``       the transparency log holds exactly these events' hashes, in this order
 ``checkpoint``a checkpoint is signed by the ledger key and its root is the root of the events
 
@@ -228,6 +229,10 @@ class EventChecker:
             return None
         if not record.active_at(recorded_at):
             problems.append(("key", record.describe_at(recorded_at)))
+            return None
+        if not record.active_at(intent.signed_at):  # the ledger refuses it too: a key counts only while active
+            signed_at = intent.signed_at.isoformat()
+            problems.append(("key", f"signed at {signed_at}, but {record.describe_at(intent.signed_at)}"))
             return None
         return record.public_key
 

@@ -142,3 +142,24 @@ def test_a_pinned_ledger_key_is_enforced(world: World, records: list[StoredRecor
     assert verify(world, records, trusted_ledger_keyid=world.ledger_key.keyid).ok
     report = verify(world, records, trusted_ledger_keyid=SigningKey.generate().keyid)
     assert report.breaks[0].kind == "key" and report.breaks[0].version == 1
+
+
+def test_a_key_used_before_it_was_recorded_is_reported(world: World, manual_clock) -> None:
+    """The ledger refuses an intent signed before its key was recorded (key-not-active); an
+    insider's such event, recorded after the key and within the skew, is a `key` break too."""
+    person = world.person("王强", ["lead_unit"])
+    manual_clock.advance(timedelta(minutes=1))
+    early = new_intent(person.principal_id, "principal.add_key", person.principal_id, 0,
+                       {"public_key": SigningKey.generate().public_key.jwk})  # signed now, version unknown yet
+    manual_clock.advance(timedelta(minutes=1))
+    spare = SigningKey.generate()
+    world.do(world.admin, "principal.add_key", person.principal_id, {"public_key": spare.public_key.jwk})
+    records = list(stored_records(world.ledger))
+    assert verify(world, records).ok
+    manual_clock.advance(timedelta(minutes=1))
+    intent = replace(early, expected_version=records[-1].version)
+    extra = appended(world, records[-1], "decision-ledger/Principal/KeyAdded/v1",
+                     sign_intent(spare, intent).to_json(), manual_clock.now())
+    report = verify(world, records + [extra])
+    assert [(b.version, b.kind, "not valid before" in b.detail) for b in report.breaks] == [
+        (records[-1].version + 1, "key", True)]
