@@ -138,6 +138,10 @@ class SQLiteViews(ViewTables, SQLiteTrackingRecorder):
                 cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+#: the advisory lock (any fixed 64-bit number) held while a process creates read-model tables
+CREATION_LOCK = 0x646C5F7669657773  # "dl_views"
+
+
 class PostgresViews(ViewTables, PostgresTrackingRecorder):
     """Views in the ledger's PostgreSQL schema; tracking in ``<projection name>_tracking``."""
 
@@ -162,6 +166,26 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
                     index=Identifier(index), schema=schema, table=Identifier(table)
                 )
             )
+
+    def _create_table(self, curs: Any) -> None:
+        """Create the tables in a transaction that first takes :data:`CREATION_LOCK`, so that
+        processes opening a new store at the same moment (servers side by side, a worker)
+        create them once: PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe against a
+        concurrent creator (it fails on the catalog's unique index). Whoever waited finds the
+        tables, and the tracking table's migration row, made by the first."""
+        curs.execute("SELECT pg_advisory_xact_lock(%s)", (CREATION_LOCK,))
+        if not self.tracking_table_exists:
+            table = SQL("{schema}.{table}").format(schema=Identifier(self.datastore.schema),
+                                                   table=Identifier(self.tracking_table_name))
+            curs.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (table.as_string(curs),))
+            row = curs.fetchone()
+            if row is not None and row["made"]:
+                self.tracking_table_exists = True
+                curs.execute(self.max_tracking_id_statement, (self.table_migration_identifier,))
+                found = curs.fetchone()
+                previous = found["max"] if found else None
+                self.tracking_migration_previous = self.tracking_migration_current = previous
+        super()._create_table(curs)
 
     @property
     def names(self) -> dict[str, str]:
