@@ -35,12 +35,13 @@ from tests.integration.writers import (
     assert_acknowledged_once,
     assert_one_tree,
     assert_projected_exactly,
+    assert_rebuild_equals,
     assert_single_chains,
+    assert_verifies,
     enrol,
     ledger_at,
     material,
     problem_kind,
-    read_models,
     running,
     stored_events,
     wait_for,
@@ -167,26 +168,6 @@ def test_a_server_killed_mid_stream_loses_no_acknowledged_write_and_stores_none_
     assert_rebuild_equals(cli, store, keys)
     print(f"acknowledged before the kill: {acknowledged_before}; streams cut off by {sorted(cut_off.values())}; "
           f"retries: {dict(retried)}; stored in all: {len(events)}")
-
-
-def assert_verifies(cli, store: Store, keys: Path) -> None:  # type: ignore[no-untyped-def]
-    """`verify` from the raw store, pinned to the ledger key `init` printed, finds nothing broken."""
-    keyid = json.loads((keys / "ledger.json").read_text())["ledger_keyid"]
-    verified = cli("verify", "--db", store.url, "--ledger-key", keyid, "--json")
-    assert verified.code == 0, verified.out + verified.err
-    assert json.loads(verified.out)["breaks"] == []
-
-
-def assert_rebuild_equals(cli, store: Store, keys: Path) -> None:  # type: ignore[no-untyped-def]
-    """The read models built incrementally — across crashes — equal a clean rebuild from the events."""
-    incremental = read_models(store)
-    rebuilt = cli("rebuild", "--db", store.url, "--keys", str(keys))
-    assert rebuilt.code == 0, rebuilt.err
-    after = read_models(store)
-    assert after.keys() == incremental.keys()
-    for table in incremental:
-        assert after[table] == incremental[table], f"{table} differs from a clean rebuild"
-    assert sum(len(rows) for rows in after.values()) > 0
 
 
 # --- the projection worker --------------------------------------------------------------------
