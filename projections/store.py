@@ -12,11 +12,11 @@ schema) and its placeholder style.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
@@ -216,3 +216,19 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
 
 ViewRecorder = SQLiteViews | PostgresViews
 """A view recorder of either store: a library tracking recorder with :class:`Views`' methods."""
+
+
+def process_unless_tracked(
+    view: Views, process_batch: Callable[[Sequence[tuple[Any, Tracking]]], None], event: Any, tracking: Tracking
+) -> None:
+    """Apply one event the library's runner hands over, unless another processor — the
+    service's background thread, another worker — has applied it: its tracking position is
+    then at or past the event, either already or by the time this processor's batch takes the
+    tracking row (which then refuses with ``IntegrityError``). Any other refusal is a fault."""
+    if tracking.notification_id <= (view.max_tracking_id(tracking.application_name) or 0):
+        return
+    try:
+        process_batch([(event, tracking)])
+    except IntegrityError:
+        if (view.max_tracking_id(tracking.application_name) or 0) < tracking.notification_id:
+            raise
