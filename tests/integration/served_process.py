@@ -1,8 +1,10 @@
-"""`decision-ledger serve` in subprocesses, for tests that drive the real service over HTTP (and
-kill it): started on any free port, waited for until it answers, always stopped afterwards."""
+"""`decision-ledger serve` and `project --follow` in subprocesses, for tests that drive the real
+service over HTTP (and kill it): started on any free port, waited for until it answers, always
+stopped afterwards; their logs, searched for errors."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,6 +20,8 @@ import httpx
 from tests.integration.conftest import _command
 
 Server = subprocess.Popen[str]
+#: the application_name of a projection worker's database connections, to find its transactions
+WORKER = "dl-projection-worker"
 
 
 @contextmanager
@@ -78,3 +82,38 @@ def _address(process: Server, log: Path, deadline: float) -> str:
         except httpx.HTTPError:
             time.sleep(0.2)
     return address
+
+
+@contextmanager
+def following(tmp_path: Path, db: str, keys: Path, log_name: str = "worker.log",
+              ) -> Iterator[subprocess.Popen[bytes]]:
+    """A projection worker, `project --follow`, its output appended to ``tmp_path / log_name``
+    and its connections named :data:`WORKER`; killed afterwards if the test has not stopped it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
+    env["PGAPPNAME"] = WORKER
+    with (tmp_path / log_name).open("ab") as log:
+        worker = subprocess.Popen([*_command(), "project", "--follow", "--db", db, "--keys", str(keys),
+                                   "--interval", "0.2"], cwd=tmp_path, env=env, stdout=log, stderr=log)
+        try:
+            yield worker
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def logged_errors(log: Path) -> list[str]:
+    """Lines of a server's or worker's log that tell of a failure: a traceback, an error entry,
+    a request answered 5xx."""
+    found = []
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            entry = None
+        if not isinstance(entry, dict):
+            if "Traceback" in line or "Error" in line:
+                found.append(line)
+        elif entry.get("level") in ("error", "critical") or int(entry.get("status") or 0) >= 500:
+            found.append(line)
+    return found

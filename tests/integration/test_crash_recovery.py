@@ -11,10 +11,8 @@ decodes, ``verify`` passes, and the read models and the log equal what a clean r
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -26,8 +24,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.integration.conftest import Store, _command
-from tests.integration.served_process import serving
+from tests.integration.conftest import Store
+from tests.integration.served_process import WORKER, following, logged_errors, serving
 from tests.integration.writers import (
     COLLECT,
     StoredEvent,
@@ -164,6 +162,8 @@ def test_a_server_killed_mid_stream_loses_no_acknowledged_write_and_stores_none_
     assert_projected_exactly(store, events)
     sizes = assert_one_tree(store, events)
     assert sizes[-1] == len(events)
+    for log in ("serve-killed.log", "serve-restarted.log"):
+        assert logged_errors(tmp_path / log) == [], log
     assert_verifies(cli, store, keys)
     assert_rebuild_equals(cli, store, keys)
     print(f"acknowledged before the kill: {acknowledged_before}; streams cut off by {sorted(cut_off.values())}; "
@@ -172,27 +172,18 @@ def test_a_server_killed_mid_stream_loses_no_acknowledged_write_and_stores_none_
 
 # --- the projection worker --------------------------------------------------------------------
 
-WORKER = "dl-projection-worker"  # its connections' application_name, to find its transactions
 #: when each kill lands: in the batch catching up on what was stored while the worker was down,
 #: or in an event's batch once it follows the notifications
 KILL_WHILE = ("catching up", "following", "catching up")
 FOLLOWING = "following (Ctrl-C to stop)"
 
 
-def start_worker(tmp_path: Path, store: Store, keys: Path, log: Any) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
-    env["PGAPPNAME"] = WORKER
-    return subprocess.Popen([*_command(), "project", "--follow", "--db", store.url, "--keys", str(keys),
-                             "--interval", "0.2"], cwd=tmp_path, env=env, stdout=log, stderr=log)
-
-
-def kill_inside_a_batch(tmp_path: Path, store: Store, keys: Path, log: Any, moment: str) -> tuple[str, str]:
+def kill_inside_a_batch(tmp_path: Path, store: Store, keys: Path, moment: str) -> tuple[str, str]:
     """Start a worker, wait for the moment (``following``: once it says so), then SIGKILL it as
     soon as one of its batches is open; the batch's xid and the statement it was running."""
     worker_log = tmp_path / "worker.log"
-    followed = worker_log.read_text().count(FOLLOWING)
-    worker = start_worker(tmp_path, store, keys, log)
-    try:
+    followed = worker_log.read_text().count(FOLLOWING) if worker_log.exists() else 0
+    with following(tmp_path, store.url, keys) as worker:
         if moment == "following":
             wait_for(lambda: worker_log.read_text().count(FOLLOWING) > followed, 60, "the worker following")
         deadline, batch = time.monotonic() + 60, None
@@ -202,10 +193,6 @@ def kill_inside_a_batch(tmp_path: Path, store: Store, keys: Path, log: Any, mome
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         return batch
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
 
 
 def open_batch(store: Store) -> tuple[str, str] | None:
@@ -257,10 +244,10 @@ def test_a_projection_worker_killed_mid_batch_applies_every_event_exactly_once( 
         return task
 
     interrupted: list[str] = []
-    with (tmp_path / "worker.log").open("ab") as log, running([write(0), write(1)], timeout=120):
+    with running([write(0), write(1)], timeout=120):
         try:
             for moment in KILL_WHILE:
-                xid, statement = kill_inside_a_batch(tmp_path, store, keys, log, moment)
+                xid, statement = kill_inside_a_batch(tmp_path, store, keys, moment)
                 wait_for(partial(ended, store, xid), 10, "the killed batch to end")
                 if fate(store, xid) == "aborted":
                     interrupted.append(f"{moment}: {statement.split('(')[0].strip()}")
@@ -270,20 +257,15 @@ def test_a_projection_worker_killed_mid_batch_applies_every_event_exactly_once( 
             stop.set()
     assert interrupted, "no kill landed inside an uncommitted batch"
 
-    with (tmp_path / "worker.log").open("ab") as log:
-        worker = start_worker(tmp_path, store, keys, log)
-        try:
-            wait_until_projected(store)
-            top = len(stored_events(store))
-            wait_for(lambda: store.execute("SELECT MAX(tree_size) FROM dl_log_checkpoints")[0][0] == top, 30,
-                     "a checkpoint of the whole log")
-            worker.send_signal(signal.SIGTERM)
-            assert worker.wait(timeout=20) == 0
-        finally:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
+    with following(tmp_path, store.url, keys) as worker:
+        wait_until_projected(store)
+        top = len(stored_events(store))
+        wait_for(lambda: store.execute("SELECT MAX(tree_size) FROM dl_log_checkpoints")[0][0] == top, 30,
+                 "a checkpoint of the whole log")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
 
+    assert logged_errors(tmp_path / "worker.log") == []
     events: list[StoredEvent] = stored_events(store)
     assert_single_chains(events)
     assert_projected_exactly(store, events)

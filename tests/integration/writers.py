@@ -24,6 +24,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+import psycopg
 from pymerkle import InmemoryTree
 
 from api.demo import XX_UNIT
@@ -331,3 +332,27 @@ def assert_rebuild_equals(cli, store: Store, keys: Path) -> None:  # type: ignor
     for table in incremental:
         assert after[table] == incremental[table], f"{table} differs from a clean rebuild"
     assert sum(len(rows) for rows in after.values()) > 0
+
+
+@contextmanager
+def peak_connections(store: Store) -> Iterator[list[int]]:
+    """Sample how many connections the store's PostgreSQL database holds while the block runs
+    (the sampler's own not counted); the list's one item is the peak seen."""
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        with psycopg.connect(store.admin_url(store.dbname), autocommit=True) as conn:
+            while not stop.is_set():
+                row = conn.execute("SELECT count(*) - 1 FROM pg_stat_activity "
+                                   "WHERE datname = current_database()").fetchone()
+                peak[0] = max(peak[0], int(row[0]) if row else 0)
+                stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        stop.set()
+        sampler.join(timeout=5)
