@@ -12,15 +12,19 @@ checked by the RFC's own algorithm, and every root recomputed over the stored ev
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
+from eventsourcing.persistence import Tracking
 
 from api.settings import Database
 from api.store.opening import open_ledger, open_projector
@@ -30,7 +34,7 @@ from domain.signing import SigningKey
 from projections.runner import Projector
 from tests.integration.conftest import Store
 from tests.integration.rfc9162 import consistency_ok
-from tests.integration.served_process import serving_together
+from tests.integration.served_process import following, logged_errors, serving_together
 from tests.integration.writers import (
     DERIVED_TABLES,
     TRACKING_TABLES,
@@ -42,17 +46,20 @@ from tests.integration.writers import (
     enrol,
     ledger_at,
     note_root,
+    peak_connections,
     problem_kind,
     running,
     stored_events,
     tracked,
+    wait_for,
     wait_until_projected,
 )
 
 SHARED = 8  # people writing to one case
 OWN = 6  # people writing each to a case of their own
 WRITES = 4  # acknowledged writes each person needs
-ATTEMPTS = 80  # a bound on each person's tries
+ATTEMPTS = 80  # a bound on each person's tries; each loss is another's win: at most (SHARED - 1) * WRITES
+CONNECTIONS = 60  # two servers and a worker under this load, well below PostgreSQL's default 100
 COPIES, DUPLICATE_ROUNDS = 6, 5  # copies of one signed intent sent at once, and how many times
 OPENERS, ROUNDS = 4, 3  # processes opening a new store at once, and how many times
 
@@ -96,7 +103,8 @@ def test_writers_racing_through_two_servers_keep_one_chain_per_case_and_one_log(
 
     answers: Counter[tuple[str, str]] = Counter()
     lock = threading.Lock()
-    with serving_together(tmp_path, [serve, serve]) as served, httpx.Client(timeout=60) as client:
+    with peak_connections(store) as peak, following(tmp_path, store.url, keys) as worker, \
+            serving_together(tmp_path, [serve, serve]) as served, httpx.Client(timeout=60) as client:
         servers = [address for address, _ in served]
         start = threading.Barrier(len(writers))
         with running([contend(w, n, servers, start, answers, lock) for n, w in enumerate(writers)], timeout=240):
@@ -112,6 +120,11 @@ def test_writers_racing_through_two_servers_keep_one_chain_per_case_and_one_log(
                                params={"old": old, "new": new}).json()
             path = [bytes.fromhex(p) for p in proof["consistency_path"]]
             assert consistency_ok(old, new, note_root(old_note)[1], note_root(new_note)[1], path), (old, new)
+        assert worker.poll() is None, "the worker beside the servers died"
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+    for log in ("serve-0.log", "serve-1.log", "worker.log"):
+        assert logged_errors(tmp_path / log) == [], log
 
     statuses = Counter(status for (_, status) in answers.elements())
     assert set(statuses) == {"201 ?", "409 conflict"}, statuses  # no 5xx, no other refusal
@@ -130,8 +143,10 @@ def test_writers_racing_through_two_servers_keep_one_chain_per_case_and_one_log(
     assert all(versions[str(case)] == WRITES for case in own_cases)
     sizes = assert_one_tree(store, events)
     assert sizes[-1] == len(events) and len(sizes) == len(checkpoints)
+    assert peak[0] <= CONNECTIONS, f"{peak[0]} connections: the pools are not bounded"
     assert_verifies(cli, store, keys)
-    print(f"answers by server: {dict(answers)}; {len(checkpoints)} checkpoints; {len(events)} events")
+    print(f"answers by server: {dict(answers)}; {len(checkpoints)} checkpoints; {len(events)} events; "
+          f"at most {peak[0]} connections")
 
 
 def opening(url: str, start: threading.Barrier, opened: list[Projector]) -> Callable[[], None]:
@@ -204,3 +219,38 @@ def send_copy(address: str, path: str, envelope: dict[str, Any], start: threadin
         with lock:
             answers[f"{answer.status_code} {problem_kind(answer)}"] += 1
     return task
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_an_event_another_processor_applies_while_a_worker_waits_is_skipped_not_fatal(store: Store) -> None:
+    """A worker (`project --follow`) beside `serve`: both apply new events. When the other one
+    commits an event while this one waits for the tracking row, this one must skip it — not
+    apply it twice, and not die (it did, with IntegrityError, ending the worker)."""
+    ledger = open_ledger(Database.parse(store.url), create=True)
+    try:
+        ledger.initialise(SigningKey.generate(), NewPrincipal("系统管理员", "信息中心", [],
+                                                              SigningKey.generate().public_key.jwk))
+        first, second = ledger.recorder.select_notifications(start=None, limit=2)
+        projector = open_projector(Database.parse(store.url), ledger)
+        for projection, tracking_table in zip(projector.projections, TRACKING_TABLES, strict=True):
+            projection.process_event(ledger.mapper.to_domain_event(first), Tracking(ledger.name, first.id))
+            event, tracking = ledger.mapper.to_domain_event(second), Tracking(ledger.name, second.id)
+            with psycopg.connect(store.admin_url(store.dbname)) as other:  # the other processor, mid-batch
+                other.execute(f"UPDATE {tracking_table} SET notification_id = %s WHERE application_name = %s",
+                              (second.id, ledger.name))
+                with running([partial(projection.process_event, event, tracking)], timeout=30):
+                    wait_for(partial(waits_for_a_lock, store), 20, "the worker waiting for the tracking row")
+                    other.commit()
+        assert tracked(store) == {table: second.id for table in TRACKING_TABLES}
+        assert store.execute("SELECT notification_id FROM dl_actions") == [(first.id,)], "not applied twice"
+        assert store.execute("SELECT notification_id FROM dl_log_leaves") == [(first.id,)]
+        projector.close()
+    finally:
+        ledger.close()
+
+
+def waits_for_a_lock(store: Store) -> bool:
+    rows = store.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND wait_event_type = 'Lock'")
+    return bool(rows[0][0])
