@@ -8,6 +8,12 @@ chain forked, each version is recorded once, every loser got through on a later 
 events are stored as were acknowledged, ``verify`` passes, and the checkpoints both processes
 signed are views of one RFC 9162 tree (consistency proofs between successive checkpoints,
 checked by the RFC's own algorithm, and every root recomputed over the stored event hashes).
+A projection worker runs beside them throughout, and all three stay within a connection budget.
+
+Around it, the races that broke before: copies of one signed intent sent at once are stored
+once and every other copy is told ``replayed``; processes opening a new store at once create
+the read-model tables once; an event another processor commits while a worker waits for the
+tracking row is skipped, not applied twice, and does not end the worker.
 """
 
 from __future__ import annotations
