@@ -123,21 +123,34 @@ class Ledger(Application[UUID]):
         with clock.using(clock.ManualClock(now)):
             actor = self._authenticate(signed, now)
             self._replay_of(signed)
-            command = spec.command.parse(intent.args)
-            ctx = Context(actor=actor, directory=self, now=now, keyring=self.keyring)
-            self._authorise(spec, actor)
-            target = self._target(spec, intent)
-            rulebook = self._rulebook(spec, command, target)
-            act = Act(signed.envelope, intent, command, rulebook.ref if rulebook else "")
-            verdicts = self._judge(rulebook, spec, act, ctx, target)
-            refusal = verdicts.refused()
-            if refusal is not None:
-                self._record_attempt(verdicts, rulebook, target, signed, ctx)
-                raise refusal
-            aggregate = self._perform(spec, act, ctx, target)
-            findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
-            recorded = self._store(aggregate)
-            return replace(recorded[0], findings=tuple(f.rule.id for f in findings))
+            try:
+                return self._judge_and_record(signed, spec, actor, now)
+            except Conflict:
+                # a copy of this very intent (a client's early retry, through any server) was
+                # recorded since the check above: the signer must learn it is stored, not that
+                # another act won, or they would sign the same act again as a new intent
+                self._replay_of(signed)
+                raise
+
+    def _judge_and_record(
+        self, signed: SignedIntent, spec: ActionSpec, actor: Principal, now: datetime
+    ) -> Recorded:
+        intent = signed.intent
+        command = spec.command.parse(intent.args)
+        ctx = Context(actor=actor, directory=self, now=now, keyring=self.keyring)
+        self._authorise(spec, actor)
+        target = self._target(spec, intent)
+        rulebook = self._rulebook(spec, command, target)
+        act = Act(signed.envelope, intent, command, rulebook.ref if rulebook else "")
+        verdicts = self._judge(rulebook, spec, act, ctx, target)
+        refusal = verdicts.refused()
+        if refusal is not None:
+            self._record_attempt(verdicts, rulebook, target, signed, ctx)
+            raise refusal
+        aggregate = self._perform(spec, act, ctx, target)
+        findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
+        recorded = self._store(aggregate)
+        return replace(recorded[0], findings=tuple(f.rule.id for f in findings))
 
     def _replay_of(self, signed: SignedIntent) -> None:
         """Raise :class:`Replayed` if exactly this signed intent is already stored."""

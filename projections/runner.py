@@ -71,15 +71,16 @@ class Projector:
         done = min(p.view.max_tracking_id(self.ledger.name) or 0 for p in self.projections)
         return max(0, top - done)
 
-    def catch_up(self, progress: Progress | None = None) -> int:
+    def catch_up(self, progress: Progress | None = None, stop: Event | None = None) -> int:
         """Process every stored event each projection has not seen; return how many. Safe
         beside other processors (threads or workers): a batch another one tracked first is
-        skipped, as the tracking table guarantees each event is applied exactly once."""
+        skipped, as the tracking table guarantees each event is applied exactly once. Once
+        ``stop`` is set, no further batch starts (the one at hand commits)."""
         processed = 0
         with self._lock:
             for projection in self.projections:
                 last = projection.view.max_tracking_id(self.ledger.name) or 0
-                while True:
+                while stop is None or not stop.is_set():
                     rows = self.ledger.recorder.select_notifications(
                         start=last, limit=self.BATCH, inclusive_of_start=False
                     )
@@ -132,7 +133,7 @@ class Projector:
         if not self.postgres:
             self.poll(stop, key, interval)
             return
-        self.catch_up()
+        self.catch_up(stop=stop)
         env = {**self.env, "CREATE_TABLE": "n"}
         bound_views = type("LedgerViews", (LedgerViews,), {"ledger": self.ledger, "name": LedgerViews.name})
         with ExitStack() as runners:

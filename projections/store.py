@@ -16,11 +16,11 @@ is for their owner, and keeps every other role's grants on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
@@ -176,6 +176,10 @@ class SQLiteViews(ViewTables, SQLiteTrackingRecorder):
         self.create_table()
 
 
+#: the advisory lock (any fixed 64-bit number) held while a process creates read-model tables
+CREATION_LOCK = 0x646C5F7669657773  # "dl_views"
+
+
 class PostgresViews(ViewTables, PostgresTrackingRecorder):
     """Views in the ledger's PostgreSQL schema; tracking in ``<projection name>_tracking``."""
 
@@ -200,6 +204,26 @@ class PostgresViews(ViewTables, PostgresTrackingRecorder):
                     index=Identifier(index), schema=schema, table=Identifier(table)
                 )
             )
+
+    def _create_table(self, curs: Any) -> None:
+        """Create the tables in a transaction that first takes :data:`CREATION_LOCK`, so that
+        processes opening a new store at the same moment (servers side by side, a worker)
+        create them once: PostgreSQL's ``CREATE TABLE IF NOT EXISTS`` is not safe against a
+        concurrent creator (it fails on the catalog's unique index). Whoever waited finds the
+        tables, and the tracking table's migration row, made by the first."""
+        curs.execute("SELECT pg_advisory_xact_lock(%s)", (CREATION_LOCK,))
+        if not self.tracking_table_exists:
+            table = SQL("{schema}.{table}").format(schema=Identifier(self.datastore.schema),
+                                                   table=Identifier(self.tracking_table_name))
+            curs.execute("SELECT to_regclass(%s) IS NOT NULL AS made", (table.as_string(curs),))
+            row = curs.fetchone()
+            if row is not None and row["made"]:
+                self.tracking_table_exists = True
+                curs.execute(self.max_tracking_id_statement, (self.table_migration_identifier,))
+                found = curs.fetchone()
+                previous = found["max"] if found else None
+                self.tracking_migration_previous = self.tracking_migration_current = previous
+        super()._create_table(curs)
 
     @property
     def names(self) -> dict[str, str]:
@@ -309,3 +333,19 @@ def _forget_created_tables(recorder: SQLiteTrackingRecorder | PostgresTrackingRe
 
 ViewRecorder = SQLiteViews | PostgresViews
 """A view recorder of either store: a library tracking recorder with :class:`Views`' methods."""
+
+
+def process_unless_tracked(
+    view: Views, process_batch: Callable[[Sequence[tuple[Any, Tracking]]], None], event: Any, tracking: Tracking
+) -> None:
+    """Apply one event the library's runner hands over, unless another processor — the
+    service's background thread, another worker — has applied it: its tracking position is
+    then at or past the event, either already or by the time this processor's batch takes the
+    tracking row (which then refuses with ``IntegrityError``). Any other refusal is a fault."""
+    if tracking.notification_id <= (view.max_tracking_id(tracking.application_name) or 0):
+        return
+    try:
+        process_batch([(event, tracking)])
+    except IntegrityError:
+        if (view.max_tracking_id(tracking.application_name) or 0) < tracking.notification_id:
+            raise

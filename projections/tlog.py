@@ -35,6 +35,7 @@ from projections.store import (
     ViewRecorder,
     Views,
     ViewTables,
+    process_unless_tracked,
 )
 
 
@@ -69,11 +70,9 @@ class TransparencyLog(Projection[ViewRecorder]):
     name = "dl_log"
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """One event (the library's runner calls this); one another processor already
-        applied is skipped."""
-        done = self.view.max_tracking_id(tracking.application_name) or 0
-        if tracking.notification_id > done:
-            self.process_batch([(domain_event, tracking)])
+        """One event (the library's runner calls this); one another processor applied is
+        skipped."""
+        process_unless_tracked(self.view, self.process_batch, domain_event, tracking)
 
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
         if not items:

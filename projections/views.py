@@ -38,6 +38,7 @@ from projections.store import (
     ViewCursor,
     ViewRecorder,
     ViewTables,
+    process_unless_tracked,
 )
 
 #: NX's deadlines: (article, days) from its start to its end (NX-11, NX-12b).
@@ -122,11 +123,9 @@ class LedgerViews(Projection[ViewRecorder]):
         self._cache: OrderedDict[UUID, LedgerAggregate] = OrderedDict()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """One event (the library's runner calls this); one another processor already
-        applied is skipped."""
-        done = self.view.max_tracking_id(tracking.application_name) or 0
-        if tracking.notification_id > done:
-            self.process_batch([(domain_event, tracking)])
+        """One event (the library's runner calls this); one another processor applied is
+        skipped."""
+        process_unless_tracked(self.view, self.process_batch, domain_event, tracking)
 
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
         """Apply events in notification order; commit them with the last tracking position."""

@@ -56,20 +56,21 @@ def project(db: str | None, keys: str | None, follow: bool, interval: float) -> 
     The checkpoint is signed with the ledger key (ledger.pem in the keys directory) whenever the
     log has grown; without the key the log is built but no checkpoint is signed.
     """
+    stop = Event()
+    if follow:  # a worker stopped while it catches up finishes the batch at hand and exits 0
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     settings = _settings(db, keys)
     ledger = _open(settings)
     projector = _projector(settings, ledger)
     key = _key_if_present(settings)
     pending = projector.pending()
     with click.progressbar(length=max(pending, 1), label="projecting", file=sys.stderr) as bar:
-        processed = projector.catch_up(progress=bar.update)
+        processed = projector.catch_up(progress=bar.update, stop=stop)
     note = projector.sign_checkpoint(key) if key is not None and projector.reader.size() else None
     click.echo(f"applied {processed} event notifications; the log holds {projector.reader.size()} events")
     if note is not None:
         click.echo(note, nl=False)
-    if follow:
-        stop = Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if follow and not stop.is_set():
         click.echo("following (Ctrl-C to stop)…", err=True)
         try:
             projector.follow(stop, key, interval)

@@ -23,7 +23,8 @@ import psycopg
 import pytest
 
 from tests.integration.conftest import Run, Store, _command, _database
-from tests.integration.test_serve_client import serving, session
+from tests.integration.served_process import serving
+from tests.integration.test_serve_client import session
 
 pytestmark = pytest.mark.postgres
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.integration.raw_scan import found, sqlite_bytes, with_base64_decoded
-from tests.integration.test_serve_client import serving
+from tests.integration.served_process import serving
 
 XX_UNIT = "息县住房和城乡建设局"
 SECRET_TITLE = "拆迁补偿协议（含被征收人身份证号）"

@@ -5,57 +5,14 @@ refused, citing its article), an inspector reads the case. On SQLite and Postgre
 from __future__ import annotations
 
 import json
-import os
-import re
-import signal
-import subprocess
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.conftest import Store, _command
-
-
-@contextmanager
-def serving(tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Start `serve --port 0`, wait until it answers, and stop it with SIGINT afterwards."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DECISION_LEDGER_")}
-    log = (tmp_path / "serve.log").open("a")
-    process = subprocess.Popen([*_command(), "serve", "--port", "0", *args], cwd=tmp_path, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=log)
-    try:
-        assert process.stdout is not None
-        lines = []
-        address = None
-        deadline = time.monotonic() + 120
-        while address is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            found = re.search(r"web pages\s+(http://\S+)/$", line.rstrip("\n"))
-            address = found.group(1) if found else None
-        assert address, "".join(lines) + (tmp_path / "serve.log").read_text()
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{address}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield address, process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+from tests.integration.conftest import Store
+from tests.integration.served_process import serving
 
 
 def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str,  # type: ignore[no-untyped-def]
