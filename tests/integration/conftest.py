@@ -181,9 +181,16 @@ def _database(kind: str, directory: Path) -> Iterator[Store]:
         yield Store("sqlite", f"sqlite:///{path}", path=path)
         return
     require_postgres()
+    with _postgres_database() as made:
+        yield made
+
+
+@contextmanager
+def _postgres_database(template: str = "") -> Iterator[Store]:
+    """A new PostgreSQL database (a copy of ``template`` if named), dropped after the block."""
     dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+        conn.execute(f'CREATE DATABASE "{dbname}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
     finally:
@@ -206,14 +213,8 @@ def copy_of(original: Store, directory: Path) -> Iterator[Store]:
             target.close()
         yield Store("sqlite", f"sqlite:///{path}", path=path)
         return
-    dbname = f"dl_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{original.dbname}"')
-    try:
-        yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with _postgres_database(template=original.dbname) as made:
+        yield made
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
