@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from typing import Any, NoReturn
+from uuid import UUID
 
 import click
 
@@ -32,6 +33,14 @@ EXIT_USAGE = 2
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"decision-ledger: {message}", err=True)
     sys.exit(code)
+
+
+def parse_uuid(text: str, what: str) -> UUID:
+    """A UUID given on the command line, or a usage error naming what it should have been."""
+    try:
+        return UUID(text)
+    except ValueError:
+        _fail(f"{what} {text!r} is not a UUID", EXIT_USAGE)
 
 
 def _settings(db: str | None, keys: str | None) -> Settings:

@@ -7,7 +7,6 @@ import signal
 import sys
 from threading import Event
 from typing import Any
-from uuid import UUID
 
 import click
 
@@ -24,18 +23,12 @@ from api.cli.common import (
     db_option,
     json_option,
     keys_option,
+    parse_uuid,
 )
 from domain import clock
 from domain.errors import LedgerError
 from domain.rules.templates import china_date
 from projections import queries
-
-
-def _uuid(text: str, what: str) -> str:
-    try:
-        return str(UUID(text))
-    except ValueError:
-        _fail(f"{what} {text!r} is not a UUID", EXIT_USAGE)
 
 
 def _query(compute: Any) -> Any:
@@ -136,7 +129,7 @@ def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
     """Show a case now, at a version, or as it stood at a moment."""
     ledger = _open(_settings(db, None))
     moment = _query(lambda: queries.parse_moment(at)) if at else None
-    state = _query(lambda: queries.case_state(ledger, UUID(_uuid(case_id, "case id")), moment))
+    state = _query(lambda: queries.case_state(ledger, parse_uuid(case_id, "case id"), moment))
     if as_json:
         _print_json(state)
         return
@@ -154,7 +147,7 @@ def person(db: str | None, principal_id: str, as_json: bool) -> None:
     """A person's lifetime accountability chain (NX-16, XX-23, XX-18): every act they signed in
     every case, every finding naming them, their roles and keys over time."""
     _, projector = _current(_settings(db, None))
-    chain = _query(lambda: queries.person_chain(projector.views, _uuid(principal_id, "principal id")))
+    chain = _query(lambda: queries.person_chain(projector.views, str(parse_uuid(principal_id, "principal id"))))
     if as_json:
         _print_json(chain)
         return
@@ -174,7 +167,7 @@ def person(db: str | None, principal_id: str, as_json: bool) -> None:
 def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
     """Reverse tracing from a decision (XX-18): every case, every person who acted, every finding."""
     _, projector = _current(_settings(db, None))
-    trace = _query(lambda: queries.trace_decision(projector.views, _uuid(decision_id, "decision id")))
+    trace = _query(lambda: queries.trace_decision(projector.views, str(parse_uuid(decision_id, "decision id"))))
     if as_json:
         _print_json(trace)
         return

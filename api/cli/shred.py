@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import UUID
 
 import click
 
@@ -18,18 +17,12 @@ from api.cli.common import (
     db_option,
     json_option,
     keys_option,
+    parse_uuid,
 )
 from api.cli.ledger import _administrator
 from api.shredding import shred_material
 from api.store.secrets import Keystore
 from domain.errors import LedgerError, MalformedInput, NotFound
-
-
-def _uuid(text: str, what: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        _fail(f"{what} {text!r} is not a UUID", EXIT_USAGE)
 
 
 @main.command()
@@ -57,7 +50,7 @@ def shred(db: str | None, keys: str | None, case_id: str, material_id: str, requ
     signer = _administrator(settings, admin_key, admin_id)
     keystore = Keystore.beside(settings.keys_dir)
     try:
-        result = shred_material(ledger, keystore, signer, _uuid(case_id, "case"), _uuid(material_id, "material"),
+        result = shred_material(ledger, keystore, signer, parse_uuid(case_id, "case"), parse_uuid(material_id, "material"),
                                 request_ref, basis)
     except (NotFound, MalformedInput) as error:
         _fail(error.detail, EXIT_USAGE)
