@@ -10,6 +10,7 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench.report import as_json, results_markdown, table
@@ -37,14 +38,39 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pg", action="store_true", help="SQLite only, even if a PostgreSQL server answers")
     parser.add_argument("--results", type=Path, metavar="FILE",
                         help="also write the results as Markdown, with the machine's details, to FILE")
+    parser.add_argument("--ledger-events", type=_positive, metavar="N",
+                        help="grow the verified, rebuilt ledger to N events instead (at least its 10,000-event case)")
+    parser.add_argument("--proof-leaves", type=_sizes, metavar="N,N,…",
+                        help="measure proofs at these log sizes instead (e.g. 10000,100000,1000000)")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="where the scratch stores go (default: a temporary directory, removed afterwards)")
     return parser.parse_args(argv)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    values = tuple(_positive(part) for part in text.split(","))
+    if list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError("give the sizes in increasing order, each once")
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     sizes = FULL if args.full else TINY if args.tiny else QUICK
+    if args.ledger_events is not None:
+        sizes = replace(sizes, ledger_events=max(args.ledger_events, sizes.case_events))
+    if args.proof_leaves is not None:
+        sizes = replace(sizes, proof_sizes=args.proof_leaves)
     results = args.results or (RESULTS if args.full else None)
 
     def say(message: str) -> None:

@@ -23,6 +23,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from api.http.writes import ROUTES
+from api.settings import Database
 from bench.ledgers import Bench
 from tests.integration.conftest import _database
 from tests.integration.served_process import serving
@@ -135,32 +136,30 @@ class Tally(Aggregate):
         pass
 
 
-def baseline_append(kind: str, directory: Path, saves: int) -> float:
+def baseline_append(kind: str, directory: Path, seconds: float) -> float:
     """Events per second of the library's stock application saving one event per ``save``
-    (one transaction each), one after another, on a fresh store of ``kind``."""
+    (one transaction each), one after another for ``seconds``, on a fresh store of ``kind``."""
     directory.mkdir(parents=True, exist_ok=True)
     with _database(kind, directory) as store:
-        app = Application[Any](env=_library_env(store.kind, store.path, store.dbname, store.url))
+        env = Database.parse(store.url).persistence_env(create_tables=True, prefix="")
+        del env["APPLICATION_RECORDER_TOPIC"]  # the library's own recorder, not the ledger's
+        app = Application[Any](env=env)
         try:
             tally = Tally()
             app.save(tally)
-            for _ in range(min(20, saves)):  # warm the connection and the statements
+            for _ in range(20):  # warm the connection and the statements
                 tally.count()
                 app.save(tally)
+            saves = 0
             started = time.perf_counter()
-            for _ in range(saves):
-                tally.count()
-                app.save(tally)
+            deadline = started + seconds
+            while time.perf_counter() < deadline:
+                for _ in range(10):
+                    tally.count()
+                    app.save(tally)
+                saves += 10
             elapsed = time.perf_counter() - started
         finally:
             app.close()
     return saves / elapsed
 
-
-def _library_env(kind: str, path: Path | None, dbname: str, url: str) -> dict[str, str]:
-    if kind == "sqlite":
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
-    parts = urlsplit(url)
-    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": dbname,
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1", "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": parts.username or "postgres", "POSTGRES_PASSWORD": parts.password or ""}

@@ -1,8 +1,9 @@
 """Proofs: inclusion and consistency proofs from the product's transparency log at 10^4…10^7
 leaves, their time and their size.
 
-A log of that size is filled directly, without events: its tables are the product's own
-(:class:`projections.tlog.SQLiteLog`, created by the library's tracking recorder), its leaves
+A log of that size is filled directly, without events, on a store of its own (a SQLite file, or
+a fresh PostgreSQL database): its tables are the product's own (:class:`SQLiteLog`,
+:class:`PostgresLog`, created by the library's tracking recorder), its leaves
 synthetic event hashes, and its perfect nodes those :class:`domain.merkle.Frontier` computes as
 the projection does. The log grows from one size to the next; at each size it signs a
 checkpoint (which checks consistency with the previous one), and the proofs timed are the
@@ -22,14 +23,17 @@ from pathlib import Path
 from typing import Any, cast
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
+from api.settings import Database
 from domain.checkpoint import open_checkpoint
 from domain.merkle import Frontier, leaf_hash, verify_consistency, verify_inclusion
 from domain.signing import SigningKey
 from projections.store import ViewRecorder
-from projections.tlog import LogReader, SQLiteLog, TransparencyLog
+from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog
+from tests.integration.conftest import Store, _database
 
 #: rows written per statement while filling a log
 FILL_BATCH = 50_000
@@ -50,11 +54,12 @@ class ProofFigures:
     fill_seconds: float
 
 
-def open_log(path: Path) -> ViewRecorder:
-    """The product's log tables in a new SQLite file."""
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path), "CREATE_TABLE": "n"}
+def open_log(store: Store) -> ViewRecorder:
+    """The product's log tables in a new store, opened as the projector opens them."""
+    env = Database.parse(store.url).persistence_env(create_tables=False, prefix="")
     factory = InfrastructureFactory.construct(Environment(TransparencyLog.name, env))
-    log = cast(ViewRecorder, factory.tracking_recorder(SQLiteLog))  # type: ignore[arg-type]
+    log_class = PostgresLog if store.kind == "postgres" else SQLiteLog
+    log = cast(ViewRecorder, factory.tracking_recorder(log_class))  # type: ignore[arg-type]
     log.create_table()
     return log
 
@@ -63,8 +68,9 @@ def event_digest(index: int) -> str:
     return hashlib.sha256(index.to_bytes(8, "big")).hexdigest()
 
 
-def fill(log: ViewRecorder, frontier: Frontier, size: int) -> None:
-    """Append leaves until the log holds ``size``, with the nodes they complete."""
+def fill(log: ViewRecorder, store: Store, frontier: Frontier, size: int) -> None:
+    """Append leaves until the log holds ``size``, with the nodes they complete (on PostgreSQL
+    by COPY, which is what makes 10^7 leaves fit)."""
     while frontier.size < size:
         leaves: list[tuple[int, int, str, int, str]] = []
         nodes: list[tuple[int, int, str]] = []
@@ -73,29 +79,43 @@ def fill(log: ViewRecorder, frontier: Frontier, size: int) -> None:
             digest = event_digest(index)
             leaves.append((index, index + 1, SYNTHETIC, index + 1, digest))
             nodes.extend((lv, ix, h.hex()) for lv, ix, h in frontier.append(leaf_hash(bytes.fromhex(digest))))
+        if store.kind == "postgres":
+            with psycopg.connect(store.url) as conn, conn.cursor() as cursor:
+                for table, rows in (("dl_log_leaves", leaves), ("dl_log_nodes", nodes)):
+                    with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            continue
         with log.writing() as cursor:
             cursor.executemany("INSERT INTO {dl_log_leaves} VALUES (?,?,?,?,?)", leaves)
             cursor.executemany("INSERT INTO {dl_log_nodes} VALUES (?,?,?)", nodes)
 
 
-def measure_proofs(directory: Path, sizes: tuple[int, ...], samples: int, seed: int = 9162) -> list[ProofFigures]:
+def measure_proofs(kind: str, directory: Path, sizes: tuple[int, ...], samples: int,
+                   seed: int = 9162) -> list[ProofFigures]:
+    """Grow a log on a fresh store of ``kind`` through ``sizes``, timing proofs at each."""
     directory.mkdir(parents=True, exist_ok=True)
-    log = open_log(directory / "log.db")
+    with _database(kind, directory) as store:
+        log = open_log(store)
+        try:
+            return _measure(log, store, sizes, samples, seed)
+        finally:
+            log.datastore.close()
+
+
+def _measure(log: ViewRecorder, store: Store, sizes: tuple[int, ...], samples: int, seed: int) -> list[ProofFigures]:
     key = SigningKey.generate()
     reader = LogReader(log, "decision-ledger/bench-proofs")
     frontier = Frontier()
     chosen = random.Random(seed)
     figures = []
-    try:
-        for size in sizes:
-            started = time.perf_counter()
-            fill(log, frontier, size)
-            note = reader.sign_checkpoint(key)
-            filled = time.perf_counter() - started
-            root = open_checkpoint(note, key.public_key, reader.origin).root
-            figures.append(_time_proofs(reader, size, root, samples, chosen, filled))
-    finally:
-        log.datastore.close()
+    for size in sizes:
+        started = time.perf_counter()
+        fill(log, store, frontier, size)
+        note = reader.sign_checkpoint(key)
+        filled = time.perf_counter() - started
+        root = open_checkpoint(note, key.public_key, reader.origin).root
+        figures.append(_time_proofs(reader, size, root, samples, chosen, filled))
     return figures
 
 

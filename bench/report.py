@@ -29,6 +29,7 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("rebuild_events", "  events", "", None),
     ("inclusion_proof_ms", "inclusion proof, median", "ms", None),
     ("inclusion_proof_leaves", "  at leaves", "", None),
+    ("inclusion_proof_store", "  on the slower store", "", None),
     ("inclusion_proof_bytes", "  size (JSON, checkpoint included)", "bytes", None),
     ("consistency_proof_ms", "consistency proof, median", "ms", None),
 ]
@@ -37,6 +38,8 @@ ROWS: list[tuple[str, str, str, str | None]] = [
 def _number(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     if isinstance(value, float):
         return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
     return f"{value:,}"
@@ -52,10 +55,10 @@ def table(f: dict[str, Any]) -> str:
             ratio = f"{f[key] / f[baseline]:.2f}×"
         lines.append(f"{label:44} {_number(f[key]):>12}  {unit:10} {ratio:>10}")
     lines.append("")
-    lines.append(f"{'proofs: leaves':>16} {'incl. ms':>9} {'max ms':>8} {'hashes':>7} {'bytes':>6} "
+    lines.append(f"{'proofs: store':13} {'leaves':>12} {'incl. ms':>9} {'max ms':>8} {'hashes':>7} {'bytes':>6} "
                  f"{'cons. ms':>9} {'hashes':>7} {'bytes':>6}")
     for p in f["proofs"]:
-        lines.append(f"{p['leaves']:>16,} {p['inclusion_ms']:>9.3f} {p['inclusion_max_ms']:>8.3f} "
+        lines.append(f"{p['store']:13} {p['leaves']:>12,} {p['inclusion_ms']:>9.3f} {p['inclusion_max_ms']:>8.3f} "
                      f"{p['inclusion_hashes']:>7} {p['inclusion_bytes']:>6} {p['consistency_ms']:>9.3f} "
                      f"{p['consistency_hashes']:>7} {p['consistency_bytes']:>6}")
     lines.append("")
@@ -108,11 +111,11 @@ def results_markdown(f: dict[str, Any], command: str) -> str:
         ratio = f"{f[key] / f[baseline]:.2f}×" if baseline and f.get(key) is not None and f.get(baseline) else ""
         lines.append(f"| {label.strip()} | {_number(f[key])} | {unit} | {ratio} |")
     lines += ["", "## Proofs", "",
-              ("| leaves | inclusion ms (median) | max ms | path hashes | proof bytes | consistency ms (median) "
+              ("| store | leaves | inclusion ms (median) | max ms | path hashes | proof bytes | consistency ms (median) "
                "| path hashes | proof bytes |"),
-              "|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|"]
     for p in f["proofs"]:
-        lines.append(f"| {p['leaves']:,} | {p['inclusion_ms']:.3f} | {p['inclusion_max_ms']:.3f} | "
+        lines.append(f"| {p['store']} | {p['leaves']:,} | {p['inclusion_ms']:.3f} | {p['inclusion_max_ms']:.3f} | "
                      f"{p['inclusion_hashes']} | {p['inclusion_bytes']} | {p['consistency_ms']:.3f} | "
                      f"{p['consistency_hashes']} | {p['consistency_bytes']} |")
     lines += ["", "## The run's JSON", "", "```json", json.dumps(f, ensure_ascii=False, indent=1, sort_keys=True),

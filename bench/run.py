@@ -51,9 +51,9 @@ def run(sizes: Sizes, work: Path, use_postgres: bool, say: Say) -> dict[str, Any
 
     for kind in stores:
         tag = "pg" if kind == "postgres" else "sqlite"
-        say(f"{kind}: the library's one-event-per-commit baseline ({sizes.baseline_appends} saves)")
+        say(f"{kind}: the library's one-event-per-commit baseline ({sizes.baseline_seconds} s)")
         figures[f"baseline_append_{tag}_per_s"] = baseline_append(kind, work / f"{tag}-baseline",
-                                                                 sizes.baseline_appends)
+                                                                 sizes.baseline_seconds)
         say(f"{kind}: a fresh ledger with {sizes.clients} writers")
         with fresh_ledger(kind, work / tag, sizes.clients) as bench:
             say(f"{kind}: HTTP ingest, {sizes.clients} clients × {sizes.per_client} signed actions")
@@ -72,14 +72,19 @@ def run(sizes: Sizes, work: Path, use_postgres: bool, say: Say) -> dict[str, Any
         for key in ("ingest_http_pg_per_s", "ingest_http_pg_p99_ms", "baseline_append_pg_per_s"):
             figures[key] = None
 
-    say(f"proofs on synthetic logs of {', '.join(f'{n:,}' for n in sizes.proof_sizes)} leaves")
-    proofs = measure_proofs(work / "proofs", sizes.proof_sizes, sizes.proof_samples)
-    figures["proofs"] = [vars(p) for p in proofs]
-    largest = proofs[-1]
-    figures.update(inclusion_proof_ms=largest.inclusion_ms, inclusion_proof_max_ms=largest.inclusion_max_ms,
-                   inclusion_proof_leaves=largest.leaves, inclusion_proof_hashes=largest.inclusion_hashes,
-                   inclusion_proof_bytes=largest.inclusion_bytes, consistency_proof_ms=largest.consistency_ms,
-                   consistency_proof_bytes=largest.consistency_bytes)
+    for kind in stores:
+        tag = "pg" if kind == "postgres" else "sqlite"
+        say(f"{kind}: proofs on synthetic logs of {', '.join(f'{n:,}' for n in sizes.proof_sizes)} leaves")
+        for proof in measure_proofs(kind, work / f"{tag}-proofs", sizes.proof_sizes, sizes.proof_samples):
+            figures.setdefault("proofs", []).append({"store": kind, **vars(proof)})
+    # the figure is the slower store's, at the largest size
+    largest = max((p for p in figures["proofs"] if p["leaves"] == sizes.proof_sizes[-1]),
+                  key=lambda p: p["inclusion_ms"])
+    figures.update(inclusion_proof_ms=largest["inclusion_ms"], inclusion_proof_max_ms=largest["inclusion_max_ms"],
+                   inclusion_proof_leaves=largest["leaves"], inclusion_proof_store=largest["store"],
+                   inclusion_proof_hashes=largest["inclusion_hashes"],
+                   inclusion_proof_bytes=largest["inclusion_bytes"], consistency_proof_ms=largest["consistency_ms"],
+                   consistency_proof_bytes=largest["consistency_bytes"])
     figures["targets"] = targets(figures)
     figures["seconds"] = time.perf_counter() - started
     return figures
@@ -145,6 +150,6 @@ def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
     at_size = f["inclusion_proof_leaves"] >= INCLUSION_AT
     rows.append(row("inclusion proof", f"≤ {INCLUSION_MS:g} ms at 10^6 leaves",
                     f"{f['inclusion_proof_ms']:.2f} ms median, {f['inclusion_proof_max_ms']:.2f} ms max at "
-                    f"{f['inclusion_proof_leaves']:,} leaves", f["inclusion_proof_ms"] <= INCLUSION_MS if at_size
+                    f"{f['inclusion_proof_leaves']:,} leaves ({f['inclusion_proof_store']})", f["inclusion_proof_ms"] <= INCLUSION_MS if at_size
                     else None, "" if at_size else "the run's largest log is smaller than 10^6 leaves"))
     return rows
