@@ -75,7 +75,8 @@ def http_ingest(bench: Bench, directory: Path, warmup: int, timed: int) -> Inges
             connection = http.client.HTTPConnection(netloc, timeout=60)
             try:
                 for body in bodies[n][:warmup]:
-                    _post(connection, paths[n], body)
+                    if (status := _post(connection, paths[n], body)) != 201:
+                        raise RuntimeError(f"a warm-up write was answered {status}")
                 ready.wait(timeout=120)
                 for body in bodies[n][warmup:]:
                     started = time.perf_counter()
@@ -92,7 +93,12 @@ def http_ingest(bench: Bench, directory: Path, warmup: int, timed: int) -> Inges
         threads = [threading.Thread(target=write, args=(n,), daemon=True) for n in range(len(bodies))]
         for thread in threads:
             thread.start()
-        ready.wait(timeout=120)
+        try:
+            ready.wait(timeout=120)
+        except threading.BrokenBarrierError:
+            for thread in threads:
+                thread.join(timeout=5)
+            raise failures[0] if failures else TimeoutError("the HTTP writers did not all warm up") from None
         started = time.perf_counter()
         deadline = time.monotonic() + WRITER_TIMEOUT
         for thread in threads:

@@ -8,7 +8,6 @@ file of their own, each on a case opened on XX's simplified procedure (XX-15), w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,12 +55,7 @@ def fresh_ledger(kind: str, directory: Path, writers: int) -> Iterator[Bench]:
     directory.mkdir(parents=True, exist_ok=True)
     with _database(kind, directory) as store:
         keys = directory / "keys"
-        saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DECISION_LEDGER_")
-                 and k != "DECISION_LEDGER_TEST_PG"}
-        try:
-            initialise(Settings.load(db=store.url, keys=str(keys)))
-        finally:
-            os.environ.update(saved)
+        initialise(Settings.load(db=store.url, keys=str(keys)))
         yield Bench(store, keys, enrol(store.url, keys, people=writers, cases=writers))
 
 
