@@ -109,7 +109,8 @@ def results_markdown(f: dict[str, Any], command: str) -> str:
         if key not in f:
             continue
         ratio = f"{f[key] / f[baseline]:.2f}×" if baseline and f.get(key) is not None and f.get(baseline) else ""
-        lines.append(f"| {label.strip()} | {_number(f[key])} | {unit} | {ratio} |")
+        shown = f"↳ {label.strip()}" if label.startswith("  ") else label
+        lines.append(f"| {shown} | {_number(f[key])} | {unit} | {ratio} |")
     lines += ["", "## Proofs", "",
               ("| store | leaves | inclusion ms (median) | max ms | path hashes | proof bytes | consistency ms (median) "
                "| path hashes | proof bytes |"),
