@@ -158,8 +158,11 @@ def _bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         _fail(f"cannot listen on {host!r}: {error.strerror}", EXIT_USAGE)
-    family = infos[0][0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto = infos[0][:3]
+    # the protocol too (IPPROTO_TCP): asyncio sets TCP_NODELAY only on connections whose socket
+    # says TCP; without it, Nagle's algorithm held each response's last segment until the
+    # client's delayed ACK, ~40 ms per request
+    sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(infos[0][4])

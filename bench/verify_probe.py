@@ -1,0 +1,50 @@
+"""Run ``decision-ledger verify --json`` on a store in this fresh interpreter, and print one
+JSON line: how many events it checked, its wall and CPU time, and the peak memory of this
+process and of any it started. ``python -m bench.verify_probe URL LEDGER_KEYID``."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import resource
+import sys
+import time
+
+from api.cli import main as cli
+
+
+def probe(url: str, ledger_keyid: str) -> dict[str, object]:
+    out = io.StringIO()
+    before = _cpu()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        try:
+            cli.main(["verify", "--db", url, "--ledger-key", ledger_keyid, "--json", "--no-progress"],
+                     standalone_mode=False)
+            code = 0
+        except SystemExit as exit_:
+            code = int(exit_.code or 0)
+    seconds = time.perf_counter() - started
+    report = json.loads(out.getvalue())
+    return {
+        "events": report["events"],
+        "ok": code == 0 and report["ok"],
+        "breaks": len(report["breaks"]),
+        "seconds": seconds,
+        "cpu_seconds": _cpu() - before,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python -m bench.verify_probe URL LEDGER_KEYID")
+    print(json.dumps(probe(sys.argv[1], sys.argv[2])))
