@@ -8,6 +8,8 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
+from eventsourcing.postgres import PostgresAggregateRecorder
+from psycopg.sql import SQL, Literal
 
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
@@ -42,6 +44,7 @@ def open_ledger(
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
             if isinstance(ledger.recorder, AppendOnlyPostgresApplicationRecorder):
                 ledger.recorder.ensure_append_lock()  # a store made before the function existed
+            ensure_snapshot_table(ledger)
     except (PersistenceError, OSError) as error:
         raise StoreUnavailable(_explain(database, error)) from None
     except Exception as error:  # psycopg errors surface raw from some library paths
@@ -49,6 +52,33 @@ def open_ledger(
             raise StoreUnavailable(_explain(database, error)) from None
         raise
     return ledger
+
+
+def ensure_snapshot_table(ledger: Ledger) -> bool:
+    """Give a store made before case snapshots their table, where this role may create it (any
+    SQLite store; the owner on PostgreSQL). Elsewhere the ledger works without snapshots: cases
+    replay from their events. True if snapshots can be used."""
+    snapshots = ledger.case_snapshots
+    recorder = snapshots.recorder
+    if recorder is None:
+        return False
+    if isinstance(recorder, PostgresAggregateRecorder):
+        name = ".".join('"' + part.replace('"', '""') + '"'
+                        for part in (recorder.datastore.schema, recorder.events_table_name))
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT to_regclass({name}) IS NOT NULL AS present").format(name=Literal(name)))
+            row = curs.fetchone()
+        if row is not None and row["present"]:
+            return True
+    create = getattr(recorder, "create_table", None)
+    if create is None:  # the in-memory store: nothing to create
+        return True
+    try:
+        create()
+    except Exception:  # noqa: BLE001 — the service role may not create it: no snapshots, same answers
+        snapshots.recorder = None
+        return False
+    return True
 
 
 def _probe_postgres(database: Database) -> None:
