@@ -1,0 +1,196 @@
+"""Replay with snapshots and verification on every core, each measured beside its baseline in
+the same run on the same machine (issue 7, item 3):
+
+* replay: a case of ``--events`` events (built through ``Ledger.submit``, each intent signed by
+  the team member's key) replayed at several versions and at the latest, from its snapshots
+  (``Ledger.get_case``) and from its first event (the library's plain repository: the baseline);
+* verify: ``decision-ledger verify`` over stores of N and 4·N events (``--verify-events``), with
+  ``--jobs 1`` and with every core, beside raw Ed25519 verifications per second on one core;
+  peak memory of the verify process, to show it does not grow with the store.
+
+    python bench/replay_verify_measure.py [--events 10000] [--verify-events 10000] [--json]
+
+It writes its stores under ``--dir`` (default: a temporary directory) and prints one JSON
+object with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+
+from api.settings import Database  # noqa: E402
+from api.store.opening import open_ledger  # noqa: E402
+from api.verification_pool import available_cores  # noqa: E402
+from domain import clock  # noqa: E402
+from domain.aggregate import Act, Context  # noqa: E402
+from domain.case import EvaluationCase  # noqa: E402
+from domain.commands import case as commands  # noqa: E402
+from domain.ledger import Ledger  # noqa: E402
+from tests.integration.writers import material  # noqa: E402
+from tests.support import World, XXScript  # noqa: E402
+
+COMMAND = [str(Path(sys.executable).parent / "decision-ledger")]
+SIGN_AHEAD = 500  # intents signed at a time: each must be recorded within 5 minutes of signing
+
+
+def build_case(url: str, events: int) -> UUID:
+    """An XX case on the simplified procedure (XX-15) whose ``events - 1`` later events are
+    ``case.collect_material`` (XX-12(1)), submitted one by one as the HTTP service does."""
+    ledger = open_ledger(Database.parse(url), create=True)
+    try:
+        world = World(ledger)
+        script = XXScript(world, simplified=True)
+        script.step("open").run()
+        for start in range(1, events, SIGN_AHEAD):
+            envelopes = [
+                script.member.sign("case.collect_material", script.case_id, version, material(str(version))).to_json()
+                for version in range(start, min(start + SIGN_AHEAD, events))
+            ]
+            for envelope in envelopes:
+                ledger.submit(envelope)
+        return script.case_id
+    finally:
+        ledger.close()
+
+
+def timed(action: Any, runs: int) -> float:
+    """The median wall time of ``runs`` calls, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def measure_replay(url: str, case_id: UUID, events: int) -> dict[str, Any]:
+    ledger = open_ledger(Database.parse(url))
+    try:
+        versions: list[int | None] = [1, 150, events // 4, events // 2 + 37, events - 1, None]
+        rows = []
+        for version in versions:
+            snapshot_ms = timed(lambda v=version: ledger.get_case(case_id, v), 5)
+            zero_ms = timed(lambda v=version: ledger.repository.get(case_id, version=v), 1)
+            rows.append({"version": version or events, "latest": version is None,
+                         "snapshot_ms": snapshot_ms, "from_events_ms": zero_ms})
+        return {"events": events, "replays": rows,
+                "replay_10k_ms": max(r["snapshot_ms"] for r in rows),
+                "baseline_replay_from_events_ms": max(r["from_events_ms"] for r in rows)}
+    finally:
+        ledger.close()
+
+
+def build_ledger(url: str, events: int, per_case: int = 100) -> None:
+    """A store of about ``events`` signed events: cases of ``per_case`` events each, recorded
+    through the cases' own methods and saved in batches (the events are what ``submit`` stores;
+    only the per-write round trips are skipped, since verify is what is measured here)."""
+    ledger = open_ledger(Database.parse(url), create=True)
+    try:
+        world = World(ledger)
+        script = XXScript(world, simplified=True)
+        actor = ledger.get_principal(script.member.principal_id)
+        ctx = Context(actor=actor, directory=ledger, now=clock.now())
+        made = ledger.recorder.max_notification_id() or 0
+        while made < events:
+            case_id = script.case_id = UUID(int=made + 1)
+            script.step("open").run()
+            case = ledger.get_case(case_id)
+            for n in range(per_case - 1):
+                envelope = script.member.sign("case.collect_material", case_id, case.version, material(f"{made}-{n}"))
+                case.collect_material(Act.decode(envelope.to_json(), commands.CollectMaterial), ctx)
+            ledger.save(case)
+            made += per_case
+    finally:
+        ledger.close()
+
+
+def run_verify(url: str, jobs: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    process = subprocess.Popen([*COMMAND, "verify", "--db", url, "--jobs", str(jobs), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    report = json.loads(out)
+    if status != 0 or not report["ok"]:
+        raise SystemExit(f"verify failed: {report['breaks'][:3]}")
+    return {"jobs": jobs, "seconds": round(seconds, 2), "per_s": round(report["events"] / seconds),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "events": report["events"]}
+
+
+def ed25519_per_s(seconds: float = 2.0) -> int:
+    """Raw Ed25519 verifications per second on one core (``cryptography``, the ledger's own)."""
+    key = Ed25519PrivateKey.generate()
+    public, message = key.public_key(), os.urandom(400)
+    signature = key.sign(message)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(200):
+            public.verify(signature, message)
+        count += 200
+    return round(count / (time.perf_counter() - started))
+
+
+def project(url: str) -> None:
+    subprocess.run([*COMMAND, "project", "--db", url], check=True, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=10_000, help="events of the replayed case")
+    parser.add_argument("--verify-events", type=int, default=10_000, help="N: verify runs at N and 4N events")
+    parser.add_argument("--dir", type=Path, default=None, help="where the stores are written")
+    parser.add_argument("--skip-replay", action="store_true")
+    parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    directory = args.dir or Path(tempfile.mkdtemp(prefix="dl-bench-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    cores = available_cores()
+    result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": platform.platform(),
+        "python": platform.python_version(), "cores": cores, "load_average": os.getloadavg(),
+    }
+    if not args.skip_replay:
+        url = f"sqlite:///{directory / 'replay.db'}"
+        started = time.perf_counter()
+        case_id = build_case(url, args.events)
+        result["replay_build_s"] = round(time.perf_counter() - started, 1)
+        result["replay"] = measure_replay(url, case_id, args.events)
+    if not args.skip_verify:
+        baseline = ed25519_per_s()
+        result["baseline_ed25519_verify_per_s"] = baseline
+        runs = []
+        for size in (args.verify_events, 4 * args.verify_events):
+            url = f"sqlite:///{directory / f'verify-{size}.db'}"
+            build_ledger(url, size)
+            project(url)
+            for jobs in sorted({1, cores}):
+                run = run_verify(url, jobs)
+                run["ratio_to_baseline_x_jobs"] = round(run["per_s"] / (baseline * jobs), 2)
+                runs.append(run)
+        result["verify"] = runs
+        best = max(runs, key=lambda r: r["per_s"])
+        result["verify_per_s"] = best["per_s"]
+        result["verify_peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    print(json.dumps(result, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()
