@@ -32,18 +32,16 @@ from uuid import UUID
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from api.settings import Database  # noqa: E402
-from api.store.opening import open_ledger  # noqa: E402
-from api.verification_pool import available_cores  # noqa: E402
-from domain import clock  # noqa: E402
-from domain.aggregate import Act, Context  # noqa: E402
-from domain.case import EvaluationCase  # noqa: E402
-from domain.commands import case as commands  # noqa: E402
-from domain.ledger import Ledger  # noqa: E402
-from tests.integration.writers import material  # noqa: E402
-from tests.support import World, XXScript  # noqa: E402
+from api.settings import Database
+from api.store.opening import open_ledger
+from api.verification_pool import available_cores
+from domain import clock
+from domain.aggregate import Act, Context
+from domain.commands import case as commands
+from tests.integration.writers import material
+from tests.support import World, XXScript
 
 COMMAND = [str(Path(sys.executable).parent / "decision-ledger")]
 SIGN_AHEAD = 500  # intents signed at a time: each must be recorded within 5 minutes of signing
@@ -120,18 +118,41 @@ def build_ledger(url: str, events: int, per_case: int = 100) -> None:
         ledger.close()
 
 
-def run_verify(url: str, jobs: int) -> dict[str, Any]:
+def verify_in_this_process(url: str, jobs: int) -> None:
+    """What `decision-ledger verify --jobs N` does (events, log, checkpoints), timed from opening
+    the store to the report, without the interpreter's start; prints one JSON line."""
+    import resource
+
+    from api.store.opening import state_decoder, stored_records
+    from api.verification_pool import parallel_opener
+    from domain.verification import LedgerVerifier
+    from projections.audit import verify_with_log
+    from projections.runner import Projector
+
     started = time.perf_counter()
-    process = subprocess.Popen([*COMMAND, "verify", "--db", url, "--jobs", str(jobs), "--json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = process.stdout.read() if process.stdout else b""
-    _, status, usage = os.wait4(process.pid, 0)
+    database = Database.parse(url)
+    ledger = open_ledger(database)
+    projector = Projector(ledger, database.persistence_env(create_tables=False, prefix=""),
+                          postgres=database.kind == "postgresql", create=False)
+    opener = parallel_opener(ledger, jobs) if jobs > 1 else None
+    report = verify_with_log(stored_records(ledger), LedgerVerifier(state_decoder(ledger)), projector.reader,
+                             opener=opener)
     seconds = time.perf_counter() - started
-    report = json.loads(out)
-    if status != 0 or not report["ok"]:
-        raise SystemExit(f"verify failed: {report['breaks'][:3]}")
-    return {"jobs": jobs, "seconds": round(seconds, 2), "per_s": round(report["events"] / seconds),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "events": report["events"]}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"ok": report.ok, "events": report.events, "seconds": seconds, "breaks": len(report.breaks),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                      "worker_peak_rss_mb": round(children / 1024, 1)}))
+
+
+def run_verify(url: str, jobs: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--verify-child", url, str(jobs)],
+                          capture_output=True, check=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if not result["ok"]:
+        raise SystemExit(f"verify failed at {url}: {result['breaks']} breaks")
+    return {"jobs": jobs, "events": result["events"], "seconds": round(result["seconds"], 2),
+            "per_s": round(result["events"] / result["seconds"]), "peak_rss_mb": result["peak_rss_mb"],
+            "worker_peak_rss_mb": result["worker_peak_rss_mb"]}
 
 
 def ed25519_per_s(seconds: float = 2.0) -> int:
@@ -152,6 +173,9 @@ def project(url: str) -> None:
 
 
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--verify-child":
+        verify_in_this_process(sys.argv[2], int(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000, help="events of the replayed case")
     parser.add_argument("--verify-events", type=int, default=10_000, help="N: verify runs at N and 4N events")

@@ -33,7 +33,7 @@ from domain.commands.principal import AddKey, RegisterPrincipal, RevokeKey, Rota
 from domain.errors import LedgerError
 from domain.hashing import event_hash, genesis_hash
 from domain.intent import MAX_CLOCK_SKEW, Intent
-from domain.keys import KeyHistory
+from domain.keys import KeyHistory, KeyRecord
 from domain.principal import Principal
 from domain.signing import Envelope, PublicKey, pae
 from domain.vocabulary import Role
@@ -253,6 +253,7 @@ class EventChecker:
         if bound:
             problems.append(("signature", bound))
         genesis = topic == _REGISTERED and intent.actor == intent.target
+        key: PublicKey | KeyRecord | None
         if genesis:
             key = self._genesis_key(intent, envelope, is_first, problems)
         else:
@@ -261,10 +262,10 @@ class EventChecker:
             key = self._signer_key(intent, envelope.keyid, recorded_at, problems)
         if key is None:
             return problems
-        checked = opened.signature
-        if checked is None or checked[0] != key.raw or key.keyid != envelope.keyid or not checked[1]:
+        checked = opened.signature  # verified ahead under the key whose id the envelope names
+        if checked is None or not checked[1] or key.keyid != envelope.keyid:
             try:  # not checked ahead (or it failed): check here, for the exact reason
-                envelope.verify(key)
+                envelope.verify(key if isinstance(key, PublicKey) else key.public_key)
             except LedgerError as error:
                 problems.append(("signature", error.detail))
                 return problems
@@ -313,7 +314,7 @@ class EventChecker:
 
     def _signer_key(
         self, intent: Intent, keyid: str, recorded_at: datetime, problems: list[Problem]
-    ) -> PublicKey | None:
+    ) -> KeyRecord | None:
         history = self.keys.get(str(intent.actor))
         record = history.keys.get(keyid) if history else None
         if record is None:
@@ -326,7 +327,7 @@ class EventChecker:
             signed_at = intent.signed_at.isoformat()
             problems.append(("key", f"signed at {signed_at}, but {record.describe_at(intent.signed_at)}"))
             return None
-        return record.public_key
+        return record
 
     def learn(self, aggregate_id: str, topic: str, state: dict[str, Any]) -> None:
         """Take the key changes of an event already authenticated some other way (an inclusion
