@@ -38,13 +38,23 @@ def _restricted(value: JsonValue, depth: int = 0) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return abs(value) <= MAX_SAFE_INTEGER
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if depth >= MAX_DEPTH:
+        return False
     if kind is dict:
-        return depth < MAX_DEPTH and all(
-            type(key) is str and _restricted(item, depth + 1) for key, item in value.items()
-        )
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            item_kind = type(item)
+            if not (item_kind is str or item_kind is bool or item is None or _restricted(item, depth + 1)):
+                return False
+        return True
     if kind is list:
-        return depth < MAX_DEPTH and all(_restricted(item, depth + 1) for item in value)
+        for item in value:
+            item_kind = type(item)
+            if not (item_kind is str or item_kind is bool or item is None or _restricted(item, depth + 1)):
+                return False
+        return True
     return False
 
 
