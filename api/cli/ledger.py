@@ -218,8 +218,10 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that check hashes and signatures (default: every core; 1: all in this process). "
-    "Breaks, their order and the result are the same for any number.",
+    metavar="N",
+    help="Processes that check hashes and signatures of the whole store (default: every core; 1: all "
+    "in this process). Breaks, their order and the result are the same for any N. --since-checkpoint "
+    "and --bundle run in one process.",
 )
 @json_option
 def verify(
