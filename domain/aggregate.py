@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
 from uuid import UUID
+from weakref import WeakValueDictionary
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
 
@@ -39,6 +40,15 @@ if TYPE_CHECKING:
     from domain.sealing import KeyRing
 
 C = TypeVar("C", bound=Command)
+_PEOPLE: WeakValueDictionary[UUID, UUID] = WeakValueDictionary()
+
+
+def shared_id(value: UUID) -> UUID:
+    """One object per id: a long case names the same few people thousands of times, and its
+    snapshot (:mod:`domain.snapshots`) then stores and restores each of them once."""
+    return _PEOPLE.setdefault(value, value)
+
+
 A = TypeVar("A", bound="LedgerAggregate")
 
 
@@ -117,7 +127,7 @@ class LedgerEvent(AggregateEvent):
     def provenance(self, act: Act[Any]) -> dict[str, Any]:
         """Who did it, when, and which stored event shows it (for findings to cite)."""
         return {
-            "by": act.actor_id,
+            "by": shared_id(act.actor_id),
             "at": self.timestamp,
             "version": self.originator_version,
             "hash": self.hash,

@@ -10,6 +10,7 @@ exhausted the parser's recursion instead of being refused).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import rfc8785
@@ -20,6 +21,41 @@ JsonValue = Any  # None | bool | int | str | list[JsonValue] | dict[str, JsonVal
 
 MAX_SAFE_INTEGER = 2**53 - 1
 MAX_DEPTH = 64
+
+
+#: Python's own encoder (in C) writes exactly the RFC 8785 bytes of a restricted value — same
+#: separators, same escapes (the short forms and lowercase ``\u00hh`` for other controls, all
+#: else literal), integers in decimal — with one difference: it sorts keys by code point, RFC 8785
+#: by UTF-16 code unit, which disagree only beyond U+FFFF. Text with such a character, or a lone
+#: surrogate (which UTF-8 cannot encode), goes to the reference encoder instead.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _restricted(value: JsonValue, depth: int = 0) -> bool:
+    """Whether a value is in the restricted domain (the fast walk; :func:`_check` says why not)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if depth >= MAX_DEPTH:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            item_kind = type(item)
+            if not (item_kind is str or item_kind is bool or item is None or _restricted(item, depth + 1)):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            item_kind = type(item)
+            if not (item_kind is str or item_kind is bool or item is None or _restricted(item, depth + 1)):
+                return False
+        return True
+    return False
 
 
 def _check(value: JsonValue, path: str, depth: int = 0) -> None:
@@ -48,6 +84,20 @@ def _check(value: JsonValue, path: str, depth: int = 0) -> None:
 
 def canonical_bytes(value: JsonValue) -> bytes:
     """RFC 8785 bytes of a JSON value from the restricted domain."""
+    if not _restricted(value):
+        _check(value, "$")  # raises, naming where
+    text = _ENCODER.encode(value)
+    if _BEYOND_BMP.search(text) is None:
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the reference encoder refuses it
+    return reference_bytes(value)
+
+
+def reference_bytes(value: JsonValue) -> bytes:
+    """RFC 8785 bytes from the reference encoder (the ``rfc8785`` package), for the values
+    :func:`canonical_bytes` does not encode itself, and for tests that hold the two equal."""
     _check(value, "$")
     return rfc8785.dumps(value)
 

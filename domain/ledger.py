@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
 
 from domain import clock
@@ -47,6 +47,7 @@ from domain.rules import rulebook_for
 from domain.rules.base import SWEEP, EventRef, Finding, Judgement, Rule, Rulebook, Verdicts
 from domain.sealing import KeyRing
 from domain.signing import SigningKey
+from domain.snapshots import CaseRepository, CaseSnapshots
 from domain.vocabulary import PrincipalKind, Role
 
 T = TypeVar("T", bound=LedgerAggregate)
@@ -107,6 +108,10 @@ class Ledger(Application[UUID]):
 
     def __init__(self, env: Any = None, ledger_key: SigningKey | None = None) -> None:
         super().__init__(env)
+        #: cases replay from their latest snapshot at or below the version asked (derived data:
+        #: verify never reads it); other aggregates are short and replay from their events
+        self.case_snapshots = CaseSnapshots(self.factory.aggregate_recorder(purpose="snapshots"))
+        self.cases = CaseRepository(self.repository, self.case_snapshots)
         self.ledger_key = ledger_key
         self.keyring: KeyRing | None = None  # set by the service that keeps the data keys
         self._genesis: Genesis | None = None
@@ -277,6 +282,17 @@ class Ledger(Application[UUID]):
                 )
             )
         return recorded
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """After the events are committed: snapshot each case that reached a multiple of the
+        snapshot interval (a failure here loses nothing; the next long replay takes one)."""
+        interval = self.case_snapshots.interval
+        reached = {event.originator_id for event in processing_event.events
+                   if event.originator_version % interval == 0}
+        for aggregate_id in reached:
+            aggregate = processing_event.aggregates.get(aggregate_id)
+            if isinstance(aggregate, EvaluationCase):
+                self.case_snapshots.put(aggregate)
 
     # --- findings the rules raise ------------------------------------------------------------
 
@@ -461,8 +477,9 @@ class Ledger(Application[UUID]):
     # --- reading (the Directory the aggregates consult) --------------------------------------
 
     def _find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+        repository = self.cases if issubclass(kind, EvaluationCase) else self.repository
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate: object = repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None
@@ -478,7 +495,7 @@ class Ledger(Application[UUID]):
 
     def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None:
         try:
-            aggregate: object = self.repository.get(case_id, version=version)
+            aggregate: object = self.cases.get(case_id, version=version)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, EvaluationCase) else None

@@ -33,9 +33,9 @@ from domain.commands.principal import AddKey, RegisterPrincipal, RevokeKey, Rota
 from domain.errors import LedgerError
 from domain.hashing import event_hash, genesis_hash
 from domain.intent import MAX_CLOCK_SKEW, Intent
-from domain.keys import KeyHistory
+from domain.keys import KeyHistory, KeyRecord
 from domain.principal import Principal
-from domain.signing import Envelope, PublicKey
+from domain.signing import Envelope, PublicKey, pae
 from domain.vocabulary import Role
 
 BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
@@ -112,6 +112,97 @@ def recorded_time(state: dict[str, Any]) -> datetime:
     return value if isinstance(value, datetime) else parse_time(value)
 
 
+@dataclass(frozen=True)
+class OpenedEvent:
+    """What can be checked of one event on its own, before its place in the ledger is known:
+    its hash, its envelope and intent read, and (given the key its envelope names) its
+    signature. This is the costly, stateless part of verification, so it can run on any core in
+    any order; :meth:`EventChecker.judge` then does the ordered part (bindings, key histories)."""
+
+    hash_problem: str  # "" when the stored hash is the hash of the stored event
+    read_problem: str  # "" when the envelope and the intent read
+    envelope: Envelope | None
+    intent: Intent | None
+    recorded_at: datetime
+    #: (the raw key, whether the signature verifies under it), checked ahead where the key was known
+    signature: tuple[bytes, bool] | None = None
+
+
+def open_event(
+    aggregate_id: str, version: int, topic: str, state: dict[str, Any], keys: dict[str, bytes] | None = None
+) -> OpenedEvent:
+    """The stateless checks of one event. ``keys`` maps key ids to raw public keys (any key seen
+    anywhere: a key id is the hash of its key, so the map can only name the right key)."""
+    hash_problem = ""
+    try:
+        expected = event_hash(aggregate_id, version, topic, state)
+    except (LedgerError, TypeError, ValueError) as error:
+        hash_problem = f"stored state cannot be hashed: {error}"
+    else:
+        if expected != state["hash"]:
+            hash_problem = "the stored hash is not the hash of the stored event"
+    recorded_at = recorded_time(state)
+    try:
+        envelope = Envelope.from_json(state["envelope"])
+        intent = Intent.decode(envelope.payload)
+    except LedgerError as error:
+        return OpenedEvent(hash_problem, f"the signed envelope cannot be read: {error.detail}", None, None,
+                           recorded_at)
+    signature = None
+    raw = keys.get(envelope.keyid) if keys else None
+    if raw is not None:
+        signature = (raw, PublicKey(raw).verify(envelope.sig, pae(envelope.payload_type, envelope.payload)))
+    return OpenedEvent(hash_problem, "", envelope, intent, recorded_at, signature)
+
+
+def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
+    """The public keys a principal's event names (registered, added, rotated in), by key id,
+    whether or not the event holds: only for checking signatures ahead of their turn."""
+    if not topic.startswith("decision-ledger/Principal/"):
+        return {}
+    try:
+        if intent.action == RegisterPrincipal.ACTION:
+            jwks = [k.model_dump() for k in RegisterPrincipal.parse(intent.args).public_keys]
+        elif intent.action == AddKey.ACTION:
+            jwks = [AddKey.parse(intent.args).public_key.model_dump()]
+        elif intent.action == RotateKey.ACTION:
+            jwks = [RotateKey.parse(intent.args).public_key.model_dump()]
+        else:
+            return {}
+        keys = [PublicKey.from_jwk(jwk) for jwk in jwks]
+    except LedgerError:
+        return {}
+    return {key.keyid: key.raw for key in keys}
+
+
+@dataclass(frozen=True)
+class Links:
+    """An event's own hash and the hash it links to, as stored."""
+
+    hash: str
+    prev_hash: str
+
+
+#: one stored record read and opened: (the problem reading its state, or ""; its links; the rest)
+Prepared = tuple[str, Links | None, OpenedEvent | None]
+
+
+def prepare(
+    record: StoredRecord, decode: Callable[[bytes], dict[str, Any]], keys: dict[str, bytes] | None = None
+) -> Prepared:
+    """Decode a stored record and open its event: everything :class:`LedgerVerifier` checks of
+    one record that does not depend on the records before it."""
+    try:
+        state = decode(record.state)
+    except Exception as error:  # noqa: BLE001 — any undecodable bytes are a finding, never a crash
+        return f"stored state cannot be decoded ({type(error).__name__})", None, None
+    problems = EventChecker.state_problems(state)
+    if problems:
+        return f"stored state lacks or garbles {', '.join(problems)}", None, None
+    links = Links(state["hash"], state["prev_hash"])
+    return "", links, open_event(record.aggregate_id, record.version, record.topic, state, keys)
+
+
 class EventChecker:
     """Hash, signature, binding and key checks of single events, learning keys as it goes.
     Feed events in notification order: a key counts only once its registration has passed."""
@@ -138,31 +229,31 @@ class EventChecker:
     def check(
         self, aggregate_id: str, version: int, topic: str, state: dict[str, Any], is_first: bool
     ) -> list[Problem]:
+        return self.judge(aggregate_id, version, topic, open_event(aggregate_id, version, topic, state), is_first)
+
+    def judge(
+        self, aggregate_id: str, version: int, topic: str, opened: OpenedEvent, is_first: bool
+    ) -> list[Problem]:
+        """The checks of an opened event that depend on what came before it, in order."""
         problems: list[Problem] = []
-        try:
-            expected = event_hash(aggregate_id, version, topic, state)
-        except (LedgerError, TypeError, ValueError) as error:
-            problems.append(("hash", f"stored state cannot be hashed: {error}"))
-        else:
-            if expected != state["hash"]:
-                problems.append(("hash", "the stored hash is not the hash of the stored event"))
-        problems.extend(self._check_signature(aggregate_id, version, topic, state, is_first))
+        if opened.hash_problem:
+            problems.append(("hash", opened.hash_problem))
+        problems.extend(self._check_signature(aggregate_id, version, topic, opened, is_first))
         return problems
 
     def _check_signature(
-        self, aggregate_id: str, version: int, topic: str, state: dict[str, Any], is_first: bool
+        self, aggregate_id: str, version: int, topic: str, opened: OpenedEvent, is_first: bool
     ) -> list[Problem]:
-        recorded_at = recorded_time(state)
-        try:
-            envelope = Envelope.from_json(state["envelope"])
-            intent = Intent.decode(envelope.payload)
-        except LedgerError as error:
-            return [("signature", f"the signed envelope cannot be read: {error.detail}")]
+        recorded_at = opened.recorded_at
+        envelope, intent = opened.envelope, opened.intent
+        if envelope is None or intent is None:
+            return [("signature", opened.read_problem)]
         problems: list[Problem] = []
         bound = self._binding_problem(aggregate_id, version, topic, intent, recorded_at)
         if bound:
             problems.append(("signature", bound))
         genesis = topic == _REGISTERED and intent.actor == intent.target
+        key: PublicKey | KeyRecord | None
         if genesis:
             key = self._genesis_key(intent, envelope, is_first, problems)
         else:
@@ -171,11 +262,13 @@ class EventChecker:
             key = self._signer_key(intent, envelope.keyid, recorded_at, problems)
         if key is None:
             return problems
-        try:
-            envelope.verify(key)
-        except LedgerError as error:
-            problems.append(("signature", error.detail))
-            return problems
+        checked = opened.signature  # verified ahead under the key whose id the envelope names
+        if checked is None or not checked[1] or key.keyid != envelope.keyid:
+            try:  # not checked ahead (or it failed): check here, for the exact reason
+                envelope.verify(key if isinstance(key, PublicKey) else key.public_key)
+            except LedgerError as error:
+                problems.append(("signature", error.detail))
+                return problems
         self._learn_keys(aggregate_id, topic, intent, recorded_at)
         return problems
 
@@ -221,7 +314,7 @@ class EventChecker:
 
     def _signer_key(
         self, intent: Intent, keyid: str, recorded_at: datetime, problems: list[Problem]
-    ) -> PublicKey | None:
+    ) -> KeyRecord | None:
         history = self.keys.get(str(intent.actor))
         record = history.keys.get(keyid) if history else None
         if record is None:
@@ -234,7 +327,7 @@ class EventChecker:
             signed_at = intent.signed_at.isoformat()
             problems.append(("key", f"signed at {signed_at}, but {record.describe_at(intent.signed_at)}"))
             return None
-        return record.public_key
+        return record
 
     def learn(self, aggregate_id: str, topic: str, state: dict[str, Any]) -> None:
         """Take the key changes of an event already authenticated some other way (an inclusion
@@ -288,16 +381,22 @@ class LedgerVerifier:
         self.on_event: Callable[[StoredRecord, str | None], None] | None = None
 
     def verify_all(
-        self, records: Iterable[StoredRecord], progress: Callable[[int], None] | None = None
+        self,
+        records: Iterable[StoredRecord],
+        progress: Callable[[int], None] | None = None,
+        opener: Callable[[Iterable[StoredRecord]], Iterable[tuple[StoredRecord, Prepared]]] | None = None,
     ) -> VerificationReport:
-        for record in records:
-            self.check(record)
+        """Check every record in order. ``opener`` may prepare the records elsewhere (on other
+        cores), yielding them in the same order; by default each is prepared here."""
+        prepared = opener(records) if opener is not None else ((r, prepare(r, self._decode)) for r in records)
+        for record, ready in prepared:
+            self.check(record, ready)
             if progress is not None:
                 progress(1)
         self.report.ledger_keyid = self.checker.ledger_keyid
         return self.report
 
-    def check(self, record: StoredRecord) -> list[Break]:
+    def check(self, record: StoredRecord, prepared: Prepared | None = None) -> list[Break]:
         found: list[Break] = []
 
         def broken(kind: str, detail: str) -> None:
@@ -305,47 +404,35 @@ class LedgerVerifier:
 
         is_first = self.report.events == 0
         self.report.events += 1
-        state = self._read_state(record, broken)
-        self._check_sequence(record, state, broken)
-        if state is not None:
-            for kind, detail in self.checker.check(
-                record.aggregate_id, record.version, record.topic, state, is_first
+        read_problem, links, opened = prepared if prepared is not None else prepare(record, self._decode)
+        if read_problem:
+            broken("hash", read_problem)
+        self._check_sequence(record, links, broken)
+        if opened is not None:
+            for kind, detail in self.checker.judge(
+                record.aggregate_id, record.version, record.topic, opened, is_first
             ):
                 broken(kind, detail)
         if self.on_event is not None:
-            self.on_event(record, state["hash"] if state is not None else None)
+            self.on_event(record, links.hash if links is not None else None)
         self.report.breaks.extend(found)
         return found
 
-    def _read_state(
-        self, record: StoredRecord, broken: Callable[[str, str], None]
-    ) -> dict[str, Any] | None:
-        try:
-            state = self._decode(record.state)
-        except Exception as error:  # noqa: BLE001 — any undecodable bytes are a finding, never a crash
-            broken("hash", f"stored state cannot be decoded ({type(error).__name__})")
-            return None
-        problems = EventChecker.state_problems(state)
-        if problems:
-            broken("hash", f"stored state lacks or garbles {', '.join(problems)}")
-            return None
-        return state
-
     def _check_sequence(
-        self, record: StoredRecord, state: dict[str, Any] | None, broken: Callable[[str, str], None]
+        self, record: StoredRecord, links: Links | None, broken: Callable[[str, str], None]
     ) -> None:
         head = self._heads.get(record.aggregate_id)
         if head is None:
             self.report.aggregates += 1
             if record.version != 1:
                 broken("gap", f"the aggregate's first stored version is {record.version}, not 1")
-            elif state is not None and state["prev_hash"] != genesis_hash(record.aggregate_id):
+            elif links is not None and links.prev_hash != genesis_hash(record.aggregate_id):
                 broken("chain", "version 1 does not link to the aggregate's genesis hash")
         elif record.version != head.version + 1:
             broken("gap", f"version {record.version} follows version {head.version}")
-        elif state is not None and head.hash is not None and state["prev_hash"] != head.hash:
+        elif links is not None and head.hash is not None and links.prev_hash != head.hash:
             broken("chain", f"prev_hash does not match the hash of version {head.version}")
         self._heads[record.aggregate_id] = _Head(
             max(record.version, head.version if head else 0),
-            state["hash"] if state is not None else None,
+            links.hash if links is not None else None,
         )

@@ -10,7 +10,7 @@ after it are verified one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from domain.checkpoint import NoteError, open_checkpoint
@@ -22,6 +22,7 @@ from domain.verification import (
     Break,
     EventChecker,
     LedgerVerifier,
+    Prepared,
     StoredRecord,
     VerificationReport,
 )
@@ -116,12 +117,14 @@ def verify_with_log(
     verifier: LedgerVerifier,
     reader: LogReader | None,
     progress: Callable[[int], None] | None = None,
+    opener: Callable[[Iterable[StoredRecord]], Iterable[tuple[StoredRecord, Prepared]]] | None = None,
 ) -> VerificationReport:
-    """The full verification: every event, and the log and its checkpoints if there is one."""
+    """The full verification: every event, and the log and its checkpoints if there is one.
+    ``opener`` prepares the records elsewhere (see :meth:`LedgerVerifier.verify_all`)."""
     audit = LogAudit(reader, verifier.report) if reader is not None else None
     if audit is not None:
         verifier.on_event = audit.on_event
-    report = verifier.verify_all(records, progress)
+    report = verifier.verify_all(records, progress, opener)
     if audit is not None:
         audit.finish(verifier.checker.ledger_key)
     else:

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import PersistenceError
+from eventsourcing.postgres import PostgresAggregateRecorder
+from psycopg.sql import SQL, Identifier, Literal
 
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
@@ -42,6 +44,7 @@ def open_ledger(
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
             if isinstance(ledger.recorder, AppendOnlyPostgresApplicationRecorder):
                 ledger.recorder.ensure_append_lock()  # a store made before the function existed
+            ensure_snapshot_table(ledger)
     except (PersistenceError, OSError) as error:
         raise StoreUnavailable(_explain(database, error)) from None
     except Exception as error:  # psycopg errors surface raw from some library paths
@@ -49,6 +52,55 @@ def open_ledger(
             raise StoreUnavailable(_explain(database, error)) from None
         raise
     return ledger
+
+
+def ensure_snapshot_table(ledger: Ledger) -> bool:
+    """Give a store made before case snapshots their table, where this role may create it (any
+    SQLite store; the owner on PostgreSQL). Elsewhere the ledger works without snapshots: cases
+    replay from their events. True if snapshots can be used."""
+    snapshots = ledger.case_snapshots
+    recorder = snapshots.recorder
+    if recorder is None:
+        return False
+    if isinstance(recorder, PostgresAggregateRecorder):
+        snapshots.reader = _binary_snapshot_reader(recorder)
+        name = ".".join('"' + part.replace('"', '""') + '"'
+                        for part in (recorder.datastore.schema, recorder.events_table_name))
+        with recorder.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT to_regclass({name}) IS NOT NULL AS present").format(name=Literal(name)))
+            row = curs.fetchone()
+        if row is not None and row["present"]:
+            return True
+    create = getattr(recorder, "create_table", None)
+    if create is None:  # the in-memory store: nothing to create
+        return True
+    try:
+        create()
+    except Exception:  # noqa: BLE001 — the service role may not create it: no snapshots, same answers
+        snapshots.recorder = None
+        return False
+    return True
+
+
+def _binary_snapshot_reader(recorder: PostgresAggregateRecorder) -> Callable[[UUID, int | None], tuple[int, bytes] | None]:
+    """The greatest snapshot at or below a version, read in PostgreSQL's binary format (the
+    library's text format sends a bytea as hex, twice its size, and decodes it in Python)."""
+    table = SQL("{}.{}").format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+    upto = SQL("SELECT originator_version, state FROM {} WHERE originator_id = %s AND originator_version <= %s "
+               "ORDER BY originator_version DESC LIMIT 1").format(table)
+    last = SQL("SELECT originator_version, state FROM {} WHERE originator_id = %s "
+               "ORDER BY originator_version DESC LIMIT 1").format(table)
+
+    def read(case_id: UUID, at_most: int | None) -> tuple[int, bytes] | None:
+        with recorder.datastore.get_connection() as conn, conn.cursor(binary=True) as curs:
+            if at_most is None:
+                curs.execute(last, (case_id,))
+            else:
+                curs.execute(upto, (case_id, at_most))
+            row = curs.fetchone()
+        return (int(row["originator_version"]), bytes(row["state"])) if row is not None else None
+
+    return read
 
 
 def _probe_postgres(database: Database) -> None:

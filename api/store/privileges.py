@@ -13,6 +13,8 @@ exactly what those commands do, and owns nothing, so it may not ALTER, DROP or T
   actions table and a finding's persons are insert-only;
 * the transparency log's leaves, nodes and checkpoints: SELECT and INSERT (a checkpoint is never
   changed by the service; a witness's co-signature is added by the migration role);
+* the case snapshots (derived data that keeps replay fast; ``verify`` never reads them): SELECT
+  and INSERT;
 * USAGE on the schema and CONNECT on the database.
 
 Everything the role held in the schema is revoked first, in the same transaction, so re-running
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from eventsourcing.postgres import PostgresAggregateRecorder
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
 from api.settings import Database
@@ -84,6 +87,9 @@ def service_grants(ledger: Ledger, projector: Projector, database: Database, seq
         Grant("SEQUENCE", sequence, ("USAGE",)),
         Grant("FUNCTION", recorder.append_lock_function, ("EXECUTE",)),
     ]
+    snapshots = ledger.case_snapshots.recorder
+    if isinstance(snapshots, PostgresAggregateRecorder):  # derived, never evidence: no UPDATE either
+        grants.append(Grant("TABLE", snapshots.events_table_name, ("SELECT", "INSERT")))
     for projection in projector.projections:
         view = projection.view
         if not isinstance(view, PostgresViews):

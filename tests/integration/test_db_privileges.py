@@ -29,11 +29,12 @@ from tests.integration.test_serve_client import session
 pytestmark = pytest.mark.postgres
 
 EVENTS = "decisionledger_events"
+SNAPSHOTS = "decisionledger_snapshots"  # derived case states: read and added, never changed
 PASSWORD = "s3rvice-pw"
 
 #: exactly what the service role may do; anything more (or less) is a finding
 SERVICE_TABLE_GRANTS = {
-    (EVENTS, "SELECT"), (EVENTS, "INSERT"),
+    (EVENTS, "SELECT"), (EVENTS, "INSERT"), (SNAPSHOTS, "SELECT"), (SNAPSHOTS, "INSERT"),
     *((table, privilege) for table in ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies",
                                         "dl_decisions", "dl_views_tracking", "dl_log_tracking")
       for privilege in ("SELECT", "INSERT", "UPDATE")),

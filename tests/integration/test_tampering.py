@@ -26,12 +26,16 @@ from typing import Any
 import pytest
 
 from api.keyfiles import read_key
+from api.settings import Database
+from api.store.opening import open_projector, state_decoder, stored_records
+from api.verification_pool import parallel_opener
 from domain import clock
 from domain.bundle import BUNDLE
 from domain.checkpoint import SignedNote
 from domain.intent import Intent, sign_intent
 from domain.signing import Envelope, SigningKey
-from domain.verification import LOG
+from domain.verification import LOG, LedgerVerifier
+from projections.audit import verify_with_log
 from tests.integration.conftest import Run, Store, _database, copy_of, invoke, run_cli
 from tests.integration.insider import (
     Event,
@@ -44,6 +48,7 @@ from tests.integration.insider import (
     stored_events,
     write_back,
 )
+from tests.integration.writers import ledger_at
 
 EDITED = 6  # the version of the case an edit falls on (mid-history: events before and after it)
 
@@ -360,3 +365,25 @@ def test_a_case_bundle_stands_by_its_signed_head(pristine: Pristine, tmp_path: P
                        pristine.case_id, "--out", str(tmp_path / "unsigned.json"), cwd=tmp_path)
     assert unsigned.code == 2 and "ledger key" in unsigned.err
     assert not (tmp_path / "unsigned.json").exists()
+
+
+@pytest.mark.parametrize("tampering", list(CATALOGUE.values()), ids=list(CATALOGUE))
+def test_verify_on_several_cores_names_the_same_breaks_in_the_same_order(
+    pristine: Pristine, insider_store: Store, tampering: Callable[[Target, str], Expected]
+) -> None:
+    """Hashes and signatures checked by worker processes, a few records per chunk so that chunks
+    finish out of order: the report is the one a single process writes, break for break."""
+    tampering(StoreTarget(insider_store), pristine.case_id)
+    with ledger_at(insider_store.url) as ledger:
+        projector = open_projector(Database.parse(insider_store.url), ledger, create=False)
+        try:
+            reports = [
+                verify_with_log(stored_records(ledger), LedgerVerifier(state_decoder(ledger)), projector.reader,
+                                opener=opener).to_json()
+                for opener in (None, parallel_opener(ledger, 3, chunk=7))
+            ]
+        finally:
+            projector.close()
+    assert reports[0]["breaks"] and reports[0] == reports[1]
+    assert verify("--db", insider_store.url, "--json", "--jobs", "2").out == verify(
+        "--db", insider_store.url, "--json", "--jobs", "1").out

@@ -35,6 +35,10 @@ def test_encoding_is_canonical_and_round_trips() -> None:
         ({"expected_version": -1}, "non-negative"),
         ({"expected_version": True}, "non-negative"),
         ({"signed_at": "2026-03-02T09:00:00+00:00"}, "six fractional digits"),
+        # regression: strptime took these other spellings of one moment
+        ({"signed_at": "2026-03-02T09:00:00.5Z"}, "six fractional digits"),
+        ({"signed_at": "2026-3-2T9:00:00.000000Z"}, "six fractional digits"),
+        ({"signed_at": "2026-03-02T09:00:00.000000z"}, "six fractional digits"),
         ({"nonce": "short"}, "nonce"),
         ({"args": []}, "args"),
     ],
