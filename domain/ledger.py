@@ -47,7 +47,7 @@ from domain.rules import rulebook_for
 from domain.rules.base import SWEEP, EventRef, Finding, Judgement, Rule, Rulebook, Verdicts
 from domain.sealing import KeyRing
 from domain.signing import SigningKey
-from domain.snapshots import CaseRepository, CaseSnapshots
+from domain.snapshots import CaseRepository, CaseSnapshots, seal_key
 from domain.vocabulary import PrincipalKind, Role
 
 T = TypeVar("T", bound=LedgerAggregate)
@@ -112,9 +112,20 @@ class Ledger(Application[UUID]):
         #: verify never reads it); other aggregates are short and replay from their events
         self.case_snapshots = CaseSnapshots(self.factory.aggregate_recorder(purpose="snapshots"))
         self.cases = CaseRepository(self.repository, self.case_snapshots)
+        self._ledger_key: SigningKey | None = None
         self.ledger_key = ledger_key
         self.keyring: KeyRing | None = None  # set by the service that keeps the data keys
         self._genesis: Genesis | None = None
+
+    @property
+    def ledger_key(self) -> SigningKey | None:
+        return self._ledger_key
+
+    @ledger_key.setter
+    def ledger_key(self, key: SigningKey | None) -> None:
+        """The ledger key also seals the case snapshots: without it, cases replay from events."""
+        self._ledger_key = key
+        self.case_snapshots.key = seal_key(key.sign) if key is not None else None
 
     # --- writing --------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ import pytest
 
 from domain.case import EvaluationCase
 from domain.ledger import Ledger
-from domain.snapshots import FORMAT, TOPIC, SnapshotUnusable, decode_case, encode_case
+from domain.signing import SigningKey
+from domain.snapshots import FORMAT, TOPIC, SnapshotUnusable, decode_case, encode_case, seal_key
 from tests.integration.writers import material
 from tests.support import NXScript, World, XXScript
 
@@ -30,6 +31,21 @@ def from_events(ledger: Ledger, case_id: UUID, version: int | None = None) -> Ev
     case: object = ledger.repository.get(case_id, version=version)
     assert isinstance(case, EvaluationCase)
     return case
+
+
+def key_of(ledger: Ledger) -> bytes:
+    """The ledger's snapshot seal key (derived from the ledger key the world initialised)."""
+    key = ledger.case_snapshots.key
+    assert key is not None
+    return key
+
+
+def sealed(ledger: Ledger, body: bytes) -> bytes:
+    """Snapshot bytes around ``body`` with a seal that holds: what only the ledger key's holder can make."""
+    import hashlib
+    import hmac
+
+    return FORMAT + hmac.new(key_of(ledger), FORMAT + body, hashlib.sha256).digest() + body
 
 
 def snapshot_versions(ledger: Ledger, case_id: UUID) -> list[int]:
@@ -68,7 +84,7 @@ def test_every_kind_of_case_state_survives_a_snapshot(ledger: Ledger, world: Wor
     final = from_events(ledger, case_id)
     for version in range(1, final.version + 1):
         case = from_events(ledger, case_id, version)
-        restored = decode_case(encode_case(case), case_id, version)
+        restored = decode_case(encode_case(case, key_of(ledger)), case_id, version, key_of(ledger))
         assert state(restored) == state(case)
         assert restored.phase == case.phase
 
@@ -102,16 +118,19 @@ class _Evil:
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(lambda real: b"garbage", id="not a snapshot"),
-        pytest.param(lambda real: FORMAT + b"\x80\x05garbled", id="garbled pickle"),
-        pytest.param(lambda real: FORMAT + pickle.dumps({"x": _Evil()}), id="constructs a callable"),
-        pytest.param(lambda real: FORMAT + pickle.dumps([1, 2]), id="not a state"),
+        pytest.param(lambda ledger, real: b"garbage", id="not a snapshot"),
+        pytest.param(lambda ledger, real: sealed(ledger, b"\x80\x05garbled"), id="garbled pickle"),
+        pytest.param(lambda ledger, real: sealed(ledger, pickle.dumps({"x": _Evil()})), id="constructs a callable"),
+        pytest.param(lambda ledger, real: sealed(ledger, pickle.dumps([1, 2])), id="not a state"),
+        pytest.param(lambda ledger, real: real[:-40] + bytes(40), id="seal broken"),
+        pytest.param(lambda ledger, real: FORMAT + bytes(32) + real[len(FORMAT) + 32 :], id="no seal"),
+        pytest.param(lambda ledger, real: FORMAT + pickle.dumps({"x": _Evil()}), id="unsealed callable"),
     ],
 )
 def test_a_snapshot_that_cannot_stand_for_the_state_is_ignored(ledger: Ledger, world: World, forge: Any) -> None:
     script = long_case(world, 12)
     case_id = script.case_id
-    _put_raw(ledger, case_id, 10, forge(encode_case(from_events(ledger, case_id, 10))))
+    _put_raw(ledger, case_id, 10, forge(ledger, encode_case(from_events(ledger, case_id, 10), key_of(ledger))))
     assert state(ledger.get_case(case_id, 11)) == state(from_events(ledger, case_id, 11))
     assert state(ledger.get_case(case_id)) == state(from_events(ledger, case_id))
 
@@ -122,15 +141,43 @@ def test_a_snapshot_of_another_chain_or_version_is_ignored(ledger: Ledger, world
     case_id = script.case_id
     at_five = from_events(ledger, case_id, 5)
     moved = dict(vars(at_five), _version=9, _pending_events=[])  # version 5's state claiming version 9
-    _put_raw(ledger, case_id, 9, FORMAT + pickle.dumps(moved, protocol=5))
+    _put_raw(ledger, case_id, 9, sealed(ledger, pickle.dumps(moved, protocol=5)))
     assert state(ledger.get_case(case_id, 9)) == state(from_events(ledger, case_id, 9))
     assert ledger.get_case(case_id, 9).materials.keys() == from_events(ledger, case_id, 9).materials.keys()
 
 
 def test_decoding_refuses_a_snapshot_of_another_case_or_version(ledger: Ledger, world: World) -> None:
     script = long_case(world, 3)
-    data = encode_case(from_events(ledger, script.case_id, 3))
+    data = encode_case(from_events(ledger, script.case_id, 3), key_of(ledger))
     with pytest.raises(SnapshotUnusable):
-        decode_case(data, script.case_id, 2)
+        decode_case(data, script.case_id, 2, key_of(ledger))
     with pytest.raises(SnapshotUnusable):
-        decode_case(data, world.genesis.ledger_id, 3)
+        decode_case(data, world.genesis.ledger_id, 3, key_of(ledger))
+    with pytest.raises(SnapshotUnusable, match="sealed"):
+        decode_case(data, script.case_id, 3, seal_key(SigningKey.generate().sign))
+
+
+def test_a_forged_state_at_the_right_chain_position_is_not_believed(ledger: Ledger, world: World) -> None:
+    """Someone with rights on the snapshot table writes a state the events never gave, bound to
+    the right head hash but not sealed by the ledger key: replays still show what the events give."""
+    script = long_case(world, 12)
+    case_id = script.case_id
+    real = from_events(ledger, case_id, 10)
+    forged = dict(vars(real), _pending_events=[], materials={})  # every collected material gone
+    _put_raw(ledger, case_id, 10, FORMAT + bytes(32) + pickle.dumps(forged, protocol=5))
+    assert ledger.get_case(case_id, 11).materials.keys() == from_events(ledger, case_id, 11).materials.keys()
+    assert len(ledger.get_case(case_id, 11).materials) == 10
+
+
+def test_without_the_ledger_key_snapshots_are_neither_read_nor_written(ledger: Ledger, world: World) -> None:
+    ledger.case_snapshots.interval = INTERVAL
+    script = long_case(world, 10)
+    assert snapshot_versions(ledger, script.case_id) == [7]
+    key = ledger.ledger_key
+    ledger.ledger_key = None
+    assert ledger.case_snapshots.key is None
+    assert state(ledger.get_case(script.case_id, 8)) == state(from_events(ledger, script.case_id, 8))
+    for n in range(7):
+        script.do(script.member, "case.collect_material", material(f"late-{n}"))
+    assert snapshot_versions(ledger, script.case_id) == [7], "no snapshot without the seal key"
+    ledger.ledger_key = key
