@@ -17,6 +17,7 @@ import copy
 import dataclasses
 import json
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -96,7 +97,7 @@ def insider_store(pristine: Pristine, tmp_path: Path) -> Iterator[Store]:
 # --- the two things an insider tampers with, behind one interface ------------------------------
 
 
-class Target:
+class Target(ABC):
     """The events as the insider sees them, and how an edit is made to stick."""
 
     bundle = False
@@ -108,14 +109,17 @@ class Target:
     def event(self, aggregate_id: str, version: int) -> Event:
         return next(e for e in self.chain(aggregate_id) if e["version"] == version)
 
+    @abstractmethod
     def changed(self, events: list[Event]) -> None:
-        raise NotImplementedError
+        """Make this edit stick in the store or the bundle."""
 
+    @abstractmethod
     def remove(self, event: Event) -> None:
-        raise NotImplementedError
+        """Make this edit stick in the store or the bundle."""
 
+    @abstractmethod
     def append(self, event: Event) -> None:
-        raise NotImplementedError
+        """Make this edit stick in the store or the bundle."""
 
 
 class StoreTarget(Target):
