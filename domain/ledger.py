@@ -15,12 +15,19 @@ imports no database driver.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from threading import RLock, get_ident
 from typing import Any, TypeVar, cast
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Recording,
+)
 from eventsourcing.persistence import IntegrityError
 
 from domain import clock
@@ -35,6 +42,7 @@ from domain.errors import (
     Conflict,
     IntentTimeInvalid,
     KeyNotActive,
+    LedgerError,
     LedgerKeyMissing,
     MalformedInput,
     NotFound,
@@ -49,6 +57,7 @@ from domain.sealing import KeyRing
 from domain.signing import SigningKey
 from domain.snapshots import CaseRepository, CaseSnapshots, seal_key
 from domain.vocabulary import PrincipalKind, Role
+from domain.working_set import WorkingSet
 
 T = TypeVar("T", bound=LedgerAggregate)
 
@@ -99,6 +108,75 @@ class Genesis:
     administrator_id: UUID
 
 
+@dataclass(frozen=True)
+class _Accepted:
+    """An intent of a batch, judged and performed: its event, pending until the batch commits."""
+
+    event: LedgerEvent
+    findings: tuple[str, ...]
+
+
+class _AttemptRecorded(Exception):
+    """A refused attempt whose finding was recorded on its case (stored with the batch)."""
+
+    def __init__(self, refusal: LedgerError) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
+class _Poisoned(Exception):
+    """An intent was refused after it had changed its aggregate."""
+
+    def __init__(self, error: LedgerError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+_POISONED = object()  # an intent failed after changing an aggregate: the batch cannot be kept
+
+
+@dataclass
+class _Batch:
+    """The intents of one group commit: each one's outcome, and the aggregates they changed."""
+
+    outcomes: list[_Accepted | LedgerError] = field(default_factory=list)
+    touched: dict[UUID, LedgerAggregate] = field(default_factory=dict)
+    #: every event to store, in the order the intents were judged: the log's order is the order
+    #: of judgement (an act may rely on one before it in the batch, e.g. a key just added)
+    events: list[LedgerEvent] = field(default_factory=list)
+    failed: Exception | None = None  # why the batch cannot be kept
+
+    def touch(self, aggregate: LedgerAggregate) -> None:
+        """Take the aggregate's new events into the batch, in order."""
+        self.touched[aggregate.id] = aggregate
+        self.events.extend(cast(list[LedgerEvent], aggregate.collect_events()))
+
+    def pending(self, aggregate_id: UUID, version: int) -> list[LedgerEvent]:
+        return [e for e in self.events if e.originator_id == aggregate_id and e.originator_version == version]
+
+    def results(self, recordings: Sequence[Recording[UUID]] = ()) -> list[Recorded | Exception]:
+        ids = {(r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings}
+        return [
+            outcome if isinstance(outcome, LedgerError) else _recorded(outcome, ids)
+            for outcome in self.outcomes
+        ]
+
+
+def _recorded(accepted: _Accepted, recordings: dict[tuple[UUID, int], Recording[UUID]]) -> Recorded:
+    event = accepted.event
+    recording = recordings.get((event.originator_id, event.originator_version))
+    return Recorded(
+        aggregate_id=event.originator_id,
+        version=event.originator_version,
+        event=type(event).__name__,
+        topic=type(event).TOPIC,  # type: ignore[attr-defined]
+        event_hash=event.hash,
+        recorded_at=event.timestamp,
+        notification_id=recording.notification.id if recording and recording.notification else None,
+        findings=accepted.findings,
+    )
+
+
 class Ledger(Application[UUID]):
     """决策评估账本. ``ledger_key`` (the key registered at genesis) signs the findings rules raise;
     a ledger opened without it records everything except those, and refuses an action whose rules
@@ -115,6 +193,10 @@ class Ledger(Application[UUID]):
         self._ledger_key: SigningKey | None = None
         self.ledger_key = ledger_key
         self.keyring: KeyRing | None = None  # set by the service that keeps the data keys
+        #: one batch of writes at a time per process; the working set is the writer's own
+        self._write_lock = RLock()
+        self._writer: int | None = None  # the thread judging a batch, while it does
+        self.working_set = WorkingSet(self.recorder)
         self._genesis: Genesis | None = None
 
     @property
@@ -132,25 +214,111 @@ class Ledger(Application[UUID]):
     def submit(self, envelope_json: Any) -> Recorded:
         """Judge one signed intent and record it, or raise and record nothing (but the finding
         of an attempt that is itself misconduct, NX-4 / XX-20)."""
-        signed = SignedIntent.open(envelope_json)
-        intent = signed.intent
-        spec = action(intent.action)
-        now = clock.now()
-        with clock.using(clock.ManualClock(now)):
-            actor = self._authenticate(signed, now)
-            self._replay_of(signed)
+        outcome = self.submit_many([envelope_json])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def submit_many(self, envelopes: Sequence[Any]) -> list[Recorded | Exception]:
+        """Group commit: judge each signed intent in turn, exactly as if it came alone after the
+        ones before it (its own checks, rules and refusal), and store every accepted one — with
+        the findings of refused attempts that are misconduct — in one transaction. Each intent's
+        outcome is returned in order: what was recorded, or why it was refused (a
+        :class:`LedgerError`; any other exception is a failure of that intent alone).
+
+        If the transaction fails (another process recorded on one of the same aggregates), or
+        an intent fails after changing its aggregate, nothing of the batch is kept and each
+        intent is judged and stored again alone, so every outcome is what it would have been
+        one write at a time."""
+        with self._write_lock:
+            self._writer = get_ident()
             try:
-                return self._judge_and_record(signed, spec, actor, now)
-            except Conflict:
-                # a copy of this very intent (a client's early retry, through any server) was
-                # recorded since the check above: the signer must learn it is stored, not that
-                # another act won, or they would sign the same act again as a new intent
-                self._replay_of(signed)
+                return self._submit_batch(envelopes)
+            finally:
+                self._writer = None
+
+    def _submit_batch(self, envelopes: Sequence[Any]) -> list[Recorded | Exception]:
+        self.working_set.catch_up()
+        now = clock.now()
+        batch = _Batch()
+        with clock.using(clock.ManualClock(now)):
+            for envelope_json in envelopes:
+                outcome = self._take(envelope_json, now, batch)
+                if outcome is _POISONED:
+                    self.working_set.clear()  # an aggregate may be half changed: load afresh
+                    if len(envelopes) > 1:
+                        return self._one_at_a_time(envelopes)
+                    if isinstance(batch.failed, LedgerError):
+                        return [batch.failed]
+                    raise cast(Exception, batch.failed)
+                batch.outcomes.append(outcome)
+            if not batch.events:
+                return batch.results()
+            try:
+                recordings = self.save(*batch.events)
+            except IntegrityError:
+                self.working_set.clear()
+                if len(envelopes) > 1:
+                    return self._one_at_a_time(envelopes)
+                return [self._conflict_of(envelopes[0])]
+            except BaseException:
+                self.working_set.clear()
                 raise
+        for aggregate in batch.touched.values():
+            self.working_set.keep(aggregate)
+        self.working_set.committed([r.notification.id for r in recordings if r.notification])
+        self._snapshot_cases(batch.events, batch.touched)
+        return batch.results(recordings)
+
+    def _one_at_a_time(self, envelopes: Sequence[Any]) -> list[Recorded | Exception]:
+        """Each intent judged and stored alone, in order; an intent that fails other than by a
+        refusal gets that failure as its outcome, and the others still theirs."""
+        self.working_set.clear()
+        outcomes: list[Recorded | Exception] = []
+        for envelope_json in envelopes:
+            try:
+                outcomes.extend(self._submit_batch([envelope_json]))
+            except Exception as error:  # noqa: BLE001 — that intent's outcome, as it would be alone
+                outcomes.append(error)
+        return outcomes
+
+    def _conflict_of(self, envelope_json: Any) -> LedgerError:
+        """The outcome of an intent whose events the store refused (its position was taken since
+        it was judged): a replay if the stored event is this very intent, else a conflict."""
+        signed = SignedIntent.open(envelope_json)
+        try:
+            self._replay_of(signed)
+        except Replayed as replayed:
+            return replayed
+        return Conflict(
+            "another action was recorded on this aggregate at the same version; "
+            "read it again and sign a new intent"
+        )
+
+    def _take(self, envelope_json: Any, now: datetime, batch: _Batch) -> Any:
+        """One intent of a batch: its pending events on the batch's aggregates, or the error
+        that refuses it (``_POISONED`` if it failed after changing an aggregate, or not with a
+        refusal: then nothing of the batch can be kept)."""
+        try:
+            signed = SignedIntent.open(envelope_json)
+            spec = action(signed.intent.action)
+            actor = self._authenticate(signed, now)
+            self._check_replay(signed, batch)
+            return self._judge_and_record(signed, spec, actor, now, batch)
+        except _AttemptRecorded as recorded:
+            return recorded.refusal
+        except _Poisoned as poisoned:
+            batch.failed = poisoned.error
+            return _POISONED
+        except LedgerError as error:
+            return error
+        except Exception as error:  # noqa: BLE001 — not a refusal: judged again alone, where it is raised
+            batch.failed = error
+            return _POISONED
 
     def _judge_and_record(
-        self, signed: SignedIntent, spec: ActionSpec, actor: Principal, now: datetime
-    ) -> Recorded:
+        self, signed: SignedIntent, spec: ActionSpec, actor: Principal, now: datetime, batch: _Batch
+    ) -> _Accepted:
         intent = signed.intent
         command = spec.command.parse(intent.args)
         ctx = Context(actor=actor, directory=self, now=now, keyring=self.keyring)
@@ -161,18 +329,36 @@ class Ledger(Application[UUID]):
         verdicts = self._judge(rulebook, spec, act, ctx, target)
         refusal = verdicts.refused()
         if refusal is not None:
-            self._record_attempt(verdicts, rulebook, target, signed, ctx)
+            if self._record_attempt(verdicts, rulebook, target, signed, ctx):
+                batch.touch(cast(LedgerAggregate, target))
+                raise _AttemptRecorded(refusal)
             raise refusal
-        aggregate = self._perform(spec, act, ctx, target)
-        findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
-        recorded = self._store(aggregate)
-        return replace(recorded[0], findings=tuple(f.rule.id for f in findings))
+        try:
+            aggregate = self._perform(spec, act, ctx, target)
+            findings = self._raise_findings(rulebook, verdicts.findings, aggregate, ctx)
+        except LedgerError as error:
+            if target is not None and target.pending_events:
+                raise _Poisoned(error) from error
+            raise
+        accepted = _Accepted(cast(LedgerEvent, aggregate.pending_events[0]), tuple(f.rule.id for f in findings))
+        batch.touch(aggregate)
+        return accepted
 
-    def _replay_of(self, signed: SignedIntent) -> None:
-        """Raise :class:`Replayed` if exactly this signed intent is already stored."""
+    def _check_replay(self, signed: SignedIntent, batch: _Batch) -> None:
+        """Raise :class:`Replayed` if this signed intent's position is taken by this very intent
+        (only a taken position can hold it)."""
+        held = self._find(signed.intent.target, LedgerAggregate)
+        if held is not None and held.version > signed.intent.expected_version:
+            self._replay_of(signed, batch)
+
+    def _replay_of(self, signed: SignedIntent, batch: _Batch | None = None) -> None:
+        """Raise :class:`Replayed` if exactly this signed intent is already stored (or is
+        pending in this batch)."""
         intent = signed.intent
         position = intent.expected_version + 1
-        for event in self.events.get(intent.target, gt=position - 1, lte=position):
+        stored_events: list[Any] = batch.pending(intent.target, position) if batch is not None else []
+        stored_events = stored_events or list(self.events.get(intent.target, gt=position - 1, lte=position))
+        for event in stored_events:
             stored = cast(LedgerEvent, event).envelope
             if stored == signed.envelope.to_json():
                 raise Replayed(
@@ -295,13 +481,15 @@ class Ledger(Application[UUID]):
         return recorded
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        self._snapshot_cases(processing_event.events, processing_event.aggregates)
+
+    def _snapshot_cases(self, events: Sequence[Any], aggregates: Mapping[UUID, Any]) -> None:
         """After the events are committed: snapshot each case that reached a multiple of the
         snapshot interval (a failure here loses nothing; the next long replay takes one)."""
         interval = self.case_snapshots.interval
-        reached = {event.originator_id for event in processing_event.events
-                   if event.originator_version % interval == 0}
+        reached = {event.originator_id for event in events if event.originator_version % interval == 0}
         for aggregate_id in reached:
-            aggregate = processing_event.aggregates.get(aggregate_id)
+            aggregate = aggregates.get(aggregate_id)
             if isinstance(aggregate, EvaluationCase):
                 self.case_snapshots.put(aggregate)
 
@@ -370,14 +558,15 @@ class Ledger(Application[UUID]):
         target: LedgerAggregate | None,
         signed: SignedIntent,
         ctx: Context,
-    ) -> None:
-        """A refused attempt that is itself misconduct (转包) is stored as a finding only, with
-        the person's signed attempt embedded as the evidence."""
+    ) -> bool:
+        """A refused attempt that is itself misconduct (转包) is recorded as a finding only, with
+        the person's signed attempt embedded as the evidence (stored with the batch): True if
+        it was."""
         if verdicts.refusal is None or rulebook is None or not isinstance(target, EvaluationCase):
-            return
+            return False
         rule, refuse = verdicts.refusal
         if not refuse.record_attempt:
-            return
+            return False
         entrusted = [
             EventRef.of(target.id, entry)
             for agency_id, entry in target.agencies.items()
@@ -386,7 +575,7 @@ class Ledger(Application[UUID]):
         self._raise(target, rulebook, rule, refuse.zh, refuse.en, refuse.persons or (ctx.actor.id,),
                     entrusted, {"attempted_action": signed.intent.action}, ctx.now,
                     attempt=signed.envelope.to_json())
-        self._store(target)
+        return True
 
     def _ledger_signer(self) -> tuple[SigningKey, Principal]:
         if self.ledger_key is None:
@@ -404,7 +593,7 @@ class Ledger(Application[UUID]):
         passed with nothing done, as of the clock's now. Each deadline is raised once per case."""
         raised: list[Recorded] = []
         now = clock.now()
-        with clock.using(clock.ManualClock(now)):
+        with self._write_lock, clock.using(clock.ManualClock(now)):
             _, ledger = self._ledger_signer()
             ctx = Context(actor=ledger, directory=self, now=now)
             for case_id in self.case_ids():
@@ -488,9 +677,18 @@ class Ledger(Application[UUID]):
     # --- reading (the Directory the aggregates consult) --------------------------------------
 
     def _find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+        if self._writer == get_ident():  # judging a batch: the writer's own working set
+            aggregate: object = self.working_set.get(aggregate_id)
+            if aggregate is None:
+                try:
+                    aggregate = self.cases.get(aggregate_id)
+                except AggregateNotFoundError:
+                    return None
+                self.working_set.keep(cast(LedgerAggregate, aggregate))
+            return aggregate if isinstance(aggregate, kind) else None
         repository = self.cases if issubclass(kind, EvaluationCase) else self.repository
         try:
-            aggregate: object = repository.get(aggregate_id)
+            aggregate = repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, kind) else None

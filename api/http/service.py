@@ -14,6 +14,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.group_commit import GroupCommitter
 from api.http.auth import Sessions
 from api.http.problems import problem
 from api.store.secrets import Keystore
@@ -57,6 +58,8 @@ class Metrics:
         self.appended = Counter("dl_events_appended", "Events appended to the ledger", ["event"], registry=r)
         self.refused = Counter("dl_writes_refused", "Signed intents refused", ["kind"], registry=r)
         self.lag = Gauge("dl_projection_lag_events", "Stored events not yet projected", registry=r)
+        self.batch = Histogram("dl_group_commit_intents", "Signed intents judged and stored per transaction",
+                               registry=r, buckets=(1, 2, 4, 8, 16, 32, 64, 128))
 
 
 class Service:
@@ -71,6 +74,8 @@ class Service:
         keystore: Keystore | None = None,
     ) -> None:
         self.ledger = ledger
+        #: writes are judged one by one and stored in groups (api.group_commit)
+        self.writer = GroupCommitter(ledger, on_batch=self._count_batch)
         self.keystore = keystore  # data keys of sealed content (outside the database)
         ledger.keyring = keystore
         self.projector = projector
@@ -95,7 +100,11 @@ class Service:
                 log.exception("projection round failed", extra={"fields": {"event": "projection-error"}})
                 self._stop.wait(self.interval)
 
+    def _count_batch(self, size: int) -> None:
+        self.metrics.batch.observe(size)
+
     def stop(self) -> None:
+        self.writer.stop()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)

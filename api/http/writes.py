@@ -159,7 +159,7 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
             if parameter is not None and path[parameter] != str(signed.intent.target):
                 raise ApiError("invalid-request",
                                f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
-            recorded = service.ledger.submit(envelope)
+            recorded = service.writer.submit(envelope)
             if spec.command is RecordShredding and service.keystore is not None:
                 service.keystore.destroy(signed.intent.args["kid"])  # recorded first, then destroyed
         except LedgerError as error:
