@@ -11,6 +11,7 @@ one commit form the next batch, so a write waits at most for the commit before i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -18,6 +19,7 @@ from queue import Empty, SimpleQueue
 from threading import Lock, Thread
 from typing import Any
 
+from domain.intent import SignedIntent
 from domain.ledger import Ledger, Recorded
 
 log = logging.getLogger("decision_ledger.http")
@@ -33,17 +35,25 @@ class GroupCommitter:
         self.ledger = ledger
         self.max_batch = max_batch
         self.on_batch = on_batch  # told each batch's size (metrics)
-        self._queue: SimpleQueue[tuple[Any, Future[Recorded]] | None] = SimpleQueue()
+        self._queue: SimpleQueue[tuple[Any, Settle] | None] = SimpleQueue()
         self._thread: Thread | None = None
         self._starting = Lock()
 
-    def submit(self, envelope_json: Any) -> Recorded:
-        """Judge and store one signed intent with whatever else is waiting; its outcome, or its
-        refusal raised."""
+    def submit(self, envelope: SignedIntent | Any) -> Recorded:
+        """Judge and store one signed intent (opened, or its envelope's JSON) with whatever
+        else is waiting; its outcome, or its refusal raised."""
         self._ensure_started()
         future: Future[Recorded] = Future()
-        self._queue.put((envelope_json, future))
+        self._queue.put((envelope, _settle_future(future)))
         return future.result()
+
+    async def record(self, envelope: SignedIntent | Any) -> Recorded:
+        """:meth:`submit` for a coroutine: the event loop is not blocked while it waits."""
+        self._ensure_started()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Recorded] = loop.create_future()
+        self._queue.put((envelope, _settle_in_loop(loop, future)))
+        return await future
 
     def stop(self) -> None:
         if self._thread is not None:
@@ -76,19 +86,47 @@ class GroupCommitter:
                 waiting.append(item)
             self._store(waiting)
 
-    def _store(self, waiting: list[tuple[Any, Future[Recorded]]]) -> None:
+    def _store(self, waiting: list[tuple[Any, Settle]]) -> None:
         if self.on_batch is not None:
             self.on_batch(len(waiting))
         try:
-            outcomes = self.ledger.submit_many([envelope for envelope, _ in waiting])
-        except BaseException as error:  # the store failed: every writer of the batch learns it
+            outcomes: list[Recorded | BaseException] = list(
+                self.ledger.submit_many([envelope for envelope, _ in waiting]))
+        except Exception as error:  # the store failed: every writer of the batch learns it
             log.exception("group commit failed", extra={"fields": {"event": "group-commit-error",
                                                                    "intents": len(waiting)}})
-            for _, future in waiting:
-                future.set_exception(error)
+            outcomes = [error] * len(waiting)
+        for (_, settle), outcome in zip(waiting, outcomes, strict=True):
+            settle(outcome)
+
+
+#: hands one intent's outcome (a Recorded, or the exception refusing it) to its waiting writer
+Settle = Callable[[Any], None]
+
+
+def _settle_future(future: Future[Recorded]) -> Settle:
+    def settle(outcome: Any) -> None:
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    return settle
+
+
+def _settle_in_loop(loop: asyncio.AbstractEventLoop, future: asyncio.Future[Recorded]) -> Settle:
+    def settle_now(outcome: Any) -> None:
+        if future.done():  # the request was cancelled (the client went away)
             return
-        for (_, future), outcome in zip(waiting, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def settle(outcome: Any) -> None:
+        try:
+            loop.call_soon_threadsafe(settle_now, outcome)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    return settle

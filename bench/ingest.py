@@ -59,12 +59,13 @@ def presign(bench: Bench, warmup: int, timed: int) -> list[list[bytes]]:
     return batches
 
 
-def http_ingest(bench: Bench, directory: Path, warmup: int, timed: int) -> IngestFigures:
-    """Serve the store, have every writer post its envelopes at once, and time them."""
+def http_ingest(bench: Bench, directory: Path, warmup: int, timed: int, workers: int = 1) -> IngestFigures:
+    """Serve the store (``serve --workers``), have every writer post its envelopes at once, and
+    time them."""
     bodies = presign(bench, warmup, timed)
     paths = [ROUTES[COLLECT][0].format(case_id=case_id) for case_id in bench.cast.cases]
     with serving(directory, "--db", bench.url, "--keys", str(bench.keys), "--log-level", "warning",
-                 log_name="serve-bench.log") as (address, _):
+                 "--workers", str(workers), log_name="serve-bench.log") as (address, _):
         netloc = urlsplit(address).netloc
         ready = threading.Barrier(len(bodies) + 1)
         latencies: list[list[float]] = [[] for _ in bodies]

@@ -219,12 +219,13 @@ class Ledger(Application[UUID]):
             raise outcome
         return outcome
 
-    def submit_many(self, envelopes: Sequence[Any]) -> list[Recorded | Exception]:
+    def submit_many(self, envelopes: Sequence[SignedIntent | Any]) -> list[Recorded | Exception]:
         """Group commit: judge each signed intent in turn, exactly as if it came alone after the
         ones before it (its own checks, rules and refusal), and store every accepted one — with
         the findings of refused attempts that are misconduct — in one transaction. Each intent's
         outcome is returned in order: what was recorded, or why it was refused (a
-        :class:`LedgerError`; any other exception is a failure of that intent alone).
+        :class:`LedgerError`; any other exception is a failure of that intent alone). An intent
+        is given as its envelope's JSON, or already opened (:meth:`SignedIntent.open`).
 
         If the transaction fails (another process recorded on one of the same aggregates), or
         an intent fails after changing its aggregate, nothing of the batch is kept and each
@@ -285,7 +286,7 @@ class Ledger(Application[UUID]):
     def _conflict_of(self, envelope_json: Any) -> LedgerError:
         """The outcome of an intent whose events the store refused (its position was taken since
         it was judged): a replay if the stored event is this very intent, else a conflict."""
-        signed = SignedIntent.open(envelope_json)
+        signed = envelope_json if isinstance(envelope_json, SignedIntent) else SignedIntent.open(envelope_json)
         try:
             self._replay_of(signed)
         except Replayed as replayed:
@@ -300,7 +301,7 @@ class Ledger(Application[UUID]):
         that refuses it (``_POISONED`` if it failed after changing an aggregate, or not with a
         refusal: then nothing of the batch can be kept)."""
         try:
-            signed = SignedIntent.open(envelope_json)
+            signed = envelope_json if isinstance(envelope_json, SignedIntent) else SignedIntent.open(envelope_json)
             spec = action(signed.intent.action)
             actor = self._authenticate(signed, now)
             self._check_replay(signed, batch)

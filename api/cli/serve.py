@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -28,6 +29,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
+from api.cli.workers import SESSION_SECRET_ENV, supervise
 from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
@@ -49,8 +51,12 @@ from domain.errors import LedgerError
               help="Seconds between the background projection rounds.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Level of the JSON request log.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port (PostgreSQL only), each with its own connections, "
+              "group commit and projections; about one per core.")
+@click.option("--listen-fd", type=int, hidden=True)  # a worker's listening socket, from its supervisor
 def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: bool, interval: float,
-          log_level: str) -> None:
+          log_level: str, workers: int, listen_fd: int | None) -> None:
     """Run the HTTP service: signed writes, authenticated reads, public results, proofs, the
     inspectors' web pages, /healthz, /readyz and /metrics.
 
@@ -58,36 +64,51 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     ledger key (ledger.pem in the keys directory), if present, signs checkpoints and the
     findings rules raise. Logs are JSON lines on stderr. Stop with Ctrl-C.
 
+    With --workers N (PostgreSQL), N server processes share the listening socket, as N servers
+    side by side would; this process supervises them, restarts one that dies, and stops them all
+    on Ctrl-C or SIGTERM. Writes arriving together are judged one by one and stored in one
+    transaction (group commit) in each process.
+
     Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
     taken.
     """
     import uvicorn  # imported here: the other commands do not need it
 
     from api.http.app import create_app
+    from api.http.auth import Sessions
     from api.http.service import Service, configure_logging
 
     settings = _settings(db, keys)
-    demo_info = _prepare_demo(settings) if with_demo else None
+    if workers > 1 and settings.database.kind != "postgresql":
+        _fail("--workers needs a PostgreSQL store: a SQLite file has one writer (serve it with one worker)",
+              EXIT_USAGE)
+    worker = listen_fd is not None
+    demo_info = _prepare_demo(settings) if with_demo and not worker else None
     ledger = _open(settings, signing=_has_ledger_key(settings))
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
               "(or `serve --demo` to start from the demo)", EXIT_USAGE)
     projector = _projector(settings, ledger)
     behind = projector.pending()
-    if behind:
+    if behind and not worker:
         click.echo(f"… bringing the read models up to date ({behind} events)", err=True)
     projector.catch_up()
-    service = Service(ledger, projector, _key_if_present(settings), interval=interval,
-                      keystore=Keystore.beside(settings.keys_dir))
-    sock = _bind(host, port)
-    address = _address(host, sock.getsockname()[1])
-    click.echo(f"Decision Ledger serving {settings.database.redacted}")
-    click.echo(f"  web pages     {address}/")
-    click.echo(f"  API document  {address}/docs  (OpenAPI: {address}/openapi.json)")
-    if demo_info is not None:
-        _print_sign_in(address, demo_info)
-    click.echo("Stop with Ctrl-C.", err=True)
+    sock = socket.socket(fileno=listen_fd) if listen_fd is not None else _bind(host, port)
+    if not worker:
+        _print_banner(settings, _address(host, sock.getsockname()[1]), demo_info)
     configure_logging(getattr(logging, log_level.upper()))
+    if workers > 1:
+        ledger.close()
+        projector.close()
+        arguments = [*(["--db", db] if db else []), *(["--keys", keys] if keys else []),
+                     "--interval", str(interval), "--log-level", log_level]
+        code = supervise(workers, sock, arguments)
+        click.echo("stopped", err=True)
+        sys.exit(code)
+    secret = os.environ.get(SESSION_SECRET_ENV)
+    service = Service(ledger, projector, _key_if_present(settings), interval=interval,
+                      keystore=Keystore.beside(settings.keys_dir),
+                      sessions=Sessions(bytes.fromhex(secret)) if secret else None)
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
@@ -96,7 +117,17 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
-    click.echo("stopped", err=True)
+    if not worker:
+        click.echo("stopped", err=True)
+
+
+def _print_banner(settings: Settings, address: str, demo_info: dict[str, Any] | None) -> None:
+    click.echo(f"Decision Ledger serving {settings.database.redacted}")
+    click.echo(f"  web pages     {address}/")
+    click.echo(f"  API document  {address}/docs  (OpenAPI: {address}/openapi.json)")
+    if demo_info is not None:
+        _print_sign_in(address, demo_info)
+    click.echo("Stop with Ctrl-C.", err=True)
 
 
 def _has_ledger_key(settings: Settings) -> bool:

@@ -32,7 +32,7 @@ class JsonLines(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {"ts": round(record.created, 3), "level": record.levelname.lower(), "logger": record.name,
-                 "message": record.getMessage()}
+                 "pid": record.process, "message": record.getMessage()}
         entry.update(getattr(record, "fields", {}))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
@@ -72,6 +72,7 @@ class Service:
         inline_projections: bool = True,
         interval: float = 1.0,
         keystore: Keystore | None = None,
+        sessions: Sessions | None = None,
     ) -> None:
         self.ledger = ledger
         #: writes are judged one by one and stored in groups (api.group_commit)
@@ -80,7 +81,7 @@ class Service:
         ledger.keyring = keystore
         self.projector = projector
         self.ledger_key = ledger_key
-        self.sessions = Sessions.new()
+        self.sessions = sessions or Sessions.new()  # shared by the workers of one `serve`
         self.metrics = Metrics()
         self.inline = inline_projections
         self.interval = interval

@@ -148,7 +148,7 @@ def envelope_model(spec: ActionSpec) -> type[BaseModel]:
 
 
 def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -> Any:
-    def record(request: Request, body: Any, **path: str) -> Recorded:
+    async def record(request: Request, body: Any, **path: str) -> Recorded:
         service: Service = request.app.state.service
         envelope = body.model_dump()
         try:
@@ -159,7 +159,9 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
             if parameter is not None and path[parameter] != str(signed.intent.target):
                 raise ApiError("invalid-request",
                                f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
-            recorded = service.writer.submit(envelope)
+            # judged and stored with the writes that arrive meanwhile (group commit); the event
+            # loop serves other requests while this one waits
+            recorded = await service.writer.record(signed)
             if spec.command is RecordShredding and service.keystore is not None:
                 service.keystore.destroy(signed.intent.args["kid"])  # recorded first, then destroyed
         except LedgerError as error:
