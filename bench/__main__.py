@@ -42,6 +42,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="grow the verified, rebuilt ledger to N events instead (at least its 10,000-event case)")
     parser.add_argument("--proof-leaves", type=_sizes, metavar="N,N,…",
                         help="measure proofs at these log sizes instead (e.g. 10000,100000,1000000)")
+    parser.add_argument("--workers", type=_positive, metavar="N",
+                        help="`serve --workers N` for the PostgreSQL ingest (default: one per core; SQLite: 1)")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="where the scratch stores go (default: a temporary directory, removed afterwards)")
     return parser.parse_args(argv)
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = replace(sizes, ledger_events=max(args.ledger_events, sizes.case_events))
     if args.proof_leaves is not None:
         sizes = replace(sizes, proof_sizes=args.proof_leaves)
+    if args.workers is not None:
+        sizes = replace(sizes, pg_workers=args.workers)
     results = args.results or (RESULTS if args.full else None)
 
     def say(message: str) -> None:

@@ -10,6 +10,7 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("ingest_http_pg_per_s", "ingest, HTTP, PostgreSQL", "events/s", "baseline_append_pg_per_s"),
     ("ingest_http_pg_p50_ms", "  latency p50", "ms", None),
     ("ingest_http_pg_p99_ms", "  latency p99", "ms", None),
+    ("ingest_http_pg_workers", "  serve --workers", "", None),
     ("baseline_append_pg_per_s", "  baseline: library, 1 event per commit", "events/s", None),
     ("ingest_http_sqlite_per_s", "ingest, HTTP, SQLite", "events/s", "baseline_append_sqlite_per_s"),
     ("ingest_http_sqlite_p50_ms", "  latency p50", "ms", None),

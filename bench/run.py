@@ -56,14 +56,17 @@ def run(sizes: Sizes, work: Path, use_postgres: bool, say: Say) -> dict[str, Any
                                                                  sizes.baseline_seconds)
         say(f"{kind}: a fresh ledger with {sizes.clients} writers")
         with fresh_ledger(kind, work / tag, sizes.clients) as bench:
-            say(f"{kind}: HTTP ingest, {sizes.clients} clients × {sizes.per_client} signed actions")
-            ingest = http_ingest(bench, work / tag, sizes.warmup, sizes.per_client)
+            workers = (sizes.pg_workers or cores()) if kind == "postgres" else 1
+            say(f"{kind}: HTTP ingest, {sizes.clients} clients × {sizes.per_client} signed actions, "
+                f"serve --workers {workers}")
+            ingest = http_ingest(bench, work / tag, sizes.warmup, sizes.per_client, workers)
             figures.update({
                 f"ingest_http_{tag}_per_s": ingest.per_s,
                 f"ingest_http_{tag}_p50_ms": ingest.p50_ms,
                 f"ingest_http_{tag}_p99_ms": ingest.p99_ms,
                 f"ingest_http_{tag}_events": ingest.events,
                 f"ingest_http_{tag}_refused": ingest.refused,
+                f"ingest_http_{tag}_workers": workers,
                 f"ingest_http_{tag}_ratio": ingest.per_s / figures[f"baseline_append_{tag}_per_s"],
             })
             if kind == deep:

@@ -20,9 +20,10 @@ class Sizes:
     proof_samples: int  # proofs timed at each size
     ed25519_seconds: float  # how long the raw verification baseline runs
     replays: int  # at most this many replays of each version (the median is kept), within ~2 s
+    pg_workers: int | None = None  # `serve --workers` for the PostgreSQL ingest (None: one per core)
 
 
-QUICK = Sizes("quick", clients=32, per_client=25, warmup=2, baseline_seconds=2.0, case_events=10_000,
+QUICK = Sizes("quick", clients=32, per_client=60, warmup=2, baseline_seconds=2.0, case_events=10_000,
               ledger_events=12_000, other_case_events=1_000, proof_sizes=(10_000, 100_000), proof_samples=50,
               ed25519_seconds=1.5, replays=3)
 FULL = Sizes("full", clients=32, per_client=300, warmup=3, baseline_seconds=10.0, case_events=10_000,
