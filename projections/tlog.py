@@ -188,14 +188,22 @@ class LogReader:
         self.origin = origin
 
     def size(self) -> int:
+        """The rows of the leaf table, counted (what verification compares with the events)."""
         with self.views.reading() as c:
-            return self._size(c)
+            row = c.execute("SELECT COUNT(*) AS n FROM {dl_log_leaves}").fetchone()
+        return int(row["n"]) if row else 0
+
+    def tree_size(self) -> int:
+        """The size of the tree: one past the largest leaf index — an index lookup, where
+        :meth:`size` counts a million rows. The projection writes leaf *i* when the log holds
+        *i* leaves, under its write lock, so the indexes are 0 … n-1 and the two agree unless
+        someone deleted leaf rows behind its back (which ``verify`` reports). Zero exactly
+        when :meth:`size` is. Roots, proofs and checkpoints are bounded by it."""
+        with self.views.reading() as c:
+            return self._tree_size(c)
 
     @staticmethod
-    def _size(c: ViewCursor) -> int:
-        """Leaves in the log: one past the largest leaf index (an index lookup, not a count of a
-        million rows). The projection writes leaf *i* when the log holds *i* leaves, under its
-        write lock, so the indexes are 0 … n-1 and this is their number."""
+    def _tree_size(c: ViewCursor) -> int:
         row = c.execute("SELECT MAX(leaf_index) AS n FROM {dl_log_leaves}").fetchone()
         return int(row["n"]) + 1 if row and row["n"] is not None else 0
 
@@ -247,7 +255,7 @@ class LogReader:
     def root(self, size: int) -> bytes:
         nodes = self.nodes()
         with self.views.reading() as c:
-            _check_held(self._size(c), size)
+            _check_held(self._tree_size(c), size)
             nodes.load(c, perfect_cover(0, size))
         return nodes.subtree(0, size)
 
@@ -273,7 +281,7 @@ class LogReader:
     def consistency(self, old: int, new: int) -> list[bytes]:
         nodes = self.nodes()
         with self.views.reading() as c:
-            _check_held(self._size(c), new)
+            _check_held(self._tree_size(c), new)
             nodes.load(c, consistency_nodes(old, new) if 0 <= old <= new else [])
         return consistency_path(old, new, nodes.subtree)
 
@@ -312,7 +320,7 @@ class LogReader:
             raise LogError("the old size must be between 0 and the new size")
         nodes = self.nodes()
         with self.views.reading() as c:
-            held = self._size(c)
+            held = self._tree_size(c)
             nodes.load(c, [*perfect_cover(0, old), *perfect_cover(0, new), *consistency_nodes(old, new)])
         # the checks in the order the roots and the path are asked for
         _check_held(held, old)
@@ -361,7 +369,7 @@ class LogReader:
         never signs two inconsistent checkpoints: the new root must extend the last one."""
         nodes = self.nodes()
         with self.views.reading() as c:
-            size = self._size(c)
+            size = self._tree_size(c)
             latest = self._latest_checkpoint(c)
             if latest is not None and latest[0] == size:
                 return latest[1]

@@ -84,10 +84,11 @@ def test_every_size_up_to_70(log: Log) -> None:
     stored = per_node(log.views)
     key = SigningKey.generate()
     previous: tuple[int, bytes] | None = None
+    assert (log.reader.size(), log.reader.tree_size()) == (0, 0)
     for size in range(1, 71):
         log.grow(size)
         reader = log.reader
-        assert reader.size() == size
+        assert reader.size() == reader.tree_size() == size
         assert reader.root(size) == root_of(LEAVES[:size]) == stored(0, size)
         note = reader.sign_checkpoint(key)
         checkpoint = open_checkpoint(note, key.public_key, ORIGIN)
@@ -179,6 +180,10 @@ def test_refusals_keep_their_messages(log: Log) -> None:
     with pytest.raises(LogError, match=r"^the log lacks node \(1, 3\)$"):
         reader.consistency_proof(6, 8)
     assert reader.root(8) == root_of(LEAVES[:8])  # the level-3 node alone covers it
+    # leaf rows deleted behind the projection's back: the count says so (verify compares it with
+    # the events); the tree's size is still that of the nodes, one past the largest leaf index
+    log.store.execute("DELETE FROM dl_log_leaves WHERE leaf_index = 3")
+    assert (reader.size(), reader.tree_size()) == (7, 8)
 
 
 class Counting:
