@@ -53,6 +53,41 @@ def mth(start: int, end: int, perfect: Callable[[int, int], bytes]) -> bytes:
     return node_hash(mth(start, start + k, perfect), mth(start + k, end, perfect))
 
 
+def perfect_cover(start: int, end: int) -> list[tuple[int, int]]:
+    """(level, index) of the perfect aligned subtrees :func:`mth` reads for the leaves
+    [start, end), in the order it reads them."""
+    out: list[tuple[int, int]] = []
+    stack = [(start, end)]
+    while stack:
+        lo, hi = stack.pop()
+        size = hi - lo
+        if size == 0:
+            continue
+        if size & (size - 1) == 0 and lo % size == 0:
+            level = size.bit_length() - 1
+            out.append((level, lo >> level))
+            continue
+        k = split(size)
+        stack.append((lo + k, hi))
+        stack.append((lo, lo + k))
+    return out
+
+
+def nodes_read(proof: Callable[[Subtree], object]) -> list[tuple[int, int]]:
+    """The perfect subtrees (level, index) that ``proof`` — a computation over a subtree oracle,
+    such as ``lambda s: inclusion_path(i, n, s)`` — reads, in order, each once. It runs on an
+    oracle that records them and answers a placeholder, so a store can fetch them all at once
+    and then run the same computation on the real hashes."""
+    wanted: dict[tuple[int, int], None] = {}
+
+    def record(start: int, end: int) -> bytes:
+        wanted.update(dict.fromkeys(perfect_cover(start, end)))
+        return EMPTY_ROOT
+
+    proof(record)
+    return list(wanted)
+
+
 def inclusion_path(index: int, size: int, subtree: Subtree) -> list[bytes]:
     """PATH(index, D[size]) (RFC 9162 §2.1.3.1), leaf first."""
     if not 0 <= index < size:

@@ -8,7 +8,7 @@ The store keeps every perfect subtree (level, index) as it completes — about t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
@@ -25,6 +25,8 @@ from domain.merkle import (
     inclusion_path,
     leaf_hash,
     mth,
+    nodes_read,
+    perfect_cover,
     verify_consistency,
 )
 from domain.signing import PublicKey, SigningKey
@@ -109,6 +111,21 @@ class LogError(RuntimeError):
     """The log cannot answer (not built, or asked about what it does not hold)."""
 
 
+def _check_held(held: int, size: int) -> None:
+    if size > held:
+        raise LogError(f"the log holds fewer than {size} leaves")
+
+
+def inclusion_nodes(index: int, size: int) -> list[tuple[int, int]]:
+    """The stored nodes (level, idx) PATH(index, D[size]) reads."""
+    return nodes_read(lambda subtree: inclusion_path(index, size, subtree))
+
+
+def consistency_nodes(old: int, new: int) -> list[tuple[int, int]]:
+    """The stored nodes (level, idx) PROOF(old, D[new]) reads."""
+    return nodes_read(lambda subtree: consistency_path(old, new, subtree))
+
+
 @dataclass(frozen=True)
 class LeafEntry:
     leaf_index: int
@@ -118,23 +135,87 @@ class LeafEntry:
     event_hash: str
 
 
+#: (level, idx) pairs asked for in one statement (SQLite's oldest limit is 999 parameters)
+NODES_PER_QUERY = 400
+
+
+class ProofNodes:
+    """Stored perfect nodes fetched for a computation, by key: :meth:`load` reads many in one
+    statement; :meth:`perfect` answers from them, reading a node not loaded on its own (so a
+    proof is right whatever was loaded; loading only makes it fast)."""
+
+    def __init__(self, views: Views) -> None:
+        self.views = views
+        self.found: dict[tuple[int, int], bytes] = {}
+        self.absent: set[tuple[int, int]] = set()
+
+    def load(self, cursor: ViewCursor, keys: Iterable[tuple[int, int]]) -> None:
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.found and k not in self.absent]
+        for at in range(0, len(wanted), NODES_PER_QUERY):
+            chunk = wanted[at:at + NODES_PER_QUERY]
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            # a join from the keys, so that both stores look each one up in the primary key
+            # (SQLite scans the table for ``(level, idx) IN (VALUES …)``)
+            rows = cursor.execute(
+                f"WITH wanted (level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash "
+                "FROM wanted JOIN {dl_log_nodes} n ON n.level = wanted.level AND n.idx = wanted.idx",
+                [v for key in chunk for v in key],
+            ).fetchall()
+            for row in rows:
+                self.found[(int(row["level"]), int(row["idx"]))] = bytes.fromhex(row["hash"])
+            self.absent.update(k for k in chunk if k not in self.found)
+
+    def perfect(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self.found and key not in self.absent:
+            with self.views.reading() as c:
+                self.load(c, [key])
+        if key in self.absent:
+            raise LogError(f"the log lacks node {key}")
+        return self.found[key]
+
+    def subtree(self, start: int, end: int) -> bytes:
+        """MTH of the leaves [start, end)."""
+        return mth(start, end, self.perfect)
+
+
 class LogReader:
-    """Roots, proofs and checkpoints from the stored tree."""
+    """Roots, proofs and checkpoints from the stored tree. Each answer reads the nodes it needs
+    — O(log n) of them — in one statement, in one read transaction."""
 
     def __init__(self, views: Views, origin: str) -> None:
         self.views = views
         self.origin = origin
 
     def size(self) -> int:
+        """The rows of the leaf table, counted (what verification compares with the events)."""
         with self.views.reading() as c:
             row = c.execute("SELECT COUNT(*) AS n FROM {dl_log_leaves}").fetchone()
         return int(row["n"]) if row else 0
 
+    def tree_size(self) -> int:
+        """The size of the tree: one past the largest leaf index — an index lookup, where
+        :meth:`size` counts a million rows. The projection writes leaf *i* when the log holds
+        *i* leaves, under its write lock, so the indexes are 0 … n-1 and the two agree unless
+        someone deleted leaf rows behind its back (which ``verify`` reports). Zero exactly
+        when :meth:`size` is. Roots, proofs and checkpoints are bounded by it."""
+        with self.views.reading() as c:
+            return self._tree_size(c)
+
+    @staticmethod
+    def _tree_size(c: ViewCursor) -> int:
+        row = c.execute("SELECT MAX(leaf_index) AS n FROM {dl_log_leaves}").fetchone()
+        return int(row["n"]) + 1 if row and row["n"] is not None else 0
+
     def leaf(self, aggregate_id: str, version: int) -> LeafEntry:
         with self.views.reading() as c:
-            row = c.execute(
-                "SELECT * FROM {dl_log_leaves} WHERE aggregate_id = ? AND version = ?", (aggregate_id, version)
-            ).fetchone()
+            return self._leaf(c, aggregate_id, version)
+
+    @staticmethod
+    def _leaf(c: ViewCursor, aggregate_id: str, version: int) -> LeafEntry:
+        row = c.execute(
+            "SELECT * FROM {dl_log_leaves} WHERE aggregate_id = ? AND version = ?", (aggregate_id, version)
+        ).fetchone()
         if row is None:
             raise LogError(f"event {aggregate_id}:{version} is not in the log (run `project`?)")
         return LeafEntry(**row)
@@ -147,60 +228,89 @@ class LogReader:
             ).fetchall()
         return [LeafEntry(**row) for row in rows]
 
+    def nodes(self) -> ProofNodes:
+        return ProofNodes(self.views)
+
     def subtree_oracle(self) -> Any:
-        """MTH of [start, end) from stored perfect nodes, memoised for one proof."""
-        memo: dict[tuple[int, int], bytes] = {}
+        """MTH of [start, end) from stored perfect nodes, memoised; each call reads the nodes it
+        lacks in one statement."""
+        nodes = self.nodes()
 
-        def perfect(level: int, index: int) -> bytes:
-            key = (level, index)
-            if key not in memo:
-                with self.views.reading() as c:
-                    row = c.execute(
-                        "SELECT hash FROM {dl_log_nodes} WHERE level = ? AND idx = ?", key
-                    ).fetchone()
-                if row is None:
-                    raise LogError(f"the log lacks node {key}")
-                memo[key] = bytes.fromhex(row["hash"])
-            return memo[key]
+        def subtree(start: int, end: int) -> bytes:
+            with self.views.reading() as c:
+                nodes.load(c, perfect_cover(start, end))
+            return nodes.subtree(start, end)
 
-        return lambda start, end: mth(start, end, perfect)
+        return subtree
+
+    def frontier(self, size: int) -> Frontier:
+        """The perfect subtrees covering [0, size) (what appending to the tree of ``size``
+        needs), read in one statement."""
+        nodes = self.nodes()
+        levels = Frontier.levels(size)
+        with self.views.reading() as c:
+            nodes.load(c, levels)
+        return Frontier(size, [(level, nodes.perfect(level, index)) for level, index in levels])
 
     def root(self, size: int) -> bytes:
-        if size > self.size():
-            raise LogError(f"the log holds fewer than {size} leaves")
-        return self.subtree_oracle()(0, size)  # type: ignore[no-any-return]
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            _check_held(self._tree_size(c), size)
+            nodes.load(c, perfect_cover(0, size))
+        return nodes.subtree(0, size)
 
     def inclusion(self, leaf_index: int, size: int) -> list[bytes]:
-        return inclusion_path(leaf_index, size, self.subtree_oracle())
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            nodes.load(c, inclusion_nodes(leaf_index, size) if 0 <= leaf_index < size else [])
+        return inclusion_path(leaf_index, size, nodes.subtree)
+
+    def inclusions(self, indexes: Sequence[int], size: int) -> Iterator[list[bytes]]:
+        """The inclusion path of each leaf index in the tree of ``size``, in order; the nodes of
+        them all are read at the first, in one transaction (a statement per 400 nodes)."""
+        nodes = self.nodes()
+        wanted: list[tuple[int, int]] = []
+        for index in indexes:
+            if 0 <= index < size:  # any other index fails in its turn, as it would alone
+                wanted += inclusion_nodes(index, size)
+        with self.views.reading() as c:
+            nodes.load(c, wanted)
+        for index in indexes:
+            yield inclusion_path(index, size, nodes.subtree)
 
     def consistency(self, old: int, new: int) -> list[bytes]:
-        if new > self.size():
-            raise LogError(f"the log holds fewer than {new} leaves")
-        return consistency_path(old, new, self.subtree_oracle())
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            _check_held(self._tree_size(c), new)
+            nodes.load(c, consistency_nodes(old, new) if 0 <= old <= new else [])
+        return consistency_path(old, new, nodes.subtree)
 
     def inclusion_proof(self, aggregate_id: str, version: int, size: int | None = None) -> dict[str, Any]:
         """An event's RFC 9162 inclusion proof under a signed checkpoint (the latest, or the one
         of ``size``): ``leaf_index``, ``tree_size``, ``event_hash``, ``leaf_hash``,
         ``inclusion_path`` (lowercase hex, from the leaf up) and the ``checkpoint`` note."""
-        if size is None:
-            latest = self.latest_checkpoint()
-            if latest is None:
-                raise LogError("no checkpoint yet: the ledger key is needed to sign one")
-            size, note = latest
-        else:
-            found = self.checkpoint_at(size)
-            if found is None:
-                raise LogError(f"no checkpoint of size {size}")
-            note = found
-        leaf = self.leaf(aggregate_id, version)
-        if leaf.leaf_index >= size:
-            raise LogError(f"event {aggregate_id}:{version} is newer than the checkpoint of size {size}")
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            if size is None:
+                latest = self._latest_checkpoint(c)
+                if latest is None:
+                    raise LogError("no checkpoint yet: the ledger key is needed to sign one")
+                size, note = latest
+            else:
+                found = self._checkpoint_at(c, size)
+                if found is None:
+                    raise LogError(f"no checkpoint of size {size}")
+                note = found
+            leaf = self._leaf(c, aggregate_id, version)
+            if leaf.leaf_index >= size:
+                raise LogError(f"event {aggregate_id}:{version} is newer than the checkpoint of size {size}")
+            nodes.load(c, inclusion_nodes(leaf.leaf_index, size))
         return {
             "leaf_index": leaf.leaf_index,
             "tree_size": size,
             "event_hash": leaf.event_hash,
             "leaf_hash": leaf_hash(bytes.fromhex(leaf.event_hash)).hex(),
-            "inclusion_path": [p.hex() for p in self.inclusion(leaf.leaf_index, size)],
+            "inclusion_path": [p.hex() for p in inclusion_path(leaf.leaf_index, size, nodes.subtree)],
             "checkpoint": note,
         }
 
@@ -208,21 +318,33 @@ class LogReader:
         """RFC 9162 consistency proof that the tree of size ``new`` extends that of ``old``."""
         if not 0 <= old <= new:
             raise LogError("the old size must be between 0 and the new size")
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            held = self._tree_size(c)
+            nodes.load(c, [*perfect_cover(0, old), *perfect_cover(0, new), *consistency_nodes(old, new)])
+        # the checks in the order the roots and the path are asked for
+        _check_held(held, old)
+        old_root = nodes.subtree(0, old)
+        _check_held(held, new)
         return {
             "old_size": old,
             "new_size": new,
-            "old_root": self.root(old).hex(),
-            "new_root": self.root(new).hex(),
-            "consistency_path": [p.hex() for p in self.consistency(old, new)],
+            "old_root": old_root.hex(),
+            "new_root": nodes.subtree(0, new).hex(),
+            "consistency_path": [p.hex() for p in consistency_path(old, new, nodes.subtree)],
         }
 
     # --- checkpoints ---------------------------------------------------------------------
 
     def latest_checkpoint(self) -> tuple[int, str] | None:
         with self.views.reading() as c:
-            row = c.execute(
-                "SELECT tree_size, note FROM {dl_log_checkpoints} ORDER BY tree_size DESC LIMIT 1"
-            ).fetchone()
+            return self._latest_checkpoint(c)
+
+    @staticmethod
+    def _latest_checkpoint(c: ViewCursor) -> tuple[int, str] | None:
+        row = c.execute(
+            "SELECT tree_size, note FROM {dl_log_checkpoints} ORDER BY tree_size DESC LIMIT 1"
+        ).fetchone()
         return (int(row["tree_size"]), row["note"]) if row else None
 
     def checkpoints(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
@@ -235,20 +357,31 @@ class LogReader:
 
     def checkpoint_at(self, size: int) -> str | None:
         with self.views.reading() as c:
-            row = c.execute("SELECT note FROM {dl_log_checkpoints} WHERE tree_size = ?", (size,)).fetchone()
+            return self._checkpoint_at(c, size)
+
+    @staticmethod
+    def _checkpoint_at(c: ViewCursor, size: int) -> str | None:
+        row = c.execute("SELECT note FROM {dl_log_checkpoints} WHERE tree_size = ?", (size,)).fetchone()
         return row["note"] if row else None
 
     def sign_checkpoint(self, key: SigningKey) -> str:
         """Sign the tree as it stands, unless its latest checkpoint already covers it. A log
         never signs two inconsistent checkpoints: the new root must extend the last one."""
-        size = self.size()
-        latest = self.latest_checkpoint()
-        if latest is not None and latest[0] == size:
-            return latest[1]
-        root = self.root(size)
+        nodes = self.nodes()
+        with self.views.reading() as c:
+            size = self._tree_size(c)
+            latest = self._latest_checkpoint(c)
+            if latest is not None and latest[0] == size:
+                return latest[1]
+            wanted = perfect_cover(0, size)
+            if latest is not None and latest[0] <= size:  # the note's own size is checked below
+                wanted += consistency_nodes(latest[0], size)
+            nodes.load(c, wanted)
+        root = nodes.subtree(0, size)
         if latest is not None:
             previous = open_checkpoint(latest[1], key.public_key, self.origin)
-            verify_consistency(previous.size, size, previous.root, root, self.consistency(previous.size, size))
+            verify_consistency(previous.size, size, previous.root, root,
+                               consistency_path(previous.size, size, nodes.subtree))
         note = Checkpoint(self.origin, size, root).sign(key).render()
         with self.views.writing() as c:  # another signer may have got there first: keep theirs
             c.execute(

@@ -127,7 +127,7 @@ class Service:
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
         projector = self.current()
-        if self.ledger_key is not None and projector.reader.size():
+        if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
             projector.sign_checkpoint(self.ledger_key)
         return projector
 

@@ -3,6 +3,8 @@ testonly/constants.go, used as data), and exhaustively over every tree shape up 
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +17,8 @@ from domain.merkle import (
     inclusion_path,
     leaf_hash,
     mth,
+    nodes_read,
+    perfect_cover,
     root_of,
     verify_consistency,
     verify_inclusion,
@@ -146,3 +150,39 @@ def test_proofs_at_random_sizes(size: int, data: st.DataObject) -> None:
     verify_inclusion(leaves[index], index, size, inclusion_path(index, size, subtree), frontier.root())
     old = data.draw(st.integers(min_value=0, max_value=size))
     verify_consistency(old, size, subtree(0, old), frontier.root(), consistency_path(old, size, subtree))
+
+
+
+class Recording:
+    """A subtree oracle over placeholder hashes that records the perfect nodes read."""
+
+    def __init__(self) -> None:
+        self.read: list[tuple[int, int]] = []
+
+    def perfect(self, level: int, index: int) -> bytes:
+        self.read.append((level, index))
+        return LEAVES[0]
+
+    def subtree(self, start: int, end: int) -> bytes:
+        return mth(start, end, self.perfect)
+
+
+def test_perfect_cover_is_what_mth_reads() -> None:
+    for end in range(71):
+        for start in range(end + 1):
+            recording = Recording()
+            recording.subtree(start, end)
+            assert perfect_cover(start, end) == recording.read
+
+
+def test_nodes_read_are_the_nodes_a_proof_reads() -> None:
+    """What a store fetches ahead is exactly what the proof then asks for, for every shape."""
+    for size in range(1, 71):
+        for index in range(size + 1):
+            proofs = [partial(consistency_path, index, size)]
+            if index < size:
+                proofs.append(partial(inclusion_path, index, size))
+            for proof in proofs:
+                recording = Recording()
+                proof(recording.subtree)
+                assert nodes_read(proof) == list(dict.fromkeys(recording.read))
