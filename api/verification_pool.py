@@ -20,7 +20,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -73,16 +72,15 @@ def _start(settings: dict[str, str], keys: dict[str, bytes]) -> None:
     _worker["keys"] = keys
 
 
-def _prepare_chunk(records: list[StoredRecord]) -> list[Prepared]:
-    return [_slim(record, prepare(record, _worker["decode"], _worker["keys"])) for record in records]
+def _prepare_chunk(rows: list[tuple[int | None, str, int, str, bytes]]) -> list[Prepared]:
+    decode, keys = _worker["decode"], _worker["keys"]
+    return [_slim(StoredRecord(*row), decode, keys) for row in rows]
 
 
-def _slim(record: StoredRecord, prepared: Prepared) -> Prepared:
-    """Only a principal's event needs its arguments in the parent (keys are learnt from them)."""
-    read, links, opened = prepared
-    if opened is None or opened.intent is None or record.topic.startswith("decision-ledger/Principal/"):
-        return prepared
-    return read, links, replace(opened, intent=replace(opened.intent, args={}))
+def _slim(record: StoredRecord, decode: Callable[[bytes], dict[str, Any]], keys: dict[str, bytes]) -> Prepared:
+    """Prepared, without what the parent cannot need (see :meth:`OpenedEvent.slim`)."""
+    read, links, opened = prepare(record, decode, keys)
+    return read, links, opened.slim(record.topic) if opened is not None else None
 
 
 def parallel_opener(
@@ -105,7 +103,8 @@ def parallel_opener(
             def send() -> bool:
                 records = list(islice(source, chunk))
                 if records:
-                    pending.append((records, pool.submit(_prepare_chunk, records)))
+                    rows = [(r.notification_id, r.aggregate_id, r.version, r.topic, r.state) for r in records]
+                    pending.append((records, pool.submit(_prepare_chunk, rows)))
                 return bool(records)
 
             while len(pending) < jobs * AHEAD and send():
