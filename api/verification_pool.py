@@ -9,8 +9,11 @@ versions, chains, key histories, the transparency log — and judges each record
 order exactly as one process would: same breaks, same messages, same order. A signature the
 workers could not check ahead (its key appeared after they started) is checked by the parent.
 
-Records stream through: the parent reads the store in batches and keeps at most a few chunks per
-worker in flight, so memory stays flat whatever the ledger's size.
+Records stream through: each worker reads its own ranges of notification ids from the store
+(its own connection; rows are never pickled between processes) and hands back only what the
+parent can need — for most events their place, two hashes, the signer, the key id, two times and
+the outcomes of the checks; the parent keeps at most a few chunks per worker in flight, so memory
+stays flat whatever the ledger's size.
 """
 
 from __future__ import annotations
@@ -20,24 +23,22 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 from typing import Any
 
-from api.settings import APP_PREFIX
 from api.store.opening import principal_records, state_decoder
 from domain.intent import Intent
 from domain.ledger import Ledger
 from domain.signing import Envelope
 from domain.verification import Prepared, StoredRecord, keys_named, prepare
 
-#: records per chunk sent to a worker, and chunks in flight per worker
+#: notification ids per chunk a worker reads and prepares, and chunks in flight per worker
 CHUNK = 500
 AHEAD = 3
 
-#: the mapper settings a worker needs to decode stored state as the ledger wrote it
-_MAPPER_SETTINGS = ("TRANSCODER_TOPIC", "CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
-
 _worker: dict[str, Any] = {}
+
+#: what a worker hands back for one stored row: its place, and the row prepared
+Ready = tuple[int, str, int, str, Prepared]
 
 
 def available_cores() -> int:
@@ -45,11 +46,6 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def mapper_settings(ledger: Ledger) -> dict[str, str]:
-    found = {name: ledger.env.get(name) for name in _MAPPER_SETTINGS}
-    return {APP_PREFIX + name: value for name, value in found.items() if value}
 
 
 def known_keys(ledger: Ledger, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, bytes]:
@@ -66,53 +62,73 @@ def known_keys(ledger: Ledger, decode: Callable[[bytes], dict[str, Any]]) -> dic
     return keys
 
 
-def _start(settings: dict[str, str], keys: dict[str, bytes]) -> None:
-    mapper = Ledger(env={APP_PREFIX + "PERSISTENCE_MODULE": "eventsourcing.popo", **settings})
-    _worker["decode"] = state_decoder(mapper)
+def _start(env: dict[str, str], keys: dict[str, bytes]) -> None:
+    # the ledger's own settings (store, mapper): a connection of this worker's own, never the
+    # parent's, and stored state decoded as the ledger wrote it
+    ledger = Ledger(env=env)
+    _worker["ledger"] = ledger  # kept: a ledger closes its store when collected
+    _worker["recorder"] = ledger.recorder
+    _worker["decode"] = state_decoder(ledger)
     _worker["keys"] = keys
 
 
-def _prepare_chunk(rows: list[tuple[int | None, str, int, str, bytes]]) -> list[Prepared]:
+def _read_and_prepare(after: int, stop: int) -> list[Ready]:
+    """The stored rows with notification ids in (after, stop], read and prepared here."""
     decode, keys = _worker["decode"], _worker["keys"]
-    return [_slim(StoredRecord(*row), decode, keys) for row in rows]
-
-
-def _slim(record: StoredRecord, decode: Callable[[bytes], dict[str, Any]], keys: dict[str, bytes]) -> Prepared:
-    """Prepared, without what the parent cannot need (see :meth:`OpenedEvent.slim`)."""
-    read, links, opened = prepare(record, decode, keys)
-    return read, links, opened.slim(record.topic) if opened is not None else None
+    ready: list[Ready] = []
+    for row in _worker["recorder"].select_notifications(start=after, stop=stop, limit=stop - after,
+                                                        inclusive_of_start=False):
+        record = StoredRecord(row.id, str(row.originator_id), row.originator_version, row.topic, bytes(row.state))
+        read, links, opened = prepare(record, decode, keys)
+        # only what the parent can need (see OpenedEvent.slim)
+        ready.append((row.id, record.aggregate_id, record.version, record.topic,
+                      (read, links, opened.slim(record.topic) if opened is not None else None)))
+    return ready
 
 
 def parallel_opener(
     ledger: Ledger, jobs: int, chunk: int = CHUNK
 ) -> Callable[[Iterable[StoredRecord]], Iterator[tuple[StoredRecord, Prepared]]]:
-    """An opener for :meth:`LedgerVerifier.verify_all` that prepares records on ``jobs``
-    worker processes, ``chunk`` records at a time, and hands them back in their order."""
+    """An opener for :meth:`LedgerVerifier.verify_all` over the whole store of ``ledger``, as
+    :func:`api.store.opening.stored_records` gives it: ``jobs`` worker processes each read their
+    own ranges of ``chunk`` notification ids from the store and prepare the rows, and the records
+    come back in their order. The records it is handed are not read (the workers read the same
+    rows), and the records it yields carry no state (the parent needs only their place)."""
     decode = state_decoder(ledger)
-    settings = mapper_settings(ledger)
     keys = known_keys(ledger, decode)
+    env = dict(ledger.env)
+
+    def ranges() -> Iterator[tuple[int, int]]:
+        done = 0
+        while True:
+            last = ledger.recorder.max_notification_id() or 0  # what is stored now, then anything after it
+            if last <= done:
+                return
+            while done < last:
+                yield done, min(done + chunk, last)
+                done = min(done + chunk, last)
 
     def run(records: Iterable[StoredRecord]) -> Iterator[tuple[StoredRecord, Prepared]]:
+        del records  # the workers read the store themselves
         # fork: workers start with what is already imported, and never touch the parent's
         # connections (a worker process ends with os._exit, running no finalisers)
         context = multiprocessing.get_context("fork")
-        source = iter(records)
-        pending: deque[tuple[list[StoredRecord], Future[list[Prepared]]]] = deque()
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(settings, keys)) as pool:
+        wanted = ranges()
+        pending: deque[Future[list[Ready]]] = deque()
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(env, keys)) as pool:
 
             def send() -> bool:
-                records = list(islice(source, chunk))
-                if records:
-                    rows = [(r.notification_id, r.aggregate_id, r.version, r.topic, r.state) for r in records]
-                    pending.append((records, pool.submit(_prepare_chunk, rows)))
-                return bool(records)
+                span = next(wanted, None)
+                if span is not None:
+                    pending.append(pool.submit(_read_and_prepare, *span))
+                return span is not None
 
             while len(pending) < jobs * AHEAD and send():
                 pass
             while pending:
-                records, future = pending.popleft()
-                prepared = future.result()
+                ready = pending.popleft().result()
                 send()
-                yield from zip(records, prepared, strict=True)
+                for notification_id, aggregate_id, version, topic, prepared in ready:
+                    yield StoredRecord(notification_id, aggregate_id, version, topic, b""), prepared
 
     return run
