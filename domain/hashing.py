@@ -65,6 +65,9 @@ def _plain(value: Any, depth: int) -> Any:
             return value
         raise _Unusual
     if kind is datetime:
+        text = value.isoformat()  # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" for a moment stored in UTC
+        if len(text) == 32 and text.endswith("+00:00") and text[0] != "0":
+            return text[:26] + "Z"  # format_time's spelling, without its conversion
         return format_time(value)
     if kind is UUID:
         return str(value)

@@ -23,7 +23,7 @@ no database: callers feed it records (:class:`LedgerVerifier`) or events (:class
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -114,8 +114,7 @@ def recorded_time(state: dict[str, Any]) -> datetime:
     return value if isinstance(value, datetime) else parse_time(value)
 
 
-@dataclass(frozen=True)
-class OpenedEvent:
+class OpenedEvent(NamedTuple):
     """What can be checked of one event on its own, before its place in the ledger is known:
     its hash, its envelope and intent read, what binds the intent to its place (aggregate,
     version, action, signing time), and (given the key its envelope names) its signature. This
@@ -123,7 +122,8 @@ class OpenedEvent:
     :meth:`EventChecker.judge` then does the ordered part (key histories, genesis, key changes).
 
     ``envelope`` and ``intent`` may be left out (:meth:`slim`) where the ordered part cannot
-    need them: an event that is no principal's, whose signature held under the key it names."""
+    need them: an event that is no principal's, whose signature held under the key it names.
+    A named tuple: it crosses between processes as a flat tuple."""
 
     hash_problem: str  # "" when the stored hash is the hash of the stored event
     read_problem: str  # "" when the envelope and the intent read
@@ -144,12 +144,7 @@ class OpenedEvent:
         """Without the envelope and intent where :meth:`EventChecker.judge` cannot need them."""
         if not self.read or self.signature is not True or topic.startswith(_PRINCIPAL):
             return self
-        return replace(self, envelope=None, intent=None)
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # a flat tuple: cheap between processes
-        return OpenedEvent, (self.hash_problem, self.read_problem, self.envelope, self.intent, self.recorded_at,
-                             self.signature, self.read, self.binding, self.genesis, self.actor, self.keyid,
-                             self.signed_at)
+        return self._replace(envelope=None, intent=None)
 
 
 def open_event(

@@ -116,6 +116,10 @@ STATES = [
     {"x": b"bytes"},
     {"x": True, "y": None},
     {1: "non-string key"},
+    {"t": datetime(2026, 1, 1, tzinfo=UTC)},  # no fraction in its ISO spelling
+    {"t": datetime(999, 1, 1, 1, 1, 1, 5, tzinfo=UTC)},  # a year below 1000
+    {"t": datetime(2026, 1, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(0)))},
+    {"t": datetime(2026, 1, 1, 0, 0, 0, 1, tzinfo=timezone(timedelta(microseconds=1)))},
 ]
 
 
