@@ -23,8 +23,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Any
 
+from api.settings import APP_PREFIX
 from api.store.opening import principal_records, state_decoder
 from domain.intent import Intent
 from domain.ledger import Ledger
@@ -38,7 +40,7 @@ AHEAD = 3
 _worker: dict[str, Any] = {}
 
 #: what a worker hands back for one stored row: its place, and the row prepared
-Ready = tuple[int, str, int, str, Prepared]
+Ready = tuple[int | None, str, int, str, Prepared]
 
 
 def available_cores() -> int:
@@ -86,6 +88,27 @@ def _read_and_prepare(after: int, stop: int) -> list[Ready]:
     return ready
 
 
+def _prepare_rows(rows: list[tuple[int | None, str, int, str, bytes]]) -> list[Ready]:
+    """Rows the parent read and sent (a store only this process can see), prepared here."""
+    decode, keys = _worker["decode"], _worker["keys"]
+    ready: list[Ready] = []
+    for row in rows:
+        record = StoredRecord(*row)
+        read, links, opened = prepare(record, decode, keys)
+        ready.append((row[0], record.aggregate_id, record.version, record.topic,
+                      (read, links, opened.slim(record.topic) if opened is not None else None)))
+    return ready
+
+
+def _shared_store(ledger: Ledger) -> bool:
+    """Whether another process can open this ledger's store (a file or a server, not memory)."""
+    module = ledger.env.get(APP_PREFIX + "PERSISTENCE_MODULE") or ledger.env.get("PERSISTENCE_MODULE") or ""
+    if module.endswith(".postgres"):
+        return True
+    name = ledger.env.get(APP_PREFIX + "SQLITE_DBNAME") or ledger.env.get("SQLITE_DBNAME") or ""
+    return module.endswith(".sqlite") and name not in ("", ":memory:") and "mode=memory" not in name
+
+
 def parallel_opener(
     ledger: Ledger, jobs: int, chunk: int = CHUNK
 ) -> Callable[[Iterable[StoredRecord]], Iterator[tuple[StoredRecord, Prepared]]]:
@@ -93,7 +116,9 @@ def parallel_opener(
     :func:`api.store.opening.stored_records` gives it: ``jobs`` worker processes each read their
     own ranges of ``chunk`` notification ids from the store and prepare the rows, and the records
     come back in their order. The records it is handed are not read (the workers read the same
-    rows), and the records it yields carry no state (the parent needs only their place)."""
+    rows), and the records it yields carry no state (the parent needs only their place). A store
+    other processes cannot open (the library's in-memory one) is read here instead, from the
+    records handed in, and its rows sent to the workers."""
     decode = state_decoder(ledger)
     keys = known_keys(ledger, decode)
     env = dict(ledger.env)
@@ -108,8 +133,10 @@ def parallel_opener(
                 yield done, min(done + chunk, last)
                 done = min(done + chunk, last)
 
+    shared = _shared_store(ledger)
+
     def run(records: Iterable[StoredRecord]) -> Iterator[tuple[StoredRecord, Prepared]]:
-        del records  # the workers read the store themselves
+        source = iter(records)
         # fork: workers start with what is already imported, and never touch the parent's
         # connections (a worker process ends with os._exit, running no finalisers)
         context = multiprocessing.get_context("fork")
@@ -118,7 +145,13 @@ def parallel_opener(
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(env, keys)) as pool:
 
             def send() -> bool:
-                span = next(wanted, None)
+                if not shared:  # the parent reads, the workers prepare
+                    rows = [(r.notification_id, r.aggregate_id, r.version, r.topic, r.state)
+                            for r in islice(source, chunk)]
+                    if rows:
+                        pending.append(pool.submit(_prepare_rows, rows))
+                    return bool(rows)
+                span = next(wanted, None)  # the workers read the store themselves
                 if span is not None:
                     pending.append(pool.submit(_read_and_prepare, *span))
                 return span is not None

@@ -5,6 +5,7 @@ refusal with the same message."""
 import hashlib
 import json
 import pickle
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
@@ -13,11 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.store.opening import state_decoder, stored_records
+from api.verification_pool import parallel_opener
 from domain.canonical import _parse_canonical_fully, canonical_bytes, parse_canonical
 from domain.hashing import event_hash, jsonable
 from domain.intent import new_intent, sign_intent
 from domain.signing import PublicKey, SigningKey, b64url
-from domain.verification import OpenedEvent, open_event
+from domain.verification import LedgerVerifier, OpenedEvent, open_event
+from tests.support import NXScript, World
 
 
 def outcome(parse: Any, data: bytes) -> Any:
@@ -180,3 +184,20 @@ def test_slim_drops_the_envelope_only_where_the_ordered_checks_cannot_need_it() 
 def test_an_opened_event_crosses_processes_intact() -> None:
     for event in (opened("t", {}), opened("t", {}).slim("t"), opened("t", None)):
         assert pickle.loads(pickle.dumps(event)) == event
+
+
+def test_on_a_store_only_this_process_sees_the_workers_check_the_records_handed_in(world: World) -> None:
+    """The library's in-memory store cannot be opened by a worker: the parent reads the records
+    (here with an edited one among them) and the workers prepare them; the report is the one
+    a single process writes."""
+    NXScript(world).run_all()
+    records = list(stored_records(world.ledger))
+    edited = json.loads(records[5].state)
+    edited["prev_hash"] = "0" * 64
+    records[5] = replace(records[5], state=json.dumps(edited).encode())
+    reports = [
+        LedgerVerifier(state_decoder(world.ledger)).verify_all(records, opener=opener).to_json()
+        for opener in (None, parallel_opener(world.ledger, 2, chunk=3))
+    ]
+    assert reports[0]["breaks"] and reports[0] == reports[1]
+    assert reports[1]["events"] == len(records)
