@@ -9,8 +9,11 @@ versions, chains, key histories, the transparency log — and judges each record
 order exactly as one process would: same breaks, same messages, same order. A signature the
 workers could not check ahead (its key appeared after they started) is checked by the parent.
 
-Records stream through: the parent reads the store in batches and keeps at most a few chunks per
-worker in flight, so memory stays flat whatever the ledger's size.
+Records stream through: each worker reads its own ranges of notification ids from the store
+(its own connection; rows are never pickled between processes) and hands back only what the
+parent can need — for most events their place, two hashes, the signer, the key id, two times and
+the outcomes of the checks; the parent keeps at most a few chunks per worker in flight, so memory
+stays flat whatever the ledger's size.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -31,14 +33,14 @@ from domain.ledger import Ledger
 from domain.signing import Envelope
 from domain.verification import Prepared, StoredRecord, keys_named, prepare
 
-#: records per chunk sent to a worker, and chunks in flight per worker
+#: notification ids per chunk a worker reads and prepares, and chunks in flight per worker
 CHUNK = 500
 AHEAD = 3
 
-#: the mapper settings a worker needs to decode stored state as the ledger wrote it
-_MAPPER_SETTINGS = ("TRANSCODER_TOPIC", "CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
-
 _worker: dict[str, Any] = {}
+
+#: what a worker hands back for one stored row: its place, and the row prepared
+Ready = tuple[int | None, str, int, str, Prepared]
 
 
 def available_cores() -> int:
@@ -46,11 +48,6 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def mapper_settings(ledger: Ledger) -> dict[str, str]:
-    found = {name: ledger.env.get(name) for name in _MAPPER_SETTINGS}
-    return {APP_PREFIX + name: value for name, value in found.items() if value}
 
 
 def known_keys(ledger: Ledger, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, bytes]:
@@ -67,53 +64,104 @@ def known_keys(ledger: Ledger, decode: Callable[[bytes], dict[str, Any]]) -> dic
     return keys
 
 
-def _start(settings: dict[str, str], keys: dict[str, bytes]) -> None:
-    mapper = Ledger(env={APP_PREFIX + "PERSISTENCE_MODULE": "eventsourcing.popo", **settings})
-    _worker["decode"] = state_decoder(mapper)
+def _start(env: dict[str, str], keys: dict[str, bytes]) -> None:
+    # the ledger's own settings (store, mapper): a connection of this worker's own, never the
+    # parent's, and stored state decoded as the ledger wrote it
+    ledger = Ledger(env=env)
+    _worker["ledger"] = ledger  # kept: a ledger closes its store when collected
+    _worker["recorder"] = ledger.recorder
+    _worker["decode"] = state_decoder(ledger)
     _worker["keys"] = keys
 
 
-def _prepare_chunk(records: list[StoredRecord]) -> list[Prepared]:
-    return [_slim(record, prepare(record, _worker["decode"], _worker["keys"])) for record in records]
+def _read_and_prepare(after: int, stop: int) -> list[Ready]:
+    """The stored rows with notification ids in (after, stop], read and prepared here."""
+    decode, keys = _worker["decode"], _worker["keys"]
+    ready: list[Ready] = []
+    for row in _worker["recorder"].select_notifications(start=after, stop=stop, limit=stop - after,
+                                                        inclusive_of_start=False):
+        record = StoredRecord(row.id, str(row.originator_id), row.originator_version, row.topic, bytes(row.state))
+        read, links, opened = prepare(record, decode, keys)
+        # only what the parent can need (see OpenedEvent.slim)
+        ready.append((row.id, record.aggregate_id, record.version, record.topic,
+                      (read, links, opened.slim(record.topic) if opened is not None else None)))
+    return ready
 
 
-def _slim(record: StoredRecord, prepared: Prepared) -> Prepared:
-    """Only a principal's event needs its arguments in the parent (keys are learnt from them)."""
-    read, links, opened = prepared
-    if opened is None or opened.intent is None or record.topic.startswith("decision-ledger/Principal/"):
-        return prepared
-    return read, links, replace(opened, intent=replace(opened.intent, args={}))
+def _prepare_rows(rows: list[tuple[int | None, str, int, str, bytes]]) -> list[Ready]:
+    """Rows the parent read and sent (a store only this process can see), prepared here."""
+    decode, keys = _worker["decode"], _worker["keys"]
+    ready: list[Ready] = []
+    for row in rows:
+        record = StoredRecord(*row)
+        read, links, opened = prepare(record, decode, keys)
+        ready.append((row[0], record.aggregate_id, record.version, record.topic,
+                      (read, links, opened.slim(record.topic) if opened is not None else None)))
+    return ready
+
+
+def _shared_store(ledger: Ledger) -> bool:
+    """Whether another process can open this ledger's store (a file or a server, not memory)."""
+    module = ledger.env.get(APP_PREFIX + "PERSISTENCE_MODULE") or ledger.env.get("PERSISTENCE_MODULE") or ""
+    if module.endswith(".postgres"):
+        return True
+    name = ledger.env.get(APP_PREFIX + "SQLITE_DBNAME") or ledger.env.get("SQLITE_DBNAME") or ""
+    return module.endswith(".sqlite") and name not in ("", ":memory:") and "mode=memory" not in name
 
 
 def parallel_opener(
     ledger: Ledger, jobs: int, chunk: int = CHUNK
 ) -> Callable[[Iterable[StoredRecord]], Iterator[tuple[StoredRecord, Prepared]]]:
-    """An opener for :meth:`LedgerVerifier.verify_all` that prepares records on ``jobs``
-    worker processes, ``chunk`` records at a time, and hands them back in their order."""
+    """An opener for :meth:`LedgerVerifier.verify_all` over the whole store of ``ledger``, as
+    :func:`api.store.opening.stored_records` gives it: ``jobs`` worker processes each read their
+    own ranges of ``chunk`` notification ids from the store and prepare the rows, and the records
+    come back in their order. The records it is handed are not read (the workers read the same
+    rows), and the records it yields carry no state (the parent needs only their place). A store
+    other processes cannot open (the library's in-memory one) is read here instead, from the
+    records handed in, and its rows sent to the workers."""
     decode = state_decoder(ledger)
-    settings = mapper_settings(ledger)
     keys = known_keys(ledger, decode)
+    env = dict(ledger.env)
+
+    def ranges() -> Iterator[tuple[int, int]]:
+        done = 0
+        while True:
+            last = ledger.recorder.max_notification_id() or 0  # what is stored now, then anything after it
+            if last <= done:
+                return
+            while done < last:
+                yield done, min(done + chunk, last)
+                done = min(done + chunk, last)
+
+    shared = _shared_store(ledger)
 
     def run(records: Iterable[StoredRecord]) -> Iterator[tuple[StoredRecord, Prepared]]:
+        source = iter(records)
         # fork: workers start with what is already imported, and never touch the parent's
         # connections (a worker process ends with os._exit, running no finalisers)
         context = multiprocessing.get_context("fork")
-        source = iter(records)
-        pending: deque[tuple[list[StoredRecord], Future[list[Prepared]]]] = deque()
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(settings, keys)) as pool:
+        wanted = ranges()
+        pending: deque[Future[list[Ready]]] = deque()
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(env, keys)) as pool:
 
             def send() -> bool:
-                records = list(islice(source, chunk))
-                if records:
-                    pending.append((records, pool.submit(_prepare_chunk, records)))
-                return bool(records)
+                if not shared:  # the parent reads, the workers prepare
+                    rows = [(r.notification_id, r.aggregate_id, r.version, r.topic, r.state)
+                            for r in islice(source, chunk)]
+                    if rows:
+                        pending.append(pool.submit(_prepare_rows, rows))
+                    return bool(rows)
+                span = next(wanted, None)  # the workers read the store themselves
+                if span is not None:
+                    pending.append(pool.submit(_read_and_prepare, *span))
+                return span is not None
 
             while len(pending) < jobs * AHEAD and send():
                 pass
             while pending:
-                records, future = pending.popleft()
-                prepared = future.result()
+                ready = pending.popleft().result()
                 send()
-                yield from zip(records, prepared, strict=True)
+                for notification_id, aggregate_id, version, topic, prepared in ready:
+                    yield StoredRecord(notification_id, aggregate_id, version, topic, b""), prepared
 
     return run

@@ -87,12 +87,20 @@ def canonical_bytes(value: JsonValue) -> bytes:
     if not _restricted(value):
         _check(value, "$")  # raises, naming where
     text = _ENCODER.encode(value)
-    if _BEYOND_BMP.search(text) is None:
+    if text.isascii() or _BEYOND_BMP.search(text) is None:
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError:
             pass  # a lone surrogate: the reference encoder refuses it
     return reference_bytes(value)
+
+
+def encode_checked(value: JsonValue) -> bytes:
+    """:func:`canonical_bytes` of a value the caller has already found in the restricted domain."""
+    text = _ENCODER.encode(value)
+    if text.isascii():
+        return text.encode("ascii")
+    return canonical_bytes(value)
 
 
 def reference_bytes(value: JsonValue) -> bytes:
@@ -119,10 +127,51 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+class _Unusual(Exception):
+    """Raised by the fast parse on anything it does not take itself (the full parse decides)."""
+
+
+def _unusual(_text: str) -> Any:
+    raise _Unusual
+
+
+def _safe_int(text: str) -> int:
+    value = int(text)
+    if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+        raise _Unusual
+    return value
+
+
+#: The C parser with no per-object hook: floats, constants and unsafe integers are left to the
+#: full parse (their hooks run only where such a number is, so the common case costs nothing).
+_FAST_DECODER = json.JSONDecoder(parse_float=_unusual, parse_int=_safe_int, parse_constant=_unusual)
+
+
 def parse_canonical(data: bytes) -> JsonValue:
     """Parse bytes that must already be canonical: anything else (whitespace, key order,
     escapes, duplicate keys, floats, invalid UTF-8) is refused, so the bytes a person signed are
-    the only spelling of what they meant."""
+    the only spelling of what they meant.
+
+    The common case is decided without a Python hook per object: the C parser reads the text
+    (refusing floats, constants and unsafe integers to the full parse), and the text is canonical
+    when the C encoder writes it back identically — duplicate keys, other spellings, escapes and
+    lone surrogates all come back different. Anything else takes the full parse, which returns the
+    same value or refuses with the same message."""
+    try:
+        text = data.decode("utf-8")
+        value = _FAST_DECODER.decode(text)
+    except Exception:  # noqa: BLE001 — any refusal: the full parse gives its exact reason
+        return _parse_canonical_fully(data)
+    if (
+        (text.count("{") + text.count("[") <= MAX_DEPTH or _restricted(value))  # no more brackets, no deeper
+        and (text.isascii() or _BEYOND_BMP.search(text) is None)  # RFC 8785's key order is the encoder's
+        and _ENCODER.encode(value) == text
+    ):
+        return value
+    return _parse_canonical_fully(data)
+
+
+def _parse_canonical_fully(data: bytes) -> JsonValue:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.canonical import canonical_bytes
+from domain.canonical import MAX_DEPTH, MAX_SAFE_INTEGER, canonical_bytes, encode_checked
 from domain.clock import format_time
 
 HASH_FIELD = "hash"
@@ -49,9 +49,54 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+class _Unusual(Exception):
+    """A value :func:`_plain` does not take: :func:`jsonable` and :func:`canonical_bytes` decide."""
+
+
+def _plain(value: Any, depth: int) -> Any:
+    """:func:`jsonable` and the canonical domain's check in one walk, for the usual values
+    (exact builtin types, ``datetime``, ``UUID``; string keys); raises :class:`_Unusual` on
+    anything else, which the full path then spells or refuses exactly as before."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+        raise _Unusual
+    if kind is datetime:
+        text = value.isoformat()  # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" for a moment stored in UTC
+        if len(text) == 32 and text.endswith("+00:00") and text[0] != "0":
+            return text[:26] + "Z"  # format_time's spelling, without its conversion
+        return format_time(value)
+    if kind is UUID:
+        return str(value)
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    if kind is dict:
+        plain = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            plain[key] = _plain(item, depth + 1)
+        return plain
+    if kind is list or kind is tuple:
+        return [_plain(item, depth + 1) for item in value]
+    raise _Unusual
+
+
 def event_hash(
     aggregate_id: UUID | str, version: int, topic: str, state: Mapping[str, Any]
 ) -> str:
+    if type(version) is int and type(topic) is str:
+        try:
+            plain = {key: _plain(value, 2) for key, value in state.items() if key != HASH_FIELD}
+        except _Unusual:
+            pass
+        else:
+            body = {"aggregate_id": str(aggregate_id), "version": version, "topic": topic, "state": plain}
+            if -MAX_SAFE_INTEGER <= version <= MAX_SAFE_INTEGER and all(type(key) is str for key in plain):
+                return hashlib.sha256(encode_checked(body)).hexdigest()
     body = {
         "aggregate_id": str(aggregate_id),
         "version": version,

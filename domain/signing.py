@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -88,7 +89,7 @@ class PublicKey:
 
     @property
     def keyid(self) -> str:
-        return b64url(hashlib.sha256(canonical_bytes(self.jwk)).digest())
+        return _keyid(self.raw)
 
     @classmethod
     def from_jwk(cls, jwk: Any) -> PublicKey:
@@ -105,10 +106,21 @@ class PublicKey:
 
     def verify(self, signature: bytes, data: bytes) -> bool:
         try:
-            Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
+            _loaded(self.raw).verify(signature, data)
         except InvalidSignature:
             return False
         return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyid(raw: bytes) -> str:
+    """The RFC 7638 thumbprint of a raw key (remembered: a ledger has few keys, seen often)."""
+    return b64url(hashlib.sha256(canonical_bytes(PublicKey(raw).jwk)).digest())
+
+
+@functools.lru_cache(maxsize=4096)
+def _loaded(raw: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 class SigningKey:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from domain.actions import ACTIONS, event_topics_of
 from domain.clock import parse_time
@@ -43,8 +43,10 @@ LOG = "transparency-log"  # the aggregate id a log or checkpoint break is report
 
 _ALLOWED_TOPICS = {name: set(event_topics_of(spec)) for name, spec in ACTIONS.items()}
 _REGISTERED = Principal.Registered.TOPIC
+_PRINCIPAL = "decision-ledger/Principal/"
 
 Problem = tuple[str, str]  # (kind, detail)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -112,20 +114,37 @@ def recorded_time(state: dict[str, Any]) -> datetime:
     return value if isinstance(value, datetime) else parse_time(value)
 
 
-@dataclass(frozen=True)
-class OpenedEvent:
+class OpenedEvent(NamedTuple):
     """What can be checked of one event on its own, before its place in the ledger is known:
-    its hash, its envelope and intent read, and (given the key its envelope names) its
-    signature. This is the costly, stateless part of verification, so it can run on any core in
-    any order; :meth:`EventChecker.judge` then does the ordered part (bindings, key histories)."""
+    its hash, its envelope and intent read, what binds the intent to its place (aggregate,
+    version, action, signing time), and (given the key its envelope names) its signature. This
+    is the costly, stateless part of verification, so it can run on any core in any order;
+    :meth:`EventChecker.judge` then does the ordered part (key histories, genesis, key changes).
+
+    ``envelope`` and ``intent`` may be left out (:meth:`slim`) where the ordered part cannot
+    need them: an event that is no principal's, whose signature held under the key it names.
+    A named tuple: it crosses between processes as a flat tuple."""
 
     hash_problem: str  # "" when the stored hash is the hash of the stored event
     read_problem: str  # "" when the envelope and the intent read
     envelope: Envelope | None
     intent: Intent | None
     recorded_at: datetime
-    #: (the raw key, whether the signature verifies under it), checked ahead where the key was known
-    signature: tuple[bytes, bool] | None = None
+    #: whether the signature verifies under the key its envelope names, checked ahead where
+    #: that key was known (None: not checked ahead)
+    signature: bool | None = None
+    read: bool = False  # the envelope and the intent read (then the fields below are set)
+    binding: str = ""  # why the intent is not bound to this event's place, or ""
+    genesis: bool = False  # a principal's registration signed by itself
+    actor: str = ""
+    keyid: str = ""  # the key id the envelope names
+    signed_at: datetime | None = None
+
+    def slim(self, topic: str) -> OpenedEvent:
+        """Without the envelope and intent where :meth:`EventChecker.judge` cannot need them."""
+        if not self.read or self.signature is not True or topic.startswith(_PRINCIPAL):
+            return self
+        return self._replace(envelope=None, intent=None)
 
 
 def open_event(
@@ -151,14 +170,25 @@ def open_event(
     signature = None
     raw = keys.get(envelope.keyid) if keys else None
     if raw is not None:
-        signature = (raw, PublicKey(raw).verify(envelope.sig, pae(envelope.payload_type, envelope.payload)))
-    return OpenedEvent(hash_problem, "", envelope, intent, recorded_at, signature)
+        signature = PublicKey(raw).verify(envelope.sig, pae(envelope.payload_type, envelope.payload))
+    return OpenedEvent(
+        hash_problem, "", envelope, intent, recorded_at, signature, True,
+        EventChecker.binding_problem(aggregate_id, version, topic, intent, recorded_at),
+        topic == _REGISTERED and intent.actor == intent.target, str(intent.actor), envelope.keyid, intent.signed_at,
+    )
+
+
+def _kept(value: _T | None) -> _T:
+    """A part of an opened event :meth:`OpenedEvent.slim` keeps wherever the ordered checks use it."""
+    if value is None:
+        raise RuntimeError("an opened event was slimmed of a part its checks need")
+    return value
 
 
 def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
     """The public keys a principal's event names (registered, added, rotated in), by key id,
     whether or not the event holds: only for checking signatures ahead of their turn."""
-    if not topic.startswith("decision-ledger/Principal/"):
+    if not topic.startswith(_PRINCIPAL):
         return {}
     try:
         if intent.action == RegisterPrincipal.ACTION:
@@ -175,8 +205,7 @@ def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
     return {key.keyid: key.raw for key in keys}
 
 
-@dataclass(frozen=True)
-class Links:
+class Links(NamedTuple):
     """An event's own hash and the hash it links to, as stored."""
 
     hash: str
@@ -244,38 +273,38 @@ class EventChecker:
     def _check_signature(
         self, aggregate_id: str, version: int, topic: str, opened: OpenedEvent, is_first: bool
     ) -> list[Problem]:
-        recorded_at = opened.recorded_at
-        envelope, intent = opened.envelope, opened.intent
-        if envelope is None or intent is None:
+        if not opened.read:
             return [("signature", opened.read_problem)]
+        recorded_at = opened.recorded_at
         problems: list[Problem] = []
-        bound = self._binding_problem(aggregate_id, version, topic, intent, recorded_at)
-        if bound:
-            problems.append(("signature", bound))
-        genesis = topic == _REGISTERED and intent.actor == intent.target
+        if opened.binding:
+            problems.append(("signature", opened.binding))
         key: PublicKey | KeyRecord | None
-        if genesis:
-            key = self._genesis_key(intent, envelope, is_first, problems)
+        if opened.genesis:
+            key = self._genesis_key(opened, is_first, problems)
         else:
             if is_first:
                 problems.append(("key", "the first event is not the ledger's self-signed genesis"))
-            key = self._signer_key(intent, envelope.keyid, recorded_at, problems)
+            key = self._signer_key(opened, recorded_at, problems)
         if key is None:
             return problems
-        checked = opened.signature  # verified ahead under the key whose id the envelope names
-        if checked is None or not checked[1] or key.keyid != envelope.keyid:
-            try:  # not checked ahead (or it failed): check here, for the exact reason
-                envelope.verify(key if isinstance(key, PublicKey) else key.public_key)
+        if not opened.signature or key.keyid != opened.keyid:
+            # not checked ahead (or it failed): check here, for the exact reason (an opened event
+            # keeps its envelope unless its signature held under the key it names)
+            try:
+                _kept(opened.envelope).verify(key if isinstance(key, PublicKey) else key.public_key)
             except LedgerError as error:
                 problems.append(("signature", error.detail))
                 return problems
-        self._learn_keys(aggregate_id, topic, intent, recorded_at)
+        if topic.startswith(_PRINCIPAL):
+            self._learn_keys(aggregate_id, topic, _kept(opened.intent), recorded_at)
         return problems
 
     @staticmethod
-    def _binding_problem(
+    def binding_problem(
         aggregate_id: str, version: int, topic: str, intent: Intent, recorded_at: datetime
     ) -> str:
+        """Why a signed intent is not bound to the place of the event it is stored as, or ""."""
         if str(intent.target) != aggregate_id:
             return f"the intent was signed for aggregate {intent.target}, not this one"
         if intent.expected_version + 1 != version:
@@ -290,9 +319,8 @@ class EventChecker:
             return f"recorded {int(skew.total_seconds())} s away from its signing time"
         return ""
 
-    def _genesis_key(
-        self, intent: Intent, envelope: Envelope, is_first: bool, problems: list[Problem]
-    ) -> PublicKey | None:
+    def _genesis_key(self, opened: OpenedEvent, is_first: bool, problems: list[Problem]) -> PublicKey | None:
+        intent, envelope = _kept(opened.intent), _kept(opened.envelope)
         if not is_first:
             problems.append(("key", "a self-signed registration is valid only as the ledger's genesis"))
             return None
@@ -312,20 +340,18 @@ class EventChecker:
         self.ledger_key = PublicKey.from_jwk(keys[envelope.keyid].model_dump())
         return self.ledger_key
 
-    def _signer_key(
-        self, intent: Intent, keyid: str, recorded_at: datetime, problems: list[Problem]
-    ) -> KeyRecord | None:
-        history = self.keys.get(str(intent.actor))
+    def _signer_key(self, opened: OpenedEvent, recorded_at: datetime, problems: list[Problem]) -> KeyRecord | None:
+        keyid, signed_at = opened.keyid, _kept(opened.signed_at)
+        history = self.keys.get(opened.actor)
         record = history.keys.get(keyid) if history else None
         if record is None:
-            problems.append(("key", f"key {keyid} is not a key of the signer {intent.actor}"))
+            problems.append(("key", f"key {keyid} is not a key of the signer {opened.actor}"))
             return None
         if not record.active_at(recorded_at):
             problems.append(("key", record.describe_at(recorded_at)))
             return None
-        if not record.active_at(intent.signed_at):  # the ledger refuses it too: a key counts only while active
-            signed_at = intent.signed_at.isoformat()
-            problems.append(("key", f"signed at {signed_at}, but {record.describe_at(intent.signed_at)}"))
+        if not record.active_at(signed_at):  # the ledger refuses it too: a key counts only while active
+            problems.append(("key", f"signed at {signed_at.isoformat()}, but {record.describe_at(signed_at)}"))
             return None
         return record
 
@@ -337,7 +363,7 @@ class EventChecker:
 
     def _learn_keys(self, aggregate_id: str, topic: str, intent: Intent, at: datetime) -> None:
         """Apply a principal's key change, as its own signed bytes state it."""
-        if not topic.startswith("decision-ledger/Principal/"):
+        if not topic.startswith(_PRINCIPAL):
             return
         history = self.keys.setdefault(aggregate_id, KeyHistory())
         try:
