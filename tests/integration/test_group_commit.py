@@ -87,7 +87,7 @@ def test_a_batch_is_judged_in_order_and_stored_in_one_transaction(store: Store, 
     assert [(r.aggregate_id, r.version) for r in recorded] == [
         (cases[0], 2), (cases[1], 2), (cases[0], 3), (cases[0], 4)]
     assert all(r.notification_id is not None for r in recorded)
-    ids = [r.notification_id for r in recorded]
+    ids = [r.notification_id or 0 for r in recorded]
     assert ids == sorted(ids) and len(set(ids)) == 4
     assert "version 1" in str(outcomes[3]) and "version 5" in str(outcomes[3])
     # the chain is as if written one by one: each event links to the one before
