@@ -193,7 +193,7 @@ class LedgerViews(Projection[ViewRecorder]):
             else aggregate.id if isinstance(aggregate, Decision) else None
         )
         c.insert(
-            "INSERT INTO {dl_actions} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "dl_actions",
             (
                 tracking.notification_id, str(aggregate.id), type(aggregate).__name__, event.originator_version,
                 type(event).__name__, intent.action, str(intent.actor), envelope.keyid,
@@ -328,7 +328,7 @@ class Rows:
     """A batch's read-model rows, written table by table with ``executemany`` (:meth:`flush`).
 
     Writing them so leaves every table exactly as writing each event's rows in turn would:
-    plain inserts keep their order; an upsert's row keeps only the first and the last row of
+    plain inserts keep their order (``COPY`` on PostgreSQL); an upsert's row keeps only the first and the last row of
     each key (the key is the row's first ``key`` values). An upsert (``ON CONFLICT … DO UPDATE
     SET c = excluded.c, …``) of rows r1 … rn of one key leaves the columns it sets as rn has them
     and the others as r1 (or an existing row) has them, which r1 then rn gives; one that never
@@ -347,8 +347,9 @@ class Rows:
         """Whether a row of this key was upserted in this batch."""
         return key in self._upserts.get(sql, {})
 
-    def insert(self, sql: str, row: tuple[Any, ...]) -> None:
-        self._inserts.setdefault(sql, []).append(row)
+    def insert(self, table: str, row: tuple[Any, ...]) -> None:
+        """A row of every column of ``table``, inserted (never updated)."""
+        self._inserts.setdefault(table, []).append(row)
 
     def upsert(self, sql: str, row: tuple[Any, ...], key: int = 1, updates: bool = True) -> None:
         rows = self._upserts.setdefault(sql, {})
@@ -359,8 +360,8 @@ class Rows:
             kept[1:] = [row]
 
     def flush(self, c: ViewCursor) -> None:
-        for sql, inserted in self._inserts.items():
-            c.executemany(sql, inserted)
+        for table, inserted in self._inserts.items():
+            c.insert_rows(table, inserted)
         for sql, by_key in self._upserts.items():
             c.executemany(sql, [kept[0] for kept in by_key.values()])
             later = [kept[-1] for kept in by_key.values() if len(kept) > 1 and kept[-1] != kept[0]]
