@@ -30,7 +30,6 @@ imports no database code.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import io
@@ -95,19 +94,6 @@ def encode_case(case: EvaluationCase, key: bytes) -> bytes:
     return FORMAT + _seal(key, body) + body
 
 
-def _unpickle(body: bytes) -> Any:
-    """The restricted unpickler's load with the cyclic garbage collector paused: a case's
-    state is ~10^5 new containers, and the collections their making triggers would traverse
-    them again and again (about a sixth of the load's time)."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        return _RestrictedUnpickler(io.BytesIO(body)).load()
-    finally:
-        if running:
-            gc.enable()
-
-
 def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> EvaluationCase:
     """The case a snapshot's bytes hold; :class:`SnapshotUnusable` unless its seal holds under
     ``key`` and it holds exactly the state of this case at this version."""
@@ -117,7 +103,7 @@ def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> Evaluat
     if not hmac.compare_digest(tag, _seal(key, body)):
         raise SnapshotUnusable("the snapshot is not sealed by this ledger's key")
     try:
-        state = _unpickle(body)
+        state = _RestrictedUnpickler(io.BytesIO(body)).load()
     except SnapshotUnusable:
         raise
     except Exception as error:  # noqa: BLE001 — any garbled bytes: the events are still there
