@@ -28,7 +28,7 @@ from domain import clock
 from domain.commands.base import Command
 from domain.errors import NotPermitted
 from domain.hashing import event_hash, genesis_hash
-from domain.intent import Intent
+from domain.intent import Intent, open_stored
 from domain.signing import Envelope
 from domain.vocabulary import Role
 
@@ -67,9 +67,32 @@ class Act(Generic[C]):
 
     @classmethod
     def decode(cls, envelope_json: dict[str, Any], command_class: type[C], rulebook: str = "") -> Act[C]:
+        """A fresh envelope, with every check a submission gets (see :func:`stored_act` for
+        the events already stored)."""
         envelope = Envelope.from_json(envelope_json)
         intent = Intent.decode(envelope.payload)
         return cls(envelope, intent, command_class.parse(intent.args), rulebook)
+
+
+#: the acts of the events decoded last, by the event object's id (the event is kept beside its
+#: act, so an id is never taken for another object's while its entry lives)
+_ACTS: dict[int, tuple[LedgerEvent, Act[Any]]] = {}
+_ACTS_KEPT = 4096
+
+
+def stored_act(event: LedgerEvent) -> Act[Any]:
+    """The act a stored event records (:func:`domain.intent.open_stored`: its meaning, without
+    re-checking what was checked when it was recorded and what ``verify`` checks), decoded once
+    per event object: applying an event and projecting it read the same act."""
+    kept = _ACTS.get(id(event))
+    if kept is not None and kept[0] is event:
+        return kept[1]
+    envelope, intent, command = open_stored(event.envelope, event.COMMAND)
+    act: Act[Any] = Act(envelope, intent, command, event.rulebook)
+    if len(_ACTS) >= _ACTS_KEPT:
+        _ACTS.clear()
+    _ACTS[id(event)] = (event, act)
+    return act
 
 
 class Directory(Protocol):
@@ -117,7 +140,7 @@ class LedgerEvent(AggregateEvent):
     COMMAND: ClassVar[type[Command]]
 
     def apply(self, aggregate: Any) -> None:
-        act = Act.decode(self.envelope, self.COMMAND, self.rulebook)
+        act = stored_act(self)
         self.on(aggregate, act)
         aggregate.head_hash = self.hash
 

@@ -36,6 +36,8 @@ class Projector:
     """Both projections of one ledger, in the ledger's own database."""
 
     BATCH = 500
+    #: events per transaction while rebuilding (nothing else waits on the tables meanwhile)
+    REBUILD_BATCH = 5000
 
     def __init__(self, ledger: Ledger, env: Mapping[str, str], postgres: bool, create: bool = True) -> None:
         self.ledger = ledger
@@ -71,34 +73,43 @@ class Projector:
         done = min(p.view.max_tracking_id(self.ledger.name) or 0 for p in self.projections)
         return max(0, top - done)
 
-    def catch_up(self, progress: Progress | None = None, stop: Event | None = None) -> int:
-        """Process every stored event each projection has not seen; return how many. Safe
-        beside other processors (threads or workers): a batch another one tracked first is
-        skipped, as the tracking table guarantees each event is applied exactly once. Once
-        ``stop`` is set, no further batch starts (the one at hand commits)."""
+    def catch_up(self, progress: Progress | None = None, stop: Event | None = None, batch: int | None = None) -> int:
+        """Process every stored event each projection has not seen; return how many (each
+        projection counts the events it processed). Safe beside other processors (threads or
+        workers): a batch another one tracked first is skipped, as the tracking table guarantees
+        each event is applied exactly once. Once ``stop`` is set, no further batch starts (the
+        one at hand commits). Each batch of notifications is read and mapped to events once,
+        and each projection is given the events past its own position."""
         processed = 0
+        limit = batch or self.BATCH
+        name = self.ledger.name
         with self._lock:
-            for projection in self.projections:
-                last = projection.view.max_tracking_id(self.ledger.name) or 0
-                while stop is None or not stop.is_set():
-                    rows = self.ledger.recorder.select_notifications(
-                        start=last, limit=self.BATCH, inclusive_of_start=False
-                    )
-                    if not rows:
-                        break
-                    items = [(self.ledger.mapper.to_domain_event(r), Tracking(self.ledger.name, r.id)) for r in rows]
+            positions = [projection.view.max_tracking_id(name) or 0 for projection in self.projections]
+            while stop is None or not stop.is_set():
+                rows = self.ledger.recorder.select_notifications(
+                    start=min(positions), limit=limit, inclusive_of_start=False
+                )
+                if not rows:
+                    break
+                to_domain_event = self.ledger.mapper.to_domain_event
+                items = [(to_domain_event(r), Tracking(name, r.id)) for r in rows]
+                for n, projection in enumerate(self.projections):
+                    last = positions[n]
+                    todo = items if last < rows[0].id else [item for item in items if item[1].notification_id > last]
+                    if not todo:
+                        continue
                     try:
-                        projection.process_batch(items)  # type: ignore[attr-defined]
+                        projection.process_batch(todo)  # type: ignore[attr-defined]
                     except IntegrityError:
-                        tracked = projection.view.max_tracking_id(self.ledger.name) or 0
+                        tracked = projection.view.max_tracking_id(name) or 0
                         if tracked <= last:  # not another processor's batch: a real fault
                             raise
-                        last = tracked
+                        positions[n] = tracked
                         continue
-                    last = rows[-1].id
-                    processed += len(rows)
+                    positions[n] = rows[-1].id
+                    processed += len(todo)
                     if progress is not None:
-                        progress(len(rows))
+                        progress(len(todo))
         return processed
 
     def owns_tables(self) -> bool:
@@ -114,7 +125,7 @@ class Projector:
         for projection in self.projections:
             projection.view.rebuild_tables()
         self.projections[0] = LedgerViews(self.views, self.ledger)  # forget cached aggregates
-        return self.catch_up(progress)
+        return self.catch_up(progress, batch=self.REBUILD_BATCH)
 
     def sign_checkpoint(self, key: SigningKey) -> str:
         return self.reader.sign_checkpoint(key)

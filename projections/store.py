@@ -53,6 +53,20 @@ class ViewCursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
 
+    def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert whole rows (every column, in the table's order) into ``table``: one ``COPY``
+        on PostgreSQL (a statement per row costs more than the row), ``executemany`` on SQLite.
+        The rows stored are the same either way, and a duplicate key fails either way."""
+        if not rows:
+            return
+        if self._postgres:
+            with self._cursor.copy(f"COPY {self._names[table]} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ",".join("?" * len(rows[0]))
+        self._cursor.executemany(f"INSERT INTO {self._names[table]} VALUES ({marks})", [tuple(r) for r in rows])
+
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]
 

@@ -89,8 +89,8 @@ class TransparencyLog(Projection[ViewRecorder]):
                 leaves.append((frontier.size, tracking.notification_id, str(event.originator_id),
                                event.originator_version, digest))
                 nodes.extend((lv, ix, h.hex()) for lv, ix, h in frontier.append(leaf_hash(bytes.fromhex(digest))))
-            cursor.executemany("INSERT INTO {dl_log_leaves} VALUES (?,?,?,?,?)", leaves)
-            cursor.executemany("INSERT INTO {dl_log_nodes} VALUES (?,?,?)", nodes)
+            cursor.insert_rows("dl_log_leaves", leaves)
+            cursor.insert_rows("dl_log_nodes", nodes)
 
 
 def load_frontier(cursor: ViewCursor) -> Frontier:

@@ -14,6 +14,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -22,16 +23,14 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain.agency import Agency
-from domain.aggregate import LedgerAggregate, LedgerEvent
+from domain.aggregate import LedgerAggregate, LedgerEvent, stored_act
 from domain.case import EvaluationCase
-from domain.clock import format_time
+from domain.clock import format_time as _format_time
 from domain.decision import Decision
 from domain.hashing import jsonable
-from domain.intent import Intent
 from domain.ledger import Ledger
 from domain.principal import Principal
 from domain.rules.templates import china_date
-from domain.signing import Envelope
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -47,7 +46,16 @@ DEADLINES = (("NX-11", 90), ("NX-12b", 15))
 
 def dumps(value: Any) -> str:
     """Deterministic JSON for read-model columns (a rebuild writes the same text)."""
-    return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _JSON.encode(jsonable(value))
+
+
+#: :func:`dumps`'s encoder, for values that are JSON already (signed args), which
+#: :func:`jsonable` would only copy
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+#: the read models' time spelling; the same moments (a case's opening, each event's recording)
+#: come again and again, and a moment has one spelling in UTC whatever its time zone
+format_time = lru_cache(maxsize=4096)(_format_time)
 
 
 class LedgerViewTables(ViewTables):
@@ -128,15 +136,20 @@ class LedgerViews(Projection[ViewRecorder]):
         process_unless_tracked(self.view, self.process_batch, domain_event, tracking)
 
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
-        """Apply events in notification order; commit them with the last tracking position."""
+        """Apply events in notification order; commit them with the last tracking position.
+        Rows are gathered for the whole batch and written table by table (:class:`Rows`)."""
         if not items:
             return
         try:
             with self.view.writing() as cursor:
                 self.view.track(cursor, items[-1][1])  # first: takes the write lock
+                rows = Rows()
                 for event, tracking in items:
                     aggregate = self._advance(event)
-                    self._write(cursor, event, tracking, aggregate)
+                    self._write(rows, event, tracking, aggregate)
+                for aggregate, notification_id in rows.later.values():  # as they stand after the batch
+                    self._write_state(rows, aggregate, notification_id)
+                rows.flush(cursor)
         except BaseException:
             self._cache.clear()  # events applied to cached aggregates were not committed
             raise
@@ -162,29 +175,43 @@ class LedgerViews(Projection[ViewRecorder]):
     # --- rows ----------------------------------------------------------------------------
 
     def _write(
-        self, c: ViewCursor, event: DomainEventProtocol[UUID], tracking: Tracking, aggregate: LedgerAggregate
+        self, c: Rows, event: DomainEventProtocol[UUID], tracking: Tracking, aggregate: LedgerAggregate
     ) -> None:
+        """The event's action row, and the rows of its aggregate's state: all of them at the
+        aggregate's first event in the batch; at a later one only those of keys not written yet
+        (a finding raised since, a person named since), and all of them again once the batch's
+        events are applied (``c.later``), which :class:`Rows` makes the same as writing them at
+        every event."""
         ledger_event = event if isinstance(event, LedgerEvent) else None
         if ledger_event is None:
             return
-        envelope = Envelope.from_json(ledger_event.envelope)
-        intent = Intent.decode(envelope.payload)
+        act = stored_act(ledger_event)  # decoded when the event was applied just before
+        envelope, intent = act.envelope, act.intent
         case_id = aggregate.id if isinstance(aggregate, EvaluationCase) else None
         decision_id = (
             aggregate.decision_id if isinstance(aggregate, EvaluationCase)
             else aggregate.id if isinstance(aggregate, Decision) else None
         )
-        c.execute(
-            "INSERT INTO {dl_actions} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        c.insert(
+            "dl_actions",
             (
                 tracking.notification_id, str(aggregate.id), type(aggregate).__name__, event.originator_version,
                 type(event).__name__, intent.action, str(intent.actor), envelope.keyid,
                 format_time(ledger_event.timestamp), _text(case_id), _text(decision_id), ledger_event.hash,
-                ledger_event.rulebook, dumps(intent.args),
+                ledger_event.rulebook, _JSON.encode(intent.args),
             ),
         )
+        if aggregate.id in c.written:
+            if isinstance(aggregate, EvaluationCase):
+                self._write_findings(c, aggregate, new_only=True)
+            c.later[aggregate.id] = (aggregate, tracking.notification_id)
+        else:
+            c.written.add(aggregate.id)
+            self._write_state(c, aggregate, tracking.notification_id)
+
+    def _write_state(self, c: Rows, aggregate: LedgerAggregate, notification_id: int) -> None:
         if isinstance(aggregate, EvaluationCase):
-            self._write_case(c, aggregate, tracking.notification_id)
+            self._write_case(c, aggregate, notification_id)
         elif isinstance(aggregate, Principal):
             self._write_principal(c, aggregate)
         elif isinstance(aggregate, Agency):
@@ -192,9 +219,9 @@ class LedgerViews(Projection[ViewRecorder]):
         elif isinstance(aggregate, Decision):
             self._write_decision(c, aggregate)
 
-    def _write_case(self, c: ViewCursor, case: EvaluationCase, notification_id: int) -> None:
+    def _write_case(self, c: Rows, case: EvaluationCase, notification_id: int) -> None:
         opened_at = case.opened["at"]
-        c.execute(
+        c.upsert(
             "INSERT INTO {dl_cases} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (case_id) DO UPDATE SET "
             "phase = excluded.phase, version = excluded.version, updated_at = excluded.updated_at, "
             "finalised_at = excluded.finalised_at, findings = excluded.findings, "
@@ -207,13 +234,35 @@ class LedgerViews(Projection[ViewRecorder]):
                 len(case.findings), len(case.open_findings()), notification_id,
             ),
         )
+        self._write_findings(c, case)
+        if case.is_nx:
+            for article, starts_on, done_on, days in _deadlines(case):
+                c.upsert(
+                    "INSERT INTO {dl_deadlines} VALUES (?,?,?,?,?) ON CONFLICT (case_id, article) DO UPDATE "
+                    "SET starts_on = excluded.starts_on, due_on = excluded.due_on, done_on = excluded.done_on",
+                    (
+                        str(case.id), article, _text(starts_on),
+                        _text(starts_on + timedelta(days=days)) if starts_on else None, _text(done_on),
+                    ),
+                    key=2,
+                )
+
+    def _write_findings(self, c: Rows, case: EvaluationCase, new_only: bool = False) -> None:
+        """The case's findings and the persons each names (``new_only``: only those whose rows
+        this batch has not written yet)."""
         for finding in case.findings:
+            finding_id = str(finding["finding_id"])
+            if new_only and c.has(_FINDINGS, (finding_id,)):
+                for person in finding["persons"]:
+                    if not c.has(_FINDING_PERSONS, (finding_id, str(person["principal_id"]))):
+                        c.upsert(_FINDING_PERSONS, (finding_id, str(person["principal_id"]),
+                                                    person["responsibility"]), key=2, updates=False)
+                continue
             closed = finding["closed"] or {}
-            c.execute(
-                "INSERT INTO {dl_findings} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (finding_id) "
-                "DO UPDATE SET closed_at = excluded.closed_at, outcome = excluded.outcome",
+            c.upsert(
+                _FINDINGS,
                 (
-                    str(finding["finding_id"]), str(case.id), _text(case.decision_id), finding["source"],
+                    finding_id, str(case.id), _text(case.decision_id), finding["source"],
                     finding["rule"], dumps(finding["articles"]), finding.get("conduct"),
                     finding.get("summary_zh") or finding.get("conduct"), format_time(finding["at"]),
                     finding["version"], finding["hash"], dumps(finding["cited_events"]),
@@ -222,22 +271,10 @@ class LedgerViews(Projection[ViewRecorder]):
                 ),
             )
             for person in finding["persons"]:
-                c.execute(
-                    "INSERT INTO {dl_finding_persons} VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                    (str(finding["finding_id"]), str(person["principal_id"]), person["responsibility"]),
-                )
-        if case.is_nx:
-            for article, starts_on, done_on, days in _deadlines(case):
-                c.execute(
-                    "INSERT INTO {dl_deadlines} VALUES (?,?,?,?,?) ON CONFLICT (case_id, article) DO UPDATE "
-                    "SET starts_on = excluded.starts_on, due_on = excluded.due_on, done_on = excluded.done_on",
-                    (
-                        str(case.id), article, _text(starts_on),
-                        _text(starts_on + timedelta(days=days)) if starts_on else None, _text(done_on),
-                    ),
-                )
+                c.upsert(_FINDING_PERSONS, (finding_id, str(person["principal_id"]), person["responsibility"]),
+                         key=2, updates=False)
 
-    def _write_principal(self, c: ViewCursor, principal: Principal) -> None:
+    def _write_principal(self, c: Rows, principal: Principal) -> None:
         keys = [
             {
                 "keyid": k.keyid, "jwk": k.jwk, "active_from": k.active_from, "active_until": k.active_until,
@@ -245,7 +282,7 @@ class LedgerViews(Projection[ViewRecorder]):
             }
             for k in principal.key_history.keys.values()
         ]
-        c.execute(
+        c.upsert(
             "INSERT INTO {dl_principals} VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (principal_id) DO UPDATE SET "
             "roles = excluded.roles, role_history = excluded.role_history, keys = excluded.keys, "
             "updated_at = excluded.updated_at",
@@ -256,8 +293,8 @@ class LedgerViews(Projection[ViewRecorder]):
             ),
         )
 
-    def _write_agency(self, c: ViewCursor, agency: Agency) -> None:
-        c.execute(
+    def _write_agency(self, c: Rows, agency: Agency) -> None:
+        c.upsert(
             "INSERT INTO {dl_agencies} VALUES (?,?,?,?,?,?,?) ON CONFLICT (agency_id) DO UPDATE SET "
             "qualified = excluded.qualified, bad_credit = excluded.bad_credit, records = excluded.records, "
             "updated_at = excluded.updated_at",
@@ -268,8 +305,8 @@ class LedgerViews(Projection[ViewRecorder]):
             ),
         )
 
-    def _write_decision(self, c: ViewCursor, decision: Decision) -> None:
-        c.execute(
+    def _write_decision(self, c: Rows, decision: Decision) -> None:
+        c.upsert(
             "INSERT INTO {dl_decisions} VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (decision_id) DO UPDATE SET "
             "demonstrators = excluded.demonstrators, superior_evaluation = excluded.superior_evaluation",
             (
@@ -278,6 +315,58 @@ class LedgerViews(Projection[ViewRecorder]):
                 dumps(decision.superior_evaluation),
             ),
         )
+
+
+_FINDINGS = (
+    "INSERT INTO {dl_findings} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (finding_id) "
+    "DO UPDATE SET closed_at = excluded.closed_at, outcome = excluded.outcome"
+)
+_FINDING_PERSONS = "INSERT INTO {dl_finding_persons} VALUES (?,?,?) ON CONFLICT DO NOTHING"
+
+
+class Rows:
+    """A batch's read-model rows, written table by table with ``executemany`` (:meth:`flush`).
+
+    Writing them so leaves every table exactly as writing each event's rows in turn would:
+    plain inserts keep their order (``COPY`` on PostgreSQL); an upsert's row keeps only the first and the last row of
+    each key (the key is the row's first ``key`` values). An upsert (``ON CONFLICT … DO UPDATE
+    SET c = excluded.c, …``) of rows r1 … rn of one key leaves the columns it sets as rn has them
+    and the others as r1 (or an existing row) has them, which r1 then rn gives; one that never
+    updates (``DO NOTHING``, ``updates=False``) keeps r1. Keys are first written in the order
+    they first came, as before."""
+
+    def __init__(self) -> None:
+        self._inserts: dict[str, list[tuple[Any, ...]]] = {}
+        self._upserts: dict[str, dict[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
+        #: aggregates whose rows this batch wrote (at their first event in it)
+        self.written: set[UUID] = set()
+        #: aggregates with later events in the batch, and the last one's notification id
+        self.later: dict[UUID, tuple[LedgerAggregate, int]] = {}
+
+    def has(self, sql: str, key: tuple[Any, ...]) -> bool:
+        """Whether a row of this key was upserted in this batch."""
+        return key in self._upserts.get(sql, {})
+
+    def insert(self, table: str, row: tuple[Any, ...]) -> None:
+        """A row of every column of ``table``, inserted (never updated)."""
+        self._inserts.setdefault(table, []).append(row)
+
+    def upsert(self, sql: str, row: tuple[Any, ...], key: int = 1, updates: bool = True) -> None:
+        rows = self._upserts.setdefault(sql, {})
+        kept = rows.get(row[:key])
+        if kept is None:
+            rows[row[:key]] = [row]
+        elif updates:
+            kept[1:] = [row]
+
+    def flush(self, c: ViewCursor) -> None:
+        for table, inserted in self._inserts.items():
+            c.insert_rows(table, inserted)
+        for sql, by_key in self._upserts.items():
+            c.executemany(sql, [kept[0] for kept in by_key.values()])
+            later = [kept[-1] for kept in by_key.values() if len(kept) > 1 and kept[-1] != kept[0]]
+            if later:
+                c.executemany(sql, later)
 
 
 def _deadlines(case: EvaluationCase) -> list[tuple[str, date | None, date | None, int]]:
