@@ -62,7 +62,8 @@ def fresh_ledger(kind: str, directory: Path, writers: int) -> Iterator[Bench]:
 def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label: str) -> int:
     """Append ``events`` signed ``case.collect_material`` acts to a case, each signed by
     ``signer`` against the version before it and recorded by the case's own command method
-    (hash, chain link and all), saving :data:`GROWTH_BATCH` per transaction.
+    (hash, chain link and all), saving at each multiple of the snapshot interval (so the case's
+    snapshots lie where the service takes them) and at most :data:`GROWTH_BATCH` per transaction.
 
     This only fills a store: the case is loaded once and kept in memory instead of being
     replayed for every act as :meth:`Ledger.submit` does, and the acts are not judged by the
@@ -71,14 +72,19 @@ def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label:
     case = ledger.get_case(case_id)
     rulebook = rulebook_for(case.jurisdiction).ref
     actor = ledger.get_principal(signer.principal_id)
-    done = 0
+    interval = ledger.case_snapshots.interval
+    done = pending = 0
     while done < events:
-        for _ in range(min(GROWTH_BATCH, events - done)):
-            envelope = signer.sign(COLLECT, case_id, case.version, material(f"{label}-{done}"))
-            act = Act.decode(envelope.to_json(), CollectMaterial, rulebook)
-            case.collect_material(act, Context(actor=actor, directory=ledger, now=clock.now()))
-            done += 1
-        ledger.save(case)
+        envelope = signer.sign(COLLECT, case_id, case.version, material(f"{label}-{done}"))
+        act = Act.decode(envelope.to_json(), CollectMaterial, rulebook)
+        case.collect_material(act, Context(actor=actor, directory=ledger, now=clock.now()))
+        done += 1
+        pending += 1
+        # saved at each multiple of the snapshot interval (where the ledger snapshots a case, as
+        # the service does), and at most GROWTH_BATCH at a time
+        if case.version % interval == 0 or pending >= GROWTH_BATCH or done == events:
+            ledger.save(case)
+            pending = 0
     return done
 
 

@@ -1,8 +1,12 @@
 """Replay and rebuild: a long case as it stood at a version, and every read model from zero.
 
-A case at a version is what ``decision-ledger case ID --at N`` and ``/v1/cases/{id}?at=N``
-answer (:func:`projections.queries.case_state`), read from a freshly opened ledger so nothing
-is cached. The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
+A case at a version is replayed as ``serve`` replays it (``/v1/cases/{id}?at=N``): by a ledger
+opened with its key, so from the case's greatest sealed snapshot at or below the version plus
+the events after it (:meth:`Ledger.get_case`), in a freshly opened ledger so nothing but the
+snapshots is cached. The versions are the latest, and three that each lie 99 events past a
+snapshot (the most events a replay applies), and the figure is the slowest. Rendering that
+state as the answer's JSON (:func:`projections.queries.case_state`: every material, finding and
+person of the case) is timed apart, as ``render``. The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
 model and the transparency log dropped and rebuilt from the events.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import UUID
 
 from api.settings import Database
@@ -26,7 +31,12 @@ REPLAY_BUDGET = 2.0
 @dataclass(frozen=True)
 class ReplayFigures:
     case_version: int
-    ms_by_version: dict[int, float]  # median milliseconds to read the case at each version
+    ms_by_version: dict[int, float]  # median milliseconds to replay the case at each version
+    render_ms_by_version: dict[int, float]  # … to replay it and render the answer's JSON
+
+    @property
+    def worst_render_ms(self) -> float:
+        return max(self.render_ms_by_version.values())
 
     @property
     def worst_ms(self) -> float:
@@ -37,25 +47,38 @@ class ReplayFigures:
         return self.ms_by_version[self.case_version]
 
 
-def versions_to_replay(latest: int) -> list[int]:
-    """The latest version, the middle one, and one near the start."""
-    return sorted({latest, max(1, latest // 2), max(1, latest // 10)}, reverse=True)
+def versions_to_replay(latest: int, interval: int) -> list[int]:
+    """The latest version, the one before it, and ones 99 events past a snapshot in the middle
+    and near the start (a snapshot is taken at every multiple of ``interval``)."""
+    def past_a_snapshot(version: int) -> int:
+        return max(1, version - version % interval + interval - 1) if version > interval else max(1, version)
+
+    return sorted({latest, max(1, latest - 1), past_a_snapshot(latest // 2), past_a_snapshot(latest // 10)},
+                  reverse=True)
 
 
-def replay_case(url: str, case_id: UUID, latest: int, repeats: int) -> ReplayFigures:
+def replay_case(url: str, keys: Path, case_id: UUID, latest: int, repeats: int) -> ReplayFigures:
     timings: dict[int, float] = {}
-    with ledger_at(url) as ledger:
+    rendered: dict[int, float] = {}
+    with ledger_at(url, keys) as ledger:
         case_state(ledger, case_id, 1)  # warm: imports, connections, statements
-        for version in versions_to_replay(latest):
+        for version in versions_to_replay(latest, ledger.case_snapshots.interval):
             runs: list[float] = []
-            while len(runs) < repeats and sum(runs) < REPLAY_BUDGET:
+            renders: list[float] = []
+            while len(runs) < repeats and sum(runs) + sum(renders) < REPLAY_BUDGET:
+                started = time.perf_counter()
+                case = ledger.get_case(case_id, version)
+                runs.append(time.perf_counter() - started)
+                if case.version != version:
+                    raise RuntimeError(f"asked for version {version}, got {case.version}")
                 started = time.perf_counter()
                 state = case_state(ledger, case_id, version)
-                runs.append(time.perf_counter() - started)
+                renders.append(time.perf_counter() - started)
                 if state["as_of"]["version"] != version:
                     raise RuntimeError(f"asked for version {version}, got {state['as_of']['version']}")
             timings[version] = statistics.median(runs) * 1000
-    return ReplayFigures(latest, timings)
+            rendered[version] = statistics.median(renders) * 1000
+    return ReplayFigures(latest, timings, rendered)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("verify_events", "  events verified", "", None),
     ("replay_10k_ms", "replay, long case, worst version", "ms", None),
     ("replay_10k_latest_ms", "  at the latest version", "ms", None),
+    ("replay_10k_render_ms", "  replayed and rendered as the answer's JSON, worst version", "ms", None),
     ("replay_case_events", "  case length", "events", None),
     ("rebuild_per_s", "rebuild, every projection", "events/s", None),
     ("rebuild_events", "  events", "", None),

@@ -111,9 +111,11 @@ def _deep(bench: Bench, kind: str, sizes: Sizes, say: Say) -> dict[str, Any]:
                verify_cores_busy=verified.cores_busy, verify_peak_rss_mb=verified.peak_rss_mb,
                verify_worker_peak_rss_mb=verified.worker_peak_rss_mb)
     say(f"{kind}: replaying the case of {version:,} events at versions")
-    replayed = replay_case(bench.url, case_id, version, sizes.replays)
+    replayed = replay_case(bench.url, bench.keys, case_id, version, sizes.replays)
     out.update(replay_10k_ms=replayed.worst_ms, replay_10k_latest_ms=replayed.latest_ms, replay_case_events=version,
-               replay_ms_by_version={str(v): ms for v, ms in replayed.ms_by_version.items()})
+               replay_ms_by_version={str(v): ms for v, ms in replayed.ms_by_version.items()},
+               replay_10k_render_ms=replayed.worst_render_ms,
+               replay_render_ms_by_version={str(v): ms for v, ms in replayed.render_ms_by_version.items()})
     return out
 
 
