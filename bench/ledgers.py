@@ -19,6 +19,7 @@ from api.settings import Settings
 from api.signer import Signer
 from domain import clock
 from domain.aggregate import Act, Context
+from domain.case import EvaluationCase
 from domain.commands.case import CollectMaterial
 from domain.ledger import Ledger
 from domain.rules import rulebook_for
@@ -59,7 +60,8 @@ def fresh_ledger(kind: str, directory: Path, writers: int) -> Iterator[Bench]:
         yield Bench(store, keys, enrol(store.url, keys, people=writers, cases=writers))
 
 
-def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label: str) -> int:
+def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label: str,
+              held: dict[UUID, EvaluationCase] | None = None) -> int:
     """Append ``events`` signed ``case.collect_material`` acts to a case, each signed by
     ``signer`` against the version before it and recorded by the case's own command method
     (hash, chain link and all), saving at each multiple of the snapshot interval (so the case's
@@ -69,7 +71,9 @@ def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label:
     replayed for every act as :meth:`Ledger.submit` does, and the acts are not judged by the
     rulebook (collecting material on an open simplified-procedure case raises no finding). What
     is stored is what the ledger stores, so ``verify`` checks it like any other event."""
-    case = ledger.get_case(case_id)
+    case = held[case_id] if held is not None and case_id in held else ledger.get_case(case_id)
+    if held is not None:
+        held[case_id] = case  # kept in memory from one round to the next
     rulebook = rulebook_for(case.jurisdiction).ref
     actor = ledger.get_principal(signer.principal_id)
     interval = ledger.case_snapshots.interval
@@ -91,12 +95,21 @@ def grow_case(ledger: Ledger, signer: Signer, case_id: UUID, events: int, label:
 def grow_ledger(bench: Bench, case_events: int, ledger_events: int, per_case: int) -> tuple[UUID, int]:
     """Grow the first writer's case to ``case_events`` events, then the other cases by
     ``per_case`` each, round after round, until the store holds ``ledger_events`` events.
-    Returns the long case and its version."""
+    Returns the long case and its version.
+
+    Only the long case (the one replayed) gets snapshots, where the service takes them; the
+    other cases only fill the store for verify and rebuild, which never read snapshots, so they
+    are kept in memory between rounds and not snapshotted (a snapshot of a case tens of
+    thousands of events long every 100 events made filling a million events take most of an
+    hour)."""
     with ledger_at(bench.url, bench.keys) as ledger:
         long_case = bench.cast.cases[0]
         signer = bench.cast.people[0]
         have = ledger.get_case(long_case).version
         grow_case(ledger, signer, long_case, max(0, case_events - have), "long")
+        seal = ledger.case_snapshots.key
+        ledger.case_snapshots.key = None  # the fillers: no snapshots
+        held: dict[UUID, EvaluationCase] = {}
         total = ledger.recorder.max_notification_id() or 0
         rounds = 0
         if total < ledger_events and len(bench.cast.cases) < 2:
@@ -106,7 +119,8 @@ def grow_ledger(bench: Bench, case_events: int, ledger_events: int, per_case: in
                 if total >= ledger_events:
                     break
                 total += grow_case(ledger, person, case_id, min(per_case, ledger_events - total),
-                                   f"r{rounds}-{n}")
+                                   f"r{rounds}-{n}", held)
             rounds += 1
+        ledger.case_snapshots.key = seal
         version = ledger.get_case(long_case).version
     return long_case, version
