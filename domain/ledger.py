@@ -62,6 +62,10 @@ from domain.working_set import WorkingSet
 T = TypeVar("T", bound=LedgerAggregate)
 
 LEDGER_PRINCIPAL_NAME = "决策账本 Decision Ledger"
+#: a refusal by the store itself: the intent's position was taken after it was judged
+POSITION_TAKEN = (
+    "another action was recorded on this aggregate at the same version; read it again and sign a new intent"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,20 @@ class Recorded:
     recorded_at: datetime
     notification_id: int | None
     findings: tuple[str, ...] = ()  # rule ids of the findings raised with it
+
+    @classmethod
+    def of(cls, event: LedgerEvent, recording: Recording[UUID] | None, findings: tuple[str, ...] = ()) -> Recorded:
+        """What was stored for ``event`` (its notification id from ``recording``, if any)."""
+        return cls(
+            aggregate_id=event.originator_id,
+            version=event.originator_version,
+            event=type(event).__name__,
+            topic=type(event).TOPIC,  # type: ignore[attr-defined]
+            event_hash=event.hash,
+            recorded_at=event.timestamp,
+            notification_id=recording.notification.id if recording and recording.notification else None,
+            findings=findings,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -164,17 +182,7 @@ class _Batch:
 
 def _recorded(accepted: _Accepted, recordings: dict[tuple[UUID, int], Recording[UUID]]) -> Recorded:
     event = accepted.event
-    recording = recordings.get((event.originator_id, event.originator_version))
-    return Recorded(
-        aggregate_id=event.originator_id,
-        version=event.originator_version,
-        event=type(event).__name__,
-        topic=type(event).TOPIC,  # type: ignore[attr-defined]
-        event_hash=event.hash,
-        recorded_at=event.timestamp,
-        notification_id=recording.notification.id if recording and recording.notification else None,
-        findings=accepted.findings,
-    )
+    return Recorded.of(event, recordings.get((event.originator_id, event.originator_version)), accepted.findings)
 
 
 class Ledger(Application[UUID]):
@@ -291,10 +299,7 @@ class Ledger(Application[UUID]):
             self._replay_of(signed)
         except Replayed as replayed:
             return replayed
-        return Conflict(
-            "another action was recorded on this aggregate at the same version; "
-            "read it again and sign a new intent"
-        )
+        return Conflict(POSITION_TAKEN)
 
     def _take(self, envelope_json: Any, now: datetime, batch: _Batch) -> Any:
         """One intent of a batch: its pending events on the batch's aggregates, or the error
@@ -461,25 +466,8 @@ class Ledger(Application[UUID]):
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise Conflict(
-                "another action was recorded on this aggregate at the same version; "
-                "read it again and sign a new intent"
-            ) from None
-        recorded = []
-        for recording in recordings:
-            event = cast(LedgerEvent, recording.domain_event)
-            recorded.append(
-                Recorded(
-                    aggregate_id=event.originator_id,
-                    version=event.originator_version,
-                    event=type(event).__name__,
-                    topic=type(event).TOPIC,  # type: ignore[attr-defined]
-                    event_hash=event.hash,
-                    recorded_at=event.timestamp,
-                    notification_id=recording.notification.id if recording.notification else None,
-                )
-            )
-        return recorded
+            raise Conflict(POSITION_TAKEN) from None
+        return [Recorded.of(cast(LedgerEvent, r.domain_event), r) for r in recordings]
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
         self._snapshot_cases(processing_event.events, processing_event.aggregates)
