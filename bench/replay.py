@@ -6,7 +6,9 @@ the events after it (:meth:`Ledger.get_case`), in a freshly opened ledger so not
 snapshots is cached. The versions are the latest, and three that each lie 99 events past a
 snapshot (the most events a replay applies), and the figure is the slowest. Rendering that
 state as the answer's JSON (:func:`projections.queries.case_state`: every material, finding and
-person of the case) is timed apart, as ``render``. The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
+person of the case) is timed apart, as ``render``. Each is timed as ``serve`` and ``case --at``
+run it, with automatic garbage collection paused until the case is dropped
+(:func:`api.gc_pause.collection_paused`). The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
 model and the transparency log dropped and rebuilt from the events.
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from api.gc_pause import collection_paused
 from api.settings import Database
 from api.store.opening import open_projector
 from bench.ledgers import Bench
@@ -66,14 +69,16 @@ def replay_case(url: str, keys: Path, case_id: UUID, latest: int, repeats: int) 
             runs: list[float] = []
             renders: list[float] = []
             while len(runs) < repeats and sum(runs) + sum(renders) < REPLAY_BUDGET:
-                started = time.perf_counter()
-                case = ledger.get_case(case_id, version)
-                runs.append(time.perf_counter() - started)
-                if case.version != version:
-                    raise RuntimeError(f"asked for version {version}, got {case.version}")
-                started = time.perf_counter()
-                state = case_state(ledger, case_id, version)
-                renders.append(time.perf_counter() - started)
+                with collection_paused():  # as serve and `case --at` read a case
+                    started = time.perf_counter()
+                    got = ledger.get_case(case_id, version).version
+                    runs.append(time.perf_counter() - started)
+                if got != version:
+                    raise RuntimeError(f"asked for version {version}, got {got}")
+                with collection_paused():
+                    started = time.perf_counter()
+                    state = case_state(ledger, case_id, version)
+                    renders.append(time.perf_counter() - started)
                 if state["as_of"]["version"] != version:
                     raise RuntimeError(f"asked for version {version}, got {state['as_of']['version']}")
             timings[version] = statistics.median(runs) * 1000

@@ -90,8 +90,9 @@ def parse_moment(text: str) -> int | datetime:
     return moment
 
 
-def case_state(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) -> dict[str, Any]:
-    """A case now, at a version, or as it stood at a moment (the last event recorded then)."""
+def case_at(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) -> EvaluationCase:
+    """A case replayed as it stood now, at a version, or at a moment (the last event recorded
+    then); :class:`NotFound` if it did not exist yet or has no such version."""
     version: int | None
     if isinstance(at, datetime):
         version = 0
@@ -106,7 +107,18 @@ def case_state(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) 
     case = ledger.get_case(case_id, version)
     if version is not None and case.version != version:
         raise NotFound(f"case {case_id} has no version {version}; it is at version {case.version}")
-    return {"case": render_case(case), "as_of": {"version": case.version, "recorded_at": format_time(case.modified_on)}}
+    return case
+
+
+def as_of(case: EvaluationCase) -> dict[str, Any]:
+    """Which version a replayed case is, and when it was recorded."""
+    return {"version": case.version, "recorded_at": format_time(case.modified_on)}
+
+
+def case_state(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) -> dict[str, Any]:
+    """A case now, at a version, or as it stood at a moment (the last event recorded then)."""
+    case = case_at(ledger, case_id, at)
+    return {"case": render_case(case), "as_of": as_of(case)}
 
 
 def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

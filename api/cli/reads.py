@@ -25,6 +25,7 @@ from api.cli.common import (
     keys_option,
     parse_uuid,
 )
+from api.gc_pause import collection_paused
 from domain import clock
 from domain.errors import LedgerError
 from domain.rules.templates import china_date
@@ -129,7 +130,8 @@ def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
     """Show a case now, at a version, or as it stood at a moment."""
     ledger = _open(_settings(db, None))
     moment = _query(lambda: queries.parse_moment(at)) if at else None
-    state = _query(lambda: queries.case_state(ledger, parse_uuid(case_id, "case id"), moment))
+    with collection_paused():
+        state = _query(lambda: queries.case_state(ledger, parse_uuid(case_id, "case id"), moment))
     if as_json:
         _print_json(state)
         return

@@ -31,6 +31,7 @@ from api.cli.common import (
 from api.cli.ledger import _administrator, initialise
 from api.cli.workers import SESSION_SECRET_ENV, supervise
 from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
+from api.gc_pause import freeze_startup_heap
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
 from api.settings import Settings
@@ -112,6 +113,7 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
                       sessions=Sessions(bytes.fromhex(secret)) if secret else None)
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
+    freeze_startup_heap()  # full collections then scan only what requests allocate
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from api.gc_pause import collection_paused
 from api.http.auth import SESSION_COOKIE, verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
@@ -64,7 +65,8 @@ def readable(svc: Service, who: Principal, case_id: str, version: int | None = N
     case = svc.ledger.find_case(UUID(case_id), version)
     if case is None:
         raise ApiError("not-found", f"no case {case_id}" + (f" at version {version}" if version else ""))
-    if not access.can_read_case(who, svc.ledger.get_case(case.id)):
+    latest = case if version is None else svc.ledger.get_case(case.id)
+    if not access.can_read_case(who, latest):
         raise ApiError("not-permitted", "only the case's members, its reviewing bodies and inspectors read it")
     return case
 
@@ -144,12 +146,12 @@ def router() -> APIRouter:
         case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
         at: Annotated[str | None, Query(max_length=40, description="version number or ISO 8601 time")] = None,
     ) -> dict[str, Any]:
-        readable(svc, who, case_id)
         moment = queries.parse_moment(at) if at else None
-        state = queries.case_state(svc.ledger, UUID(case_id), moment)
-        version = state["as_of"]["version"]
-        shown = readable_case(svc.ledger.get_case(UUID(case_id), version), who, svc.ledger.keyring)
-        return {"case": queries.render_case(shown), "as_of": state["as_of"]}
+        with collection_paused():  # a long case is tens of thousands of objects, freed on return
+            current = readable(svc, who, case_id)
+            case = current if moment is None else queries.case_at(svc.ledger, current.id, moment)
+            shown = readable_case(case, who, svc.ledger.keyring)
+            return {"case": queries.render_case(shown), "as_of": queries.as_of(case)}
 
     @api.get("/cases/{case_id}/timeline", summary="Every event of a case: signer, article, verification, proof")
     def case_timeline(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
