@@ -8,7 +8,7 @@ snapshot (the most events a replay applies), and the figure is the slowest. Rend
 state as the answer's JSON (:func:`projections.queries.case_state`: every material, finding and
 person of the case) is timed apart, as ``render``. Each is timed as ``serve`` and ``case --at``
 run it, with automatic garbage collection paused until the case is dropped
-(:func:`api.gc_pause.collection_paused`). The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
+(:func:`projections.gc_pause.collection_paused`). The rebuild is ``decision-ledger rebuild``'s :meth:`Projector.rebuild`: every read
 model and the transparency log dropped and rebuilt from the events.
 """
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from api.gc_pause import collection_paused
 from api.settings import Database
 from api.store.opening import open_projector
 from bench.ledgers import Bench
+from projections.gc_pause import collection_paused
 from projections.queries import case_state
 from tests.integration.writers import ledger_at
 

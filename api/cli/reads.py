@@ -25,11 +25,11 @@ from api.cli.common import (
     keys_option,
     parse_uuid,
 )
-from api.gc_pause import collection_paused
 from domain import clock
 from domain.errors import LedgerError
 from domain.rules.templates import china_date
 from projections import queries
+from projections.gc_pause import collection_paused
 
 
 def _query(compute: Any) -> Any:

@@ -31,12 +31,12 @@ from api.cli.common import (
 from api.cli.ledger import _administrator, initialise
 from api.cli.workers import SESSION_SECRET_ENV, supervise
 from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
-from api.gc_pause import freeze_startup_heap
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
 from api.settings import Settings
 from api.store.secrets import Keystore
 from domain.errors import LedgerError
+from projections.gc_pause import freeze_startup_heap
 
 
 @main.command()

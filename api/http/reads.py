@@ -9,7 +9,6 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from api.gc_pause import collection_paused
 from api.http.auth import SESSION_COOKIE, verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
@@ -20,6 +19,7 @@ from domain.principal import Principal
 from domain.rules.templates import china_date
 from projections import queries
 from projections.export import Exporter
+from projections.gc_pause import collection_paused
 from projections.timeline import readable_case, timeline
 
 #: The largest offset, size or version a parameter may name: an integer every JSON client writes

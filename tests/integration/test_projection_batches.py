@@ -4,6 +4,7 @@ both stores: the same rows, and on SQLite in the same physical order."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -104,3 +105,23 @@ def test_catching_up_reads_each_event_once_for_every_projection(
     projector.rebuild()
     assert read_models(store) == caught_up
 
+
+
+def test_a_rebuild_runs_with_collection_paused_and_restores_it(
+    store: Store, projected: tuple[Ledger, Projector]
+) -> None:
+    """Full collections over the projection's cached aggregates halved the rebuild's speed; the
+    rebuild pauses them and resumes them when it ends, also when it fails."""
+    _, projector = projected
+    seen: list[bool] = []
+    assert gc.isenabled()
+    projector.rebuild(progress=lambda _: seen.append(gc.isenabled()))
+    assert seen and not any(seen)
+    assert gc.isenabled()
+
+    def fail(_: int) -> None:
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        projector.rebuild(progress=fail)
+    assert gc.isenabled()

@@ -1,4 +1,4 @@
-"""Automatic garbage collection paused around reads of a whole case (api/gc_pause.py)."""
+"""Automatic garbage collection paused around reads of a whole case (projections/gc_pause.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from api.gc_pause import collection_paused
+from projections.gc_pause import collection_paused
 
 
 @pytest.fixture(autouse=True)
