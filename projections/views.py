@@ -166,7 +166,9 @@ class LedgerViews(Projection[ViewRecorder]):
         else:
             if self._ledger is None:
                 raise RuntimeError("the views need the ledger to replay an aggregate they have not cached")
-            aggregate = self._ledger.repository.get(aggregate_id, version=version)
+            # the ledger's own replay: a case from its sealed snapshot, and no per-event protocol
+            # check (the library's repository replays every event of a case with one)
+            aggregate = self._ledger.cases.get(aggregate_id, version=version)
         self._cache[aggregate_id] = aggregate
         if len(self._cache) > self.CACHE:
             self._cache.popitem(last=False)
