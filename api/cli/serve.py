@@ -29,7 +29,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
-from api.cli.workers import SESSION_SECRET_ENV, supervise
+from api.cli.workers import SESSION_SECRET_ENV, supervise, worker_sockets
 from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
@@ -53,11 +53,14 @@ from projections.gc_pause import freeze_startup_heap
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["debug", "info", "warning", "error"]), help="Level of the JSON request log.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Server processes sharing the port (PostgreSQL only), each with its own connections, "
-              "group commit and projections; about one per core.")
+              help="Server processes sharing the port (PostgreSQL only), each with its own connections "
+              "and group commit, the first keeping the projections current; about one per core.")
 @click.option("--listen-fd", type=int, hidden=True)  # a worker's listening socket, from its supervisor
+# a worker other than the first: it catches the read models up when it reads (read-your-writes),
+# but keeps no projections thread of its own (the first worker's is the one)
+@click.option("--reads-only-projections", is_flag=True, hidden=True)
 def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: bool, interval: float,
-          log_level: str, workers: int, listen_fd: int | None) -> None:
+          log_level: str, workers: int, listen_fd: int | None, reads_only_projections: bool) -> None:
     """Run the HTTP service: signed writes, authenticated reads, public results, proofs, the
     inspectors' web pages, /healthz, /readyz and /metrics.
 
@@ -68,7 +71,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     With --workers N (PostgreSQL), N server processes share the listening socket, as N servers
     side by side would; this process supervises them, restarts one that dies, and stops them all
     on Ctrl-C or SIGTERM. Writes arriving together are judged one by one and stored in one
-    transaction (group commit) in each process.
+    transaction (group commit) in each process. The first worker keeps the read models current
+    and signs the checkpoints; every worker brings them up to date before it answers a read.
 
     Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
     taken.
@@ -94,7 +98,10 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     if behind and not worker:
         click.echo(f"… bringing the read models up to date ({behind} events)", err=True)
     projector.catch_up()
-    sock = socket.socket(fileno=listen_fd) if listen_fd is not None else _bind(host, port)
+    if listen_fd is not None:
+        sock = socket.socket(fileno=listen_fd)
+    else:
+        sock = _bind(host, port, reuse_port=workers > 1 and hasattr(socket, "SO_REUSEPORT"))
     if not worker:
         _print_banner(settings, _address(host, sock.getsockname()[1]), demo_info)
     configure_logging(getattr(logging, log_level.upper()))
@@ -104,11 +111,12 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         projector.close()
         arguments = [*(["--db", db] if db else []), *(["--keys", keys] if keys else []),
                      "--interval", str(interval), "--log-level", log_level]
-        code = supervise(workers, sock, arguments)
+        code = supervise(workers, worker_sockets(sock, workers), arguments)
         click.echo("stopped", err=True)
         sys.exit(code)
     secret = os.environ.get(SESSION_SECRET_ENV)
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
+                      projections_thread=not reads_only_projections,
                       keystore=Keystore.beside(settings.keys_dir),
                       sessions=Sessions(bytes.fromhex(secret)) if secret else None)
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
@@ -193,8 +201,9 @@ def _print_sign_in(address: str, demo: dict[str, Any]) -> None:
     click.echo(f"    decision-ledger client token --key {key_file} --as {handles[INSPECTOR]}")
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Bind here, so that a taken port is a clear usage error rather than a server crash."""
+def _bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """Bind here, so that a taken port is a clear usage error rather than a server crash.
+    ``reuse_port``: a socket that further sockets may bind beside (SO_REUSEPORT), one per worker."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
@@ -205,6 +214,8 @@ def _bind(host: str, port: int) -> socket.socket:
     # client's delayed ACK, ~40 ms per request
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind(infos[0][4])
     except OSError as error:

@@ -70,6 +70,7 @@ class Service:
         ledger_key: SigningKey | None,
         *,
         inline_projections: bool = True,
+        projections_thread: bool = True,
         interval: float = 1.0,
         keystore: Keystore | None = None,
         sessions: Sessions | None = None,
@@ -84,12 +85,15 @@ class Service:
         self.sessions = sessions or Sessions.new()  # shared by the workers of one `serve`
         self.metrics = Metrics()
         self.inline = inline_projections
+        #: whether this process keeps the projections current in the background (of the workers
+        #: of one `serve`, only the first does); reads catch them up either way
+        self.follows = inline_projections and projections_thread
         self.interval = interval
         self._stop = Event()
         self._thread: Thread | None = None
 
     def start(self) -> None:
-        if self.inline and self._thread is None:
+        if self.follows and self._thread is None:
             self._thread = Thread(target=self._project, name="projections", daemon=True)
             self._thread.start()
 

@@ -79,6 +79,24 @@ def test_workers_share_one_port_and_stop_together(pg_store: Store, tmp_path: Pat
         assert len(acknowledged) == 8 * 12
         assert request_pids(tmp_path / "serve.log") == set(workers)  # both workers answered
 
+        # each worker accepts on a socket of its own (SO_REUSEPORT), and only the first keeps a
+        # projections thread
+        arguments = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in workers}
+        assert sorted(b"--reads-only-projections" in argv for argv in arguments.values()) == [False, True]
+        listening = {os.readlink(f"/proc/{pid}/fd/{int(argv[argv.index(b'--listen-fd') + 1])}")
+                     for pid, argv in arguments.items()}
+        assert len(listening) == 2 and all(name.startswith("socket:") for name in listening)
+
+        # whichever worker answers, a read shows every write acknowledged before it
+        seen: list[int] = []
+        for _ in range(3):
+            for n in range(8):
+                token = make_token(cast.people[n].key, cast.people[n].principal_id)
+                with httpx.Client(timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
+                    rows = client.get(f"{address}/v1/cases").json()["items"]
+                seen.extend(row["version"] for row in rows if row["case_id"] == str(cast.cases[n]))
+        assert seen == [13] * 24
+
         # a session cookie one worker issued is good on every worker
         token = make_token(cast.people[0].key, cast.people[0].principal_id)
         with httpx.Client(timeout=30) as client:
