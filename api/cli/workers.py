@@ -1,11 +1,12 @@
-"""`serve --workers N`: N server processes on one listening socket, and their supervisor.
+"""`serve --workers N`: N server processes on one port, and their supervisor.
 
 Each worker is a `serve` of its own (its connections, group committer and working set), as N
-servers side by side on one PostgreSQL store are; the kernel shares the connections among them.
-The first worker alone keeps the read models current in the background and signs checkpoints;
-the others bring them up to date only when they answer a read (read-your-writes). They share what a client sees as one server: the socket, and the
-secret that signs web session cookies (so a cookie one worker issued is read by every other).
-The supervisor restarts a worker that dies, and stops them all on SIGINT or SIGTERM.
+servers side by side on one PostgreSQL store are, each accepting on a socket of its own bound to
+the one port (:func:`worker_sockets`). The first worker alone keeps the read models current in
+the background and signs checkpoints; the others bring them up to date only when they answer a
+read (read-your-writes). They share what a client sees as one server: the port, and the secret
+that signs web session cookies (so a cookie one worker issued is read by every other). The
+supervisor restarts a worker that dies, and stops them all on SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
