@@ -31,6 +31,7 @@ from domain.errors import LedgerError
 from domain.principal import Principal
 from domain.rules.templates import china_date
 from projections import queries
+from projections.gc_pause import collection_paused
 from projections.timeline import readable_case, timeline
 
 LANG_COOKIE = "dl_lang"
@@ -210,23 +211,25 @@ def router() -> APIRouter:
                        moment: Annotated[str, Query(min_length=1, max_length=40)]) -> Response:
         who = require(request)
         svc = service(request)
-        readable(svc, who, case_id)
-        state = queries.case_state(svc.ledger, UUID(case_id), queries.parse_moment(moment))
-        return RedirectResponse(f"/cases/{case_id}/versions/{state['as_of']['version']}", status_code=303)
+        with collection_paused():
+            readable(svc, who, case_id)
+            version = queries.case_at(svc.ledger, UUID(case_id), queries.parse_moment(moment)).version
+        return RedirectResponse(f"/cases/{case_id}/versions/{version}", status_code=303)
 
     @pages.get("/cases/{case_id}/versions/{version}")
     def case_version(request: Request, case_id: Id, version: Annotated[int, Path(ge=1, le=MAX_POSITION)]) -> Response:
         who = require(request)
         svc = service(request)
-        latest = readable(svc, who, case_id).version
-        if version > latest:
-            raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
-        case = readable(svc, who, case_id, version)
-        shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
-        event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
-        parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
-        return render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
-                      event=event, names=_names(svc))
+        with collection_paused():  # a long case is tens of thousands of objects, freed on return
+            latest = readable(svc, who, case_id).version
+            if version > latest:
+                raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
+            case = readable(svc, who, case_id, version)
+            shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
+            event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
+            parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
+            return render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
+                          event=event, names=_names(svc))
 
     @pages.get("/persons/{principal_id}")
     def person(request: Request, principal_id: Id) -> Response:
