@@ -146,12 +146,14 @@ def router() -> APIRouter:
         case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,
         at: Annotated[str | None, Query(max_length=40, description="version number or ISO 8601 time")] = None,
     ) -> dict[str, Any]:
-        with collection_paused():  # a long case is tens of thousands of objects, freed on return
+        with collection_paused():  # a long case is tens of thousands of objects: freed before it ends
             current = readable(svc, who, case_id)
             moment = queries.parse_moment(at) if at else None
             case = current if moment is None else queries.case_at(svc.ledger, current.id, moment)
             shown = readable_case(case, who, svc.ledger.keyring)
-            return {"case": queries.render_case(shown), "as_of": queries.as_of(case)}
+            answer = {"case": queries.render_case(shown), "as_of": queries.as_of(case)}
+            del current, case, shown
+        return answer
 
     @api.get("/cases/{case_id}/timeline", summary="Every event of a case: signer, article, verification, proof")
     def case_timeline(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc,

@@ -220,7 +220,7 @@ def router() -> APIRouter:
     def case_version(request: Request, case_id: Id, version: Annotated[int, Path(ge=1, le=MAX_POSITION)]) -> Response:
         who = require(request)
         svc = service(request)
-        with collection_paused():  # a long case is tens of thousands of objects, freed on return
+        with collection_paused():  # a long case is tens of thousands of objects: freed before it ends
             latest = readable(svc, who, case_id).version
             if version > latest:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
@@ -228,8 +228,10 @@ def router() -> APIRouter:
             shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
             event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
-            return render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
+            page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
                           event=event, names=_names(svc))
+            del case, shown, parts
+        return page
 
     @pages.get("/persons/{principal_id}")
     def person(request: Request, principal_id: Id) -> Response:
