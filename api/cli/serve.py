@@ -203,12 +203,28 @@ def _print_sign_in(address: str, demo: dict[str, Any]) -> None:
 
 def _bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     """Bind here, so that a taken port is a clear usage error rather than a server crash.
-    ``reuse_port``: a socket that further sockets may bind beside (SO_REUSEPORT), one per worker."""
+
+    ``reuse_port``: a socket that the workers' further sockets may bind beside (SO_REUSEPORT).
+    The port is first bound without it, so that a port another server holds is refused even if
+    that server's sockets allow reuse (two ``serve --workers`` on one port would otherwise share
+    it silently); then that socket is closed and the address bound again with reuse allowed."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         _fail(f"cannot listen on {host!r}: {error.strerror}", EXIT_USAGE)
     family, kind, proto = infos[0][:3]
+    address = infos[0][4]
+    if reuse_port:
+        alone = _bound(family, kind, proto, address, host, port, reuse_port=False)
+        address = alone.getsockname()  # the port the kernel chose, for --port 0
+        alone.close()
+    sock = _bound(family, kind, proto, address, host, port, reuse_port)
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _bound(family: int, kind: int, proto: int, address: Any, host: str, port: int, reuse_port: bool) -> socket.socket:
     # the protocol too (IPPROTO_TCP): asyncio sets TCP_NODELAY only on connections whose socket
     # says TCP; without it, Nagle's algorithm held each response's last segment until the
     # client's delayed ACK, ~40 ms per request
@@ -217,13 +233,11 @@ def _bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     if reuse_port:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
-        sock.bind(infos[0][4])
+        sock.bind(address)
     except OSError as error:
         sock.close()
         reason = "the port is taken (pass --port)" if error.errno == errno.EADDRINUSE else error.strerror
         _fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
-    sock.listen(128)
-    sock.set_inheritable(True)
     return sock
 
 

@@ -97,6 +97,13 @@ def test_workers_share_one_port_and_stop_together(pg_store: Store, tmp_path: Pat
                 seen.extend(row["version"] for row in rows if row["case_id"] == str(cast.cases[n]))
         assert seen == [13] * 24
 
+        # the workers' sockets allow reuse of the port among themselves, not by another server
+        port = address.rsplit(":", 1)[1]
+        second = run_cli("serve", "--db", pg_store.url, "--keys", str(keys), "--port", port, "--workers", "2",
+                         cwd=tmp_path)
+        assert second.code == 2, second.err
+        assert "the port is taken" in second.err
+
         # a session cookie one worker issued is good on every worker
         token = make_token(cast.people[0].key, cast.people[0].principal_id)
         with httpx.Client(timeout=30) as client:
