@@ -29,7 +29,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
-from api.cli.workers import SESSION_SECRET_ENV, supervise, worker_sockets
+from api.cli.workers import SESSION_SECRET_ENV, listening_socket, supervise, worker_sockets
 from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
 from api.http.auth import MAX_LIFETIME, make_token
 from api.keyfiles import KeyFileError, read_key
@@ -212,33 +212,15 @@ def _bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         _fail(f"cannot listen on {host!r}: {error.strerror}", EXIT_USAGE)
-    family, kind, proto = infos[0][:3]
-    address = infos[0][4]
-    if reuse_port:
-        alone = _bound(family, kind, proto, address, host, port, reuse_port=False)
-        address = alone.getsockname()  # the port the kernel chose, for --port 0
-        alone.close()
-    sock = _bound(family, kind, proto, address, host, port, reuse_port)
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _bound(family: int, kind: int, proto: int, address: Any, host: str, port: int, reuse_port: bool) -> socket.socket:
-    # the protocol too (IPPROTO_TCP): asyncio sets TCP_NODELAY only on connections whose socket
-    # says TCP; without it, Nagle's algorithm held each response's last segment until the
-    # client's delayed ACK, ~40 ms per request
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    family, kind, proto, _, address = infos[0]
     try:
-        sock.bind(address)
+        if reuse_port:
+            with listening_socket(family, kind, proto, address) as alone:
+                address = alone.getsockname()  # the port the kernel chose, for --port 0
+        return listening_socket(family, kind, proto, address, reuse_port)
     except OSError as error:
-        sock.close()
         reason = "the port is taken (pass --port)" if error.errno == errno.EADDRINUSE else error.strerror
         _fail(f"cannot listen on {host}:{port}: {reason}", EXIT_USAGE)
-    return sock
 
 
 def _address(host: str, port: int) -> str:

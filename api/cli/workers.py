@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from types import FrameType
+from typing import Any
 
 log = logging.getLogger("decision_ledger.http")
 
@@ -40,6 +41,27 @@ def worker_command(arguments: list[str], fd: int, first: bool = True) -> list[st
             *([] if first else ["--reads-only-projections"])]
 
 
+def listening_socket(family: int, kind: int, proto: int, address: Any, reuse_port: bool = False) -> socket.socket:
+    """A socket bound to ``address`` and listening, inheritable by a worker; with ``reuse_port``,
+    further sockets may bind beside it (SO_REUSEPORT). OSError if it cannot bind (closed then).
+
+    The protocol is kept (IPPROTO_TCP): asyncio sets TCP_NODELAY only on connections whose
+    socket says TCP; without it, Nagle's algorithm held each response's last segment until the
+    client's delayed ACK, ~40 ms per request."""
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
 def worker_sockets(first: socket.socket, count: int) -> list[socket.socket]:
     """A listening socket for each worker. Where ``first`` was bound with SO_REUSEPORT, each
     worker gets a socket of its own bound beside it, and the kernel spreads new connections
@@ -51,16 +73,9 @@ def worker_sockets(first: socket.socket, count: int) -> list[socket.socket]:
     reuse_port = getattr(socket, "SO_REUSEPORT", None)
     if reuse_port is None or not first.getsockopt(socket.SOL_SOCKET, reuse_port):
         return [first] * count
-    sockets = [first]
-    for _ in range(count - 1):
-        sock = socket.socket(first.family, first.type, first.proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, reuse_port, 1)
-        sock.bind(first.getsockname())
-        sock.listen(128)
-        sock.set_inheritable(True)
-        sockets.append(sock)
-    return sockets
+    address = first.getsockname()
+    return [first, *(listening_socket(first.family, first.type, first.proto, address, reuse_port=True)
+                     for _ in range(count - 1))]
 
 
 def supervise(count: int, sockets: list[socket.socket], arguments: list[str]) -> int:

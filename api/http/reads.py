@@ -61,12 +61,12 @@ CaseId = Annotated[str, Query(pattern=UUID_PATTERN)]
 Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="how many items to skip")]
 
 
-def readable(svc: Service, who: Principal, case_id: str, version: int | None = None) -> EvaluationCase:
-    case = svc.ledger.find_case(UUID(case_id), version)
+def readable(svc: Service, who: Principal, case_id: str) -> EvaluationCase:
+    """The case as it stands now, if ``who`` may read it (access is judged on the latest version)."""
+    case = svc.ledger.find_case(UUID(case_id))
     if case is None:
-        raise ApiError("not-found", f"no case {case_id}" + (f" at version {version}" if version else ""))
-    latest = case if version is None else svc.ledger.get_case(case.id)
-    if not access.can_read_case(who, latest):
+        raise ApiError("not-found", f"no case {case_id}")
+    if not access.can_read_case(who, case):
         raise ApiError("not-permitted", "only the case's members, its reviewing bodies and inspectors read it")
     return case
 

@@ -221,16 +221,18 @@ def router() -> APIRouter:
         who = require(request)
         svc = service(request)
         with collection_paused():  # a long case is tens of thousands of objects: freed before it ends
-            latest = readable(svc, who, case_id).version
+            current = readable(svc, who, case_id)
+            latest = current.version
             if version > latest:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
-            case = readable(svc, who, case_id, version)
+            # the version from the store; the latest, readable() already replayed for its access check
+            case = current if version == latest else queries.case_at(svc.ledger, current.id, version)
             shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
             event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
             page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
                           event=event, names=_names(svc))
-            del case, shown, parts
+            del current, case, shown, parts
         return page
 
     @pages.get("/persons/{principal_id}")
