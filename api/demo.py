@@ -31,10 +31,10 @@ from api.signer import Signer
 from api.store.secrets import Keystore
 from domain import clock
 from domain.errors import Refused
-from domain.ledger import Ledger
-from domain.rules.templates import china_date
-from domain.sealing import MATERIAL_FIELDS, Place, seal
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.model.rules.templates import china_date
+from domain.model.sealing import MATERIAL_FIELDS, Place, seal
+from domain.service.ledger import Ledger
 
 DEMO_INFO_FILE = "demo.json"
 INSPECTOR = "kong_deming"  # 孔德明, the discipline inspector of the demo

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from domain.errors import MalformedInput
-from domain.signing import PublicKey, SigningKey
+from domain.evidence.signing import PublicKey, SigningKey
 
 
 class KeyFileError(ValueError):

@@ -11,9 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from api.keyfiles import read_key
-from domain.intent import new_intent, sign_intent
-from domain.ledger import Ledger, Recorded
-from domain.signing import Envelope, SigningKey
+from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.signing import Envelope, SigningKey
+from domain.service.ledger import Ledger, Recorded
 
 
 @dataclass(frozen=True)

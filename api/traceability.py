@@ -14,7 +14,7 @@ from typing import Any, cast
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
-from domain.articles import article_root
+from domain.model.articles import article_root
 
 ENV_FEATURES = "DECISION_LEDGER_FEATURES"
 

@@ -4,7 +4,7 @@ The costly checks of each event — decoding its stored state, recomputing its h
 envelope and intent, and its Ed25519 signature — depend on no other event once the key its
 envelope names is known, and a key id is the hash of its key, so any key seen anywhere can only
 be the right one. Worker processes therefore do those checks on chunks of records
-(:func:`domain.verification.prepare`), while the parent keeps all that depends on order —
+(:func:`domain.evidence.verifier.prepare`), while the parent keeps all that depends on order —
 versions, chains, key histories, the transparency log — and judges each record in notification
 order exactly as one process would: same breaks, same messages, same order. A signature the
 workers could not check ahead (its key appeared after they started) is checked by the parent.
@@ -28,10 +28,10 @@ from typing import Any
 
 from api.settings import APP_PREFIX
 from api.store.opening import principal_records, state_decoder
-from domain.intent import Intent
-from domain.ledger import Ledger
-from domain.signing import Envelope
-from domain.verification import Prepared, StoredRecord, keys_named, prepare
+from domain.evidence.intent import Intent
+from domain.evidence.signing import Envelope
+from domain.evidence.verifier import Prepared, StoredRecord, keys_named, prepare
+from domain.service.ledger import Ledger
 
 #: notification ids per chunk a worker reads and prepares, and chunks in flight per worker
 CHUNK = 500

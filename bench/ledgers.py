@@ -18,11 +18,11 @@ from api.cli.ledger import initialise
 from api.settings import Settings
 from api.signer import Signer
 from domain import clock
-from domain.aggregate import Act, Context
-from domain.case import EvaluationCase
-from domain.commands.case import CollectMaterial
-from domain.ledger import Ledger
-from domain.rules import rulebook_for
+from domain.model.aggregate import Act, Context
+from domain.model.case import EvaluationCase
+from domain.model.commands.case import CollectMaterial
+from domain.model.rules import rulebook_for
+from domain.service.ledger import Ledger
 from tests.integration.conftest import Store, _database, _pg_unavailable
 from tests.integration.writers import COLLECT, Cast, enrol, ledger_at, material
 

@@ -4,11 +4,11 @@ leaves, their time and their size.
 A log of that size is filled directly, without events, on a store of its own (a SQLite file, or
 a fresh PostgreSQL database): its tables are the product's own (:class:`SQLiteLog`,
 :class:`PostgresLog`, created by the library's tracking recorder), its leaves
-synthetic event hashes, and its perfect nodes those :class:`domain.merkle.Frontier` computes as
+synthetic event hashes, and its perfect nodes those :class:`domain.evidence.merkle.Frontier` computes as
 the projection does. The log grows from one size to the next; at each size it signs a
 checkpoint (which checks consistency with the previous one), and the proofs timed are the
 product's :meth:`LogReader.inclusion_proof` and :meth:`LogReader.consistency_proof`, each
-checked with the RFC 9162 verifier of :mod:`domain.merkle`.
+checked with the RFC 9162 verifier of :mod:`domain.evidence.merkle`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
 from api.settings import Database
-from domain.checkpoint import open_checkpoint
-from domain.merkle import Frontier, leaf_hash, verify_consistency, verify_inclusion
-from domain.signing import SigningKey
+from domain.evidence.checkpoint import open_checkpoint
+from domain.evidence.merkle import Frontier, leaf_hash, verify_consistency, verify_inclusion
+from domain.evidence.signing import SigningKey
 from projections.store import ViewRecorder
 from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog
 from tests.integration.conftest import Store, _database

@@ -38,8 +38,8 @@ from api.settings import Database
 from api.store.opening import open_ledger
 from api.verification_pool import available_cores
 from domain import clock
-from domain.aggregate import Act, Context
-from domain.commands import case as commands
+from domain.model.aggregate import Act, Context
+from domain.model.commands import case as commands
 from tests.integration.writers import material
 from tests.support import World, XXScript
 
@@ -125,7 +125,7 @@ def verify_in_this_process(url: str, jobs: int) -> None:
 
     from api.store.opening import state_decoder, stored_records
     from api.verification_pool import parallel_opener
-    from domain.verification import LedgerVerifier
+    from domain.evidence.verifier import LedgerVerifier
     from projections.audit import verify_with_log
     from projections.runner import Projector
 

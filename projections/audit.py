@@ -13,11 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from domain.checkpoint import NoteError, open_checkpoint
-from domain.hashing import genesis_hash
-from domain.merkle import Frontier, ProofError, leaf_hash, verify_consistency, verify_inclusion
-from domain.signing import PublicKey
-from domain.verification import (
+from domain.evidence.checkpoint import NoteError, open_checkpoint
+from domain.evidence.hashing import genesis_hash
+from domain.evidence.merkle import (
+    Frontier,
+    ProofError,
+    leaf_hash,
+    verify_consistency,
+    verify_inclusion,
+)
+from domain.evidence.signing import PublicKey
+from domain.evidence.verifier import (
     LOG,
     Break,
     EventChecker,

@@ -1,4 +1,4 @@
-"""Building offline evidence bundles (format: :mod:`domain.bundle`).
+"""Building offline evidence bundles (format: :mod:`domain.evidence.bundle`).
 
 A bundle holds the subject's events — a case's every version, or a person's every signed act
 and every finding naming them — the ledger's genesis, and the key events of every principal
@@ -11,16 +11,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.bundle import BUNDLE_FORMAT
-from domain.checkpoint import Checkpoint, SignedNote, verifier_key
 from domain.clock import format_time
 from domain.errors import NotFound
-from domain.hashing import jsonable
-from domain.head import CaseHead
-from domain.intent import Intent
-from domain.ledger import Ledger
-from domain.signing import Envelope, SigningKey
-from domain.verification import EventChecker
+from domain.evidence.bundle import BUNDLE_FORMAT
+from domain.evidence.checkpoint import Checkpoint, SignedNote, verifier_key
+from domain.evidence.hashing import jsonable
+from domain.evidence.heads import CaseHead
+from domain.evidence.intent import Intent
+from domain.evidence.signing import Envelope, SigningKey
+from domain.evidence.verifier import EventChecker
+from domain.service.ledger import Ledger
 from projections.queries import person_chain
 from projections.runner import Projector
 from projections.tlog import LogError
@@ -33,7 +33,7 @@ class Exporter:
         self.ledger = ledger
         self.projector = projector
         self.reader = projector.reader
-        self.ledger_key = ledger_key  # signs a case's head (domain.head)
+        self.ledger_key = ledger_key  # signs a case's head (domain.evidence.heads)
 
     def _stored(self, aggregate_id: str, version: int | None = None) -> list[dict[str, Any]]:
         """Stored events of an aggregate (one version, or all), with their log positions."""

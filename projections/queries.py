@@ -15,13 +15,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.canonical import MAX_SAFE_INTEGER
-from domain.case import EvaluationCase
 from domain.clock import format_time
 from domain.errors import MalformedInput, NotFound
-from domain.hashing import jsonable
-from domain.ledger import Ledger
-from domain.vocabulary import Classification
+from domain.evidence.canonical import MAX_SAFE_INTEGER
+from domain.evidence.hashing import jsonable
+from domain.model.case import EvaluationCase
+from domain.model.vocabulary import Classification
+from domain.service.ledger import Ledger
 from projections.store import Views
 
 CASE_COLUMNS = (

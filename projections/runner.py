@@ -18,8 +18,8 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tra
 from eventsourcing.projection import Projection, ProjectionRunner
 from eventsourcing.utils import Environment
 
-from domain.ledger import Ledger
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.service.ledger import Ledger
 from projections.gc_pause import collection_paused
 from projections.store import NotOwner, ViewRecorder
 from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog

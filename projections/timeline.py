@@ -8,18 +8,24 @@ import copy
 from typing import Any
 from uuid import UUID
 
-from domain.access import WITHHELD, cleared_for, disclose_material, redact_material, sealed_content
-from domain.aggregate import LedgerEvent
-from domain.articles import ACTION_ARTICLES
-from domain.case import EvaluationCase
 from domain.clock import format_time
 from domain.errors import LedgerError
-from domain.hashing import event_hash, genesis_hash
-from domain.intent import Intent
-from domain.ledger import Ledger
-from domain.principal import Principal
-from domain.sealing import SHREDDED, KeyRing, Place
-from domain.signing import Envelope
+from domain.evidence.hashing import event_hash, genesis_hash
+from domain.evidence.intent import Intent
+from domain.evidence.signing import Envelope
+from domain.model.aggregate import LedgerEvent
+from domain.model.articles import ACTION_ARTICLES
+from domain.model.case import EvaluationCase
+from domain.model.principal import Principal
+from domain.model.sealing import SHREDDED, KeyRing, Place
+from domain.service.access import (
+    WITHHELD,
+    cleared_for,
+    disclose_material,
+    redact_material,
+    sealed_content,
+)
+from domain.service.ledger import Ledger
 
 REDACTED_ARGS = ("title", "source", "summary", "digest")
 

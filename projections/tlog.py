@@ -18,8 +18,8 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain import clock
-from domain.checkpoint import Checkpoint, SignedNote, open_checkpoint
-from domain.merkle import (
+from domain.evidence.checkpoint import Checkpoint, SignedNote, open_checkpoint
+from domain.evidence.merkle import (
     Frontier,
     consistency_path,
     inclusion_path,
@@ -29,7 +29,7 @@ from domain.merkle import (
     perfect_cover,
     verify_consistency,
 )
-from domain.signing import PublicKey, SigningKey
+from domain.evidence.signing import PublicKey, SigningKey
 from projections.store import (
     PostgresViews,
     SQLiteViews,

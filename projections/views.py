@@ -22,15 +22,15 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from domain.agency import Agency
-from domain.aggregate import LedgerAggregate, LedgerEvent, stored_act
-from domain.case import EvaluationCase
 from domain.clock import format_time as _format_time
-from domain.decision import Decision
-from domain.hashing import jsonable
-from domain.ledger import Ledger
-from domain.principal import Principal
-from domain.rules.templates import china_date
+from domain.evidence.hashing import jsonable
+from domain.model.agency import Agency
+from domain.model.aggregate import LedgerAggregate, LedgerEvent, stored_act
+from domain.model.case import EvaluationCase
+from domain.model.decision import Decision
+from domain.model.principal import Principal
+from domain.model.rules.templates import china_date
+from domain.service.ledger import Ledger
 from projections.store import (
     PostgresViews,
     SQLiteViews,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain import clock
-from domain.ledger import Ledger
+from domain.service.ledger import Ledger
 from tests.support import World
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -17,10 +17,10 @@ from uuid import UUID, uuid4
 
 from api.signer import Signer
 from domain import clock
-from domain.ledger import Ledger, NewPrincipal, Recorded
-from domain.rules.templates import china_date
-from domain.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.model.rules.templates import china_date
+from domain.model.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
+from domain.service.ledger import Ledger, NewPrincipal, Recorded
 
 NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
 XX_UNIT = "息县住房和城乡建设局"

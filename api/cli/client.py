@@ -30,12 +30,12 @@ from api.cli.common import EXIT_BROKEN, EXIT_USAGE
 from api.http.auth import MAX_LIFETIME, make_token
 from api.http.writes import NOT_OVER_HTTP, ROUTES, inline_refs
 from api.keyfiles import KeyFileError, read_key, read_public_key
-from domain.actions import ACTIONS, ActionSpec
-from domain.commands.case import CollectMaterial
 from domain.errors import MalformedInput
-from domain.intent import new_intent, sign_intent
-from domain.sealing import MATERIAL_FIELDS, Place, seal
-from domain.signing import SigningKey, b64decode
+from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.signing import SigningKey, b64decode
+from domain.model.actions import ACTIONS, ActionSpec
+from domain.model.commands.case import CollectMaterial
+from domain.model.sealing import MATERIAL_FIELDS, Place, seal
 
 ENV_SERVER = "DECISION_LEDGER_SERVER"
 ENV_KEY = "DECISION_LEDGER_KEY"

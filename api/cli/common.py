@@ -18,8 +18,8 @@ from api.keyfiles import KeyFileError, read_key
 from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
 from api.store.opening import StoreUnavailable, open_ledger, open_projector
 from api.store.privileges import privilege_refusal
-from domain.ledger import Ledger
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.service.ledger import Ledger
 from projections.runner import Projector
 
 LEDGER_KEY_FILE = "ledger.pem"

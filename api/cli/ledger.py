@@ -41,12 +41,12 @@ from api.store.opening import (
 from api.store.secrets import Keystore
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from api.verification_pool import available_cores, parallel_opener
-from domain.articles import traceability
-from domain.bundle import BUNDLE, verify_bundle
 from domain.errors import LedgerError
-from domain.ledger import NewPrincipal
-from domain.signing import SigningKey
-from domain.verification import LOG, Break, LedgerVerifier, VerificationReport
+from domain.evidence.bundle import BUNDLE, verify_bundle
+from domain.evidence.signing import SigningKey
+from domain.evidence.verifier import LOG, Break, LedgerVerifier, VerificationReport
+from domain.model.articles import traceability
+from domain.service.ledger import NewPrincipal
 from projections.audit import verify_since, verify_with_log
 from projections.runner import Projector
 

@@ -21,9 +21,9 @@ from api.cli.common import (
     keys_option,
 )
 from api.keyfiles import KeyFileError, read_key
-from domain.checkpoint import Checkpoint, NoteError, SignedNote, check_name, verifier_key
 from domain.errors import LedgerError
-from domain.merkle import ProofError
+from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote, check_name, verifier_key
+from domain.evidence.merkle import ProofError
 from projections.export import Exporter
 from projections.tlog import LogError
 

@@ -27,7 +27,7 @@ from api.cli.common import (
 )
 from domain import clock
 from domain.errors import LedgerError
-from domain.rules.templates import china_date
+from domain.model.rules.templates import china_date
 from projections import queries
 from projections.gc_pause import collection_paused
 

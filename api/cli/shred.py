@@ -20,9 +20,9 @@ from api.cli.common import (
     parse_uuid,
 )
 from api.cli.ledger import _administrator
-from api.shredding import shred_material
 from api.store.secrets import Keystore
 from domain.errors import LedgerError, MalformedInput, NotFound
+from domain.service.shredding import shred_material
 
 
 @main.command()

@@ -27,9 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from api.http.problems import ApiError
 from domain import clock
-from domain.ledger import Ledger
-from domain.principal import Principal
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.model.principal import Principal
+from domain.service.ledger import Ledger
 
 AUDIENCE = "decision-ledger"
 MAX_LIFETIME = 15 * 60

@@ -14,9 +14,9 @@ from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.actions import ActionSpec
-from domain.intent import Intent, sign_intent
-from domain.signing import SigningKey
+from domain.evidence.intent import Intent, sign_intent
+from domain.evidence.signing import SigningKey
+from domain.model.actions import ActionSpec
 
 EXAMPLE_KEY = SigningKey(Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"decision-ledger example").digest()))
 EXAMPLE_ACTOR = UUID("00000000-0000-4000-8000-0000000000a1")

@@ -3,9 +3,9 @@ actions, phases, roles and rulings, and the pages' own labels."""
 
 from __future__ import annotations
 
-from domain.actions import ACTIONS
-from domain.case import Phase
-from domain.vocabulary import Role, Ruling
+from domain.model.actions import ACTIONS
+from domain.model.case import Phase
+from domain.model.vocabulary import Role, Ruling
 
 LANGUAGES = ("zh", "en")
 

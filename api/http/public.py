@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api.http.problems import ApiError, Problem
 from api.http.reads import MAX_POSITION, Offset, Page, Svc
 from api.http.service import log
-from domain.merkle import ProofError
+from domain.evidence.merkle import ProofError
 from projections import queries
 from projections.tlog import LogError
 

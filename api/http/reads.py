@@ -12,11 +12,12 @@ from pydantic import BaseModel, Field
 from api.http.auth import SESSION_COOKIE, verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
-from domain import access, clock
-from domain.canonical import MAX_SAFE_INTEGER
-from domain.case import EvaluationCase
-from domain.principal import Principal
-from domain.rules.templates import china_date
+from domain import clock
+from domain.evidence.canonical import MAX_SAFE_INTEGER
+from domain.model.case import EvaluationCase
+from domain.model.principal import Principal
+from domain.model.rules.templates import china_date
+from domain.service import access
 from projections import queries
 from projections.export import Exporter
 from projections.gc_pause import collection_paused

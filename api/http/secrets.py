@@ -1,7 +1,7 @@
 """Data keys for sealing a classified material before it is signed (NX-15, XX-22).
 
 A client about to collect a classified material asks for a fresh data key, seals the content
-with it (:mod:`domain.sealing`), signs the intent over the ciphertext, and posts it. The key stays
+with it (:mod:`domain.model.sealing`), signs the intent over the ciphertext, and posts it. The key stays
 in the server's key store, outside the database, so cleared readers can read the content and a
 lawful request can destroy it (``case.record_shredding``).
 """
@@ -15,10 +15,10 @@ from pydantic import BaseModel, Field
 
 from api.http.problems import ApiError
 from api.http.reads import ERRORS, Reader, Svc
-from domain.access import has_any
-from domain.sealing import ALG
-from domain.signing import b64encode
-from domain.vocabulary import Role
+from domain.evidence.signing import b64encode
+from domain.model.sealing import ALG
+from domain.model.vocabulary import Role
+from domain.service.access import has_any
 
 #: Roles whose holders collect material (the lead unit's staff, an entrusted agency's staff,
 #: engaged experts); the case itself checks membership when the sealed material is recorded.

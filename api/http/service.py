@@ -14,13 +14,13 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.group_commit import GroupCommitter
 from api.http.auth import Sessions
 from api.http.problems import problem
 from api.store.secrets import Keystore
-from domain.checkpoint import verifier_key
-from domain.ledger import Ledger
-from domain.signing import SigningKey
+from domain.evidence.checkpoint import verifier_key
+from domain.evidence.signing import SigningKey
+from domain.service.group_commit import GroupCommitter
+from domain.service.ledger import Ledger
 from projections.runner import Projector
 
 MAX_BODY = 256 * 1024  # bytes; a larger body is refused with 413
@@ -76,7 +76,7 @@ class Service:
         sessions: Sessions | None = None,
     ) -> None:
         self.ledger = ledger
-        #: writes are judged one by one and stored in groups (api.group_commit)
+        #: writes are judged one by one and stored in groups (domain.service.group_commit)
         self.writer = GroupCommitter(ledger, on_batch=self._count_batch)
         self.keystore = keystore  # data keys of sealed content (outside the database)
         ledger.keyring = keystore

@@ -5,7 +5,7 @@ Public: published results (XX-17) and the checkpoints. Signed in (a token pasted
 page becomes a session): the case list, a case's timeline — who signed each event, the articles
 it carries out, a verification mark, a link to its inclusion proof — the case as it stood at
 any version, stepping through its history, a person's lifetime chain, findings, deadlines.
-The pages ask :mod:`domain.access` what the reader may see, as the JSON API does.
+The pages ask :mod:`domain.service.access` what the reader may see, as the JSON API does.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from api.http.auth import SESSION_COOKIE, SESSION_LIFETIME, verify_token
 from api.http.problems import ApiError
 from api.http.reads import MAX_POSITION, UUID_PATTERN, Offset, figures, oversee, readable, service
 from api.http.service import Service
-from domain import access, clock
-from domain.articles import ARTICLES
+from domain import clock
 from domain.errors import LedgerError
-from domain.principal import Principal
-from domain.rules.templates import china_date
+from domain.model.articles import ARTICLES
+from domain.model.principal import Principal
+from domain.model.rules.templates import china_date
+from domain.service import access
 from projections import queries
 from projections.gc_pause import collection_paused
 from projections.timeline import readable_case, timeline

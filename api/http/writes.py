@@ -19,11 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from api.http.examples import example_envelope
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
-from domain.actions import ACTIONS, ActionSpec
-from domain.commands.case import RecordShredding
 from domain.errors import LedgerError
-from domain.intent import INTENT_TYPE, SignedIntent
-from domain.signing import INTENT_PAYLOAD_TYPE
+from domain.evidence.intent import INTENT_TYPE, SignedIntent
+from domain.evidence.signing import INTENT_PAYLOAD_TYPE
+from domain.model.actions import ACTIONS, ActionSpec
+from domain.model.commands.case import RecordShredding
 
 #: action → (path, name of the path parameter holding the target, or None when the intent names it)
 ROUTES: dict[str, tuple[str, str | None]] = {

@@ -13,10 +13,10 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
-from domain.ledger import Ledger
-from domain.principal import Principal
-from domain.signing import SigningKey
-from domain.verification import StoredRecord
+from domain.evidence.signing import SigningKey
+from domain.evidence.verifier import StoredRecord
+from domain.model.principal import Principal
+from domain.service.ledger import Ledger
 from projections.runner import Projector
 
 

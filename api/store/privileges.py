@@ -34,7 +34,7 @@ from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
 from api.store.opening import connect
-from domain.ledger import Ledger
+from domain.service.ledger import Ledger
 from projections.runner import Projector
 from projections.store import PostgresViews
 

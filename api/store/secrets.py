@@ -21,7 +21,7 @@ from uuid import uuid4
 
 from domain import clock
 from domain.errors import MalformedInput
-from domain.sealing import KEY_BYTES
+from domain.model.sealing import KEY_BYTES
 
 SECRETS_DIR = "secrets"
 KID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -32,7 +32,7 @@ def secrets_dir(keys_dir: Path) -> Path:
 
 
 class Keystore:
-    """Data keys on the local file system; implements :class:`domain.sealing.KeyRing`."""
+    """Data keys on the local file system; implements :class:`domain.model.sealing.KeyRing`."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

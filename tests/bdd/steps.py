@@ -13,7 +13,7 @@ from uuid import uuid4
 from pytest_bdd import given, parsers, then, when
 
 from domain.errors import NotFound, NotPermitted, Refused
-from domain.vocabulary import PLAN_PARTS, Jurisdiction
+from domain.model.vocabulary import PLAN_PARTS, Jurisdiction
 from tests.bdd.story import Story
 from tests.support import NX_UNIT, NXScript, XXScript, digest, today
 

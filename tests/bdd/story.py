@@ -9,7 +9,7 @@ from uuid import UUID
 from api.signer import Signer
 from domain import clock
 from domain.errors import LedgerError
-from domain.ledger import Ledger, Recorded
+from domain.service.ledger import Ledger, Recorded
 from tests.support import CaseScript, NXScript, World, XXScript
 
 Row = tuple[int, str, int, str, bytes]

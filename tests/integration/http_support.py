@@ -19,8 +19,8 @@ from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger, open_projector
 from api.store.secrets import Keystore
-from domain.ledger import Ledger, NewPrincipal
-from domain.signing import Envelope, SigningKey
+from domain.evidence.signing import Envelope, SigningKey
+from domain.service.ledger import Ledger, NewPrincipal
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -3,7 +3,7 @@ bundle) can do to stored events without the signers' private keys.
 
 An insider can decode a stored state, edit it, and *reseal* it — recompute its hash and every
 later link of its aggregate's chain with the product's own public hash rule
-(:func:`domain.hashing.event_hash`) — so the hash and chain checks pass, and only what the insider
+(:func:`domain.evidence.hashing.event_hash`) — so the hash and chain checks pass, and only what the insider
 cannot forge (a person's Ed25519 signature, a published checkpoint, the transparency log) gives
 the edit away. The same functions work on the store's rows and on a bundle's events: both are
 ``{"aggregate_id", "version", "topic", "state"}``, with the recording time as the store's
@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from domain.canonical import canonical_bytes, parse_canonical
 from domain.clock import format_time
-from domain.hashing import event_hash
+from domain.evidence.canonical import canonical_bytes, parse_canonical
+from domain.evidence.hashing import event_hash
 from tests.integration.conftest import Store
 
 Event = dict[str, Any]  # {"aggregate_id", "version", "topic", "state", ["notification_id"]}

@@ -1,5 +1,5 @@
 """An RFC 9162 proof verifier written for the tests from the RFC's own text (§2.1.3.2 and
-§2.1.4.2), sharing no code with `domain.merkle`: proofs the ledger prints must verify here."""
+§2.1.4.2), sharing no code with `domain.evidence.merkle`: proofs the ledger prints must verify here."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from api.settings import Database
 from api.store.opening import open_ledger
-from domain.ledger import Ledger
+from domain.service.ledger import Ledger
 from tests.integration.conftest import Store, invoke
 from tests.integration.writers import enrol, ledger_at, material
 from tests.unit.test_case_snapshots import from_events, state

@@ -34,9 +34,9 @@ from eventsourcing.persistence import Tracking
 
 from api.settings import Database
 from api.store.opening import open_ledger, open_projector
-from domain.checkpoint import open_checkpoint, parse_verifier_key
-from domain.ledger import NewPrincipal
-from domain.signing import SigningKey
+from domain.evidence.checkpoint import open_checkpoint, parse_verifier_key
+from domain.evidence.signing import SigningKey
+from domain.service.ledger import NewPrincipal
 from projections.runner import Projector
 from tests.integration.conftest import Store
 from tests.integration.rfc9162 import consistency_ok

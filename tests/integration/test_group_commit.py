@@ -14,10 +14,10 @@ from uuid import UUID
 
 import pytest
 
-from api.group_commit import GroupCommitter
 from api.signer import Signer
 from domain.errors import Conflict, LedgerKeyMissing, MalformedInput, Replayed, SignatureInvalid
-from domain.ledger import Ledger, Recorded
+from domain.service.group_commit import GroupCommitter
+from domain.service.ledger import Ledger, Recorded
 from tests.integration.conftest import Store, invoke
 from tests.integration.writers import COLLECT, Cast, enrol, ledger_at, material
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from api.http.auth import AUDIENCE, MAX_LIFETIME, make_token
 from api.http.examples import EXAMPLE_KEY
 from domain import clock
-from domain.access import WITHHELD
-from domain.signing import Envelope, SigningKey
+from domain.evidence.signing import Envelope, SigningKey
+from domain.service.access import WITHHELD
 from tests.integration.http_support import Served
 from tests.integration.read_examples_gen import answer, requests
 from tests.integration.rfc9162 import consistency_ok, inclusion_ok

@@ -247,7 +247,7 @@ def test_the_read_models_open_again_after_a_rebuild(cli, store: Store) -> None: 
 
 def rewrite_history(store: Store) -> None:
     """Edit version 3 of the first case and re-chain the rest of that case, as an insider would."""
-    from domain.hashing import event_hash
+    from domain.evidence.hashing import event_hash
 
     store.drop_triggers()
     rows = store.rows()

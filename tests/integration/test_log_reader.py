@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from bench.proofs import SYNTHETIC, event_digest, fill, open_log
-from domain.checkpoint import open_checkpoint
-from domain.merkle import (
+from domain.evidence.checkpoint import open_checkpoint
+from domain.evidence.merkle import (
     Frontier,
     ProofError,
     consistency_path,
@@ -26,7 +26,7 @@ from domain.merkle import (
     root_of,
     verify_consistency,
 )
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
 from projections.store import ViewRecorder
 from projections.tlog import LogError, LogReader
 from tests.integration.conftest import Store

@@ -16,8 +16,8 @@ from eventsourcing.persistence import Tracking
 from api.settings import Database
 from api.store.opening import open_ledger, open_projector
 from domain import clock
-from domain.ledger import Ledger
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.service.ledger import Ledger
 from projections import queries
 from projections.runner import Projector
 from tests.integration.conftest import Store

@@ -14,8 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from api.http.auth import make_token
-from domain.access import WITHHELD
-from domain.sealing import SHREDDED
+from domain.model.sealing import SHREDDED
+from domain.service.access import WITHHELD
 from tests.integration.http_support import Served
 from tests.integration.raw_scan import found, postgres_bytes, sqlite_bytes, with_base64_decoded
 

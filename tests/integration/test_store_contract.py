@@ -9,13 +9,13 @@ import pytest
 
 from api.settings import Database
 from api.store.opening import open_ledger, state_decoder, stored_records
-from domain.aggregate import Act, Context
-from domain.case import Phase
-from domain.commands.principal import GrantRole
 from domain.errors import Conflict
-from domain.intent import SignedIntent
-from domain.ledger import Ledger
-from domain.verification import LedgerVerifier
+from domain.evidence.intent import SignedIntent
+from domain.evidence.verifier import LedgerVerifier
+from domain.model.aggregate import Act, Context
+from domain.model.case import Phase
+from domain.model.commands.principal import GrantRole
+from domain.service.ledger import Ledger
 from tests.integration.conftest import Store
 from tests.support import NXScript, World, XXScript
 

@@ -31,11 +31,11 @@ from api.settings import Database
 from api.store.opening import open_projector, state_decoder, stored_records
 from api.verification_pool import parallel_opener
 from domain import clock
-from domain.bundle import BUNDLE
-from domain.checkpoint import SignedNote
-from domain.intent import Intent, sign_intent
-from domain.signing import Envelope, SigningKey
-from domain.verification import LOG, LedgerVerifier
+from domain.evidence.bundle import BUNDLE
+from domain.evidence.checkpoint import SignedNote
+from domain.evidence.intent import Intent, sign_intent
+from domain.evidence.signing import Envelope, SigningKey
+from domain.evidence.verifier import LOG, LedgerVerifier
 from projections.audit import verify_with_log
 from tests.integration.conftest import Run, Store, _database, copy_of, invoke, run_cli
 from tests.integration.insider import (

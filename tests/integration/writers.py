@@ -34,9 +34,9 @@ from api.keyfiles import read_key, write_key
 from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger, state_decoder
-from domain.canonical import canonical_bytes
-from domain.ledger import Ledger
-from domain.signing import SigningKey
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.signing import SigningKey
+from domain.service.ledger import Ledger
 from projections.tlog import LogTables
 from projections.views import LedgerViewTables
 from tests.integration.conftest import Store

@@ -2,8 +2,8 @@
 
 import pytest
 
-from domain.canonical import canonical_bytes, parse_canonical
 from domain.errors import MalformedInput
+from domain.evidence.canonical import canonical_bytes, parse_canonical
 
 
 def test_keys_are_sorted_and_nothing_is_spaced() -> None:

@@ -13,14 +13,14 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.canonical import (
+from domain.errors import MalformedInput
+from domain.evidence.canonical import (
     MAX_DEPTH,
     MAX_SAFE_INTEGER,
     canonical_bytes,
     parse_canonical,
     reference_bytes,
 )
-from domain.errors import MalformedInput
 
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 

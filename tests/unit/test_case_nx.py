@@ -4,8 +4,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.case import Phase
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
+from domain.model.case import Phase
 from tests.support import NX_UNIT, NXScript, World
 
 

@@ -11,10 +11,17 @@ from uuid import UUID
 
 import pytest
 
-from domain.case import EvaluationCase
-from domain.ledger import Ledger
-from domain.signing import SigningKey
-from domain.snapshots import FORMAT, TOPIC, SnapshotUnusable, decode_case, encode_case, seal_key
+from domain.evidence.signing import SigningKey
+from domain.model.case import EvaluationCase
+from domain.service.ledger import Ledger
+from domain.service.snapshots import (
+    FORMAT,
+    TOPIC,
+    SnapshotUnusable,
+    decode_case,
+    encode_case,
+    seal_key,
+)
 from tests.integration.writers import material
 from tests.support import NXScript, World, XXScript
 

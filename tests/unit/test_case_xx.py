@@ -5,8 +5,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.case import Phase
 from domain.errors import Conflict, NotFound, NotPermitted, Refused
+from domain.model.case import Phase
 from tests.support import World, XXScript
 
 

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.checkpoint import (
+from domain.evidence.checkpoint import (
     Checkpoint,
     NoteError,
     SignedNote,
@@ -17,7 +17,7 @@ from domain.checkpoint import (
     parse_verifier_key,
     verifier_key,
 )
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
 
 SEED = bytes(range(32))
 

@@ -16,11 +16,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.actions import ACTIONS
-from domain.canonical import MAX_SAFE_INTEGER, canonical_bytes
 from domain.errors import MalformedInput, SignatureInvalid
-from domain.intent import Intent, SignedIntent, sign_intent
-from domain.signing import INTENT_PAYLOAD_TYPE, SigningKey, pae
+from domain.evidence.canonical import MAX_SAFE_INTEGER, canonical_bytes
+from domain.evidence.intent import Intent, SignedIntent, sign_intent
+from domain.evidence.signing import INTENT_PAYLOAD_TYPE, SigningKey, pae
+from domain.model.actions import ACTIONS
 from tests.unit.test_canonical_properties import values
 
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None)

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from api.store.opening import state_decoder, stored_records
 from api.verification_pool import parallel_opener
-from domain.canonical import _parse_canonical_fully, canonical_bytes, parse_canonical
-from domain.hashing import event_hash, jsonable
-from domain.intent import new_intent, sign_intent
-from domain.signing import PublicKey, SigningKey, b64url
-from domain.verification import LedgerVerifier, OpenedEvent, open_event
+from domain.evidence.canonical import _parse_canonical_fully, canonical_bytes, parse_canonical
+from domain.evidence.hashing import event_hash, jsonable
+from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.signing import PublicKey, SigningKey, b64url
+from domain.evidence.verifier import LedgerVerifier, OpenedEvent, open_event
 from tests.support import NXScript, World
 
 

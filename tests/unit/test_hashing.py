@@ -7,8 +7,8 @@ from datetime import datetime
 
 import rfc8785
 
-from domain.hashing import event_hash, genesis_hash
-from domain.ledger import Ledger
+from domain.evidence.hashing import event_hash, genesis_hash
+from domain.service.ledger import Ledger
 from tests.support import NXScript, World, XXScript
 
 

@@ -5,10 +5,10 @@ from uuid import uuid4
 
 import pytest
 
-from domain.canonical import canonical_bytes
 from domain.errors import MalformedInput
-from domain.intent import SignedIntent, new_intent, sign_intent
-from domain.signing import SigningKey, sign
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.intent import SignedIntent, new_intent, sign_intent
+from domain.evidence.signing import SigningKey, sign
 
 AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from domain.errors import (
     Replayed,
     SignatureInvalid,
 )
-from domain.intent import new_intent, sign_intent
-from domain.signing import SigningKey, sign
+from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.signing import SigningKey, sign
 from tests.support import World
 
 
@@ -193,7 +193,7 @@ def test_unknown_actions_are_refused_with_the_list(world: World) -> None:
 
 
 def test_genesis_runs_once(world: World) -> None:
-    from domain.ledger import NewPrincipal
+    from domain.service.ledger import NewPrincipal
 
     with pytest.raises(Conflict, match="init runs once"):
         world.ledger.initialise(SigningKey.generate(), NewPrincipal("x", "y", [], SigningKey.generate().public_key.jwk))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from api.settings import Database
 from api.store.opening import open_ledger, open_projector
 from domain import clock
-from domain.merkle import Frontier, ProofError
+from domain.evidence.merkle import Frontier, ProofError
 from projections.runner import Projector
 from tests.conftest import START
 from tests.support import NXScript, World, XXScript

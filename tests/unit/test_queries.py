@@ -15,8 +15,8 @@ from api.signer import Signer
 from api.store.opening import open_ledger, open_projector
 from domain import clock
 from domain.errors import MalformedInput, NotFound
-from domain.rules.templates import china_date
-from domain.signing import SigningKey
+from domain.evidence.signing import SigningKey
+from domain.model.rules.templates import china_date
 from projections import queries
 from tests.support import NXScript, World, XXScript, today
 

@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.errors import MalformedInput, NotPermitted, Refused
-from domain.ledger import Ledger
-from domain.sealing import KeyShredded, Place, SealBroken, open_with, seal, unseal
+from domain.model.sealing import KeyShredded, Place, SealBroken, open_with, seal, unseal
+from domain.service.ledger import Ledger
 from tests.support import MemoryKeyRing, NXScript, World, XXScript, seal_material
 
 KEY = bytes(range(32))

@@ -4,7 +4,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.errors import MalformedInput, SignatureInvalid
-from domain.signing import (
+from domain.evidence.signing import (
     INTENT_PAYLOAD_TYPE,
     Envelope,
     PublicKey,

@@ -11,13 +11,13 @@ from uuid import uuid4
 
 import pytest
 
-from domain.aggregate import Act, LedgerEvent, stored_act
-from domain.canonical import canonical_bytes
-from domain.commands.case import CloseEvidence, CollectMaterial
 from domain.errors import MalformedInput
-from domain.intent import SignedIntent, new_intent, open_stored, sign_intent
-from domain.ledger import Ledger
-from domain.signing import SigningKey, b64encode, sign
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.intent import SignedIntent, new_intent, open_stored, sign_intent
+from domain.evidence.signing import SigningKey, b64encode, sign
+from domain.model.aggregate import Act, LedgerEvent, stored_act
+from domain.model.commands.case import CloseEvidence, CollectMaterial
+from domain.service.ledger import Ledger
 from tests.support import NXScript, World, XXScript
 
 AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)

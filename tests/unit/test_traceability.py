@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from api.traceability import Scenario, features_dir, read_scenarios, scenarios_by_article
-from domain.articles import ARTICLES, is_known, traceability
-from domain.rules import procedure, rulebook_for
+from domain.model.articles import ARTICLES, is_known, traceability
+from domain.model.rules import procedure, rulebook_for
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
 KEY = re.compile(r"^(NX|XX)-\d+[ab]?(\(\d+\))?$")

@@ -10,10 +10,10 @@ import pytest
 
 from api.signer import Signer
 from api.store.opening import state_decoder, stored_records
-from domain.hashing import event_hash
-from domain.intent import new_intent, sign_intent
-from domain.signing import SigningKey
-from domain.verification import LedgerVerifier, StoredRecord
+from domain.evidence.hashing import event_hash
+from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.signing import SigningKey
+from domain.evidence.verifier import LedgerVerifier, StoredRecord
 from tests.support import NXScript, World
 
 

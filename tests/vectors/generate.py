@@ -33,10 +33,10 @@ from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger, open_projector, state_decoder
 from domain import clock
-from domain.canonical import canonical_bytes
-from domain.hashing import genesis_hash, jsonable
-from domain.merkle import root_of
-from domain.signing import SigningKey, b64encode, pae
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.hashing import genesis_hash, jsonable
+from domain.evidence.merkle import root_of
+from domain.evidence.signing import SigningKey, b64encode, pae
 from projections.export import Exporter
 from tests.integration.conftest import Store
 from tests.integration.insider import (
@@ -252,7 +252,7 @@ def write_hashes(out: Path, stored: list[tuple[str, int, str, dict[str, Any]]]) 
 
 def write_proofs(out: Path, proofs: dict[str, Any], stored: list[tuple[str, int, str, dict[str, Any]]]) -> None:
     leaves = [bytes.fromhex(s["hash"]) for _, _, _, s in stored]
-    from domain.merkle import leaf_hash
+    from domain.evidence.merkle import leaf_hash
 
     hashed = [leaf_hash(leaf) for leaf in leaves]
     proofs["roots_by_size"] = {str(n): root_of(hashed[:n]).hex() for n in (0, 1, 2, 3, 7, 8, len(hashed))}

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.canonical import canonical_bytes
-from domain.checkpoint import open_checkpoint
 from domain.errors import LedgerError
-from domain.hashing import event_hash, genesis_hash
-from domain.intent import Intent
-from domain.merkle import leaf_hash, root_of, verify_consistency, verify_inclusion
-from domain.signing import Envelope, PublicKey, SigningKey
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.checkpoint import open_checkpoint
+from domain.evidence.hashing import event_hash, genesis_hash
+from domain.evidence.intent import Intent
+from domain.evidence.merkle import leaf_hash, root_of, verify_consistency, verify_inclusion
+from domain.evidence.signing import Envelope, PublicKey, SigningKey
 from tests.integration.conftest import invoke
 
 V1 = Path(__file__).parent / "v1"

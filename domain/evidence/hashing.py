@@ -1,0 +1,106 @@
+"""Hash rules of the per-aggregate chains.
+
+Every stored event carries ``prev_hash`` and ``hash``. The hash covers everything stored for the
+event except the hash itself: the aggregate id, the version, the topic, and every attribute of
+the stored state (the signed envelope verbatim, the recording time, ``prev_hash``, the aggregate
+topic of a creation event, and any attribute added later). Concretely::
+
+    hash = lowercase hex SHA-256 of RFC 8785 bytes of
+      {"aggregate_id": "<uuid>", "version": <int>, "topic": "<event topic>",
+       "state": {<stored attributes except "hash">}}
+
+where times in ``state`` are written as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` and UUIDs as lowercase
+hyphenated strings. The first event of an aggregate links to the aggregate's genesis hash::
+
+    prev_hash(version 1) = lowercase hex SHA-256 of UTF-8 "decision-ledger/aggregate/v1\\n<uuid>"
+
+A changed, removed, reordered or transplanted event therefore breaks its own hash or the link
+from its successor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.clock import format_time
+from domain.evidence.canonical import MAX_DEPTH, MAX_SAFE_INTEGER, canonical_bytes, encode_checked
+
+HASH_FIELD = "hash"
+
+
+def genesis_hash(aggregate_id: UUID | str) -> str:
+    return hashlib.sha256(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode()).hexdigest()
+
+
+def jsonable(value: Any) -> Any:
+    """The hash-input spelling of a stored value."""
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    return value
+
+
+class _Unusual(Exception):
+    """A value :func:`_plain` does not take: :func:`jsonable` and :func:`canonical_bytes` decide."""
+
+
+def _plain(value: Any, depth: int) -> Any:
+    """:func:`jsonable` and the canonical domain's check in one walk, for the usual values
+    (exact builtin types, ``datetime``, ``UUID``; string keys); raises :class:`_Unusual` on
+    anything else, which the full path then spells or refuses exactly as before."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            return value
+        raise _Unusual
+    if kind is datetime:
+        text = value.isoformat()  # "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" for a moment stored in UTC
+        if len(text) == 32 and text.endswith("+00:00") and text[0] != "0":
+            return text[:26] + "Z"  # format_time's spelling, without its conversion
+        return format_time(value)
+    if kind is UUID:
+        return str(value)
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    if kind is dict:
+        plain = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            plain[key] = _plain(item, depth + 1)
+        return plain
+    if kind is list or kind is tuple:
+        return [_plain(item, depth + 1) for item in value]
+    raise _Unusual
+
+
+def event_hash(
+    aggregate_id: UUID | str, version: int, topic: str, state: Mapping[str, Any]
+) -> str:
+    if type(version) is int and type(topic) is str:
+        try:
+            plain = {key: _plain(value, 2) for key, value in state.items() if key != HASH_FIELD}
+        except _Unusual:
+            pass
+        else:
+            body = {"aggregate_id": str(aggregate_id), "version": version, "topic": topic, "state": plain}
+            if -MAX_SAFE_INTEGER <= version <= MAX_SAFE_INTEGER and all(type(key) is str for key in plain):
+                return hashlib.sha256(encode_checked(body)).hexdigest()
+    body = {
+        "aggregate_id": str(aggregate_id),
+        "version": version,
+        "topic": topic,
+        "state": {key: jsonable(value) for key, value in state.items() if key != HASH_FIELD},
+    }
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()

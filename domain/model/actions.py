@@ -1,0 +1,126 @@
+"""Every action a person can sign, the aggregate it addresses, and who may sign it.
+
+``roles`` lists the standing roles of which the signer needs one (``None``: any registered
+principal); finer conditions — being the lead unit of *this* case, on its team, the principal
+themself — are checked by the aggregate method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import MalformedInput
+from domain.model.agency import Agency
+from domain.model.aggregate import LedgerAggregate
+from domain.model.case import EvaluationCase
+from domain.model.commands import agency as ac
+from domain.model.commands import case as cc
+from domain.model.commands import decision as dc
+from domain.model.commands import principal as pc
+from domain.model.commands.base import Command
+from domain.model.decision import Decision
+from domain.model.principal import Principal
+from domain.model.vocabulary import Role
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    command: type[Command]
+    aggregate: type[LedgerAggregate]
+    method: str
+    creates: bool = False
+    roles: frozenset[Role] | None = None
+    article: str | None = None  # the article that says who takes this step
+
+    @property
+    def name(self) -> str:
+        return self.command.ACTION
+
+
+def _spec(
+    command: type[Command],
+    aggregate: type[LedgerAggregate],
+    method: str,
+    *,
+    creates: bool = False,
+    roles: set[Role] | None = None,
+    article: str | None = None,
+) -> ActionSpec:
+    return ActionSpec(
+        command, aggregate, method, creates, frozenset(roles) if roles else None, article
+    )
+
+
+_ADMIN = {Role.ADMINISTRATOR}
+_DECISION_KEEPERS = {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE}
+
+_SPECS = [
+    _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
+    _spec(pc.GrantRole, Principal, "grant_role", roles=_ADMIN),
+    _spec(pc.RevokeRole, Principal, "revoke_role", roles=_ADMIN),
+    _spec(pc.AddKey, Principal, "add_key"),
+    _spec(pc.RotateKey, Principal, "rotate_key"),
+    _spec(pc.RevokeKey, Principal, "revoke_key"),
+    _spec(ac.RegisterAgency, Agency, "register", creates=True, roles={Role.ADMINISTRATOR, Role.LEAD_UNIT}),
+    _spec(ac.RecordQualification, Agency, "record_qualification",
+          roles={Role.ADMINISTRATOR, Role.LEAD_UNIT, Role.GOVERNMENT_OFFICE}, article="XX-21"),
+    _spec(ac.RecordBadCredit, Agency, "record_bad_credit",
+          roles={Role.LEAD_UNIT, Role.DISCIPLINE_INSPECTOR}, article="NX-17 / XX-24"),
+    _spec(dc.RegisterDecision, Decision, "register", creates=True, roles=_DECISION_KEEPERS),
+    _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8"),
+    _spec(dc.RecordSuperiorEvaluation, Decision, "record_superior_evaluation", roles=_DECISION_KEEPERS, article="XX-19"),
+    _spec(cc.OpenCase, EvaluationCase, "open", creates=True, roles={Role.LEAD_UNIT}, article="NX-4 / XX-6"),
+    _spec(cc.FormTeam, EvaluationCase, "form_team"),
+    _spec(cc.SubmitPlan, EvaluationCase, "submit_plan"),
+    _spec(cc.PrepareSurvey, EvaluationCase, "prepare_survey"),
+    _spec(cc.ApproveEvaluation, EvaluationCase, "approve_evaluation", roles={Role.DECISION_ORGAN}, article="NX-10(2)"),
+    _spec(cc.DeclineEvaluation, EvaluationCase, "decline_evaluation", roles={Role.DECISION_ORGAN}, article="NX-10(2)"),
+    _spec(cc.EntrustAgency, EvaluationCase, "entrust_agency"),
+    _spec(cc.EngageExpert, EvaluationCase, "engage_expert"),
+    _spec(cc.CollectMaterial, EvaluationCase, "collect_material"),
+    _spec(cc.ExcludeMaterial, EvaluationCase, "exclude_material"),
+    _spec(cc.RecordShredding, EvaluationCase, "record_shredding", roles=_ADMIN, article="NX-15 / XX-22"),
+    _spec(cc.ConductSurvey, EvaluationCase, "conduct_survey"),
+    _spec(cc.HoldForum, EvaluationCase, "hold_forum"),
+    _spec(cc.HoldHearing, EvaluationCase, "hold_hearing"),
+    _spec(cc.VisitSite, EvaluationCase, "visit_site"),
+    _spec(cc.SolicitOpinions, EvaluationCase, "solicit_opinions"),
+    _spec(cc.RecordOpinion, EvaluationCase, "record_opinion"),
+    _spec(cc.CloseEvidence, EvaluationCase, "close_evidence"),
+    _spec(cc.DrawConclusion, EvaluationCase, "draw_conclusion"),
+    _spec(cc.DraftReport, EvaluationCase, "draft_report"),
+    _spec(cc.GiveExpertOpinion, EvaluationCase, "give_expert_opinion", roles={Role.EXPERT}, article="NX-10(4) / XX-13(2)"),
+    _spec(cc.FinaliseReport, EvaluationCase, "finalise_report"),
+    _spec(cc.PassJusticeReview, EvaluationCase, "pass_justice_review", roles={Role.JUSTICE_REVIEWER}, article="XX-6 / XX-13(4)"),
+    _spec(cc.ReturnJusticeReview, EvaluationCase, "return_justice_review", roles={Role.JUSTICE_REVIEWER}, article="XX-6 / XX-13(4)"),
+    _spec(cc.ApproveReport, EvaluationCase, "approve_report", roles={Role.DECISION_ORGAN}, article="XX-13(4)"),
+    _spec(cc.SubmitReport, EvaluationCase, "submit_report"),
+    _spec(cc.RecordRuling, EvaluationCase, "record_ruling", roles={Role.DECISION_ORGAN}, article="NX-12a / XX-16"),
+    _spec(cc.PublishResults, EvaluationCase, "publish_results"),
+    _spec(cc.HandOverWork, EvaluationCase, "hand_over_work"),
+    _spec(cc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
+          article="NX-16 / XX-23"),
+    _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
+    _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
+          article="NX-16 / XX-23"),
+]
+
+ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}
+
+
+def action(name: str) -> ActionSpec:
+    try:
+        return ACTIONS[name]
+    except KeyError:
+        raise MalformedInput(
+            f"unknown action {name!r}; actions are: {', '.join(sorted(ACTIONS))}"
+        ) from None
+
+
+def event_topics_of(spec: ActionSpec) -> list[str]:
+    """Topics the action's method may record (for binding checks in verification)."""
+    return [
+        klass.TOPIC  # type: ignore[attr-defined]
+        for klass in vars(spec.aggregate).values()
+        if isinstance(klass, type) and getattr(klass, "COMMAND", None) is spec.command
+    ]

@@ -1,0 +1,222 @@
+"""The base of every ledger aggregate: signed, hash-chained events.
+
+Every event stores exactly three things besides the library's id, version and time:
+
+* ``envelope`` — the DSSE envelope of the person's signed intent, verbatim;
+* ``prev_hash`` — the hash of the aggregate's previous event (or its genesis hash);
+* ``hash`` — this event's hash (:mod:`domain.evidence.hashing`).
+
+An event's ``apply`` decodes the command from the signed bytes and applies that, so what is
+signed is exactly what is stored and applied. Aggregates are therefore written with explicit
+event classes (the library's other documented style) rather than ``@event``-decorated methods:
+the decorator would store the method's arguments as the event, and here the arguments are
+inside the signature. Each command is one method; each event class is named in the past tense
+and carries an explicit, versioned ``TOPIC`` so stored events survive module renames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
+from uuid import UUID
+from weakref import WeakValueDictionary
+
+from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
+
+from domain import clock
+from domain.errors import NotPermitted
+from domain.evidence.hashing import event_hash, genesis_hash
+from domain.evidence.intent import Intent, open_stored
+from domain.evidence.signing import Envelope
+from domain.model.commands.base import Command
+from domain.model.vocabulary import Role
+
+if TYPE_CHECKING:
+    from domain.model.agency import Agency
+    from domain.model.case import EvaluationCase
+    from domain.model.decision import Decision
+    from domain.model.principal import Principal
+    from domain.model.sealing import KeyRing
+
+C = TypeVar("C", bound=Command)
+_PEOPLE: WeakValueDictionary[UUID, UUID] = WeakValueDictionary()
+
+
+def shared_id(value: UUID) -> UUID:
+    """One object per id: a long case names the same few people thousands of times, and its
+    snapshot (:mod:`domain.service.snapshots`) then stores and restores each of them once."""
+    return _PEOPLE.setdefault(value, value)
+
+
+A = TypeVar("A", bound="LedgerAggregate")
+
+
+@dataclass(frozen=True)
+class Act(Generic[C]):
+    """A signed intent opened and its command parsed: what a command method acts on."""
+
+    envelope: Envelope
+    intent: Intent
+    command: C
+    rulebook: str = ""  # the rulebook the act is judged under ("" where none applies)
+
+    @property
+    def actor_id(self) -> UUID:
+        return self.intent.actor
+
+    @classmethod
+    def decode(cls, envelope_json: dict[str, Any], command_class: type[C], rulebook: str = "") -> Act[C]:
+        """A fresh envelope, with every check a submission gets (see :func:`stored_act` for
+        the events already stored)."""
+        envelope = Envelope.from_json(envelope_json)
+        intent = Intent.decode(envelope.payload)
+        return cls(envelope, intent, command_class.parse(intent.args), rulebook)
+
+
+#: the acts of the events decoded last, by the event object's id (the event is kept beside its
+#: act, so an id is never taken for another object's while its entry lives)
+_ACTS: dict[int, tuple[LedgerEvent, Act[Any]]] = {}
+_ACTS_KEPT = 4096
+
+
+def stored_act(event: LedgerEvent) -> Act[Any]:
+    """The act a stored event records (:func:`domain.evidence.intent.open_stored`: its meaning, without
+    re-checking what was checked when it was recorded and what ``verify`` checks), decoded once
+    per event object: applying an event and projecting it read the same act."""
+    kept = _ACTS.get(id(event))
+    if kept is not None and kept[0] is event:
+        return kept[1]
+    envelope, intent, command = open_stored(event.envelope, event.COMMAND)
+    act: Act[Any] = Act(envelope, intent, command, event.rulebook)
+    if len(_ACTS) >= _ACTS_KEPT:
+        _ACTS.clear()
+    _ACTS[id(event)] = (event, act)
+    return act
+
+
+class Directory(Protocol):
+    """Read access to other aggregates, for rules that look across them."""
+
+    def find_principal(self, principal_id: UUID) -> Principal | None: ...
+
+    def find_decision(self, decision_id: UUID) -> Decision | None: ...
+
+    def find_agency(self, agency_id: UUID) -> Agency | None: ...
+
+    def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None: ...
+
+    def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
+        """The hash of a stored event, for citations that pin what they cite."""
+        ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a command method may consult besides the aggregate: the signer (already
+    authenticated), the other aggregates, and the moment of recording."""
+
+    actor: Principal
+    directory: Directory
+    now: datetime
+    keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them
+
+    def require(self, condition: bool, detail: str, article: str | None = None) -> None:
+        if not condition:
+            raise NotPermitted(detail, article=article)
+
+    def has_role(self, role: Role) -> bool:
+        return self.actor.has_role(role)
+
+
+class LedgerEvent(AggregateEvent):
+    """Base event: the signed envelope, the rulebook it was judged under, the chain links."""
+
+    envelope: dict[str, Any]
+    rulebook: str
+    prev_hash: str
+    hash: str
+
+    COMMAND: ClassVar[type[Command]]
+
+    def apply(self, aggregate: Any) -> None:
+        act = stored_act(self)
+        self.on(aggregate, act)
+        aggregate.head_hash = self.hash
+
+    def on(self, aggregate: Any, act: Act[Any]) -> None:
+        """How this event changes its aggregate; overridden by each event class."""
+
+    def provenance(self, act: Act[Any]) -> dict[str, Any]:
+        """Who did it, when, and which stored event shows it (for findings to cite)."""
+        return {
+            "by": shared_id(act.actor_id),
+            "at": self.timestamp,
+            "version": self.originator_version,
+            "hash": self.hash,
+        }
+
+
+class LedgerCreated(LedgerEvent, AggregateCreated):
+    """Base of each aggregate's own creation event (``Opened``, ``Registered``…). It lives
+    outside the aggregate class because the library redefines every inherited event class per
+    aggregate, and one explicit topic cannot name several classes."""
+
+
+class LedgerAggregate(BaseAggregate[UUID]):
+    """Base aggregate. Subclasses define ``TOPIC``, one creation event deriving from
+    :class:`LedgerCreated`, and their other events deriving from :class:`LedgerEvent`.
+    ``head_hash`` is the hash of the latest event, which the next one links to."""
+
+    if TYPE_CHECKING:  # set by every event's apply; not a dataclass field of the aggregate
+        head_hash: str
+
+    class Event(LedgerEvent):
+        pass
+
+    @classmethod
+    def _record_creation(
+        cls, event_class: type[LedgerEvent], act: Act[Any]
+    ) -> Self:
+        """Create the aggregate from its first signed act (version 1)."""
+        aggregate_id = act.intent.target
+        timestamp = clock.now()
+        prev_hash = genesis_hash(aggregate_id)
+        envelope = act.envelope.to_json()
+        state = {
+            "timestamp": timestamp,
+            "originator_topic": cls.TOPIC,  # type: ignore[attr-defined]
+            "envelope": envelope,
+            "rulebook": act.rulebook,
+            "prev_hash": prev_hash,
+        }
+        digest = event_hash(aggregate_id, cls.INITIAL_VERSION, event_class.TOPIC, state)  # type: ignore[attr-defined]
+        return cls._create(
+            event_class,  # type: ignore[arg-type]
+            id=aggregate_id,
+            timestamp=timestamp,
+            envelope=envelope,
+            rulebook=act.rulebook,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+
+    def _record(self, event_class: type[LedgerEvent], act: Act[Any]) -> None:
+        """Record the next event of this aggregate from a signed act."""
+        timestamp = clock.now()
+        envelope = act.envelope.to_json()
+        state = {
+            "timestamp": timestamp,
+            "envelope": envelope,
+            "rulebook": act.rulebook,
+            "prev_hash": self.head_hash,
+        }
+        digest = event_hash(self.id, self.version + 1, event_class.TOPIC, state)  # type: ignore[attr-defined]
+        self.trigger_event(
+            event_class,
+            timestamp=timestamp,
+            envelope=envelope,
+            rulebook=act.rulebook,
+            prev_hash=self.head_hash,
+            hash=digest,
+        )

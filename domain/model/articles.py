@@ -1,0 +1,185 @@
+"""Every article of both texts, and what the ledger does with it.
+
+An article's status follows from the rules that cite it: ``enforced`` when a rule refuses,
+``flagged`` when its rules only raise findings, ``recorded`` when the ledger records what it
+says (a scenario shows it) without checking anything, and ``declaratory`` when nothing is
+machine-checkable — with the reason why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.model.actions import ACTIONS
+from domain.model.rules import rulebook_for
+from domain.model.rules.base import Rulebook
+
+
+@dataclass(frozen=True)
+class Article:
+    key: str
+    title: str
+    reason: str = ""  # why nothing is machine-checkable, for declaratory articles
+
+
+def _catalogue(*rows: tuple[str, str] | tuple[str, str, str]) -> dict[str, Article]:
+    return {row[0]: Article(*row) for row in rows}
+
+
+_ANNUAL = (
+    "年度考核由考核机关组织，不是评估中的行为；账本为其保存每个案件的开始、完成、逾期和问题记录，"
+    "按单位、年度的统计是读取模型（annual figures are a read model over the recorded cases）"
+)
+
+ARTICLES: dict[str, Article] = _catalogue(
+    ("NX-1", "目的和依据", "制定目的与依据，不规定评估中的行为 (purpose and legal basis; no act to record)"),
+    ("NX-2", "重大行政决策与评估的定义"),
+    ("NX-3", "评估原则", "原则贯穿全部程序，可检查的部分由第九条和第十条的规则体现 (principles; their checkable parts are NX-9 and NX-10's rules)"),
+    ("NX-4", "组织实施、委托评估与评估情形"),
+    ("NX-5", "整体评估与部分评估"),
+    ("NX-6", "评估内容"),
+    ("NX-7", "评估报告内容"),
+    ("NX-8", "决策前论证者原则上不得参与评估"),
+    ("NX-9", "全面调查，不得预设结论，不得按偏好取舍资料"),
+    ("NX-10", "评估程序"),
+    ("NX-11", "九十日内完成评估"),
+    ("NX-12a", "评估报告作为修改、中止或停止执行决策的依据"),
+    ("NX-12b", "完成后十五日内提请厅决策机关审议"),
+    ("NX-13", "决策内容重大修改", "重大修改依《宁夏回族自治区重大行政决策规定》办理，在本办法之外；账本记录“调整”决定本身 (major amendment follows the regional rules outside this text; the ledger records the ruling)"),
+    ("NX-14", "中止、终止或调整时采取措施"),
+    ("NX-15", "保密"),
+    ("NX-16", "工作人员责任追究"),
+    ("NX-17", "受委托机构责任与不良信用记录"),
+    ("NX-18", "纳入年度依法行政考核", _ANNUAL),
+    ("NX-19", "解释与施行", "解释机关与施行日期，不规定评估中的行为 (interpretation and entry into force)"),
+    ("XX-1", "目的和依据", "制定目的与依据，不规定评估中的行为 (purpose and legal basis; no act to record)"),
+    ("XX-2", "适用范围"),
+    ("XX-3", "重大行政决策的范围"),
+    ("XX-4", "跟踪反馈与后评估的定义", "定义本办法的对象，即账本中的评估案件本身 (defines the evaluation: the case the ledger records)"),
+    ("XX-5", "独立、客观、公正原则", "原则贯穿全部程序，可检查的部分由第七条和第十至十三条的规则体现 (principles; their checkable parts are XX-7 and XX-10..13's rules)"),
+    ("XX-6", "组织实施、协调、审核与协助"),
+    ("XX-7", "全面调查，不得预设结论，不得按偏好取舍资料"),
+    ("XX-8", "评估内容"),
+    ("XX-9", "评估情形"),
+    ("XX-10", "整体与部分评估；三个阶段"),
+    ("XX-11", "准备阶段"),
+    ("XX-12", "实施阶段"),
+    ("XX-13", "结论形成阶段"),
+    ("XX-14", "评估报告内容"),
+    ("XX-15", "简易程序"),
+    ("XX-16", "结果应用"),
+    ("XX-17", "结果公开"),
+    ("XX-18", "终身责任追究与责任倒查"),
+    ("XX-19", "上级机关组织评估的可不重复评估"),
+    ("XX-20", "委托评估"),
+    ("XX-21", "受委托评估机构的条件"),
+    ("XX-22", "保密"),
+    ("XX-23", "工作人员责任追究"),
+    ("XX-24", "受委托机构责任与不良信用记录"),
+    ("XX-25", "纳入年度政府绩效考核", _ANNUAL),
+    ("XX-26", "乡镇和部门参照执行", "参照执行的单位同样以息县办法立案，规则与县政府部门相同 (townships and departments open their cases under XX; the same rules apply)"),
+    ("XX-27", "施行日期", "施行日期，不规定评估中的行为 (entry into force)"),
+)
+
+
+def article_root(key: str) -> str:
+    """``NX-10(2)`` → ``NX-10``: the article an item key belongs to."""
+    return key.split("(", 1)[0]
+
+
+def is_known(key: str) -> bool:
+    return article_root(key) in ARTICLES
+
+
+@dataclass(frozen=True)
+class RuleCitation:
+    rule: str
+    effect: str  # "refuse", "flag", "refuse+flag"
+
+
+def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str, list[RuleCitation]]:
+    """Every rule of both rulebooks, the procedure rules the case enforces, and who may take
+    each action (``permission/…``), by article."""
+    books = rulebooks or (rulebook_for("NX"), rulebook_for("XX"))
+    cited: dict[str, list[RuleCitation]] = {key: [] for key in ARTICLES}
+    for book in books:
+        for rule in book.rules:
+            for article in rule.articles:
+                cited[article_root(article)].append(RuleCitation(rule.id, rule.effect))
+        for procedure in book.procedure:
+            article = procedure.article(book.jurisdiction.value)
+            if article.startswith(book.id):
+                citation = RuleCitation(f"procedure/{procedure.id}", "refuse")
+                if citation not in cited[article_root(article)]:
+                    cited[article_root(article)].append(citation)
+    for spec in ACTIONS.values():
+        for article in (spec.article or "").split(" / "):
+            if article:
+                cited[article_root(article)].append(RuleCitation(f"permission/{spec.name}", "refuse"))
+    return cited
+
+
+def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+    """One entry per article: its rules, its scenarios, its status and, if declaratory, why.
+    ``scenarios`` maps article keys to ``{"feature": file, "scenario": name}`` entries."""
+    cited = rules_by_article()
+    entries = []
+    for key, article in ARTICLES.items():
+        rules = cited[key]
+        effects = {citation.effect for citation in rules}
+        if any("refuse" in effect for effect in effects):
+            status = "enforced"
+        elif effects:
+            status = "flagged"
+        elif scenarios.get(key):
+            status = "recorded"
+        else:
+            status = "declaratory"
+        entries.append(
+            {
+                "article": key,
+                "title": article.title,
+                "rules": [citation.rule for citation in rules],
+                "scenarios": scenarios.get(key, []),
+                "status": status,
+                "reason": article.reason if status == "declaratory" else "",
+            }
+        )
+    return entries
+
+
+#: The articles each case action carries out, per text (shown beside each event of a case).
+ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
+    "case.open": {"NX": ["NX-4"], "XX": ["XX-9", "XX-6"]},
+    "case.form_team": {"NX": ["NX-10(1)"], "XX": ["XX-11(1)"]},
+    "case.submit_plan": {"NX": ["NX-10(1)", "NX-6"], "XX": ["XX-11(2)", "XX-8"]},
+    "case.prepare_survey": {"NX": ["NX-10(3)"], "XX": ["XX-11(3)"]},
+    "case.approve_evaluation": {"NX": ["NX-10(2)"], "XX": []},
+    "case.decline_evaluation": {"NX": ["NX-10(2)"], "XX": []},
+    "case.entrust_agency": {"NX": ["NX-4", "NX-8"], "XX": ["XX-20", "XX-21"]},
+    "case.engage_expert": {"NX": ["NX-4", "NX-8"], "XX": ["XX-20"]},
+    "case.hand_over_work": {"NX": ["NX-4"], "XX": ["XX-20"]},
+    "case.collect_material": {"NX": ["NX-9", "NX-15"], "XX": ["XX-12(1)", "XX-22"]},
+    "case.exclude_material": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.record_shredding": {"NX": ["NX-15"], "XX": ["XX-22"]},
+    "case.conduct_survey": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.hold_forum": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.hold_hearing": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.visit_site": {"NX": ["NX-10(3)"], "XX": ["XX-12(2)"]},
+    "case.solicit_opinions": {"NX": ["NX-10(3)"], "XX": ["XX-15"]},
+    "case.record_opinion": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.close_evidence": {"NX": ["NX-10(3)"], "XX": ["XX-12"]},
+    "case.draw_conclusion": {"NX": ["NX-10(3)", "NX-9"], "XX": ["XX-12(3)", "XX-7"]},
+    "case.draft_report": {"NX": ["NX-10(4)", "NX-7"], "XX": ["XX-13(1)", "XX-14"]},
+    "case.give_expert_opinion": {"NX": ["NX-10(4)"], "XX": ["XX-13(2)"]},
+    "case.finalise_report": {"NX": ["NX-10(4)", "NX-7", "NX-11"], "XX": ["XX-13(3)", "XX-14"]},
+    "case.pass_justice_review": {"NX": [], "XX": ["XX-13(4)", "XX-6"]},
+    "case.return_justice_review": {"NX": [], "XX": ["XX-13(4)", "XX-6"]},
+    "case.approve_report": {"NX": [], "XX": ["XX-13(4)"]},
+    "case.submit_report": {"NX": ["NX-12b"], "XX": []},
+    "case.record_ruling": {"NX": ["NX-12a", "NX-14"], "XX": ["XX-16"]},
+    "case.publish_results": {"NX": ["NX-15"], "XX": ["XX-17", "XX-22"]},
+    "case.find_misconduct": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+    "case.close_finding": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+}

@@ -1,0 +1,635 @@
+"""EvaluationCase: one tracking-feedback or post-evaluation (跟踪反馈与后评估) of one decision,
+judged under one jurisdiction's text from the moment it opens.
+
+The step order of both texts is enforced here; a step taken out of order is refused with the
+article that sets the order:
+
+* NX-10: (1) team and plan → (2) the decision organ approves the evaluation → (3) evaluation work
+  and a preliminary conclusion → (4) the report, optionally reviewed by experts; then NX-12b
+  submission to the decision organ and its ruling (NX-12a, NX-14).
+* XX-10..13: preparation (team, plan, survey outline; XX-11) → implementation (information,
+  surveys, forums, analysis, preliminary conclusion; XX-12) → conclusion (draft, expert review,
+  formal report, justice review, county approval; XX-13); then XX-16 ruling and XX-17
+  publication. XX-15's simplified procedure skips the preparation items, never the report.
+
+Rules that do not concern order (plan completeness, preset conclusions, entrustment limits…)
+belong to the rulebooks.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
+from domain.model import case_events as ev
+from domain.model.aggregate import Act, Context, LedgerAggregate
+from domain.model.commands import case as c
+from domain.model.rules import procedure as P
+from domain.model.sealing import Place, open_with
+from domain.model.vocabulary import (
+    Classification,
+    Jurisdiction,
+    Procedure,
+    Role,
+    Scope,
+)
+
+
+class Phase(StrEnum):
+    PREPARATION = "preparation"  # 准备阶段 / 成立小组、制定方案
+    AWAITING_APPROVAL = "awaiting_approval"  # NX-10(2) 提请厅决策机关审议
+    DECLINED = "declined"  # 厅决策机关决定不开展评估
+    IMPLEMENTATION = "implementation"  # 实施阶段 / 开展具体评估工作
+    CONCLUSION = "conclusion"  # 结论形成阶段 / 形成评估报告
+    REPORT_FINALISED = "report_finalised"  # 正式形成报告
+    JUSTICE_REVIEW_PASSED = "justice_review_passed"  # XX-13(4) 司法行政部门审核通过
+    REPORT_APPROVED = "report_approved"  # XX-13(4) 县政府审定
+    SUBMITTED = "submitted"  # NX-12b 提请厅决策机关审议
+    RULED = "ruled"  # NX-12a, NX-14, XX-16
+    PUBLISHED = "published"  # XX-17
+
+
+class EvaluationCase(LedgerAggregate):
+    """评估案件."""
+
+    TOPIC = "decision-ledger/EvaluationCase/v1"
+
+    def __init__(self) -> None:
+        self.decision_id: UUID | None = None
+        self.jurisdiction = ""
+        self.title = ""
+        self.lead_unit = ""
+        self.grounds: list[str] = []
+        self.ground_statement = ""
+        self.scope = Scope.WHOLE.value
+        self.scope_parts: list[str] = []
+        self.procedure = Procedure.STANDARD.value
+        self.simplified_reason = ""
+        self.opened: dict[str, Any] = {}
+        self.team: dict[str, dict[str, Any]] = {}
+        self.team_formed: dict[str, Any] | None = None
+        self.plan: dict[str, Any] | None = None
+        self.survey_plan: dict[str, Any] | None = None
+        self.approval: dict[str, Any] | None = None
+        self.declined: dict[str, Any] | None = None
+        self.agencies: dict[str, dict[str, Any]] = {}
+        self.experts: dict[str, dict[str, Any]] = {}
+        self.materials: dict[str, dict[str, Any]] = {}
+        self.activities: dict[str, dict[str, Any]] = {}
+        self.opinions: dict[str, dict[str, Any]] = {}
+        self.evidence_closed: dict[str, Any] | None = None
+        self.conclusions: list[dict[str, Any]] = []
+        self.drafts: dict[str, dict[str, Any]] = {}
+        self.report: dict[str, Any] | None = None
+        self.justice_review: dict[str, Any] | None = None
+        self.report_approval: dict[str, Any] | None = None
+        self.submission: dict[str, Any] | None = None
+        self.ruling: dict[str, Any] | None = None
+        self.publication: dict[str, Any] | None = None
+        self.findings: list[dict[str, Any]] = []
+
+    # --- where the case stands -------------------------------------------------------------
+
+    @property
+    def is_nx(self) -> bool:
+        return self.jurisdiction == Jurisdiction.NX.value
+
+    @property
+    def is_simplified(self) -> bool:
+        return self.procedure == Procedure.SIMPLIFIED.value
+
+    @property
+    def phase(self) -> Phase:
+        if self.publication:
+            return Phase.PUBLISHED
+        if self.ruling:
+            return Phase.RULED
+        if self.declined:
+            return Phase.DECLINED
+        if self.submission:
+            return Phase.SUBMITTED
+        if self.report_approval:
+            return Phase.REPORT_APPROVED
+        if self.report_is_final:
+            if self.justice_review and self.justice_review["status"] == "passed":
+                return Phase.JUSTICE_REVIEW_PASSED
+            return Phase.REPORT_FINALISED
+        if self.evidence_closed or self.drafts:
+            return Phase.CONCLUSION
+        if self.work_open and (self.is_nx or self.is_simplified or self.work_recorded):
+            return Phase.IMPLEMENTATION
+        if self.is_nx and self.plan:
+            return Phase.AWAITING_APPROVAL
+        return Phase.PREPARATION
+
+    @property
+    def work_open(self) -> bool:
+        """Whether evaluation work may be done: NX after approval (NX-10(2)); XX once the plan
+        exists (XX-11), or at once on the simplified procedure (XX-15)."""
+        if self.is_nx:
+            return self.approval is not None
+        return self.is_simplified or self.plan is not None
+
+    @property
+    def work_recorded(self) -> bool:
+        """Whether implementation work has begun: XX's preparation phase lasts until then."""
+        return bool(self.materials or self.activities or self.opinions or self.conclusions)
+
+    @property
+    def report_is_final(self) -> bool:
+        """A report is final until a justice review returns it (XX-13(4))."""
+        return self.report is not None and not (
+            self.justice_review and self.justice_review["status"] == "returned"
+        )
+
+    def _art(self, nx: str, xx: str) -> str:
+        return nx if self.is_nx else xx
+
+    # --- who may act --------------------------------------------------------------------
+
+    def is_lead_unit_staff(self, ctx: Context) -> bool:
+        return ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == self.lead_unit
+
+    def is_team_leader(self, ctx: Context) -> bool:
+        return self.team.get(str(ctx.actor.id), {}).get("team_role") == "leader"
+
+    def acting_agency(self, ctx: Context) -> UUID | None:
+        """The entrusted agency the actor works for on this case, if any."""
+        actor = ctx.actor
+        if ctx.has_role(Role.AGENCY_STAFF) and actor.agency_id and str(actor.agency_id) in self.agencies:
+            return actor.agency_id
+        return None
+
+    def is_evaluator(self, ctx: Context) -> bool:
+        """承办处室 staff, team members, staff of an entrusted agency, engaged experts."""
+        actor_id = str(ctx.actor.id)
+        return (
+            self.is_lead_unit_staff(ctx)
+            or actor_id in self.team
+            or self.acting_agency(ctx) is not None
+            or actor_id in self.experts
+        )
+
+    def _require_lead_unit(self, ctx: Context) -> None:
+        ctx.require(
+            self.is_lead_unit_staff(ctx),
+            f"only staff of the lead unit {self.lead_unit} may take this step",
+            self._art("NX-4", "XX-6"),
+        )
+
+    def _require_evaluator(self, ctx: Context) -> None:
+        ctx.require(
+            self.is_evaluator(ctx),
+            "only the lead unit, the evaluation team, an entrusted agency or an engaged expert "
+            "of this case may record evaluation work",
+            self._art("NX-4", "XX-6"),
+        )
+
+    # --- order of steps -------------------------------------------------------------------
+
+    def _refuse(self, rule: P.ProcedureRule) -> Refused:
+        return rule.refusal(self.jurisdiction)
+
+    def _require_not_closed(self) -> None:
+        if self.declined:
+            raise self._refuse(P.CASE_CLOSED)
+
+    def _require_work_open(self) -> None:
+        self._require_not_closed()
+        if not self.work_open:
+            raise self._refuse(P.APPROVAL_BEFORE_WORK if self.is_nx else P.PLAN_BEFORE_IMPLEMENTATION)
+
+    def _require_evidence_open(self) -> None:
+        if self.evidence_closed:
+            raise self._refuse(P.EVIDENCE_CLOSED)
+
+    def _require_report_open(self) -> None:
+        if self.report_is_final:
+            raise self._refuse(P.REPORT_FINAL)
+
+    def _require_current_report(self, report_id: UUID) -> None:
+        if not self.report_is_final or self.report is None:
+            raise self._refuse(P.REPORT_REQUIRED)
+        if self.report["report_id"] != report_id:
+            raise self._refuse(P.REPORT_OF_THIS_CASE)
+
+    def _only(self, jurisdiction: Jurisdiction, rule: P.ProcedureRule) -> None:
+        if self.jurisdiction != jurisdiction.value:
+            raise self._refuse(rule)
+
+    def accountability_articles(self) -> list[str]:
+        """Articles an inspector's finding rests on: NX-16; XX-23 with XX-18's lifetime chain."""
+        return ["NX-16"] if self.is_nx else ["XX-23", "XX-18"]
+
+    # --- opening and preparation -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, act: Act[c.OpenCase], ctx: Context) -> EvaluationCase:
+        """立案: bind the case to its jurisdiction (its grounds are judged by the rulebook)."""
+        command = act.command
+        jurisdiction = command.jurisdiction.value
+        decision = ctx.directory.find_decision(command.decision_id)
+        if decision is None:
+            raise NotFound(f"no decision {command.decision_id} is registered (NX-2, XX-3)")
+        if decision.jurisdiction != jurisdiction:
+            raise P.DECISION_OF_OTHER_TEXT.refusal(jurisdiction)
+        if command.procedure is Procedure.SIMPLIFIED:
+            if command.jurisdiction is Jurisdiction.NX:
+                raise P.NO_SIMPLIFIED_PROCEDURE.refusal(jurisdiction)
+            if not command.simplified_reason.strip():
+                raise P.SIMPLIFIED_NEEDS_REASON.refusal(jurisdiction)
+        if command.scope is Scope.PARTIAL and not command.scope_parts:
+            raise P.PARTIAL_SCOPE_PARTS.refusal(jurisdiction)
+        ctx.require(
+            ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == command.lead_unit,
+            f"only staff of {command.lead_unit} may open its evaluation",
+            "NX-4" if command.jurisdiction is Jurisdiction.NX else "XX-6",
+        )
+        return cls._record_creation(cls.Opened, act)
+
+    def form_team(self, act: Act[c.FormTeam], ctx: Context) -> None:
+        """成立评估小组 (NX-10(1), XX-11(1))."""
+        self._require_not_closed()
+        self._require_lead_unit(ctx)
+        self._require_evidence_open()
+        ids = [member.principal_id for member in act.command.members]
+        if len(set(ids)) != len(ids):
+            raise MalformedInput("a person appears twice in the team")
+        for principal_id in ids:
+            if ctx.directory.find_principal(principal_id) is None:
+                raise NotFound(f"no principal {principal_id} is registered")
+        self._record(self.TeamFormed, act)
+
+    def submit_plan(self, act: Act[c.SubmitPlan], ctx: Context) -> None:
+        """制定评估方案 (NX-10(1), XX-11(2))."""
+        self._require_not_closed()
+        ctx.require(
+            self.is_lead_unit_staff(ctx) or str(ctx.actor.id) in self.team,
+            "only the lead unit or the evaluation team may submit the plan",
+            self._art("NX-10(1)", "XX-11(1)"),
+        )
+        if self.team_formed is None and not self.is_simplified:
+            raise self._refuse(P.TEAM_BEFORE_PLAN)
+        if self.is_nx and self.approval:
+            raise self._refuse(P.PLAN_FROZEN_AFTER_APPROVAL)
+        self._require_evidence_open()
+        self._record(self.PlanSubmitted, act)
+
+    def prepare_survey(self, act: Act[c.PrepareSurvey], ctx: Context) -> None:
+        """制定调查提纲，设计调查问卷 (XX-11(3))."""
+        self._require_not_closed()
+        self._require_evaluator(ctx)
+        if self.plan is None and not self.is_simplified:
+            raise self._refuse(P.PLAN_BEFORE_SURVEY)
+        self._require_evidence_open()
+        self._record(self.SurveyPrepared, act)
+
+    def approve_evaluation(self, act: Act[c.ApproveEvaluation], ctx: Context) -> None:
+        """厅决策机关决定开展评估 (NX-10(2))."""
+        self._decide_on_evaluation()
+        self._record(self.EvaluationApproved, act)
+
+    def decline_evaluation(self, act: Act[c.DeclineEvaluation], ctx: Context) -> None:
+        """厅决策机关决定不开展评估 (NX-10(2))."""
+        self._decide_on_evaluation()
+        self._record(self.EvaluationDeclined, act)
+
+    def _decide_on_evaluation(self) -> None:
+        self._only(Jurisdiction.NX, P.NO_APPROVAL_STEP)
+        self._require_not_closed()
+        if self.plan is None:
+            raise self._refuse(P.PLAN_BEFORE_APPROVAL)
+        if self.approval:
+            raise Conflict("the decision organ has already approved this evaluation")
+
+    def entrust_agency(self, act: Act[c.EntrustAgency], ctx: Context) -> None:
+        """委托第三方机构评估 (NX-4, XX-20)."""
+        self._require_not_closed()
+        self._require_lead_unit(ctx)
+        self._require_evidence_open()
+        agency_id = act.command.agency_id
+        if ctx.directory.find_agency(agency_id) is None:
+            raise NotFound(f"no agency {agency_id} is registered")
+        if str(agency_id) in self.agencies:
+            raise Conflict(f"agency {agency_id} is already entrusted on this case")
+        self._record(self.AgencyEntrusted, act)
+
+    def engage_expert(self, act: Act[c.EngageExpert], ctx: Context) -> None:
+        """外聘专家 (NX-4, XX-20)."""
+        self._require_not_closed()
+        self._require_report_open()
+        command = act.command
+        if command.agency_id is not None and str(command.agency_id) not in self.agencies:
+            raise NotFound(f"agency {command.agency_id} is not entrusted on this case")
+        by_agency = command.agency_id is not None and self.acting_agency(ctx) == command.agency_id
+        ctx.require(
+            self.is_lead_unit_staff(ctx) or by_agency,
+            "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
+            self._art("NX-4", "XX-20"),
+        )
+        expert = ctx.directory.find_principal(command.expert_id)
+        if expert is None:
+            raise NotFound(f"no principal {command.expert_id} is registered")
+        if not expert.has_role(Role.EXPERT):
+            raise NotPermitted(f"{expert.name} is not registered as an expert")
+        if str(command.expert_id) in self.experts:
+            raise Conflict(f"{expert.name} is already engaged on this case")
+        self._record(self.ExpertEngaged, act)
+
+    def hand_over_work(self, act: Act[c.HandOverWork], ctx: Context) -> None:
+        """转交委托事项: never recorded. The rulebook refuses an entrusted agency's attempt and
+        records it as a finding (NX-4, XX-20); anyone else holds no entrusted work to hand on."""
+        raise NotPermitted(
+            "only an entrusted agency holds entrusted work, and it may not hand it on",
+            article=self._art("NX-4", "XX-20"),
+        )
+
+    # --- evaluation work ---------------------------------------------------------------------
+
+    def _require_work(self, ctx: Context) -> None:
+        self._require_work_open()
+        self._require_evaluator(ctx)
+        self._require_evidence_open()
+
+    def _require_new(self, registry: dict[str, Any], item_id: UUID, what: str) -> None:
+        if str(item_id) in registry:
+            raise Conflict(f"{what} {item_id} is already recorded on this case")
+
+    def collect_material(self, act: Act[c.CollectMaterial], ctx: Context) -> None:
+        """收集信息资料 (NX-9, XX-12(1))."""
+        self._require_work(ctx)
+        self._require_new(self.materials, act.command.material_id, "material")
+        classified = act.command.classification != Classification.NONE
+        if classified and act.command.sealed is None:
+            # ARTICLE: NX-15, XX-22 — classified content never enters the ledger in clear
+            raise P.CLASSIFIED_MATERIAL_SEALED.refusal(self.jurisdiction)
+        if not classified and act.command.sealed is not None:
+            raise P.UNCLASSIFIED_MATERIAL_IN_CLEAR.refusal(self.jurisdiction)
+        if act.command.sealed is not None and ctx.keyring is not None:
+            content = open_with(ctx.keyring, act.command.sealed.model_dump(),
+                                Place(self.id, act.command.material_id))
+            try:
+                c.MaterialContent.model_validate(content)
+            except ValueError as error:
+                raise MalformedInput(f"sealed material content: {error}") from None
+        self._record(self.MaterialCollected, act)
+
+    def record_shredding(self, act: Act[c.RecordShredding], ctx: Context) -> None:
+        """销毁个人信息 (NX-15, XX-22): record who asked for a sealed material's data key to be
+        destroyed, and why. The key itself lives outside the ledger; the caller destroys it once
+        this is stored."""
+        material = self.materials.get(str(act.command.material_id))
+        if material is None:
+            raise NotFound(f"no material {act.command.material_id} on this case")
+        sealed = material.get("sealed")
+        if sealed is None or sealed["kid"] != act.command.kid:
+            raise P.SHREDDING_OF_SEALED_MATERIAL.refusal(self.jurisdiction)
+        if material.get("shredded"):
+            raise Conflict(f"material {act.command.material_id} is already shredded")
+        self._record(self.MaterialShredded, act)
+
+    def exclude_material(self, act: Act[c.ExcludeMaterial], ctx: Context) -> None:
+        """剔除资料 (NX-9, XX-7): the exclusion names its reason and who chose it."""
+        self._require_work_open()
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        material = self.materials.get(str(act.command.material_id))
+        if material is None:
+            raise NotFound(f"no material {act.command.material_id} on this case")
+        if material["excluded"]:
+            raise Conflict(f"material {act.command.material_id} is already excluded")
+        self._record(self.MaterialExcluded, act)
+
+    def _record_activity(self, event: type[ev.LedgerEvent], act: Act[Any], ctx: Context) -> None:
+        self._require_work(ctx)
+        command = act.command
+        self._require_new(self.activities, getattr(command, event.ID_FIELD), "activity")  # type: ignore[attr-defined]
+        start, end = getattr(command, "period_from", None), getattr(command, "period_to", None)
+        if start and end and start > end:
+            raise MalformedInput(f"period_from {start} is after period_to {end}")
+        self._record(event, act)
+
+    def conduct_survey(self, act: Act[c.ConductSurvey], ctx: Context) -> None:
+        """问卷调查 (NX-10(3), XX-12(2), XX-15)."""
+        self._record_activity(self.SurveyConducted, act, ctx)
+
+    def hold_forum(self, act: Act[c.HoldForum], ctx: Context) -> None:
+        """召开座谈会 (NX-10(3), XX-12(2), XX-15)."""
+        self._record_activity(self.ForumHeld, act, ctx)
+
+    def hold_hearing(self, act: Act[c.HoldHearing], ctx: Context) -> None:
+        """召开论证会 (NX-10(3), XX-12(2), XX-15)."""
+        self._record_activity(self.HearingHeld, act, ctx)
+
+    def visit_site(self, act: Act[c.VisitSite], ctx: Context) -> None:
+        """实地调研 (NX-10(3), XX-12(2))."""
+        self._record_activity(self.SiteVisited, act, ctx)
+
+    def solicit_opinions(self, act: Act[c.SolicitOpinions], ctx: Context) -> None:
+        """征求意见 (XX-15)."""
+        self._record_activity(self.OpinionsSolicited, act, ctx)
+
+    def record_opinion(self, act: Act[c.RecordOpinion], ctx: Context) -> None:
+        """记录意见 (NX-9, XX-7)."""
+        self._require_work(ctx)
+        self._require_new(self.opinions, act.command.opinion_id, "opinion")
+        via = act.command.via
+        if via is not None and str(via) not in self.activities:
+            raise NotFound(f"no survey, meeting or consultation {via} on this case")
+        self._record(self.OpinionRecorded, act)
+
+    def close_evidence(self, act: Act[c.CloseEvidence], ctx: Context) -> None:
+        """证据收集结束."""
+        self._require_work_open()
+        ctx.require(
+            self.is_lead_unit_staff(ctx) or self.is_team_leader(ctx),
+            "the lead unit or the team leader closes the evidence phase",
+            self._art("NX-10(3)", "XX-12"),
+        )
+        self._require_evidence_open()
+        self._record(self.EvidenceClosed, act)
+
+    def draw_conclusion(self, act: Act[c.DrawConclusion], ctx: Context) -> None:
+        """得出初步结论 (NX-10(3), XX-12(3))."""
+        self._require_work_open()
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        self._record(self.ConclusionDrawn, act)
+
+    # --- report -------------------------------------------------------------------------
+
+    def draft_report(self, act: Act[c.DraftReport], ctx: Context) -> None:
+        """起草评估报告 (NX-10(4), XX-13(1))."""
+        self._require_work_open()
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        if not self.conclusions:
+            raise self._refuse(P.CONCLUSION_BEFORE_DRAFT)
+        self._require_new(self.drafts, act.command.draft_id, "draft")
+        self._record(self.ReportDrafted, act)
+
+    def give_expert_opinion(self, act: Act[c.GiveExpertOpinion], ctx: Context) -> None:
+        """专家论证 (NX-10(4), XX-13(2)): each expert signs their own opinion."""
+        self._require_report_open()
+        draft = self.drafts.get(str(act.command.draft_id))
+        if draft is None:
+            raise NotFound(f"no draft report {act.command.draft_id} on this case")
+        actor_id = str(ctx.actor.id)
+        ctx.require(
+            ctx.has_role(Role.EXPERT) and (actor_id in self.experts or actor_id in self.team),
+            "only an expert engaged on this case or on its team may review the report",
+            self._art("NX-10(4)", "XX-13(2)"),
+        )
+        if actor_id in draft["expert_opinions"]:
+            raise Conflict("this expert has already given an opinion on this draft")
+        self._record(self.ExpertOpinionGiven, act)
+
+    def finalise_report(self, act: Act[c.FinaliseReport], ctx: Context) -> None:
+        """正式形成评估报告 (NX-10(4), XX-13(3))."""
+        self._require_work_open()
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        if not self.drafts:
+            raise self._refuse(P.DRAFT_BEFORE_FINAL)
+        if not self.evidence_closed:
+            raise self._refuse(P.EVIDENCE_BEFORE_FINAL)
+        reviewed = any(draft["expert_opinions"] for draft in self.drafts.values())
+        if not self.is_nx and not self.is_simplified and not reviewed:
+            raise self._refuse(P.EXPERT_REVIEW_BEFORE_FINAL)
+        if self.report and self.report["report_id"] == act.command.report_id:
+            raise Conflict("a report returned by the justice review is finalised under a new id")
+        self._record(self.ReportFinalised, act)
+
+    def pass_justice_review(self, act: Act[c.PassJusticeReview], ctx: Context) -> None:
+        """司法行政部门审核通过 (XX-13(4))."""
+        self._justice_review(act.command.report_id)
+        self._record(self.JusticeReviewPassed, act)
+
+    def return_justice_review(self, act: Act[c.ReturnJusticeReview], ctx: Context) -> None:
+        """司法行政部门审核退回 (XX-13(4))."""
+        self._justice_review(act.command.report_id)
+        self._record(self.JusticeReviewReturned, act)
+
+    def _justice_review(self, report_id: UUID) -> None:
+        self._only(Jurisdiction.XX, P.NO_JUSTICE_REVIEW)
+        self._require_current_report(report_id)
+        if self.justice_review:
+            raise Conflict("the justice review of this report is already recorded")
+
+    def approve_report(self, act: Act[c.ApproveReport], ctx: Context) -> None:
+        """县政府审定 (XX-13(4)): only after the justice review has passed."""
+        self._only(Jurisdiction.XX, P.NO_REPORT_APPROVAL)
+        self._require_current_report(act.command.report_id)
+        if not (self.justice_review and self.justice_review["status"] == "passed"):
+            raise self._refuse(P.JUSTICE_BEFORE_APPROVAL)
+        if self.report_approval:
+            raise Conflict("the report is already approved")
+        self._record(self.ReportApproved, act)
+
+    def submit_report(self, act: Act[c.SubmitReport], ctx: Context) -> None:
+        """提请厅决策机关审议 (NX-12b)."""
+        self._only(Jurisdiction.NX, P.NO_SUBMISSION)
+        self._require_lead_unit(ctx)
+        self._require_current_report(act.command.report_id)
+        if self.submission:
+            raise Conflict("the report is already submitted")
+        self._record(self.ReportSubmitted, act)
+
+    # --- results ------------------------------------------------------------------------
+
+    def record_ruling(self, act: Act[c.RecordRuling], ctx: Context) -> None:
+        """决策机关的决定 (NX-12a, NX-14, XX-16)."""
+        self._require_current_report(act.command.report_id)
+        if self.is_nx and not self.submission:
+            raise self._refuse(P.SUBMISSION_BEFORE_RULING)
+        if not self.is_nx and not self.report_approval:
+            raise self._refuse(P.APPROVAL_BEFORE_RULING)
+        if self.ruling:
+            raise Conflict("a ruling is already recorded on this case")
+        self._record(self.RulingRecorded, act)
+
+    def publish_results(self, act: Act[c.PublishResults], ctx: Context) -> None:
+        """公开评估结果 (XX-17)."""
+        self._require_lead_unit(ctx)
+        self._require_current_report(act.command.report_id)
+        if self.is_nx and not self.ruling:
+            raise self._refuse(P.RULING_BEFORE_PUBLICATION)
+        if not self.is_nx and not self.report_approval:
+            raise self._refuse(P.APPROVAL_BEFORE_PUBLICATION)
+        if self.publication:
+            raise Conflict("the results are already published")
+        unknown = [m for m in act.command.withheld_material_ids if str(m) not in self.materials]
+        if unknown:
+            raise NotFound(f"withheld materials not on this case: {', '.join(map(str, unknown))}")
+        self._record(self.ResultsPublished, act)
+
+    # --- accountability and findings ----------------------------------------------------------
+
+    def find_misconduct(self, act: Act[c.FindMisconduct], ctx: Context) -> None:
+        """纪检监察认定 (NX-16, XX-23, XX-18): citations are checked by the rulebook."""
+        for person in act.command.persons:
+            if ctx.directory.find_principal(person.principal_id) is None:
+                raise NotFound(f"no principal {person.principal_id} is registered")
+        self._require_new_finding(act.command.finding_id)
+        self._record(self.MisconductFound, act)
+
+    def raise_finding(self, act: Act[c.RaiseFinding], ctx: Context) -> None:
+        """发现问题: only the ledger raises a rule's finding, with its own key."""
+        ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
+        self._require_new_finding(act.command.finding_id)
+        self._record(self.FindingRaised, act)
+
+    def close_finding(self, act: Act[c.CloseFinding], ctx: Context) -> None:
+        """结案: an inspector records the outcome of a finding; the finding stays on record."""
+        finding = next((f for f in self.findings if f["finding_id"] == act.command.finding_id), None)
+        if finding is None:
+            raise NotFound(f"no finding {act.command.finding_id} on this case")
+        if finding["closed"]:
+            raise Conflict(f"finding {act.command.finding_id} is already closed")
+        self._record(self.FindingClosed, act)
+
+    def open_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if not f["closed"]]
+
+    def _require_new_finding(self, finding_id: UUID) -> None:
+        if any(f["finding_id"] == finding_id for f in self.findings):
+            raise Conflict(f"finding {finding_id} is already recorded on this case")
+
+    def findings_of_rule(self, rule: str) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["rule"] == rule]
+
+    # --- events -----------------------------------------------------------------------------
+
+    Opened = ev.Opened
+    TeamFormed = ev.TeamFormed
+    PlanSubmitted = ev.PlanSubmitted
+    SurveyPrepared = ev.SurveyPrepared
+    EvaluationApproved = ev.EvaluationApproved
+    EvaluationDeclined = ev.EvaluationDeclined
+    AgencyEntrusted = ev.AgencyEntrusted
+    ExpertEngaged = ev.ExpertEngaged
+    MaterialCollected = ev.MaterialCollected
+    MaterialExcluded = ev.MaterialExcluded
+    MaterialShredded = ev.MaterialShredded
+    SurveyConducted = ev.SurveyConducted
+    ForumHeld = ev.ForumHeld
+    HearingHeld = ev.HearingHeld
+    SiteVisited = ev.SiteVisited
+    OpinionsSolicited = ev.OpinionsSolicited
+    OpinionRecorded = ev.OpinionRecorded
+    EvidenceClosed = ev.EvidenceClosed
+    ConclusionDrawn = ev.ConclusionDrawn
+    ReportDrafted = ev.ReportDrafted
+    ExpertOpinionGiven = ev.ExpertOpinionGiven
+    ReportFinalised = ev.ReportFinalised
+    JusticeReviewPassed = ev.JusticeReviewPassed
+    JusticeReviewReturned = ev.JusticeReviewReturned
+    ReportApproved = ev.ReportApproved
+    ReportSubmitted = ev.ReportSubmitted
+    RulingRecorded = ev.RulingRecorded
+    ResultsPublished = ev.ResultsPublished
+    MisconductFound = ev.MisconductFound
+    FindingRaised = ev.FindingRaised
+    FindingClosed = ev.FindingClosed

@@ -1,0 +1,56 @@
+"""Commands on decisions: the major administrative decisions under evaluation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.model.commands.base import Command, IsoDate, Name, Text
+from domain.model.vocabulary import DemonstratorKind, Jurisdiction
+
+
+class RegisterDecision(Command):
+    """登记重大行政决策 (NX-2, XX-3): what is evaluated."""
+
+    ACTION = "decision.register"
+
+    jurisdiction: Jurisdiction
+    title: Name
+    document_number: Name  # 文号
+    organ: Name  # 决策机关
+    decided_on: IsoDate
+    purpose: Text  # 决策目的: what the evaluation measures results against (NX-6(1), XX-8(6))
+
+
+class Demonstrator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    name: Name
+    kind: DemonstratorKind
+    work: Text  # what they demonstrated before the decision
+    principal_id: UUID | None = None
+    agency_id: UUID | None = None
+
+
+class RecordDemonstrators(Command):
+    """记录决策前论证者 (NX-8): who did the main pre-decision demonstration."""
+
+    ACTION = "decision.record_demonstrators"
+
+    demonstrators: Annotated[list[Demonstrator], Field(min_length=1, max_length=100)]
+
+
+class RecordSuperiorEvaluation(Command):
+    """记录上级评估 (XX-19): the decision carries out a superior's reform task or policy and the
+    superior organ is to evaluate it; the county may record that it will not repeat the
+    evaluation (免于重复评估)."""
+
+    ACTION = "decision.record_superior_evaluation"
+
+    superior_organ: Name
+    task: Text  # 上级改革任务或政策部署
+    arrangement: Text  # the superior's evaluation: its basis, document or schedule
+    county_exempt: bool  # the county will not repeat the evaluation
+    exemption_reason: Annotated[str, Field(max_length=2000)] = ""

@@ -1,0 +1,199 @@
+"""Principal: a person or unit that signs ledger events, with roles and keys over time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
+from domain.evidence.keys import KeyHistory, KeyRecord
+from domain.evidence.signing import PublicKey
+from domain.model.aggregate import Act, Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.commands.principal import (
+    AddKey,
+    GrantRole,
+    RegisterPrincipal,
+    RevokeKey,
+    RevokeRole,
+    RotateKey,
+)
+from domain.model.vocabulary import PrincipalKind, Role
+
+
+class Principal(LedgerAggregate):
+    """人员 — who may sign. A principal's record is never closed (XX-18): roles are revoked and
+    keys retired, but the history stays."""
+
+    TOPIC = "decision-ledger/Principal/v1"
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.kind = PrincipalKind.PERSON.value
+        self.unit = ""
+        self.title = ""
+        self.agency_id: UUID | None = None
+        self.roles: list[str] = []
+        self.role_history: list[dict[str, Any]] = []
+        self.key_history = KeyHistory()
+
+    # --- queries --------------------------------------------------------------------------
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.roles
+
+    def key(self, keyid: str) -> KeyRecord | None:
+        return self.key_history.keys.get(keyid)
+
+    def key_active_at(self, keyid: str, moment: datetime) -> bool:
+        return self.key_history.active_at(keyid, moment)
+
+    # --- commands -------------------------------------------------------------------------
+
+    @classmethod
+    def register(cls, act: Act[RegisterPrincipal], ctx: Context) -> Principal:
+        """登记人员: an administrator registers a person with roles and keys."""
+        command = act.command
+        if Role.LEDGER in command.roles:
+            raise NotPermitted("the ledger role belongs to the ledger's own key, set at init")
+        if command.kind is PrincipalKind.SYSTEM:
+            raise NotPermitted("system principals are created by init only")
+        if command.agency_id is not None and ctx.directory.find_agency(command.agency_id) is None:
+            raise NotFound(f"no agency {command.agency_id} is registered")
+        if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
+            raise MalformedInput("agency staff must name their agency (agency_id)")
+        _distinct_keys(command)
+        return cls._record_creation(cls.Registered, act)
+
+    @classmethod
+    def found_ledger(cls, act: Act[RegisterPrincipal]) -> Principal:
+        """The ledger's genesis: its own principal, registered by its own key (self-signed).
+        Only :meth:`domain.service.ledger.Ledger.initialise` calls this, on an empty store."""
+        command = act.command
+        if act.intent.actor != act.intent.target:
+            raise MalformedInput("the ledger principal registers itself")
+        if command.roles != [Role.LEDGER] or command.kind is not PrincipalKind.SYSTEM:
+            raise MalformedInput("the ledger principal is a system principal with the ledger role")
+        if act.envelope.keyid not in {PublicKey.from_jwk(k.model_dump()).keyid for k in command.public_keys}:
+            raise MalformedInput("the ledger's genesis must be signed by the key it registers")
+        return cls._record_creation(cls.Registered, act)
+
+    def grant_role(self, act: Act[GrantRole], ctx: Context) -> None:
+        role = act.command.role
+        if role is Role.LEDGER:
+            raise NotPermitted("the ledger role cannot be granted")
+        if self.has_role(role):
+            raise Conflict(f"{self.name} already has the role {role.value}")
+        if role is Role.AGENCY_STAFF and self.agency_id is None:
+            raise MalformedInput("agency staff must be registered with their agency")
+        self._record(self.RoleGranted, act)
+
+    def revoke_role(self, act: Act[RevokeRole], ctx: Context) -> None:
+        if not self.has_role(act.command.role):
+            raise Conflict(f"{self.name} does not have the role {act.command.role.value}")
+        self._record(self.RoleRevoked, act)
+
+    def add_key(self, act: Act[AddKey], ctx: Context) -> None:
+        self._require_self_or_administrator(ctx)
+        keyid = PublicKey.from_jwk(act.command.public_key.model_dump()).keyid
+        if keyid in self.key_history.keys:
+            raise Conflict(f"key {keyid} is already recorded for {self.name}; keys are never reused")
+        self._record(self.KeyAdded, act)
+
+    def rotate_key(self, act: Act[RotateKey], ctx: Context) -> None:
+        self._require_self_or_administrator(ctx)
+        self._require_active(act.command.old_keyid, ctx.now)
+        keyid = PublicKey.from_jwk(act.command.public_key.model_dump()).keyid
+        if keyid in self.key_history.keys:
+            raise Conflict(f"key {keyid} is already recorded for {self.name}; keys are never reused")
+        self._record(self.KeyRotated, act)
+
+    def revoke_key(self, act: Act[RevokeKey], ctx: Context) -> None:
+        self._require_self_or_administrator(ctx)
+        self._require_active(act.command.keyid, ctx.now)
+        self._record(self.KeyRevoked, act)
+
+    def _require_self_or_administrator(self, ctx: Context) -> None:
+        ctx.require(
+            ctx.actor.id == self.id or ctx.has_role(Role.ADMINISTRATOR),
+            "only the principal themself or an administrator may change their keys",
+        )
+
+    def _require_active(self, keyid: str, moment: datetime) -> None:
+        record = self.key(keyid)
+        if record is None:
+            raise NotFound(f"{self.name} has no key {keyid}")
+        if not record.active_at(moment):
+            raise Conflict(record.describe_at(moment))
+
+    # --- events ---------------------------------------------------------------------------
+
+    class Registered(LedgerCreated):
+        TOPIC = "decision-ledger/Principal/Registered/v1"
+        COMMAND = RegisterPrincipal
+
+        def on(self, principal: Principal, act: Act[RegisterPrincipal]) -> None:
+            command = act.command
+            principal.name = command.name
+            principal.kind = command.kind.value
+            principal.unit = command.unit
+            principal.title = command.title
+            principal.agency_id = command.agency_id
+            for role in command.roles:
+                principal.roles.append(role.value)
+                principal.role_history.append(
+                    {"role": role.value, "granted_at": self.timestamp, "revoked_at": None}
+                )
+            for jwk in command.public_keys:
+                principal.key_history.add(jwk.model_dump(), self.timestamp)
+
+    class RoleGranted(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/RoleGranted/v1"
+        COMMAND = GrantRole
+
+        def on(self, principal: Principal, act: Act[GrantRole]) -> None:
+            principal.roles.append(act.command.role.value)
+            principal.role_history.append(
+                {"role": act.command.role.value, "granted_at": self.timestamp, "revoked_at": None}
+            )
+
+    class RoleRevoked(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/RoleRevoked/v1"
+        COMMAND = RevokeRole
+
+        def on(self, principal: Principal, act: Act[RevokeRole]) -> None:
+            role = act.command.role.value
+            principal.roles.remove(role)
+            for entry in principal.role_history:
+                if entry["role"] == role and entry["revoked_at"] is None:
+                    entry["revoked_at"] = self.timestamp
+
+    class KeyAdded(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/KeyAdded/v1"
+        COMMAND = AddKey
+
+        def on(self, principal: Principal, act: Act[AddKey]) -> None:
+            principal.key_history.add(act.command.public_key.model_dump(), self.timestamp)
+
+    class KeyRotated(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/KeyRotated/v1"
+        COMMAND = RotateKey
+
+        def on(self, principal: Principal, act: Act[RotateKey]) -> None:
+            principal.key_history.end(act.command.old_keyid, self.timestamp, "rotated")
+            principal.key_history.add(act.command.public_key.model_dump(), self.timestamp)
+
+    class KeyRevoked(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/KeyRevoked/v1"
+        COMMAND = RevokeKey
+
+        def on(self, principal: Principal, act: Act[RevokeKey]) -> None:
+            principal.key_history.end(
+                act.command.keyid, self.timestamp, "revoked", act.command.reason
+            )
+
+
+def _distinct_keys(command: RegisterPrincipal) -> None:
+    keyids = [PublicKey.from_jwk(k.model_dump()).keyid for k in command.public_keys]
+    if len(set(keyids)) != len(keyids):
+        raise MalformedInput("public_keys repeat a key")

@@ -1,0 +1,32 @@
+"""The XX rulebook: 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）."""
+
+from domain.model.rules import procedure as P
+from domain.model.rules import templates as t
+from domain.model.rules.base import Rulebook
+from domain.model.vocabulary import Jurisdiction
+
+XX = Jurisdiction.XX
+
+RULEBOOK = Rulebook(
+    id="XX",
+    version=1,
+    title="息县重大行政决策实施情况跟踪反馈与后评估办法（试行）",
+    jurisdiction=XX,
+    rules=(
+        t.trigger_grounds(XX, "XX-9"),
+        t.superior_evaluation(XX, "XX-19"),
+        t.plan_complete(XX, "XX-11(2)"),
+        t.content_items(XX, "XX-8"),
+        t.report_sections(XX, "XX-14", required=("XX-14(1)", "XX-14(2)", "XX-14(3)")),
+        t.entrusted_scope(XX, "XX-20"),
+        t.no_hand_over(XX, "XX-20"),
+        t.agency_qualified(XX, "XX-21"),
+        t.exclusion_reason(XX, "XX-7"),
+        t.skewed_exclusions(XX, "XX-7"),
+        t.preset_conclusion(XX, "XX-7"),
+        t.mitigation_measures(XX, "XX-16"),
+        t.publication_withholds_classified(XX, ("XX-17", "XX-22")),
+        t.accountability(XX, ("XX-23", "XX-18")),
+    ),
+    procedure=tuple(p for p in P.ALL if p.xx),
+)
