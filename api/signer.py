@@ -11,8 +11,9 @@ from typing import Any
 from uuid import UUID
 
 from api.keyfiles import read_key
-from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.intent import sign_intent
 from domain.evidence.signing import Envelope, SigningKey
+from domain.model.acts import new_intent
 from domain.service.ledger import Ledger, Recorded
 
 

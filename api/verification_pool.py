@@ -27,11 +27,11 @@ from itertools import islice
 from typing import Any
 
 from api.settings import APP_PREFIX
-from api.store.opening import principal_records, state_decoder
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
 from domain.evidence.verifier import Prepared, StoredRecord, keys_named, prepare
 from domain.service.ledger import Ledger
+from domain.service.records import LedgerRecords
 
 #: notification ids per chunk a worker reads and prepares, and chunks in flight per worker
 CHUNK = 500
@@ -50,13 +50,13 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def known_keys(ledger: Ledger, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, bytes]:
+def known_keys(records: LedgerRecords) -> dict[str, bytes]:
     """Every public key any principal's event names, by key id: what the workers check
     signatures with. Which key counted when is still decided by the parent, in order."""
     keys: dict[str, bytes] = {}
-    for record in principal_records(ledger):
+    for record in records.principals():
         try:
-            state = decode(record.state)
+            state = records.decode(record.state)
             intent = Intent.decode(Envelope.from_json(state["envelope"]).payload)
         except Exception:  # noqa: BLE001, S112 — unreadable: the parent reports it in its turn
             continue
@@ -70,7 +70,7 @@ def _start(env: dict[str, str], keys: dict[str, bytes]) -> None:
     ledger = Ledger(env=env)
     _worker["ledger"] = ledger  # kept: a ledger closes its store when collected
     _worker["recorder"] = ledger.recorder
-    _worker["decode"] = state_decoder(ledger)
+    _worker["decode"] = LedgerRecords(ledger).decode
     _worker["keys"] = keys
 
 
@@ -112,15 +112,14 @@ def _shared_store(ledger: Ledger) -> bool:
 def parallel_opener(
     ledger: Ledger, jobs: int, chunk: int = CHUNK
 ) -> Callable[[Iterable[StoredRecord]], Iterator[tuple[StoredRecord, Prepared]]]:
-    """An opener for :meth:`LedgerVerifier.verify_all` over the whole store of ``ledger``, as
-    :func:`api.store.opening.stored_records` gives it: ``jobs`` worker processes each read their
+    """An opener for :meth:`domain.evidence.verifier.Verifier.run` over the whole store of ``ledger``, as
+    :meth:`domain.service.records.LedgerRecords.all` gives it: ``jobs`` worker processes each read their
     own ranges of ``chunk`` notification ids from the store and prepare the rows, and the records
     come back in their order. The records it is handed are not read (the workers read the same
     rows), and the records it yields carry no state (the parent needs only their place). A store
     other processes cannot open (the library's in-memory one) is read here instead, from the
     records handed in, and its rows sent to the workers."""
-    decode = state_decoder(ledger)
-    keys = known_keys(ledger, decode)
+    keys = known_keys(LedgerRecords(ledger))
     env = dict(ledger.env)
 
     def ranges() -> Iterator[tuple[int, int]]:

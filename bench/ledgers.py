@@ -18,7 +18,8 @@ from api.cli.ledger import initialise
 from api.settings import Settings
 from api.signer import Signer
 from domain import clock
-from domain.model.aggregate import Act, Context
+from domain.model.acts import Act
+from domain.model.aggregate import Context
 from domain.model.case import EvaluationCase
 from domain.model.commands.case import CollectMaterial
 from domain.model.rules import rulebook_for

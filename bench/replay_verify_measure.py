@@ -38,8 +38,10 @@ from api.settings import Database
 from api.store.opening import open_ledger
 from api.verification_pool import available_cores
 from domain import clock
-from domain.model.aggregate import Act, Context
+from domain.model.acts import Act
+from domain.model.aggregate import Context
 from domain.model.commands import case as commands
+from domain.service.records import LedgerRecords
 from tests.integration.writers import material
 from tests.support import World, XXScript
 
@@ -123,10 +125,8 @@ def verify_in_this_process(url: str, jobs: int) -> None:
     the store to the report, without the interpreter's start; prints one JSON line."""
     import resource
 
-    from api.store.opening import state_decoder, stored_records
     from api.verification_pool import parallel_opener
-    from domain.evidence.verifier import LedgerVerifier
-    from projections.audit import verify_with_log
+    from domain.evidence.store import verify_store
     from projections.runner import Projector
 
     started = time.perf_counter()
@@ -135,8 +135,7 @@ def verify_in_this_process(url: str, jobs: int) -> None:
     projector = Projector(ledger, database.persistence_env(create_tables=False, prefix=""),
                           postgres=database.kind == "postgresql", create=False)
     opener = parallel_opener(ledger, jobs) if jobs > 1 else None
-    report = verify_with_log(stored_records(ledger), LedgerVerifier(state_decoder(ledger)), projector.reader,
-                             opener=opener)
+    report = verify_store(LedgerRecords(ledger), projector.reader, opener=opener)
     seconds = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent's

@@ -21,8 +21,8 @@ from uuid import uuid4
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.evidence.intent import new_intent
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE, pae
+from domain.model.acts import new_intent
 from tests.integration.writers import COLLECT, material
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,5 @@
-"""One error tree for the whole product.
+"""One error tree for the whole product (its root and the formats' errors in
+:mod:`domain.evidence.errors`).
 
 Every failure a person can cause is a :class:`LedgerError` whose message says what to fix. A
 refusal grounded in a regulation carries the article key (``NX-10``, ``XX-13(4)``) and the reason
@@ -8,27 +9,12 @@ codes in one place each; nothing below them knows about either.
 
 from __future__ import annotations
 
+from domain.evidence.errors import LedgerError, MalformedInput, SignatureInvalid
 
-class LedgerError(Exception):
-    """Base of every error the ledger reports to a person."""
-
-    kind = "ledger-error"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class MalformedInput(LedgerError):
-    """The request cannot be read: bad JSON, wrong types, unknown fields, bad encodings."""
-
-    kind = "malformed-input"
-
-
-class SignatureInvalid(LedgerError):
-    """The signature does not verify over the signed bytes."""
-
-    kind = "signature-invalid"
+__all__ = [
+    "Conflict", "IntentTimeInvalid", "KeyNotActive", "LedgerError", "LedgerKeyMissing", "MalformedInput",
+    "NotFound", "NotPermitted", "Refused", "Replayed", "SignatureInvalid",
+]
 
 
 class KeyNotActive(LedgerError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.clock import format_time
 from domain.errors import NotFound
 from domain.evidence.bundle import BUNDLE_FORMAT
 from domain.evidence.checkpoint import Checkpoint, SignedNote, verifier_key
@@ -19,8 +18,11 @@ from domain.evidence.hashing import jsonable
 from domain.evidence.heads import CaseHead
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope, SigningKey
-from domain.evidence.verifier import EventChecker
+from domain.evidence.times import format_time
+from domain.evidence.verifier import KeyChecks
+from domain.model.principal import Principal
 from domain.service.ledger import Ledger
+from domain.service.records import LedgerRecords
 from projections.queries import person_chain
 from projections.runner import Projector
 from projections.tlog import LogError
@@ -34,6 +36,7 @@ class Exporter:
         self.projector = projector
         self.reader = projector.reader
         self.ledger_key = ledger_key  # signs a case's head (domain.evidence.heads)
+        self.records = LedgerRecords(ledger)
 
     def _stored(self, aggregate_id: str, version: int | None = None) -> list[dict[str, Any]]:
         """Stored events of an aggregate (one version, or all), with their log positions."""
@@ -44,8 +47,7 @@ class Exporter:
             rows = self.ledger.events.recorder.select_events(uid, gt=version - 1, lte=version)
         out = []
         for row in rows:
-            mapper = self.ledger.mapper
-            state = mapper.transcoder.decode(row.state)
+            state = self.records.decode(row.state)
             leaf = self.reader.leaf(aggregate_id, row.originator_version)
             out.append({
                 "leaf_index": leaf.leaf_index,
@@ -85,7 +87,7 @@ class Exporter:
         beyond = [e for e in ordered if e["leaf_index"] >= size]
         if beyond:
             raise LogError(f"{len(beyond)} events are newer than the latest checkpoint: run `project` to sign one")
-        checker = EventChecker()
+        checker = KeyChecks()
         paths = self.reader.inclusions([e["leaf_index"] for e in ordered], size)  # their nodes in one go
         for event, path in zip(ordered, paths, strict=True):
             event["inclusion_path"] = [p.hex() for p in path]
@@ -153,7 +155,7 @@ class Exporter:
         return {**bundle, "consistency": {"old_size": old_size, "consistency_path": [p.hex() for p in path]}}
 
     def person(self, principal_id: str) -> dict[str, Any]:
-        if self.ledger.find_principal(UUID(principal_id)) is None:
+        if self.ledger.find(UUID(principal_id), Principal) is None:
             raise NotFound(f"no principal {principal_id}")
         chain = person_chain(self.projector.views, principal_id)
         events: dict[tuple[str, int], dict[str, Any]] = {}

@@ -15,11 +15,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.clock import format_time
 from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
+from domain.evidence.times import format_time
 from domain.model.case import EvaluationCase
+from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from projections.store import Views
@@ -135,7 +136,7 @@ def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int
     for row in rows:
         case = ledger.get_case(UUID(row["case_id"]))
         publication, report, ruling = case.publication or {}, case.report or {}, case.ruling or {}
-        decision = ledger.find_decision(case.decision_id) if case.decision_id else None
+        decision = ledger.find(case.decision_id, Decision) if case.decision_id else None
         withheld = {str(m) for m in publication.get("withheld_material_ids", [])}
         public = [
             {"title": m["title"], "source": m["source"], "period": m.get("period")}

@@ -8,11 +8,11 @@ import copy
 from typing import Any
 from uuid import UUID
 
-from domain.clock import format_time
 from domain.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
+from domain.evidence.times import format_time
 from domain.model.aggregate import LedgerEvent
 from domain.model.articles import ACTION_ARTICLES
 from domain.model.case import EvaluationCase
@@ -42,7 +42,7 @@ def verify_event(ledger: Ledger, event: LedgerEvent, previous_hash: str) -> list
     try:
         envelope = Envelope.from_json(event.envelope)
         intent = Intent.decode(envelope.payload)
-        signer = ledger.find_principal(intent.actor)
+        signer = ledger.find(intent.actor, Principal)
         record = signer.key(envelope.keyid) if signer else None
         if record is None or not record.active_at(event.timestamp):
             problems.append("key")
@@ -65,7 +65,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str,
         envelope = Envelope.from_json(event.envelope)
         intent = Intent.decode(envelope.payload)
         if intent.actor not in names:
-            signer = ledger.find_principal(intent.actor)
+            signer = ledger.find(intent.actor, Principal)
             names[intent.actor] = signer.name if signer else str(intent.actor)
         args = dict(intent.args)
         if intent.action == "case.raise_finding":

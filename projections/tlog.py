@@ -9,7 +9,6 @@ The store keeps every perfect subtree (level, index) as it completes — about t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -30,6 +29,8 @@ from domain.evidence.merkle import (
     verify_consistency,
 )
 from domain.evidence.signing import PublicKey, SigningKey
+from domain.evidence.store import LeafEntry, LogUnavailable
+from domain.evidence.times import format_time
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -107,7 +108,7 @@ def load_frontier(cursor: ViewCursor) -> Frontier:
     return Frontier(size, edge)
 
 
-class LogError(RuntimeError):
+class LogError(LogUnavailable):
     """The log cannot answer (not built, or asked about what it does not hold)."""
 
 
@@ -124,15 +125,6 @@ def inclusion_nodes(index: int, size: int) -> list[tuple[int, int]]:
 def consistency_nodes(old: int, new: int) -> list[tuple[int, int]]:
     """The stored nodes (level, idx) PROOF(old, D[new]) reads."""
     return nodes_read(lambda subtree: consistency_path(old, new, subtree))
-
-
-@dataclass(frozen=True)
-class LeafEntry:
-    leaf_index: int
-    notification_id: int
-    aggregate_id: str
-    version: int
-    event_hash: str
 
 
 #: (level, idx) pairs asked for in one statement (SQLite's oldest limit is 999 parameters)
@@ -336,6 +328,12 @@ class LogReader:
 
     # --- checkpoints ---------------------------------------------------------------------
 
+    def stored_checkpoints(self) -> dict[int, str]:
+        """Every stored checkpoint note, by tree size."""
+        with self.views.reading() as c:
+            return {int(row["tree_size"]): row["note"]
+                    for row in c.execute("SELECT tree_size, note FROM {dl_log_checkpoints}").fetchall()}
+
     def latest_checkpoint(self) -> tuple[int, str] | None:
         with self.views.reading() as c:
             return self._latest_checkpoint(c)
@@ -386,7 +384,7 @@ class LogReader:
         with self.views.writing() as c:  # another signer may have got there first: keep theirs
             c.execute(
                 "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",
-                (size, root.hex(), note, clock.format_time(clock.now())),
+                (size, root.hex(), note, format_time(clock.now())),
             )
         return self.checkpoint_at(size) or note
 

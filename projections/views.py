@@ -22,10 +22,11 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from domain.clock import format_time as _format_time
 from domain.evidence.hashing import jsonable
+from domain.evidence.times import format_time as _format_time
+from domain.model.acts import stored_act
 from domain.model.agency import Agency
-from domain.model.aggregate import LedgerAggregate, LedgerEvent, stored_act
+from domain.model.aggregate import LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
 from domain.model.principal import Principal

@@ -31,9 +31,10 @@ from api.http.auth import MAX_LIFETIME, make_token
 from api.http.writes import NOT_OVER_HTTP, ROUTES, inline_refs
 from api.keyfiles import KeyFileError, read_key, read_public_key
 from domain.errors import MalformedInput
-from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.intent import sign_intent
 from domain.evidence.signing import SigningKey, b64decode
 from domain.model.actions import ACTIONS, ActionSpec
+from domain.model.acts import new_intent
 from domain.model.commands.case import CollectMaterial
 from domain.model.sealing import MATERIAL_FIELDS, Place, seal
 

@@ -31,23 +31,18 @@ from api.demo import Demo, demo_keys_dir
 from api.keyfiles import KeyFileError, read_public_key, write_key
 from api.settings import Settings
 from api.signer import Signer
-from api.store.opening import (
-    open_projector,
-    principal_records,
-    state_decoder,
-    stored_event,
-    stored_records,
-)
+from api.store.opening import open_projector
 from api.store.secrets import Keystore
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from api.verification_pool import available_cores, parallel_opener
 from domain.errors import LedgerError
 from domain.evidence.bundle import BUNDLE, verify_bundle
 from domain.evidence.signing import SigningKey
-from domain.evidence.verifier import LOG, Break, LedgerVerifier, VerificationReport
+from domain.evidence.store import verify_since, verify_store
+from domain.evidence.verifier import LOG, Break, VerificationReport
 from domain.model.articles import traceability
 from domain.service.ledger import NewPrincipal
-from projections.audit import verify_since, verify_with_log
+from domain.service.records import LedgerRecords
 from projections.runner import Projector
 
 
@@ -258,18 +253,16 @@ def verify(
     show = sys.stderr.isatty() if progress is None else progress
     projector = open_projector_quietly(settings, ledger)
     reader = projector.reader if projector is not None else None
-    decode = state_decoder(ledger)
+    records = LedgerRecords(ledger)
     with click.progressbar(length=total, label="verifying", file=sys.stderr) if show else _no_bar() as bar:
         if since is not None:
             if reader is None:
                 _fail("there is no transparency log in this store to check against (run `project`)", EXIT_USAGE)
-            report = _verify_since(ledger, reader, since.read_text(encoding="utf-8"), decode, ledger_key, bar)
+            report = _verify_since(ledger, records, reader, since.read_text(encoding="utf-8"), ledger_key, bar)
         else:
-            verifier = LedgerVerifier(decode, trusted_ledger_keyid=ledger_key)
             workers = jobs if jobs is not None else available_cores()
             opener = parallel_opener(ledger, workers) if workers > 1 else None
-            report = verify_with_log(stored_records(ledger), verifier, reader,
-                                     progress=bar.update if bar else None, opener=opener)
+            report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     _report(report, as_json)
 
 
@@ -291,7 +284,8 @@ def open_projector_quietly(settings: Settings, ledger: Any) -> Projector | None:
     return projector
 
 
-def _verify_since(ledger: Any, reader: Any, note: str, decode: Any, pinned: str | None, bar: Any) -> VerificationReport:
+def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, pinned: str | None,
+                  bar: Any) -> VerificationReport:
     genesis = ledger.genesis()
     record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
     if record is None:
@@ -300,15 +294,7 @@ def _verify_since(ledger: Any, reader: Any, note: str, decode: Any, pinned: str 
         report = VerificationReport()
         report.breaks.append(Break(LOG, 0, None, "key", f"the ledger key is {record.keyid}, not the trusted {pinned}"))
         return report
-
-    def records_after(size: int) -> Any:
-        first = reader.leaves(size, size + 1)
-        return stored_records(ledger, after=first[0].notification_id - 1) if first else iter(())
-
-    return verify_since(
-        note, reader, records_after, lambda a, v: stored_event(ledger, a, v), lambda: principal_records(ledger),
-        decode, record.public_key, progress=bar.update if bar else None,
-    )
+    return verify_since(note, records, reader, record.public_key, progress=bar.update if bar else None)
 
 
 def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> VerificationReport:

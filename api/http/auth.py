@@ -58,7 +58,7 @@ def verify_token(ledger: Ledger, token: str) -> Principal:
         principal_id = UUID(str(unverified.get("sub")))
     except ValueError:
         raise ApiError("unauthenticated", "the token's sub is not a principal id") from None
-    principal = ledger.find_principal(principal_id)
+    principal = ledger.find(principal_id, Principal)
     now = clock.now()
     record = principal.key(header["kid"]) if principal else None
     if principal is None or record is None:

@@ -48,7 +48,7 @@ def reader(request: Request) -> Principal:
         found = verify_token(svc.ledger, header[7:].strip())
     else:
         principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
-        found = svc.ledger.find_principal(principal_id) if principal_id else None
+        found = svc.ledger.find(principal_id, Principal) if principal_id else None
     if found is None:
         raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")
     principal = found

@@ -64,7 +64,7 @@ def lang_of(request: Request) -> str:
 def signed_in(request: Request) -> Principal | None:
     svc = service(request)
     principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
-    return svc.ledger.find_principal(principal_id) if principal_id else None
+    return svc.ledger.find(principal_id, Principal) if principal_id else None
 
 
 def require(request: Request) -> Principal:

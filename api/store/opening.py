@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -14,8 +14,6 @@ from psycopg.sql import SQL, Identifier, Literal
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
 from domain.evidence.signing import SigningKey
-from domain.evidence.verifier import StoredRecord
-from domain.model.principal import Principal
 from domain.service.ledger import Ledger
 from projections.runner import Projector
 
@@ -141,39 +139,6 @@ def _explain(database: Database, error: BaseException) -> str:
     return f"cannot open {database.redacted}: {text}"
 
 
-def state_decoder(ledger: Ledger) -> Callable[[bytes], dict[str, Any]]:
-    """Decode stored state bytes exactly as the ledger's mapper writes them."""
-    mapper = ledger.mapper
-
-    def decode(state: bytes) -> dict[str, Any]:
-        if mapper.cipher:
-            state = mapper.cipher.decrypt(state)
-        if mapper.compressor:
-            state = mapper.compressor.decompress(state)
-        decoded: dict[str, Any] = mapper.transcoder.decode(state)
-        return decoded
-
-    return decode
-
-
-def stored_records(ledger: Ledger, batch: int = 500, after: int = 0) -> Iterator[StoredRecord]:
-    """Every stored event in notification order (after a notification id), as raw rows."""
-    last = after
-    while True:
-        rows = ledger.recorder.select_notifications(
-            start=last, limit=batch, inclusive_of_start=False
-        )
-        if not rows:
-            return
-        for row in rows:
-            yield StoredRecord(
-                notification_id=row.id,
-                aggregate_id=str(row.originator_id),
-                version=row.originator_version,
-                topic=row.topic,
-                state=bytes(row.state),
-            )
-        last = rows[-1].id
 
 
 def open_projector(database: Database, ledger: Ledger, *, create: bool = True) -> Projector:
@@ -185,27 +150,3 @@ def open_projector(database: Database, ledger: Ledger, *, create: bool = True) -
     except (PersistenceError, OSError) as error:
         raise StoreUnavailable(_explain(database, error)) from None
 
-
-def stored_event(ledger: Ledger, aggregate_id: str, version: int) -> StoredRecord | None:
-    """One stored event, raw."""
-    rows = ledger.events.recorder.select_events(UUID(aggregate_id), gt=version - 1, lte=version)
-    for row in rows:
-        return StoredRecord(None, aggregate_id, row.originator_version, row.topic, bytes(row.state))
-    return None
-
-
-def principal_records(ledger: Ledger) -> Iterator[StoredRecord]:
-    """Every principal event, in notification order (for key histories)."""
-    topics = [
-        str(getattr(klass, "TOPIC"))  # noqa: B009 — event classes, found by their COMMAND
-        for klass in vars(Principal).values()
-        if isinstance(klass, type) and hasattr(klass, "COMMAND")
-    ]
-    last = 0
-    while True:
-        rows = ledger.recorder.select_notifications(start=last, limit=500, topics=topics, inclusive_of_start=False)
-        if not rows:
-            return
-        for row in rows:
-            yield StoredRecord(row.id, str(row.originator_id), row.originator_version, row.topic, bytes(row.state))
-        last = rows[-1].id

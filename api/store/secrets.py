@@ -21,6 +21,7 @@ from uuid import uuid4
 
 from domain import clock
 from domain.errors import MalformedInput
+from domain.evidence.times import format_time
 from domain.model.sealing import KEY_BYTES
 
 SECRETS_DIR = "secrets"
@@ -86,5 +87,5 @@ class Keystore:
         tombstone = self._path(kid, ".shredded")
         if not tombstone.exists():
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tombstone.write_text(json.dumps({"kid": kid, "shredded_at": clock.format_time(clock.now())}) + "\n")
+            tombstone.write_text(json.dumps({"kid": kid, "shredded_at": format_time(clock.now())}) + "\n")
         return destroyed

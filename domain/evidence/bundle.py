@@ -39,13 +39,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.clock import format_time
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
-from domain.evidence.hashing import genesis_hash
 from domain.evidence.heads import CaseHead
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from domain.evidence.signing import PublicKey
-from domain.evidence.verifier import Break, EventChecker, VerificationReport
+from domain.evidence.times import format_time
+from domain.evidence.verifier import (
+    Break,
+    Chains,
+    KeyChecks,
+    Links,
+    Problem,
+    StoredRecord,
+    VerificationReport,
+    Verifier,
+    as_read,
+)
 
 BUNDLE_FORMAT = "decision-ledger/bundle/v1"
 BUNDLE = "bundle"  # the aggregate id a whole-bundle problem is reported under
@@ -68,6 +77,11 @@ def _event_shape(event: Any) -> str:
     return f"the event lacks or garbles {', '.join(missing)}" if missing else ""
 
 
+def _notification(event: dict[str, Any]) -> int | None:
+    value = event.get("notification_id")
+    return value if isinstance(value, int) else None
+
+
 def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
                   trusted_checkpoint: str | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
@@ -86,16 +100,29 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
         if problem:
             _break(report, "hash", problem, event if isinstance(event, dict) else None)
     good = sorted((e for e, problem in shapes if not problem), key=lambda e: e["leaf_index"])
-    checker = EventChecker(trusted_ledger_keyid)
+
+    def included(record: StoredRecord, links: Links | None) -> list[Problem]:
+        if links is None:
+            return []
+        event = by_place[(record.aggregate_id, record.version, record.notification_id)]
+        try:
+            path = [bytes.fromhex(p) for p in event["inclusion_path"]]
+            verify_inclusion(leaf_hash(bytes.fromhex(links.hash)), event["leaf_index"], checkpoint.size, path,
+                             checkpoint.root)
+        except (ValueError, TypeError, ProofError) as error:
+            return [("log", f"the inclusion proof does not verify: {error}")]
+        return []
+
+    by_place = {(e["aggregate_id"], e["version"], _notification(e)): e for e in good}
+    verifier = Verifier(as_read, trusted_ledger_keyid, chains=Chains(complete=False), report=report)
+    records = [StoredRecord(_notification(e), e["aggregate_id"], e["version"], e["topic"], e["state"]) for e in good]
 
     # The genesis first: it carries the ledger key the checkpoint is signed with.
     if not good or good[0]["leaf_index"] != 0:
         _break(report, "key", "the bundle lacks the ledger's genesis (leaf 0)")
         return report
-    genesis = good[0]
-    for kind, detail in checker.check(genesis["aggregate_id"], genesis["version"], genesis["topic"],
-                                      genesis["state"], is_first=True):
-        _break(report, kind, detail, genesis)
+    verifier.check(records[0])
+    checker = verifier.keys
     if checker.ledger_key is None:
         _break(report, "key", "the genesis does not yield a ledger key")
         return report
@@ -105,36 +132,17 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
     except NoteError as error:
         _break(report, "checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report
+    genesis = good[0]["state"]
+    if isinstance(genesis, dict) and isinstance(genesis.get("hash"), str):
+        for kind, detail in included(records[0], Links(genesis["hash"], "")):
+            _break(report, kind, detail, good[0])
 
     if trusted_checkpoint is not None:
         _check_since(report, data.get("consistency"), trusted_checkpoint, checkpoint, checker.ledger_key)
 
-    heads: dict[str, tuple[int, str]] = {}
-    for index, event in enumerate(good):
-        report.events += 1
-        aggregate, version, state = event["aggregate_id"], event["version"], event["state"]
-        problems = EventChecker.state_problems(state)
-        if problems:
-            _break(report, "hash", f"the state lacks or garbles {', '.join(problems)}", event)
-            continue
-        if index > 0:
-            for kind, detail in checker.check(aggregate, version, event["topic"], state, is_first=False):
-                _break(report, kind, detail, event)
-        try:
-            path = [bytes.fromhex(p) for p in event["inclusion_path"]]
-            verify_inclusion(leaf_hash(bytes.fromhex(state["hash"])), event["leaf_index"], checkpoint.size,
-                             path, checkpoint.root)
-        except (ValueError, TypeError, ProofError) as error:
-            _break(report, "log", f"the inclusion proof does not verify: {error}", event)
-        previous = heads.get(aggregate)
-        if version == 1 and state["prev_hash"] != genesis_hash(aggregate):
-            _break(report, "chain", "version 1 does not link to the aggregate's genesis hash", event)
-        elif previous is not None and previous[0] == version - 1 and state["prev_hash"] != previous[1]:
-            _break(report, "chain", f"prev_hash does not match the hash of version {version - 1}", event)
-        elif previous is not None and previous[0] >= version:
-            _break(report, "gap", f"version {version} follows version {previous[0]}", event)
-        heads[aggregate] = (version, state["hash"])
-    report.aggregates = len(heads)
+    verifier.log = included
+    for record in records[1:]:
+        verifier.check(record)
 
     _check_subject(report, data.get("subject"), good)
     if isinstance(data.get("subject"), dict) and data["subject"].get("kind") == "case":
@@ -191,7 +199,7 @@ def _check_since(report: VerificationReport, proof: Any, note: str, checkpoint: 
 
 
 def _check_head(report: VerificationReport, note: Any, case_id: str, events: list[dict[str, Any]],
-                checkpoint: Checkpoint, checker: EventChecker) -> None:
+                checkpoint: Checkpoint, checker: KeyChecks) -> None:
     """The case's signed head names its last version at the checkpoint: versions cut off the
     bundle's end are missing before it."""
     if checker.ledger_key is None:
@@ -216,7 +224,7 @@ def _check_head(report: VerificationReport, note: Any, case_id: str, events: lis
         _break(report, "hash", "the case's last version is not the one its signed head names", last)
 
 
-def _check_keys(report: VerificationReport, listed: Any, checker: EventChecker) -> None:
+def _check_keys(report: VerificationReport, listed: Any, checker: KeyChecks) -> None:
     """The human-readable key list must say what the key events say."""
     derived = {
         principal: sorted(

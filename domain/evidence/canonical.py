@@ -15,7 +15,7 @@ from typing import Any
 
 import rfc8785
 
-from domain.errors import MalformedInput
+from domain.evidence.errors import MalformedInput
 
 JsonValue = Any  # None | bool | int | str | list[JsonValue] | dict[str, JsonValue]
 

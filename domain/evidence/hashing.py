@@ -26,8 +26,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.clock import format_time
 from domain.evidence.canonical import MAX_DEPTH, MAX_SAFE_INTEGER, canonical_bytes, encode_checked
+from domain.evidence.times import format_time
 
 HASH_FIELD = "hash"
 

@@ -20,20 +20,15 @@ at another position: the stored event's position is part of what was signed.
 
 from __future__ import annotations
 
-import binascii
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
-
-from domain import clock
-from domain.errors import MalformedInput
 from domain.evidence.canonical import canonical_bytes, parse_canonical
+from domain.evidence.errors import MalformedInput
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE, Envelope, SigningKey, sign
-from domain.model.commands.base import Command
+from domain.evidence.times import format_time, parse_time
 
 INTENT_TYPE = "decision-ledger/intent/v1"
 
@@ -72,7 +67,7 @@ class Intent:
             "args": self.args,
             "expected_version": self.expected_version,
             "nonce": self.nonce,
-            "signed_at": clock.format_time(self.signed_at),
+            "signed_at": format_time(self.signed_at),
             "target": str(self.target),
             "type": INTENT_TYPE,
         }
@@ -113,7 +108,7 @@ class Intent:
         if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
             raise MalformedInput("intent nonce must be a string of 16 to 64 characters")
         try:
-            signed_at = clock.parse_time(data["signed_at"])
+            signed_at = parse_time(data["signed_at"])
         except ValueError as error:
             raise MalformedInput(f"intent signed_at: {error}") from None
         return cls(
@@ -125,25 +120,6 @@ class Intent:
             signed_at=signed_at,
             nonce=nonce,
         )
-
-
-def new_intent(
-    actor: UUID,
-    action: str,
-    target: UUID,
-    expected_version: int,
-    args: dict[str, Any],
-    signed_at: datetime | None = None,
-) -> Intent:
-    return Intent(
-        actor=actor,
-        action=action,
-        target=target,
-        expected_version=expected_version,
-        args=args,
-        signed_at=signed_at or clock.now(),
-        nonce=secrets.token_hex(16),
-    )
 
 
 def sign_intent(key: SigningKey, intent: Intent) -> Envelope:
@@ -167,63 +143,3 @@ class SignedIntent:
     @property
     def keyid(self) -> str:
         return self.envelope.keyid
-
-
-C = TypeVar("C", bound=Command)
-
-#: per command class, a model of a whole intent whose ``args`` are that command: one strict
-#: JSON-mode parse of the signed bytes gives the intent's fields, its raw ``args`` and the typed
-#: command (the same validator as :meth:`Command.parse`, without re-encoding the args first)
-_STORED_MODELS: dict[type[Command], type[BaseModel]] = {}
-_TYPE_FIELD: Any = (Literal["decision-ledger/intent/v1"], ...)
-
-
-def _stored_model(command_class: type[Command]) -> type[BaseModel]:
-    model = _STORED_MODELS.get(command_class)
-    if model is None:
-        model = create_model(  # type: ignore[call-overload]
-            f"Stored{command_class.__name__}Intent",
-            __config__=ConfigDict(extra="forbid", strict=True),
-            action=(str, ...),
-            actor=(UUID, ...),
-            raw_args=(dict[str, Any], Field(validation_alias="args")),
-            args=(command_class, ...),
-            expected_version=(int, ...),
-            nonce=(str, ...),
-            signed_at=(str, ...),
-            target=(UUID, ...),
-            type=_TYPE_FIELD,
-        )
-        _STORED_MODELS[command_class] = model
-    return model  # type: ignore[no-any-return]
-
-
-def open_stored(envelope_json: Any, command_class: type[C]) -> tuple[Envelope, Intent, C]:
-    """The meaning of a *stored* event's envelope: its envelope, intent and typed command.
-
-    For replay and projections only. The event was checked in full when it was recorded
-    (:meth:`SignedIntent.open`, then the ledger's signature, key and rule checks) and ``verify``
-    re-checks every stored event, so this skips what only those need: the canonical spelling of
-    the base64 and of the intent's JSON (no re-encoding), the envelope's shape beyond the fields
-    read, and the intent fields' spelling (UUID case, nonce length, …). What it reads is parsed
-    once: the intent's JSON and its command's arguments in one strict pydantic parse (the
-    command's own validator, in JSON mode, as :meth:`Command.parse`).
-
-    Anything it cannot read this way is read by the full checks (:meth:`Envelope.from_json`,
-    :meth:`Intent.decode`, :meth:`Command.parse`), so a garbled store fails as it always did,
-    with the same error."""
-    try:
-        (signature,) = envelope_json["signatures"]
-        payload = binascii.a2b_base64(envelope_json["payload"])
-        envelope = Envelope(envelope_json["payloadType"], payload, signature["keyid"],
-                            binascii.a2b_base64(signature["sig"]))
-        stored: Any = _stored_model(command_class).model_validate_json(payload)
-        intent = Intent(actor=stored.actor, action=stored.action, target=stored.target,
-                        expected_version=stored.expected_version, args=stored.raw_args,
-                        signed_at=clock.parse_time(stored.signed_at), nonce=stored.nonce)
-        command: C = stored.args
-    except Exception:  # noqa: BLE001 — not readable fast: the full checks say why (or read it)
-        envelope = Envelope.from_json(envelope_json)
-        intent = Intent.decode(envelope.payload)
-        command = command_class.parse(intent.args)
-    return envelope, intent, command

@@ -28,8 +28,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from domain.errors import MalformedInput, SignatureInvalid
 from domain.evidence.canonical import canonical_bytes
+from domain.evidence.errors import MalformedInput, SignatureInvalid
 
 INTENT_PAYLOAD_TYPE = "application/vnd.decision-ledger.intent+json"
 

@@ -1,23 +1,27 @@
-"""Verification of stored events, from the raw store or from an exported bundle.
+"""The one verifier loop: stored events checked in log order, from a store, after a trusted
+checkpoint, or from a bundle (docs/spec.md, "Verifying").
 
 For each event the checks are, and every failure is reported as a :class:`Break`:
 
-``hash``      the state decodes, has its fields, and its hash is the hash of what is stored
-``gap``       versions of an aggregate run 1, 2, 3… with nothing missing or repeated
-``chain``     ``prev_hash`` is the previous event's hash (the genesis hash for version 1)
-``signature`` the envelope opens, the Ed25519 signature verifies over the signed bytes, the
-              signed intent names this aggregate, this version (expected_version + 1) and an
-              action that records this event type, and it was recorded within the allowed
-              clock skew of its signing time
-``key``       the signing key belongs to the signer and was active when the intent was signed
-              and when the event was recorded
-``log``       the transparency log holds exactly these events' hashes, in this order
-``checkpoint``a checkpoint is signed by the ledger key and its root is the root of the events
+``hash``       the state reads, has its fields, and its hash is the hash of what is stored
+``gap``        an aggregate's versions run 1, 2, 3… with nothing missing or repeated
+``chain``      ``prev_hash`` is the previous version's hash (the genesis hash for version 1)
+``signature``  the envelope opens, the Ed25519 signature verifies over PAE of the signed bytes,
+               and the signed intent names this aggregate, this version (expected_version + 1),
+               an action that records this event's topic, and a signing time within the allowed
+               skew of the recording time
+``key``        the signing key belongs to the intent's actor and was active when the intent was
+               signed and when the event was recorded
+``log``        the transparency log holds exactly these events' hashes, in this order
+``checkpoint`` a checkpoint is signed by the ledger key and its root is the root of the events
 
-Keys are learnt from the principals' own events as they pass (registration, added, rotated,
-revoked), taking a key change only from an event whose signature holds. The first event must be
-the ledger's genesis: its own principal, self-signed by the key it registers. This module knows
-no database: callers feed it records (:class:`LedgerVerifier`) or events (:class:`EventChecker`).
+Keys are learnt from the principals' own events as they pass (:mod:`domain.evidence.keys`),
+taking a key change only from an event whose signature holds. The first event of a ledger is its
+genesis: the ledger's own principal, registered with the single role ``ledger`` and signed by the
+key it registers. What differs between a store, the events after a checkpoint and a bundle —
+where records come from, whether an aggregate's earlier versions are at hand, how each event is
+tied to the log — is given to :class:`Verifier` by its caller (:mod:`domain.evidence.store`,
+:mod:`domain.evidence.bundle`); the checks are these, once.
 """
 
 from __future__ import annotations
@@ -27,23 +31,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from domain.clock import parse_time
-from domain.errors import LedgerError
+from domain.evidence import topics
+from domain.evidence.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import MAX_CLOCK_SKEW, Intent
-from domain.evidence.keys import KeyHistory, KeyRecord
+from domain.evidence.keys import KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import Envelope, PublicKey, pae
-from domain.model.actions import ACTIONS, event_topics_of
-from domain.model.commands.principal import AddKey, RegisterPrincipal, RevokeKey, RotateKey
-from domain.model.principal import Principal
-from domain.model.vocabulary import Role
+from domain.evidence.times import parse_time
 
 BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
 LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
-
-_ALLOWED_TOPICS = {name: set(event_topics_of(spec)) for name, spec in ACTIONS.items()}
-_REGISTERED = Principal.Registered.TOPIC
-_PRINCIPAL = "decision-ledger/Principal/"
+LEDGER_ROLE = "ledger"
 
 Problem = tuple[str, str]  # (kind, detail)
 _T = TypeVar("_T")
@@ -51,13 +49,14 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class StoredRecord:
-    """One row of the events table, as stored."""
+    """One stored event: its place and its state (the stored bytes, or the state already read,
+    as a bundle carries it)."""
 
     notification_id: int | None
     aggregate_id: str
     version: int
     topic: str
-    state: bytes
+    state: Any
 
 
 @dataclass(frozen=True)
@@ -97,6 +96,9 @@ class VerificationReport:
     def ok(self) -> bool:
         return not self.breaks and (self.events > 0 or self.incremental)
 
+    def add(self, aggregate_id: str, version: int, notification_id: int | None, kind: str, detail: str) -> None:
+        self.breaks.append(Break(aggregate_id, version, notification_id, kind, detail))
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -114,12 +116,40 @@ def recorded_time(state: dict[str, Any]) -> datetime:
     return value if isinstance(value, datetime) else parse_time(value)
 
 
+def state_problems(state: Any) -> list[str]:
+    """The fields a stored state lacks or garbles (``hash``, ``prev_hash``, ``envelope``,
+    ``timestamp``)."""
+    if not isinstance(state, dict):
+        return ["state"]
+    wanted = (("hash", str), ("prev_hash", str), ("envelope", dict), ("timestamp", (datetime, str)))
+    problems = [name for name, kind in wanted if not isinstance(state.get(name), kind)]
+    if not problems:
+        try:
+            recorded_time(state)
+        except ValueError:
+            problems.append("timestamp")
+    return problems
+
+
+def binding_problem(aggregate_id: str, version: int, topic: str, intent: Intent, recorded_at: datetime) -> str:
+    """Why a signed intent is not bound to the place of the event it is stored as, or ""."""
+    if str(intent.target) != aggregate_id:
+        return f"the intent was signed for aggregate {intent.target}, not this one"
+    if intent.expected_version + 1 != version:
+        return f"the intent was signed for version {intent.expected_version + 1}, stored as version {version}"
+    if topics.EVENT_OF_ACTION.get(intent.action) != topic:
+        return f"the signed action {intent.action!r} does not record {topic}"
+    skew = abs(recorded_at - intent.signed_at)
+    if skew > MAX_CLOCK_SKEW:
+        return f"recorded {int(skew.total_seconds())} s away from its signing time"
+    return ""
+
+
 class OpenedEvent(NamedTuple):
     """What can be checked of one event on its own, before its place in the ledger is known:
-    its hash, its envelope and intent read, what binds the intent to its place (aggregate,
-    version, action, signing time), and (given the key its envelope names) its signature. This
-    is the costly, stateless part of verification, so it can run on any core in any order;
-    :meth:`EventChecker.judge` then does the ordered part (key histories, genesis, key changes).
+    its hash, its envelope and intent read, what binds the intent to its place, and (given the
+    key its envelope names) its signature. This is the costly, stateless part of verification, so
+    it can run on any core in any order; :meth:`KeyChecks.judge` then does the ordered part.
 
     ``envelope`` and ``intent`` may be left out (:meth:`slim`) where the ordered part cannot
     need them: an event that is no principal's, whose signature held under the key it names.
@@ -141,8 +171,8 @@ class OpenedEvent(NamedTuple):
     signed_at: datetime | None = None
 
     def slim(self, topic: str) -> OpenedEvent:
-        """Without the envelope and intent where :meth:`EventChecker.judge` cannot need them."""
-        if not self.read or self.signature is not True or topic.startswith(_PRINCIPAL):
+        """Without the envelope and intent where :meth:`KeyChecks.judge` cannot need them."""
+        if not self.read or self.signature is not True or topic.startswith(topics.PRINCIPAL_EVENTS):
             return self
         return self._replace(envelope=None, intent=None)
 
@@ -173,8 +203,9 @@ def open_event(
         signature = PublicKey(raw).verify(envelope.sig, pae(envelope.payload_type, envelope.payload))
     return OpenedEvent(
         hash_problem, "", envelope, intent, recorded_at, signature, True,
-        EventChecker.binding_problem(aggregate_id, version, topic, intent, recorded_at),
-        topic == _REGISTERED and intent.actor == intent.target, str(intent.actor), envelope.keyid, intent.signed_at,
+        binding_problem(aggregate_id, version, topic, intent, recorded_at),
+        topic == topics.REGISTERED and intent.actor == intent.target, str(intent.actor), envelope.keyid,
+        intent.signed_at,
     )
 
 
@@ -186,23 +217,15 @@ def _kept(value: _T | None) -> _T:
 
 
 def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
-    """The public keys a principal's event names (registered, added, rotated in), by key id,
-    whether or not the event holds: only for checking signatures ahead of their turn."""
-    if not topic.startswith(_PRINCIPAL):
+    """The public keys a principal's event adds, by key id, whether or not the event holds: only
+    for checking signatures ahead of their turn."""
+    if not topic.startswith(topics.PRINCIPAL_EVENTS):
         return {}
     try:
-        if intent.action == RegisterPrincipal.ACTION:
-            jwks = [k.model_dump() for k in RegisterPrincipal.parse(intent.args).public_keys]
-        elif intent.action == AddKey.ACTION:
-            jwks = [AddKey.parse(intent.args).public_key.model_dump()]
-        elif intent.action == RotateKey.ACTION:
-            jwks = [RotateKey.parse(intent.args).public_key.model_dump()]
-        else:
-            return {}
-        keys = [PublicKey.from_jwk(jwk) for jwk in jwks]
+        change = key_change(intent.action, intent.args)
     except LedgerError:
         return {}
-    return {key.keyid: key.raw for key in keys}
+    return {key.keyid: key.raw for key in change.added} if change else {}
 
 
 class Links(NamedTuple):
@@ -216,25 +239,31 @@ class Links(NamedTuple):
 Prepared = tuple[str, Links | None, OpenedEvent | None]
 
 
-def prepare(
-    record: StoredRecord, decode: Callable[[bytes], dict[str, Any]], keys: dict[str, bytes] | None = None
-) -> Prepared:
-    """Decode a stored record and open its event: everything :class:`LedgerVerifier` checks of
-    one record that does not depend on the records before it."""
+def prepare(record: StoredRecord, decode: Callable[[Any], dict[str, Any]],
+            keys: dict[str, bytes] | None = None) -> Prepared:
+    """Read a stored record and open its event: everything :class:`Verifier` checks of one
+    record that does not depend on the records before it."""
     try:
         state = decode(record.state)
     except Exception as error:  # noqa: BLE001 — any undecodable bytes are a finding, never a crash
         return f"stored state cannot be decoded ({type(error).__name__})", None, None
-    problems = EventChecker.state_problems(state)
+    problems = state_problems(state)
     if problems:
         return f"stored state lacks or garbles {', '.join(problems)}", None, None
     links = Links(state["hash"], state["prev_hash"])
     return "", links, open_event(record.aggregate_id, record.version, record.topic, state, keys)
 
 
-class EventChecker:
-    """Hash, signature, binding and key checks of single events, learning keys as it goes.
-    Feed events in notification order: a key counts only once its registration has passed."""
+def as_read(state: Any) -> dict[str, Any]:
+    """The decoder of states already read (a bundle's)."""
+    if not isinstance(state, dict):
+        raise TypeError("a state is an object")
+    return state
+
+
+class KeyChecks:
+    """The signature and key checks of single events, learning key histories as they pass. Feed
+    events in log order: a key counts only once its registration has passed."""
 
     def __init__(self, trusted_ledger_keyid: str | None = None) -> None:
         self.trusted = trusted_ledger_keyid
@@ -242,41 +271,13 @@ class EventChecker:
         self.ledger_keyid: str | None = None
         self.ledger_key: PublicKey | None = None
 
-    @staticmethod
-    def state_problems(state: Any) -> list[str]:
-        if not isinstance(state, dict):
-            return ["state"]
-        wanted = (("hash", str), ("prev_hash", str), ("envelope", dict), ("timestamp", (datetime, str)))
-        problems = [name for name, kind in wanted if not isinstance(state.get(name), kind)]
-        if not problems:
-            try:
-                recorded_time(state)
-            except ValueError:
-                problems.append("timestamp")
-        return problems
-
-    def check(
-        self, aggregate_id: str, version: int, topic: str, state: dict[str, Any], is_first: bool
-    ) -> list[Problem]:
-        return self.judge(aggregate_id, version, topic, open_event(aggregate_id, version, topic, state), is_first)
-
-    def judge(
-        self, aggregate_id: str, version: int, topic: str, opened: OpenedEvent, is_first: bool
-    ) -> list[Problem]:
+    def judge(self, aggregate_id: str, topic: str, opened: OpenedEvent, is_first: bool) -> list[Problem]:
         """The checks of an opened event that depend on what came before it, in order."""
         problems: list[Problem] = []
         if opened.hash_problem:
             problems.append(("hash", opened.hash_problem))
-        problems.extend(self._check_signature(aggregate_id, version, topic, opened, is_first))
-        return problems
-
-    def _check_signature(
-        self, aggregate_id: str, version: int, topic: str, opened: OpenedEvent, is_first: bool
-    ) -> list[Problem]:
         if not opened.read:
-            return [("signature", opened.read_problem)]
-        recorded_at = opened.recorded_at
-        problems: list[Problem] = []
+            return [*problems, ("signature", opened.read_problem)]
         if opened.binding:
             problems.append(("signature", opened.binding))
         key: PublicKey | KeyRecord | None
@@ -285,7 +286,7 @@ class EventChecker:
         else:
             if is_first:
                 problems.append(("key", "the first event is not the ledger's self-signed genesis"))
-            key = self._signer_key(opened, recorded_at, problems)
+            key = self._signer_key(opened, problems)
         if key is None:
             return problems
         if not opened.signature or key.keyid != opened.keyid:
@@ -296,28 +297,9 @@ class EventChecker:
             except LedgerError as error:
                 problems.append(("signature", error.detail))
                 return problems
-        if topic.startswith(_PRINCIPAL):
-            self._learn_keys(aggregate_id, topic, _kept(opened.intent), recorded_at)
+        if topic.startswith(topics.PRINCIPAL_EVENTS):
+            self._learn(aggregate_id, _kept(opened.intent), opened.recorded_at)
         return problems
-
-    @staticmethod
-    def binding_problem(
-        aggregate_id: str, version: int, topic: str, intent: Intent, recorded_at: datetime
-    ) -> str:
-        """Why a signed intent is not bound to the place of the event it is stored as, or ""."""
-        if str(intent.target) != aggregate_id:
-            return f"the intent was signed for aggregate {intent.target}, not this one"
-        if intent.expected_version + 1 != version:
-            return (
-                f"the intent was signed for version {intent.expected_version + 1}, "
-                f"stored as version {version}"
-            )
-        if topic not in _ALLOWED_TOPICS.get(intent.action, set()):
-            return f"the signed action {intent.action!r} does not record {topic}"
-        skew = abs(recorded_at - intent.signed_at)
-        if skew > MAX_CLOCK_SKEW:
-            return f"recorded {int(skew.total_seconds())} s away from its signing time"
-        return ""
 
     def _genesis_key(self, opened: OpenedEvent, is_first: bool, problems: list[Problem]) -> PublicKey | None:
         intent, envelope = _kept(opened.intent), _kept(opened.envelope)
@@ -325,64 +307,54 @@ class EventChecker:
             problems.append(("key", "a self-signed registration is valid only as the ledger's genesis"))
             return None
         try:
-            command = RegisterPrincipal.parse(intent.args)
+            change = key_change(intent.action, intent.args)
         except LedgerError as error:
             problems.append(("signature", f"genesis arguments unreadable: {error.detail}"))
             return None
-        keys = {PublicKey.from_jwk(k.model_dump()).keyid: k for k in command.public_keys}
-        if command.roles != [Role.LEDGER] or envelope.keyid not in keys:
+        keys = {key.keyid: key for key in change.added} if change else {}
+        if intent.args.get("roles") != [LEDGER_ROLE] or envelope.keyid not in keys:
             problems.append(("key", "the genesis is not the ledger principal signed by its own key"))
             return None
         self.ledger_keyid = envelope.keyid
         if self.trusted is not None and envelope.keyid != self.trusted:
             problems.append(("key", f"the ledger key is {envelope.keyid}, not the trusted {self.trusted}"))
             return None
-        self.ledger_key = PublicKey.from_jwk(keys[envelope.keyid].model_dump())
+        self.ledger_key = keys[envelope.keyid]
         return self.ledger_key
 
-    def _signer_key(self, opened: OpenedEvent, recorded_at: datetime, problems: list[Problem]) -> KeyRecord | None:
-        keyid, signed_at = opened.keyid, _kept(opened.signed_at)
+    def _signer_key(self, opened: OpenedEvent, problems: list[Problem]) -> KeyRecord | None:
         history = self.keys.get(opened.actor)
-        record = history.keys.get(keyid) if history else None
+        record = history.keys.get(opened.keyid) if history else None
         if record is None:
-            problems.append(("key", f"key {keyid} is not a key of the signer {opened.actor}"))
+            problems.append(("key", f"key {opened.keyid} is not a key of the signer {opened.actor}"))
             return None
-        if not record.active_at(recorded_at):
-            problems.append(("key", record.describe_at(recorded_at)))
-            return None
-        if not record.active_at(signed_at):  # the ledger refuses it too: a key counts only while active
-            problems.append(("key", f"signed at {signed_at.isoformat()}, but {record.describe_at(signed_at)}"))
+        refusal = record.refusal(_kept(opened.signed_at), opened.recorded_at)
+        if refusal:
+            problems.append(("key", refusal))
             return None
         return record
 
     def learn(self, aggregate_id: str, topic: str, state: dict[str, Any]) -> None:
         """Take the key changes of an event already authenticated some other way (an inclusion
         proof under a trusted checkpoint)."""
-        envelope = Envelope.from_json(state["envelope"])
-        self._learn_keys(aggregate_id, topic, Intent.decode(envelope.payload), recorded_time(state))
+        if topic.startswith(topics.PRINCIPAL_EVENTS):
+            self._learn(aggregate_id, Intent.decode(Envelope.from_json(state["envelope"]).payload),
+                        recorded_time(state))
 
-    def _learn_keys(self, aggregate_id: str, topic: str, intent: Intent, at: datetime) -> None:
+    def _learn(self, aggregate_id: str, intent: Intent, at: datetime) -> None:
         """Apply a principal's key change, as its own signed bytes state it."""
-        if not topic.startswith(_PRINCIPAL):
-            return
         history = self.keys.setdefault(aggregate_id, KeyHistory())
         try:
-            if intent.action == RegisterPrincipal.ACTION:
-                for jwk in RegisterPrincipal.parse(intent.args).public_keys:
-                    history.add(jwk.model_dump(), at)
-            elif intent.action == AddKey.ACTION:
-                history.add(AddKey.parse(intent.args).public_key.model_dump(), at)
-            elif intent.action == RotateKey.ACTION:
-                rotate = RotateKey.parse(intent.args)
-                if rotate.old_keyid in history.keys:
-                    history.end(rotate.old_keyid, at, "rotated")
-                history.add(rotate.public_key.model_dump(), at)
-            elif intent.action == RevokeKey.ACTION:
-                revoke = RevokeKey.parse(intent.args)
-                if revoke.keyid in history.keys:
-                    history.end(revoke.keyid, at, "revoked", revoke.reason)
+            change = key_change(intent.action, intent.args)
         except LedgerError:
-            return  # the intent verified but its args do not parse: nothing to learn
+            return  # the intent verified but its args do not read: nothing to learn
+        if change is not None:
+            history.apply(change, at)
+
+
+#: what an aggregate's version before the first one seen links to: (its hash, or None when it
+#: is missing; the problems found fetching it)
+Earlier = Callable[[str, int], tuple[str | None, list[Problem]]]
 
 
 @dataclass
@@ -391,36 +363,76 @@ class _Head:
     hash: str | None  # None when the previous record could not be read
 
 
-class LedgerVerifier:
-    """Feed it every stored record in notification order; read :attr:`report` at the end."""
+class Chains:
+    """Each aggregate's versions in order, each linking to the hash of the one before.
+
+    ``complete`` (a store, or the events after a checkpoint): every version is present, so an
+    aggregate first seen above version 1 is a gap — unless ``earlier`` can fetch the version
+    before it (the events after a checkpoint link to events under it). Not complete (a bundle):
+    an aggregate may be represented by some of its versions only; links are checked where both
+    versions are at hand, and which versions must be there is the bundle's rule."""
+
+    def __init__(self, complete: bool = True, earlier: Earlier | None = None) -> None:
+        self.complete = complete
+        self.earlier = earlier
+        self.heads: dict[str, _Head] = {}
+
+    def check(self, record: StoredRecord, links: Links | None) -> list[Problem]:
+        head = self.heads.get(record.aggregate_id)
+        problems: list[Problem] = []
+        if head is None:
+            if record.version == 1:
+                if links is not None and links.prev_hash != genesis_hash(record.aggregate_id):
+                    problems.append(("chain", "version 1 does not link to the aggregate's genesis hash"))
+            elif self.earlier is not None:
+                before, found = self.earlier(record.aggregate_id, record.version - 1)
+                problems.extend(found)
+                if before is None:
+                    problems.append(("gap", f"version {record.version - 1} is missing"))
+                elif links is not None and links.prev_hash != before:
+                    problems.append(("chain", f"prev_hash does not match the hash of version {record.version - 1}"))
+            elif self.complete:
+                problems.append(("gap", f"the aggregate's first stored version is {record.version}, not 1"))
+        elif record.version <= head.version or (self.complete and record.version != head.version + 1):
+            problems.append(("gap", f"version {record.version} follows version {head.version}"))
+        elif record.version == head.version + 1 and links is not None and head.hash is not None \
+                and links.prev_hash != head.hash:
+            problems.append(("chain", f"prev_hash does not match the hash of version {head.version}"))
+        self.heads[record.aggregate_id] = _Head(max(record.version, head.version if head else 0),
+                                                links.hash if links is not None else None)
+        return problems
+
+
+#: a check of each event against the log, given the event and its links: its breaks
+LogCheck = Callable[[StoredRecord, Links | None], list[Problem]]
+Opener = Callable[[Iterable[StoredRecord]], Iterable[tuple[StoredRecord, Prepared]]]
+
+
+class Verifier:
+    """The loop: feed it stored records in log order (:meth:`check`, or :meth:`run` for a
+    stream); read :attr:`report` at the end.
+
+    ``decode`` reads a record's state (the store's bytes; :func:`as_read` for a bundle's);
+    ``chains`` says whether every version is at hand; ``log`` ties each event to the log;
+    ``genesis_first`` says whether the first record must be the ledger's genesis (not when the
+    records start after a trusted checkpoint: then the keys are learnt beforehand)."""
 
     def __init__(
         self,
-        decode_state: Callable[[bytes], dict[str, Any]],
+        decode: Callable[[Any], dict[str, Any]],
         trusted_ledger_keyid: str | None = None,
+        *,
+        chains: Chains | None = None,
+        log: LogCheck | None = None,
+        genesis_first: bool = True,
+        report: VerificationReport | None = None,
     ) -> None:
-        self._decode = decode_state
-        self._heads: dict[str, _Head] = {}
-        self.checker = EventChecker(trusted_ledger_keyid)
-        self.report = VerificationReport()
-        #: the stored hash of every event, in order (None where it could not be read)
-        self.on_event: Callable[[StoredRecord, str | None], None] | None = None
-
-    def verify_all(
-        self,
-        records: Iterable[StoredRecord],
-        progress: Callable[[int], None] | None = None,
-        opener: Callable[[Iterable[StoredRecord]], Iterable[tuple[StoredRecord, Prepared]]] | None = None,
-    ) -> VerificationReport:
-        """Check every record in order. ``opener`` may prepare the records elsewhere (on other
-        cores), yielding them in the same order; by default each is prepared here."""
-        prepared = opener(records) if opener is not None else ((r, prepare(r, self._decode)) for r in records)
-        for record, ready in prepared:
-            self.check(record, ready)
-            if progress is not None:
-                progress(1)
-        self.report.ledger_keyid = self.checker.ledger_keyid
-        return self.report
+        self.decode = decode
+        self.keys = KeyChecks(trusted_ledger_keyid)
+        self.chains = chains or Chains()
+        self.log = log
+        self.genesis_first = genesis_first
+        self.report = report or VerificationReport()
 
     def check(self, record: StoredRecord, prepared: Prepared | None = None) -> list[Break]:
         found: list[Break] = []
@@ -428,37 +440,33 @@ class LedgerVerifier:
         def broken(kind: str, detail: str) -> None:
             found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail))
 
-        is_first = self.report.events == 0
+        is_first = self.genesis_first and self.report.events == 0
         self.report.events += 1
-        read_problem, links, opened = prepared if prepared is not None else prepare(record, self._decode)
+        read_problem, links, opened = prepared if prepared is not None else prepare(record, self.decode)
         if read_problem:
             broken("hash", read_problem)
-        self._check_sequence(record, links, broken)
+        new_aggregate = record.aggregate_id not in self.chains.heads
+        for kind, detail in self.chains.check(record, links):
+            broken(kind, detail)
+        if new_aggregate:
+            self.report.aggregates += 1
         if opened is not None:
-            for kind, detail in self.checker.judge(
-                record.aggregate_id, record.version, record.topic, opened, is_first
-            ):
+            for kind, detail in self.keys.judge(record.aggregate_id, record.topic, opened, is_first):
                 broken(kind, detail)
-        if self.on_event is not None:
-            self.on_event(record, links.hash if links is not None else None)
+        if self.log is not None:
+            for kind, detail in self.log(record, links):
+                broken(kind, detail)
         self.report.breaks.extend(found)
         return found
 
-    def _check_sequence(
-        self, record: StoredRecord, links: Links | None, broken: Callable[[str, str], None]
-    ) -> None:
-        head = self._heads.get(record.aggregate_id)
-        if head is None:
-            self.report.aggregates += 1
-            if record.version != 1:
-                broken("gap", f"the aggregate's first stored version is {record.version}, not 1")
-            elif links is not None and links.prev_hash != genesis_hash(record.aggregate_id):
-                broken("chain", "version 1 does not link to the aggregate's genesis hash")
-        elif record.version != head.version + 1:
-            broken("gap", f"version {record.version} follows version {head.version}")
-        elif links is not None and head.hash is not None and links.prev_hash != head.hash:
-            broken("chain", f"prev_hash does not match the hash of version {head.version}")
-        self._heads[record.aggregate_id] = _Head(
-            max(record.version, head.version if head else 0),
-            links.hash if links is not None else None,
-        )
+    def run(self, records: Iterable[StoredRecord], progress: Callable[[int], None] | None = None,
+            opener: Opener | None = None) -> VerificationReport:
+        """Check every record in order. ``opener`` may prepare the records elsewhere (on other
+        cores), yielding them in the same order; by default each is prepared here."""
+        prepared = opener(records) if opener is not None else ((r, prepare(r, self.decode)) for r in records)
+        for record, ready in prepared:
+            self.check(record, ready)
+            if progress is not None:
+                progress(1)
+        self.report.ledger_keyid = self.keys.ledger_keyid or self.report.ledger_keyid
+        return self.report

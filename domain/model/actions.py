@@ -115,12 +115,3 @@ def action(name: str) -> ActionSpec:
         raise MalformedInput(
             f"unknown action {name!r}; actions are: {', '.join(sorted(ACTIONS))}"
         ) from None
-
-
-def event_topics_of(spec: ActionSpec) -> list[str]:
-    """Topics the action's method may record (for binding checks in verification)."""
-    return [
-        klass.TOPIC  # type: ignore[attr-defined]
-        for klass in vars(spec.aggregate).values()
-        if isinstance(klass, type) and getattr(klass, "COMMAND", None) is spec.command
-    ]

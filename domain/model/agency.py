@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, cast
 from uuid import UUID
 
 from domain.errors import NotFound
-from domain.model.aggregate import Act, Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.evidence import topics
+from domain.model.acts import Act
+from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.agency import RecordBadCredit, RecordQualification, RegisterAgency
 from domain.model.vocabulary import Role
+
+
+class EntrustingCase(Protocol):
+    """The evaluation case a bad-credit record is about, as the agency consults it."""
+
+    agencies: dict[str, dict[str, Any]]
+
+    @property
+    def is_nx(self) -> bool: ...
+
+    def is_lead_unit_staff(self, ctx: Context) -> bool: ...
 
 
 class Agency(LedgerAggregate):
@@ -43,9 +56,10 @@ class Agency(LedgerAggregate):
     def record_bad_credit(self, act: Act[RecordBadCredit], ctx: Context) -> None:
         """纳入不良信用记录 (NX-17, XX-24): by the unit that entrusted the agency on that case,
         or by a discipline inspector."""
-        case = ctx.directory.find_case(act.command.case_id)
-        if case is None:
+        found = ctx.directory.find(act.command.case_id, LedgerAggregate)
+        if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
             raise NotFound(f"no evaluation case {act.command.case_id}")
+        case = cast(EntrustingCase, found)
         if str(self.id) not in case.agencies:
             raise NotFound(f"{self.name} was not entrusted on case {act.command.case_id}")
         ctx.require(

@@ -18,93 +18,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 from uuid import UUID
-from weakref import WeakValueDictionary
 
 from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
 
 from domain import clock
 from domain.errors import NotPermitted
 from domain.evidence.hashing import event_hash, genesis_hash
-from domain.evidence.intent import Intent, open_stored
-from domain.evidence.signing import Envelope
+from domain.model.acts import Act, shared_id, stored_act
 from domain.model.commands.base import Command
+from domain.model.sealing import KeyRing
 from domain.model.vocabulary import Role
-
-if TYPE_CHECKING:
-    from domain.model.agency import Agency
-    from domain.model.case import EvaluationCase
-    from domain.model.decision import Decision
-    from domain.model.principal import Principal
-    from domain.model.sealing import KeyRing
-
-C = TypeVar("C", bound=Command)
-_PEOPLE: WeakValueDictionary[UUID, UUID] = WeakValueDictionary()
-
-
-def shared_id(value: UUID) -> UUID:
-    """One object per id: a long case names the same few people thousands of times, and its
-    snapshot (:mod:`domain.service.snapshots`) then stores and restores each of them once."""
-    return _PEOPLE.setdefault(value, value)
-
 
 A = TypeVar("A", bound="LedgerAggregate")
 
 
-@dataclass(frozen=True)
-class Act(Generic[C]):
-    """A signed intent opened and its command parsed: what a command method acts on."""
-
-    envelope: Envelope
-    intent: Intent
-    command: C
-    rulebook: str = ""  # the rulebook the act is judged under ("" where none applies)
+class Actor(Protocol):
+    """The signer of an act, already authenticated (a principal), as command methods see them."""
 
     @property
-    def actor_id(self) -> UUID:
-        return self.intent.actor
+    def id(self) -> UUID: ...
 
-    @classmethod
-    def decode(cls, envelope_json: dict[str, Any], command_class: type[C], rulebook: str = "") -> Act[C]:
-        """A fresh envelope, with every check a submission gets (see :func:`stored_act` for
-        the events already stored)."""
-        envelope = Envelope.from_json(envelope_json)
-        intent = Intent.decode(envelope.payload)
-        return cls(envelope, intent, command_class.parse(intent.args), rulebook)
+    @property
+    def unit(self) -> str: ...
 
+    @property
+    def agency_id(self) -> UUID | None: ...
 
-#: the acts of the events decoded last, by the event object's id (the event is kept beside its
-#: act, so an id is never taken for another object's while its entry lives)
-_ACTS: dict[int, tuple[LedgerEvent, Act[Any]]] = {}
-_ACTS_KEPT = 4096
-
-
-def stored_act(event: LedgerEvent) -> Act[Any]:
-    """The act a stored event records (:func:`domain.evidence.intent.open_stored`: its meaning, without
-    re-checking what was checked when it was recorded and what ``verify`` checks), decoded once
-    per event object: applying an event and projecting it read the same act."""
-    kept = _ACTS.get(id(event))
-    if kept is not None and kept[0] is event:
-        return kept[1]
-    envelope, intent, command = open_stored(event.envelope, event.COMMAND)
-    act: Act[Any] = Act(envelope, intent, command, event.rulebook)
-    if len(_ACTS) >= _ACTS_KEPT:
-        _ACTS.clear()
-    _ACTS[id(event)] = (event, act)
-    return act
+    def has_role(self, role: Role) -> bool: ...
 
 
 class Directory(Protocol):
-    """Read access to other aggregates, for rules that look across them."""
+    """Read access to other aggregates, for command methods and rules that look across them."""
 
-    def find_principal(self, principal_id: UUID) -> Principal | None: ...
-
-    def find_decision(self, decision_id: UUID) -> Decision | None: ...
-
-    def find_agency(self, agency_id: UUID) -> Agency | None: ...
-
-    def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None: ...
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        """The aggregate as it stands now, if there is one of this kind."""
+        ...
 
     def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
         """The hash of a stored event, for citations that pin what they cite."""
@@ -116,7 +66,7 @@ class Context:
     """What a command method may consult besides the aggregate: the signer (already
     authenticated), the other aggregates, and the moment of recording."""
 
-    actor: Principal
+    actor: Actor
     directory: Directory
     now: datetime
     keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them

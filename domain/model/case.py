@@ -24,8 +24,12 @@ from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
-from domain.model.aggregate import Act, Context, LedgerAggregate
+from domain.model.acts import Act
+from domain.model.agency import Agency
+from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
+from domain.model.decision import Decision
+from domain.model.principal import Principal
 from domain.model.rules import procedure as P
 from domain.model.sealing import Place, open_with
 from domain.model.vocabulary import (
@@ -230,7 +234,7 @@ class EvaluationCase(LedgerAggregate):
         """立案: bind the case to its jurisdiction (its grounds are judged by the rulebook)."""
         command = act.command
         jurisdiction = command.jurisdiction.value
-        decision = ctx.directory.find_decision(command.decision_id)
+        decision = ctx.directory.find(command.decision_id, Decision)
         if decision is None:
             raise NotFound(f"no decision {command.decision_id} is registered (NX-2, XX-3)")
         if decision.jurisdiction != jurisdiction:
@@ -258,7 +262,7 @@ class EvaluationCase(LedgerAggregate):
         if len(set(ids)) != len(ids):
             raise MalformedInput("a person appears twice in the team")
         for principal_id in ids:
-            if ctx.directory.find_principal(principal_id) is None:
+            if ctx.directory.find(principal_id, Principal) is None:
                 raise NotFound(f"no principal {principal_id} is registered")
         self._record(self.TeamFormed, act)
 
@@ -310,7 +314,7 @@ class EvaluationCase(LedgerAggregate):
         self._require_lead_unit(ctx)
         self._require_evidence_open()
         agency_id = act.command.agency_id
-        if ctx.directory.find_agency(agency_id) is None:
+        if ctx.directory.find(agency_id, Agency) is None:
             raise NotFound(f"no agency {agency_id} is registered")
         if str(agency_id) in self.agencies:
             raise Conflict(f"agency {agency_id} is already entrusted on this case")
@@ -329,7 +333,7 @@ class EvaluationCase(LedgerAggregate):
             "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
             self._art("NX-4", "XX-20"),
         )
-        expert = ctx.directory.find_principal(command.expert_id)
+        expert = ctx.directory.find(command.expert_id, Principal)
         if expert is None:
             raise NotFound(f"no principal {command.expert_id} is registered")
         if not expert.has_role(Role.EXPERT):
@@ -570,7 +574,7 @@ class EvaluationCase(LedgerAggregate):
     def find_misconduct(self, act: Act[c.FindMisconduct], ctx: Context) -> None:
         """纪检监察认定 (NX-16, XX-23, XX-18): citations are checked by the rulebook."""
         for person in act.command.persons:
-            if ctx.directory.find_principal(person.principal_id) is None:
+            if ctx.directory.find(person.principal_id, Principal) is None:
                 raise NotFound(f"no principal {person.principal_id} is registered")
         self._require_new_finding(act.command.finding_id)
         self._record(self.MisconductFound, act)

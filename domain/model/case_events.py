@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from domain.model.aggregate import Act, LedgerCreated, LedgerEvent
+from domain.model.acts import Act
+from domain.model.aggregate import LedgerCreated, LedgerEvent
 from domain.model.commands import case as c
 
 if TYPE_CHECKING:

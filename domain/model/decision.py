@@ -6,12 +6,15 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import NotFound, Refused
-from domain.model.aggregate import Act, Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.acts import Act
+from domain.model.agency import Agency
+from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.decision import (
     RecordDemonstrators,
     RecordSuperiorEvaluation,
     RegisterDecision,
 )
+from domain.model.principal import Principal
 
 
 class Decision(LedgerAggregate):
@@ -38,9 +41,9 @@ class Decision(LedgerAggregate):
 
     def record_demonstrators(self, act: Act[RecordDemonstrators], ctx: Context) -> None:
         for demonstrator in act.command.demonstrators:
-            if demonstrator.principal_id and not ctx.directory.find_principal(demonstrator.principal_id):
+            if demonstrator.principal_id and not ctx.directory.find(demonstrator.principal_id, Principal):
                 raise NotFound(f"no principal {demonstrator.principal_id} is registered")
-            if demonstrator.agency_id and not ctx.directory.find_agency(demonstrator.agency_id):
+            if demonstrator.agency_id and not ctx.directory.find(demonstrator.agency_id, Agency):
                 raise NotFound(f"no agency {demonstrator.agency_id} is registered")
         self._record(self.DemonstratorsRecorded, act)
 

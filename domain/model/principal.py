@@ -7,9 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
-from domain.evidence.keys import KeyHistory, KeyRecord
+from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
-from domain.model.aggregate import Act, Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.acts import Act
+from domain.model.agency import Agency
+from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.principal import (
     AddKey,
     GrantRole,
@@ -58,7 +60,7 @@ class Principal(LedgerAggregate):
             raise NotPermitted("the ledger role belongs to the ledger's own key, set at init")
         if command.kind is PrincipalKind.SYSTEM:
             raise NotPermitted("system principals are created by init only")
-        if command.agency_id is not None and ctx.directory.find_agency(command.agency_id) is None:
+        if command.agency_id is not None and ctx.directory.find(command.agency_id, Agency) is None:
             raise NotFound(f"no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
@@ -144,8 +146,7 @@ class Principal(LedgerAggregate):
                 principal.role_history.append(
                     {"role": role.value, "granted_at": self.timestamp, "revoked_at": None}
                 )
-            for jwk in command.public_keys:
-                principal.key_history.add(jwk.model_dump(), self.timestamp)
+            principal.key_history.apply(_key_change(act), self.timestamp)
 
     class RoleGranted(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleGranted/v1"
@@ -173,24 +174,29 @@ class Principal(LedgerAggregate):
         COMMAND = AddKey
 
         def on(self, principal: Principal, act: Act[AddKey]) -> None:
-            principal.key_history.add(act.command.public_key.model_dump(), self.timestamp)
+            principal.key_history.apply(_key_change(act), self.timestamp)
 
     class KeyRotated(LedgerEvent):
         TOPIC = "decision-ledger/Principal/KeyRotated/v1"
         COMMAND = RotateKey
 
         def on(self, principal: Principal, act: Act[RotateKey]) -> None:
-            principal.key_history.end(act.command.old_keyid, self.timestamp, "rotated")
-            principal.key_history.add(act.command.public_key.model_dump(), self.timestamp)
+            principal.key_history.apply(_key_change(act), self.timestamp)
 
     class KeyRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/KeyRevoked/v1"
         COMMAND = RevokeKey
 
         def on(self, principal: Principal, act: Act[RevokeKey]) -> None:
-            principal.key_history.end(
-                act.command.keyid, self.timestamp, "revoked", act.command.reason
-            )
+            principal.key_history.apply(_key_change(act), self.timestamp)
+
+
+def _key_change(act: Act[Any]) -> KeyChange:
+    """The key change this act's signed arguments make: read as every verifier reads them."""
+    change = key_change(act.intent.action, act.intent.args)
+    if change is None:
+        raise MalformedInput(f"{act.intent.action} changes no key")
+    return change
 
 
 def _distinct_keys(command: RegisterPrincipal) -> None:

@@ -42,11 +42,13 @@ from domain.errors import (
     NotPermitted,
     Replayed,
 )
-from domain.evidence.intent import MAX_CLOCK_SKEW, SignedIntent, new_intent, sign_intent
+from domain.evidence.intent import MAX_CLOCK_SKEW, SignedIntent, sign_intent
 from domain.evidence.signing import SigningKey
+from domain.evidence.times import format_time
 from domain.model.actions import ActionSpec, action
+from domain.model.acts import Act, new_intent
 from domain.model.agency import Agency
-from domain.model.aggregate import Act, Context, LedgerAggregate, LedgerEvent
+from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.commands.case import RaiseFinding
 from domain.model.commands.principal import RegisterPrincipal
@@ -102,7 +104,7 @@ class Recorded:
             "event": self.event,
             "topic": self.topic,
             "hash": self.event_hash,
-            "recorded_at": clock.format_time(self.recorded_at),
+            "recorded_at": format_time(self.recorded_at),
             "notification_id": self.notification_id,
             "findings": list(self.findings),
         }
@@ -353,7 +355,7 @@ class Ledger(Application[UUID]):
     def _check_replay(self, signed: SignedIntent, batch: _Batch) -> None:
         """Raise :class:`Replayed` if this signed intent's position is taken by this very intent
         (only a taken position can hold it)."""
-        held = self._find(signed.intent.target, LedgerAggregate)
+        held = self.find(signed.intent.target, LedgerAggregate)
         if held is not None and held.version > signed.intent.expected_version:
             self._replay_of(signed, batch)
 
@@ -378,10 +380,10 @@ class Ledger(Application[UUID]):
         if spec.creates:
             if intent.expected_version != 0:
                 raise Conflict(f"{spec.name} creates; its expected_version must be 0")
-            if self._find(intent.target, LedgerAggregate) is not None:
+            if self.find(intent.target, LedgerAggregate) is not None:
                 raise Conflict(f"{intent.target} already exists; choose a new id")
             return None
-        aggregate = self._find(intent.target, spec.aggregate)
+        aggregate = self.find(intent.target, spec.aggregate)
         if aggregate is None:
             raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
         if aggregate.version != intent.expected_version:
@@ -428,26 +430,20 @@ class Ledger(Application[UUID]):
         skew = abs(intent.signed_at - now)
         if skew > MAX_CLOCK_SKEW:
             raise IntentTimeInvalid(
-                f"the intent was signed at {clock.format_time(intent.signed_at)}, "
+                f"the intent was signed at {format_time(intent.signed_at)}, "
                 f"{int(skew.total_seconds())} s from the ledger's clock "
-                f"({clock.format_time(now)}); at most {int(MAX_CLOCK_SKEW.total_seconds())} s "
+                f"({format_time(now)}); at most {int(MAX_CLOCK_SKEW.total_seconds())} s "
                 "are allowed: sign again with a correct clock"
             )
-        actor = self.find_principal(intent.actor)
+        actor = self.find(intent.actor, Principal)
         if actor is None:
             raise KeyNotActive(f"the signer {intent.actor} is not a registered principal")
         record = actor.key(signed.keyid)
         if record is None:
             raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")
-        if not record.active_at(now):
-            raise KeyNotActive(record.describe_at(now))
-        if not record.active_at(intent.signed_at):
-            # A key counts only while active (DESIGN: signing): a signature dated before the key
-            # was recorded was made with a key that was not yet the signer's, whatever the skew.
-            raise KeyNotActive(
-                f"{record.describe_at(intent.signed_at)}, and the intent was signed at "
-                f"{clock.format_time(intent.signed_at)}: sign again now"
-            )
+        refusal = record.refusal(intent.signed_at, now)  # the rule every verifier holds it to
+        if refusal:
+            raise KeyNotActive(f"{refusal}: sign again with an active key")
         signed.envelope.verify(record.public_key)
         return actor
 
@@ -656,7 +652,7 @@ class Ledger(Application[UUID]):
         if len(first) < 2:
             raise NotFound("this store holds no ledger; run `decision-ledger init` first")
         ledger_id, administrator_id = UUID(str(first[0].originator_id)), UUID(str(first[1].originator_id))
-        ledger = self.find_principal(ledger_id)
+        ledger = self.find(ledger_id, Principal)
         if ledger is None:
             raise NotFound("the store's first event is not the ledger's genesis")
         keyid = next(iter(ledger.key_history.keys))
@@ -665,7 +661,9 @@ class Ledger(Application[UUID]):
 
     # --- reading (the Directory the aggregates consult) --------------------------------------
 
-    def _find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+    def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+        """The aggregate as it stands now, if there is one of this kind (the Directory the
+        aggregates and rules consult)."""
         if self._writer == get_ident():  # judging a batch: the writer's own working set
             aggregate: object = self.working_set.get(aggregate_id)
             if aggregate is None:
@@ -682,14 +680,8 @@ class Ledger(Application[UUID]):
             return None
         return aggregate if isinstance(aggregate, kind) else None
 
-    def find_principal(self, principal_id: UUID) -> Principal | None:
-        return self._find(principal_id, Principal)
 
-    def find_decision(self, decision_id: UUID) -> Decision | None:
-        return self._find(decision_id, Decision)
 
-    def find_agency(self, agency_id: UUID) -> Agency | None:
-        return self._find(agency_id, Agency)
 
     def find_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase | None:
         try:
@@ -732,7 +724,7 @@ class Ledger(Application[UUID]):
         return self._get(agency_id, Agency)
 
     def _get(self, aggregate_id: UUID, kind: type[T]) -> T:
-        found = self._find(aggregate_id, kind)
+        found = self.find(aggregate_id, kind)
         if found is None:
             raise NotFound(f"no {kind.__name__} {aggregate_id}")
         return found
@@ -740,7 +732,7 @@ class Ledger(Application[UUID]):
     def version_of(self, aggregate_id: UUID) -> int:
         """The current version of any aggregate (0 if it does not exist): what a signer puts
         in ``expected_version``."""
-        found = self._find(aggregate_id, LedgerAggregate)
+        found = self.find(aggregate_id, LedgerAggregate)
         return found.version if found else 0
 
     def parse_id(self, text: str) -> UUID:

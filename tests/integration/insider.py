@@ -19,9 +19,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from domain.clock import format_time
 from domain.evidence.canonical import canonical_bytes, parse_canonical
 from domain.evidence.hashing import event_hash
+from domain.evidence.times import format_time
 from tests.integration.conftest import Store
 
 Event = dict[str, Any]  # {"aggregate_id", "version", "topic", "state", ["notification_id"]}

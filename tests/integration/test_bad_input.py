@@ -36,8 +36,9 @@ from api.http.service import MAX_BODY
 from api.signer import Signer
 from domain import clock
 from domain.evidence.canonical import MAX_DEPTH, canonical_bytes
-from domain.evidence.intent import MAX_CLOCK_SKEW, new_intent, sign_intent
+from domain.evidence.intent import MAX_CLOCK_SKEW, sign_intent
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE, Envelope, SigningKey, pae
+from domain.model.acts import new_intent
 from tests.integration.http_support import Served
 from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import DECISION, new_case, nothing_stored, post, team

@@ -8,14 +8,16 @@ from collections.abc import Iterator
 import pytest
 
 from api.settings import Database
-from api.store.opening import open_ledger, state_decoder, stored_records
+from api.store.opening import open_ledger
 from domain.errors import Conflict
 from domain.evidence.intent import SignedIntent
-from domain.evidence.verifier import LedgerVerifier
-from domain.model.aggregate import Act, Context
+from domain.evidence.verifier import Verifier
+from domain.model.acts import Act
+from domain.model.aggregate import Context
 from domain.model.case import Phase
 from domain.model.commands.principal import GrantRole
 from domain.service.ledger import Ledger
+from domain.service.records import LedgerRecords
 from tests.integration.conftest import Store
 from tests.support import NXScript, World, XXScript
 
@@ -36,7 +38,7 @@ def test_both_procedures_record_replay_and_verify(opened: Ledger, store: Store) 
         assert reopened.get_case(nx.case_id).phase is Phase.PUBLISHED
         assert reopened.get_case(xx.case_id).phase is Phase.PUBLISHED
         assert reopened.get_case(nx.case_id, version=3).phase is Phase.AWAITING_APPROVAL
-        report = LedgerVerifier(state_decoder(reopened)).verify_all(stored_records(reopened, batch=7))
+        report = Verifier(LedgerRecords(reopened).decode).run(LedgerRecords(reopened, batch=7).all())
         assert report.ok and report.events == reopened.recorder.max_notification_id()
     finally:
         reopened.close()

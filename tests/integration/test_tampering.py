@@ -28,15 +28,16 @@ import pytest
 
 from api.keyfiles import read_key
 from api.settings import Database
-from api.store.opening import open_projector, state_decoder, stored_records
+from api.store.opening import open_projector
 from api.verification_pool import parallel_opener
 from domain import clock
 from domain.evidence.bundle import BUNDLE
 from domain.evidence.checkpoint import SignedNote
 from domain.evidence.intent import Intent, sign_intent
 from domain.evidence.signing import Envelope, SigningKey
-from domain.evidence.verifier import LOG, LedgerVerifier
-from projections.audit import verify_with_log
+from domain.evidence.store import verify_store
+from domain.evidence.verifier import LOG
+from domain.service.records import LedgerRecords
 from tests.integration.conftest import Run, Store, _database, copy_of, invoke, run_cli
 from tests.integration.insider import (
     Event,
@@ -382,7 +383,7 @@ def test_verify_on_several_cores_names_the_same_breaks_in_the_same_order(
         projector = open_projector(Database.parse(insider_store.url), ledger, create=False)
         try:
             reports = [
-                verify_with_log(stored_records(ledger), LedgerVerifier(state_decoder(ledger)), projector.reader,
+                verify_store(LedgerRecords(ledger), projector.reader,
                                 opener=opener).to_json()
                 for opener in (None, parallel_opener(ledger, 3, chunk=7))
             ]

@@ -33,10 +33,11 @@ from api.http.writes import ROUTES
 from api.keyfiles import read_key, write_key
 from api.settings import Database
 from api.signer import Signer
-from api.store.opening import open_ledger, state_decoder
+from api.store.opening import open_ledger
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.signing import SigningKey
 from domain.service.ledger import Ledger
+from domain.service.records import LedgerRecords
 from projections.tlog import LogTables
 from projections.views import LedgerViewTables
 from tests.integration.conftest import Store
@@ -229,7 +230,7 @@ def stored_events(store: Store) -> list[StoredEvent]:
     """Every row of the raw events table, decoded as the ledger's mapper writes it; a row that
     does not decode fails here (a partial or torn event)."""
     with ledger_at(store.url) as ledger:
-        decode = state_decoder(ledger)
+        decode = LedgerRecords(ledger).decode
         return [StoredEvent(nid, aggregate, version, decode(state)) for nid, aggregate, version, state in store.rows()]
 
 

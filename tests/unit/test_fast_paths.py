@@ -14,13 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.store.opening import state_decoder, stored_records
 from api.verification_pool import parallel_opener
 from domain.evidence.canonical import _parse_canonical_fully, canonical_bytes, parse_canonical
 from domain.evidence.hashing import event_hash, jsonable
-from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.intent import sign_intent
 from domain.evidence.signing import PublicKey, SigningKey, b64url
-from domain.evidence.verifier import LedgerVerifier, OpenedEvent, open_event
+from domain.evidence.verifier import OpenedEvent, Verifier, open_event
+from domain.model.acts import new_intent
+from domain.service.records import LedgerRecords
 from tests.support import NXScript, World
 
 
@@ -191,12 +192,12 @@ def test_on_a_store_only_this_process_sees_the_workers_check_the_records_handed_
     (here with an edited one among them) and the workers prepare them; the report is the one
     a single process writes."""
     NXScript(world).run_all()
-    records = list(stored_records(world.ledger))
+    records = list(LedgerRecords(world.ledger).all())
     edited = json.loads(records[5].state)
     edited["prev_hash"] = "0" * 64
     records[5] = replace(records[5], state=json.dumps(edited).encode())
     reports = [
-        LedgerVerifier(state_decoder(world.ledger)).verify_all(records, opener=opener).to_json()
+        Verifier(LedgerRecords(world.ledger).decode).run(records, opener=opener).to_json()
         for opener in (None, parallel_opener(world.ledger, 2, chunk=3))
     ]
     assert reports[0]["breaks"] and reports[0] == reports[1]

@@ -7,8 +7,9 @@ import pytest
 
 from domain.errors import MalformedInput
 from domain.evidence.canonical import canonical_bytes
-from domain.evidence.intent import SignedIntent, new_intent, sign_intent
+from domain.evidence.intent import SignedIntent, sign_intent
 from domain.evidence.signing import SigningKey, sign
+from domain.model.acts import new_intent
 
 AT = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
 

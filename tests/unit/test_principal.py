@@ -18,8 +18,9 @@ from domain.errors import (
     Replayed,
     SignatureInvalid,
 )
-from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.intent import sign_intent
 from domain.evidence.signing import SigningKey, sign
+from domain.model.acts import new_intent
 from tests.support import World
 
 

@@ -13,9 +13,10 @@ import pytest
 
 from domain.errors import MalformedInput
 from domain.evidence.canonical import canonical_bytes
-from domain.evidence.intent import SignedIntent, new_intent, open_stored, sign_intent
+from domain.evidence.intent import SignedIntent, sign_intent
 from domain.evidence.signing import SigningKey, b64encode, sign
-from domain.model.aggregate import Act, LedgerEvent, stored_act
+from domain.model.acts import Act, new_intent, open_stored, stored_act
+from domain.model.aggregate import LedgerEvent
 from domain.model.commands.case import CloseEvidence, CollectMaterial
 from domain.service.ledger import Ledger
 from tests.support import NXScript, World, XXScript

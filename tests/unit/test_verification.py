@@ -9,23 +9,24 @@ from uuid import uuid4
 import pytest
 
 from api.signer import Signer
-from api.store.opening import state_decoder, stored_records
 from domain.evidence.hashing import event_hash
-from domain.evidence.intent import new_intent, sign_intent
+from domain.evidence.intent import sign_intent
 from domain.evidence.signing import SigningKey
-from domain.evidence.verifier import LedgerVerifier, StoredRecord
+from domain.evidence.verifier import StoredRecord, Verifier
+from domain.model.acts import new_intent
+from domain.service.records import LedgerRecords
 from tests.support import NXScript, World
 
 
 @pytest.fixture
 def records(world: World) -> list[StoredRecord]:
     NXScript(world).run_all()
-    return list(stored_records(world.ledger))
+    return list(LedgerRecords(world.ledger).all())
 
 
 def verify(world: World, records: list[StoredRecord], trusted_ledger_keyid: str | None = None):  # type: ignore[no-untyped-def]
-    verifier = LedgerVerifier(state_decoder(world.ledger), trusted_ledger_keyid=trusted_ledger_keyid)
-    return verifier.verify_all(records)
+    verifier = Verifier(LedgerRecords(world.ledger).decode, trusted_ledger_keyid=trusted_ledger_keyid)
+    return verifier.run(records)
 
 
 def kinds(report) -> set[str]:
@@ -63,7 +64,7 @@ def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(world: World, recor
 
     def edit(state: dict) -> None:
         state["timestamp"]["_data_"] = state["timestamp"]["_data_"].replace("09:00", "09:01")
-        decoded = state_decoder(world.ledger)(json.dumps(state).encode())
+        decoded = LedgerRecords(world.ledger).decode(json.dumps(state).encode())
         state["hash"] = event_hash(target.aggregate_id, target.version, target.topic, decoded)
 
     report = verify(world, records[:-3] + [restate(world, target, edit)] + records[-2:])
@@ -94,7 +95,7 @@ def appended(world: World, after: StoredRecord, topic: str, envelope: dict, at) 
     state = {
         "timestamp": at,
         "envelope": envelope,
-        "prev_hash": state_decoder(world.ledger)(after.state)["hash"],
+        "prev_hash": LedgerRecords(world.ledger).decode(after.state)["hash"],
     }
     state["hash"] = event_hash(after.aggregate_id, after.version + 1, topic, state)
     encoded = world.ledger.mapper.transcoder.encode(state)
@@ -104,12 +105,12 @@ def appended(world: World, after: StoredRecord, topic: str, envelope: dict, at) 
 def test_a_forged_event_with_a_self_consistent_hash_is_caught_by_its_key(world: World) -> None:
     script = NXScript(world)
     script.advance_to("close_evidence")
-    records = list(stored_records(world.ledger))
+    records = list(LedgerRecords(world.ledger).all())
     last = records[-1]
     intent = new_intent(script.lead.principal_id, "case.close_evidence", script.case_id, last.version, {})
     forged_envelope = sign_intent(SigningKey.generate(), intent).to_json()  # not the lead's key
     topic = "decision-ledger/EvaluationCase/EvidenceClosed/v1"
-    forged = appended(world, last, topic, forged_envelope, state_decoder(world.ledger)(last.state)["timestamp"])
+    forged = appended(world, last, topic, forged_envelope, LedgerRecords(world.ledger).decode(last.state)["timestamp"])
     report = verify(world, records + [forged])
     assert [(b.version, b.kind) for b in report.breaks] == [(last.version + 1, "key")]
 
@@ -121,7 +122,7 @@ def test_a_key_used_after_its_revocation_is_reported(world: World, manual_clock)
     Signer(person.principal_id, spare).act(
         world.ledger, "principal.revoke_key", person.principal_id, {"keyid": person.key.keyid, "reason": "遗失"}
     )
-    records = list(stored_records(world.ledger))
+    records = list(LedgerRecords(world.ledger).all())
     assert verify(world, records).ok
     # The ledger refuses the revoked key at write time; an insider appends such an event by hand.
     manual_clock.advance(timedelta(minutes=1))
@@ -154,7 +155,7 @@ def test_a_key_used_before_it_was_recorded_is_reported(world: World, manual_cloc
     manual_clock.advance(timedelta(minutes=1))
     spare = SigningKey.generate()
     world.do(world.admin, "principal.add_key", person.principal_id, {"public_key": spare.public_key.jwk})
-    records = list(stored_records(world.ledger))
+    records = list(LedgerRecords(world.ledger).all())
     assert verify(world, records).ok
     manual_clock.advance(timedelta(minutes=1))
     intent = replace(early, expected_version=records[-1].version)

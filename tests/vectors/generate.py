@@ -31,12 +31,13 @@ from cryptography.hazmat.primitives import serialization
 from api.cli import main
 from api.settings import Database
 from api.signer import Signer
-from api.store.opening import open_ledger, open_projector, state_decoder
+from api.store.opening import open_ledger, open_projector
 from domain import clock
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.hashing import genesis_hash, jsonable
 from domain.evidence.merkle import root_of
 from domain.evidence.signing import SigningKey, b64encode, pae
+from domain.service.records import LedgerRecords
 from projections.export import Exporter
 from tests.integration.conftest import Store
 from tests.integration.insider import (
@@ -147,7 +148,7 @@ def build_store(out: Path) -> dict[str, Any]:
                           for e in case_bundle["events"][:: max(1, len(case_bundle["events"]) // 6)]],
             "consistency": [reader.consistency_proof(old, size) for old in (1, 2, 7, first_size)],
         }
-        decode = state_decoder(ledger)
+        decode = LedgerRecords(ledger).decode
         rows = ledger.recorder.select_notifications(start=None, limit=10_000)
         stored = [(str(r.originator_id), r.originator_version, r.topic, decode(bytes(r.state))) for r in rows]
         projector.close()

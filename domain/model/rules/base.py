@@ -25,7 +25,8 @@ from domain.model.rules.procedure import ProcedureRule
 from domain.model.vocabulary import Jurisdiction
 
 if TYPE_CHECKING:
-    from domain.model.aggregate import Act, Context
+    from domain.model.acts import Act
+    from domain.model.aggregate import Context
     from domain.model.case import EvaluationCase
 
 #: The action the deadline sweep judges: no one acts, time has passed.

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from uuid import UUID
 
+from domain.model.agency import Agency
+from domain.model.decision import Decision
 from domain.model.rules.base import SWEEP, EventRef, Flag, Judgement, Refuse, Rule, Verdict
 from domain.model.vocabulary import (
     CONTENT_ITEMS,
@@ -93,7 +95,7 @@ def superior_evaluation(jurisdiction: Jurisdiction, article: str) -> Rule:
     @_rule(jurisdiction, "superior-evaluation", (article,), "上级机关组织评估的，县级评估应当说明依据",
            "a county case on a decision a superior evaluates states its basis", "refuse", {"case.open"})
     def check(j: Judgement) -> Iterator[Refuse]:
-        decision = j.ctx.directory.find_decision(j.command.decision_id)
+        decision = j.ctx.directory.find(j.command.decision_id, Decision)
         superior = decision.superior_evaluation if decision else None
         basis = j.command.superior_basis
         if superior and basis is None:
@@ -391,7 +393,7 @@ def demonstrators_excluded(jurisdiction: Jurisdiction, article: str) -> Rule:
            "pre-decision demonstrators stay out, in principle", "refuse+flag",
            {"case.engage_expert", "case.entrust_agency"})
     def check(j: Judgement) -> Iterator[Refuse | Flag]:
-        decision = j.ctx.directory.find_decision(j.the_case.decision_id)  # type: ignore[arg-type]
+        decision = j.ctx.directory.find(j.the_case.decision_id, Decision)  # type: ignore[arg-type]
         if decision is None:
             return
         command = j.command
@@ -424,7 +426,7 @@ def agency_qualified(jurisdiction: Jurisdiction, article: str) -> Rule:
     @_rule(jurisdiction, "agency-qualified", (article,), "受委托机构应当具备资质、信用良好",
            "an entrusted agency is qualified and of good credit", "refuse", {"case.entrust_agency"})
     def check(j: Judgement) -> Iterator[Refuse]:
-        agency = j.ctx.directory.find_agency(j.command.agency_id)
+        agency = j.ctx.directory.find(j.command.agency_id, Agency)
         if agency is None:
             return
         if agency.bad_credit:
@@ -445,7 +447,7 @@ def agency_bad_credit(jurisdiction: Jurisdiction, article: str) -> Rule:
     @_rule(jurisdiction, "agency-bad-credit", (article,), "委托有不良信用记录的机构", "entrusting an agency with bad credit",
            "flag", {"case.entrust_agency"})
     def check(j: Judgement) -> Iterator[Flag]:
-        agency = j.ctx.directory.find_agency(j.command.agency_id)
+        agency = j.ctx.directory.find(j.command.agency_id, Agency)
         if agency is None or not agency.bad_credit:
             return
         yield Flag(

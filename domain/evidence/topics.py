@@ -1,0 +1,76 @@
+"""Topics: the names under which aggregates and their events are stored (docs/spec.md, "Topics").
+
+A stored event's ``topic`` names what it records; its signed intent names the ``action`` the
+person asked for. An event is bound to its intent only if its topic is the one its action
+records (:data:`EVENT_OF_ACTION`). Topics are explicit and versioned (``…/v1``), so a stored
+event keeps its meaning whatever the code's modules are called.
+"""
+
+from __future__ import annotations
+
+PREFIX = "decision-ledger/"
+
+#: the aggregates' own topics (a creation event stores its aggregate's topic as ``originator_topic``)
+PRINCIPAL = "decision-ledger/Principal/v1"
+AGENCY = "decision-ledger/Agency/v1"
+DECISION = "decision-ledger/Decision/v1"
+CASE = "decision-ledger/EvaluationCase/v1"
+
+#: every action a person (or the ledger) can sign, and the one event topic it records; an
+#: action that records nothing (an attempt the rules refuse and keep only as a finding) is absent
+EVENT_OF_ACTION: dict[str, str] = {
+    "principal.register": "decision-ledger/Principal/Registered/v1",
+    "principal.grant_role": "decision-ledger/Principal/RoleGranted/v1",
+    "principal.revoke_role": "decision-ledger/Principal/RoleRevoked/v1",
+    "principal.add_key": "decision-ledger/Principal/KeyAdded/v1",
+    "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
+    "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
+    "agency.register": "decision-ledger/Agency/Registered/v1",
+    "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
+    "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
+    "decision.register": "decision-ledger/Decision/Registered/v1",
+    "decision.record_demonstrators": "decision-ledger/Decision/DemonstratorsRecorded/v1",
+    "decision.record_superior_evaluation": "decision-ledger/Decision/SuperiorEvaluationRecorded/v1",
+    "case.open": "decision-ledger/EvaluationCase/Opened/v1",
+    "case.form_team": "decision-ledger/EvaluationCase/TeamFormed/v1",
+    "case.submit_plan": "decision-ledger/EvaluationCase/PlanSubmitted/v1",
+    "case.prepare_survey": "decision-ledger/EvaluationCase/SurveyPrepared/v1",
+    "case.approve_evaluation": "decision-ledger/EvaluationCase/EvaluationApproved/v1",
+    "case.decline_evaluation": "decision-ledger/EvaluationCase/EvaluationDeclined/v1",
+    "case.entrust_agency": "decision-ledger/EvaluationCase/AgencyEntrusted/v1",
+    "case.engage_expert": "decision-ledger/EvaluationCase/ExpertEngaged/v1",
+    "case.collect_material": "decision-ledger/EvaluationCase/MaterialCollected/v1",
+    "case.exclude_material": "decision-ledger/EvaluationCase/MaterialExcluded/v1",
+    "case.record_shredding": "decision-ledger/EvaluationCase/MaterialShredded/v1",
+    "case.conduct_survey": "decision-ledger/EvaluationCase/SurveyConducted/v1",
+    "case.hold_forum": "decision-ledger/EvaluationCase/ForumHeld/v1",
+    "case.hold_hearing": "decision-ledger/EvaluationCase/HearingHeld/v1",
+    "case.visit_site": "decision-ledger/EvaluationCase/SiteVisited/v1",
+    "case.solicit_opinions": "decision-ledger/EvaluationCase/OpinionsSolicited/v1",
+    "case.record_opinion": "decision-ledger/EvaluationCase/OpinionRecorded/v1",
+    "case.close_evidence": "decision-ledger/EvaluationCase/EvidenceClosed/v1",
+    "case.draw_conclusion": "decision-ledger/EvaluationCase/ConclusionDrawn/v1",
+    "case.draft_report": "decision-ledger/EvaluationCase/ReportDrafted/v1",
+    "case.give_expert_opinion": "decision-ledger/EvaluationCase/ExpertOpinionGiven/v1",
+    "case.finalise_report": "decision-ledger/EvaluationCase/ReportFinalised/v1",
+    "case.pass_justice_review": "decision-ledger/EvaluationCase/JusticeReviewPassed/v1",
+    "case.return_justice_review": "decision-ledger/EvaluationCase/JusticeReviewReturned/v1",
+    "case.approve_report": "decision-ledger/EvaluationCase/ReportApproved/v1",
+    "case.submit_report": "decision-ledger/EvaluationCase/ReportSubmitted/v1",
+    "case.record_ruling": "decision-ledger/EvaluationCase/RulingRecorded/v1",
+    "case.publish_results": "decision-ledger/EvaluationCase/ResultsPublished/v1",
+    "case.find_misconduct": "decision-ledger/EvaluationCase/MisconductFound/v1",
+    "case.raise_finding": "decision-ledger/EvaluationCase/FindingRaised/v1",
+    "case.close_finding": "decision-ledger/EvaluationCase/FindingClosed/v1",
+}
+
+#: the principal events whose arguments change a key history (domain.evidence.keys)
+REGISTERED = EVENT_OF_ACTION["principal.register"]
+PRINCIPAL_EVENTS = "decision-ledger/Principal/"
+
+
+def aggregate_of(event_topic: str) -> str:
+    """The aggregate topic an event topic belongs to: ``decision-ledger/Principal/Registered/v1``
+    belongs to ``decision-ledger/Principal/v1``."""
+    parts = event_topic.split("/")
+    return "/".join((parts[0], parts[1], parts[-1])) if len(parts) == 4 else ""
