@@ -1,2 +1,2 @@
-"""Benchmarks at scale (issue 7): each figure measured beside its own baseline, in the same run
+"""Benchmarks at scale: each figure measured beside its own baseline, in the same run
 on the same machine, so that the ratios survive a noisy machine. ``python -m bench --help``."""

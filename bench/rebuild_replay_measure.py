@@ -1,5 +1,5 @@
 """Rebuild and replay, measured on ledgers kept between runs, so that one branch can be
-measured beside another (issue 7, item 4):
+measured beside another:
 
     PYTHONPATH=. python bench/rebuild_replay_measure.py build sqlite|postgres DIR
     PYTHONPATH=. python bench/rebuild_replay_measure.py measure sqlite|postgres DIR [--repeats N]

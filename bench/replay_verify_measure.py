@@ -1,5 +1,5 @@
 """Replay with snapshots and verification on every core, each measured beside its baseline in
-the same run on the same machine (issue 7, item 3):
+the same run on the same machine:
 
 * replay: a case of ``--events`` events (built through ``Ledger.submit``, each intent signed by
   the team member's key) replayed at several versions and at the latest, from its snapshots

@@ -64,7 +64,7 @@ def table(f: dict[str, Any]) -> str:
                      f"{p['inclusion_hashes']:>7} {p['inclusion_bytes']:>6} {p['consistency_ms']:>9.3f} "
                      f"{p['consistency_hashes']:>7} {p['consistency_bytes']:>6}")
     lines.append("")
-    lines.append("targets (issue 7):")
+    lines.append("targets:")
     for t in f["targets"]:
         met = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
         note = f" — {t['note']}" if t["note"] else ""
@@ -97,7 +97,7 @@ def results_markdown(f: dict[str, Any], command: str) -> str:
         f"| platform | {m['platform']} |",
         f"| run | `{f['profile']}`, {f['seconds']:.0f} s |",
         "",
-        "## Targets (issue 7)",
+        "## Targets",
         "",
         "| figure | target | measured | met |",
         "|---|---|---|---|",

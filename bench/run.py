@@ -25,7 +25,7 @@ from tests.integration.conftest import PG_ADMIN_URL
 
 Say = Callable[[str], None]
 
-#: issue 7's targets: (figure, what it must reach)
+#: the targets: (figure, what it must reach)
 INGEST_RATIO = 2.5
 INGEST_P99_MS = 50.0
 VERIFY_RATIO = 0.75

@@ -336,7 +336,7 @@ class Rows:
     SET c = excluded.c, …``) of rows r1 … rn of one key leaves the columns it sets as rn has them
     and the others as r1 (or an existing row) has them, which r1 then rn gives; one that never
     updates (``DO NOTHING``, ``updates=False``) keeps r1. Keys are first written in the order
-    they first came, as before."""
+    they first came."""
 
     def __init__(self) -> None:
         self._inserts: dict[str, list[tuple[Any, ...]]] = {}

@@ -53,9 +53,9 @@ class MemoryKeyRing:
     def is_shredded(self, kid: str) -> bool:
         return kid in self.shredded
 
-    def destroy(self, kid: str) -> None:
-        self.keys.pop(kid, None)
+    def destroy(self, kid: str) -> bool:
         self.shredded.add(kid)
+        return self.keys.pop(kid, None) is not None
 
 
 def seal_material(keyring: Any, case_id: UUID, args: dict[str, Any]) -> dict[str, Any]:

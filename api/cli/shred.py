@@ -48,10 +48,10 @@ def shred(db: str | None, keys: str | None, case_id: str, material_id: str, requ
     settings = _settings(db, keys)
     ledger = _open(settings)
     signer = _administrator(settings, admin_key, admin_id)
-    keystore = Keystore.beside(settings.keys_dir)
+    ledger.keyring = Keystore.beside(settings.keys_dir)
     try:
-        result = shred_material(ledger, keystore, signer, parse_uuid(case_id, "case"), parse_uuid(material_id, "material"),
-                                request_ref, basis)
+        result = shred_material(ledger, lambda action, target, args: signer.act(ledger, action, target, args),
+                                parse_uuid(case_id, "case"), parse_uuid(material_id, "material"), request_ref, basis)
     except (NotFound, MalformedInput) as error:
         _fail(error.detail, EXIT_USAGE)
     except LedgerError as error:

@@ -100,11 +100,6 @@ class ApiError(Exception):
         self.extra = extra
 
 
-async def ledger_error_handler(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, LedgerError)
-    return from_error(error)
-
-
 async def api_error_handler(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
     return problem(error.kind, error.detail, **error.extra)

@@ -58,7 +58,6 @@ def reader(request: Request) -> Principal:
 
 Reader = Annotated[Principal, Depends(reader)]
 Svc = Annotated[Service, Depends(service)]
-CaseId = Annotated[str, Query(pattern=UUID_PATTERN)]
 Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="how many items to skip")]
 
 

@@ -23,7 +23,6 @@ from domain.errors import LedgerError
 from domain.evidence.intent import INTENT_TYPE, SignedIntent
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE
 from domain.model.actions import ACTIONS, ActionSpec
-from domain.model.commands.case import RecordShredding
 
 #: action → (path, name of the path parameter holding the target, or None when the intent names it)
 ROUTES: dict[str, tuple[str, str | None]] = {
@@ -162,8 +161,6 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
             # judged and stored with the writes that arrive meanwhile (group commit); the event
             # loop serves other requests while this one waits
             recorded = await service.writer.record(signed)
-            if spec.command is RecordShredding and service.keystore is not None:
-                service.keystore.destroy(signed.intent.args["kid"])  # recorded first, then destroyed
         except LedgerError as error:
             service.metrics.refused.labels(error.kind).inc()
             request.scope.setdefault("state", {})["log_fields"] = {"action": spec.name, "refused": error.kind}

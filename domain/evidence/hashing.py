@@ -56,7 +56,7 @@ class _Unusual(Exception):
 def _plain(value: Any, depth: int) -> Any:
     """:func:`jsonable` and the canonical domain's check in one walk, for the usual values
     (exact builtin types, ``datetime``, ``UUID``; string keys); raises :class:`_Unusual` on
-    anything else, which the full path then spells or refuses exactly as before."""
+    anything else, which the full path then spells or refuses."""
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return value

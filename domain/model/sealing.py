@@ -69,6 +69,10 @@ class KeyRing(Protocol):
 
     def is_shredded(self, kid: str) -> bool: ...
 
+    def destroy(self, kid: str) -> bool:
+        """Destroy the key for good (crypto-shredding); False if it was already gone."""
+        ...
+
 
 @dataclass(frozen=True)
 class Place:

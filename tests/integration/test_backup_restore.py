@@ -1,4 +1,4 @@
-"""Backup and restore (issue 6, part 8): a ledger copied while in use and restored elsewhere is
+"""Backup and restore: a ledger copied while in use and restored elsewhere is
 the same ledger — `verify` passes, the latest signed checkpoint is byte for byte the one before,
 and the restored store keeps working: it projects, records a further demo, checks it against the
 checkpoint kept from before the backup, and still refuses an UPDATE of a stored event.

@@ -1,4 +1,4 @@
-"""`python -m bench` runs end to end at tiny sizes and prints every figure issue 7 names.
+"""`python -m bench` runs end to end at tiny sizes and prints every figure it names.
 
 No timing is asserted here (targets belong to the benchmark's own report, not to a test): only
 that each figure is measured — present and a finite positive number — beside its baseline, and

@@ -1,4 +1,4 @@
-"""Many writers at once, through two server processes on one PostgreSQL store (issue 6, part 3).
+"""Many writers at once, through two server processes on one PostgreSQL store.
 
 Several people record material on the same case at once — each signs against the version they
 read, so all but one of a round lose with 409 ``conflict`` and must read again and sign again —

@@ -1,4 +1,4 @@
-"""Crashes lose nothing and double nothing (issue 6, part 2), on PostgreSQL.
+"""Crashes lose nothing and double nothing, on PostgreSQL.
 
 A server is killed with SIGKILL while several people stream signed writes to it; it is started
 again on the same store and the people retry what went unanswered. A projection worker is

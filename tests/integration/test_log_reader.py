@@ -1,6 +1,6 @@
 """The log reader's one-statement path gives the roots, proofs and checkpoints the tree defines,
 byte for byte, on both stores: against the in-memory RFC 9162 tree and against the per-node
-path (one query per stored node, as the reader used to read), at every size up to 70 and at
+path (one query per stored node), at every size up to 70 and at
 random larger ones; and each answer takes one read transaction and a constant number of
 statements."""
 

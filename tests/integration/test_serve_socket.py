@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from api.cli.serve import _bind
+from api.cli.workers import listening_socket
 
 
 def test_connections_accepted_by_serve_send_without_waiting_for_an_ack() -> None:
-    listener = _bind("127.0.0.1", 0)
+    family, kind, proto, _, address = socket.getaddrinfo("127.0.0.1", 0, type=socket.SOCK_STREAM)[0]
+    listener = listening_socket(family, kind, proto, address)  # every socket serve listens on
     nodelay: list[int] = []
 
     class Accepted(asyncio.Protocol):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from api.settings import Database
 from api.store.opening import open_ledger
-from domain.errors import Conflict
 from domain.evidence.intent import SignedIntent
 from domain.evidence.verifier import Verifier
 from domain.model.acts import Act
@@ -56,8 +56,8 @@ def test_two_writers_on_one_version_record_it_once(opened: Ledger, store: Store)
         act = Act(signed.envelope, signed.intent, GrantRole.parse(signed.intent.args))
         admin = other_process.get_principal(world.admin.principal_id)
         stale.grant_role(act, Context(admin, other_process, signed.intent.signed_at))
-        with pytest.raises(Conflict):
-            other_process._store(stale)  # the database refuses the second version 2
+        with pytest.raises(IntegrityError):
+            other_process.save(stale)  # the database refuses the second version 2
     finally:
         other_process.close()
     principal = opened.get_principal(person.principal_id)

@@ -1,4 +1,4 @@
-"""The tampering catalogue (issue 6, part 1): every way an insider can change the ledger behind
+"""The tampering catalogue: every way an insider can change the ledger behind
 its back, on SQLite and on PostgreSQL, checked both ways a third party checks it — `verify --db`
 on the store, and `verify --bundle` on an exported case bundle tampered the same way. Each must
 exit 1 and name the aggregate, the version and the kind of break, with `--json` agreeing and no

@@ -1,0 +1,109 @@
+"""Findings the rules raise, signed by the ledger's own key (NX-9, NX-11, NX-12b, XX-7, …).
+
+A rule that flags an act has the ledger record a finding on the case right after the act's event,
+naming the persons and citing the events that show the conduct. An attempt that is itself
+misconduct (an entrusted agency handing its work on, NX-4 / XX-20) is refused, and kept as a
+finding only, with the person's signed attempt embedded as the evidence. The deadline sweep
+(NX-11, NX-12b) raises a finding on every case whose deadline has passed with nothing done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID, uuid4
+
+from domain import clock
+from domain.errors import LedgerKeyMissing
+from domain.evidence.intent import SignedIntent, sign_intent
+from domain.evidence.signing import SigningKey
+from domain.model.acts import Act, new_intent
+from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
+from domain.model.case import EvaluationCase
+from domain.model.commands.case import RaiseFinding
+from domain.model.principal import Principal
+from domain.model.rules import rulebook_for
+from domain.model.rules.base import SWEEP, EventRef, Finding, Judgement, Refuse, Rule, Rulebook
+
+if TYPE_CHECKING:
+    from domain.service.ledger import Ledger
+
+
+class Findings:
+    """The ledger's own signed acts: findings, recorded on the case they are about."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def signer(self) -> tuple[SigningKey, Principal]:
+        """The ledger key and the ledger principal it is active for, or :class:`LedgerKeyMissing`."""
+        key = self.ledger.ledger_key
+        if key is None:
+            raise LedgerKeyMissing(
+                "this action raises a finding, which the ledger signs with its own key; "
+                "open the ledger with its key (ledger.pem in the keys directory)"
+            )
+        principal = self.ledger.get_principal(self.ledger.genesis().ledger_id)
+        if not principal.key_active_at(key.keyid, clock.now()):
+            raise LedgerKeyMissing(f"key {key.keyid} is not the ledger's active key")
+        return key, principal
+
+    def raise_all(self, rulebook: Rulebook, findings: tuple[Finding, ...], case: EvaluationCase, now: datetime) -> None:
+        """Record each flag as a finding on the case, right after the event it judged (the
+        case's first pending event, cited where the flag asks)."""
+        judged = cast(LedgerEvent, case.pending_events[0]) if case.pending_events else None
+        this_event = EventRef(case.id, judged.originator_version, judged.hash) if judged is not None else None
+        for finding in findings:
+            cited = list(finding.flag.cited)
+            if finding.flag.cite_this_event and this_event is not None:
+                cited.append(this_event)
+            self._raise(case, rulebook, finding.rule, finding.flag.zh, finding.flag.en, finding.flag.persons, cited,
+                        dict(finding.flag.figures), now)
+
+    def record_attempt(self, case: EvaluationCase, rulebook: Rulebook, rule: Rule, refuse: Refuse,
+                       signed: SignedIntent, ctx: Context) -> None:
+        """A refused attempt that is itself misconduct (转包), as a finding embedding the signed
+        attempt, citing the entrustment of the person's agency on the case."""
+        entrusted = [
+            EventRef.of(case.id, entry)
+            for agency_id, entry in case.agencies.items()
+            if ctx.actor.agency_id is not None and agency_id == str(ctx.actor.agency_id)
+        ]
+        self._raise(case, rulebook, rule, refuse.zh, refuse.en, refuse.persons or (ctx.actor.id,), entrusted,
+                    {"attempted_action": signed.intent.action}, ctx.now, attempt=signed.envelope.to_json())
+
+    def _raise(self, case: EvaluationCase, rulebook: Rulebook, rule: Rule, zh: str, en: str,
+               persons: tuple[UUID, ...], cited: list[EventRef], figures: dict[str, Any], now: datetime,
+               attempt: dict[str, Any] | None = None) -> None:
+        key, ledger = self.signer()
+        args: dict[str, Any] = {
+            "articles": list(rule.articles),
+            "cited_events": [ref.to_json() for ref in cited],
+            "figures": figures,
+            "finding_id": str(uuid4()),
+            "persons": [str(p) for p in dict.fromkeys(persons)],
+            "rule": rule.id,
+            "rulebook": rulebook.ref,
+            "summary_en": en,
+            "summary_zh": zh,
+        }
+        if attempt is not None:
+            args["attempt"] = attempt
+        intent = new_intent(ledger.id, RaiseFinding.ACTION, case.id, case.version, args)
+        act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
+        case.raise_finding(act, Context(actor=ledger, directory=self.ledger, now=now))
+
+    def sweep_deadlines(self, now: datetime) -> list[LedgerAggregate]:
+        """The deadline sweep (NX-11, NX-12b) as of ``now``: every case it raised a finding on,
+        with the findings pending (each deadline is raised once per case)."""
+        _, ledger = self.signer()
+        ctx = Context(actor=ledger, directory=self.ledger, now=now)
+        changed: list[LedgerAggregate] = []
+        for case_id in self.ledger.case_ids():
+            case = self.ledger.get_case(case_id)
+            rulebook = rulebook_for(case.jurisdiction)
+            verdicts = rulebook.judge(Judgement(SWEEP, None, ctx, case, rulebook.jurisdiction))
+            if verdicts.findings:
+                self.raise_all(rulebook, verdicts.findings, case, now)
+                changed.append(case)
+        return changed

@@ -1,0 +1,238 @@
+"""Judging one signed intent: authenticate, authorise, judge, perform.
+
+::
+
+    open the envelope → find the actor and the signing key → signer's clock within the allowed
+    skew, key active when signed and now → signature over the signed bytes → not already
+    recorded → parse the command from the signed args → standing role → load the target at the
+    signed expected version → the rulebook of the case's text (refuse, or flag) → the
+    aggregate's method (step order, membership) → the findings the rules raise
+
+Each intent ends in one :data:`Outcome`, returned, never raised: the event it adds to the batch
+(:class:`Accepted`), the refusal that stores nothing of it (:class:`Refusal`, which may carry the
+finding of an attempt that is itself misconduct, kept with the batch), or a failure after it
+changed an aggregate (:class:`Spoilt`), after which nothing of the batch can be kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
+
+from domain.errors import (
+    Conflict,
+    IntentTimeInvalid,
+    KeyNotActive,
+    LedgerError,
+    NotFound,
+    NotPermitted,
+    Replayed,
+)
+from domain.evidence.intent import MAX_CLOCK_SKEW, SignedIntent
+from domain.evidence.times import format_time
+from domain.model.actions import ActionSpec, action
+from domain.model.acts import Act
+from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
+from domain.model.case import EvaluationCase
+from domain.model.principal import Principal
+from domain.model.rules import rulebook_for
+from domain.model.rules.base import Judgement, Rulebook, Verdicts
+
+if TYPE_CHECKING:
+    from domain.service.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An intent judged and performed: its event, pending until the batch commits."""
+
+    event: LedgerEvent
+    findings: tuple[str, ...]  # rule ids of the findings raised with it
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An intent refused; nothing of it is stored (but the finding of a misconduct attempt)."""
+
+    error: LedgerError
+
+
+@dataclass(frozen=True)
+class Spoilt:
+    """An intent that failed after changing an aggregate, or not with a refusal: the batch it is in
+    cannot be kept, and is judged again one intent at a time."""
+
+    error: Exception
+
+
+Outcome = Accepted | Refusal | Spoilt
+
+
+@dataclass
+class Batch:
+    """The intents of one group commit: each one's outcome, and the aggregates they changed."""
+
+    outcomes: list[Accepted | Refusal] = field(default_factory=list)
+    touched: dict[UUID, LedgerAggregate] = field(default_factory=dict)
+    #: every event to store, in the order the intents were judged: the log's order is the order
+    #: of judgement (an act may rely on one before it in the batch, e.g. a key just added)
+    events: list[LedgerEvent] = field(default_factory=list)
+
+    def touch(self, aggregate: LedgerAggregate) -> None:
+        """Take the aggregate's new events into the batch, in order."""
+        self.touched[aggregate.id] = aggregate
+        self.events.extend(cast(list[LedgerEvent], aggregate.collect_events()))
+
+    def pending(self, aggregate_id: UUID, version: int) -> list[LedgerEvent]:
+        return [e for e in self.events if e.originator_id == aggregate_id and e.originator_version == version]
+
+
+class Judge:
+    """Judges intents for a ledger, one at a time, into a batch."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def take(self, envelope: SignedIntent | Any, now: datetime, batch: Batch) -> Outcome:
+        """One intent of a batch, judged as if it came alone after the ones before it."""
+        target: LedgerAggregate | None = None
+        try:
+            signed = envelope if isinstance(envelope, SignedIntent) else SignedIntent.open(envelope)
+            spec = action(signed.intent.action)
+            actor = self.authenticate(signed, now)
+            self.replay_of(signed, batch, only_if_taken=True)
+            command = spec.command.parse(signed.intent.args)
+            self.authorise(spec, actor)
+            target = self._target(spec, signed)
+            rulebook = self._rulebook(spec, command, target)
+            act = Act(signed.envelope, signed.intent, command, rulebook.ref if rulebook else "")
+            ctx = Context(actor=actor, directory=self.ledger, now=now, keyring=self.ledger.keyring)
+            verdicts = self._judge(rulebook, spec, act, ctx, target)
+            if verdicts.refusal is not None:
+                return self._refused(verdicts, rulebook, target, signed, ctx, batch)
+            aggregate = self._perform(spec, act, ctx, target)
+            if verdicts.findings and rulebook is not None:
+                self.ledger.findings.raise_all(rulebook, verdicts.findings, cast(EvaluationCase, aggregate), now)
+        except LedgerError as error:
+            if target is not None and target.pending_events:
+                return Spoilt(error)
+            return Refusal(error)
+        except Exception as error:  # noqa: BLE001 — not a refusal: judged again alone, where it is raised
+            return Spoilt(error)
+        accepted = Accepted(cast(LedgerEvent, aggregate.pending_events[0]),
+                            tuple(f.rule.id for f in verdicts.findings) if rulebook is not None else ())
+        batch.touch(aggregate)
+        return accepted
+
+    def _refused(self, verdicts: Verdicts, rulebook: Rulebook | None, target: LedgerAggregate | None,
+                 signed: SignedIntent, ctx: Context, batch: Batch) -> Refusal:
+        """The refusal of a rule; an attempt that is itself misconduct is kept as a finding on
+        its case, stored with the batch."""
+        refusal = cast(LedgerError, verdicts.refused())
+        rule, refuse = cast(Any, verdicts.refusal)
+        if refuse.record_attempt and rulebook is not None and isinstance(target, EvaluationCase):
+            self.ledger.findings.record_attempt(target, rulebook, rule, refuse, signed, ctx)
+            batch.touch(target)
+        return Refusal(refusal)
+
+    def authenticate(self, signed: SignedIntent, now: datetime) -> Principal:
+        """The signer, whose key was active when they signed and is now, and whose signature
+        holds over the signed bytes."""
+        intent = signed.intent
+        skew = abs(intent.signed_at - now)
+        if skew > MAX_CLOCK_SKEW:
+            raise IntentTimeInvalid(
+                f"the intent was signed at {format_time(intent.signed_at)}, "
+                f"{int(skew.total_seconds())} s from the ledger's clock "
+                f"({format_time(now)}); at most {int(MAX_CLOCK_SKEW.total_seconds())} s "
+                "are allowed: sign again with a correct clock"
+            )
+        actor = self.ledger.find(intent.actor, Principal)
+        if actor is None:
+            raise KeyNotActive(f"the signer {intent.actor} is not a registered principal")
+        record = actor.key(signed.keyid)
+        if record is None:
+            raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")
+        refusal = record.refusal(intent.signed_at, now)  # the rule every verifier holds it to
+        if refusal:
+            raise KeyNotActive(f"{refusal}: sign again with an active key")
+        signed.envelope.verify(record.public_key)
+        return actor
+
+    @staticmethod
+    def authorise(spec: ActionSpec, actor: Principal) -> None:
+        """The signer holds one of the standing roles the action needs (finer conditions — this
+        case's lead unit, its team — are the aggregate's)."""
+        if spec.roles is not None and not any(actor.has_role(role) for role in spec.roles):
+            allowed = ", ".join(sorted(role.value for role in spec.roles))
+            raise NotPermitted(
+                f"{spec.name} needs one of the roles {allowed}; "
+                f"{actor.name} has {', '.join(actor.roles) or 'none'}",
+                article=spec.article,
+            )
+
+    def replay_of(self, signed: SignedIntent, batch: Batch | None = None, *, only_if_taken: bool = False) -> None:
+        """Raise :class:`Replayed` if exactly this signed intent is already stored (or pending in
+        this batch); with ``only_if_taken``, look only where its position is already taken."""
+        intent = signed.intent
+        if only_if_taken:
+            held = self.ledger.find(intent.target, LedgerAggregate)
+            if held is None or held.version <= intent.expected_version:
+                return
+        position = intent.expected_version + 1
+        stored: list[Any] = batch.pending(intent.target, position) if batch is not None else []
+        stored = stored or list(self.ledger.events.get(intent.target, gt=position - 1, lte=position))
+        for event in stored:
+            if cast(LedgerEvent, event).envelope == signed.envelope.to_json():
+                raise Replayed(
+                    f"this signed intent is already recorded as {intent.target} version {position}",
+                    aggregate_id=str(intent.target),
+                    version=position,
+                )
+
+    def _target(self, spec: ActionSpec, signed: SignedIntent) -> LedgerAggregate | None:
+        """The aggregate the intent addresses, at the version it was signed against."""
+        intent = signed.intent
+        if spec.creates:
+            if intent.expected_version != 0:
+                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
+            if self.ledger.find(intent.target, LedgerAggregate) is not None:
+                raise Conflict(f"{intent.target} already exists; choose a new id")
+            return None
+        aggregate = self.ledger.find(intent.target, spec.aggregate)
+        if aggregate is None:
+            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
+        if aggregate.version != intent.expected_version:
+            raise Conflict(
+                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
+                f"the intent was signed against version {intent.expected_version}: "
+                "read it again and sign a new intent"
+            )
+        return aggregate
+
+    @staticmethod
+    def _rulebook(spec: ActionSpec, command: Any, target: LedgerAggregate | None) -> Rulebook | None:
+        """Case actions are judged by the case's text; opening, by the text the case names."""
+        if spec.aggregate is not EvaluationCase:
+            return None
+        if isinstance(target, EvaluationCase):
+            return rulebook_for(target.jurisdiction)
+        return rulebook_for(command.jurisdiction)
+
+    @staticmethod
+    def _judge(rulebook: Rulebook | None, spec: ActionSpec, act: Act[Any], ctx: Context,
+               target: LedgerAggregate | None) -> Verdicts:
+        if rulebook is None:
+            return Verdicts(None, ())
+        case = target if isinstance(target, EvaluationCase) else None
+        return rulebook.judge(Judgement(spec.name, act, ctx, case, rulebook.jurisdiction))
+
+    @staticmethod
+    def _perform(spec: ActionSpec, act: Act[Any], ctx: Context, target: LedgerAggregate | None) -> LedgerAggregate:
+        if target is None:
+            created: LedgerAggregate = getattr(spec.aggregate, spec.method)(act, ctx)
+            return created
+        getattr(target, spec.method)(act, ctx)
+        return target
