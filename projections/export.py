@@ -1,9 +1,11 @@
-"""Building offline evidence bundles (format: :mod:`domain.evidence.bundle`).
+"""Building offline evidence bundles (format: :mod:`domain.evidence.bundle`, docs/spec.md).
 
-A bundle holds the subject's events — a case's every version, or a person's every signed act
-and every finding naming them — the ledger's genesis, and the key events of every principal
-whose signature appears (and, transitively, of those who signed those key events), each with
-its inclusion proof under one signed checkpoint.
+A case bundle holds every version of the case and of the decision it evaluates; a person bundle
+holds every event of the person's own principal, every act they signed and every finding naming
+them. Both hold the ledger's genesis and, whole, the principal of every signer of an event in the
+bundle (and, transitively, of those who signed those principals' events), each event with its
+inclusion proof under one signed checkpoint, and a head signed by the ledger key saying what the
+bundle must hold, so that anything left out shows.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import NotFound
-from domain.evidence.bundle import BUNDLE_FORMAT
-from domain.evidence.checkpoint import Checkpoint, SignedNote, verifier_key
+from domain.evidence import topics
+from domain.evidence.bundle import Bundle, BundleEvent, Consistency, LedgerInfo, key_list
+from domain.evidence.checkpoint import (
+    Checkpoint,
+    NoteError,
+    SignedNote,
+    open_checkpoint,
+    verifier_key,
+)
 from domain.evidence.hashing import jsonable
-from domain.evidence.heads import CaseHead
+from domain.evidence.heads import BundleHead
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope, SigningKey
-from domain.evidence.times import format_time
 from domain.evidence.verifier import KeyChecks
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
@@ -27,144 +35,142 @@ from projections.queries import person_chain
 from projections.runner import Projector
 from projections.tlog import LogError
 
-PRINCIPAL_TOPIC = "decision-ledger/Principal/"
-
 
 class Exporter:
+    """Bundles of one ledger, under its latest signed checkpoint; the ledger key signs each
+    bundle's head, so it must be at hand."""
+
     def __init__(self, ledger: Ledger, projector: Projector, ledger_key: SigningKey | None = None) -> None:
         self.ledger = ledger
         self.projector = projector
         self.reader = projector.reader
-        self.ledger_key = ledger_key  # signs a case's head (domain.evidence.heads)
+        self.ledger_key = ledger_key
         self.records = LedgerRecords(ledger)
 
-    def _stored(self, aggregate_id: str, version: int | None = None) -> list[dict[str, Any]]:
+    def _stored(self, aggregate_id: str, version: int | None = None) -> list[BundleEvent]:
         """Stored events of an aggregate (one version, or all), with their log positions."""
         uid = UUID(aggregate_id)
-        if version is None:
-            rows = self.ledger.events.recorder.select_events(uid)
-        else:
-            rows = self.ledger.events.recorder.select_events(uid, gt=version - 1, lte=version)
+        recorder = self.ledger.events.recorder
+        rows = recorder.select_events(uid) if version is None else recorder.select_events(uid, gt=version - 1,
+                                                                                          lte=version)
         out = []
         for row in rows:
-            state = self.records.decode(row.state)
             leaf = self.reader.leaf(aggregate_id, row.originator_version)
-            out.append({
-                "leaf_index": leaf.leaf_index,
-                "notification_id": leaf.notification_id,
-                "aggregate_id": aggregate_id,
-                "version": row.originator_version,
-                "topic": row.topic,
-                "state": jsonable(state),
-            })
+            out.append(BundleEvent(leaf.leaf_index, aggregate_id, row.originator_version, row.topic, "",
+                                   jsonable(self.records.decode(row.state))))
         return out
 
     @staticmethod
-    def _signer(event: dict[str, Any]) -> str:
-        return str(Intent.decode(Envelope.from_json(event["state"]["envelope"]).payload).actor)
+    def _signer(event: BundleEvent) -> str:
+        return str(Intent.decode(Envelope.from_json(event.state["envelope"]).payload).actor)
 
-    def _with_keys(self, events: dict[tuple[str, int], dict[str, Any]]) -> None:
-        """Add the genesis and every signer's key events, until no new signer appears."""
+    def _signers_whole(self, events: dict[tuple[str, int], BundleEvent], whole: set[str]) -> None:
+        """Add the genesis and, whole, every signer's principal, until no new signer appears."""
         genesis = self.ledger.genesis()
         for event in self._stored(str(genesis.ledger_id), 1):
-            events.setdefault((event["aggregate_id"], 1), {**event, "why": "genesis"})
-        done: set[str] = set()
+            events.setdefault((event.aggregate_id, 1), event)
         while True:
-            signers = {self._signer(e) for e in events.values()} - done
+            signers = {self._signer(e) for e in events.values()} - whole
             if not signers:
                 return
             for principal in signers:
-                done.add(principal)
+                whole.add(principal)
                 for event in self._stored(principal):
-                    events.setdefault((event["aggregate_id"], event["version"]), {**event, "why": "keys"})
+                    events.setdefault((event.aggregate_id, event.version), event)
 
-    def _finish(self, subject: dict[str, str], events: dict[tuple[str, int], dict[str, Any]]) -> dict[str, Any]:
+    def _finish(self, kind: str, subject_id: str, events: dict[tuple[str, int], BundleEvent], whole: set[str],
+                listed: set[tuple[str, int]], decision: str | None = None) -> dict[str, Any]:
+        if self.ledger_key is None:
+            raise LogError("a bundle carries a head signed by the ledger key, which is not at hand "
+                           "(pass --keys, the directory init wrote)")
         latest = self.reader.latest_checkpoint()
         if latest is None:
             raise LogError("the log has no checkpoint yet: run `decision-ledger project` first")
         size, note = latest
-        ordered = sorted(events.values(), key=lambda e: e["leaf_index"])
-        beyond = [e for e in ordered if e["leaf_index"] >= size]
+        ordered = sorted(events.values(), key=lambda e: e.leaf_index)
+        beyond = [e for e in ordered if e.leaf_index >= size]
         if beyond:
             raise LogError(f"{len(beyond)} events are newer than the latest checkpoint: run `project` to sign one")
-        checker = KeyChecks()
-        paths = self.reader.inclusions([e["leaf_index"] for e in ordered], size)  # their nodes in one go
+        listed = {(aggregate, version) for aggregate, version in listed if aggregate not in whole}
+        checks = KeyChecks()
+        names: dict[str, str] = {}
+        paths = self.reader.inclusions([e.leaf_index for e in ordered], size)  # their nodes in one go
         for event, path in zip(ordered, paths, strict=True):
-            event["inclusion_path"] = [p.hex() for p in path]
-            if event["topic"].startswith(PRINCIPAL_TOPIC):
-                checker.learn(event["aggregate_id"], event["topic"], event["state"])
+            event.inclusion_path = [p.hex() for p in path]
+            event.why = ("genesis" if event.leaf_index == 0
+                         else "subject" if event.aggregate_id == subject_id or (event.aggregate_id, event.version) in listed
+                         else "context" if event.aggregate_id == decision else "keys")
+            checks.learn(event.aggregate_id, event.topic, event.state)
+            if event.topic == topics.REGISTERED:
+                names[event.aggregate_id] = str(Intent.decode(Envelope.from_json(event.state["envelope"]).payload)
+                                                .args.get("name", ""))
         checkpoint = Checkpoint.from_text(SignedNote.parse(note).text)
+        last = {aggregate: max((e for e in ordered if e.aggregate_id == aggregate), key=lambda e: e.version)
+                for aggregate in whole}
+        head = BundleHead(
+            checkpoint.origin, kind, subject_id, size,
+            complete={aggregate: (event.version, event.state["hash"]) for aggregate, event in last.items()},
+            events=tuple((e.aggregate_id, e.version, e.state["hash"]) for e in ordered
+                         if (e.aggregate_id, e.version) in listed),
+        )
         genesis = self.ledger.genesis()
-        record = self.ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
-        ledger_key = record.public_key if record else None
-        names = {str(p): self.ledger.get_principal(UUID(p)).name for p in checker.keys}
-        return {
-            "format": BUNDLE_FORMAT,
-            "subject": subject,
-            "ledger": {
-                "ledger_id": str(genesis.ledger_id),
-                "origin": checkpoint.origin,
-                "ledger_keyid": genesis.ledger_keyid,
-                "verifier_key": verifier_key(checkpoint.origin, ledger_key) if ledger_key else None,
-            },
-            "checkpoint": note,
-            "tree_size": size,
-            "events": ordered,
-            "keys": [
-                {
-                    "principal_id": principal,
-                    "name": names[principal],
-                    "keys": [
-                        {
-                            "keyid": r.keyid,
-                            "jwk": r.jwk,
-                            "active_from": format_time(r.active_from),
-                            "active_until": format_time(r.active_until) if r.active_until else None,
-                            "ended_by": r.ended_by,
-                        }
-                        for r in history.keys.values()
-                    ],
-                }
-                for principal, history in sorted(checker.keys.items())
-            ],
-        }
+        ledger_key = self.ledger_key.public_key
+        bundle = Bundle(
+            subject_kind=kind,
+            subject_id=subject_id,
+            ledger=LedgerInfo(str(genesis.ledger_id), checkpoint.origin, genesis.ledger_keyid,
+                              verifier_key(checkpoint.origin, ledger_key)),
+            checkpoint=note,
+            tree_size=size,
+            events=ordered,
+            keys=key_list(checks, names),
+            head=head.sign(self.ledger_key),
+        )
+        return bundle.to_json()
 
     def case(self, case_id: str) -> dict[str, Any]:
+        """A case's bundle: the case and its decision whole, and their signers."""
         case = self.ledger.find_case(UUID(case_id))
         if case is None:
             raise NotFound(f"no evaluation case {case_id}")
-        if self.ledger_key is None:
-            raise LogError("a case bundle carries the case's head signed by the ledger key, which is not at hand "
-                           "(pass --keys, the directory init wrote)")
-        events = {(e["aggregate_id"], e["version"]): {**e, "why": "subject"} for e in self._stored(case_id)}
-        for event in self._stored(str(case.decision_id)):
-            events.setdefault((event["aggregate_id"], event["version"]), {**event, "why": "context"})
-        self._with_keys(events)
-        bundle = self._finish({"kind": "case", "id": case_id}, events)
-        last = max((e for e in bundle["events"] if e["aggregate_id"] == case_id), key=lambda e: e["version"])
-        head = CaseHead(bundle["ledger"]["origin"], case_id, last["version"], last["state"]["hash"], bundle["tree_size"])
-        bundle["head"] = head.sign(self.ledger_key)
-        return bundle
-
-    def since(self, bundle: dict[str, Any], old_size: int) -> dict[str, Any]:
-        """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (of
-        ``old_size``) to the bundle's checkpoint."""
-        if not 0 < old_size <= bundle["tree_size"]:
-            raise LogError(f"a checkpoint of size {old_size} cannot precede the bundle's ({bundle['tree_size']})")
-        path = self.reader.consistency(old_size, bundle["tree_size"])
-        return {**bundle, "consistency": {"old_size": old_size, "consistency_path": [p.hex() for p in path]}}
+        events = {(e.aggregate_id, e.version): e for e in self._stored(case_id)}
+        decision = str(case.decision_id)
+        for event in self._stored(decision):
+            events.setdefault((event.aggregate_id, event.version), event)
+        whole = {case_id, decision}
+        self._signers_whole(events, whole)
+        return self._finish("case", case_id, events, whole, set(), decision)
 
     def person(self, principal_id: str) -> dict[str, Any]:
+        """A person's bundle: their principal whole, every act they signed and every finding naming
+        them (their lifetime chain), and the signers of all of it."""
         if self.ledger.find(UUID(principal_id), Principal) is None:
             raise NotFound(f"no principal {principal_id}")
         chain = person_chain(self.projector.views, principal_id)
-        events: dict[tuple[str, int], dict[str, Any]] = {}
-        wanted = [(a["aggregate_id"], a["version"]) for a in chain["actions"]]
-        wanted += [(f["case_id"], f["version"]) for f in chain["findings"]]
-        for aggregate, version in wanted:
+        listed = {(a["aggregate_id"], a["version"]) for a in chain["actions"]}
+        listed |= {(f["case_id"], f["version"]) for f in chain["findings"]}
+        events: dict[tuple[str, int], BundleEvent] = {}
+        for aggregate, version in sorted(listed):
             for event in self._stored(aggregate, version):
-                events.setdefault((aggregate, version), {**event, "why": "subject"})
+                events.setdefault((aggregate, version), event)
         for event in self._stored(principal_id):
-            events.setdefault((principal_id, event["version"]), {**event, "why": "subject"})
-        self._with_keys(events)
-        return self._finish({"kind": "person", "id": principal_id}, events)
+            events.setdefault((principal_id, event.version), event)
+        whole = {principal_id}
+        self._signers_whole(events, whole)
+        return self._finish("person", principal_id, events, whole, listed)
+
+    def since(self, bundle: dict[str, Any], note: str) -> dict[str, Any]:
+        """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (``note``, a
+        checkpoint this ledger signed) to the bundle's checkpoint."""
+        genesis = self.ledger.genesis()
+        record = self.ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
+        try:
+            if record is None:
+                raise NoteError("the ledger principal has no genesis key")
+            old = open_checkpoint(note, record.public_key, self.reader.origin)
+        except NoteError as error:
+            raise LogError(f"the checkpoint to prove from is not this ledger's: {error}") from None
+        if not 0 < old.size <= bundle["tree_size"]:
+            raise LogError(f"a checkpoint of size {old.size} cannot precede the bundle's ({bundle['tree_size']})")
+        path = self.reader.consistency(old.size, bundle["tree_size"])
+        return {**bundle, "consistency": Consistency(note, [p.hex() for p in path]).to_json()}

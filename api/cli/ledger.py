@@ -36,7 +36,7 @@ from api.store.secrets import Keystore
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from api.verification_pool import available_cores, parallel_opener
 from domain.errors import LedgerError
-from domain.evidence.bundle import BUNDLE, verify_bundle
+from domain.evidence.bundle import verify_bundle_json
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_since, verify_store
 from domain.evidence.verifier import LOG, Break, VerificationReport
@@ -303,13 +303,7 @@ def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> Verifi
         trusted = since.read_text(encoding="utf-8") if since is not None else None
     except (OSError, UnicodeDecodeError) as error:
         _fail(f"cannot read {error.filename if isinstance(error, OSError) else path}: {error}", EXIT_USAGE)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        report = VerificationReport()
-        report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
-        return report
-    return verify_bundle(data, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted)
+    return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted)
 
 
 def _report(report: VerificationReport, as_json: bool) -> None:

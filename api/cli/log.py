@@ -152,10 +152,11 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
     """
     if (case_id is None) == (principal_id is None):
         _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
-    old_size = None
+    old_note = None
     if since is not None:
         try:
-            old_size = Checkpoint.from_text(SignedNote.parse(since.read_text(encoding="utf-8")).text).size
+            old_note = since.read_text(encoding="utf-8")
+            Checkpoint.from_text(SignedNote.parse(old_note).text)
         except (NoteError, OSError, UnicodeDecodeError) as error:
             _fail(f"--since-checkpoint {since}: not a checkpoint ({error})", EXIT_USAGE)
     settings = _settings(db, keys)
@@ -163,8 +164,8 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
     exporter = Exporter(ledger, projector, _key_if_present(settings))
     try:
         bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
-        if old_size is not None:
-            bundle = exporter.since(bundle, old_size)
+        if old_note is not None:
+            bundle = exporter.since(bundle, old_note)
     except (LogError, LedgerError, ValueError) as error:
         _fail(str(getattr(error, "detail", error)), EXIT_USAGE)
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

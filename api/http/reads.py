@@ -216,7 +216,7 @@ def router() -> APIRouter:
     @api.get("/exports/persons/{principal_id}", summary="An offline evidence bundle of a person's chain (inspectors)")
     def export_person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         oversee(who)
-        return Exporter(svc.ledger, svc.checkpointed()).person(principal_id)
+        return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).person(principal_id)
 
     return api
 

@@ -1,48 +1,54 @@
 """Offline evidence bundles: one JSON file that proves a case's (or a person's) events without
-the ledger, the database or the network.
+the ledger, the database or the network (docs/spec.md, "Bundles").
 
-Format ``decision-ledger/bundle/v1``::
+One typed model (:class:`Bundle`) is written by the exporter and read by the verifier, so no field
+is served that the verifier does not check. Format ``decision-ledger/bundle/v2``::
 
     {
-      "format": "decision-ledger/bundle/v1",
+      "format": "decision-ledger/bundle/v2",
       "subject": {"kind": "case" | "person", "id": "<uuid>"},
       "ledger": {"ledger_id": "<uuid>", "origin": "decision-ledger/<ledger id>",
                  "ledger_keyid": "<RFC 7638 thumbprint>", "verifier_key": "<name+id+key>"},
       "checkpoint": "<C2SP signed note, tree size n>",
-      "events": [
-        {"leaf_index": i, "notification_id": …, "aggregate_id": "<uuid>", "version": v,
-         "topic": "decision-ledger/…/v1", "why": "subject" | "keys" | "genesis" | "context",
-         "state": {"timestamp": "…Z", "envelope": {DSSE}, "rulebook": "…", "prev_hash": "…",
-                   "hash": "…", ["originator_topic": "…"]},
-         "inclusion_path": ["<hex>", …]}
-      ],
-      "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "active_from",
-                "active_until", "ended_by"}]}],
-      "head": "<the case's signed head: domain.evidence.heads, case bundles only>",
-      "consistency": {"old_size": m, "consistency_path": ["<hex>", …]}
+      "tree_size": n,
+      "events": [{"leaf_index": i, "aggregate_id": "<uuid>", "version": v, "topic": "…",
+                  "why": "genesis" | "subject" | "context" | "keys", "state": {…as stored…},
+                  "inclusion_path": ["<hex>", …]}],
+      "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "jwk", "active_from",
+                "active_until", "ended_by", "reason"}]}],
+      "head": "<the bundle head, signed by the ledger key: domain.evidence.heads>",
+      ["consistency": {"old_checkpoint": "<an earlier signed checkpoint>", "consistency_path": […]}]
     }
 
-``consistency`` (exported with ``--since-checkpoint``) proves the bundle's checkpoint extends a
-checkpoint of size m the recipient already holds (RFC 9162 §2.1.4), so a history rewritten and
-re-signed by whoever holds the ledger key shows (``verify --bundle … --since-checkpoint``).
+Every field is checked: the genesis (leaf 0) gives the ledger key and must be the principal
+``ledger.ledger_id`` registers, under ``ledger.ledger_keyid``; ``ledger.origin`` is
+``decision-ledger/<ledger_id>``, the checkpoint's origin; ``ledger.verifier_key`` is the ledger
+key's verifier key under that name; the checkpoint verifies under it and ``tree_size`` is its size;
+every event's hash, chain, signature, key and inclusion proof are checked as ``verify`` checks the
+store; the head says what the bundle must hold (every version of the aggregates it names complete,
+the events it lists) and nothing else may be there; ``why`` is what the head and the subject make
+of each event; the ``keys`` list is exactly what the key events say; ``consistency``, if present,
+proves the checkpoint extends an earlier one. A field the format does not name is a break.
 
-Checking it: the genesis event (leaf 0, the ledger's self-signed principal) gives the ledger key
-(or ``trusted_ledger_keyid`` pins it); the checkpoint's signature verifies under it; every event's
-hash is recomputed from its state, its RFC 9162 inclusion proof leads to the checkpoint's root,
-its signature, binding and key are checked exactly as ``verify`` checks the store, with key
-histories derived from the principals' own key events in the bundle (the ``keys`` list must
-agree with them); consecutive versions link by ``prev_hash``; a case bundle holds every version
-of its case, up to the last version its signed head names (so a cut-off tail shows).
+Format ``decision-ledger/bundle/v1`` (written until the v2 format) is still verified as it was:
+``notification_id`` beside each event, a case head (``decision-ledger/case-head/v1``) for case
+bundles only, ``consistency`` as ``{"old_size", "consistency_path"}``; a v1 person bundle proves
+no completeness, which the report notes.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
-from domain.evidence.heads import CaseHead
+from domain.evidence import topics
+from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
+from domain.evidence.errors import LedgerError
+from domain.evidence.heads import BundleHead, CaseHead
+from domain.evidence.intent import Intent
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
-from domain.evidence.signing import PublicKey
+from domain.evidence.signing import Envelope, PublicKey
 from domain.evidence.times import format_time
 from domain.evidence.verifier import (
     Break,
@@ -56,16 +62,152 @@ from domain.evidence.verifier import (
     as_read,
 )
 
-BUNDLE_FORMAT = "decision-ledger/bundle/v1"
+BUNDLE_FORMAT = "decision-ledger/bundle/v2"
+BUNDLE_FORMAT_V1 = "decision-ledger/bundle/v1"
 BUNDLE = "bundle"  # the aggregate id a whole-bundle problem is reported under
+WHY = ("genesis", "subject", "context", "keys")
+
+_TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "keys", "head", "consistency"}
+_TOP_REQUIRED = _TOP - {"consistency"}
+_LEDGER = {"ledger_id", "origin", "ledger_keyid", "verifier_key"}
+_EVENT = {"leaf_index", "aggregate_id", "version", "topic", "why", "state", "inclusion_path"}
+_KEY = {"keyid", "jwk", "active_from", "active_until", "ended_by", "reason"}
 
 
-def _break(report: VerificationReport, kind: str, detail: str, event: dict[str, Any] | None = None) -> None:
-    aggregate = str(event.get("aggregate_id")) if event else BUNDLE
-    version = event.get("version") if event else 0
-    notification = event.get("notification_id") if event else None
-    report.breaks.append(Break(aggregate, version if isinstance(version, int) else 0,
-                               notification if isinstance(notification, int) else None, kind, detail))
+@dataclass
+class BundleEvent:
+    leaf_index: int
+    aggregate_id: str
+    version: int
+    topic: str
+    why: str
+    state: dict[str, Any]
+    inclusion_path: list[str] = field(default_factory=list)
+    notification_id: int | None = None  # format v1 only
+
+    def to_json(self) -> dict[str, Any]:
+        return {"leaf_index": self.leaf_index, "aggregate_id": self.aggregate_id, "version": self.version,
+                "topic": self.topic, "why": self.why, "state": self.state, "inclusion_path": self.inclusion_path}
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    keyid: str
+    jwk: dict[str, str]
+    active_from: str
+    active_until: str | None
+    ended_by: str
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"keyid": self.keyid, "jwk": self.jwk, "active_from": self.active_from,
+                "active_until": self.active_until, "ended_by": self.ended_by, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class PrincipalKeys:
+    principal_id: str
+    name: str
+    keys: tuple[KeyEntry, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"principal_id": self.principal_id, "name": self.name, "keys": [k.to_json() for k in self.keys]}
+
+
+@dataclass(frozen=True)
+class LedgerInfo:
+    ledger_id: str
+    origin: str
+    ledger_keyid: str
+    verifier_key: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ledger_id": self.ledger_id, "origin": self.origin, "ledger_keyid": self.ledger_keyid,
+                "verifier_key": self.verifier_key}
+
+
+@dataclass(frozen=True)
+class Consistency:
+    old_checkpoint: str
+    consistency_path: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old_checkpoint": self.old_checkpoint, "consistency_path": self.consistency_path}
+
+
+@dataclass
+class Bundle:
+    """A bundle of format v2, as the exporter writes it and the verifier reads it."""
+
+    subject_kind: str
+    subject_id: str
+    ledger: LedgerInfo
+    checkpoint: str
+    tree_size: int
+    events: list[BundleEvent]
+    keys: list[PrincipalKeys]
+    head: str
+    consistency: Consistency | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": BUNDLE_FORMAT,
+            "subject": {"kind": self.subject_kind, "id": self.subject_id},
+            "ledger": self.ledger.to_json(),
+            "checkpoint": self.checkpoint,
+            "tree_size": self.tree_size,
+            "events": [e.to_json() for e in self.events],
+            "keys": [k.to_json() for k in self.keys],
+            "head": self.head,
+        }
+        if self.consistency is not None:
+            data["consistency"] = self.consistency.to_json()
+        return data
+
+
+def key_list(checks: KeyChecks, names: dict[str, str], with_reason: bool = True) -> list[PrincipalKeys]:
+    """The ``keys`` list the key events in a bundle say: each principal's keys, from, until, how
+    they ended (and why), with the name the principal was registered under."""
+    return [
+        PrincipalKeys(principal, names.get(principal, ""), tuple(
+            KeyEntry(r.keyid, r.jwk, format_time(r.active_from),
+                     format_time(r.active_until) if r.active_until else None, r.ended_by,
+                     r.reason if with_reason else "")
+            for r in history.keys.values()
+        ))
+        for principal, history in sorted(checks.keys.items())
+    ]
+
+
+def _intent(state: dict[str, Any]) -> Intent | None:
+    try:
+        return Intent.decode(Envelope.from_json(state["envelope"]).payload)
+    except (LedgerError, KeyError, TypeError):
+        return None
+
+
+# --- reading a bundle -------------------------------------------------------------------------
+
+
+class _Reading:
+    """One bundle being checked: its report, and the breaks it finds."""
+
+    def __init__(self, data: Any, v1: bool) -> None:
+        self.data = data
+        self.v1 = v1
+        self.report = VerificationReport()
+
+    def brk(self, kind: str, detail: str, event: dict[str, Any] | None = None) -> None:
+        aggregate = str(event.get("aggregate_id")) if event else BUNDLE
+        version = event.get("version") if event else 0
+        notification = event.get("notification_id") if event and self.v1 else None
+        self.report.add(aggregate, version if isinstance(version, int) else 0,
+                        notification if isinstance(notification, int) else None, kind, detail)
+
+    def unknown(self, what: str, given: Any, known: set[str]) -> None:
+        if isinstance(given, dict) and not self.v1:
+            for name in sorted(set(given) - known):
+                self.brk("hash", f"{what} carries {name!r}, which the format does not name")
 
 
 def _event_shape(event: Any) -> str:
@@ -73,38 +215,67 @@ def _event_shape(event: Any) -> str:
         return "an event is not an object"
     wanted = (("leaf_index", int), ("aggregate_id", str), ("version", int), ("topic", str), ("state", dict),
               ("inclusion_path", list))
-    missing = [name for name, kind in wanted if not isinstance(event.get(name), kind)]
+    missing = [name for name, kind in wanted if type(event.get(name)) is not kind]
     return f"the event lacks or garbles {', '.join(missing)}" if missing else ""
-
-
-def _notification(event: dict[str, Any]) -> int | None:
-    value = event.get("notification_id")
-    return value if isinstance(value, int) else None
 
 
 def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
                   trusted_checkpoint: str | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
     checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
-    report = VerificationReport()
-    if not isinstance(data, dict) or data.get("format") != BUNDLE_FORMAT:
-        _break(report, "hash", f"not a {BUNDLE_FORMAT} bundle")
+    fmt = data.get("format") if isinstance(data, dict) else None
+    reading = _Reading(data, fmt == BUNDLE_FORMAT_V1)
+    report = reading.report
+    if fmt not in (BUNDLE_FORMAT, BUNDLE_FORMAT_V1):
+        reading.brk("hash", f"not a bundle of a format this verifier knows ({BUNDLE_FORMAT}, {BUNDLE_FORMAT_V1})"
+                    + (f": {fmt!r}" if isinstance(fmt, str) else ""))
         return report
-    events = data.get("events")
-    ledger = data.get("ledger")
+    events, ledger = data.get("events"), data.get("ledger")
     if not isinstance(events, list) or not events or not isinstance(ledger, dict):
-        _break(report, "hash", "the bundle lacks its events or its ledger")
+        reading.brk("hash", "the bundle lacks its events or its ledger")
         return report
+    reading.unknown("the bundle", data, _TOP)
+    if not reading.v1:
+        for name in sorted(_TOP_REQUIRED - set(data)):
+            reading.brk("hash", f"the bundle lacks {name!r}")
+    reading.unknown("the ledger block", ledger, _LEDGER)
     shapes = [(e, _event_shape(e)) for e in events]
     for event, problem in shapes:
         if problem:
-            _break(report, "hash", problem, event if isinstance(event, dict) else None)
+            reading.brk("hash", problem, event if isinstance(event, dict) else None)
+        else:
+            reading.unknown(f"event {event['aggregate_id']}:{event['version']}", event, _EVENT)
     good = sorted((e for e, problem in shapes if not problem), key=lambda e: e["leaf_index"])
+
+    def place(event: dict[str, Any]) -> int | None:
+        value = event.get("notification_id")
+        return value if reading.v1 and isinstance(value, int) else None
+
+    records = [StoredRecord(place(e), e["aggregate_id"], e["version"], e["topic"], e["state"]) for e in good]
+    verifier = Verifier(as_read, trusted_ledger_keyid, chains=Chains(complete=False), report=report)
+
+    # The genesis first: it carries the ledger key the checkpoint is signed with.
+    if not good or good[0]["leaf_index"] != 0:
+        reading.brk("key", "the bundle lacks the ledger's genesis (leaf 0)")
+        return report
+    verifier.check(records[0])
+    checks = verifier.keys
+    if checks.ledger_key is None:
+        reading.brk("key", "the genesis does not yield a ledger key")
+        return report
+    report.ledger_keyid = checks.ledger_keyid
+    ledger_key = checks.ledger_key
+    try:
+        checkpoint = open_checkpoint(str(data.get("checkpoint", "")), ledger_key, ledger.get("origin"))
+    except NoteError as error:
+        reading.brk("checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
+        return report
+    _check_ledger(reading, ledger, good[0], ledger_key, checkpoint)
 
     def included(record: StoredRecord, links: Links | None) -> list[Problem]:
         if links is None:
             return []
-        event = by_place[(record.aggregate_id, record.version, record.notification_id)]
+        event = by_place[(record.aggregate_id, record.version)]
         try:
             path = [bytes.fromhex(p) for p in event["inclusion_path"]]
             verify_inclusion(leaf_hash(bytes.fromhex(links.hash)), event["leaf_index"], checkpoint.size, path,
@@ -113,133 +284,271 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
             return [("log", f"the inclusion proof does not verify: {error}")]
         return []
 
-    by_place = {(e["aggregate_id"], e["version"], _notification(e)): e for e in good}
-    verifier = Verifier(as_read, trusted_ledger_keyid, chains=Chains(complete=False), report=report)
-    records = [StoredRecord(_notification(e), e["aggregate_id"], e["version"], e["topic"], e["state"]) for e in good]
-
-    # The genesis first: it carries the ledger key the checkpoint is signed with.
-    if not good or good[0]["leaf_index"] != 0:
-        _break(report, "key", "the bundle lacks the ledger's genesis (leaf 0)")
-        return report
-    verifier.check(records[0])
-    checker = verifier.keys
-    if checker.ledger_key is None:
-        _break(report, "key", "the genesis does not yield a ledger key")
-        return report
-    report.ledger_keyid = checker.ledger_keyid
-    try:
-        checkpoint = open_checkpoint(str(data.get("checkpoint", "")), checker.ledger_key, ledger.get("origin"))
-    except NoteError as error:
-        _break(report, "checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
-        return report
-    genesis = good[0]["state"]
-    if isinstance(genesis, dict) and isinstance(genesis.get("hash"), str):
-        for kind, detail in included(records[0], Links(genesis["hash"], "")):
-            _break(report, kind, detail, good[0])
-
-    if trusted_checkpoint is not None:
-        _check_since(report, data.get("consistency"), trusted_checkpoint, checkpoint, checker.ledger_key)
+    by_place = {(e["aggregate_id"], e["version"]): e for e in good}
+    genesis_state = good[0]["state"]
+    if isinstance(genesis_state.get("hash"), str):
+        for kind, detail in included(records[0], Links(genesis_state["hash"], "")):
+            reading.brk(kind, detail, good[0])
+    if "consistency" in data or trusted_checkpoint is not None:
+        _check_consistency(reading, data.get("consistency"), trusted_checkpoint, checkpoint, ledger_key)
 
     verifier.log = included
     for record in records[1:]:
         verifier.check(record)
 
-    _check_subject(report, data.get("subject"), good)
-    if isinstance(data.get("subject"), dict) and data["subject"].get("kind") == "case":
-        _check_head(report, data.get("head"), str(data["subject"].get("id")), good, checkpoint, checker)
-    _check_keys(report, data.get("keys"), checker)
+    subject = data.get("subject")
+    if not isinstance(subject, dict) or subject.get("kind") not in ("case", "person") \
+            or not isinstance(subject.get("id"), str):
+        reading.brk("hash", "the bundle names no subject (kind case or person, and an id)")
+        return report
+    reading.unknown("the subject", subject, {"kind", "id"})
+    if reading.v1:
+        _check_subject_v1(reading, subject, good, checkpoint, ledger_key)
+    else:
+        _check_head(reading, subject["kind"], subject["id"], data.get("head"), good, checkpoint, ledger_key)
+    _check_keys(reading, data.get("keys"), checks, good)
     return report
 
 
-def _check_subject(report: VerificationReport, subject: Any, events: list[dict[str, Any]]) -> None:
-    if not isinstance(subject, dict) or subject.get("kind") not in ("case", "person"):
-        _break(report, "hash", "the bundle names no subject")
-        return
-    if subject["kind"] != "case":
-        return
-    versions = sorted((e for e in events if e["aggregate_id"] == subject.get("id")), key=lambda e: e["version"])
-    if not versions:
-        _break(report, "gap", f"the case bundle holds no version of case {subject.get('id')}")
-    held = 0
-    for event in versions:  # name the version that follows each missing one
-        if event["version"] > held + 1:
-            _break(report, "gap", f"the case bundle lacks version {held + 1} (version {event['version']} "
-                   f"follows version {held})", event)
-        held = event["version"]
+def _check_ledger(reading: _Reading, ledger: dict[str, Any], genesis: dict[str, Any], key: PublicKey,
+                  checkpoint: Checkpoint) -> None:
+    """Every field of the ledger block says what the genesis and the checkpoint say."""
+    ledger_id = genesis["aggregate_id"]
+    expected = {
+        "ledger_id": ledger_id,
+        "origin": f"decision-ledger/{ledger_id}",
+        "ledger_keyid": key.keyid,
+        "verifier_key": verifier_key(checkpoint.origin, key),
+    }
+    for name, value in expected.items():
+        if ledger.get(name) != value:
+            reading.brk("key" if name in ("ledger_keyid", "verifier_key") else "checkpoint",
+                        f"ledger.{name} is {ledger.get(name)!r}, but the genesis and the checkpoint make it {value!r}")
+    tree_size = reading.data.get("tree_size")
+    if (tree_size is not None or not reading.v1) and tree_size != checkpoint.size:
+        reading.brk("checkpoint", f"tree_size is {tree_size!r}, but the checkpoint is of size {checkpoint.size}")
 
 
-def _check_since(report: VerificationReport, proof: Any, note: str, checkpoint: Checkpoint,
-                 ledger_key: PublicKey) -> None:
-    """Whoever holds the ledger key can rewrite a history and re-sign it; a checkpoint published
-    earlier shows it: the bundle's checkpoint must extend it (RFC 9162 consistency proof, carried
-    as ``consistency`` by a bundle exported with ``--since-checkpoint``)."""
-    try:
-        trusted = open_checkpoint(note, ledger_key, checkpoint.origin)
-    except NoteError as error:
-        _break(report, "checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
-        return
-    path: list[bytes] = []
-    if trusted.size < checkpoint.size:
-        if not isinstance(proof, dict) or proof.get("old_size") != trusted.size:
-            _break(report, "checkpoint", f"the bundle carries no consistency proof from size {trusted.size}, the "
-                   "trusted checkpoint's (export it with --since-checkpoint)")
+def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, checkpoint: Checkpoint,
+                       ledger_key: PublicKey) -> None:
+    """The bundle's checkpoint extends an earlier one: the one the bundle carries (always checked)
+    and the one the recipient trusts (RFC 9162 consistency proof)."""
+    trusted = None
+    if trusted_note is not None:
+        try:
+            trusted = open_checkpoint(trusted_note, ledger_key, checkpoint.origin)
+        except NoteError as error:
+            reading.brk("checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
             return
+    old: Checkpoint | None = None
+    path: list[bytes] = []
+    if isinstance(proof, dict):
+        reading.unknown("the consistency proof", proof, {"old_checkpoint", "consistency_path"})
         try:
             path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
         except (TypeError, ValueError):
-            _break(report, "checkpoint", "the bundle's consistency proof is not a list of hex hashes")
+            reading.brk("checkpoint", "the bundle's consistency proof is not a list of hex hashes")
             return
-    try:
-        verify_consistency(trusted.size, checkpoint.size, trusted.root, checkpoint.root, path)
-    except ProofError as error:
-        _break(report, "checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is not consistent with the trusted "
-               f"checkpoint ({trusted.size}): {error}")
+        if reading.v1:
+            if trusted is not None and proof.get("old_size") == trusted.size:
+                old = trusted
+        else:
+            try:
+                old = open_checkpoint(str(proof.get("old_checkpoint", "")), ledger_key, checkpoint.origin)
+            except NoteError as error:
+                reading.brk("checkpoint", f"the consistency proof's old checkpoint does not verify: {error}")
+                return
+    elif proof is not None:
+        reading.brk("checkpoint", "the bundle's consistency proof is not an object")
         return
-    report.notes.append(f"consistency proof {trusted.size} → {checkpoint.size} verified")
+    if old is not None:
+        trusted_is_old = trusted is not None and (old.size, old.root) == (trusted.size, trusted.root)
+        try:
+            verify_consistency(old.size, checkpoint.size, old.root, checkpoint.root, path)
+        except ProofError as error:
+            which = "the trusted checkpoint" if trusted_is_old else "the checkpoint its proof starts from"
+            reading.brk("checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is not consistent with {which} "
+                        f"({old.size}): {error}")
+            return
+        reading.report.notes.append(f"consistency proof {old.size} → {checkpoint.size} verified")
+    if trusted is None:
+        return
+    if trusted.size == checkpoint.size:
+        if trusted.root != checkpoint.root:
+            reading.brk("checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is not consistent with the trusted "
+                        f"checkpoint ({trusted.size}): another root at the same size")
+        return
+    if trusted.size > checkpoint.size:
+        reading.brk("checkpoint", f"the bundle's checkpoint ({checkpoint.size}) is older than the trusted one "
+                    f"({trusted.size})")
+        return
+    if old is None or (old.size, old.root) != (trusted.size, trusted.root):
+        reading.brk("checkpoint", f"the bundle carries no consistency proof from size {trusted.size}, the trusted "
+                    "checkpoint's (export it with --since-checkpoint)")
 
 
-def _check_head(report: VerificationReport, note: Any, case_id: str, events: list[dict[str, Any]],
-                checkpoint: Checkpoint, checker: KeyChecks) -> None:
-    """The case's signed head names its last version at the checkpoint: versions cut off the
-    bundle's end are missing before it."""
-    if checker.ledger_key is None:
-        return
+def _check_head(reading: _Reading, kind: str, subject_id: str, note: Any, events: list[dict[str, Any]],
+                checkpoint: Checkpoint, ledger_key: PublicKey) -> None:
+    """The bundle head says what the bundle must hold; it holds exactly that, each event for the
+    reason its ``why`` gives."""
     try:
-        head = CaseHead.open(str(note or ""), checker.ledger_key, checkpoint.origin)
+        head = BundleHead.open(str(note or ""), ledger_key, checkpoint.origin)
     except NoteError as error:
-        _break(report, "checkpoint", f"the case's signed head does not verify under the ledger key: {error}")
+        reading.brk("checkpoint", f"the bundle's signed head does not verify under the ledger key: {error}")
+        return
+    if (head.subject_kind, head.subject_id, head.tree_size) != (kind, subject_id, checkpoint.size):
+        reading.brk("checkpoint", f"the signed head is of the {head.subject_kind} {head.subject_id} at tree size "
+                    f"{head.tree_size}, not of the {kind} {subject_id} at the checkpoint's {checkpoint.size}")
+        return
+    held: dict[str, dict[int, dict[str, Any]]] = {}
+    for event in events:
+        held.setdefault(event["aggregate_id"], {})[event["version"]] = event
+    if subject_id not in head.complete:
+        reading.brk("gap", f"the signed head does not hold the {kind} {subject_id} whole")
+    for aggregate, (last, digest) in head.complete.items():
+        versions = held.get(aggregate, {})
+        for version in range(1, last + 1):
+            if version not in versions:
+                reading.report.add(aggregate, version, None, "gap",
+                                   f"the signed head holds this aggregate whole to version {last}: version {version} "
+                                   "is missing")
+        for version in sorted(v for v in versions if v > last):
+            reading.brk("gap", f"the signed head holds this aggregate whole to version {last}: this version is beyond "
+                        "it", versions[version])
+        if last in versions and versions[last]["state"].get("hash") != digest:
+            reading.brk("hash", "this is not the last version the signed head names", versions[last])
+    listed = {(aggregate, version): digest for aggregate, version, digest in head.events}
+    for (aggregate, version), digest in listed.items():
+        found = held.get(aggregate, {}).get(version)
+        if found is None:
+            reading.report.add(aggregate, version, None, "gap",
+                               f"the signed head lists this event of the {kind}: the bundle lacks it")
+        elif found["state"].get("hash") != digest:
+            reading.brk("hash", "this is not the event the signed head lists", found)
+        elif kind == "person" and not _concerns(found, subject_id):
+            reading.brk("hash", f"the signed head lists this event, but it does not concern the person {subject_id}",
+                        found)
+    decision = _decision_of(held.get(subject_id, {}).get(1)) if kind == "case" else None
+    for event in events:
+        aggregate, version = event["aggregate_id"], event["version"]
+        if aggregate not in head.complete and (aggregate, version) not in listed:
+            reading.brk("gap", "the signed head neither holds this aggregate whole nor lists this event", event)
+        expected = _why(event, kind, subject_id, decision, listed)
+        if event.get("why") != expected:
+            reading.brk("hash", f"why is {event.get('why')!r}; the head and the subject make it {expected!r}", event)
+        intent = _intent(event["state"])
+        if intent is not None and str(intent.actor) not in head.complete:
+            reading.brk("key", f"the key history of the signer {intent.actor} is not held whole by the signed head",
+                        event)
+
+
+def _why(event: dict[str, Any], kind: str, subject_id: str, decision: str | None,
+         listed: dict[tuple[str, int], str]) -> str:
+    """Why an event is in a bundle: the ledger's genesis; the subject (the case's versions; the
+    person's own principal events and the events the head lists); the context (the case's
+    decision); or the key history of a signer."""
+    aggregate = event["aggregate_id"]
+    if event["leaf_index"] == 0:
+        return "genesis"
+    if aggregate == subject_id or (aggregate, event["version"]) in listed:
+        return "subject"
+    if kind == "case" and aggregate == decision:
+        return "context"
+    return "keys"
+
+
+def _decision_of(opened: dict[str, Any] | None) -> str | None:
+    """The decision a case evaluates, as its opening intent names it."""
+    intent = _intent(opened["state"]) if opened is not None else None
+    value = intent.args.get("decision_id") if intent is not None else None
+    return value if isinstance(value, str) else None
+
+
+def _concerns(event: dict[str, Any], person: str) -> bool:
+    """An event concerns a person if they signed it, it is an event of their own principal, or
+    its signed arguments name them."""
+    if event["aggregate_id"] == person:
+        return True
+    intent = _intent(event["state"])
+    if intent is None:
+        return False
+    return str(intent.actor) == person or person in json.dumps(intent.args)
+
+
+def _check_subject_v1(reading: _Reading, subject: dict[str, Any], events: list[dict[str, Any]],
+                      checkpoint: Checkpoint, ledger_key: PublicKey) -> None:
+    """Format v1: a case bundle holds every version of its case up to its case head's; a person
+    bundle proves no completeness."""
+    if subject["kind"] != "case":
+        reading.report.notes.append("a v1 person bundle does not prove that it holds the person's every act "
+                                    "(export it again: format v2 does)")
+        return
+    case_id = subject["id"]
+    versions = sorted((e for e in events if e["aggregate_id"] == case_id), key=lambda e: e["version"])
+    if not versions:
+        reading.brk("gap", f"the case bundle holds no version of case {case_id}")
+    held = 0
+    for event in versions:  # name the version that follows each missing one
+        if event["version"] > held + 1:
+            reading.brk("gap", f"the case bundle lacks version {held + 1} (version {event['version']} "
+                        f"follows version {held})", event)
+        held = event["version"]
+    try:
+        head = CaseHead.open(str(reading.data.get("head") or ""), ledger_key, checkpoint.origin)
+    except NoteError as error:
+        reading.brk("checkpoint", f"the case's signed head does not verify under the ledger key: {error}")
         return
     if head.case_id != case_id or head.tree_size != checkpoint.size:
-        _break(report, "checkpoint", f"the signed head is of case {head.case_id} at tree size {head.tree_size}, "
-               f"not of case {case_id} at the checkpoint's {checkpoint.size}")
+        reading.brk("checkpoint", f"the signed head is of case {head.case_id} at tree size {head.tree_size}, "
+                    f"not of case {case_id} at the checkpoint's {checkpoint.size}")
         return
-    held = {e["version"]: e for e in events if e["aggregate_id"] == case_id}
-    for version in range(max(held, default=0) + 1, head.version + 1):
-        report.breaks.append(Break(case_id, version, None, "gap",
-                                   f"the signed head is version {head.version}: version {version} is missing"))
-    for version in (v for v in held if v > head.version):
-        _break(report, "gap", f"the signed head is version {head.version}: this version is beyond it", held[version])
-    last = held.get(head.version)
+    by_version = {e["version"]: e for e in versions}
+    for version in range(max(by_version, default=0) + 1, head.version + 1):
+        reading.report.add(case_id, version, None, "gap",
+                           f"the signed head is version {head.version}: version {version} is missing")
+    for version in (v for v in by_version if v > head.version):
+        reading.brk("gap", f"the signed head is version {head.version}: this version is beyond it", by_version[version])
+    last = by_version.get(head.version)
     if last is not None and last["state"].get("hash") != head.event_hash:
-        _break(report, "hash", "the case's last version is not the one its signed head names", last)
+        reading.brk("hash", "the case's last version is not the one its signed head names", last)
 
 
-def _check_keys(report: VerificationReport, listed: Any, checker: KeyChecks) -> None:
-    """The human-readable key list must say what the key events say."""
-    derived = {
-        principal: sorted(
-            (r.keyid, format_time(r.active_from), format_time(r.active_until) if r.active_until else None, r.ended_by)
-            for r in history.keys.values()
-        )
-        for principal, history in checker.keys.items()
-    }
-    given: dict[str, list[tuple[Any, ...]]] = {}
-    for entry in listed if isinstance(listed, list) else []:
-        if isinstance(entry, dict):
-            given[str(entry.get("principal_id"))] = sorted(
-                (k.get("keyid"), k.get("active_from"), k.get("active_until"), k.get("ended_by"))
-                for k in entry.get("keys", []) if isinstance(k, dict)
-            )
-    if given != derived:
-        _break(report, "key", "the bundle's key list does not match its principals' key events")
+def _check_keys(reading: _Reading, listed: Any, checks: KeyChecks, events: list[dict[str, Any]]) -> None:
+    """The human-readable key list must say exactly what the key events say."""
+    names: dict[str, str] = {}
+    for event in events:
+        if event["topic"] == topics.REGISTERED:
+            intent = _intent(event["state"])
+            if intent is not None and isinstance(intent.args.get("name"), str):
+                names[event["aggregate_id"]] = intent.args["name"]
+    derived = [entry.to_json() for entry in key_list(checks, names, with_reason=not reading.v1)]
+    given = listed if isinstance(listed, list) else []
+    if reading.v1:  # v1 lists carried no reason
+        derived = [{**p, "keys": [{k: v for k, v in key.items() if k != "reason"} for key in p["keys"]]}
+                   for p in derived]
+    if _canonical_keys(given) != _canonical_keys(derived):
+        reading.brk("key", "the bundle's key list does not match its principals' key events")
 
+
+def _canonical_keys(entries: list[Any]) -> list[Any]:
+    """A key list in one order (principals by id, keys by key id), for comparison."""
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            return [entries]
+        keys = entry.get("keys")
+        ordered = sorted(keys, key=lambda k: json.dumps(k, sort_keys=True)) if isinstance(keys, list) else keys
+        out.append({**entry, "keys": ordered})
+    return sorted(out, key=lambda e: json.dumps(e, sort_keys=True))
+
+
+def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None,
+                       trusted_checkpoint: str | None = None) -> VerificationReport:
+    """:func:`verify_bundle` of a bundle's JSON text."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        report = VerificationReport()
+        report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
+        return report
+    return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint)

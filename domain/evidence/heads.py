@@ -1,8 +1,29 @@
-"""A case's signed head: what the ledger attests about a case when it exports it.
+"""Signed heads: what the ledger attests about a bundle's subject when it exports it
+(docs/spec.md, "Heads").
 
-A bundle's checkpoint commits to the whole log, not to how many versions one case has: a bundle
-whose last versions were cut off would still prove every event it holds. So a case bundle also
-carries the case's *head*, a C2SP signed note by the ledger key (key name: the log's origin)::
+A bundle's checkpoint commits to the whole log, not to which of its events a bundle must hold: a
+bundle whose last versions, or some acts of a person, were left out would still prove every event
+it holds. So a bundle carries a *head*, a C2SP signed note by the ledger key (key name: the log's
+origin), that says what the bundle must hold at its tree size.
+
+A bundle head (format v2 bundles)::
+
+    <origin>
+    decision-ledger/bundle-head/v1
+    <subject kind> <subject id>
+    <tree size of the bundle's checkpoint>
+    complete <aggregate id> <last version> <hash of the last version>
+    …
+    event <aggregate id> <version> <event hash>
+    …
+
+A ``complete`` line says the bundle holds every version of that aggregate, 1 to the last, as
+stored at the tree size (the case, its decision, and every principal whose key history the bundle
+uses); an ``event`` line names one event the bundle must hold (a person bundle's acts and the
+findings naming the person). Lines are in this order: the ``complete`` lines by aggregate id, then
+the ``event`` lines in log order.
+
+A case head (format v1 bundles) says only the case's last version::
 
     <origin>
     decision-ledger/case-head/v1
@@ -17,12 +38,77 @@ and a checkpoint from parsing as a head.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.evidence.checkpoint import NoteError, SignedNote
 from domain.evidence.signing import PublicKey, SigningKey
 
 HEAD_TYPE = "decision-ledger/case-head/v1"
+BUNDLE_HEAD_TYPE = "decision-ledger/bundle-head/v1"
+_HEX = frozenset("0123456789abcdef")
+
+
+def _number(text: str, what: str) -> int:
+    if not text.isdigit() or (text != "0" and text.startswith("0")):
+        raise NoteError(f"a head's {what} is a decimal number without leading zeroes, not {text!r}")
+    return int(text)
+
+
+def _hash(text: str) -> str:
+    if len(text) != 64 or not set(text) <= _HEX:
+        raise NoteError(f"a head's hash is 64 lowercase hex digits, not {text[:70]!r}")
+    return text
+
+
+@dataclass(frozen=True)
+class BundleHead:
+    origin: str
+    subject_kind: str
+    subject_id: str
+    tree_size: int
+    complete: dict[str, tuple[int, str]] = field(default_factory=dict)  # aggregate → (last version, hash)
+    events: tuple[tuple[str, int, str], ...] = ()  # (aggregate, version, hash), in log order
+
+    def text(self) -> str:
+        lines = [self.origin, BUNDLE_HEAD_TYPE, f"{self.subject_kind} {self.subject_id}", str(self.tree_size)]
+        lines += [f"complete {aggregate} {version} {digest}"
+                  for aggregate, (version, digest) in sorted(self.complete.items())]
+        lines += [f"event {aggregate} {version} {digest}" for aggregate, version, digest in self.events]
+        return "\n".join(lines) + "\n"
+
+    def sign(self, key: SigningKey) -> str:
+        return SignedNote(self.text()).signed(key, self.origin).render()
+
+    @classmethod
+    def open(cls, note: str, public_key: PublicKey, origin: str) -> BundleHead:
+        """Parse a signed bundle head and verify the ledger's signature over it."""
+        signed = SignedNote.parse(note)
+        lines = signed.text.split("\n")[:-1]
+        if len(lines) < 4 or lines[1] != BUNDLE_HEAD_TYPE:
+            raise NoteError(f"not a {BUNDLE_HEAD_TYPE} note")
+        if lines[0] != origin:
+            raise NoteError(f"the head is of the log {lines[0]!r}, not {origin!r}")
+        signed.verify(origin, public_key)
+        subject = lines[2].split(" ")
+        if len(subject) != 2:
+            raise NoteError("a head's third line is its subject's kind and id")
+        complete: dict[str, tuple[int, str]] = {}
+        events: list[tuple[str, int, str]] = []
+        for line in lines[4:]:
+            parts = line.split(" ")
+            if len(parts) != 4 or parts[0] not in ("complete", "event"):
+                raise NoteError(f"not a head line: {line[:80]!r}")
+            entry = (parts[1], _number(parts[2], "version"), _hash(parts[3]))
+            if parts[0] == "complete":
+                if entry[0] in complete:
+                    raise NoteError(f"the head names {entry[0]} complete twice")
+                complete[entry[0]] = entry[1:]
+            else:
+                events.append(entry)
+        head = cls(lines[0], subject[0], subject[1], _number(lines[3], "tree size"), complete, tuple(events))
+        if head.text() != signed.text:
+            raise NoteError("the head's lines are not in their one order")
+        return head
 
 
 @dataclass(frozen=True)

@@ -182,8 +182,9 @@ def edit_signature(target: Target, case: str) -> Expected:
 
 
 def delete_event(target: Target, case: str) -> Expected:
+    """The store names the version after the hole; a bundle's signed head names the hole itself."""
     target.remove(target.event(case, EDITED))
-    return [(case, EDITED + 1, {"gap"})]
+    return [(case, EDITED if target.bundle else EDITED + 1, {"gap"})]
 
 
 def swap_events(target: Target, case: str) -> Expected:
@@ -329,13 +330,21 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
     breaks = json.loads(as_json.out)["breaks"]
     assert [(b["aggregate_id"], b["kind"]) for b in breaks] == [(LOG, "checkpoint")]
 
-    # The same holds for a bundle of the case: it verifies on its own, not against the checkpoint.
+    # The same holds for a bundle of the case: exported plainly, it verifies on its own, not against
+    # the checkpoint; exported with a consistency proof from the published checkpoint, the proof it
+    # carries fails even without the recipient's checkpoint.
     assert verify("--bundle", str(pristine.bundle), "--since-checkpoint", str(trusted)).code == 0
+    plain = tmp_path / "rewritten-plain.json"
+    assert invoke("export", "--db", insider_store.url, *keys, "--case", pristine.case_id, "--out", str(plain)).code == 0
+    assert verify("--bundle", str(plain)).code == 0
+    assert verify("--bundle", str(plain), "--since-checkpoint", str(trusted)).code == 1
     bundle = tmp_path / "rewritten.json"
     exported = invoke("export", "--db", insider_store.url, *keys, "--case", pristine.case_id, "--out", str(bundle),
                       "--since-checkpoint", str(trusted))
     assert exported.code == 0, exported.err
-    assert verify("--bundle", str(bundle)).code == 0
+    alone = verify("--bundle", str(bundle), "--json")
+    assert alone.code == 1
+    assert [(b["aggregate_id"], b["kind"]) for b in json.loads(alone.out)["breaks"]] == [("bundle", "checkpoint")]
     text = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted))
     as_json = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted), "--json")
     assert text.code == as_json.code == 1

@@ -1,5 +1,7 @@
 """Write a new set of test vectors: ``python -m tests.vectors.generate DIR`` (DIR must not exist).
 
+It writes the formats of the code as it stands (bundles of format v2 since ``tests/vectors/v2``).
+
 The vectors are files that need no Python of ours to read: keys, envelopes, event hashes,
 proofs, checkpoints, a store (a SQLite file with its transparency log), a case bundle, a person
 bundle, and tampered copies of the store and the bundles, each beside the report ``verify``
@@ -274,7 +276,12 @@ def _bundle_edit(name: str) -> Callable[[Callable[[dict[str, Any], str], None]],
 
 
 def _subject_events(bundle: dict[str, Any], subject: str) -> list[dict[str, Any]]:
-    return sorted((e for e in bundle["events"] if e["aggregate_id"] == subject), key=lambda e: e["version"])
+    """The subject's events: a case's versions; a person's own events and the events listed for
+    them (their acts and findings), in log order."""
+    events = sorted((e for e in bundle["events"] if e["aggregate_id"] == subject), key=lambda e: e["version"])
+    if len(events) > 6:
+        return events
+    return sorted((e for e in bundle["events"] if e["why"] == "subject"), key=lambda e: e["leaf_index"])
 
 
 @_bundle_edit("edit-intent-bytes")
@@ -346,6 +353,58 @@ def _no_head(bundle: dict[str, Any], case: str) -> None:
     bundle.pop("head", None)
 
 
+def _other_key_verifier(bundle: dict[str, Any]) -> str:
+    from domain.evidence.checkpoint import verifier_key
+
+    return verifier_key(bundle["ledger"]["origin"], SigningKey.generate().public_key)
+
+
+@_bundle_edit("edit-ledger-verifier-key")
+def _verifier_key(bundle: dict[str, Any], case: str) -> None:
+    bundle["ledger"]["verifier_key"] = _other_key_verifier(bundle)
+
+
+@_bundle_edit("edit-ledger-keyid")
+def _ledger_keyid(bundle: dict[str, Any], case: str) -> None:
+    bundle["ledger"]["ledger_keyid"] = SigningKey.generate().keyid
+
+
+@_bundle_edit("edit-ledger-id")
+def _ledger_id(bundle: dict[str, Any], case: str) -> None:
+    bundle["ledger"]["ledger_id"] = "00000000-0000-4000-8000-000000000000"
+
+
+@_bundle_edit("edit-tree-size")
+def _tree_size(bundle: dict[str, Any], case: str) -> None:
+    bundle["tree_size"] = bundle["tree_size"] + 1
+
+
+@_bundle_edit("add-a-field")
+def _add_field(bundle: dict[str, Any], case: str) -> None:
+    bundle["events"][3]["notification_id"] = 4
+
+
+@_bundle_edit("edit-key-jwk")
+def _key_jwk(bundle: dict[str, Any], case: str) -> None:
+    bundle["keys"][1]["keys"][0]["jwk"] = SigningKey.generate().public_key.jwk
+
+
+@_bundle_edit("edit-key-name")
+def _key_name(bundle: dict[str, Any], case: str) -> None:
+    bundle["keys"][1]["name"] = "张冒名"
+
+
+@_bundle_edit("edit-why")
+def _why(bundle: dict[str, Any], case: str) -> None:
+    event = next(e for e in bundle["events"] if e["why"] == "keys")
+    event["why"] = "context"
+
+
+@_bundle_edit("omit-key-revocation")
+def _omit_revocation(bundle: dict[str, Any], case: str) -> None:
+    bundle["events"] = [e for e in bundle["events"] if not e["topic"].endswith("/KeyRevoked/v1")]
+
+
 def write_bundles(out: Path, built: dict[str, Any]) -> None:
     case = built["case_id"]
     for name, bundle, subject in (("case-bundle", built["case_bundle"], case),
@@ -355,10 +414,10 @@ def write_bundles(out: Path, built: dict[str, Any]) -> None:
         tampered = out / f"{name}-tampered"
         tampered.mkdir()
         for edit, change in BUNDLE_EDITS.items():
-            if name == "person-bundle" and edit in ("no-head", "truncate-tail", "swap-events"):
-                continue  # person bundles of format v1 carry no head
             data = copy.deepcopy(bundle)
-            change(data, subject if name == "case-bundle" else case)
+            change(data, subject)
+            if data == bundle:
+                continue  # nothing of this kind in this bundle to tamper with
             path = tampered / f"{edit}.json"
             _write(path, data)
             _write(tampered / f"{edit}.report.json", _verify("--bundle", str(path)))
