@@ -1,39 +1,9 @@
 """Offline evidence bundles: one JSON file that proves a case's (or a person's) events without
-the ledger, the database or the network (docs/spec.md, "Bundles").
+the ledger, the database or the network (docs/spec.md §12, §13.2).
 
 One typed model (:class:`Bundle`) is written by the exporter and read by the verifier, so no field
-is served that the verifier does not check. Format ``decision-ledger/bundle/v2``::
-
-    {
-      "format": "decision-ledger/bundle/v2",
-      "subject": {"kind": "case" | "person", "id": "<uuid>"},
-      "ledger": {"ledger_id": "<uuid>", "origin": "decision-ledger/<ledger id>",
-                 "ledger_keyid": "<RFC 7638 thumbprint>", "verifier_key": "<name+id+key>"},
-      "checkpoint": "<C2SP signed note, tree size n>",
-      "tree_size": n,
-      "events": [{"leaf_index": i, "aggregate_id": "<uuid>", "version": v, "topic": "…",
-                  "why": "genesis" | "subject" | "context" | "keys", "state": {…as stored…},
-                  "inclusion_path": ["<hex>", …]}],
-      "keys": [{"principal_id": "…", "name": "…", "keys": [{"keyid", "jwk", "active_from",
-                "active_until", "ended_by", "reason"}]}],
-      "head": "<the bundle head, signed by the ledger key: domain.evidence.heads>",
-      ["consistency": {"old_checkpoint": "<an earlier signed checkpoint>", "consistency_path": […]}]
-    }
-
-Every field is checked: the genesis (leaf 0) gives the ledger key and must be the principal
-``ledger.ledger_id`` registers, under ``ledger.ledger_keyid``; ``ledger.origin`` is
-``decision-ledger/<ledger_id>``, the checkpoint's origin; ``ledger.verifier_key`` is the ledger
-key's verifier key under that name; the checkpoint verifies under it and ``tree_size`` is its size;
-every event's hash, chain, signature, key and inclusion proof are checked as ``verify`` checks the
-store; the head says what the bundle must hold (every version of the aggregates it names complete,
-the events it lists) and nothing else may be there; ``why`` is what the head and the subject make
-of each event; the ``keys`` list is exactly what the key events say; ``consistency``, if present,
-proves the checkpoint extends an earlier one. A field the format does not name is a break.
-
-Format ``decision-ledger/bundle/v1`` (written until the v2 format) is still verified as it was:
-``notification_id`` beside each event, a case head (``decision-ledger/case-head/v1``) for case
-bundles only, ``consistency`` as ``{"old_size", "consistency_path"}``; a v1 person bundle proves
-no completeness, which the report notes.
+is served that the verifier does not check. Format v1 bundles, written before v2, still verify as
+they did.
 """
 
 from __future__ import annotations

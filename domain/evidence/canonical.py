@@ -1,10 +1,9 @@
-"""The one canonical encoding: RFC 8785 (JSON Canonicalization Scheme).
+"""The one canonical encoding: RFC 8785 JSON over a restricted value domain (docs/spec.md §2).
 
 Signatures and hashes are computed over these bytes, so a value has exactly one byte string.
-The value domain is restricted further than RFC 8785 so that any JSON library reproduces it:
-no floating-point numbers (their ES6 formatting is the usual source of disagreement), integers
-within ±(2^53 − 1), object keys are strings, nesting at most ``MAX_DEPTH`` levels (deeper input
-exhausted the parser's recursion instead of being refused).
+Python's C encoder writes the RFC 8785 bytes of nearly every value; the reference ``rfc8785``
+encoder writes the rest (object keys beyond U+FFFF, lone surrogates), and a property test holds
+the two equal.
 """
 
 from __future__ import annotations

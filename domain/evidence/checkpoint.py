@@ -1,17 +1,6 @@
-"""Checkpoints of the transparency log, as C2SP signed notes (c2sp.org/signed-note,
-c2sp.org/tlog-checkpoint), Ed25519 signature type 0x01. Byte for byte:
-
-    <origin>\\n
-    <tree size, ASCII decimal>\\n
-    <base64 of the RFC 9162 root hash>\\n
-    \\n
-    — <key name> <base64(key ID (4 bytes) ‖ Ed25519 signature over the three lines above)>\\n
-
-The signed text is the three lines including the last newline. key ID = the first four bytes
-of SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ 32-byte public key). The ledger signs with its own key under
-the name ``decision-ledger/<ledger id>`` (the origin); a witness co-signs by adding its own
-signature line. A verifier key is written ``<name>+<key ID as 8 hex digits>+<base64(0x01 ‖
-public key)>``, the form Go's golang.org/x/mod/sumdb/note reads.
+"""Checkpoints of the transparency log as C2SP signed notes, Ed25519 signature type 0x01
+(docs/spec.md §11). The ledger signs under its origin, ``decision-ledger/<ledger id>``; a witness
+co-signs by adding its own signature line.
 """
 
 from __future__ import annotations

@@ -1,21 +1,7 @@
-"""Hash rules of the per-aggregate chains.
+"""The hash of a stored event and the genesis hash its chain starts from (docs/spec.md §6.2).
 
-Every stored event carries ``prev_hash`` and ``hash``. The hash covers everything stored for the
-event except the hash itself: the aggregate id, the version, the topic, and every attribute of
-the stored state (the signed envelope verbatim, the recording time, ``prev_hash``, the aggregate
-topic of a creation event, and any attribute added later). Concretely::
-
-    hash = lowercase hex SHA-256 of RFC 8785 bytes of
-      {"aggregate_id": "<uuid>", "version": <int>, "topic": "<event topic>",
-       "state": {<stored attributes except "hash">}}
-
-where times in ``state`` are written as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` and UUIDs as lowercase
-hyphenated strings. The first event of an aggregate links to the aggregate's genesis hash::
-
-    prev_hash(version 1) = lowercase hex SHA-256 of UTF-8 "decision-ledger/aggregate/v1\\n<uuid>"
-
-A changed, removed, reordered or transplanted event therefore breaks its own hash or the link
-from its successor.
+A changed, removed, reordered or transplanted event breaks its own hash or the link from its
+successor.
 """
 
 from __future__ import annotations

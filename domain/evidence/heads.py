@@ -1,39 +1,11 @@
 """Signed heads: what the ledger attests about a bundle's subject when it exports it
-(docs/spec.md, "Heads").
+(docs/spec.md §11, §12).
 
 A bundle's checkpoint commits to the whole log, not to which of its events a bundle must hold: a
 bundle whose last versions, or some acts of a person, were left out would still prove every event
-it holds. So a bundle carries a *head*, a C2SP signed note by the ledger key (key name: the log's
-origin), that says what the bundle must hold at its tree size.
-
-A bundle head (format v2 bundles)::
-
-    <origin>
-    decision-ledger/bundle-head/v1
-    <subject kind> <subject id>
-    <tree size of the bundle's checkpoint>
-    complete <aggregate id> <last version> <hash of the last version>
-    …
-    event <aggregate id> <version> <event hash>
-    …
-
-A ``complete`` line says the bundle holds every version of that aggregate, 1 to the last, as
-stored at the tree size (the case, its decision, and every principal whose key history the bundle
-uses); an ``event`` line names one event the bundle must hold (a person bundle's acts and the
-findings naming the person). Lines are in this order: the ``complete`` lines by aggregate id, then
-the ``event`` lines in log order.
-
-A case head (format v1 bundles) says only the case's last version::
-
-    <origin>
-    decision-ledger/case-head/v1
-    <case id>
-    <last version>
-    <hash of the last version>
-    <tree size of the bundle's checkpoint>
-
-The second line keeps a head from ever parsing as a checkpoint (whose second line is a number),
-and a checkpoint from parsing as a head.
+it holds. So a bundle carries a head, a signed note by the ledger key, that says what the bundle
+must hold at its tree size: the aggregates it holds whole and the events it lists (format v2
+bundles), or a case's last version (format v1).
 """
 
 from __future__ import annotations

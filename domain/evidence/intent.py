@@ -1,21 +1,9 @@
-"""The signed intent: what a person asked the ledger to record, in their own signed bytes.
+"""The signed intent: what a person asked the ledger to record, in their own signed bytes
+(docs/spec.md §4).
 
-An intent is a JSON object in RFC 8785 canonical form::
-
-    {
-      "action": "case.exclude_material",          # which command
-      "actor": "<principal uuid>",                # who asks (must own the signing key)
-      "args": {...},                              # the command's arguments
-      "expected_version": 7,                      # the aggregate version the signer saw (0: new)
-      "nonce": "<16 to 64 characters>",           # makes every intent unique
-      "signed_at": "2026-11-22T08:30:00.000000Z", # the signer's clock (UTC, six digits)
-      "target": "<aggregate uuid>",               # which case, decision, principal or agency
-      "type": "decision-ledger/intent/v1"
-    }
-
-It travels in a DSSE envelope (:mod:`domain.evidence.signing`). Binding the target and the expected
-version into the signed bytes means a signature cannot be replayed against another aggregate or
-at another position: the stored event's position is part of what was signed.
+Binding the target and the expected version into the signed bytes means a signature cannot be
+replayed against another aggregate or at another position: the stored event's position is part
+of what was signed.
 """
 
 from __future__ import annotations

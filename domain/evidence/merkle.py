@@ -1,15 +1,9 @@
-"""RFC 9162 Merkle trees: hashes, inclusion and consistency proofs, and their verification.
+"""RFC 9162 Merkle trees: hashes, inclusion and consistency proofs, and their verification
+(docs/spec.md §10).
 
-Byte for byte as RFC 9162 §2.1 (Certificate Transparency v2) defines them, over SHA-256:
-
-* leaf hash  = SHA-256(0x00 ‖ leaf data) — here the leaf data is an event's 32-byte hash;
-* node hash  = SHA-256(0x01 ‖ left ‖ right);
-* MTH({}) = SHA-256(""); MTH(D[n]) splits at k, the largest power of two smaller than n.
-
-Proof paths are ordered from the leaf up, as the RFC's PATH and PROOF produce them. Proofs are
-built from a *subtree oracle* — any function giving MTH of leaves [start, end) — so a store can
-answer from O(log n) stored perfect subtrees instead of rebuilding the tree. Verification
-(§2.1.3.2, §2.1.4.2) needs nothing but the hashes.
+Proofs are built from a *subtree oracle* — any function giving MTH of leaves [start, end) — so a
+store can answer from O(log n) stored perfect subtrees instead of rebuilding the tree.
+Verification (RFC 9162 §2.1.3.2, §2.1.4.2) needs nothing but the hashes.
 """
 
 from __future__ import annotations

@@ -1,15 +1,5 @@
-"""Ed25519 keys and the DSSE envelope every signed intent travels in.
-
-Formats, so that a third party can check any signature with ordinary tools:
-
-* A public key is an RFC 8037 JWK ``{"kty": "OKP", "crv": "Ed25519", "x": base64url(raw 32 bytes)}``.
-* A key id is the key's RFC 7638 JWK thumbprint: base64url (no padding) of SHA-256 over
-  ``{"crv":"Ed25519","kty":"OKP","x":"…"}`` (exactly those bytes, no whitespace).
-* An envelope is DSSE v1 (https://github.com/secure-systems-lab/dsse):
-  ``{"payload": base64(bytes), "payloadType": TYPE, "signatures": [{"keyid": KID, "sig": base64(sig)}]}``;
-  the Ed25519 signature is over ``PAE(TYPE, bytes) = "DSSEv1" SP len(TYPE) SP TYPE SP len(bytes) SP bytes``
-  (lengths in ASCII decimal). Base64 here is standard RFC 4648 §4 with padding, and only its
-  canonical spelling is accepted: an envelope has one text, as its payload has one byte string.
+"""Ed25519 keys (RFC 8037 JWKs named by their RFC 7638 thumbprints) and the DSSE v1 envelope
+every signed intent travels in (docs/spec.md §3, §4).
 
 The server never needs a person's private key: clients call :func:`sign` (or
 :func:`domain.evidence.intent.sign_intent`) with their own :class:`SigningKey`.
