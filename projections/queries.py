@@ -23,6 +23,7 @@ from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
+from domain.service.replay import case_at
 from projections.store import Views
 
 CASE_COLUMNS = (
@@ -90,25 +91,6 @@ def parse_moment(text: str) -> int | datetime:
         raise MalformedInput(f"--at {text!r} needs a time zone (Z or +08:00)")
     return moment
 
-
-def case_at(ledger: Ledger, case_id: UUID, at: int | datetime | None = None) -> EvaluationCase:
-    """A case replayed as it stood now, at a version, or at a moment (the last event recorded
-    then); :class:`NotFound` if it did not exist yet or has no such version."""
-    version: int | None
-    if isinstance(at, datetime):
-        version = 0
-        for event in ledger.events.get(case_id):
-            if event.timestamp > at:  # type: ignore[attr-defined]
-                break
-            version = event.originator_version
-        if version == 0:
-            raise NotFound(f"case {case_id} did not exist yet at {format_time(at)}")
-    else:
-        version = at
-    case = ledger.get_case(case_id, version)
-    if version is not None and case.version != version:
-        raise NotFound(f"case {case_id} has no version {version}; it is at version {case.version}")
-    return case
 
 
 def as_of(case: EvaluationCase) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from api.store.secrets import Keystore
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from api.verification_pool import available_cores, parallel_opener
 from domain.errors import LedgerError
-from domain.evidence.bundle import verify_bundle_json
+from domain.evidence.bundle_verifier import verify_bundle_json
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_since, verify_store
 from domain.evidence.verifier import LOG, Break, VerificationReport

@@ -17,7 +17,7 @@ from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.model.case import EvaluationCase
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
-from domain.service import access
+from domain.service import access, replay
 from projections import queries
 from projections.export import Exporter
 from projections.gc_pause import collection_paused
@@ -149,7 +149,7 @@ def router() -> APIRouter:
         with collection_paused():  # a long case is tens of thousands of objects: freed before it ends
             current = readable(svc, who, case_id)
             moment = queries.parse_moment(at) if at else None
-            case = current if moment is None else queries.case_at(svc.ledger, current.id, moment)
+            case = current if moment is None else replay.case_at(svc.ledger, current.id, moment)
             shown = readable_case(case, who, svc.ledger.keyring)
             answer = {"case": queries.render_case(shown), "as_of": queries.as_of(case)}
             del current, case, shown

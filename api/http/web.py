@@ -30,7 +30,7 @@ from domain.errors import LedgerError
 from domain.model.articles import ARTICLES
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
-from domain.service import access
+from domain.service import access, replay
 from projections import queries
 from projections.gc_pause import collection_paused
 from projections.timeline import readable_case, timeline
@@ -214,7 +214,7 @@ def router() -> APIRouter:
         svc = service(request)
         with collection_paused():
             readable(svc, who, case_id)
-            version = queries.case_at(svc.ledger, UUID(case_id), queries.parse_moment(moment)).version
+            version = replay.case_at(svc.ledger, UUID(case_id), queries.parse_moment(moment)).version
         return RedirectResponse(f"/cases/{case_id}/versions/{version}", status_code=303)
 
     @pages.get("/cases/{case_id}/versions/{version}")
@@ -227,7 +227,7 @@ def router() -> APIRouter:
             if version > latest:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
             # the version from the store; the latest, readable() already replayed for its access check
-            case = current if version == latest else queries.case_at(svc.ledger, current.id, version)
+            case = current if version == latest else replay.case_at(svc.ledger, current.id, version)
             shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
             event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
