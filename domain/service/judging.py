@@ -28,6 +28,7 @@ from domain.errors import (
     LedgerError,
     NotFound,
     NotPermitted,
+    Refused,
     Replayed,
 )
 from domain.evidence.intent import MAX_CLOCK_SKEW, SignedIntent
@@ -38,7 +39,7 @@ from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
-from domain.model.rules.base import Judgement, Rulebook, Verdicts
+from domain.model.rules.base import Judgement, Refuse, Rule, Rulebook, Verdicts
 
 if TYPE_CHECKING:
     from domain.service.ledger import Ledger
@@ -111,7 +112,7 @@ class Judge:
             ctx = Context(actor=actor, directory=self.ledger, now=now, keyring=self.ledger.keyring)
             verdicts = self._judge(rulebook, spec, act, ctx, target)
             if verdicts.refusal is not None:
-                return self._refused(verdicts, rulebook, target, signed, ctx, batch)
+                return self._refused(verdicts.refusal, rulebook, target, signed, ctx, batch)
             aggregate = self._perform(spec, act, ctx, target)
             if verdicts.findings and rulebook is not None:
                 self.ledger.findings.raise_all(rulebook, verdicts.findings, cast(EvaluationCase, aggregate), now)
@@ -126,16 +127,15 @@ class Judge:
         batch.touch(aggregate)
         return accepted
 
-    def _refused(self, verdicts: Verdicts, rulebook: Rulebook | None, target: LedgerAggregate | None,
+    def _refused(self, refusal: tuple[Rule, Refuse], rulebook: Rulebook | None, target: LedgerAggregate | None,
                  signed: SignedIntent, ctx: Context, batch: Batch) -> Refusal:
         """The refusal of a rule; an attempt that is itself misconduct is kept as a finding on
         its case, stored with the batch."""
-        refusal = cast(LedgerError, verdicts.refused())
-        rule, refuse = cast(Any, verdicts.refusal)
+        rule, refuse = refusal
         if refuse.record_attempt and rulebook is not None and isinstance(target, EvaluationCase):
             self.ledger.findings.record_attempt(target, rulebook, rule, refuse, signed, ctx)
             batch.touch(target)
-        return Refusal(refusal)
+        return Refusal(Refused(rule.articles[0], refuse.zh, refuse.en, rule=rule.id))
 
     def authenticate(self, signed: SignedIntent, now: datetime) -> Principal:
         """The signer, whose key was active when they signed and is now, and whose signature

@@ -19,7 +19,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from domain.errors import Refused
 from domain.evidence.canonical import canonical_bytes
 from domain.model.rules.procedure import ProcedureRule
 from domain.model.vocabulary import Jurisdiction
@@ -137,12 +136,6 @@ class Finding:
 class Verdicts:
     refusal: tuple[Rule, Refuse] | None
     findings: tuple[Finding, ...]
-
-    def refused(self) -> Refused | None:
-        if self.refusal is None:
-            return None
-        rule, refuse = self.refusal
-        return Refused(rule.articles[0], refuse.zh, refuse.en, rule=rule.id)
 
 
 @dataclass(frozen=True)
