@@ -20,12 +20,6 @@ from api.cli.common import (
     json_option,
     keys_option,
 )
-from api.keyfiles import KeyFileError, read_key
-from domain.errors import LedgerError
-from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote, check_name, verifier_key
-from domain.evidence.merkle import ProofError
-from projections.export import Exporter
-from projections.tlog import LogError
 
 
 @main.command()
@@ -39,6 +33,8 @@ def checkpoint(db: str | None, keys: str | None, vkey: bool) -> None:
     if the log has grown. Publish checkpoints (XX-17): anyone holding one can later prove the
     ledger was not rewritten (`verify --since-checkpoint`).
     """
+    from domain.evidence.checkpoint import verifier_key
+
     settings = _settings(db, keys)
     ledger, projector = _current(settings, signing=True)
     reader = projector.reader
@@ -66,6 +62,10 @@ def cosign(db: str | None, key_file: Path, name: str, size: int | None) -> None:
 
     The ledger's signature is checked first; the witness's signature line is added to the note.
     """
+    from api.keyfiles import KeyFileError, read_key
+    from domain.evidence.checkpoint import NoteError, check_name
+    from projections.tlog import LogError
+
     try:
         check_name(name)
     except NoteError as error:
@@ -111,6 +111,9 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
     "old_root", "new_root", "consistency_path"}. Hashes are lowercase hex; paths run from the
     leaf up.
     """
+    from domain.evidence.merkle import ProofError
+    from projections.tlog import LogError
+
     if (event is None) == (consistency is None):
         _fail("give exactly one of --event ID:VERSION or --consistency OLD NEW", EXIT_USAGE)
     _, projector = _current(_settings(db, keys), signing=True)
@@ -150,6 +153,11 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
     --since-checkpoint NOTE the bundle also proves its checkpoint extends NOTE, which the
     recipient checks with `verify --bundle FILE --since-checkpoint NOTE`.
     """
+    from domain.errors import LedgerError
+    from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
+    from projections.export import Exporter
+    from projections.tlog import LogError
+
     if (case_id is None) == (principal_id is None):
         _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
     old_size = None
