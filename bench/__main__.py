@@ -24,7 +24,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Measure ingest (HTTP, PostgreSQL and SQLite), verification, replay, rebuild and proofs, "
-        "each beside its own baseline measured in the same run, and print the ratios. PostgreSQL is found at "
+        "each beside its own baseline measured in the same run, and print the ratios; and the command line's "
+        "start-up (`decision-ledger --help`, `verify --bundle`). PostgreSQL is found at "
         "$DECISION_LEDGER_TEST_PG (default postgresql://postgres@127.0.0.1:5432/postgres); a database is "
         "created for each measurement and dropped after it.",
     )

@@ -34,6 +34,11 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("inclusion_proof_store", "  on the slower store", "", None),
     ("inclusion_proof_bytes", "  size (JSON, checkpoint included)", "bytes", None),
     ("consistency_proof_ms", "consistency proof, median", "ms", None),
+    ("startup_help_ms", "start-up: decision-ledger --help, median", "ms", None),
+    ("startup_help_max_ms", "  slowest run", "ms", None),
+    ("startup_verify_bundle_ms", "start-up: verify --bundle (28 events), median", "ms", None),
+    ("startup_verify_bundle_max_ms", "  slowest run", "ms", None),
+    ("startup_runs", "  runs of each", "", None),
 ]
 
 

@@ -1,9 +1,10 @@
 """One run: every figure beside its baseline, measured now on this machine.
 
-The order keeps measurements apart: the raw Ed25519 baseline first, on a quiet machine; then per
-store a fresh ledger, the library's one-event-per-commit baseline and HTTP ingest through a real
-``serve``; then, on PostgreSQL (SQLite without it), the ledger is grown in-process to its size
-and rebuilt, verified and replayed; last, the proofs on synthetic logs.
+The order keeps measurements apart: the raw Ed25519 baseline first, on a quiet machine, and the
+command line's start-up (``--help``, ``verify --bundle``); then per store a fresh ledger, the
+library's one-event-per-commit baseline and HTTP ingest through a real ``serve``; then, on
+PostgreSQL (SQLite without it), the ledger is grown in-process to its size and rebuilt, verified
+and replayed; last, the proofs on synthetic logs.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bench.machine import describe
 from bench.proofs import measure_proofs
 from bench.replay import rebuild, replay_case
 from bench.sizes import Sizes
+from bench.startup import measure_startup
 from bench.verification import cores, ed25519_one_core, verify_ledger
 from tests.integration.conftest import PG_ADMIN_URL
 
@@ -34,6 +36,7 @@ REPLAY_MS = 50.0
 REBUILD_PER_S = 10_000.0
 INCLUSION_MS = 5.0
 INCLUSION_AT = 1_000_000
+STARTUP_MS = 400.0
 
 
 def run(sizes: Sizes, work: Path, use_postgres: bool, say: Say) -> dict[str, Any]:
@@ -48,6 +51,9 @@ def run(sizes: Sizes, work: Path, use_postgres: bool, say: Say) -> dict[str, Any
     one_core = ed25519_one_core(sizes.ed25519_seconds)
     figures.update(cores=cores(), ed25519_verify_one_core_per_s=one_core,
                    baseline_ed25519_verify_per_s=one_core * cores())
+
+    say(f"start-up: decision-ledger --help and verify --bundle, {sizes.startup_runs} runs each")
+    figures.update(measure_startup(sizes.startup_runs))
 
     for kind in stores:
         tag = "pg" if kind == "postgres" else "sqlite"
@@ -157,4 +163,11 @@ def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
                     f"{f['inclusion_proof_ms']:.2f} ms median, {f['inclusion_proof_max_ms']:.2f} ms max at "
                     f"{f['inclusion_proof_leaves']:,} leaves ({f['inclusion_proof_store']})", f["inclusion_proof_ms"] <= INCLUSION_MS if at_size
                     else None, "" if at_size else "the run's largest log is smaller than 10^6 leaves"))
+    stacks = sorted({*f["startup_help_stacks"], *f["startup_verify_bundle_stacks"]})
+    rows.append(row("start-up", f"every run of `--help` and of `verify --bundle` (28 events) ≤ {STARTUP_MS:g} ms",
+                    f"--help {f['startup_help_ms']:.0f} ms median, {f['startup_help_max_ms']:.0f} ms max; "
+                    f"verify --bundle {f['startup_verify_bundle_ms']:.0f} ms median, "
+                    f"{f['startup_verify_bundle_max_ms']:.0f} ms max ({f['startup_runs']} runs each)",
+                    max(f["startup_help_max_ms"], f["startup_verify_bundle_max_ms"]) <= STARTUP_MS,
+                    f"imported {', '.join(stacks)}" if stacks else ""))
     return rows

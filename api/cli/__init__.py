@@ -3,26 +3,57 @@
 Exit codes, for every command: 0 success; 1 the ledger is broken (``verify``) or the ledger
 refused the action; 2 a usage error — bad options, a bad database URL, a store that cannot be
 opened or holds no ledger, an unreadable key file.
+
+Start-up is kept short: a command's module is imported only when that command (or the list of
+every command, ``--help``) is asked for, and the command modules import the web and database
+stacks only inside the commands that use them. ``verify --bundle`` needs click and
+:mod:`domain.evidence` alone (``python -m bench`` measures both).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
+#: every command, by name: the module that defines it (imported when the command is used)
+COMMANDS = {
+    **dict.fromkeys(("init", "demo", "verify", "keygen", "articles", "check-deadlines"), "api.cli.ledger"),
+    **dict.fromkeys(("checkpoint", "cosign", "prove", "export"), "api.cli.log"),
+    **dict.fromkeys(("project", "rebuild", "cases", "case", "person", "trace-decision", "findings", "deadlines",
+                     "agencies", "annual"), "api.cli.reads"),
+    "serve": "api.cli.serve",
+    "client": "api.cli.client",
+    "grant": "api.cli.roles",
+    "backup": "api.cli.backup",
+    "shred": "api.cli.shred",
+}
+
 
 class Commands(click.Group):
-    """Every command: a privilege the database refuses (PostgreSQL's service role running what
-    only the migration role may) is a usage error that says so, never a traceback."""
+    """Every command, its module imported when it is first looked up (see :data:`COMMANDS`).
+
+    A privilege the database refuses (PostgreSQL's service role running what only the migration
+    role may) is a usage error that says so, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name])  # its decorators add it to this group
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from api.store.privileges import privilege_refusal
-
         try:
             return super().invoke(ctx)
         except Exception as error:
+            if "psycopg" not in sys.modules:
+                raise  # no PostgreSQL was asked: nothing it refused
+            from api.store.privileges import privilege_refusal  # the database stack, only now
+
             refused = privilege_refusal(error)
             if refused is None:
                 raise
@@ -45,6 +76,4 @@ def main() -> None:
     """
 
 
-from api.cli import backup, client, ledger, log, reads, roles, serve, shred
-
-__all__ = ["backup", "client", "ledger", "log", "main", "reads", "roles", "serve", "shred"]
+__all__ = ["COMMANDS", "Commands", "main"]

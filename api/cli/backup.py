@@ -19,7 +19,6 @@ import click
 from api.cli import main
 from api.cli.common import EXIT_USAGE, _emit, _fail, _open, _settings, db_option, json_option
 from api.settings import Database
-from api.store.opening import StoreUnavailable, open_ledger, open_projector
 
 PG_DUMP_HINT = (
     "a PostgreSQL ledger is backed up with `pg_dump --format=custom --file FILE DBURL` and restored "
@@ -72,6 +71,8 @@ def backup(db: str | None, out: Path, as_json: bool) -> None:
 
 def _count(path: Path) -> tuple[int, int | None]:
     """The copy opened as a ledger: its events, and the size of its latest signed checkpoint."""
+    from api.store.opening import StoreUnavailable, open_ledger, open_projector
+
     copy = Database.parse(f"sqlite:///{path}")
     try:
         ledger = open_ledger(copy)

@@ -19,24 +19,20 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID, uuid4
 
 import click
-import httpx
 
 from api.cli import main
 from api.cli.common import EXIT_BROKEN, EXIT_USAGE
-from api.http.auth import MAX_LIFETIME, make_token
-from api.http.writes import NOT_OVER_HTTP, ROUTES, inline_refs
-from api.keyfiles import KeyFileError, read_key, read_public_key
-from domain.errors import MalformedInput
-from domain.evidence.intent import sign_intent
-from domain.evidence.signing import SigningKey, b64decode
-from domain.model.actions import ACTIONS, ActionSpec
-from domain.model.acts import new_intent
-from domain.model.commands.case import CollectMaterial
-from domain.model.sealing import MATERIAL_FIELDS, Place, seal
+from api.http.limits import MAX_LIFETIME
+
+if TYPE_CHECKING:  # imported where used: listing the commands needs neither httpx nor the action models
+    import httpx
+
+    from domain.evidence.signing import SigningKey
+    from domain.model.actions import ActionSpec
 
 ENV_SERVER = "DECISION_LEDGER_SERVER"
 ENV_KEY = "DECISION_LEDGER_KEY"
@@ -65,6 +61,8 @@ class Connection:
     passphrase_env: str | None
 
     def key(self) -> SigningKey:
+        from api.keyfiles import KeyFileError, read_key
+
         if self.key_file is None:
             _fail(f"pass --key FILE (your private key file) or set ${ENV_KEY}")
         passphrase = None
@@ -87,9 +85,13 @@ class Connection:
             _fail(f"--as {self.principal!r} is not a principal id (a UUID)")
 
     def token(self, lifetime: int = 300) -> str:
+        from api.http.auth import make_token
+
         return make_token(self.key(), self.principal_id(), lifetime)
 
     def request(self, method: str, path: str, *, body: Any = None, signed_in: bool = True) -> httpx.Response:
+        import httpx
+
         headers = {"Accept": "application/json, application/problem+json, text/plain"}
         if signed_in:
             headers["Authorization"] = f"Bearer {self.token()}"
@@ -261,6 +263,8 @@ def _is_jwk(schema: dict[str, Any]) -> bool:
 
 def _json_value(flag: str, text: str, schema: dict[str, Any]) -> Any:
     """JSON text or @FILE; a JWK may also be given as @FILE of any key file (its public half)."""
+    from api.keyfiles import KeyFileError, read_public_key
+
     if text.startswith("@"):
         path = Path(text[1:])
         if _is_jwk(schema):
@@ -279,12 +283,16 @@ def _json_value(flag: str, text: str, schema: dict[str, Any]) -> Any:
 
 
 def fields_of(spec: ActionSpec) -> list[Field]:
+    from api.http.writes import inline_refs
+
     schema = inline_refs(spec.command.model_json_schema())
     required = set(schema.get("required", []))
     return [Field(name, prop, name in required) for name, prop in schema.get("properties", {}).items()]
 
 
 def _action_command(spec: ActionSpec) -> click.Command:
+    from api.http.writes import ROUTES
+
     fields = fields_of(spec)
     group = spec.name.split(".")[0]
     path, parameter = ROUTES[spec.name]
@@ -307,6 +315,11 @@ def _action_command(spec: ActionSpec) -> click.Command:
                                help="Print the signed envelope instead of sending it."))
 
     def callback(**given: Any) -> None:
+        from domain.errors import MalformedInput
+        from domain.evidence.intent import sign_intent
+        from domain.model.acts import new_intent
+        from domain.model.commands.case import CollectMaterial
+
         connection = _connection(given)
         dry_run = given.pop("dry_run")
         expected = given.pop("expected")
@@ -373,6 +386,10 @@ def _sealed_if_classified(connection: Connection, case_id: UUID, args: dict[str,
     """A classified material's content sealed here, before it is signed (NX-15, XX-22): a fresh
     data key from the service (POST /v1/secrets/keys), AES-256-GCM bound to this case and
     material; the plaintext never leaves this machine inside the signed intent."""
+    from domain.errors import MalformedInput
+    from domain.evidence.signing import b64decode
+    from domain.model.sealing import MATERIAL_FIELDS, Place, seal
+
     if args.get("classification", "none") == "none" or "sealed" in args:
         return args
     content = {name: args[name] for name in MATERIAL_FIELDS if name in args}
@@ -420,16 +437,29 @@ def _finish(response: httpx.Response) -> NoReturn:
     sys.exit(EXIT_BROKEN)
 
 
-def _build() -> None:
-    groups: dict[str, click.Group] = {}
-    for name, spec in ACTIONS.items():
-        if name in NOT_OVER_HTTP:
-            continue
-        group = name.split(".")[0]
-        if group not in groups:
-            groups[group] = click.Group(group, help=GROUPS[group])
-            client.add_command(groups[group])
-        groups[group].add_command(_action_command(spec))
+class ActionGroup(click.Group):
+    """The action commands on one kind of record (``client case …``), made from the action
+    models the first time they are listed or looked up: the models load pydantic, which
+    ``client --help`` does not need."""
+
+    def _made(self) -> None:
+        if self.commands:
+            return
+        from api.http.writes import NOT_OVER_HTTP
+        from domain.model.actions import ACTIONS
+
+        for name, spec in ACTIONS.items():
+            if name.split(".")[0] == self.name and name not in NOT_OVER_HTTP:
+                self.add_command(_action_command(spec))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._made()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._made()
+        return super().get_command(ctx, cmd_name)
 
 
-_build()
+for _group, _help in GROUPS.items():
+    client.add_command(ActionGroup(_group, help=_help))

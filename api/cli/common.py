@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
 import click
 
-from api.keyfiles import KeyFileError, read_key
 from api.settings import ENV_DB, ENV_KEYS, Settings, SettingsError
-from api.store.opening import StoreUnavailable, open_ledger, open_projector
-from api.store.privileges import privilege_refusal
-from domain.evidence.signing import SigningKey
-from domain.service.ledger import Ledger
-from projections.runner import Projector
+
+if TYPE_CHECKING:  # imported where used: a command that opens no store does not load the database stack
+    from domain.evidence.signing import SigningKey
+    from domain.service.ledger import Ledger
+    from projections.runner import Projector
 
 LEDGER_KEY_FILE = "ledger.pem"
 ADMIN_KEY_FILE = "administrator.pem"
@@ -53,6 +52,9 @@ def _settings(db: str | None, keys: str | None) -> Settings:
 def _open(settings: Settings, *, create: bool = False, signing: bool = False) -> Ledger:
     """Open the store; ``signing`` also loads the ledger key (ledger.pem in the keys directory),
     which signs the findings rules raise."""
+    from api.keyfiles import KeyFileError, read_key
+    from api.store.opening import StoreUnavailable, open_ledger
+
     key = None
     if signing:
         path = settings.keys_dir / LEDGER_KEY_FILE
@@ -95,10 +97,10 @@ keys_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
-
-
 def _key_if_present(settings: Settings) -> SigningKey | None:
     """The ledger key, if this machine holds it (it signs checkpoints and findings)."""
+    from api.keyfiles import KeyFileError, read_key
+
     path = settings.keys_dir / LEDGER_KEY_FILE
     if not path.exists():
         return None
@@ -109,6 +111,8 @@ def _key_if_present(settings: Settings) -> SigningKey | None:
 
 
 def _projector(settings: Settings, ledger: Ledger) -> Projector:
+    from api.store.opening import StoreUnavailable, open_projector
+
     try:
         return open_projector(settings.database, ledger)
     except StoreUnavailable as error:
@@ -117,6 +121,8 @@ def _projector(settings: Settings, ledger: Ledger) -> Projector:
 
 def _current(settings: Settings, *, signing: bool = False) -> tuple[Ledger, Projector]:
     """Open the ledger and bring its read models up to date (quietly) before a query."""
+    from api.store.privileges import privilege_refusal
+
     ledger = _open(settings)
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first", EXIT_USAGE)

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
@@ -27,29 +27,24 @@ from api.cli.common import (
     json_option,
     keys_option,
 )
-from api.demo import Demo, demo_keys_dir
-from api.keyfiles import KeyFileError, read_public_key, write_key
-from api.settings import Settings
-from api.signer import Signer
-from api.store.opening import open_projector
-from api.store.secrets import Keystore
-from api.traceability import features_dir, read_scenarios, scenarios_by_article
-from api.verification_pool import available_cores, parallel_opener
-from domain.errors import LedgerError
-from domain.evidence.bundle_verifier import verify_bundle_json
-from domain.evidence.signing import SigningKey
-from domain.evidence.store import verify_since, verify_store
-from domain.evidence.verifier import LOG, Break, VerificationReport
-from domain.model.articles import traceability
-from domain.service.ledger import NewPrincipal
-from domain.service.records import LedgerRecords
-from projections.runner import Projector
+
+if TYPE_CHECKING:  # each command imports what it uses: `verify --bundle` needs domain.evidence alone
+    from api.settings import Settings
+    from api.signer import Signer
+    from domain.evidence.verifier import VerificationReport
+    from domain.service.records import LedgerRecords
+    from projections.runner import Projector
 
 
 def initialise(
     settings: Settings, admin_name: str = "系统管理员", admin_unit: str = "信息中心", admin_public_key: Path | None = None
 ) -> dict[str, Any]:
     """Create the store, the ledger key and the first administrator; write ledger.json."""
+    from api.keyfiles import KeyFileError, read_public_key, write_key
+    from domain.errors import LedgerError
+    from domain.evidence.signing import SigningKey
+    from domain.service.ledger import NewPrincipal
+
     ledger = _open(settings, create=True)
     if ledger.is_initialised():
         _fail(f"{settings.database.redacted} already holds a ledger; init runs once per store", EXIT_BROKEN)
@@ -150,6 +145,11 @@ def demo(
     publication. Every demo person's key file is written under KEYS/demo/. Running it again
     adds a second set.
     """
+    from api.demo import Demo, demo_keys_dir
+    from api.keyfiles import KeyFileError
+    from api.store.secrets import Keystore
+    from domain.errors import LedgerError
+
     settings = _settings(db, keys)
     ledger = _open(settings, signing=True)
     if not ledger.is_initialised():
@@ -172,6 +172,9 @@ def demo(
 
 
 def _administrator(settings: Settings, key_path: Path | None, principal_id: str | None) -> Signer:
+    from api.keyfiles import KeyFileError
+    from api.signer import Signer
+
     info_path = settings.keys_dir / LEDGER_INFO_FILE
     info: dict[str, Any] = {}
     if info_path.exists():
@@ -245,6 +248,10 @@ def verify(
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
         _report(_verify_bundle(bundle, ledger_key, since), as_json)
+    from api.verification_pool import available_cores, parallel_opener
+    from domain.evidence.store import verify_store
+    from domain.service.records import LedgerRecords
+
     settings = _settings(db, None)
     ledger = _open(settings)
     total = ledger.recorder.max_notification_id() or 0
@@ -276,6 +283,8 @@ class _no_bar:
 
 def open_projector_quietly(settings: Settings, ledger: Any) -> Projector | None:
     """The log, if this store has one (verify never creates tables)."""
+    from api.store.opening import open_projector
+
     try:
         projector = open_projector(settings.database, ledger, create=False)
         projector.reader.size()
@@ -286,6 +295,9 @@ def open_projector_quietly(settings: Settings, ledger: Any) -> Projector | None:
 
 def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, pinned: str | None,
                   bar: Any) -> VerificationReport:
+    from domain.evidence.store import verify_since
+    from domain.evidence.verifier import LOG, Break, VerificationReport
+
     genesis = ledger.genesis()
     record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
     if record is None:
@@ -298,6 +310,8 @@ def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, p
 
 
 def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> VerificationReport:
+    from domain.evidence.bundle_verifier import verify_bundle_json
+
     try:
         text = path.read_text(encoding="utf-8")
         trusted = since.read_text(encoding="utf-8") if since is not None else None
@@ -337,6 +351,8 @@ def check_deadlines(db: str | None, keys: str | None, as_json: bool) -> None:
     calendar days in China Standard Time. Each deadline is raised once per case; the findings
     are signed with the ledger key. Run it daily (cron, a timer).
     """
+    from domain.errors import LedgerError
+
     settings = _settings(db, keys)
     ledger = _open(settings, signing=True)
     try:
@@ -367,6 +383,9 @@ def articles(features: Path | None, as_json: bool) -> None:
     Status is enforced (a rule refuses), flagged (rules raise findings), recorded (the ledger
     records it, a scenario shows it) or declaratory (with the reason nothing is checkable).
     """
+    from api.traceability import features_dir, read_scenarios, scenarios_by_article
+    from domain.model.articles import traceability
+
     directory = features or features_dir()
     if not directory.is_dir():
         _fail(f"no feature files at {directory}: pass --features DIR", EXIT_USAGE)
@@ -404,6 +423,9 @@ def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
     administrator to be registered (`client principal register --public-keys @FILE.jwk`);
     keep the private file. Neither file is ever overwritten.
     """
+    from api.keyfiles import KeyFileError, write_key
+    from domain.evidence.signing import SigningKey
+
     public_out = out.with_suffix(".jwk")
     if public_out == out:
         _fail(f"{out}: name the private key file something other than *.jwk", EXIT_USAGE)

@@ -20,12 +20,6 @@ from api.cli.common import (
     json_option,
     keys_option,
 )
-from api.keyfiles import KeyFileError, read_key
-from domain.errors import LedgerError
-from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote, check_name, verifier_key
-from domain.evidence.merkle import ProofError
-from projections.export import Exporter
-from projections.tlog import LogError
 
 
 @main.command()
@@ -39,6 +33,8 @@ def checkpoint(db: str | None, keys: str | None, vkey: bool) -> None:
     if the log has grown. Publish checkpoints (XX-17): anyone holding one can later prove the
     ledger was not rewritten (`verify --since-checkpoint`).
     """
+    from domain.evidence.checkpoint import verifier_key
+
     settings = _settings(db, keys)
     ledger, projector = _current(settings, signing=True)
     reader = projector.reader
@@ -66,6 +62,10 @@ def cosign(db: str | None, key_file: Path, name: str, size: int | None) -> None:
 
     The ledger's signature is checked first; the witness's signature line is added to the note.
     """
+    from api.keyfiles import KeyFileError, read_key
+    from domain.evidence.checkpoint import NoteError, check_name
+    from projections.tlog import LogError
+
     try:
         check_name(name)
     except NoteError as error:
@@ -111,6 +111,9 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
     "old_root", "new_root", "consistency_path"}. Hashes are lowercase hex; paths run from the
     leaf up.
     """
+    from domain.evidence.merkle import ProofError
+    from projections.tlog import LogError
+
     if (event is None) == (consistency is None):
         _fail("give exactly one of --event ID:VERSION or --consistency OLD NEW", EXIT_USAGE)
     _, projector = _current(_settings(db, keys), signing=True)
@@ -141,15 +144,21 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
               help="Add the consistency proof from this checkpoint (one the recipient holds) to the bundle's.")
 def export(db: str | None, keys: str | None, case_id: str | None, principal_id: str | None, out: Path,
            since: Path | None) -> None:
-    """Write an offline evidence bundle (JSON): the events with their signed intents verbatim,
-    the key histories, an inclusion proof for each event and the checkpoint they lead to; a
-    case's bundle also carries the case's head (its last version) signed by the ledger key, so the
-    ledger key must be at hand (--keys).
+    """Write an offline evidence bundle (JSON, docs/spec.md): the events with their signed
+    intents verbatim, the key histories, an inclusion proof for each event and the checkpoint they
+    lead to, and a head signed by the ledger key saying what the bundle must hold (a case and its
+    decision whole; a person's every act and every finding naming them), so the ledger key must be
+    at hand (--keys).
 
     Check it anywhere, with no database: `decision-ledger verify --bundle FILE`. With
     --since-checkpoint NOTE the bundle also proves its checkpoint extends NOTE, which the
     recipient checks with `verify --bundle FILE --since-checkpoint NOTE`.
     """
+    from domain.errors import LedgerError
+    from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
+    from projections.export import Exporter
+    from projections.tlog import LogError
+
     if (case_id is None) == (principal_id is None):
         _fail("give exactly one of --case ID or --person ID", EXIT_USAGE)
     old_note = None

@@ -25,14 +25,11 @@ from api.cli.common import (
     keys_option,
     parse_uuid,
 )
-from domain import clock
-from domain.errors import LedgerError
-from domain.model.rules.templates import china_date
-from projections import queries
-from projections.gc_pause import collection_paused
 
 
 def _query(compute: Any) -> Any:
+    from domain.errors import LedgerError
+
     try:
         return compute()
     except LedgerError as error:
@@ -111,6 +108,8 @@ def rebuild(db: str | None, keys: str | None) -> None:
 def cases(db: str | None, jurisdiction: str | None, phase: str | None, decision: str | None,
           unit: str | None, limit: int, offset: int, as_json: bool) -> None:
     """List evaluation cases: id, decision, jurisdiction, phase."""
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     rows = queries.cases(projector.views, jurisdiction=jurisdiction, phase=phase, decision_id=decision,
                          lead_unit=unit, limit=limit, offset=offset)
@@ -128,6 +127,9 @@ def cases(db: str | None, jurisdiction: str | None, phase: str | None, decision:
 @json_option
 def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
     """Show a case now, at a version, or as it stood at a moment."""
+    from projections import queries
+    from projections.gc_pause import collection_paused
+
     ledger = _open(_settings(db, None))
     moment = _query(lambda: queries.parse_moment(at)) if at else None
     with collection_paused():
@@ -148,6 +150,8 @@ def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
 def person(db: str | None, principal_id: str, as_json: bool) -> None:
     """A person's lifetime accountability chain (NX-16, XX-23, XX-18): every act they signed in
     every case, every finding naming them, their roles and keys over time."""
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     chain = _query(lambda: queries.person_chain(projector.views, str(parse_uuid(principal_id, "principal id"))))
     if as_json:
@@ -168,6 +172,8 @@ def person(db: str | None, principal_id: str, as_json: bool) -> None:
 @json_option
 def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
     """Reverse tracing from a decision (XX-18): every case, every person who acted, every finding."""
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     trace = _query(lambda: queries.trace_decision(projector.views, str(parse_uuid(decision_id, "decision id"))))
     if as_json:
@@ -186,6 +192,8 @@ def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
 @json_option
 def findings(db: str | None, open_only: bool, case_id: str | None, as_json: bool) -> None:
     """Findings raised by the rules or recorded by inspectors."""
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     rows = queries.findings(projector.views, open_only=open_only, case_id=case_id, limit=100_000)
     if as_json:
@@ -201,6 +209,10 @@ def findings(db: str | None, open_only: bool, case_id: str | None, as_json: bool
 @json_option
 def deadlines(db: str | None, as_json: bool) -> None:
     """NX-11 (90 days) and NX-12b (15 days) for every NX case: met, late, open or overdue."""
+    from domain import clock
+    from domain.model.rules.templates import china_date
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     rows = queries.deadlines(projector.views, china_date(clock.now()))
     if as_json:
@@ -215,6 +227,8 @@ def deadlines(db: str | None, as_json: bool) -> None:
 @json_option
 def agencies(db: str | None, as_json: bool) -> None:
     """Entrusted agencies, their qualifications (XX-21) and credit records (NX-17, XX-24)."""
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     rows = queries.agencies(projector.views)
     if as_json:
@@ -230,6 +244,10 @@ def agencies(db: str | None, as_json: bool) -> None:
 @json_option
 def annual(db: str | None, year: int | None, as_json: bool) -> None:
     """Annual figures per unit (NX-18, XX-25): opened, finished, on time, overdue, findings."""
+    from domain import clock
+    from domain.model.rules.templates import china_date
+    from projections import queries
+
     _, projector = _current(_settings(db, None))
     rows = queries.annual_figures(projector.views, china_date(clock.now()), year)
     if as_json:

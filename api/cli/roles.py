@@ -17,13 +17,6 @@ from api.cli.common import (
     db_option,
     json_option,
 )
-from api.store.privileges import (
-    GrantRefused,
-    events_recorder,
-    grant_service_role,
-    privilege_refusal,
-    schema_warnings,
-)
 
 
 @main.command()
@@ -44,6 +37,14 @@ def grant(db: str | None, role: str, create: bool, password_env: str | None, as_
     The service then runs everything but init, grant, rebuild and cosign with the role's URL.
     SQLite has no roles: protect its file with file permissions.
     """
+    from api.store.privileges import (
+        GrantRefused,
+        events_recorder,
+        grant_service_role,
+        privilege_refusal,
+        schema_warnings,
+    )
+
     settings = _settings(db, None)
     database = settings.database
     if database.kind != "postgresql":

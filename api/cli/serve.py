@@ -10,7 +10,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import click
@@ -30,13 +30,9 @@ from api.cli.common import (
 )
 from api.cli.ledger import _administrator, initialise
 from api.cli.workers import SESSION_SECRET_ENV, listening_socket, supervise, worker_sockets
-from api.demo import DEMO_INFO_FILE, INSPECTOR, Demo, demo_keys_dir
-from api.http.auth import MAX_LIFETIME, make_token
-from api.keyfiles import KeyFileError, read_key
-from api.settings import Settings
-from api.store.secrets import Keystore
-from domain.errors import LedgerError
-from projections.gc_pause import freeze_startup_heap
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 @main.command()
@@ -77,11 +73,13 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
     taken.
     """
-    import uvicorn  # imported here: the other commands do not need it
+    import uvicorn  # the web stack is imported here: the other commands do not need it
 
     from api.http.app import create_app
     from api.http.auth import Sessions
     from api.http.service import Service, configure_logging
+    from api.store.secrets import Keystore
+    from projections.gc_pause import freeze_startup_heap
 
     settings = _settings(db, keys)
     if workers > 1 and settings.database.kind != "postgresql":
@@ -155,6 +153,11 @@ def _has_ledger_key(settings: Settings) -> bool:
 def _prepare_demo(settings: Settings) -> dict[str, Any] | None:
     """Create the ledger and run the demo when the store is empty; else find the demo's people
     from an earlier run (``demo.json`` in the keys directory), if any."""
+    from api.demo import DEMO_INFO_FILE, Demo, demo_keys_dir
+    from api.keyfiles import KeyFileError
+    from api.store.secrets import Keystore
+    from domain.errors import LedgerError
+
     if settings.database.exists:
         ledger = _open(settings)
         initialised = ledger.is_initialised()
@@ -185,6 +188,10 @@ def _prepare_demo(settings: Settings) -> dict[str, Any] | None:
 
 
 def _print_sign_in(address: str, demo: dict[str, Any]) -> None:
+    from api.demo import INSPECTOR
+    from api.http.auth import MAX_LIFETIME, make_token
+    from api.keyfiles import KeyFileError, read_key
+
     handles: dict[str, str] = demo.get("handles", {})
     if INSPECTOR not in handles:
         return

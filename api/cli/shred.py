@@ -20,9 +20,6 @@ from api.cli.common import (
     parse_uuid,
 )
 from api.cli.ledger import _administrator
-from api.store.secrets import Keystore
-from domain.errors import LedgerError, MalformedInput, NotFound
-from domain.service.shredding import shred_material
 
 
 @main.command()
@@ -45,6 +42,10 @@ def shred(db: str | None, keys: str | None, case_id: str, material_id: str, requ
     they cover the ciphertext. Exit 0 shredded (or already shredded), 1 refused (not a sealed
     material of this case), 2 usage error.
     """
+    from api.store.secrets import Keystore
+    from domain.errors import LedgerError, MalformedInput, NotFound
+    from domain.service.shredding import shred_material
+
     settings = _settings(db, keys)
     ledger = _open(settings)
     signer = _administrator(settings, admin_key, admin_id)

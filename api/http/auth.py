@@ -25,6 +25,7 @@ from uuid import UUID, uuid4
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from api.http.limits import MAX_LIFETIME
 from api.http.problems import ApiError
 from domain import clock
 from domain.evidence.signing import SigningKey
@@ -32,7 +33,6 @@ from domain.model.principal import Principal
 from domain.service.ledger import Ledger
 
 AUDIENCE = "decision-ledger"
-MAX_LIFETIME = 15 * 60
 SKEW = 60
 SESSION_COOKIE = "dl_session"
 SESSION_LIFETIME = 4 * 3600

@@ -22,7 +22,8 @@ from tests.integration.conftest import require_postgres
 ROOT = Path(__file__).resolve().parents[2]
 PG_KEYS = ("ingest_http_pg_per_s", "ingest_http_pg_p99_ms", "baseline_append_pg_per_s")
 KEYS = (*PG_KEYS, "verify_per_s", "baseline_ed25519_verify_per_s", "cores", "replay_10k_ms", "rebuild_per_s",
-        "inclusion_proof_ms", "inclusion_proof_leaves", "verify_peak_rss_mb")
+        "inclusion_proof_ms", "inclusion_proof_leaves", "verify_peak_rss_mb", "startup_help_ms",
+        "startup_verify_bundle_ms")
 SQLITE_KEYS = ("ingest_http_sqlite_per_s", "ingest_http_sqlite_p99_ms", "baseline_append_sqlite_per_s")
 
 
@@ -44,7 +45,9 @@ def assert_figures(figures: dict[str, Any], keys: tuple[str, ...]) -> None:
     stores = {"sqlite", figures["ledger_store"]}
     assert {(p["store"], p["leaves"]) for p in figures["proofs"]} == {(s, n) for s in stores for n in (100, 1000)}
     assert all(p["inclusion_hashes"] == math.ceil(math.log2(p["leaves"])) for p in figures["proofs"])
-    assert {t["figure"] for t in figures["targets"]} >= {"verify", "replay", "rebuild", "inclusion proof"}
+    assert {t["figure"] for t in figures["targets"]} >= {"verify", "replay", "rebuild", "inclusion proof", "start-up"}
+    assert figures["startup_help_stacks"] == figures["startup_verify_bundle_stacks"] == [], \
+        "--help and verify --bundle import neither the web nor the database stack"
     assert all(t["met"] in (True, False, None) and t["measured"] for t in figures["targets"])
 
 
