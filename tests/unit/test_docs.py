@@ -23,8 +23,9 @@ REGENERATE = ".venv/bin/python -m api.rulebook_tables --write docs/rulebooks.md"
 TEST_REFERENCE = re.compile(r"\b(tests/[\w/]+\.py)((?:::\w+)*)(?:\[[^\]\s]*\])?")
 #: a source file or folder named in code spans: `domain/evidence/merkle.py`, `api/http/`
 SOURCE_PATH = re.compile(r"`((?:domain|api|projections|bench|tests|features)/[\w./-]*)`")
-#: a Markdown link to a page or file of this repository (not a URL, not an anchor)
-LINK = re.compile(r"\]\((?!https?:|mailto:|#)([^)\s#]+)(?:#[^)\s]*)?\)")
+#: a Markdown link to a page or file of this repository, or to a heading: (target, anchor)
+LINK = re.compile(r"\]\((?!https?:|mailto:)([^)\s#]*)(?:#([^)\s]*))?\)")
+HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
 
 
 def _name(page: Path) -> str:
@@ -76,18 +77,26 @@ def test_every_source_path_a_page_names_exists(page: Path) -> None:
     assert [path for path in named if not (ROOT / path).exists()] == []
 
 
+def anchors(page: Path) -> set[str]:
+    """The anchors a Markdown renderer gives the page's headings (GitHub's rule: lower case,
+    punctuation dropped, spaces to hyphens)."""
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+            for heading in HEADING.findall(page.read_text(encoding="utf-8"))}
+
+
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_every_link_lands(page: Path) -> None:
-    """Relative links between the pages and to the source tree point at files that exist.
-    docs/spec.md may be missing only while docs/formats-draft.md stands in for it."""
+    """Relative links between the pages and to the source tree point at files that exist, and
+    at headings those pages have. docs/spec.md may be missing only while docs/formats-draft.md
+    stands in for it."""
     broken = []
-    for target in LINK.findall(page.read_text(encoding="utf-8")):
-        resolved = (page.parent / unquote(target)).resolve()
-        if resolved.exists():
-            continue
-        if resolved == DOCS / "spec.md" and (DOCS / "formats-draft.md").exists():
-            continue
-        broken.append(target)
+    for target, anchor in LINK.findall(page.read_text(encoding="utf-8")):
+        resolved = (page.parent / unquote(target)).resolve() if target else page
+        if not resolved.exists():
+            if not (resolved == DOCS / "spec.md" and (DOCS / "formats-draft.md").exists()):
+                broken.append(f"{target}: no such file")
+        elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
+            broken.append(f"{target}#{anchor}: no such heading")
     assert broken == []
 
 
