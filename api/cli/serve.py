@@ -204,8 +204,26 @@ def _print_sign_in(address: str, demo: dict[str, Any]) -> None:
     token = make_token(key, UUID(handles[INSPECTOR]), lifetime=MAX_LIFETIME)
     click.echo(f"  sign in as the demo's discipline inspector 孔德明 (link valid {MAX_LIFETIME // 60} minutes):")
     click.echo(f"    {address}/signin?token={token}")
-    click.echo("  a fresh token later:")
-    click.echo(f"    decision-ledger client token --key {key_file} --as {handles[INSPECTOR]}")
+    click.echo("  a fresh token later (from any shell):")
+    click.echo(f"    {_this_command()} client token --key {_quoted(key_file)} --as {handles[INSPECTOR]}")
+
+
+def _this_command() -> str:
+    """This program as a fresh shell runs it: the script's absolute path, since a virtualenv's
+    bin/ is on PATH only while the virtualenv is activated."""
+    script = Path(sys.argv[0])
+    if script.name == "decision-ledger" and script.is_file():
+        return _quoted(script)
+    beside = Path(sys.executable).parent / "decision-ledger"  # run in process (tests), or as a module
+    return _quoted(beside) if beside.is_file() else "decision-ledger"
+
+
+def _quoted(path: Path) -> str:
+    """An absolute path (not resolving symbolic links: the virtualenv's, not the interpreter's),
+    quoted for a POSIX shell."""
+    import shlex  # the banner alone needs it
+
+    return shlex.quote(os.path.abspath(path))
 
 
 def _bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
