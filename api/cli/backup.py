@@ -6,7 +6,7 @@ locks, so the copy is one consistent state of the file — events, read models, 
 signed checkpoints and the append-only triggers — even while `serve` writes. The copy is then
 opened as a ledger and counted, so a backup that does not hold a ledger is never reported as
 one. PostgreSQL stores are backed up with `pg_dump --format=custom` and restored with
-`pg_restore` into a new database (README, "Backup and restore").
+`pg_restore` into a new database (docs/operations.md, "Backup and restore").
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def backup(db: str | None, out: Path, as_json: bool) -> None:
     putting the file in place (or pointing --db at it) and running `decision-ledger verify`;
     `decision-ledger checkpoint` on the copy prints the same checkpoint. The keys directory
     (ledger.pem) is not in the database: keep it apart, as safely as the key deserves.
-    PostgreSQL: use pg_dump and pg_restore (see the README). Exit 0 written; 2 usage error
+    PostgreSQL: use pg_dump and pg_restore (see docs/operations.md). Exit 0 written; 2 usage error
     (a PostgreSQL URL, an existing --out, a store that holds no ledger).
     """
     settings = _settings(db, None)

@@ -87,14 +87,12 @@ def anchors(page: Path) -> set[str]:
 @pytest.mark.parametrize("page", PAGES, ids=_name)
 def test_every_link_lands(page: Path) -> None:
     """Relative links between the pages and to the source tree point at files that exist, and
-    at headings those pages have. docs/spec.md may be missing only while docs/formats-draft.md
-    stands in for it."""
+    at headings those pages have."""
     broken = []
     for target, anchor in LINK.findall(page.read_text(encoding="utf-8")):
         resolved = (page.parent / unquote(target)).resolve() if target else page
         if not resolved.exists():
-            if not (resolved == DOCS / "spec.md" and (DOCS / "formats-draft.md").exists()):
-                broken.append(f"{target}: no such file")
+            broken.append(f"{target}: no such file")
         elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
             broken.append(f"{target}#{anchor}: no such heading")
     assert broken == []
