@@ -34,6 +34,7 @@ _TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "key
 _TOP_REQUIRED = _TOP - {"consistency"}
 _LEDGER = {"ledger_id", "origin", "ledger_keyid", "verifier_key"}
 _EVENT = {"leaf_index", "aggregate_id", "version", "topic", "why", "state", "inclusion_path"}
+_KEY = {"keyid", "jwk", "active_from", "active_until", "ended_by", "reason"}
 
 
 def _intent(state: dict[str, Any]) -> Intent | None:
@@ -61,10 +62,15 @@ class _Reading:
         self.report.add(aggregate, version if isinstance(version, int) else 0,
                         notification if isinstance(notification, int) else None, kind, detail)
 
-    def unknown(self, what: str, given: Any, known: set[str]) -> None:
-        if isinstance(given, dict) and not self.v1:
-            for name in sorted(set(given) - known):
-                self.brk("hash", f"{what} carries {name!r}, which the format does not name")
+    def members(self, what: str, given: Any, known: set[str], required: set[str] | None = None) -> None:
+        """v2: a member the format names is missing, or one it does not name is there — each a
+        break of the bundle (the part cannot be trusted to name itself)."""
+        if not isinstance(given, dict) or self.v1:
+            return
+        for name in sorted((known if required is None else required) - set(given)):
+            self.brk("hash", f"{what} lacks {name!r}")
+        for name in sorted(set(given) - known):
+            self.brk("hash", f"{what} carries {name!r}, which the format does not name")
 
 
 def _event_shape(event: Any) -> str:
@@ -91,17 +97,14 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
     if not isinstance(events, list) or not events or not isinstance(ledger, dict):
         reading.brk("hash", "the bundle lacks its events or its ledger")
         return report
-    reading.unknown("the bundle", data, _TOP)
-    if not reading.v1:
-        for name in sorted(_TOP_REQUIRED - set(data)):
-            reading.brk("hash", f"the bundle lacks {name!r}")
-    reading.unknown("the ledger block", ledger, _LEDGER)
+    reading.members("the bundle", data, _TOP, _TOP_REQUIRED)
+    reading.members("the ledger block", ledger, _LEDGER)
     shapes = [(e, _event_shape(e)) for e in events]
     for event, problem in shapes:
         if problem:
-            reading.brk("hash", problem, event if isinstance(event, dict) else None)
+            reading.brk("hash", problem)
         else:
-            reading.unknown(f"event {event['aggregate_id']}:{event['version']}", event, _EVENT)
+            reading.members(f"event {event['aggregate_id']}:{event['version']}", event, _EVENT)
     good = sorted((e for e, problem in shapes if not problem), key=lambda e: e["leaf_index"])
 
     def place(event: dict[str, Any]) -> int | None:
@@ -158,7 +161,7 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
             or not isinstance(subject.get("id"), str):
         reading.brk("hash", "the bundle names no subject (kind case or person, and an id)")
         return report
-    reading.unknown("the subject", subject, {"kind", "id"})
+    reading.members("the subject", subject, {"kind", "id"})
     if reading.v1:
         _check_subject_v1(reading, subject, good, checkpoint, ledger_key)
     else:
@@ -200,7 +203,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
     old: Checkpoint | None = None
     path: list[bytes] = []
     if isinstance(proof, dict):
-        reading.unknown("the consistency proof", proof, {"old_checkpoint", "consistency_path"})
+        reading.members("the consistency proof", proof, {"old_checkpoint", "consistency_path"})
         try:
             path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
         except (TypeError, ValueError):
@@ -260,8 +263,10 @@ def _check_head(reading: _Reading, kind: str, subject_id: str, note: Any, events
     held: dict[str, dict[int, dict[str, Any]]] = {}
     for event in events:
         held.setdefault(event["aggregate_id"], {})[event["version"]] = event
-    if subject_id not in head.complete:
-        reading.brk("gap", f"the signed head does not hold the {kind} {subject_id} whole")
+    decision = _decision_of(held.get(subject_id, {}).get(1)) if kind == "case" else None
+    for whole in (subject_id, decision):
+        if whole is not None and whole not in head.complete:
+            reading.brk("gap", f"the signed head does not hold {whole} whole, as a {kind} bundle must")
     for aggregate, (last, digest) in head.complete.items():
         versions = held.get(aggregate, {})
         for version in range(1, last + 1):
@@ -285,7 +290,6 @@ def _check_head(reading: _Reading, kind: str, subject_id: str, note: Any, events
         elif kind == "person" and not _concerns(found, subject_id):
             reading.brk("hash", f"the signed head lists this event, but it does not concern the person {subject_id}",
                         found)
-    decision = _decision_of(held.get(subject_id, {}).get(1)) if kind == "case" else None
     for event in events:
         aggregate, version = event["aggregate_id"], event["version"]
         if aggregate not in head.complete and (aggregate, version) not in listed:
@@ -323,13 +327,21 @@ def _decision_of(opened: dict[str, Any] | None) -> str | None:
 
 def _concerns(event: dict[str, Any], person: str) -> bool:
     """An event concerns a person if they signed it, it is an event of their own principal, or
-    its signed arguments name them."""
+    its signed arguments name them (their id is a string anywhere in ``args``)."""
     if event["aggregate_id"] == person:
         return True
     intent = _intent(event["state"])
     if intent is None:
         return False
-    return str(intent.actor) == person or person in json.dumps(intent.args)
+    return str(intent.actor) == person or _names(intent.args, person)
+
+
+def _names(value: Any, person: str) -> bool:
+    if isinstance(value, dict):
+        return any(_names(item, person) for item in value.values())
+    if isinstance(value, list):
+        return any(_names(item, person) for item in value)
+    return value == person
 
 
 def _check_subject_v1(reading: _Reading, subject: dict[str, Any], events: list[dict[str, Any]],
@@ -380,6 +392,10 @@ def _check_keys(reading: _Reading, listed: Any, checks: KeyChecks, events: list[
                 names[event["aggregate_id"]] = intent.args["name"]
     derived = [entry.to_json() for entry in key_list(checks, names, with_reason=not reading.v1)]
     given = listed if isinstance(listed, list) else []
+    for entry in given:
+        reading.members("a keys entry", entry, {"principal_id", "name", "keys"})
+        for key in entry.get("keys", []) if isinstance(entry, dict) and isinstance(entry.get("keys"), list) else []:
+            reading.members("a key of a keys entry", key, _KEY)
     if reading.v1:  # v1 lists carried no reason
         derived = [{**p, "keys": [{k: v for k, v in key.items() if k != "reason"} for key in p["keys"]]}
                    for p in derived]

@@ -76,6 +76,8 @@ class BundleHead:
                     raise NoteError(f"the head names {entry[0]} complete twice")
                 complete[entry[0]] = entry[1:]
             else:
+                if entry in events:
+                    raise NoteError(f"the head lists {entry[0]}:{entry[1]} twice")
                 events.append(entry)
         head = cls(lines[0], subject[0], subject[1], _number(lines[3], "tree size"), complete, tuple(events))
         if head.text() != signed.text:

@@ -109,9 +109,9 @@ class KeyHistory:
 
     def apply(self, change: KeyChange, at: datetime) -> None:
         """A principal event's key change, recorded at ``at``: the key it ends (if this principal
-        has it) ends first, then the keys it adds begin."""
+        has it, still active) ends first, then the keys it adds begin."""
         ended = self.keys.get(change.ended) if change.ended else None
-        if ended is not None:
+        if ended is not None and ended.active_until is None:
             ended.active_until = at
             ended.ended_by = change.ended_by
             ended.reason = change.reason

@@ -309,11 +309,16 @@ class KeyChecks:
         try:
             change = key_change(intent.action, intent.args)
         except LedgerError as error:
-            problems.append(("signature", f"genesis arguments unreadable: {error.detail}"))
+            problems.append(("key", f"the genesis's arguments do not read: {error.detail}"))
             return None
         keys = {key.keyid: key for key in change.added} if change else {}
         if intent.args.get("roles") != [LEDGER_ROLE] or envelope.keyid not in keys:
             problems.append(("key", "the genesis is not the ledger principal signed by its own key"))
+            return None
+        try:
+            envelope.verify(keys[envelope.keyid])
+        except LedgerError as error:
+            problems.append(("key", f"the genesis is not signed by the key it registers: {error.detail}"))
             return None
         self.ledger_keyid = envelope.keyid
         if self.trusted is not None and envelope.keyid != self.trusted:

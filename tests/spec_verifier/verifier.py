@@ -489,6 +489,7 @@ class _Bundle:
         self.v1 = self.data.get("format") == BUNDLE_V1
         self.breaks: list[dict[str, Any]] = []
         self.checked: list[dict[str, Any]] = []
+        self.genesis_read: str | None = None  # §14: the genesis counts as checked once it is read
         self.ledger_keyid: str | None = None
         self.histories = Histories()
         self.seen: dict[str, tuple[int, str]] = {}  # aggregate → last version and its hash
@@ -516,8 +517,10 @@ class _Bundle:
             self.check(trusted, pinned)
         except _Stop:
             pass
-        return {"ok": not self.breaks and bool(self.checked), "events": len(self.checked),
-                "aggregates": len({e["aggregate_id"] for e in self.checked}),
+        events = max(len(self.checked), 1 if self.genesis_read else 0)
+        aggregates = {e["aggregate_id"] for e in self.checked} | ({self.genesis_read} if self.genesis_read else set())
+        return {"ok": not self.breaks and bool(self.checked), "events": events,
+                "aggregates": len(aggregates),
                 "ledger_keyid": self.ledger_keyid, "breaks": self.breaks, "notes": []}
 
     def check(self, trusted: str | None, pinned: str | None) -> None:
@@ -611,6 +614,7 @@ class _Bundle:
             self.bundle_break("key", "the bundle lacks the ledger's genesis (leaf 0)")
             raise _Stop
         genesis = events[0]
+        self.genesis_read = genesis["aggregate_id"]
         try:
             state = genesis.get("state")
             opened = open_envelope(state.get("envelope") if isinstance(state, dict) else None)

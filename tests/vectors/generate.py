@@ -275,13 +275,18 @@ def _bundle_edit(name: str) -> Callable[[Callable[[dict[str, Any], str], None]],
     return register
 
 
+def _aggregate_events(bundle: dict[str, Any], aggregate: str) -> list[dict[str, Any]]:
+    """One aggregate's events in the bundle, by version."""
+    return sorted((e for e in bundle["events"] if e["aggregate_id"] == aggregate), key=lambda e: e["version"])
+
+
 def _subject_events(bundle: dict[str, Any], subject: str) -> list[dict[str, Any]]:
-    """The subject's events: a case's versions; a person's own events and the events listed for
-    them (their acts and findings), in log order."""
-    events = sorted((e for e in bundle["events"] if e["aggregate_id"] == subject), key=lambda e: e["version"])
-    if len(events) > 6:
-        return events
-    return sorted((e for e in bundle["events"] if e["why"] == "subject"), key=lambda e: e["leaf_index"])
+    """The events an edit falls on, all of one aggregate, by version: a case bundle's case; in a
+    person bundle, the case holding most of the events listed for the person (their acts)."""
+    if bundle["subject"]["kind"] == "case":
+        return _aggregate_events(bundle, subject)
+    listed = [e["aggregate_id"] for e in bundle["events"] if e["why"] == "subject" and e["aggregate_id"] != subject]
+    return _aggregate_events(bundle, max(set(listed), key=listed.count))
 
 
 @_bundle_edit("edit-intent-bytes")
@@ -317,7 +322,7 @@ def _truncate(bundle: dict[str, Any], case: str) -> None:
 @_bundle_edit("substitute-public-key")
 def _substitute(bundle: dict[str, Any], case: str) -> None:
     signer = json.loads(base64.b64decode(_subject_events(bundle, case)[1]["state"]["envelope"]["payload"]))["actor"]
-    chain = _subject_events(bundle, signer)
+    chain = _aggregate_events(bundle, signer)
     insider = SigningKey.generate().public_key.jwk
     edit_intent(chain[0]["state"], lambda i: i["args"].update(public_keys=[insider]))
     reseal(chain)

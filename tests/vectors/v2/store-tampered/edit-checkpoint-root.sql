@@ -1,9 +1,9 @@
 DROP TRIGGER stored_events_no_update;
 DROP TRIGGER stored_events_no_delete;
 DROP TRIGGER stored_events_no_replace;
-UPDATE dl_log_checkpoints SET note = 'decision-ledger/9cccb25d-576d-498b-81f6-0777c1c00d46
+UPDATE dl_log_checkpoints SET note = 'decision-ledger/593f339e-c2ce-4609-bb7b-79d1577e1477
 28
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
 
-— decision-ledger/9cccb25d-576d-498b-81f6-0777c1c00d46 A6hAUBx6Xmzf93wIbRRB6x/1iOgA7LxqwNp91Mok9XWwjlZ753WPo0obvUmuQsG1PRsh4VC96s1/ppI9MV4aHNA/gQE=
+— decision-ledger/593f339e-c2ce-4609-bb7b-79d1577e1477 xzP+4digIjh7PjlMZsDjc7VsxO86k3R4Wk2EM2xt8Qr+Mjsqu+CGi6wlKS3+EmVU5szkNtMxWSCoHPLxQFuJGeIl4QY=
 ' WHERE tree_size = 28;
