@@ -36,7 +36,7 @@ from domain.model.sealing import KeyRing
 from domain.service import genesis as genesis_
 from domain.service.findings import Findings
 from domain.service.genesis import Genesis, NewPrincipal
-from domain.service.judging import Accepted, Batch, Judge, Refusal, Spoilt
+from domain.service.judging import Batch, Judge, Refusal, Spoilt
 from domain.service.recorded import Recorded
 from domain.service.snapshots import CaseRepository, CaseSnapshots, seal_key
 from domain.service.working_set import WorkingSet
@@ -317,5 +317,4 @@ def _results(batch: Batch, recordings: Sequence[Recording[UUID]] = ()) -> list[R
         outcome.error if isinstance(outcome, Refusal) else Recorded.of(
             outcome.event, ids.get((outcome.event.originator_id, outcome.event.originator_version)), outcome.findings)
         for outcome in batch.outcomes
-        if isinstance(outcome, (Accepted, Refusal))
     ]
