@@ -44,7 +44,7 @@ from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import DECISION, new_case, nothing_stored, post, team
 
 PROBLEM = "urn:decision-ledger:problem:"
-README = Path(__file__).resolve().parents[2] / "README.md"
+OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 JSON = {"content-type": "application/json"}
 
 
@@ -168,7 +168,7 @@ def test_the_envelope_must_be_posted_to_its_own_action_and_target(
 def test_a_body_over_the_stated_limit_is_too_large(served: Served, form_team: tuple[str, dict[str, Any]]) -> None:
     case, good = form_team
     path = f"/v1/cases/{case}/team"
-    assert MAX_BODY == 256 * 1024 and "bodies over 256 KiB" in README.read_text(encoding="utf-8")
+    assert MAX_BODY == 256 * 1024 and "bodies over 256 KiB" in OPERATIONS.read_text(encoding="utf-8")
     declared = json.dumps({**good, "payload": "A" * MAX_BODY}).encode()
     body = refused(served, lambda: served.client.post(path, content=declared, headers=JSON), 413, "too-large")
     assert str(MAX_BODY) in body["detail"]
