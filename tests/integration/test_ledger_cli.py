@@ -230,6 +230,7 @@ def test_check_deadlines_signs_with_the_ledger_key(cli, tmp_path: Path) -> None:
     assert cli("verify", "--db", "sqlite:///d.db").code == 0
 
 
+@pytest.mark.slow
 def test_the_installed_script_exits_0_1_and_2(cli, process_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The console script the package installs, in a new process (the other tests run its
     commands in-process): its help, success 0, a broken ledger 1, a usage error 2."""

@@ -292,6 +292,7 @@ def store_topic(store: Store, notification_id: int) -> str:
     return str(row[0][0])
 
 
+@pytest.mark.slow
 def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import signal
     import time

@@ -18,6 +18,8 @@ import pytest
 from tests.integration.conftest import DemoLedger
 from tests.integration.served_process import serving
 
+pytestmark = pytest.mark.slow  # every test here runs `serve` as a process of its own
+
 
 def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str,  # type: ignore[no-untyped-def]
             inspector_id: str) -> None:

@@ -44,6 +44,7 @@ def request_pids(log: Path) -> set[int]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_workers_share_one_port_and_stop_together(pg_store: Store, tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     assert invoke("init", "--db", pg_store.url, "--keys", str(keys), "--json").code == 0
