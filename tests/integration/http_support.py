@@ -3,24 +3,29 @@ client; tokens are signed with the demo people's own keys, as a client does."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from api.demo import Demo, DemoResult
 from api.http.app import create_app
 from api.http.auth import make_token
 from api.http.service import Service
+from api.keyfiles import read_key
 from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger, open_projector
 from api.store.secrets import Keystore
 from domain.evidence.signing import Envelope, SigningKey
 from domain.service.ledger import Ledger, NewPrincipal
+
+if TYPE_CHECKING:
+    from tests.integration.stores import DemoLedger
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -74,5 +79,30 @@ def serve_demo(url: str, directory: Path) -> Iterator[Served]:
     service = Service(ledger, projector, ledger_key, interval=0.2, keystore=keystore)
     with TestClient(create_app(service)) as client:
         yield Served(client, service, ledger, result, {**demo.people, "admin": admin}, url)
+    projector.close()
+    ledger.close()
+
+
+@contextmanager
+def serve_ledger(copied: DemoLedger) -> Iterator[Served]:
+    """The app over a ledger `init` and `demo` made (tests/integration/stores.py): its ledger key,
+    its data keys beside its keys directory, and the demo's people signing with their own key
+    files, as `serve` and the signing client run it."""
+    database = Database.parse(copied.store.url)
+    info = json.loads((copied.keys / "ledger.json").read_text())  # what init wrote
+    ledger_key = read_key(Path(info["ledger_key_file"]))
+    admin = Signer.from_key_file(UUID(info["administrator_id"]), Path(info["administrator_key_file"]), "administrator")
+    ledger = open_ledger(database, ledger_key=ledger_key)
+    keystore = Keystore.beside(copied.keys)
+    ledger.keyring = keystore
+    demo = copied.demo
+    result = DemoResult(Path(demo["keys_dir"]), demo["cases"], demo["people"], demo["handles"], demo["events"])
+    names = {principal: name for name, principal in demo["people"].items()}
+    people = {handle: Signer.from_key_file(UUID(principal), result.keys_dir / f"{handle}.pem", names[principal])
+              for handle, principal in demo["handles"].items()}
+    projector = open_projector(database, ledger)
+    service = Service(ledger, projector, ledger_key, interval=0.2, keystore=keystore)
+    with TestClient(create_app(service)) as client:
+        yield Served(client, service, ledger, result, {**people, "admin": admin}, copied.store.url)
     projector.close()
     ledger.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Run, Store, _database, invoke
+from tests.integration.conftest import DemoLedger, Run, Store, invoke, new_store
 
 PG_DUMP, PG_RESTORE = "/usr/bin/pg_dump", "/usr/bin/pg_restore"
 
@@ -46,16 +46,16 @@ def backed_up_and_restored(store: Store, directory: Path) -> Iterator[Store]:
     dump = directory / "ledger.dump"
     subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--file", str(dump), "--dbname", store.url],
                    check=True, capture_output=True, timeout=120)
-    with _database("postgres", directory) as fresh:
-        subprocess.run([_pg_tool("pg_restore"), "--dbname", fresh.url, "--no-owner", "--exit-on-error",
-                        "--single-transaction", str(dump)], check=True, capture_output=True, timeout=120)
-        yield fresh
+    fresh = new_store("postgres", directory, slot="restored")  # an empty database, as new
+    subprocess.run([_pg_tool("pg_restore"), "--dbname", fresh.url, "--no-owner", "--exit-on-error",
+                    "--single-transaction", str(dump)], check=True, capture_output=True, timeout=120)
+    yield fresh
 
 
-def test_a_restored_backup_is_the_same_ledger_and_keeps_working(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    keys = ("--keys", str(tmp_path / "keys"))
-    assert cli("init", "--db", store.url, *keys).code == 0
-    assert cli("demo", "--db", store.url, *keys).code == 0
+def test_a_restored_backup_is_the_same_ledger_and_keeps_working(  # type: ignore[no-untyped-def]
+        cli, demo_ledger: DemoLedger, tmp_path: Path) -> None:
+    store = demo_ledger.store  # `init` and `demo` made it
+    keys = ("--keys", str(demo_ledger.keys))
     published = invoke("checkpoint", "--db", store.url, *keys).out  # projects and signs first
     before = json.loads(invoke("verify", "--db", store.url, "--json").out)
     assert before["ok"] and published.split("\n")[1] == str(before["events"])

@@ -58,6 +58,7 @@ def test_the_quick_and_full_runs_are_documented() -> None:
     assert "--tiny" not in helped.stdout
 
 
+@pytest.mark.slow
 def test_a_tiny_run_on_sqlite_measures_every_figure_beside_its_baseline() -> None:
     done = bench("--tiny", "--no-pg", "--json")
     assert done.returncode == 0, done.stderr[-3000:]
@@ -69,6 +70,7 @@ def test_a_tiny_run_on_sqlite_measures_every_figure_beside_its_baseline() -> Non
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_tiny_run_with_postgres_measures_ingest_against_the_library_baseline() -> None:
     require_postgres()
     done = bench("--tiny", "--json")

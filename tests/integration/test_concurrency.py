@@ -95,6 +95,7 @@ def contend(writer: Writer, turn: int, servers: list[str], start: threading.Barr
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_writers_racing_through_two_servers_keep_one_chain_per_case_and_one_log(  # type: ignore[no-untyped-def]
     cli, store: Store, tmp_path: Path
@@ -188,6 +189,7 @@ def test_processes_opening_a_new_store_together_create_the_read_models_once(stor
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_one_signed_intent_sent_many_times_at_once_is_stored_once_and_the_copies_told_so(  # type: ignore[no-untyped-def]
     cli, store: Store, tmp_path: Path

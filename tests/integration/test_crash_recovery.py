@@ -46,6 +46,8 @@ from tests.integration.writers import (
     wait_until_projected,
 )
 
+pytestmark = pytest.mark.slow
+
 STREAMERS = 4
 ACKED_BEFORE_KILL = 40  # the server dies once this many writes were acknowledged
 PER_STREAMER = 200  # a bound: the kill comes long before

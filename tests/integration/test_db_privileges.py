@@ -272,6 +272,7 @@ def following(tmp_path: Path, url: str, keys: str) -> Iterator[subprocess.Popen[
                 worker.wait()
 
 
+@pytest.mark.slow
 def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-untyped-def]
     cli, ledger_with_service_role: Roles, tmp_path: Path
 ) -> None:

@@ -89,6 +89,8 @@ def _failures(served: Served, operation: Any, mode: GenerationMode) -> str | Non
     return None
 
 
+@pytest.mark.fuzz
+@pytest.mark.slow
 def test_every_operation_answers_as_documented_and_never_with_a_5xx(served: Served) -> None:
     operations = [result.ok() for result in _schema(served).get_all_operations()]
     assert len(operations) >= 60, "the document lists every write, read, public and operations path"

@@ -1,4 +1,7 @@
-"""init, demo and verify on SQLite and on PostgreSQL, and an insider's tampering caught on both."""
+"""init, demo and verify on SQLite and on PostgreSQL, and an insider's tampering caught on both.
+
+The commands run in this process (``cli``); the installed script itself, in a new process, in
+``test_the_installed_script_exits_0_1_and_2``."""
 
 from __future__ import annotations
 
@@ -9,17 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Store
+from tests.integration.conftest import DemoLedger, Store
 
 DEMO_EVENTS = 87  # events one demo run stores: 82 signed by people, 5 findings by the ledger
-
-
-def init_and_demo(cli, store: Store) -> dict:  # type: ignore[no-untyped-def]
-    init = cli("init", "--db", store.url, "--json")
-    assert init.code == 0, init.err
-    demo = cli("demo", "--db", store.url, "--json")
-    assert demo.code == 0, demo.err
-    return json.loads(demo.out)
 
 
 def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
@@ -99,8 +94,8 @@ def garble(store: Store, demo: dict) -> tuple[str, int, set[str]]:
 
 
 @pytest.mark.parametrize("tamper", [edit_bytes, delete_one, swap_two, garble])
-def test_verify_catches_an_insider(cli, store: Store, tamper) -> None:  # type: ignore[no-untyped-def]
-    demo = init_and_demo(cli, store)
+def test_verify_catches_an_insider(cli, demo_ledger: DemoLedger, tamper) -> None:  # type: ignore[no-untyped-def]
+    store, demo = demo_ledger.store, demo_ledger.demo  # init and demo, as `init` and `demo` leave it
     store.drop_triggers()
     aggregate, version, expected = tamper(store, demo)
     result = cli("verify", "--db", store.url)
@@ -134,8 +129,8 @@ def test_triggers_refuse_update_delete_truncate(cli, store: Store) -> None:  # t
     assert store.rows() == before
 
 
-def test_verify_shows_progress_on_request(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
-    init_and_demo(cli, store)
+def test_verify_shows_progress_on_request(cli, demo_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
+    store = demo_ledger.store
     result = cli("verify", "--db", store.url, "--progress")
     assert result.code == 0 and "verifying" in result.err
 
@@ -233,3 +228,20 @@ def test_check_deadlines_signs_with_the_ledger_key(cli, tmp_path: Path) -> None:
     assert json.loads(first.out) == []  # the demo's overdue case was flagged when it finished
     assert cli("check-deadlines", "--db", "sqlite:///d.db", "--keys", str(tmp_path / "nokeys")).code == 2
     assert cli("verify", "--db", "sqlite:///d.db").code == 0
+
+
+@pytest.mark.slow
+def test_the_installed_script_exits_0_1_and_2(cli, process_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The console script the package installs, in a new process (the other tests run its
+    commands in-process): its help, success 0, a broken ledger 1, a usage error 2."""
+    helped = process_cli("--help")
+    assert helped.code == 0 and "Usage: decision-ledger" in helped.out
+    missing = process_cli("verify", "--db", "sqlite:///missing.db")
+    assert missing.code == 2 and "init" in missing.err and "Traceback" not in missing.err
+    assert not (tmp_path / "missing.db").exists()
+    assert cli("init", "--db", "sqlite:///ledger.db").code == 0
+    store = Store("sqlite", "sqlite:///ledger.db", path=tmp_path / "ledger.db")
+    store.drop_triggers()
+    store.set_state(store.rows()[-1][0], b"\x00\xff not even json \xfe")
+    broken = process_cli("verify", "--db", "sqlite:///ledger.db")
+    assert broken.code == 1 and "BROKEN" in broken.out and "Traceback" not in broken.err

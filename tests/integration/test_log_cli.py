@@ -1,7 +1,11 @@
 """Read models, the transparency log, proofs and offline bundles, through the command line on
 SQLite and PostgreSQL. Checkpoints and proofs are checked with code that shares nothing with the
 ledger's: the C2SP note format by hand, roots with pymerkle, proofs with an RFC 9162 verifier
-written from the RFC (tests/integration/rfc9162.py)."""
+written from the RFC (tests/integration/rfc9162.py).
+
+The demo's ledger, projected, is a copy (``projected_ledger``) of the one `init`, `demo` and
+`project` made once for the run; the commands run in this process, but for a bundle's first
+offline check and `project --follow`, each in a new process."""
 
 from __future__ import annotations
 
@@ -18,17 +22,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pymerkle import InmemoryTree
 
-from tests.integration.conftest import Store
+from tests.integration.conftest import DemoLedger, Run, Store, invoke
 from tests.integration.rfc9162 import consistency_ok, inclusion_ok
-
-
-def ready(cli, store: Store) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    assert cli("init", "--db", store.url).code == 0
-    demo = cli("demo", "--db", store.url, "--json")
-    assert demo.code == 0, demo.err
-    project = cli("project", "--db", store.url)
-    assert project.code == 0, project.err
-    return json.loads(demo.out)  # type: ignore[no-any-return]
 
 
 def checkpoint_of(cli, store: Store) -> tuple[str, int, bytes]:  # type: ignore[no-untyped-def]
@@ -48,8 +43,8 @@ def checkpoint_of(cli, store: Store) -> tuple[str, int, bytes]:  # type: ignore[
     return note, int(size), base64.b64decode(root)
 
 
-def test_queries_after_demo(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
-    demo = ready(cli, store)
+def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
+    store, demo = projected_ledger.store, projected_ledger.demo
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
     assert [(c["jurisdiction"], c["phase"]) for c in cases] == [
         ("NX", "ruled"), ("XX", "published"), ("NX", "report_finalised")]
@@ -78,8 +73,8 @@ def test_queries_after_demo(cli, store: Store) -> None:  # type: ignore[no-untyp
     assert cli("person", "not-a-uuid", "--db", store.url).code == 2
 
 
-def test_checkpoints_and_proofs_verify_independently(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
-    ready(cli, store)
+def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
+    store = projected_ledger.store
     note, size, root = checkpoint_of(cli, store)
     report = json.loads(cli("verify", "--db", store.url, "--json").out)
     assert report["ok"] and size == report["events"] == 89
@@ -113,9 +108,9 @@ def test_checkpoints_and_proofs_verify_independently(cli, store: Store) -> None:
     assert cli("prove", "--db", store.url).code == 2
 
 
-def test_the_signed_root_agrees_with_pymerkle(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
+def test_the_signed_root_agrees_with_pymerkle(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
     """pymerkle (an RFC 9162 tree by other hands) computes the same root over the event hashes."""
-    ready(cli, store)
+    store = projected_ledger.store
     _, size, root = checkpoint_of(cli, store)
     tree = InmemoryTree(algorithm="sha256")
     for row in store.execute(f"SELECT event_hash FROM {'dl_log_leaves'} ORDER BY leaf_index"):
@@ -123,14 +118,28 @@ def test_the_signed_root_agrees_with_pymerkle(cli, store: Store) -> None:  # typ
     assert tree.get_size() == size and tree.get_root() == root
 
 
+OFFLINE = ("DECISION_LEDGER", "POSTGRES", "SQLITE")  # no database configured, by any name
+
+
 def fresh_process(bundle: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """`verify --bundle` in a new process, in an empty directory, with no database configured."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DECISION_LEDGER", "POSTGRES", "SQLITE"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OFFLINE)}
     script = Path(sys.executable).parent / "decision-ledger"
+    return subprocess.run([str(script), "verify", "--bundle", str(bundle), *extra], capture_output=True,
+                          text=True, cwd=elsewhere(bundle), env=env, check=False, timeout=120)
+
+
+def offline(bundle: Path, *extra: str) -> Run:
+    """`verify --bundle` in this process, as `fresh_process` runs it: in an empty directory, with
+    no database configured."""
+    unset: dict[str, str | None] = {k: None for k in os.environ if k.startswith(OFFLINE)}
+    return invoke("verify", "--bundle", str(bundle), *extra, cwd=elsewhere(bundle), env=unset)
+
+
+def elsewhere(bundle: Path) -> Path:
     empty = bundle.parent / "elsewhere"
     empty.mkdir(exist_ok=True)
-    return subprocess.run([str(script), "verify", "--bundle", str(bundle), *extra], capture_output=True,
-                          text=True, cwd=empty, env=env, check=False, timeout=120)
+    return empty
 
 
 def mutate(bundle: dict[str, Any], where: str) -> str:
@@ -156,49 +165,53 @@ def mutate(bundle: dict[str, Any], where: str) -> str:
 
 
 @pytest.mark.parametrize("subject", ["case", "person"])
-def test_bundles_verify_offline_and_any_edit_is_named(cli, store: Store, tmp_path: Path, subject: str) -> None:  # type: ignore[no-untyped-def]
-    demo = ready(cli, store)
+def test_bundles_verify_offline_and_any_edit_is_named(cli, projected_ledger: DemoLedger, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                      subject: str) -> None:
+    store, demo = projected_ledger.store, projected_ledger.demo
     target = demo["cases"][2]["id"] if subject == "case" else demo["people"]["何静"]
     out = tmp_path / "bundle.json"
     result = cli("export", "--db", store.url, f"--{subject}", target, "--out", str(out))
     assert result.code == 0, result.err
-    checked = fresh_process(out)
+    checked = fresh_process(out)  # the first check in a new process; the same, in-process, after it
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip().splitlines()[-1].startswith("intact: ")
+    again = offline(out)
+    assert again.code == 0, again.out + again.err
+    assert again.out.strip().splitlines()[-1].startswith("intact: ")
     bundle = json.loads(out.read_text())
     assert {e["why"] for e in bundle["events"]} >= {"subject", "keys", "genesis"}
     keyid = bundle["ledger"]["ledger_keyid"]
-    assert fresh_process(out, "--ledger-key", keyid).returncode == 0
-    assert fresh_process(out, "--ledger-key", "A" * 43).returncode == 1
+    assert offline(out, "--ledger-key", keyid).code == 0
+    assert offline(out, "--ledger-key", "A" * 43).code == 1
 
     for where in ("payload", "signature", "proof", "time", "hash"):
         copy = json.loads(out.read_text())
         name = mutate(copy, where)
         tampered = tmp_path / f"tampered-{where}.json"
         tampered.write_text(json.dumps(copy, ensure_ascii=False))
-        checked = fresh_process(tampered)
-        assert checked.returncode == 1, (where, checked.stdout)
-        assert name in checked.stdout, (where, checked.stdout)
+        found = offline(tampered)
+        assert found.code == 1, (where, found.out)
+        assert name in found.out, (where, found.out)
 
     copy = json.loads(out.read_text())
     copy["checkpoint"] = copy["checkpoint"].replace("\n", "\n\n", 1)
     (tmp_path / "note.json").write_text(json.dumps(copy))
-    assert fresh_process(tmp_path / "note.json").returncode == 1
+    assert offline(tmp_path / "note.json").code == 1
     copy = json.loads(out.read_text())
     copy["keys"][0]["keys"][0]["active_until"] = "2099-01-01T00:00:00.000000Z"
     (tmp_path / "keys.json").write_text(json.dumps(copy))
-    assert fresh_process(tmp_path / "keys.json").returncode == 1
+    assert offline(tmp_path / "keys.json").code == 1
     (tmp_path / "garbage.json").write_text("{not json")
-    assert fresh_process(tmp_path / "garbage.json").returncode == 1
+    assert offline(tmp_path / "garbage.json").code == 1
     if subject == "case":
         copy = json.loads(out.read_text())
         copy["events"] = [e for e in copy["events"] if not (e["why"] == "subject" and e["version"] == 5)]
         (tmp_path / "gap.json").write_text(json.dumps(copy))
-        assert fresh_process(tmp_path / "gap.json").returncode == 1
+        assert offline(tmp_path / "gap.json").code == 1
 
 
-def test_verify_catches_a_tampered_log_or_checkpoint(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
-    ready(cli, store)
+def test_verify_catches_a_tampered_log_or_checkpoint(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
+    store = projected_ledger.store
     store.execute("UPDATE dl_log_leaves SET event_hash = ? WHERE leaf_index = 40", ("ab" * 32,))
     result = cli("verify", "--db", store.url)
     assert result.code == 1 and ": log: leaf 40 holds another hash" in result.out
@@ -210,8 +223,9 @@ def test_verify_catches_a_tampered_log_or_checkpoint(cli, store: Store) -> None:
     assert result.code == 1 and ": checkpoint: checkpoint 89" in result.out
 
 
-def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    ready(cli, store)
+def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projected_ledger: DemoLedger,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    store = projected_ledger.store
     trusted = tmp_path / "trusted.note"
     trusted.write_text(cli("checkpoint", "--db", store.url).out)
     assert cli("demo", "--db", store.url).code == 0
@@ -278,6 +292,7 @@ def store_topic(store: Store, notification_id: int) -> str:
     return str(row[0][0])
 
 
+@pytest.mark.slow
 def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import signal
     import time
@@ -309,8 +324,8 @@ def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_
     assert cli("verify", "--db", store.url).code == 0
 
 
-def test_a_witness_cosigns_the_latest_checkpoint(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    ready(cli, store)
+def test_a_witness_cosigns_the_latest_checkpoint(cli, projected_ledger: DemoLedger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = projected_ledger.store
     witness = json.loads(cli("keygen", "--out", "witness.pem", "--json").out)
     name = "sft.xixian.gov.cn/witness"
     result = cli("cosign", "--db", store.url, "--key", "witness.pem", "--name", name)

@@ -80,6 +80,7 @@ def memory(start: int, end: int) -> bytes:
     return root_of(LEAVES[start:end])
 
 
+@pytest.mark.slow
 def test_every_size_up_to_70(log: Log) -> None:
     stored = per_node(log.views)
     key = SigningKey.generate()
@@ -120,6 +121,7 @@ def test_every_size_up_to_70(log: Log) -> None:
                [memory(s, e) for s in range(size) for e in range(s, size + 1)]
 
 
+@pytest.mark.slow
 def test_random_large_sizes_as_the_per_node_path(log: Log) -> None:
     chosen = random.Random(6962)
     sizes = sorted({1023, 1024, 1025, 4097, *(chosen.randrange(70, 20_000) for _ in range(4)), 65_537})

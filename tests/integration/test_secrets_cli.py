@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.integration.raw_scan import found, sqlite_bytes, with_base64_decoded
 from tests.integration.served_process import serving
 
@@ -16,6 +18,7 @@ SECRET_TITLE = "拆迁补偿协议（含被征收人身份证号）"
 SECRET_SUMMARY = "被征收人王某某，身份证号411528198001010000，补偿款37.2万元"
 
 
+@pytest.mark.slow
 def test_the_client_seals_and_shred_destroys_the_key(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     keys = tmp_path / "decision-ledger.db.keys"
     with serving(tmp_path, "--demo") as (address, _):

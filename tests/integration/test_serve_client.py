@@ -1,18 +1,24 @@
 """`decision-ledger serve` in a subprocess and a whole client session against it, as the README
 shows it: keygen, an administrator registers a person, the person records actions (one is
-refused, citing its article), an inspector reads the case. On SQLite and PostgreSQL."""
+refused, citing its article), an inspector reads the case. On SQLite and PostgreSQL. `serve`
+runs as the installed script in a process of its own; the client's commands run in this
+process (``cli``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.conftest import Store
+from tests.integration.conftest import DemoLedger
 from tests.integration.served_process import serving
+
+pytestmark = pytest.mark.slow  # every test here runs `serve` as a process of its own
 
 
 def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str,  # type: ignore[no-untyped-def]
@@ -108,27 +114,39 @@ def test_serve_demo_then_a_client_session_on_sqlite(cli, tmp_path: Path) -> None
         assert "息县农村生活垃圾治理" in page
 
 
-def test_serve_prints_a_sign_in_link_that_works(tmp_path: Path) -> None:
-    with serving(tmp_path, "--demo") as (address, process):
+@dataclass
+class DemoServer:
+    address: str
+    directory: Path  # where it runs: its store, decision-ledger.db, and the keys beside it
+    link: str  # the sign-in link it printed
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """One `serve --demo` for the tests that only read from it (or only need its port taken)."""
+    directory = tmp_path_factory.mktemp("serve-demo")
+    with serving(directory, "--demo") as (address, process):
         assert process.stdout is not None
         link = ""
         while "/signin?token=" not in link:
             link = process.stdout.readline()
-        with httpx.Client(follow_redirects=False) as browser:
-            signed = browser.get(link.strip())
-            assert signed.status_code == 303 and signed.headers["location"] == "/cases"
-            cases = browser.get(f"{address}/cases")
-            assert cases.status_code == 200 and "跨境电商若干措施实施情况后评估" in cases.text
+            assert link, "serve --demo printed no sign-in link"
+        yield DemoServer(address, directory, link.strip())
+
+
+def test_serve_prints_a_sign_in_link_that_works(demo_server: DemoServer) -> None:
+    address = demo_server.address
+    with httpx.Client(follow_redirects=False) as browser:
+        signed = browser.get(demo_server.link)
+        assert signed.status_code == 303 and signed.headers["location"] == "/cases"
+        cases = browser.get(f"{address}/cases")
+        assert cases.status_code == 200 and "跨境电商若干措施实施情况后评估" in cases.text
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("store", ["postgres"], indirect=True)
-def test_serve_on_postgres_and_a_client_session(cli, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    keys = tmp_path / "keys"
-    assert cli("init", "--db", store.url, "--keys", str(keys)).code == 0
-    demo = cli("demo", "--db", store.url, "--keys", str(keys), "--json")
-    assert demo.code == 0, demo.err
-    people = json.loads(demo.out)
+@pytest.mark.parametrize("demo_ledger", ["postgres"], indirect=True)
+def test_serve_on_postgres_and_a_client_session(cli, demo_ledger: DemoLedger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store, keys, people = demo_ledger.store, demo_ledger.keys, demo_ledger.demo  # `init` and `demo` made it
     info = json.loads((keys / "ledger.json").read_text())
     with serving(tmp_path, "--db", store.url, "--keys", str(keys)) as (address, _):
         session(cli, address, info["administrator_key_file"], info["administrator_id"],
@@ -137,13 +155,12 @@ def test_serve_on_postgres_and_a_client_session(cli, store: Store, tmp_path: Pat
     assert verified.code == 0, verified.out + verified.err
 
 
-def test_serve_refuses_what_it_cannot_do(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    missing = cli("serve", "--db", "sqlite:///nothing.db", "--port", "0")
+def test_serve_refuses_what_it_cannot_do(cli, process_cli, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    missing = process_cli("serve", "--db", "sqlite:///nothing.db", "--port", "0")
     assert missing.code == 2 and "no ledger" in missing.err
-    with serving(tmp_path, "--demo") as (address, _):
-        port = address.rsplit(":", 1)[1]
-        taken = cli("serve", "--port", port)
-        assert taken.code == 2 and "port is taken" in taken.err
+    port = demo_server.address.rsplit(":", 1)[1]
+    taken = process_cli("serve", "--port", port, cwd=demo_server.directory)  # its store, on its port
+    assert taken.code == 2 and "port is taken" in taken.err
     assert "--demo" in cli("serve", "--help").out
     for group in ("client", "client case", "client principal", "client case collect-material", "client token",
                   "client get"):

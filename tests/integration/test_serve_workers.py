@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,14 @@ import pytest
 
 from api.http.auth import make_token
 from api.http.writes import ROUTES
-from tests.integration.conftest import Store, _postgres_database, invoke, require_postgres, run_cli
+from tests.integration.conftest import Store, invoke, new_store, run_cli
 from tests.integration.served_process import logged_errors, serving
 from tests.integration.writers import COLLECT, enrol, material
 
 
 @pytest.fixture
-def pg_store() -> Iterator[Store]:
-    require_postgres()
-    with _postgres_database() as store:
-        yield store
+def pg_store(tmp_path: Path) -> Store:
+    return new_store("postgres", tmp_path)
 
 
 def children(pid: int) -> list[int]:
@@ -47,6 +44,7 @@ def request_pids(log: Path) -> set[int]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_workers_share_one_port_and_stop_together(pg_store: Store, tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     assert invoke("init", "--db", pg_store.url, "--keys", str(keys), "--json").code == 0

@@ -7,8 +7,8 @@ traceback.
 The insider drops the append-only triggers and recomputes hashes and chains with the product's
 own hash rule (tests/integration/insider.py); what they cannot forge is a person's signature, the
 transparency log the store keeps, and a checkpoint published earlier. One pristine ledger per
-store kind (init, demo, project, a published checkpoint, a case bundle) is made per module and
-copied for each test.
+store kind (init, demo, project, a published checkpoint, a case bundle) is made once for the run
+(tests/integration/stores.py) and copied for each test.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import dataclasses
 import json
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from domain.evidence.signing import Envelope, SigningKey
 from domain.evidence.store import verify_store
 from domain.evidence.verifier import LOG
 from domain.service.records import LedgerRecords
-from tests.integration.conftest import Run, Store, _database, copy_of, invoke, run_cli
+from tests.integration.conftest import STORES, Pristines, Run, Store, invoke, require_postgres
 from tests.integration.insider import (
     Event,
     edit_intent,
@@ -64,35 +64,25 @@ class Pristine:
     checkpoint: str  # the checkpoint published once the demo was projected
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def pristine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
-    directory = tmp_path_factory.mktemp(f"pristine-{request.param}")
-    keys = directory / "keys"
-    with _database(request.param, directory) as store:
-
-        def run(*args: str) -> Run:
-            result = run_cli(*args, "--db", store.url, cwd=directory)
-            assert result.code == 0, result.out + result.err
-            return result
-
-        run("init", "--keys", str(keys))
-        demo = json.loads(run("demo", "--keys", str(keys), "--json").out)
-        run("project", "--keys", str(keys))
-        checkpoint = run("checkpoint", "--keys", str(keys)).out
-        case_id = demo["cases"][2]["id"]
-        bundle = directory / "case.json"
-        run("export", "--keys", str(keys), "--case", case_id, "--out", str(bundle))
-        assert run_cli("verify", "--bundle", str(bundle), cwd=directory).code == 0
-        assert stored_events(store)[-1]["aggregate_id"] == case_id, "the case ends the store"
-        yield Pristine(store, keys, case_id, bundle, checkpoint)
+@pytest.fixture(scope="module", params=STORES)
+def pristine(request: pytest.FixtureRequest, pristines: Pristines) -> Pristine:
+    """The run's projected demo ledger, read only here; tests tamper with copies of it."""
+    if request.param == "postgres":
+        require_postgres()
+    made = pristines.get("projected", request.param)
+    case_id = made.demo["cases"][2]["id"]
+    bundle: Path = made.extra["bundle"]
+    assert invoke("verify", "--bundle", str(bundle), cwd=bundle.parent).code == 0
+    assert stored_events(made.store)[-1]["aggregate_id"] == case_id, "the case ends the store"
+    return Pristine(made.store, made.keys, case_id, bundle, made.extra["checkpoint"])
 
 
 @pytest.fixture
-def insider_store(pristine: Pristine, tmp_path: Path) -> Iterator[Store]:
+def insider_store(pristine: Pristine, pristines: Pristines, tmp_path: Path) -> Store:
     """A copy of the pristine ledger whose append-only triggers an insider has dropped."""
-    with copy_of(pristine.store, tmp_path) as store:
-        store.drop_triggers()
-        yield store
+    store = pristines.copy("projected", pristine.store.kind, tmp_path).store
+    store.drop_triggers()
+    return store
 
 
 # --- the two things an insider tampers with, behind one interface ------------------------------
@@ -247,8 +237,7 @@ CATALOGUE: dict[str, Callable[[Target, str], Expected]] = {
 
 
 def verify(*args: str) -> Run:
-    """`verify` in this process (the catalogue runs it ~60 times; `cli` runs commands as a
-    process where that matters: the pristine ledger, the rewrite's rebuild)."""
+    """`verify` in this process (the catalogue runs it ~60 times)."""
     return invoke("verify", *args)
 
 
@@ -375,8 +364,8 @@ def test_a_case_bundle_stands_by_its_signed_head(pristine: Pristine, tmp_path: P
         kinds = {(b["aggregate_id"], b["kind"]) for b in json.loads(result.out)["breaks"]}
         assert ("bundle", "checkpoint") in kinds, (name, kinds)
     # the ledger key signs the head: where it is not at hand, no case bundle is made
-    unsigned = run_cli("export", "--db", pristine.store.url, "--keys", str(tmp_path / "no-keys"), "--case",
-                       pristine.case_id, "--out", str(tmp_path / "unsigned.json"), cwd=tmp_path)
+    unsigned = invoke("export", "--db", pristine.store.url, "--keys", str(tmp_path / "no-keys"), "--case",
+                      pristine.case_id, "--out", str(tmp_path / "unsigned.json"), cwd=tmp_path)
     assert unsigned.code == 2 and "ledger key" in unsigned.err
     assert not (tmp_path / "unsigned.json").exists()
 

@@ -23,6 +23,8 @@ import uvicorn
 from api.http.auth import make_token
 from tests.integration.http_support import Served
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 CHROMIUM = os.environ.get("DECISION_LEDGER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("DECISION_LEDGER_ARTIFACTS", Path(__file__).parents[2] / "artifacts")) / "screenshots"
 

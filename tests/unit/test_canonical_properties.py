@@ -22,6 +22,8 @@ from domain.evidence.canonical import (
     reference_bytes,
 )
 
+pytestmark = pytest.mark.fuzz  # generated inputs
+
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 
 scalars = st.none() | st.booleans() | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER) | st.text()

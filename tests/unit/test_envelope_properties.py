@@ -23,6 +23,8 @@ from domain.evidence.signing import INTENT_PAYLOAD_TYPE, SigningKey, pae
 from domain.model.actions import ACTIONS
 from tests.unit.test_canonical_properties import values
 
+pytestmark = pytest.mark.fuzz  # generated inputs
+
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 KEY = SigningKey(Ed25519PrivateKey.from_private_bytes(bytes(range(32))))
 
