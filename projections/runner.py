@@ -21,6 +21,7 @@ from eventsourcing.utils import Environment
 from domain.evidence.signing import SigningKey
 from domain.service.ledger import Ledger
 from projections.gc_pause import collection_paused
+from projections.signed import CheckpointMemory
 from projections.store import NotOwner, ViewRecorder
 from projections.tlog import LogReader, PostgresLog, SQLiteLog, TransparencyLog
 from projections.views import LedgerViews, PostgresLedgerViews, SQLiteLedgerViews
@@ -54,6 +55,8 @@ class Projector:
             TransparencyLog(self.log),
         ]
         self._lock = Lock()
+        #: the latest checkpoint signed, kept beside the ledger key (set where the key is read)
+        self.memory: CheckpointMemory | None = None
 
     def _recorder(self, name: str, view_class: type[ViewRecorder]) -> ViewRecorder:
         factory = InfrastructureFactory.construct(Environment(name, {**self.env, "CREATE_TABLE": "n"}))
@@ -135,7 +138,9 @@ class Projector:
             return self.catch_up(progress, batch=self.REBUILD_BATCH)
 
     def sign_checkpoint(self, key: SigningKey) -> str:
-        return self.reader.sign_checkpoint(key)
+        """Sign the log as it stands; :class:`~projections.signed.CheckpointRefused` if it is not
+        consistent with a checkpoint signed before."""
+        return self.reader.sign_checkpoint(key, self.memory)
 
     def poll(self, stop: Event, key: SigningKey | None, interval: float = 1.0) -> None:
         """Catch up every ``interval`` seconds until ``stop`` is set, signing a checkpoint when the

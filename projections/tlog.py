@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import Projection
 
 from domain import clock
@@ -26,11 +26,18 @@ from domain.evidence.merkle import (
     mth,
     nodes_read,
     perfect_cover,
-    verify_consistency,
 )
 from domain.evidence.signing import PublicKey, SigningKey
 from domain.evidence.store import LeafEntry, LogUnavailable
 from domain.evidence.times import format_time
+from projections.signed import (
+    SIGNED,
+    CheckpointMemory,
+    opened,
+    postgres_append_only,
+    refusal,
+    sqlite_append_only,
+)
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -52,19 +59,29 @@ class LogTables(ViewTables):
         "dl_log_checkpoints": (
             "tree_size BIGINT PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL"
         ),
+        # every checkpoint the ledger signed, append-only (triggers refuse UPDATE, DELETE and
+        # TRUNCATE): what `verify` holds the log and the checkpoints above to (issue 16, point 4)
+        "dl_log_signed": (
+            "tree_size BIGINT PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL"
+        ),
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_log_leaves_event", "dl_log_leaves", "aggregate_id, version"),
     ]
-    KEEP: ClassVar[frozenset[str]] = frozenset({"dl_log_checkpoints"})
+    KEEP: ClassVar[frozenset[str]] = frozenset({"dl_log_checkpoints", SIGNED})
 
 
 class SQLiteLog(LogTables, SQLiteViews):
     PREFIX = "dl_log"
 
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *sqlite_append_only(SIGNED)]
+
 
 class PostgresLog(LogTables, PostgresViews):
-    pass
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend(postgres_append_only(self.datastore.schema, SIGNED))
 
 
 class TransparencyLog(Projection[ViewRecorder]):
@@ -80,8 +97,27 @@ class TransparencyLog(Projection[ViewRecorder]):
     def process_batch(self, items: Sequence[tuple[DomainEventProtocol[UUID], Tracking]]) -> None:
         if not items:
             return
+        before = self.view.max_tracking_id(items[0][1].application_name) or 0
         with self.view.writing() as cursor:
             self.view.track(cursor, items[-1][1])  # first: takes the write lock
+            row = cursor.execute(
+                "SELECT notification_id FROM {dl_log_leaves} ORDER BY leaf_index DESC LIMIT 1"
+            ).fetchone()
+            last = int(row["notification_id"]) if row else 0
+            if before > last:
+                # the tracking row was moved past the log's last leaf (M3): appending now would
+                # skip events, and a checkpoint signed over that tree could never be repaired.
+                # (The projection commits its tracking and its leaves together: untouched, the
+                # tracking read before this batch is never past the last leaf.)
+                raise LogError(
+                    f"the log's tracking position ({before}) is past its last leaf's notification ({last}): "
+                    "the tracking row was changed behind its back; run `decision-ledger rebuild` / "
+                    "透明日志的处理位置被改动，请运行 decision-ledger rebuild 重建"
+                )
+            if items[0][1].notification_id <= last:
+                # another processor applied these first (its tracking is then at or past them),
+                # or the tracking row was moved back; either way nothing is appended twice
+                raise IntegrityError(f"notification {items[0][1].notification_id} is already in the log")
             frontier = load_frontier(cursor)
             leaves: list[tuple[int, int, str, int, str]] = []
             nodes: list[tuple[int, int, str]] = []
@@ -362,31 +398,56 @@ class LogReader:
         row = c.execute("SELECT note FROM {dl_log_checkpoints} WHERE tree_size = ?", (size,)).fetchone()
         return row["note"] if row else None
 
-    def sign_checkpoint(self, key: SigningKey) -> str:
+    def sign_checkpoint(self, key: SigningKey, memory: CheckpointMemory | None = None) -> str:
         """Sign the tree as it stands, unless its latest checkpoint already covers it. A log
-        never signs two inconsistent checkpoints: the new root must extend the last one."""
+        never signs a checkpoint inconsistent with one signed before: the tree must reproduce the
+        root of the latest checkpoint stored, of the latest in ``dl_log_signed`` and of the one
+        ``memory`` (``checkpoint.note`` beside the key) holds, at their sizes
+        (:class:`~projections.signed.CheckpointRefused` otherwise). The note signed is added to
+        ``dl_log_signed`` and to ``memory``."""
+        remembered_note = memory.read() if memory is not None else None
         nodes = self.nodes()
         with self.views.reading() as c:
             size = self._tree_size(c)
             latest = self._latest_checkpoint(c)
-            if latest is not None and latest[0] == size:
-                return latest[1]
-            wanted = perfect_cover(0, size)
-            if latest is not None and latest[0] <= size:  # the note's own size is checked below
-                wanted += consistency_nodes(latest[0], size)
-            nodes.load(c, wanted)
-        root = nodes.subtree(0, size)
-        if latest is not None:
-            previous = open_checkpoint(latest[1], key.public_key, self.origin)
-            verify_consistency(previous.size, size, previous.root, root,
-                               consistency_path(previous.size, size, nodes.subtree))
-        note = Checkpoint(self.origin, size, root).sign(key).render()
-        with self.views.writing() as c:  # another signer may have got there first: keep theirs
+            signed = c.execute(f"SELECT tree_size, note FROM {{{SIGNED}}} ORDER BY tree_size DESC LIMIT 1").fetchone()
+            sources = [(latest[1] if latest else None, "dl_log_checkpoints"),
+                       (signed["note"] if signed else None, SIGNED),
+                       (remembered_note, str(memory.path) if memory is not None else "")]
+            remembered = [(opened(note, where, key.public_key, self.origin), where)
+                          for note, where in sources if note is not None]
+            nodes.load(c, [*perfect_cover(0, size),
+                           *(k for r, _ in remembered if r.size <= size for k in perfect_cover(0, r.size))])
+        for checkpoint, where in remembered:
+            if checkpoint.size > size or nodes.subtree(0, checkpoint.size) != checkpoint.root:
+                raise refusal(where, checkpoint, size)
+        if latest is not None and latest[0] == size:
+            note = latest[1]
+        else:
+            root = nodes.subtree(0, size)
+            note = Checkpoint(self.origin, size, root).sign(key).render()
+            with self.views.writing() as c:  # another signer may have got there first: keep theirs
+                c.execute(
+                    "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",
+                    (size, root.hex(), note, format_time(clock.now())),
+                )
+            note = self.checkpoint_at(size) or note
+        held = {where: checkpoint.size for checkpoint, where in remembered}
+        if held.get(SIGNED, -1) < size or (memory is not None and held.get(str(memory.path), -1) < size):
+            self._remember(note, size, memory)
+        return note
+
+    def _remember(self, note: str, size: int, memory: CheckpointMemory | None) -> None:
+        """The ledger signature of ``note`` (a co-signed note keeps its first line's signature)
+        into ``dl_log_signed``, and ``note`` into ``memory``."""
+        checkpoint = Checkpoint.from_text(SignedNote.parse(note).text)
+        with self.views.writing() as c:
             c.execute(
-                "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",
-                (size, root.hex(), note, format_time(clock.now())),
+                f"INSERT INTO {{{SIGNED}}} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",
+                (size, checkpoint.root.hex(), note, format_time(clock.now())),
             )
-        return self.checkpoint_at(size) or note
+        if memory is not None:
+            memory.remember(note, size)
 
     def cosign(self, size: int, key: SigningKey, name: str, ledger_key: PublicKey) -> str:
         """A witness adds its signature to a checkpoint whose ledger signature verifies."""

@@ -112,11 +112,25 @@ def _key_if_present(settings: Settings) -> SigningKey | None:
 
 def _projector(settings: Settings, ledger: Ledger) -> Projector:
     from api.store.opening import StoreUnavailable, open_projector
+    from projections.signed import CheckpointMemory
 
     try:
-        return open_projector(settings.database, ledger)
+        projector = open_projector(settings.database, ledger)
     except StoreUnavailable as error:
         _fail(str(error), EXIT_USAGE)
+    projector.memory = CheckpointMemory(settings.keys_dir)
+    return projector
+
+
+def _sign(projector: Projector, key: SigningKey) -> str:
+    """Sign a checkpoint, or stop with exit 1 when the log is not consistent with one signed
+    before (the message says what to run)."""
+    from projections.signed import CheckpointRefused
+
+    try:
+        return projector.sign_checkpoint(key)
+    except CheckpointRefused as error:
+        _fail(f"no checkpoint signed: {error}", EXIT_BROKEN)
 
 
 def _current(settings: Settings, *, signing: bool = False) -> tuple[Ledger, Projector]:
@@ -138,7 +152,7 @@ def _current(settings: Settings, *, signing: bool = False) -> tuple[Ledger, Proj
     if signing:
         key = _key_if_present(settings)
         if key is not None:
-            projector.sign_checkpoint(key)
+            _sign(projector, key)
     return ledger, projector
 
 

@@ -20,6 +20,7 @@ from api.cli.common import (
     _print_json,
     _projector,
     _settings,
+    _sign,
     db_option,
     json_option,
     keys_option,
@@ -56,17 +57,31 @@ def project(db: str | None, keys: str | None, follow: bool, interval: float) -> 
     key = _key_if_present(settings)
     pending = projector.pending()
     with click.progressbar(length=max(pending, 1), label="projecting", file=sys.stderr) as bar:
-        processed = projector.catch_up(progress=bar.update, stop=stop)
-    note = projector.sign_checkpoint(key) if key is not None and projector.reader.size() else None
+        processed = _projected(lambda: projector.catch_up(progress=bar.update, stop=stop))
+    note = _sign(projector, key) if key is not None and projector.reader.size() else None
     click.echo(f"applied {processed} event notifications; the log holds {projector.reader.size()} events")
     if note is not None:
         click.echo(note, nl=False)
     if follow and not stop.is_set():
         click.echo("following (Ctrl-C to stop)…", err=True)
         try:
-            projector.follow(stop, key, interval)
+            _projected(lambda: projector.follow(stop, key, interval))
         except KeyboardInterrupt:
             stop.set()
+
+
+def _projected(run: Any) -> Any:
+    """Run a projection step; a log whose tracking was moved, or that is no longer consistent
+    with a checkpoint signed before, stops it with exit 1 and what to run (never a traceback)."""
+    from eventsourcing.persistence import IntegrityError
+
+    from domain.evidence.store import LogUnavailable
+
+    try:
+        return run()
+    except (LogUnavailable, IntegrityError) as error:
+        _fail(f"the projections stopped: {error}; `decision-ledger verify` names what changed, "
+              "`decision-ledger rebuild` (as the tables' owner) builds them again", 1)
 
 
 @main.command()
@@ -92,7 +107,7 @@ def rebuild(db: str | None, keys: str | None) -> None:
         processed = projector.rebuild(progress=bar.update)
     key = _key_if_present(settings)
     if key is not None and projector.reader.size():
-        projector.sign_checkpoint(key)
+        _sign(projector, key)
     click.echo(f"rebuilt from {processed} event notifications; the log holds {projector.reader.size()} events")
 
 

@@ -22,6 +22,7 @@ from domain.evidence.signing import SigningKey
 from domain.service.group_commit import GroupCommitter
 from domain.service.ledger import Ledger
 from projections.runner import Projector
+from projections.signed import CheckpointRefused
 
 MAX_BODY = 256 * 1024  # bytes; a larger body is refused with 413
 log = logging.getLogger("decision_ledger.http")
@@ -132,7 +133,10 @@ class Service:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
         projector = self.current()
         if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
-            projector.sign_checkpoint(self.ledger_key)
+            try:
+                projector.sign_checkpoint(self.ledger_key)
+            except CheckpointRefused:  # the checkpoints signed before still stand; verify says why
+                log.exception("checkpoint refused", extra={"fields": {"event": "checkpoint-refused"}})
         return projector
 
 

@@ -17,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from domain.evidence.canonical import canonical_bytes, parse_canonical
@@ -100,3 +101,26 @@ def write_back(store: Store, events: list[Event]) -> None:
     """Overwrite each event's row with its (edited) state; the triggers must be gone."""
     for event in events:
         store.set_state(event["notification_id"], stored_bytes(event["state"]))
+
+
+# --- the log's memory of what it signed ----------------------------------------------------------
+
+
+def drop_signed_triggers(store: Store) -> None:
+    """What an insider does before deleting from ``dl_log_signed`` (append-only like the events)."""
+    if store.kind == "sqlite":
+        for name in ("no_update", "no_delete"):
+            store.execute(f"DROP TRIGGER dl_log_signed_{name}")
+    else:
+        for name in ("append_only", "no_truncate"):
+            store.execute(f"DROP TRIGGER dl_log_signed_{name} ON dl_log_signed")
+
+
+def forget_checkpoints(store: Store, keys: Path | None = None) -> None:
+    """Every signed checkpoint removed from the store — and, for an insider who also holds the key
+    files (``keys``), from ``checkpoint.note`` beside the ledger key."""
+    drop_signed_triggers(store)
+    store.execute("DELETE FROM dl_log_checkpoints")
+    store.execute("DELETE FROM dl_log_signed")
+    if keys is not None:
+        (keys / "checkpoint.note").unlink(missing_ok=True)

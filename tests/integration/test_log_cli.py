@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pymerkle import InmemoryTree
 
 from tests.integration.conftest import DemoLedger, Run, Store, invoke
+from tests.integration.insider import forget_checkpoints
 from tests.integration.rfc9162 import consistency_ok, inclusion_ok
 
 
@@ -235,10 +236,13 @@ def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projecte
     report = json.loads(result.out)
     assert report["events"] == 87 and "consistency proof 89 → 176 verified" in report["notes"]
 
-    # An operator with the database and the ledger key rewrites an old event consistently:
+    # An operator with the database and the key files rewrites an old event consistently:
     # a new rulebook reference, its hash and every later link recomputed, the log rebuilt
-    # and re-signed, the old checkpoints removed. A full verify of the store passes…
+    # and re-signed, the old checkpoints removed from the store and from checkpoint.note beside
+    # the ledger key. A full verify of the store passes (holding both, only checkpoints kept
+    # elsewhere — published ones, independent witnesses — give the rewrite away)…
     rewrite_history(store)
+    forget_checkpoints(store, projected_ledger.keys)
     assert cli("rebuild", "--db", store.url).code == 0
     assert cli("verify", "--db", store.url).code == 0
     # …but not against the checkpoint published before.
@@ -284,7 +288,6 @@ def rewrite_history(store: Store) -> None:
         data["hash"] = event_hash(aggregate, version, store_topic(store, nid), decoded)
         previous = data["hash"]
         store.set_state(nid, json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
-    store.execute("DELETE FROM dl_log_checkpoints")
 
 
 def store_topic(store: Store, notification_id: int) -> str:

@@ -43,6 +43,7 @@ from tests.integration.insider import (
     Event,
     edit_intent,
     flip_signature,
+    forget_checkpoints,
     intent_of,
     recording_time,
     reseal,
@@ -50,6 +51,7 @@ from tests.integration.insider import (
     stored_events,
     write_back,
 )
+from tests.integration.stores import default_keys
 from tests.integration.writers import ledger_at
 
 EDITED = 6  # the version of the case an edit falls on (mid-history: events before and after it)
@@ -282,13 +284,17 @@ def test_verify_names_what_was_tampered_in_a_bundle(
 def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: ignore[no-untyped-def]
     cli, pristine: Pristine, insider_store: Store, tmp_path: Path
 ) -> None:
-    """An operator who also holds the ledger key softens the ledger's findings on a case,
+    """An operator who also holds the key files softens the ledger's findings on a case,
     re-signs them, gives the whole case a fresh chain (every recording time a second later),
-    rebuilds the log and signs a new checkpoint. The store, and a bundle exported from it, then
-    verify on their own; against the checkpoint published before, the consistency proof fails."""
+    removes every checkpoint the ledger remembers (the store's, and checkpoint.note beside the
+    ledger key), rebuilds the log and signs a new checkpoint. The store, and a bundle exported
+    from it, then verify on their own (the trust model: the database and the key files together
+    are for independent witnesses); against the checkpoint published before, the consistency
+    proof fails."""
     trusted = tmp_path / "published.note"
     trusted.write_text(pristine.checkpoint, encoding="utf-8")
-    ledger_key = read_key(pristine.keys / "ledger.pem")
+    insider_keys = default_keys(insider_store, tmp_path)  # the copy's own keys directory
+    ledger_key = read_key(insider_keys / "ledger.pem")
     chain = [e for e in stored_events(insider_store) if e["aggregate_id"] == pristine.case_id]
     softened = 0
     for event in chain:
@@ -303,8 +309,8 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
     assert softened >= 3
     reseal(chain)
     write_back(insider_store, chain)
-    insider_store.execute("DELETE FROM dl_log_checkpoints")
-    keys = ("--keys", str(pristine.keys))
+    forget_checkpoints(insider_store, insider_keys)
+    keys = ("--keys", str(insider_keys))
     assert cli("rebuild", "--db", insider_store.url, *keys).code == 0
     assert cli("project", "--db", insider_store.url, *keys).code == 0
     assert cli("checkpoint", "--db", insider_store.url, *keys).out != pristine.checkpoint
