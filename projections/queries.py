@@ -19,7 +19,7 @@ from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time
-from domain.model.case import EvaluationCase
+from domain.model.case import EvaluationCase, Phase
 from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
@@ -108,7 +108,8 @@ def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int
     """评估结果公开 (XX-17): what the public reads of every published case — the report's
     recommendation, the ruling, the published summary and address, and the materials that are
     neither classified (NX-15, XX-22) nor withheld by the publisher; of the others, only how
-    many there are."""
+    many there are. Only cases whose state, replayed from their events, is published: the read
+    model only finds the candidates."""
     with views.reading() as c:
         rows = c.execute(
             "SELECT case_id FROM {dl_cases} WHERE phase = ? ORDER BY opened_notification LIMIT ? OFFSET ?",
@@ -117,6 +118,8 @@ def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int
     out = []
     for row in rows:
         case = ledger.get_case(UUID(row["case_id"]))
+        if case.phase != Phase.PUBLISHED or not case.publication:
+            continue  # the read model's phase column is not evidence: only the replayed state is (M2)
         publication, report, ruling = case.publication or {}, case.report or {}, case.ruling or {}
         decision = ledger.find(case.decision_id, Decision) if case.decision_id else None
         withheld = {str(m) for m in publication.get("withheld_material_ids", [])}

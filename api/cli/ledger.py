@@ -195,6 +195,7 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 
 @main.command()
 @db_option
+@keys_option
 @click.option("--ledger-key", metavar="KEYID", help="Trust only this ledger key id (printed by init).")
 @click.option(
     "--since-checkpoint",
@@ -224,6 +225,7 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @json_option
 def verify(
     db: str | None,
+    keys: str | None,
     ledger_key: str | None,
     since: Path | None,
     bundle: Path | None,
@@ -251,8 +253,10 @@ def verify(
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
+    from projections.signed import CheckpointMemory
+    from projections.store_audit import audit_store
 
-    settings = _settings(db, None)
+    settings = _settings(db, keys)
     ledger = _open(settings)
     total = ledger.recorder.max_notification_id() or 0
     if total == 0:
@@ -270,6 +274,8 @@ def verify(
             workers = jobs if jobs is not None else available_cores()
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
+    if since is None:
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir))
     _report(report, as_json)
 
 

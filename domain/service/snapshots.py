@@ -8,9 +8,11 @@ version *v* from the greatest snapshot at or below *v* plus the events after it.
 
 Snapshots are derived data, never evidence:
 
-* ``verify`` never reads them (it reads the raw events only), and a lost or unreadable snapshot
-  only makes a replay slower: every failure to read, decode or write one falls back to the
-  events;
+* ``verify`` checks every snapshot against the state its case's events give at its version
+  (a ``snapshot`` break otherwise: even someone holding the ledger key, who can seal a forged
+  snapshot, cannot change what a replay shows unseen — issue 16, M5), and a lost or unreadable
+  snapshot only makes a replay slower: every failure to read, decode or write one falls back to
+  the events;
 * a snapshot is used only if the stored event at its version carries the head hash it records,
   so a snapshot left over from another chain, or moved to another version, is ignored;
 * a snapshot is sealed with an HMAC-SHA256 under a key derived from the ledger key (which the
@@ -94,6 +96,27 @@ def encode_case(case: EvaluationCase, key: bytes) -> bytes:
     return FORMAT + _seal(key, body) + body
 
 
+def _unpickled(body: bytes) -> Any:
+    try:
+        return _RestrictedUnpickler(io.BytesIO(body)).load()
+    except SnapshotUnusable:
+        raise
+    except Exception as error:  # noqa: BLE001 — any garbled bytes: the events are still there
+        raise SnapshotUnusable(f"the snapshot does not decode ({type(error).__name__})") from None
+
+
+def unsealed_state(data: bytes) -> dict[str, Any]:
+    """The state a snapshot's bytes hold, read without checking its seal (what ``verify``, which
+    holds no key, compares with the events' replay: a seal proves who wrote a snapshot, not that
+    it is right). Constructs nothing but plain values (:class:`_RestrictedUnpickler`)."""
+    if not data.startswith(FORMAT):
+        raise SnapshotUnusable("not a case snapshot")
+    state = _unpickled(data[len(FORMAT) + SEAL_BYTES :])
+    if type(state) is not dict:
+        raise SnapshotUnusable("the snapshot is not a case's state")
+    return state
+
+
 def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> EvaluationCase:
     """The case a snapshot's bytes hold; :class:`SnapshotUnusable` unless its seal holds under
     ``key`` and it holds exactly the state of this case at this version."""
@@ -102,12 +125,7 @@ def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> Evaluat
     tag, body = data[len(FORMAT) : len(FORMAT) + SEAL_BYTES], data[len(FORMAT) + SEAL_BYTES :]
     if not hmac.compare_digest(tag, _seal(key, body)):
         raise SnapshotUnusable("the snapshot is not sealed by this ledger's key")
-    try:
-        state = _RestrictedUnpickler(io.BytesIO(body)).load()
-    except SnapshotUnusable:
-        raise
-    except Exception as error:  # noqa: BLE001 — any garbled bytes: the events are still there
-        raise SnapshotUnusable(f"the snapshot does not decode ({type(error).__name__})") from None
+    state = _unpickled(body)
     if (
         type(state) is not dict
         or state.get("_id") != case_id
