@@ -37,16 +37,21 @@ NAMED = 20
 def audit_log(report: VerificationReport, reader: LogReader, ledger_key: PublicKey | None,
               memory: CheckpointMemory | None, ledger_name: str) -> None:
     """Add to ``report`` every break of the log's nodes, its tracking and its remembered
-    checkpoints."""
+    checkpoints. Where a leaf already disagrees with its event (a ``log`` break), the nodes and
+    roots above it follow from that one edit: they are not compared again (the root cause is
+    named once)."""
+    leaves_hold = not any(b.kind == "log" for b in report.breaks)
     signed = _signed_rows(reader)
     remembered = memory.read() if memory is not None else None
     sizes = {size for size, _ in signed}
     file_checkpoint = _remembered(report, remembered, memory, ledger_key, reader.origin)
     if file_checkpoint is not None:
         sizes.add(file_checkpoint.size)
-    held, roots = _nodes(report, reader, sizes)
+    held, roots = _nodes(report, reader, sizes, compare=leaves_hold)
     _tracking(report, reader, ledger_name)
     stored = _stored_roots(reader)
+    if not leaves_hold:
+        roots = {}  # roots of edited leaves: only what is missing or too large is named
     for size, note in signed:
         _signed(report, ledger_key, reader.origin, size, note, held, roots, stored)
     if file_checkpoint is not None and memory is not None:
@@ -126,7 +131,7 @@ def _compare(report: VerificationReport, checkpoint: Checkpoint, where: str, hel
         report.add(LOG, checkpoint.size, None, "checkpoint",
                    f"the checkpoint of size {checkpoint.size} signed earlier ({where}) is larger than the log "
                    f"({held} leaves): events were removed or the log was cut")
-    elif roots.get(checkpoint.size) != checkpoint.root:
+    elif checkpoint.size in roots and roots[checkpoint.size] != checkpoint.root:
         report.add(LOG, checkpoint.size, None, "checkpoint",
                    f"the checkpoint of size {checkpoint.size} signed earlier ({where}) is not the root of the "
                    "log's leaves at that size: the history was rewritten")
@@ -144,7 +149,8 @@ def _leaves(reader: LogReader) -> Iterator[list[str]]:
         start += len(rows)
 
 
-def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int]) -> tuple[int, dict[int, bytes]]:
+def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int],
+           compare: bool = True) -> tuple[int, dict[int, bytes]]:
     """Recompute the tree from the stored leaves, compare every node the log stores with it, and
     return how many leaves it holds and the roots at ``sizes``."""
     frontier = Frontier()
@@ -160,6 +166,8 @@ def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int]) -> tu
             made.update({(level, index): node for level, index, node in frontier.append(leaf)})
             if frontier.size in sizes:
                 roots[frontier.size] = frontier.root()
+        if not compare:
+            continue
         with reader.views.reading() as c:
             stored = _stored_nodes(c, list(made))
         for key, node in made.items():
@@ -174,7 +182,7 @@ def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int]) -> tu
         report.add(LOG, frontier.size, None, "log", f"the log's {problem}: proofs served from it fail")
     if len(wrong) > NAMED:
         report.add(LOG, frontier.size, None, "log", f"… and {len(wrong) - NAMED} more nodes of the log are wrong")
-    if extra > expected:
+    if compare and extra > expected:
         report.add(LOG, frontier.size, None, "log",
                    f"the log stores {extra - expected} nodes its leaves do not give")
     return frontier.size, roots

@@ -1,7 +1,8 @@
 """Case snapshots on the real stores: a long case replayed at every version from its snapshots is
-the case replayed from its events; `case --at` answers the same either way; `verify` never reads
-snapshots (a garbled one changes neither its answer nor a replay); a store made before snapshots
-gets their table on its next opening."""
+the case replayed from its events; `case --at` answers the same either way; `verify` compares
+every snapshot with the events (a garbled one changes neither its answer nor a replay; one forged
+and sealed with the ledger key is named); a store made before snapshots gets their table on its
+next opening."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from uuid import UUID
 from api.settings import Database
 from api.store.opening import open_ledger
 from domain.service.ledger import Ledger
+from domain.service.snapshots import encode_case
 from tests.integration.conftest import Store, invoke
 from tests.integration.writers import enrol, ledger_at, material
 from tests.unit.test_case_snapshots import from_events, state
@@ -51,13 +53,37 @@ def test_a_long_case_replays_from_its_snapshots_as_from_its_events(store: Store,
     assert at.code == 0 and json.loads(at.out)["as_of"]["version"] == 43
     assert len(json.loads(at.out)["case"]["materials"]) == 42
 
-    # garble every snapshot: verify reads only events, and replays fall back to them
+    # garble every snapshot: no replay can use one, so verify's verdict is the same, and replays
+    # fall back to the events
     before = invoke("verify", "--db", store.url, "--json")
+    assert "7 case snapshots compared with the events" in json.loads(before.out)["notes"]
     store.execute(f"UPDATE {snapshot_table(store)} SET state = ?", (b"garbled",))
     after = invoke("verify", "--db", store.url, "--json")
     assert before.code == after.code == 0
-    assert json.loads(before.out) == json.loads(after.out)
+    assert {k: v for k, v in json.loads(before.out).items() if k != "notes"} == \
+        {k: v for k, v in json.loads(after.out).items() if k != "notes"}
     assert invoke("case", str(case_id), "--at", "43", "--db", store.url, "--json").out == at.out
+
+
+def test_a_snapshot_forged_with_the_ledger_key_is_named_by_verify(store: Store, tmp_path: Path) -> None:
+    """M5 (issue 16): someone holding the database and the ledger key seals a snapshot of the case
+    with another title and no materials. The seal holds, so a replay would start from it; `verify`
+    compares every snapshot with the state the events give at its version and names this one."""
+    keys = tmp_path / "keys"
+    case_id = build(store, keys)
+    with ledger_at(store.url, keys) as ledger:
+        assert ledger.case_snapshots.key is not None
+        forged = from_events(ledger, case_id, 40)
+        object.__setattr__(forged, "title", "一个从未记录的标题")
+        object.__setattr__(forged, "materials", {})
+        data = encode_case(forged, ledger.case_snapshots.key)
+    store.execute(f"UPDATE {snapshot_table(store)} SET state = ? WHERE originator_version = 40", (data,))
+    text, as_json = invoke("verify", "--db", store.url), invoke("verify", "--db", store.url, "--json")
+    assert text.code == as_json.code == 1, text.out + text.err
+    assert f"BROKEN aggregate {case_id} version 40 (notification None): snapshot: the snapshot at version 40 is " \
+        "not the state the events give (materials, title differ)" in text.out, text.out
+    breaks = json.loads(as_json.out)["breaks"]
+    assert [(b["aggregate_id"], b["version"], b["kind"]) for b in breaks] == [(str(case_id), 40, "snapshot")]
 
 
 def test_a_store_made_before_snapshots_gets_their_table(store: Store, tmp_path: Path) -> None:
