@@ -122,7 +122,7 @@ def _compare(report: VerificationReport, table: str, key: list[str], views: View
             if have is None:
                 problems.append(f"{name}: missing — the events give this row")
             elif want is None:
-                problems.append(f"{name}: stored, but the events give no such row")
+                problems.append(f"{name}: stored, but the events up to the read models' position give no such row")
             else:
                 problems += [f"{name} {column}: stored {_shown(have[column])}, the events give {_shown(value)}"
                              for column, value in want.items() if not _same(have.get(column), value)]
