@@ -33,6 +33,10 @@ from api.cli.workers import SESSION_SECRET_ENV, listening_socket, supervise, wor
 
 if TYPE_CHECKING:
     from api.settings import Settings
+    from projections.runner import Projector
+
+#: the projector role's URL, when the projections run as a role of their own
+PROJECTOR_DB_ENV = "DECISION_LEDGER_PROJECTOR_DB"
 
 
 @main.command()
@@ -51,12 +55,17 @@ if TYPE_CHECKING:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes sharing the port (PostgreSQL only), each with its own connections "
               "and group commit, the first keeping the projections current; about one per core.")
+@click.option("--projector-db", metavar="URL", envvar=PROJECTOR_DB_ENV, show_envvar=True,
+              help="The projections' own connection: the projector role's URL on PostgreSQL (`grant "
+              "--projector-role`), the only role that may write the read models and the log. Default: the --db "
+              "connection.")
 @click.option("--listen-fd", type=int, hidden=True)  # a worker's listening socket, from its supervisor
 # a worker other than the first: it catches the read models up when it reads (read-your-writes),
 # but keeps no projections thread of its own (the first worker's is the one)
 @click.option("--reads-only-projections", is_flag=True, hidden=True)
 def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: bool, interval: float,
-          log_level: str, workers: int, listen_fd: int | None, reads_only_projections: bool) -> None:
+          log_level: str, workers: int, projector_db: str | None, listen_fd: int | None,
+          reads_only_projections: bool) -> None:
     """Run the HTTP service: signed writes, authenticated reads, public results, proofs, the
     inspectors' web pages, /healthz, /readyz and /metrics.
 
@@ -92,10 +101,11 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
               "(or `serve --demo` to start from the demo)", EXIT_USAGE)
     projector = _projector(settings, ledger)
+    projecting = _projecting(settings, ledger, projector_db) if projector_db else None
     behind = projector.pending()
     if behind and not worker:
         click.echo(f"… bringing the read models up to date ({behind} events)", err=True)
-    projector.catch_up()
+    (projecting or projector).catch_up()
     if listen_fd is not None:
         sock = socket.socket(fileno=listen_fd)
     else:
@@ -107,7 +117,10 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     if workers > 1:
         ledger.close()
         projector.close()
+        if projecting is not None:
+            projecting.close()
         arguments = [*(["--db", db] if db else []), *(["--keys", keys] if keys else []),
+                     *(["--projector-db", projector_db] if projector_db else []),
                      "--interval", str(interval), "--log-level", log_level]
         code = supervise(workers, worker_sockets(sock, workers), arguments)
         click.echo("stopped", err=True)
@@ -116,7 +129,7 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
                       keystore=Keystore.beside(settings.keys_dir),
-                      sessions=Sessions(bytes.fromhex(secret)) if secret else None)
+                      sessions=Sessions(bytes.fromhex(secret)) if secret else None, projecting=projecting)
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
@@ -144,6 +157,25 @@ def _print_banner(settings: Settings, address: str, demo_info: dict[str, Any] | 
 #: interpreter back each time from the event loop: at 5 ms a turn, a batch spent most of its
 #: time waiting to run again.
 SWITCH_INTERVAL = 0.0005
+
+
+def _projecting(settings: Settings, ledger: Any, url: str) -> Projector:
+    """The projections on a connection of their own, as ``url``'s role (the projector role): they
+    read the events through the service's ledger and write the read models and the log as that
+    role; request handlers read them through the service role's connection."""
+    from api.settings import Database, SettingsError
+    from api.store.opening import StoreUnavailable, open_projector
+    from projections.signed import CheckpointMemory
+
+    try:
+        database = Database.parse(url)
+        if database.kind != settings.database.kind or database.dbname != settings.database.dbname:
+            _fail("--projector-db must name the same store as --db (another role's URL)", EXIT_USAGE)
+        projecting = open_projector(database, ledger)
+    except (SettingsError, StoreUnavailable) as error:
+        _fail(f"--projector-db: {error}", EXIT_USAGE)
+    projecting.memory = CheckpointMemory(settings.keys_dir)
+    return projecting
 
 
 def _has_ledger_key(settings: Settings) -> bool:

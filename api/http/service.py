@@ -75,13 +75,19 @@ class Service:
         interval: float = 1.0,
         keystore: Keystore | None = None,
         sessions: Sessions | None = None,
+        projecting: Projector | None = None,
     ) -> None:
         self.ledger = ledger
         #: writes are judged one by one and stored in groups (domain.service.group_commit)
         self.writer = GroupCommitter(ledger, on_batch=self._count_batch)
         self.keystore = keystore  # data keys of sealed content (outside the database)
         ledger.keyring = keystore
+        #: the read models as request handlers read them (on PostgreSQL, the service role's
+        #: connections, which may only read them)
         self.projector = projector
+        #: the projections as they are written and checkpoints signed: a connection of their own,
+        #: as the projector role where one is given (``serve --projector-db``), else ``projector``
+        self.projecting = projecting or projector
         self.ledger_key = ledger_key
         self.sessions = sessions or Sessions.new()  # shared by the workers of one `serve`
         self.metrics = Metrics()
@@ -101,7 +107,7 @@ class Service:
     def _project(self) -> None:
         while not self._stop.is_set():
             try:
-                self.projector.poll(self._stop, self.ledger_key, self.interval)
+                self.projecting.poll(self._stop, self.ledger_key, self.interval)
             except Exception:  # keep serving; the next round retries
                 log.exception("projection round failed", extra={"fields": {"event": "projection-error"}})
                 self._stop.wait(self.interval)
@@ -118,7 +124,7 @@ class Service:
     def current(self) -> Projector:
         """The projections, caught up with every stored event (read-your-writes)."""
         if self.inline:
-            self.projector.catch_up()
+            self.projecting.catch_up()
         return self.projector
 
     def verifier_key(self) -> str:
@@ -134,7 +140,7 @@ class Service:
         projector = self.current()
         if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
             try:
-                projector.sign_checkpoint(self.ledger_key)
+                self.projecting.sign_checkpoint(self.ledger_key)
             except CheckpointRefused:  # the checkpoints signed before still stand; verify says why
                 log.exception("checkpoint refused", extra={"fields": {"event": "checkpoint-refused"}})
         return projector

@@ -10,7 +10,12 @@ exactly what those commands do, and owns nothing, so it may not ALTER, DROP or T
   cannot UPDATE, DELETE or TRUNCATE history;
 * the read models and their tracking tables: SELECT, INSERT, and UPDATE where the projection
   upserts (cases, findings, deadlines, principals, agencies, decisions, the tracking rows); the
-  actions table and a finding's persons are insert-only;
+  actions table and a finding's persons are insert-only — unless a *projector role* is given
+  (``grant --projector-role``, issue 16 point 4): then the projector role alone holds these
+  (with SELECT on the events and the snapshots), the projections run as it (``serve
+  --projector-db``, ``project --follow`` with its URL), and the service role, under which requests
+  are handled, may only SELECT the read models, the log and their tracking rows — it can no
+  longer publish a case, close a finding or move a tracking row by hand;
 * the transparency log's leaves, nodes and checkpoints: SELECT and INSERT (a checkpoint is never
   changed by the service; a witness's co-signature is added by the migration role);
 * the case snapshots (derived data that keeps replay fast; ``verify`` never reads them): SELECT
@@ -77,8 +82,11 @@ def events_recorder(ledger: Ledger) -> AppendOnlyPostgresApplicationRecorder:
     return recorder
 
 
-def service_grants(ledger: Ledger, projector: Projector, database: Database, sequence: str) -> list[Grant]:
-    """What the service role needs, from the recorders that do the writing."""
+def service_grants(ledger: Ledger, projector: Projector, database: Database, sequence: str,
+                   *, reads_views_only: bool = False) -> list[Grant]:
+    """What the service role needs, from the recorders that do the writing. With
+    ``reads_views_only`` (a projector role writes them) the read models, the log and their
+    tracking rows are SELECT only."""
     recorder = events_recorder(ledger)
     grants = [
         Grant("DATABASE", database.dbname, ("CONNECT",)),
@@ -94,38 +102,69 @@ def service_grants(ledger: Ledger, projector: Projector, database: Database, seq
         view = projection.view
         if not isinstance(view, PostgresViews):
             raise GrantRefused("database roles exist only on PostgreSQL")
+        grants += [Grant("TABLE", table, ("SELECT",) if reads_views_only else privileges)
+                   for table, privileges in view.service_privileges().items()]
+    return grants
+
+
+def projector_grants(ledger: Ledger, projector: Projector, database: Database) -> list[Grant]:
+    """What the projector role needs (issue 16, point 4): to read the events (and the case
+    snapshots a replay starts from, adding one where a replay was long), and to write the read
+    models, the log, its checkpoints and their tracking rows — which then no other role but the
+    owner may change."""
+    recorder = events_recorder(ledger)
+    grants = [
+        Grant("DATABASE", database.dbname, ("CONNECT",)),
+        Grant("SCHEMA", recorder.datastore.schema, ("USAGE",)),
+        Grant("TABLE", recorder.events_table_name, ("SELECT",)),
+    ]
+    snapshots = ledger.case_snapshots.recorder
+    if isinstance(snapshots, PostgresAggregateRecorder):
+        grants.append(Grant("TABLE", snapshots.events_table_name, ("SELECT", "INSERT")))
+    for projection in projector.projections:
+        view = projection.view
+        if not isinstance(view, PostgresViews):
+            raise GrantRefused("database roles exist only on PostgreSQL")
         grants += [Grant("TABLE", table, privileges) for table, privileges in view.service_privileges().items()]
     return grants
 
 
 def grant_service_role(
     database: Database, role: str, ledger: Ledger, projector: Projector, *, create: bool = False,
-    password: str | None = None,
-) -> list[Grant]:
-    """Make ``role`` the service role of this store (creating it if asked): revoke all it holds
-    in the schema, then grant exactly :func:`service_grants`, in one transaction."""
+    password: str | None = None, projector_role: str | None = None, projector_password: str | None = None,
+) -> dict[str, list[Grant]]:
+    """Make ``role`` the service role of this store (creating it if asked) and, if given,
+    ``projector_role`` the role the projections run as: revoke all each holds in the schema, then
+    grant exactly :func:`service_grants` (the read models SELECT only when there is a projector
+    role) and :func:`projector_grants`, in one transaction. Returns the grants by role."""
     recorder = events_recorder(ledger)
     schema, events = recorder.datastore.schema, recorder.events_table_name
+    if projector_role is not None and projector_role == role:
+        raise GrantRefused("the projector role must be another role than the service role")
     with connect(database) as conn, conn.transaction():
-        _check_role(conn, role, schema, events, create=create)
-        if password is not None:
-            hashed = conn.pgconn.encrypt_password(password.encode(), role.encode(), None).decode()
-            conn.execute(SQL("ALTER ROLE {} PASSWORD {}").format(Identifier(role), Literal(hashed)))
         row = conn.execute(
             "SELECT s.relname FROM pg_class s WHERE s.oid = pg_get_serial_sequence(%s, 'notification_id')::regclass",
             (_qualified(schema, events),),
         ).fetchone()
         if row is None:
             raise GrantRefused(f"the events table {events} has no notification sequence")
-        grants = service_grants(ledger, projector, database, row[0])
-        who, where = Identifier(role), Identifier(schema)
-        for kind in ("TABLES", "SEQUENCES", "ROUTINES"):
-            conn.execute(SQL("REVOKE ALL ON ALL {} IN SCHEMA {} FROM {}").format(SQL(kind), where, who))
-        conn.execute(SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(where, who))
-        conn.execute(SQL("REVOKE ALL ON DATABASE {} FROM {}").format(Identifier(database.dbname), who))
-        for grant in grants:
-            conn.execute(grant.statement(schema, role))
-    return grants
+        granted = {role: service_grants(ledger, projector, database, row[0], reads_views_only=projector_role is not None)}
+        if projector_role is not None:
+            granted[projector_role] = projector_grants(ledger, projector, database)
+        secrets = {role: password, projector_role: projector_password}
+        for name, grants in granted.items():
+            _check_role(conn, name, schema, events, create=create)
+            if secrets.get(name) is not None:
+                hashed = conn.pgconn.encrypt_password(str(secrets[name]).encode(), name.encode(), None).decode()
+                conn.execute(SQL("ALTER ROLE {} PASSWORD {}").format(Identifier(name), Literal(hashed)))
+            who, where = Identifier(name), Identifier(schema)
+            for kind in ("TABLES", "SEQUENCES", "ROUTINES"):
+                conn.execute(SQL("REVOKE ALL ON ALL {} IN SCHEMA {} FROM {}").format(SQL(kind), where, who))
+            conn.execute(SQL("REVOKE ALL ON SCHEMA {} FROM {}").format(where, who))
+            conn.execute(SQL("REVOKE ALL ON DATABASE {} FROM {}").format(Identifier(database.dbname), who))
+            for grant in grants:
+                conn.execute(grant.statement(schema, name))
+    return granted
 
 
 def schema_warnings(database: Database, role: str, schema: str) -> list[str]:

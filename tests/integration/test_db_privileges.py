@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import psycopg
 import pytest
 
@@ -39,7 +40,7 @@ SERVICE_TABLE_GRANTS = {
                                         "dl_decisions", "dl_views_tracking", "dl_log_tracking")
       for privilege in ("SELECT", "INSERT", "UPDATE")),
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
-                                        "dl_log_checkpoints")
+                                        "dl_log_checkpoints", "dl_log_signed")
       for privilege in ("SELECT", "INSERT")),
 }
 
@@ -342,3 +343,65 @@ def test_a_store_made_before_the_append_lock_function_is_upgraded_by_its_owner( 
     assert roles.store.execute(f"SELECT to_regprocedure('{EVENTS}_append_lock()') IS NOT NULL") == [(True,)]
     assert cli("grant", "--db", roles.owner_url, "--role", roles.service).code == 0
     assert cli("verify", "--db", roles.service_url).code == 0
+
+
+#: a projector role's privileges (issue 16, point 4): it reads the events, and it alone writes the
+#: read models, the log, its checkpoints and their tracking rows
+DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions",
+           "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
+           "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed")
+
+
+def table_grants(roles: Roles, role: str) -> set[tuple[str, str]]:
+    rows = roles.store.execute("SELECT table_name, privilege_type FROM information_schema.role_table_grants "
+                               "WHERE grantee = ?", (role,))
+    return {(r[0], r[1]) for r in rows}
+
+
+def test_with_a_projector_role_the_service_role_only_reads_the_read_models(  # type: ignore[no-untyped-def]
+    cli, roles: Roles, tmp_path: Path
+) -> None:
+    """M2 (issue 16): as the service role, publishing a case by hand, closing a finding, or moving
+    a tracking row is refused by the database; the projections run as the projector role — in
+    `project` and on a connection of their own inside `serve` — and request handlers read as the
+    service role."""
+    keys = str(tmp_path / "keys")
+    assert cli("init", "--db", roles.owner_url, "--keys", keys).code == 0
+    projector = f"dl_proj_{uuid.uuid4().hex[:10]}"
+    roles.made.append(projector)
+    granted = cli("grant", "--db", roles.owner_url, "--role", roles.service, "--projector-role", projector,
+                  "--create", "--password-env", "PW", "--projector-password-env", "PW", "--json", env={"PW": PASSWORD})
+    assert granted.code == 0, granted.err
+    assert json.loads(granted.out)["projector_role"] == projector
+    service = roles.grants()
+    assert {(t, p) for t, p in service if t in DERIVED} == {(t, "SELECT") for t in DERIVED}
+    assert (EVENTS, "INSERT") in service and (EVENTS, "UPDATE") not in service
+    projecting = table_grants(roles, projector)
+    assert {(EVENTS, "SELECT"), ("dl_cases", "UPDATE"), ("dl_log_signed", "INSERT")} <= projecting
+    assert not {(EVENTS, "INSERT"), (EVENTS, "UPDATE"), ("dl_log_signed", "UPDATE"), ("dl_cases", "DELETE")} & projecting
+
+    assert cli("demo", "--db", roles.service_url, "--keys", keys).code == 0  # signed writes, as the service
+    assert cli("project", "--db", roles.url(projector), "--keys", keys).code == 0
+    attacks = {
+        "UPDATE dl_cases SET phase = 'published'": "permission denied for table dl_cases",
+        "UPDATE dl_findings SET closed_at = '2026-01-01T00:00:00Z'": "permission denied for table dl_findings",
+        "UPDATE dl_views_tracking SET notification_id = notification_id + 5": "permission denied for table dl_views_tracking",
+        "UPDATE dl_log_tracking SET notification_id = 0": "permission denied for table dl_log_tracking",
+        "INSERT INTO dl_log_checkpoints VALUES (1, '', '', '')": "permission denied for table dl_log_checkpoints",
+        "DELETE FROM dl_log_signed": "permission denied for table dl_log_signed",
+    }
+    for statement, message in attacks.items():
+        assert message in refused(roles.service_url, statement), statement
+    assert "permission denied for table dl_log_signed" in refused(roles.url(projector), "DELETE FROM dl_log_signed")
+    assert "append-only" in refused(roles.owner_url, "DELETE FROM dl_log_signed")  # even its owner: the triggers
+
+    assert cli("demo", "--db", roles.service_url, "--keys", keys).code == 0  # events the projections have not seen
+    with serving(tmp_path, "--db", roles.service_url, "--projector-db", roles.url(projector), "--keys", keys) as (
+            address, _):
+        checkpoint = httpx.get(f"{address}/v1/public/checkpoint", timeout=30)
+        results = httpx.get(f"{address}/v1/public/results", timeout=30)
+    assert checkpoint.status_code == 200 and results.status_code == 200, (checkpoint.text, results.text)
+    stored = roles.store.execute(f"SELECT count(*) FROM {EVENTS}")[0][0]
+    assert checkpoint.text.splitlines()[1] == str(stored)
+    verified = cli("verify", "--db", roles.service_url, "--keys", keys)
+    assert verified.code == 0, verified.out + verified.err
