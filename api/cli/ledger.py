@@ -239,9 +239,13 @@ def verify(
     version, that the signing key was the signer's and active when the event was recorded,
     each event's hash, each chain link, that versions have no gaps, that the log holds exactly
     these events and that every checkpoint's signed root is the root of the events. Hashes and
-    signatures are checked on every core (--jobs), the records streamed. Prints one
+    signatures are checked on every core (--jobs), the records streamed. Then what the store
+    serves beside the events: the log's stored nodes and tracking row, every checkpoint the
+    ledger signed (the append-only dl_log_signed, and checkpoint.note beside the ledger key in
+    the keys directory) and — when the events verify — the read models against a replay of the
+    events and every case snapshot against the events' state. Prints one
     line per break: aggregate id, version and what broke (signature / hash / chain / gap / key
-    / log / checkpoint). With --since-checkpoint, checks the log's consistency with that
+    / log / checkpoint / view / snapshot). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
     (and, with --since-checkpoint, that its checkpoint extends that one).
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors.

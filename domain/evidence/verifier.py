@@ -39,7 +39,7 @@ from domain.evidence.keys import KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import Envelope, PublicKey, pae
 from domain.evidence.times import parse_time
 
-BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
+BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint", "view", "snapshot")
 LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
 LEDGER_ROLE = "ledger"
 
