@@ -90,10 +90,14 @@ def _projected(run: Any) -> Any:
 def rebuild(db: str | None, keys: str | None) -> None:
     """Drop every read model and the log's tree and build them again from the events.
 
-    Signed checkpoints are kept: a rebuilt tree must reproduce their roots (`verify` checks it).
+    Signed checkpoints are kept: a rebuilt tree must reproduce their roots, or no checkpoint is
+    signed over it (exit 1, naming the checkpoint). Case snapshots, derived too, are deleted
+    (replays take new ones), so a snapshot `verify` named no longer shows in any read.
     On PostgreSQL only the tables' owner may drop them: run it as the migration role (exit 2
     otherwise, before anything changes); the service role's grants on them are kept.
     """
+    from api.store.opening import clear_snapshots
+
     settings = _settings(db, keys)
     ledger = _open(settings)
     projector = _projector(settings, ledger)
@@ -102,6 +106,7 @@ def rebuild(db: str | None, keys: str | None) -> None:
         _fail(f"rebuild drops and re-creates the read models, which only their owner may do, and "
               f"{settings.database.user} does not own them: run rebuild as the migration role (the --db URL "
               "init used); nothing was changed", EXIT_USAGE)
+    clear_snapshots(ledger)
     with click.progressbar(length=max(total, 1) * len(projector.projections), label="rebuilding",
                            file=sys.stderr) as bar:
         processed = projector.rebuild(progress=bar.update)

@@ -96,3 +96,7 @@ def test_a_store_made_before_snapshots_gets_their_table(store: Store, tmp_path: 
     finally:
         ledger.close()
     assert store.execute(f"SELECT COUNT(*) FROM {snapshot_table(store)}") == [(0,)]
+    # a rebuild deletes the snapshots with the other derived data: the forged one is gone
+    assert invoke("rebuild", "--db", store.url, "--keys", str(keys)).code == 0
+    assert store.execute(f"SELECT COUNT(*) FROM {snapshot_table(store)}") == [(0,)]
+    assert invoke("verify", "--db", store.url, "--keys", str(keys)).code == 0
