@@ -42,7 +42,11 @@ def audit_log(report: VerificationReport, reader: LogReader, ledger_key: PublicK
     named once)."""
     leaves_hold = not any(b.kind == "log" for b in report.breaks)
     signed = _signed_rows(reader)
-    remembered = memory.read() if memory is not None else None
+    try:
+        remembered = memory.read() if memory is not None else None
+    except OSError as error:
+        report.notes.append(f"the remembered checkpoint could not be read ({error}): the store's own are checked")
+        memory = remembered = None
     sizes = {size for size, _ in signed}
     file_checkpoint = _remembered(report, remembered, memory, ledger_key, reader.origin)
     if file_checkpoint is not None:

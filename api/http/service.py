@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from threading import Event, Thread
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,6 +20,7 @@ from api.http.problems import problem
 from api.store.secrets import Keystore
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
+from domain.evidence.store import LogUnavailable
 from domain.service.group_commit import GroupCommitter
 from domain.service.ledger import Ledger
 from projections.runner import Projector
@@ -124,7 +126,11 @@ class Service:
     def current(self) -> Projector:
         """The projections, caught up with every stored event (read-your-writes)."""
         if self.inline:
-            self.projecting.catch_up()
+            try:
+                self.projecting.catch_up()
+            except (LogUnavailable, IntegrityError):  # a log stopped by a moved tracking row (M3):
+                # serve what is projected (`/readyz` shows the lag) until `rebuild` repairs it
+                log.exception("projection stopped", extra={"fields": {"event": "projection-stopped"}})
         return self.projector
 
     def verifier_key(self) -> str:

@@ -80,22 +80,20 @@ def ensure_snapshot_table(ledger: Ledger) -> bool:
     return True
 
 
-def clear_snapshots(ledger: Ledger) -> int:
-    """Delete every stored case snapshot (derived data: replays take new ones); how many. A
-    snapshot that is not the events' state (``verify``'s ``snapshot`` break) is gone with them."""
+def clear_snapshots(ledger: Ledger) -> None:
+    """Delete every stored case snapshot (derived data: replays take new ones). A snapshot that
+    is not the events' state (``verify``'s ``snapshot`` break) is gone with them."""
     recorder = ledger.case_snapshots.recorder
     table = getattr(recorder, "events_table_name", None)
     datastore = getattr(recorder, "datastore", None)
     if table is None or datastore is None:
-        return 0
+        return
     schema = getattr(datastore, "schema", None)
-    name = SQL("{}.{}").format(Identifier(schema), Identifier(table)) if schema else SQL(table)
     with datastore.transaction(commit=True) as curs:
         if schema:
-            curs.execute(SQL("DELETE FROM {}").format(name))
+            curs.execute(SQL("DELETE FROM {}.{}").format(Identifier(schema), Identifier(table)))
         else:
             curs.execute(f"DELETE FROM {table}")
-        return int(curs.rowcount or 0)
 
 
 def _binary_snapshot_reader(recorder: PostgresAggregateRecorder) -> Callable[[UUID, int | None], tuple[int, bytes] | None]:

@@ -23,6 +23,7 @@ from domain.evidence.verifier import LOG
 from projections import queries
 from projections.views_audit import VIEWS
 from tests.integration.conftest import STORES, DemoLedger, Pristines, Run, invoke, require_postgres
+from tests.integration.http_support import serve_ledger
 from tests.integration.insider import drop_signed_triggers, stored_events
 from tests.integration.writers import ledger_at
 
@@ -135,12 +136,18 @@ def test_a_moved_log_tracking_is_named_and_rebuild_repairs_it_never_wedged(ledge
     assert projected.code == 1 and "Traceback" not in projected.err
     assert "decision-ledger rebuild" in projected.err, projected.err
     assert any(": log: the log's tracking position is notification " in line for line in broken(ledger))
+    with serve_ledger(ledger) as served:  # the service keeps answering from what is projected
+        for path in ("/v1/public/checkpoint", "/v1/public/results", "/v1/public/checkpoints/89"):
+            assert served.client.get(path).status_code == 200, path
     rebuilt = run(ledger, "rebuild")
     assert rebuilt.code == 0, rebuilt.err
     assert run(ledger, "checkpoint").code == 0
     case_id = ledger.demo["cases"][0]["id"]
     assert run(ledger, "export", "--case", case_id, "--out", str(tmp_path / "case.json")).code == 0
     assert invoke("verify", "--bundle", str(tmp_path / "case.json")).code == 0
+    with serve_ledger(ledger) as served:
+        answer = served.client.get("/v1/public/checkpoint")
+        assert answer.status_code == 200 and answer.text.splitlines()[1] == str(len(stored_events(ledger.store)))
     intact(ledger)
 
 
