@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from api.settings import Database
 from api.store.opening import open_ledger, open_projector
 from domain import clock
-from domain.evidence.merkle import Frontier, ProofError
+from domain.evidence.merkle import Frontier
 from projections.runner import Projector
+from projections.signed import CheckpointRefused
 from tests.conftest import START
 from tests.support import NXScript, World, XXScript
 
@@ -120,6 +121,6 @@ def test_checkpoints_refuse_a_tree_that_does_not_extend_them(tmp_path: Path, man
         c.execute("UPDATE {dl_log_nodes} SET hash = ? WHERE level = ? AND idx = ?", ("00" * 32, level, index))
     world.person("新人", ["expert"], "某大学")
     projector.catch_up()
-    with pytest.raises(ProofError):
+    with pytest.raises(CheckpointRefused, match="is not the root the ledger signed then"):
         projector.sign_checkpoint(ledger.ledger_key)
 
