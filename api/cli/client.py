@@ -45,7 +45,7 @@ GROUPS = {
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
 }
-TARGET_ARG = {"principal": "PRINCIPAL_ID", "agency": "AGENCY_ID", "decision": "DECISION_ID", "case": "CASE_ID"}
+TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID", "decision": "DECISION_ID", "case": "CASE_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

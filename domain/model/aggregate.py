@@ -70,6 +70,9 @@ class Context:
     directory: Directory
     now: datetime
     keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them
+    #: whether the signer's organisation may act on the target's (domain.model.organisation); a
+    #: role such as the lead unit's counts only within it
+    in_scope: bool = True
 
     def require(self, condition: bool, detail: str, article: str | None = None) -> None:
         if not condition:

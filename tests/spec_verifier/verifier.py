@@ -44,6 +44,8 @@ TOPICS: dict[str, str] = {
     "principal.add_key": "decision-ledger/Principal/KeyAdded/v1",
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
+    "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
