@@ -16,7 +16,7 @@ from uuid import UUID
 from domain.evidence.times import parse_time
 from domain.model.aggregate import Directory
 from domain.model.decision import Decision
-from domain.model.organisation import Organisation, reaches
+from domain.model.organisation import Organisation, acts_within, reaches
 from domain.model.principal import Principal
 from domain.service import access
 
@@ -29,6 +29,7 @@ class Scope:
         self.directory = directory
         self.organisation_of_decision = cache(self._organisation_of_decision)
         self._reaches = cache(self._reaches_organisation)
+        self._within = cache(self._within_organisation)
 
     def _organisation_of_decision(self, decision_id: str | None) -> UUID | None:
         decision = self.directory.find(UUID(decision_id), Decision) if decision_id else None
@@ -38,8 +39,18 @@ class Scope:
         return reaches(self.reader.organisation_id, organisation_id,
                        lambda oid: self.directory.find(oid, Organisation))
 
+    def _within_organisation(self, organisation_id: UUID | None) -> bool:
+        return acts_within(self.reader.organisation_id, organisation_id,
+                           lambda oid: self.directory.find(oid, Organisation))
+
     def reaches_decision(self, decision_id: str | None) -> bool:
+        """Does the reader's scope reach the decision's deciding organ (to oversee it)?"""
         return self._reaches(self.organisation_of_decision(decision_id))
+
+    def within(self, decision_id: str | None) -> bool:
+        """Is the decision within the reader's organisation: reached by it, or the decision of an
+        organ the reader's unit belongs to (a 处室 counts its 厅's figures)?"""
+        return self._within(self.organisation_of_decision(decision_id))
 
     def oversees(self, row: dict[str, Any]) -> bool:
         """An inspector whose scope reaches the row's decision (a case, a finding, a deadline)."""

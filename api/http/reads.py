@@ -216,7 +216,7 @@ def router() -> APIRouter:
         figures(who)
         scope = Scope(who, svc.ledger)
         rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
-                if scope.reaches_decision(r["decision_id"])]
+                if scope.within(r["decision_id"])]
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
@@ -231,7 +231,7 @@ def router() -> APIRouter:
         scope = Scope(who, svc.ledger)
         counts_all = who.has_role(Role.ADMINISTRATOR)  # counts per unit only: no case content
         rows = queries.annual_figures(svc.current().views, china_date(clock.now()), year,
-                                      keep=lambda row: counts_all or scope.reaches_decision(row["decision_id"]))
+                                      keep=lambda row: counts_all or scope.within(row["decision_id"]))
         return Page(items=rows, limit=len(rows), offset=0)
 
     @api.get("/exports/cases/{case_id}", summary="An offline evidence bundle of a case (inspectors)")

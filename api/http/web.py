@@ -277,7 +277,7 @@ def router() -> APIRouter:
         svc = service(request)
         scope = Scope(who, svc.ledger)
         rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
-                if scope.reaches_decision(r["decision_id"])]
+                if scope.within(r["decision_id"])]
         return render(request, "deadlines.html", deadlines=rows)
 
     return pages

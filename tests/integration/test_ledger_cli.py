@@ -14,7 +14,7 @@ import pytest
 
 from tests.integration.conftest import DemoLedger, Store
 
-DEMO_EVENTS = 87  # events one demo run stores: 82 signed by people, 5 findings by the ledger
+DEMO_EVENTS = 96  # events one demo run stores: 9 organisations and 82 acts signed by people, 5 findings by the ledger
 
 
 def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
