@@ -66,8 +66,8 @@ class DemoResult:
     cases: list[dict[str, Any]] = field(default_factory=list)
     people: dict[str, str] = field(default_factory=dict)  # name → principal id
     handles: dict[str, str] = field(default_factory=dict)  # key file stem → principal id
-    organisations: dict[str, str] = field(default_factory=dict)  # name → organisation id
     events: int = 0  # stored: the people's signed events and the ledger's findings
+    organisations: dict[str, str] = field(default_factory=dict)  # name → organisation id
 
     def to_json(self) -> dict[str, Any]:
         return {
