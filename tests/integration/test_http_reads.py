@@ -14,9 +14,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from api.http.writes import ROUTES
 from api.http.auth import AUDIENCE, MAX_LIFETIME, make_token
 from api.http.examples import EXAMPLE_KEY
+from api.http.writes import ROUTES
 from domain import clock
 from domain.evidence.signing import Envelope, SigningKey
 from domain.service.access import WITHHELD

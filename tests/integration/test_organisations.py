@@ -67,8 +67,8 @@ def test_organisations_form_a_hierarchy_of_registered_parents(served: Served) ->
 
 def test_a_transfer_keeps_one_chain_and_each_inspector_sees_their_part(served: Served) -> None:
     register_organisation(served, "息县纪委监委派驻纪检监察组", "inspection", "息县人民政府")
-    xx_inspector = enrol(served, "xx_inspector", "蒋卫国", "息县纪委监委派驻纪检监察组", "息县纪委监委派驻纪检监察组",
-                         ["discipline_inspector"])
+    enrol(served, "xx_inspector", "蒋卫国", "息县纪委监委派驻纪检监察组", "息县纪委监委派驻纪检监察组",
+          ["discipline_inspector"])
     mover = enrol(served, "mover", "韩雪", "宁夏回族自治区商务厅对外贸易处", "宁夏回族自治区商务厅对外贸易处", ["lead_unit"])
     nx_decision = uuid4()
     assert post(served, "/v1/decisions", served.sign("mover", "decision.register", nx_decision, {
