@@ -40,12 +40,14 @@ ENV_AS = "DECISION_LEDGER_AS"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT = 30.0
 GROUPS = {
-    "principal": "People and their keys and roles (登记人员、密钥与角色).",
+    "principal": "People and their keys, roles and transfers (登记人员、密钥、角色与调动).",
+    "organisation": "Organisations: organs, their units and the bodies serving them (单位).",
     "agency": "Entrusted third-party agencies (第三方评估机构).",
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
 }
-TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID", "decision": "DECISION_ID", "case": "CASE_ID"}
+TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
+              "decision": "DECISION_ID", "case": "CASE_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
