@@ -11,6 +11,7 @@ XX_UNIT = "息县住房和城乡建设局"
 NX_ORGAN = "宁夏回族自治区商务厅"
 MARKET_UNIT = "宁夏回族自治区商务厅市场建设处"
 XX_ORGAN = "息县人民政府"
+XX_INSPECTION = "息县纪委监委驻县政府纪检监察组"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ ORGANISATIONS = [
     OrganisationSpec("xx_housing", XX_UNIT, "unit", "xx"),
     OrganisationSpec("xx_justice", "息县司法局", "justice", "xx"),
     OrganisationSpec("xx_office", "息县人民政府办公室", "office", "xx"),
+    OrganisationSpec("xx_inspection", XX_INSPECTION, "inspection", "xx"),
 ]
 
 
@@ -71,4 +73,5 @@ XX_PEOPLE = [
     PersonSpec("sun_li", "孙丽", XX_UNIT, "村镇建设股股长", ("lead_unit",), organisation="xx_housing"),
     PersonSpec("huang_zhigang", "黄志刚", "息县司法局", "合法性审查股股长", ("justice_reviewer",), organisation="xx_justice"),
     PersonSpec("wu_tao", "吴涛", "息县人民政府办公室", "副主任（县政府常务会议记录）", ("decision_organ",), organisation="xx_office"),
+    PersonSpec("jiang_weiguo", "蒋卫国", XX_INSPECTION, "组长", ("discipline_inspector",), organisation="xx_inspection"),
 ]

@@ -1,4 +1,4 @@
-"""Registering people and organisations over HTTP, as the administrators do, for tests that need
+"""Registering people over HTTP, as the administrators do, for tests that need
 someone the demo does not have."""
 
 from __future__ import annotations
@@ -11,22 +11,9 @@ from domain.evidence.signing import SigningKey
 from tests.integration.http_support import Served
 
 
-def register_organisation(served: Served, name: str, kind: str, parent: str | None) -> str:
-    """A new organisation under the demo's organisation named ``parent``; its id."""
-    organisation = uuid4()
-    args: dict[str, Any] = {"name": name, "kind": kind}
-    if parent is not None:
-        args["parent_id"] = served.demo.organisations.get(parent, parent)
-    recorded = served.client.post("/v1/organisations",
-                                  json=served.sign("admin", "organisation.register", organisation, args).to_json())
-    assert recorded.status_code == 201, recorded.text
-    served.demo.organisations[name] = str(organisation)
-    return str(organisation)
-
-
 def enrol(served: Served, handle: str, name: str, unit: str, organisation: str | None, roles: list[str]) -> Signer:
     """A person the administrators register now, with one key, in the organisation of that name
-    (a demo organisation or one registered by :func:`register_organisation`); signs as ``handle``."""
+    (a demo organisation); signs as ``handle``."""
     key = SigningKey.generate()
     person = uuid4()
     args: dict[str, Any] = {"name": name, "kind": "person", "unit": unit, "roles": roles,

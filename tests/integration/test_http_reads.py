@@ -334,7 +334,7 @@ def test_directories_agencies_and_versions(served: Served) -> None:
     people = served.get("/v1/principals", "yang_fan", limit=500).json()["items"]
     assert {"孔德明", "何静", "系统管理员"} <= {p["name"] for p in people}
     inspectors = served.get("/v1/principals", "yang_fan", role="discipline_inspector").json()["items"]
-    assert [p["name"] for p in inspectors] == ["孔德明"]
+    assert [p["name"] for p in inspectors] == ["孔德明", "蒋卫国"]
     one = served.get(f"/v1/principals/{served.demo.handles['yang_fan']}", "ma_jianguo").json()
     assert one["roles"] == ["agency_staff"] and one["keys"]
     decisions = served.get("/v1/decisions", "yang_fan").json()["items"]

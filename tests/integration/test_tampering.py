@@ -39,6 +39,7 @@ from domain.evidence.store import verify_store
 from domain.evidence.verifier import LOG
 from domain.service.records import LedgerRecords
 from tests.integration.conftest import STORES, Pristines, Run, Store, invoke, require_postgres
+from tests.integration.demo_counts import DEMO_STORE
 from tests.integration.insider import (
     Event,
     edit_intent,
@@ -338,7 +339,7 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
     as_json = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted), "--json")
     assert text.code == as_json.code == 1
     assert text.out.startswith("BROKEN aggregate bundle version 0 (notification None): checkpoint: the bundle's "
-                               "checkpoint (89) is not consistent with the trusted checkpoint (89)"), text.out
+                               f"checkpoint ({DEMO_STORE}) is not consistent with the trusted checkpoint ({DEMO_STORE})"), text.out
     assert [(b["aggregate_id"], b["kind"]) for b in json.loads(as_json.out)["breaks"]] == [("bundle", "checkpoint")]
 
 
