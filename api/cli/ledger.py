@@ -238,7 +238,7 @@ def verify(
     each event's hash, each chain link, that versions have no gaps, that the log holds exactly
     these events and that every checkpoint's signed root is the root of the events. Hashes and
     signatures are checked on every core (--jobs), the records streamed. Prints one
-    line per break: aggregate id, version and what broke (signature / hash / chain / gap / key
+    line per break: aggregate id, version and what broke (signature / hash / chain / gap / time / key
     / log / checkpoint). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
     (and, with --since-checkpoint, that its checkpoint extends that one).

@@ -6,6 +6,7 @@ For each event the checks are, and every failure is reported as a :class:`Break`
 ``hash``       the state reads, has its fields, and its hash is the hash of what is stored
 ``gap``        an aggregate's versions run 1, 2, 3… with nothing missing or repeated
 ``chain``      ``prev_hash`` is the previous version's hash (the genesis hash for version 1)
+``time``       its recording time is not earlier than the previous version's (issue 16 point 8)
 ``signature``  the envelope opens, the Ed25519 signature verifies over PAE of the signed bytes,
                and the signed intent names this aggregate, this version (expected_version + 1),
                an action that records this event's topic, and a signing time within the allowed
@@ -39,7 +40,7 @@ from domain.evidence.keys import KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import Envelope, PublicKey, pae
 from domain.evidence.times import parse_time
 
-BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
+BREAK_KINDS = ("signature", "hash", "chain", "gap", "time", "key", "log", "checkpoint")
 LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
 LEDGER_ROLE = "ledger"
 
@@ -229,10 +230,11 @@ def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
 
 
 class Links(NamedTuple):
-    """An event's own hash and the hash it links to, as stored."""
+    """An event's own hash and the hash it links to, and its recording time, as stored."""
 
     hash: str
     prev_hash: str
+    at: datetime | None = None
 
 
 #: one stored record read and opened: (the problem reading its state, or ""; its links; the rest)
@@ -250,7 +252,7 @@ def prepare(record: StoredRecord, decode: Callable[[Any], dict[str, Any]],
     problems = state_problems(state)
     if problems:
         return f"stored state lacks or garbles {', '.join(problems)}", None, None
-    links = Links(state["hash"], state["prev_hash"])
+    links = Links(state["hash"], state["prev_hash"], recorded_time(state))
     return "", links, open_event(record.aggregate_id, record.version, record.topic, state, keys)
 
 
@@ -366,6 +368,7 @@ Earlier = Callable[[str, int], tuple[str | None, list[Problem]]]
 class _Head:
     version: int
     hash: str | None  # None when the previous record could not be read
+    at: datetime | None = None  # its recording time (None: not read)
 
 
 class Chains:
@@ -403,8 +406,15 @@ class Chains:
         elif record.version == head.version + 1 and links is not None and head.hash is not None \
                 and links.prev_hash != head.hash:
             problems.append(("chain", f"prev_hash does not match the hash of version {head.version}"))
+        if head is not None and record.version > head.version and links is not None \
+                and links.at is not None and head.at is not None and links.at < head.at:
+            problems.append(("time", (f"recorded at {links.at.isoformat()}, earlier than version {head.version} "
+                                      f"({head.at.isoformat()}): an aggregate's recorded times only move forward")))
+        advances = head is None or record.version > head.version
         self.heads[record.aggregate_id] = _Head(max(record.version, head.version if head else 0),
-                                                links.hash if links is not None else None)
+                                                links.hash if links is not None else None,
+                                                links.at if links is not None and advances else
+                                                head.at if head is not None else None)
         return problems
 
 

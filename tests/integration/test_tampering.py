@@ -225,6 +225,19 @@ def substitute_key(target: Target, case: str) -> Expected:
     return [(signer, 1, {"signature", "log"}), (case, 2, {"key"})]
 
 
+def backdate_event(target: Target, case: str) -> Expected:
+    """The last event's recording time set a second before its predecessor's (still within the
+    signing-time skew), hash recomputed: time goes backwards in the aggregate (issue 16 point 8)."""
+    chain = target.chain(case)
+    before, last = chain[-2]["state"], chain[-1]["state"]
+    stamp = before["timestamp"]
+    earlier = datetime.fromisoformat(stamp["_data_"] if isinstance(stamp, dict) else stamp.replace("Z", "+00:00"))
+    last["timestamp"] = recording_time(last, earlier - timedelta(seconds=1))
+    reseal(chain, len(chain) - 1)
+    target.changed([chain[-1]])
+    return [(case, chain[-1]["version"], {"time", "log"})]
+
+
 CATALOGUE: dict[str, Callable[[Target, str], Expected]] = {
     "edit an event's bytes": edit_bytes,
     "edit a signature": edit_signature,
@@ -233,6 +246,7 @@ CATALOGUE: dict[str, Callable[[Target, str], Expected]] = {
     "append a forged event": forge_event,
     "truncate the tail": truncate_tail,
     "substitute a public key": substitute_key,
+    "backdate an event": backdate_event,
 }
 
 

@@ -339,17 +339,22 @@ def _kinds(story: Story) -> list[tuple[Any, ...]]:
             if b["aggregate_id"] != "bundle"]
 
 
+# An act recorded before the rotation that precedes it in the same principal's chain is also a
+# `time` break (§13.1.2: an aggregate's recorded times never go backwards); its key is judged alone.
+BACKWARDS = (PERSON, 3, "time")
+
+
 def test_a_key_is_active_until_its_rotation_exclusive() -> None:
-    assert _kinds(_story(gap=timedelta(microseconds=-1))[0]) == []
+    assert _kinds(_story(gap=timedelta(microseconds=-1))[0]) == [BACKWARDS]
     assert _kinds(_story(gap=timedelta(0))[0]) == [(PERSON, 3, "key")]
 
 
 def test_signing_and_recording_may_differ_by_300_seconds() -> None:
     earlier = timedelta(minutes=-10)  # the act is recorded before the rotation
-    assert _kinds(_story(earlier, skew=timedelta(seconds=300))[0]) == []
-    assert _kinds(_story(earlier, skew=timedelta(seconds=-300))[0]) == []
+    assert _kinds(_story(earlier, skew=timedelta(seconds=300))[0]) == [BACKWARDS]
+    assert _kinds(_story(earlier, skew=timedelta(seconds=-300))[0]) == [BACKWARDS]
     assert _kinds(_story(earlier, skew=timedelta(seconds=300, microseconds=1))[0]) == [
-        (PERSON, 3, "signature")]
+        BACKWARDS, (PERSON, 3, "signature")]
 
 
 def test_guessed_kinds_for_an_aggregate_the_head_does_not_hold_whole() -> None:
@@ -360,7 +365,7 @@ def test_guessed_kinds_for_an_aggregate_the_head_does_not_hold_whole() -> None:
     report = v.verify_bundle(story.bundle(PERSON, omit=frozenset({story.ledger_id})))
     assert Counter((b["aggregate_id"], b["version"], b["kind"]) for b in report["breaks"]
                    if b["aggregate_id"] != "bundle") == Counter({
-        (story.ledger_id, 1, "gap"): 1, (story.ledger_id, 1, "key"): 1, (PERSON, 1, "key"): 1})
+        (story.ledger_id, 1, "gap"): 1, (story.ledger_id, 1, "key"): 1, (PERSON, 1, "key"): 1, BACKWARDS: 1})
 
 
 def test_the_key_list_is_what_the_key_events_say() -> None:

@@ -493,6 +493,7 @@ class _Bundle:
         self.ledger_keyid: str | None = None
         self.histories = Histories()
         self.seen: dict[str, tuple[int, str]] = {}  # aggregate → last version and its hash
+        self.times: dict[str, datetime] = {}  # aggregate → its last version's recording time
         self.actors: dict[tuple[str, int], str] = {}  # event → its intent's actor
         self.args: dict[tuple[str, int], Any] = {}  # event → its intent's args
         subject = self.data.get("subject")
@@ -696,7 +697,11 @@ class _Bundle:
         if want is not None and state["prev_hash"] != want:
             self.event_break(event, "chain", f"prev_hash is not the hash of version "
                                              f"{version - 1}")
+        at, last_at = parse_time(state["timestamp"]), self.times.get(aggregate)
+        if last_at is not None and at < last_at:  # §13.1.2: recorded times never go backwards
+            self.event_break(event, "time", f"recorded before version {last_version}")
         self.seen[aggregate] = (version, state["hash"])
+        self.times[aggregate] = at
 
     def check_signature(self, event: dict[str, Any],
                         state: dict[str, Any]) -> dict[str, Any] | None:
