@@ -28,7 +28,7 @@ tied to the log — is given to :class:`Verifier` by its caller (:mod:`domain.ev
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -37,11 +37,11 @@ from domain.evidence.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import MAX_CLOCK_SKEW, Intent
 from domain.evidence.keys import KeyHistory, KeyRecord, key_change
+from domain.evidence.report import Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey, pae
 from domain.evidence.times import parse_time
 
 BREAK_KINDS = ("signature", "hash", "chain", "gap", "time", "key", "log", "checkpoint")
-LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
 LEDGER_ROLE = "ledger"
 
 Problem = tuple[str, str]  # (kind, detail)
@@ -58,57 +58,6 @@ class StoredRecord:
     version: int
     topic: str
     state: Any
-
-
-@dataclass(frozen=True)
-class Break:
-    aggregate_id: str
-    version: int
-    notification_id: int | None
-    kind: str  # one of BREAK_KINDS
-    detail: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "aggregate_id": self.aggregate_id,
-            "version": self.version,
-            "notification_id": self.notification_id,
-            "kind": self.kind,
-            "detail": self.detail,
-        }
-
-    def __str__(self) -> str:
-        return (
-            f"BROKEN aggregate {self.aggregate_id} version {self.version} "
-            f"(notification {self.notification_id}): {self.kind}: {self.detail}"
-        )
-
-
-@dataclass
-class VerificationReport:
-    events: int = 0
-    aggregates: int = 0
-    breaks: list[Break] = field(default_factory=list)
-    ledger_keyid: str | None = None
-    notes: list[str] = field(default_factory=list)  # what was checked beyond the events
-    incremental: bool = False  # checked from a trusted checkpoint: no new events is fine
-
-    @property
-    def ok(self) -> bool:
-        return not self.breaks and (self.events > 0 or self.incremental)
-
-    def add(self, aggregate_id: str, version: int, notification_id: int | None, kind: str, detail: str) -> None:
-        self.breaks.append(Break(aggregate_id, version, notification_id, kind, detail))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "events": self.events,
-            "aggregates": self.aggregates,
-            "ledger_keyid": self.ledger_keyid,
-            "breaks": [b.to_json() for b in self.breaks],
-            "notes": list(self.notes),
-        }
 
 
 def recorded_time(state: dict[str, Any]) -> datetime:
@@ -448,16 +397,23 @@ class Verifier:
         self.log = log
         self.genesis_first = genesis_first
         self.report = report or VerificationReport()
+        #: each event's place in log order, for the report's root causes (§13.4): by default its
+        #: rank among the events checked, counted from ``first_position``
+        self.place: Callable[[StoredRecord], int | None] | None = None
+        self.first_position = 0
 
     def check(self, record: StoredRecord, prepared: Prepared | None = None) -> list[Break]:
         found: list[Break] = []
-
-        def broken(kind: str, detail: str) -> None:
-            found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail))
-
         is_first = self.genesis_first and self.report.events == 0
+        position = self.place(record) if self.place is not None else self.first_position + self.report.events
         self.report.events += 1
         read_problem, links, opened = prepared if prepared is not None else prepare(record, self.decode)
+        signer = opened.actor if opened is not None else ""
+
+        def broken(kind: str, detail: str) -> None:
+            found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail, position,
+                               signer))
+
         if read_problem:
             broken("hash", read_problem)
         new_aggregate = record.aggregate_id not in self.chains.heads
