@@ -6,7 +6,7 @@ the ledger's time only.
 The attack: the deadline sweep runs on a clock set 20 days ahead and records an NX-12b finding;
 the clock is set right and the report is submitted "on time". Before this change the submission
 was stored, `verify` said intact, and /v1/deadlines (``queries.deadlines``) showed NX-12b met
-while the overdue finding stayed open."""
+while the overdue finding stayed open. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ from domain.model import aggregate
 from domain.model.rules.templates import china_date
 from domain.service.records import LedgerRecords
 from projections import queries
+from tests.integration.conftest import STORES, new_store
 from tests.support import NXScript, World
 
 
-@pytest.fixture
-def setup(tmp_path: Path, manual_clock: clock.ManualClock) -> Any:
-    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+@pytest.fixture(params=STORES)
+def setup(request: pytest.FixtureRequest, tmp_path: Path, manual_clock: clock.ManualClock) -> Any:
+    database = Database.parse(new_store(request.param, tmp_path).url)
     ledger = open_ledger(database, create=True)
     world = World(ledger)
     projector = open_projector(database, ledger)
