@@ -87,8 +87,9 @@ class Root:
         return data
 
 
-def _source(index: int, brk: Break, breaks: list[Break], first: dict[str, int]) -> int | None:
-    """The break ``brk`` follows from (its index), by the rules above, or None."""
+def _source(brk: Break, breaks: list[Break], first: dict[str, int], earliest: tuple[int, int] | None) -> int | None:
+    """The break ``brk`` follows from (its index), by the rules above, or None. ``earliest`` is
+    the lowest (place, index) of a break at an event."""
     if brk.at_event:
         own = first[brk.aggregate_id]
         if brk.version > breaks[own].version and brk.kind in FOLLOWING_KINDS:
@@ -99,11 +100,8 @@ def _source(index: int, brk: Break, breaks: list[Break], first: dict[str, int]) 
             if place is None or brk.position is None or place < brk.position:
                 return signer
         return None
-    if brk.aggregate_id == LOG and brk.position is not None:
-        size = brk.position
-        earlier = [(b.position, i) for i, b in enumerate(breaks)
-                   if i != index and b.at_event and b.position is not None and b.position < size]
-        return min(earlier)[1] if earlier else None
+    if brk.aggregate_id == LOG and brk.position is not None and earliest is not None and earliest[0] < brk.position:
+        return earliest[1]
     return None
 
 
@@ -117,7 +115,9 @@ def attribute(breaks: list[Break]) -> list[Root]:
     for i, brk in enumerate(breaks):
         if brk.at_event and (brk.aggregate_id not in first or _rank(brk) < _rank(breaks[first[brk.aggregate_id]])):
             first[brk.aggregate_id] = i
-    source = [_source(i, b, breaks, first) for i, b in enumerate(breaks)]
+    earliest = min(((b.position, i) for i, b in enumerate(breaks) if b.at_event and b.position is not None),
+                   default=None)
+    source = [_source(b, breaks, first, earliest) for b in breaks]
 
     def root(i: int) -> int:
         seen = {i}
