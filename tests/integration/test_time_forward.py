@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -27,6 +28,9 @@ from domain.model.rules.templates import china_date
 from domain.service.records import LedgerRecords
 from projections import queries
 from tests.integration.conftest import STORES, new_store
+from tests.integration.http_support import Served
+from tests.integration.test_http_reads import problem_of
+from tests.integration.test_http_writes import new_case, nothing_stored, post, team
 from tests.support import NXScript, World
 
 
@@ -102,3 +106,23 @@ def test_the_sweep_takes_no_time_from_its_caller(setup: Any) -> None:
     ledger, _, _, _ = setup
     with pytest.raises(TypeError):
         ledger.findings.sweep_deadlines(clock.now() + timedelta(days=30))  # type: ignore[call-arg]
+
+
+def test_over_http_a_write_on_a_clock_set_back_is_a_503_naming_the_times_and_stores_nothing(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's own clock (the one the app's threads read) set back to before the case was
+    opened: the signed write is refused with a `clock-behind` problem, 503, and nothing is stored."""
+    before = clock.now()
+    case = new_case(served)
+    monkeypatch.setattr(clock, "_SYSTEM", clock.ManualClock(before))
+    with nothing_stored(served):
+        answer = post(served, f"/v1/cases/{case}/team",
+                      served.sign("ma_xiaodong", "case.form_team", UUID(case), team(served)))
+    problem = problem_of(answer, 503)
+    assert problem["type"] == "urn:decision-ledger:problem:clock-behind", problem
+    assert "时间只能向前" in problem["detail"] and "Time only moves forward" in problem["detail"]
+    monkeypatch.undo()
+    formed = post(served, f"/v1/cases/{case}/team", served.sign("ma_xiaodong", "case.form_team", UUID(case),
+                                                                team(served)))
+    assert formed.status_code == 201, formed.text
