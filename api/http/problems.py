@@ -33,6 +33,7 @@ STATUS = {
     "refused": 422,
     "invalid-request": 422,
     "ledger-key-missing": 503,
+    "clock-behind": 503,
     "unavailable": 503,
     "internal": 500,
 }
@@ -51,6 +52,7 @@ TITLES = {
     "refused": "Refused by the rules of the regulation",
     "invalid-request": "The request does not match its schema",
     "ledger-key-missing": "The ledger's key is not available",
+    "clock-behind": "The ledger's clock is behind the record's last recorded time",
     "unavailable": "The service is not available",
     "internal": "Internal error",
 }

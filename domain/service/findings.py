@@ -93,9 +93,13 @@ class Findings:
         act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
         case.raise_finding(act, Context(actor=ledger, directory=self.ledger, now=now))
 
-    def sweep_deadlines(self, now: datetime) -> list[LedgerAggregate]:
-        """The deadline sweep (NX-11, NX-12b) as of ``now``: every case it raised a finding on,
-        with the findings pending (each deadline is raised once per case)."""
+    def sweep_deadlines(self) -> list[LedgerAggregate]:
+        """The deadline sweep (NX-11, NX-12b) as of the ledger's clock — never a time a caller
+        gives (issue 16 point 8: findings are stored at the server's time only): every case it
+        raised a finding on, with the findings pending (each deadline is raised once per case).
+        A case whose last event was recorded later than the clock reads is refused whole
+        (:class:`~domain.errors.ClockBehind`), so a sweep run on a clock set back raises nothing."""
+        now = clock.now()
         _, ledger = self.signer()
         ctx = Context(actor=ledger, directory=self.ledger, now=now)
         changed: list[LedgerAggregate] = []

@@ -205,7 +205,7 @@ class Ledger(Application[UUID]):
         passed with nothing done, as of the clock's now. Each deadline is raised once per case."""
         now = clock.now()
         with self._write_lock, clock.using(clock.ManualClock(now)):
-            return [recorded for case in self.findings.sweep_deadlines(now) for recorded in self._store(case)]
+            return [recorded for case in self.findings.sweep_deadlines() for recorded in self._store(case)]
 
     # --- genesis ----------------------------------------------------------------------------
 
