@@ -15,4 +15,5 @@ def test_every_action_has_a_client_command_with_help() -> None:
         group, verb = name.split(".", 1)
         result = runner.invoke(main, ["client", group, verb.replace("_", "-"), "--help"])
         assert result.exit_code == 0, (name, result.output)
-        assert "Usage:" in result.output and ACTIONS[name].command.__doc__.split()[0] in result.output, name
+        summary = (ACTIONS[name].command.__doc__ or "").split()[0]
+        assert "Usage:" in result.output and summary in result.output, name
