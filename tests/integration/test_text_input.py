@@ -193,3 +193,18 @@ def test_a_store_holding_such_text_rebuilds_verifies_and_serves(cli, projected_l
 def test_pages_show_controls_and_bidi_overrides_as_visible_escapes() -> None:
     assert text.shown("报告\u202etxt.exe\x1b[2J") == "报告[U+202E]txt.exe[U+001B][2J"
     assert text.shown("一、\t二、\n") == "一、\t二、\n"
+
+
+def test_the_client_refuses_such_text_before_signing_naming_the_option(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The command line and the API share the rule (:meth:`Command.parse`)."""
+    key = tmp_path / "me.pem"
+    assert cli("keygen", "--out", str(key)).code == 0
+    env = {"DECISION_LEDGER_KEY": str(key), "DECISION_LEDGER_AS": str(uuid4()),
+           "DECISION_LEDGER_SERVER": "http://127.0.0.1:9"}
+    fields = [f"--{name.replace('_', '-')}" for name in DECISION if name != "title"]
+    values = [value for name, value in DECISION.items() if name != "title"]
+    options = [part for pair in zip(fields, values, strict=True) for part in pair]
+    refused_run = cli("client", "decision", "register", "--title", "会展业\u202e意见", *options, "--dry-run", env=env)
+    assert refused_run.code == 2 and "--title" in refused_run.err and "U+202E" in refused_run.err, refused_run.err
+    signed = cli("client", "decision", "register", "--title", "会展业意见", *options, "--dry-run", env=env)
+    assert signed.code == 0, signed.err

@@ -10,13 +10,16 @@ from uuid import uuid4
 
 import pytest
 
+from domain import clock
 from domain.errors import MalformedInput
 from domain.evidence.canonical import parse_canonical
 from domain.evidence.intent import sign_intent
 from domain.evidence.signing import SigningKey
-from domain.model.acts import new_intent, open_stored
+from domain.model.acts import new_intent, open_stored, stored_act
 from domain.model.commands.decision import RecordDemonstrators, RegisterDecision
+from domain.model.rules import rulebook_for
 from domain.model.text import refused_text, text_problem
+from tests.support import NXScript, World
 
 DECISION = {"jurisdiction": "NX", "title": "关于促进会展业发展的意见", "document_number": "宁商发〔2023〕9号",
             "organ": "宁夏回族自治区商务厅", "decided_on": "2023-05-10", "purpose": "促进会展业发展"}
@@ -82,3 +85,17 @@ def test_a_stored_event_recorded_before_the_rule_is_read_as_recorded() -> None:
     assert RegisterDecision.parse(args, recorded=True).purpose == "\u200b"
     with pytest.raises(MalformedInput):
         RegisterDecision.parse(args)
+
+
+def test_a_finding_quoting_text_recorded_before_the_rule_is_written_readable(world: World) -> None:
+    """The ledger's own finding keeps the rule: text a rule quotes is written with visible escapes."""
+    script = NXScript(world)
+    script.advance_to("collect_material")
+    case = world.ledger.get_case(script.case_id)
+    rulebook = rulebook_for("NX")
+    world.ledger.findings._raise(case, rulebook, rulebook.rules[0], "组织\x1b[2J", "organ\u202e", (world.admin.principal_id,),
+                                 [], {"organ": "\x00"}, clock.now())
+    [finding] = case.pending_events
+    act = stored_act(finding)  # type: ignore[arg-type]
+    assert (act.command.summary_zh, act.command.summary_en, act.command.figures) == (
+        "组织[U+001B][2J", "organ[U+202E]", {"organ": "[U+0000]"})
