@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -37,6 +38,7 @@ from domain.model import text
 from domain.model.commands import base
 from projections.runner import wait_for
 from tests.integration.http_support import Served, serve_ledger
+from tests.integration.served_process import serving
 from tests.integration.stores import DemoLedger
 from tests.integration.test_bad_input import refused
 from tests.integration.test_http_writes import DECISION, new_case, post
@@ -167,8 +169,9 @@ def test_text_recorded_before_the_rule_is_projected_read_and_shown_escaped(serve
     assert "[U+202E]txt.exe[U+001B][2J" in pages.get(f"/cases/{case}").text
 
 
-def test_a_store_holding_such_text_rebuilds_verifies_and_serves(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
-    """H1: `rebuild` left the read models empty and `serve` exited at start-up."""
+def test_a_store_holding_such_text_rebuilds_verifies_and_serves(  # type: ignore[no-untyped-def]
+        cli, projected_ledger: DemoLedger, tmp_path: Path) -> None:
+    """H1: `serve` exited at start-up and `rebuild` left the read models empty."""
     copied = projected_ledger
     handle = "ma_xiaodong"
     principal = copied.demo["handles"][handle]
@@ -181,6 +184,11 @@ def test_a_store_holding_such_text_rebuilds_verifies_and_serves(cli, projected_l
                                       {**DECISION, "title": "标题\x00\u202e\x1b", "purpose": "\x00"}).to_json())
     finally:
         ledger.close()
+    with serving(tmp_path, "--db", copied.store.url, "--keys", str(copied.keys), "--interval", "0.2") as (address, _):
+        assert httpx.get(f"{address}/readyz", timeout=10).json()["projection_lag"] == 0  # projected at start-up
+        for path in ("/v1/public/results", "/", "/checkpoints", "/v1/public/checkpoint"):
+            assert httpx.get(f"{address}{path}", timeout=10).status_code == 200, path
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
     assert cli("rebuild", "--db", copied.store.url, "--keys", str(copied.keys)).code == 0
     assert cli("verify", "--db", copied.store.url).code == 0
     with serve_ledger(copied) as served:
