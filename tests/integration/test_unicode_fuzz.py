@@ -128,7 +128,9 @@ def drive_write(served: Served, path: str, action: str) -> None:
 
 
 def drive_read(client: TestClient, path: str, query: list[str], headers: dict[str, str],
-               ids: dict[str, list[str]], method: str = "GET") -> None:
+               ids: dict[str, list[str]], method: str = "GET", body: tuple[str, list[str]] | None = None) -> None:
+    """Arbitrary text in the path and query parameters (and, for a route taking a JSON or form
+    body other than a signed intent, in each of its fields: ``(media type, field names)``)."""
     names = re.findall(r"{(\w+)}", path)
 
     @SETTINGS
@@ -146,10 +148,32 @@ def drive_read(client: TestClient, path: str, query: list[str], headers: dict[st
         for name, value in params.items():
             refused |= any(text_problem(received(part), single_line=True) is not None for part in (name, value))
         url = filled + ("?" + "&".join(f"{in_url(k)}={in_url(v)}" for k, v in params.items()) if params else "")
-        response = client.request(method, url, headers=headers, follow_redirects=False)
+        sent: dict[str, Any] = {}
+        if body is not None:
+            media, fields = body
+            values = data.draw(st.fixed_dictionaries({field: TEXT for field in fields}))
+            if media == "application/json":
+                sent = {"content": json.dumps(values).encode(), "headers": {**headers, "content-type": media}}
+            else:
+                form = "&".join(f"{in_url(k)}={in_url(v)}" for k, v in values.items()).encode()
+                sent = {"content": form, "headers": {**headers, "content-type": media}}
+        response = client.request(method, url, follow_redirects=False, **({"headers": headers} | sent))
         assert_answered(response, refused, f"{method} {url}")
 
     run()
+
+
+def body_fields(document: dict[str, Any], operation: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """A JSON or form body's media type and field names (``None``: a body this test cannot fill)."""
+    for media, content in operation["requestBody"].get("content", {}).items():
+        if media not in ("application/json", "application/x-www-form-urlencoded"):
+            continue
+        schema = content.get("schema", {})
+        if "$ref" in schema:
+            schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        if schema.get("type") == "object" and schema.get("properties"):
+            return media, list(schema["properties"])
+    return None
 
 
 def routes_of(routes: list[Any]) -> list[APIRoute]:
@@ -183,9 +207,12 @@ def test_arbitrary_unicode_through_every_route_never_5xx_and_the_projections_kee
             if method == "post" and operation.get("operationId") in write_ops:
                 action = write_ops[operation["operationId"]]
                 drivers[("POST", path)] = partial(drive_write, served, path, action)
-            elif method == "get" or (method == "post" and "requestBody" not in operation):
+            elif "requestBody" not in operation:
                 drivers[(method.upper(), path)] = partial(drive_read, served.client, path, query, inspector, ids,
                                                           method.upper())
+            elif (body := body_fields(document, operation)) is not None:
+                drivers[(method.upper(), path)] = partial(drive_read, served.client, path, query, inspector, ids,
+                                                          method.upper(), body)
             else:
                 left_out.append(f"{method.upper()} {path}")
     app = cast(FastAPI, served.client.app)
