@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.auth import Sessions
-from api.http.problems import problem
+from api.http.problems import TITLES, problem
 from api.store.secrets import Keystore
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
@@ -202,12 +203,26 @@ class RequestGuard:
 def refused_parameter(scope: Scope) -> Response | None:
     """The 400 for a request whose path or a query parameter (its name or its value) holds what
     the text rule refuses (:mod:`domain.model.text`, issue 16 point 3: ``?phase=%00`` reached
-    PostgreSQL, which cannot hold U+0000, and answered 500), naming the parameter; ``None`` when
-    every part is acceptable. A parameter is one line: no controls, no line breaks."""
+    PostgreSQL, which cannot hold U+0000, and answered 500), naming the parameter (a problem for
+    the API, an error page for a page); ``None`` when every part is acceptable. A parameter is
+    one line: no controls, no line breaks."""
+    found = _refused_part(scope)
+    if found is None:
+        return None
+    detail, parameter = found
+    from api.http import web  # the pages import this module
+
+    request = Request(scope)
+    if web.is_page(request):
+        return web.error_page(request, 400, TITLES["malformed-input"], detail)
+    return problem("malformed-input", detail, parameter=parameter)
+
+
+def _refused_part(scope: Scope) -> tuple[str, str] | None:
     path = scope.get("path", "")
     problem_found = text_problem(path, single_line=True)
     if problem_found is not None:
-        return problem("malformed-input", f"the path: {problem_found[0]} / {problem_found[1]}", parameter="path")
+        return f"the path: {problem_found[0]} / {problem_found[1]}", "path"
     query = scope.get("query_string") or b""
     if not query:
         return None
@@ -215,8 +230,7 @@ def refused_parameter(scope: Scope) -> Response | None:
         for part in (name, value):
             problem_found = text_problem(part, single_line=True)
             if problem_found is not None:
-                return problem("malformed-input", f"query parameter {name!r}: {problem_found[0]} / {problem_found[1]}",
-                               parameter=name)
+                return f"query parameter {name!r}: {problem_found[0]} / {problem_found[1]}", name
     return None
 
 

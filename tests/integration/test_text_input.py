@@ -121,8 +121,12 @@ def test_bad_text_in_a_query_parameter_is_a_400_naming_it(served: Served, query:
     body = response.json()
     assert body["type"] == "urn:decision-ledger:problem:malformed-input"
     assert body["parameter"] == query.split("=")[0].replace("%00", "\x00")
-    for path in ("/v1/public/results", "/v1/findings", "/cases", "/"):
+    for path in ("/v1/public/results", "/v1/findings"):
         assert served.client.get(f"{path}?{query}", headers=served.headers("kong_deming")).status_code == 400
+    for page in ("/cases", "/"):  # a page answers with an error page
+        answer = served.client.get(f"{page}?{query}")
+        assert answer.status_code == 400 and answer.headers["content-type"].startswith("text/html"), answer.text
+        assert "\x00" not in answer.text and "\x1b" not in answer.text and "\u202e" not in answer.text
     assert served.client.get("/v1/persons/%00").status_code == 400  # the path too
 
 
