@@ -339,7 +339,7 @@ def _action_command(spec: ActionSpec) -> click.Command:
         try:
             spec.command.parse(args)
         except MalformedInput as error:
-            _fail(_explain(error.detail, fields))
+            _fail(_explain(error.detail, fields, error.pointer))
         if spec.creates:
             new_id = given.pop("new_id")
             try:
@@ -372,8 +372,12 @@ def _action_command(spec: ActionSpec) -> click.Command:
     )
 
 
-def _explain(detail: str, fields: list[Field]) -> str:
+def _explain(detail: str, fields: list[Field], pointer: str | None = None) -> str:
     """The model's complaint, naming options rather than JSON fields."""
+    if pointer and pointer.startswith("/args/") and " args: " not in detail:  # the text rule's
+        head = pointer.split("/")[2]
+        flag = next((f.flag for f in fields if f.name == head), None)
+        return detail.replace(pointer, f"{flag}{pointer[len('/args/' + head):]}", 1) if flag else detail
     prefix, _, problems = detail.partition(" args: ")
     named = []
     for part in problems.split("; "):

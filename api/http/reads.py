@@ -32,7 +32,8 @@ MAX_POSITION = MAX_SAFE_INTEGER
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
-    for code, text in {400: "a parameter that cannot be read (at: neither a version nor an ISO 8601 time)",
+    for code, text in {400: "a parameter that cannot be read (at: neither a version nor an ISO 8601 time), or "
+                            "holding text the text rule refuses (a control, bidirectional control or lone surrogate)",
                        401: "sign in: a token signed by your own key", 403: "not permitted",
                        404: "not found", 422: "bad parameters"}.items()
 }

@@ -39,6 +39,7 @@ from domain.errors import LedgerError
 from domain.model.articles import ARTICLES
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
+from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries
 from projections.gc_pause import collection_paused
@@ -58,7 +59,14 @@ def _merge(params: Any, **overrides: Any) -> str:
     return urlencode(merged)
 
 
+def _shown(value: Any) -> Any:
+    """Every ``{{ value }}`` of every page: text with controls and bidirectional controls written
+    as visible escapes (:func:`domain.model.text.shown`; issue 16, L9), then HTML-escaped."""
+    return shown(value) if type(value) is str else value
+
+
 TEMPLATES.env.filters["merge"] = _merge
+TEMPLATES.env.finalize = _shown
 TEMPLATES.env.tests["match_hex"] = lambda value: isinstance(value, str) and bool(_HEX.match(value))
 Id = Annotated[str, Path(pattern=UUID_PATTERN)]
 

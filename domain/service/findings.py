@@ -24,6 +24,7 @@ from domain.model.commands.case import RaiseFinding
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.model.rules.base import SWEEP, EventRef, Finding, Judgement, Refuse, Rule, Rulebook
+from domain.model.text import shown
 
 if TYPE_CHECKING:
     from domain.service.ledger import Ledger
@@ -79,13 +80,15 @@ class Findings:
         args: dict[str, Any] = {
             "articles": list(rule.articles),
             "cited_events": [ref.to_json() for ref in cited],
-            "figures": figures,
+            # text a rule quotes from a record made before the text rule (issue 16 point 3) is
+            # written readable, so the ledger's own finding keeps the rule
+            "figures": {shown(k): shown(v) if isinstance(v, str) else v for k, v in figures.items()},
             "finding_id": str(uuid4()),
             "persons": [str(p) for p in dict.fromkeys(persons)],
             "rule": rule.id,
             "rulebook": rulebook.ref,
-            "summary_en": en,
-            "summary_zh": zh,
+            "summary_en": shown(en),
+            "summary_zh": shown(zh),
         }
         if attempt is not None:
             args["attempt"] = attempt
