@@ -22,8 +22,8 @@ from pathlib import Path
 
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.evidence.merkle import Frontier, leaf_hash
+from domain.evidence.report import LOG, VerificationReport
 from domain.evidence.signing import PublicKey
-from domain.evidence.verifier import LOG, VerificationReport
 from projections.signed import SIGNED, CheckpointMemory
 from projections.store import ViewCursor
 from projections.tlog import NODES_PER_QUERY, LogReader

@@ -28,13 +28,12 @@ from uuid import UUID
 from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.utils import Environment
 
-from domain.evidence.verifier import VerificationReport
+from domain.evidence.report import VIEWS, VerificationReport
 from domain.service.ledger import Ledger
 from domain.service.snapshots import SnapshotUnusable, unsealed_state
 from projections.store import ViewRecorder
 from projections.views import LedgerViews, LedgerViewTables, SQLiteLedgerViews
 
-VIEWS = "read-models"  # the aggregate id a read-model break is reported under
 #: differences named one by one per table before the rest are counted
 NAMED = 20
 #: events applied per transaction while replaying, and action rows compared per statement

@@ -19,10 +19,11 @@ import pytest
 
 from api.settings import Database
 from api.store.opening import open_projector
-from domain.evidence.verifier import LOG
+from domain.evidence.report import LOG
 from projections import queries
 from projections.views_audit import VIEWS
 from tests.integration.conftest import STORES, DemoLedger, Pristines, Run, invoke, require_postgres
+from tests.integration.demo_counts import DEMO_STORE
 from tests.integration.http_support import serve_ledger
 from tests.integration.insider import drop_signed_triggers, stored_events
 from tests.integration.writers import ledger_at
@@ -118,7 +119,7 @@ def test_moving_the_views_tracking_is_named_and_rebuild_repairs_it(ledger: DemoL
 
 def test_a_changed_node_of_the_log_is_named_and_rebuild_repairs_it(ledger: DemoLedger) -> None:
     ledger.store.execute("UPDATE dl_log_nodes SET hash = ? WHERE level = 2 AND idx = 3", ("00" * 32,))
-    assert broken(ledger) == [(f"BROKEN aggregate {LOG} version 89 (notification None): log: the log's node (2, 3) "
+    assert broken(ledger) == [(f"BROKEN aggregate {LOG} version {DEMO_STORE} (notification None): log: the log's node (2, 3) "
                               "is not the hash of the leaves under it: proofs served from it fail")]
     assert run(ledger, "rebuild").code == 0
     intact(ledger)
@@ -137,7 +138,7 @@ def test_a_moved_log_tracking_is_named_and_rebuild_repairs_it_never_wedged(ledge
     assert "decision-ledger rebuild" in projected.err, projected.err
     assert any(": log: the log's tracking position is notification " in line for line in broken(ledger))
     with serve_ledger(ledger) as served:  # the service keeps answering from what is projected
-        for path in ("/v1/public/checkpoint", "/v1/public/results", "/v1/public/checkpoints/89"):
+        for path in ("/v1/public/checkpoint", "/v1/public/results", f"/v1/public/checkpoints/{DEMO_STORE}"):
             assert served.client.get(path).status_code == 200, path
     rebuilt = run(ledger, "rebuild")
     assert rebuilt.code == 0, rebuilt.err
@@ -162,9 +163,10 @@ def test_deleting_every_checkpoint_is_named(ledger: DemoLedger) -> None:
     with pytest.raises(Exception, match="append-only"):
         ledger.store.execute("DELETE FROM dl_log_signed")
     lines = broken(ledger)
-    assert (f"BROKEN aggregate {LOG} version 89 (notification None): checkpoint: checkpoint 89, signed earlier "
+    assert (f"BROKEN aggregate {LOG} version {DEMO_STORE} (notification None): checkpoint: checkpoint {DEMO_STORE}, "
+            "signed earlier "
             "(dl_log_signed), is missing from dl_log_checkpoints: it was deleted") in lines
-    assert any("checkpoint: the checkpoint of size 89 the ledger remembers (" in line and "it was deleted" in line
+    assert any(f"checkpoint: the checkpoint of size {DEMO_STORE} the ledger remembers (" in line and "it was deleted" in line
                for line in lines)
 
 
@@ -186,11 +188,12 @@ def test_an_event_deleted_and_the_log_re_signed_is_caught_without_an_auditors_ch
     trackers(ledger, "dl_log_tracking", "0")
     projected = run(ledger, "project", "--keys", str(ledger.keys))
     assert projected.code == 1 and "Traceback" not in projected.err
-    assert "fewer than the checkpoint of size 89 the ledger signed" in projected.err, projected.err
+    assert f"fewer than the checkpoint of size {DEMO_STORE} the ledger signed" in projected.err, projected.err
     assert store.execute("SELECT COUNT(*) FROM dl_log_checkpoints") == [(0,)]
     lines = broken(ledger)
-    assert any(line.startswith(f"BROKEN aggregate {LOG} version 89 (notification None): checkpoint: the checkpoint of "
-                               "size 89 signed earlier (") and "is larger than the log (88 leaves)" in line
+    assert any(line.startswith(f"BROKEN aggregate {LOG} version {DEMO_STORE} (notification None): checkpoint: the "
+                               f"checkpoint of size {DEMO_STORE} signed earlier (")
+               and f"is larger than the log ({DEMO_STORE - 1} leaves)" in line
                for line in lines), lines
     assert UUID(last["aggregate_id"])  # the deleted event's case: its read-model rows outlive it
     assert any(f"[case_id={last['aggregate_id']}] version: stored {last['version']}" in line for line in lines)
