@@ -29,7 +29,7 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
-from api.cli.workers import SESSION_SECRET_ENV, listening_socket, supervise, worker_sockets
+from api.cli.workers import listening_socket, supervise, worker_sockets
 
 if TYPE_CHECKING:
     from api.settings import Settings
@@ -76,7 +76,6 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     import uvicorn  # the web stack is imported here: the other commands do not need it
 
     from api.http.app import create_app
-    from api.http.auth import Sessions
     from api.http.service import Service, configure_logging
     from api.store.secrets import Keystore
     from projections.gc_pause import freeze_startup_heap
@@ -112,11 +111,9 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         code = supervise(workers, worker_sockets(sock, workers), arguments)
         click.echo("stopped", err=True)
         sys.exit(code)
-    secret = os.environ.get(SESSION_SECRET_ENV)
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
-                      keystore=Keystore.beside(settings.keys_dir),
-                      sessions=Sessions(bytes.fromhex(secret)) if secret else None)
+                      keystore=Keystore.beside(settings.keys_dir))
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate

@@ -4,16 +4,16 @@ Each worker is a `serve` of its own (its connections, group committer and workin
 servers side by side on one PostgreSQL store are, each accepting on a socket of its own bound to
 the one port (:func:`worker_sockets`). The first worker alone keeps the read models current in
 the background and signs checkpoints; the others bring them up to date only when they answer a
-read (read-your-writes). They share what a client sees as one server: the port, and the secret
-that signs web session cookies (so a cookie one worker issued is read by every other). The
-supervisor restarts a worker that dies, and stops them all on SIGINT or SIGTERM.
+read (read-your-writes). They share what a client sees as one server: the port, and the web
+sessions, which live in the store's database (:mod:`api.http.sessions`), so a session one worker
+began, or ended, is the same in every other. The supervisor restarts a worker that dies, and
+stops them all on SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -24,8 +24,6 @@ from typing import Any
 
 log = logging.getLogger("decision_ledger.http")
 
-#: the session secret, hex, handed to the workers in their environment (never on a command line)
-SESSION_SECRET_ENV = "DECISION_LEDGER_SESSION_SECRET"
 #: a worker that dies sooner than this after starting is not restarted: the supervisor gives up
 MIN_LIFETIME = 10.0
 #: how long the workers have to stop after SIGTERM before they are killed
@@ -81,7 +79,7 @@ def worker_sockets(first: socket.socket, count: int) -> list[socket.socket]:
 def supervise(count: int, sockets: list[socket.socket], arguments: list[str]) -> int:
     """Run ``count`` workers, worker n on ``sockets[n]``, until a signal stops them; the exit
     status."""
-    env = dict(os.environ, **{SESSION_SECRET_ENV: secrets.token_hex(32)})
+    env = dict(os.environ)
     stopping = False
 
     def start(n: int) -> tuple[subprocess.Popen[bytes], float]:

@@ -14,9 +14,10 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.auth import Sessions
 from api.http.problems import problem
+from api.http.sessions import Sessions
 from api.store.secrets import Keystore
+from api.store.service_state import ServiceState
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
 from domain.service.group_commit import GroupCommitter
@@ -82,7 +83,11 @@ class Service:
         ledger.keyring = keystore
         self.projector = projector
         self.ledger_key = ledger_key
-        self.sessions = sessions or Sessions.new()  # shared by the workers of one `serve`
+        #: the service's own tables (sessions, spent sign-in tokens, data keys handed out), in the
+        #: ledger's database: every worker of one `serve` shares them
+        self.state = ServiceState.of(ledger)
+        self.state.ensure()
+        self.sessions = sessions or Sessions(self.state)
         self.metrics = Metrics()
         self.inline = inline_projections
         #: whether this process keeps the projections current in the background (of the workers

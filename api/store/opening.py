@@ -13,6 +13,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
+from api.store.service_state import ServiceState
 from domain.evidence.signing import SigningKey
 from domain.service.ledger import Ledger
 from projections.runner import Projector
@@ -38,7 +39,9 @@ def open_ledger(
         _probe_postgres(database)
     try:
         ledger = Ledger(env=database.persistence_env(create_tables=create), ledger_key=ledger_key)
-        if not create:
+        if create:
+            ServiceState.of(ledger).create()  # sessions, spent sign-in tokens, data keys handed out
+        else:
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
             if isinstance(ledger.recorder, AppendOnlyPostgresApplicationRecorder):
                 ledger.recorder.ensure_append_lock()  # a store made before the function existed
