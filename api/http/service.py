@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.problems import problem
 from api.http.sessions import Sessions
+from api.store.data_keys import DataKeys
 from api.store.secrets import Keystore
 from api.store.service_state import ServiceState
 from domain.evidence.checkpoint import verifier_key
@@ -88,6 +89,8 @@ class Service:
         self.state = ServiceState.of(ledger)
         self.state.ensure()
         self.sessions = sessions or Sessions(self.state)
+        #: data keys minted for sealing, within a quota, expiring unused (api/store/data_keys.py)
+        self.data_keys = DataKeys(self.state, keystore) if keystore is not None else None
         self.metrics = Metrics()
         self.inline = inline_projections
         #: whether this process keeps the projections current in the background (of the workers
@@ -98,6 +101,8 @@ class Service:
         self._thread: Thread | None = None
 
     def start(self) -> None:
+        if self.data_keys is not None:
+            self.data_keys.sweep()  # keys that expired unused while the service was down
         if self.follows and self._thread is None:
             self._thread = Thread(target=self._project, name="projections", daemon=True)
             self._thread.start()

@@ -66,6 +66,21 @@ class Keystore:
             return None
         return key if len(key) == KEY_BYTES else None
 
+    def discard(self, kid: str) -> bool:
+        """Destroy a key that never sealed anything recorded (it expired unused: see
+        :mod:`api.store.data_keys`): overwritten, flushed, unlinked, and no tombstone. True if
+        there was a key."""
+        path = self._path(kid, ".key")
+        try:
+            with path.open("r+b") as handle:
+                handle.write(os.urandom(max(KEY_BYTES, path.stat().st_size)))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except FileNotFoundError:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
     def is_shredded(self, kid: str) -> bool:
         try:
             return self._path(kid, ".shredded").exists()
