@@ -29,10 +29,12 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
-from api.cli.workers import listening_socket, supervise, worker_sockets
+from api.cli.workers import listening_socket, supervise, watch_supervisor, worker_sockets
+from domain import clock
 
 if TYPE_CHECKING:
     from api.settings import Settings
+    from domain.service.ledger import Ledger
 
 
 @main.command()
@@ -90,6 +92,7 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
               "(or `serve --demo` to start from the demo)", EXIT_USAGE)
+    _require_ledger_key(settings, ledger)
     projector = _projector(settings, ledger)
     behind = projector.pending()
     if behind and not worker:
@@ -117,6 +120,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
+    if worker:
+        watch_supervisor()  # a worker outlives no supervisor
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -141,6 +146,26 @@ def _print_banner(settings: Settings, address: str, demo_info: dict[str, Any] | 
 #: interpreter back each time from the event loop: at 5 ms a turn, a batch spent most of its
 #: time waiting to run again.
 SWITCH_INTERVAL = 0.0005
+
+
+def _require_ledger_key(settings: Settings, ledger: Ledger) -> None:
+    """Refuse to start with a ledger.pem that is not an active key of this ledger's principal
+    (issue 16, point 7; attack L6: `serve` started, then failed at the first checkpoint)."""
+    key = ledger.ledger_key
+    if key is None:
+        return
+    genesis = ledger.genesis()
+    principal = ledger.get_principal(genesis.ledger_id)
+    record = principal.key(key.keyid)
+    path = settings.keys_dir / LEDGER_KEY_FILE
+    if record is None:
+        _fail(f"{path} is not this ledger's key (its key id {key.keyid} is not a key of the ledger {genesis.ledger_id}): "
+              "pass --keys, the directory `init` wrote for this store — "
+              f"{path} 不是本账本的密钥，请用 --keys 指定本库 init 时写出的密钥目录", EXIT_USAGE)
+    now = clock.now()
+    if not record.active_at(now):
+        _fail(f"{path} is no longer an active key of the ledger ({record.describe_at(now)}): use the ledger's "
+              f"current key — {path} 已不是本账本的有效密钥", EXIT_USAGE)
 
 
 def _has_ledger_key(settings: Settings) -> bool:

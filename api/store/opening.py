@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -35,6 +36,10 @@ def open_ledger(
         )
     if create and database.kind == "sqlite" and database.path is not None:
         database.path.parent.mkdir(parents=True, exist_ok=True)
+        # the file, and so its WAL and SHM (SQLite gives them the file's mode), readable by the
+        # service's user only (issue 16, point 7; attack L5: they were 0644)
+        os.close(os.open(database.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(database.path, 0o600)
     if database.kind == "postgresql":
         _probe_postgres(database)
     try:
