@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http import problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service
+from api.store.health import FAULT_HOLD, explain, storage_fault
 from domain.errors import LedgerError
 
 DESCRIPTION = """\
@@ -86,7 +87,19 @@ def create_app(service: Service) -> FastAPI:
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, problems.unexpected_handler)
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        kind = storage_fault(error)
+        if kind is None:
+            return await problems.unexpected_handler(request, error)
+        # the store cannot write (full, read-only): nothing was stored; say so, and retry later
+        service.storage.note(kind)
+        if web.is_page(request):
+            return web.error_page(request, 503, TITLES["unavailable"], explain(kind))
+        response = problems.problem("unavailable", explain(kind), storage=kind)
+        response.headers["Retry-After"] = str(int(FAULT_HOLD))
+        return response
+
+    app.add_exception_handler(Exception, on_unexpected)
     # the write routes sit on the app's own router: FastAPI 0.16x matches a request against an
     # included router's routes through a wrapper costing about 0.3 ms per write (half the HTTP
     # layer's time); the routes, and the OpenAPI document, are the same either way

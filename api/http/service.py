@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from threading import Event, Thread
 from typing import Any
 
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http.problems import problem
 from api.http.sessions import Sessions
 from api.store.data_keys import DataKeys
+from api.store.health import StorageHealth
 from api.store.secrets import Keystore
 from api.store.service_state import ServiceState
 from domain.evidence.checkpoint import verifier_key
@@ -91,6 +93,8 @@ class Service:
         self.sessions = sessions or Sessions(self.state)
         #: data keys minted for sealing, within a quota, expiring unused (api/store/data_keys.py)
         self.data_keys = DataKeys(self.state, keystore) if keystore is not None else None
+        #: whether the store takes writes: /readyz asks it, a write the store refused tells it
+        self.storage = StorageHealth(self.state, _sqlite_file(ledger))
         self.metrics = Metrics()
         self.inline = inline_projections
         #: whether this process keeps the projections current in the background (of the workers
@@ -102,7 +106,10 @@ class Service:
 
     def start(self) -> None:
         if self.data_keys is not None:
-            self.data_keys.sweep()  # keys that expired unused while the service was down
+            try:
+                self.data_keys.sweep()  # keys that expired unused while the service was down
+            except Exception:  # a store that cannot write serves reads, and says it is not ready
+                log.exception("cannot sweep expired data keys", extra={"fields": {"event": "sweep-error"}})
         if self.follows and self._thread is None:
             self._thread = Thread(target=self._project, name="projections", daemon=True)
             self._thread.start()
@@ -144,6 +151,15 @@ class Service:
         if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
             projector.sign_checkpoint(self.ledger_key)
         return projector
+
+
+def _sqlite_file(ledger: Ledger) -> Path | None:
+    """The ledger's SQLite file, if it is held in one."""
+    datastore = getattr(ledger.recorder, "datastore", None)
+    name = getattr(getattr(datastore, "pool", None), "db_name", None)
+    if not isinstance(name, str) or not name or ":memory:" in name or "mode=memory" in name:
+        return None
+    return Path(name)
 
 
 class RequestGuard:
