@@ -93,6 +93,7 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
               "(or `serve --demo` to start from the demo)", EXIT_USAGE)
     _require_ledger_key(settings, ledger)
+    _require_service_tables(settings, ledger)
     projector = _projector(settings, ledger)
     behind = projector.pending()
     if behind and not worker:
@@ -166,6 +167,19 @@ def _require_ledger_key(settings: Settings, ledger: Ledger) -> None:
     if not record.active_at(now):
         _fail(f"{path} is no longer an active key of the ledger ({record.describe_at(now)}): use the ledger's "
               f"current key — {path} 已不是本账本的有效密钥", EXIT_USAGE)
+
+
+def _require_service_tables(settings: Settings, ledger: Ledger) -> None:
+    """The service's own tables (sessions, spent sign-in tokens, data keys minted), created here
+    where this role may; on PostgreSQL a service role cannot, and `grant` does. (A read-only
+    SQLite file cannot either: it is served, reporting not ready.)"""
+    from api.store.service_state import ServiceState
+
+    missing = ServiceState.of(ledger).ensure()
+    if missing and settings.database.kind == "postgresql":
+        _fail(f"{settings.database.redacted} lacks the service's tables ({', '.join(missing)}): run "
+              "`decision-ledger grant --role ROLE` as the migration role, which creates them — "
+              "缺少服务数据表，请以迁移角色运行 grant", EXIT_USAGE)
 
 
 def _has_ledger_key(settings: Settings) -> bool:
