@@ -4,10 +4,13 @@ destroyed, a claimed key is kept, and a material sealed with an expired key is r
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
+from uuid import UUID, uuid4
 
 from api.store.data_keys import QUOTA, UNUSED_LIFETIME, KeyExpired
 from domain import clock
+from domain.model.sealing import Place, seal
 from tests.integration.http_support import Served
 
 PROBLEM = "application/problem+json"
@@ -61,3 +64,24 @@ def test_unused_keys_expire_and_are_destroyed_while_claimed_keys_stay(served: Se
     with data_keys.state.reading() as cursor:
         kids = {row["kid"] for row in cursor.execute("SELECT kid FROM {dl_data_keys}").fetchall()}
     assert used in kids and unused not in kids
+
+
+def test_a_material_sealed_with_an_expired_key_is_refused_and_nothing_stored(served: Served) -> None:
+    """The write claims its data key before it is judged: a key past its expiry is refused 400,
+    saying so in both languages, and nothing is stored."""
+    minted = served.client.post("/v1/secrets/keys", headers=served.headers("chen_jianhua"))
+    assert minted.status_code == 201
+    kid, key = minted.json()["kid"], base64.b64decode(minted.json()["key"])
+    with served.service.state.writing() as cursor:  # an hour and more has passed, unswept yet
+        cursor.execute("UPDATE {dl_data_keys} SET expires_at = 0 WHERE kid = ?", (kid,))
+    case_id = UUID(str(served.demo.cases[1]["id"]))
+    material_id = uuid4()
+    content = {"title": "过期密钥加密的资料", "source": "县信访局", "digest": "d" * 64, "summary": "不应保存"}
+    args = {"material_id": str(material_id), "stance": "neutral", "classification": "personal_privacy",
+            "period": "during", "sealed": seal(key, kid, content, Place(case_id, material_id))}
+    before = served.stored()
+    answer = served.client.post(f"/v1/cases/{case_id}/materials",
+                                json=served.sign("chen_jianhua", "case.collect_material", case_id, args).to_json())
+    assert answer.status_code == 400, answer.text
+    assert "expired unused" in answer.json()["detail"] and "逾期未用" in answer.json()["detail"]
+    assert served.stored() == before
