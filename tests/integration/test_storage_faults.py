@@ -1,21 +1,27 @@
 """A store that cannot write (issue 16, point 7; attack L2), driven over HTTP against a real
 `serve`: on a real full file system (a small tmpfs) and on a read-only SQLite file, writes are
 answered 503 with a problem body in Chinese and English, ``/readyz`` answers not ready, every
-request gets an answer, and nothing acknowledged is lost."""
+request gets an answer, and nothing acknowledged is lost. PostgreSQL's full disk is a database
+whose tablespace is on the small tmpfs."""
 
 from __future__ import annotations
 
 import errno
+import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from tests.integration import served_process
-from tests.integration.conftest import Store, invoke
+from tests.integration.conftest import Store, invoke, require_postgres
 from tests.integration.served_process import serving
+from tests.integration.stores import PG_ADMIN_URL
 from tests.integration.writers import (
     Writer,
     assert_acknowledged_once,
@@ -30,19 +36,44 @@ from tests.integration.writers import (
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 24 MiB tmpfs: a real file system that fills up."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
+@contextmanager
+def _tmpfs(mount: Path, owner: str | None = None) -> Iterator[Path]:
+    """A 24 MiB tmpfs at ``mount``: a real file system that fills up."""
+    mount.mkdir(parents=True, exist_ok=True)
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m,mode=0700", "tmpfs", str(mount)],
                           check=False, capture_output=True, text=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (root is needed): {made.stderr.strip()}")
     try:
+        if owner is not None:
+            shutil.chown(mount, owner, owner)
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+        mount.rmdir()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def small_disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    """A store on a small tmpfs: the SQLite file itself, or on PostgreSQL a database whose
+    default tablespace lives there (the server's WAL stays on its own disk, so what fills up is
+    where the tables grow)."""
+    if request.param == "sqlite":
+        with _tmpfs(tmp_path / "disk") as disk:
+            path = disk / "ledger.db"
+            yield Store("sqlite", f"sqlite:///{path}", path=path), disk
+        return
+    require_postgres()
+    name = f"dl_full_{uuid.uuid4().hex[:10]}"
+    with _tmpfs(Path(f"/tmp/{name}"), owner="postgres") as disk, \
+            psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE TABLESPACE {name} LOCATION '{disk}'")
+        admin.execute(f"CREATE DATABASE {name} TABLESPACE {name}")
+        try:
+            yield Store("postgres", Store.admin_url(name), dbname=name), disk
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"DROP TABLESPACE IF EXISTS {name}")
 
 
 def _fill(disk: Path) -> Path:
@@ -72,12 +103,12 @@ def _unavailable(answer: httpx.Response, what: str, zh: str) -> None:
     assert what in body["detail"] and zh in body["detail"], body["detail"]
 
 
-def test_a_full_disk_answers_503_and_loses_nothing(small_disk: Path, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    db_path = small_disk / "ledger.db"
-    db, keys = f"sqlite:///{db_path}", small_disk / "keys"
+def test_a_full_disk_answers_503_and_loses_nothing(small_disk: tuple[Store, Path], tmp_path: Path,
+                                                   cli) -> None:  # type: ignore[no-untyped-def]
+    store, disk = small_disk
+    db, keys = store.url, (disk if store.kind == "sqlite" else tmp_path) / "keys"
     assert invoke("init", "--db", db, "--keys", str(keys), "--json").code == 0
     cast = enrol(db, keys, people=4, cases=4)
-    store = Store("sqlite", db, path=db_path)
     writers = [Writer(cast.people[n], cast.cases[n]) for n in range(4)]
     answered: list[int] = []
 
@@ -98,16 +129,16 @@ def test_a_full_disk_answers_503_and_loses_nothing(small_disk: Path, tmp_path: P
         assert answered == [201] * 20
         assert httpx.get(f"{address}/readyz", timeout=30).status_code == 200
 
-        filler = _fill(small_disk)
+        filler = _fill(disk)
         write(300, until_refused=True)
         refused = sum(w.refusals["503 unavailable"] for w in writers)
         assert refused >= 1, "a full disk refused no write"
         assert set(answered) <= {201, 503}, f"only stored or 503: {sorted(set(answered))}"
         assert all(set(w.refusals) <= {"503 unavailable"} for w in writers), [w.refusals for w in writers]
-        _unavailable(httpx.get(f"{address}/readyz", timeout=30), "full", "已满")
         (writer,) = writers[:1]
         with httpx.Client(timeout=60) as client:
             _unavailable(writer.post(client, address, writer.sign()), "full", "已满")
+        _unavailable(httpx.get(f"{address}/readyz", timeout=30), "full", "已满")
 
         filler.unlink()  # the operator frees space: ready again, and writes are stored again
         wait_for(lambda: httpx.get(f"{address}/readyz", timeout=30).status_code == 200, 60, "ready again")
