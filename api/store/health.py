@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from api.store.service_state import ServiceState, micros
 
@@ -35,6 +39,8 @@ _PG_STATES = {"53100": "full", "53200": "full", "58030": "io", "25006": "read-on
 _ERRNOS = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only", errno.EIO: "io"}
 _MESSAGES = (("disk is full", "full"), ("database or disk is full", "full"), ("no space left", "full"),
              ("readonly database", "read-only"), ("read-only", "read-only"), ("disk i/o error", "io"))
+#: the exception classes a store, its driver or the file system raise
+STORE_ERRORS: tuple[type[Exception], ...] = (PersistenceError, sqlite3.Error, psycopg.Error, OSError)
 #: what each fault means, in Chinese and English
 EXPLAINED = {
     "full": ("存储空间已满，无法保存写入；请释放磁盘空间后重试",

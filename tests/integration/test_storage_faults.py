@@ -7,6 +7,7 @@ whose tablespace is on the small tmpfs."""
 from __future__ import annotations
 
 import errno
+import json
 import shutil
 import subprocess
 import uuid
@@ -95,6 +96,19 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
+def _logged_statuses(log: Path) -> set[int]:
+    """The statuses of every request the server's log records (each request is logged once)."""
+    statuses = set()
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("event") == "request":
+            statuses.add(int(entry["status"]))
+    return statuses
+
+
 def _unavailable(answer: httpx.Response, what: str, zh: str) -> None:
     assert answer.status_code == 503, answer.text
     assert answer.headers["content-type"].startswith(PROBLEM)
@@ -145,6 +159,9 @@ def test_a_full_disk_answers_503_and_loses_nothing(small_disk: tuple[Store, Path
         answered.clear()
         write(3)
         assert answered == [201] * 12
+    answered_in_log = _logged_statuses(tmp_path / "serve.log")
+    assert 503 in answered_in_log and answered_in_log <= {200, 201, 503}, answered_in_log
+    assert "Exception in ASGI application" not in (tmp_path / "serve.log").read_text(), "every fault answered"
     events = stored_events(store)
     assert_single_chains(events)
     assert_acknowledged_once(events, [ack for w in writers for ack in w.acks])
