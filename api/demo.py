@@ -26,6 +26,16 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+from api.demo_cast import (
+    MARKET_UNIT,
+    MISCONDUCT_PEOPLE,
+    NX_PEOPLE,
+    NX_UNIT,
+    ORGANISATIONS,
+    XX_PEOPLE,
+    XX_UNIT,
+    PersonSpec,
+)
 from api.keyfiles import write_key, write_private
 from api.signer import Signer
 from api.store.secrets import Keystore
@@ -39,11 +49,6 @@ from domain.service.ledger import Ledger
 DEMO_INFO_FILE = "demo.json"
 INSPECTOR = "kong_deming"  # 孔德明, the discipline inspector of the demo
 
-NX_UNIT = "宁夏回族自治区商务厅对外贸易处"
-NX_OFFICE = "宁夏回族自治区商务厅办公室"
-XX_UNIT = "息县住房和城乡建设局"
-
-
 def day(offset: int) -> str:
     """A date relative to the ledger's clock (China Standard Time), as the case's people state
     them: the demo's cases span the weeks before today, so the deadlines they count are real."""
@@ -55,44 +60,6 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class PersonSpec:
-    handle: str
-    name: str
-    unit: str
-    title: str
-    roles: tuple[str, ...]
-    agency: str | None = None
-
-
-NX_PEOPLE = [
-    PersonSpec("ma_xiaodong", "马晓东", NX_UNIT, "处长", ("lead_unit",)),
-    PersonSpec("li_na", "李娜", NX_UNIT, "副处长", ("lead_unit",)),
-    PersonSpec("wang_qiang", "王强", NX_UNIT, "四级调研员", ("lead_unit",)),
-    PersonSpec("zhao_min", "赵敏", NX_OFFICE, "办公室主任（厅务会议记录）", ("decision_organ",)),
-    PersonSpec("yang_fan", "杨帆", "宁夏大学经济管理学院", "教授", ("agency_staff",), agency="nxu"),
-    PersonSpec("liu_yang", "刘洋", "宁夏大学经济管理学院", "副教授", ("agency_staff",), agency="nxu"),
-    PersonSpec("ma_jianguo", "马建国", "宁夏社会科学院", "研究员", ("expert",)),
-    PersonSpec("zhou_li", "周丽", "北方民族大学商学院", "教授", ("expert",)),
-]
-
-MARKET_UNIT = "宁夏回族自治区商务厅市场建设处"
-MISCONDUCT_PEOPLE = [
-    PersonSpec("gao_feng", "高峰", MARKET_UNIT, "处长", ("lead_unit",)),
-    PersonSpec("he_jing", "何静", MARKET_UNIT, "一级主任科员", ("lead_unit",)),
-    PersonSpec("luo_bin", "罗斌", "宁夏华信工程咨询有限公司", "项目经理", ("agency_staff",), agency="huaxin"),
-    PersonSpec("tian_zhiqiang", "田志强", "北方民族大学经济学院", "教授", ("expert",)),
-    PersonSpec("kong_deming", "孔德明", "自治区纪委监委驻商务厅纪检监察组", "副组长", ("discipline_inspector",)),
-]
-
-XX_PEOPLE = [
-    PersonSpec("chen_jianhua", "陈建华", XX_UNIT, "副局长", ("lead_unit",)),
-    PersonSpec("sun_li", "孙丽", XX_UNIT, "村镇建设股股长", ("lead_unit",)),
-    PersonSpec("huang_zhigang", "黄志刚", "息县司法局", "合法性审查股股长", ("justice_reviewer",)),
-    PersonSpec("wu_tao", "吴涛", "息县人民政府办公室", "副主任（县政府常务会议记录）", ("decision_organ",)),
-]
-
-
 @dataclass
 class DemoResult:
     keys_dir: Path
@@ -100,6 +67,7 @@ class DemoResult:
     people: dict[str, str] = field(default_factory=dict)  # name → principal id
     handles: dict[str, str] = field(default_factory=dict)  # key file stem → principal id
     events: int = 0  # stored: the people's signed events and the ledger's findings
+    organisations: dict[str, str] = field(default_factory=dict)  # name → organisation id
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +76,7 @@ class DemoResult:
             "cases": self.cases,
             "people": self.people,
             "handles": self.handles,
+            "organisations": self.organisations,
         }
 
     def save(self) -> Path:
@@ -134,6 +103,7 @@ class Demo:
         self.progress = progress
         self.people: dict[str, Signer] = {}
         self.agencies: dict[str, UUID] = {}
+        self.organisations: dict[str, UUID] = {}
         self.result = DemoResult(keys_dir)
 
     # --- helpers --------------------------------------------------------------------------
@@ -168,6 +138,8 @@ class Demo:
         }
         if spec.agency:
             args["agency_id"] = str(self.agencies[spec.agency])
+        if spec.organisation:
+            args["organisation_id"] = str(self.organisations[spec.organisation])
         self._do(self.admin, "principal.register", principal_id, args)
         signer = Signer.from_key_file(principal_id, path, spec.name)
         self.people[spec.handle] = signer
@@ -201,10 +173,18 @@ class Demo:
         before = self.ledger.recorder.max_notification_id() or 0
         self._run()
         self.result.events = (self.ledger.recorder.max_notification_id() or 0) - before
+        self.result.organisations = {o.name: str(self.organisations[o.handle]) for o in ORGANISATIONS}
         self.result.save()
         return self.result
 
     def _run(self) -> None:
+        self.progress("registering the organisations: 宁夏回族自治区商务厅, 息县人民政府, their units and bodies")
+        for organisation in ORGANISATIONS:
+            self.organisations[organisation.handle] = organisation_id = uuid4()
+            args: dict[str, Any] = {"kind": organisation.kind, "name": organisation.name}
+            if organisation.parent:
+                args["parent_id"] = str(self.organisations[organisation.parent])
+            self._do(self.admin, "organisation.register", organisation_id, args)
         self.progress("registering the entrusted agency and the NX people")
         nxu = uuid4()
         self._do(
@@ -247,6 +227,7 @@ class Demo:
             "title": "宁夏回族自治区商务厅关于支持跨境电子商务加快发展的若干措施",
             "document_number": "宁商规发〔2021〕3号",
             "organ": "宁夏回族自治区商务厅（厅务会议）",
+            "organisation_id": str(self.organisations["nx"]),
             "decided_on": "2021-06-18",
             "purpose": "培育外贸新业态新模式，扩大跨境电商进出口规模，带动区内枸杞、葡萄酒、滩羊等特色产品出口。",
         })
@@ -392,6 +373,7 @@ class Demo:
             "title": "息县农村生活垃圾治理实施方案",
             "document_number": "息政〔2020〕12号",
             "organ": "息县人民政府",
+            "organisation_id": str(self.organisations["xx"]),
             "decided_on": "2020-04-10",
             "purpose": "建立户分类、村收集、乡转运、县处理的农村生活垃圾收运处置体系，实现农村生活垃圾治理全覆盖。",
         })
@@ -490,6 +472,7 @@ class Demo:
             "title": "宁夏回族自治区商务厅关于加快县域商业体系建设的实施意见",
             "document_number": "宁商发〔2021〕41号",
             "organ": "宁夏回族自治区商务厅（厅党组会议）",
+            "organisation_id": str(self.organisations["nx"]),
             "decided_on": "2021-09-02",
             "purpose": "完善县乡村三级商业网络，提升农村流通效率，带动农产品上行和消费品下乡。",
         })

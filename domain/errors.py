@@ -12,7 +12,7 @@ from __future__ import annotations
 from domain.evidence.errors import LedgerError, MalformedInput, SignatureInvalid
 
 __all__ = [
-    "Conflict", "IntentTimeInvalid", "KeyNotActive", "LedgerError", "LedgerKeyMissing", "MalformedInput",
+    "ClockBehind", "Conflict", "IntentTimeInvalid", "KeyNotActive", "LedgerError", "LedgerKeyMissing", "MalformedInput",
     "NotFound", "NotPermitted", "Refused", "Replayed", "SignatureInvalid",
 ]
 
@@ -81,3 +81,11 @@ class LedgerKeyMissing(LedgerError):
     """The ledger must sign a finding but was opened without its key (a set-up error)."""
 
     kind = "ledger-key-missing"
+
+
+class ClockBehind(LedgerError):
+    """The ledger's clock reads earlier than the last recorded time of the aggregate written to
+    (issue 16 point 8: an aggregate's recorded times never go backwards). Nothing is stored; the
+    server's clock is to be set right (or the write tried again once it has passed that time)."""
+
+    kind = "clock-behind"

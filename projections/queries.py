@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -285,7 +286,7 @@ def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
     """NX-11 and NX-12b for every NX case: due date, and days left or overdue as of ``today``."""
     with views.reading() as c:
         rows = c.execute(
-            "SELECT d.*, k.title, k.lead_unit FROM {dl_deadlines} d JOIN {dl_cases} k ON k.case_id = d.case_id "
+            "SELECT d.*, k.title, k.lead_unit, k.decision_id FROM {dl_deadlines} d JOIN {dl_cases} k ON k.case_id = d.case_id "
             "WHERE d.starts_on IS NOT NULL ORDER BY d.due_on, d.case_id, d.article"
         ).fetchall()
     out = []
@@ -309,17 +310,20 @@ def agencies(views: Views) -> list[dict[str, Any]]:
     return [{**_loads(row, "records"), "qualified": bool(row["qualified"])} for row in rows]
 
 
-def annual_figures(views: Views, today: date, year: int | None = None) -> list[dict[str, Any]]:
+def annual_figures(views: Views, today: date, year: int | None = None,
+                   keep: Callable[[dict[str, Any]], bool] = lambda row: True) -> list[dict[str, Any]]:
     """NX-18 / XX-25: per unit and year (of opening, China Standard Time): cases opened,
-    finished, finished on time, overdue (a deadline missed or passed), and findings."""
+    finished, finished on time, overdue (a deadline missed or passed), and findings — of the
+    cases ``keep`` keeps (a reader's scope)."""
     late_cases = {row["case_id"] for row in deadlines(views, today) if row["status"] in ("late", "overdue")}
     with views.reading() as c:
         rows = c.execute(
-            "SELECT case_id, lead_unit, opened_year, finalised_at, findings FROM {dl_cases} ORDER BY case_id"
+            "SELECT case_id, decision_id, lead_unit, opened_year, finalised_at, findings FROM {dl_cases} "
+            "ORDER BY case_id"
         ).fetchall()
     figures: dict[tuple[str, int], dict[str, Any]] = {}
     for row in rows:
-        if year is not None and row["opened_year"] != year:
+        if (year is not None and row["opened_year"] != year) or not keep(row):
             continue
         key = (row["lead_unit"], row["opened_year"])
         entry = figures.setdefault(key, {

@@ -31,8 +31,24 @@ TABLE_PRIVILEGES = frozenset(
 )
 
 
+#: what a read-model text column holds in place of U+0000, which a PostgreSQL text column cannot
+#: hold: text recorded before the text rule (issue 16 point 3, :mod:`domain.model.text`) still
+#: projects, on both stores alike (the event itself keeps the exact text)
+NUL_STORED = "\ufffd"
+
+
+def storable(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A row of read-model values as a text column can hold them: U+0000 written as
+    :data:`NUL_STORED` (JSON columns already hold it as the escape ``\\u0000``). Every write of a
+    read model passes here (:class:`ViewCursor`), so this is the one place that decides."""
+    if any(type(value) is str and "\x00" in value for value in row):
+        return tuple(value.replace("\x00", NUL_STORED) if type(value) is str else value for value in row)
+    return tuple(row)
+
+
 class ViewCursor:
-    """One cursor over either store: ``?`` placeholders, ``{table}`` names, rows as dicts."""
+    """One cursor over either store: ``?`` placeholders, ``{table}`` names, rows as dicts; every
+    value written is :func:`storable`."""
 
     def __init__(self, cursor: Any, postgres: bool, names: Mapping[str, str]) -> None:
         self._cursor = cursor
@@ -45,13 +61,13 @@ class ViewCursor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> ViewCursor:
         if self._postgres:
-            self._cursor.execute(self._sql(sql), tuple(params), prepare=False)
+            self._cursor.execute(self._sql(sql), storable(params), prepare=False)
         else:
-            self._cursor.execute(self._sql(sql), tuple(params))
+            self._cursor.execute(self._sql(sql), storable(params))
         return self
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(self._sql(sql), [tuple(r) for r in rows])
+        self._cursor.executemany(self._sql(sql), [storable(r) for r in rows])
 
     def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert whole rows (every column, in the table's order) into ``table``: one ``COPY``
@@ -62,10 +78,10 @@ class ViewCursor:
         if self._postgres:
             with self._cursor.copy(f"COPY {self._names[table]} FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(row)
+                    copy.write_row(storable(row))
             return
         marks = ",".join("?" * len(rows[0]))
-        self._cursor.executemany(f"INSERT INTO {self._names[table]} VALUES ({marks})", [tuple(r) for r in rows])
+        self._cursor.executemany(f"INSERT INTO {self._names[table]} VALUES ({marks})", [storable(r) for r in rows])
 
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._cursor.fetchall()]

@@ -17,7 +17,7 @@ from domain.model.aggregate import LedgerEvent
 from domain.model.articles import ACTION_ARTICLES
 from domain.model.case import EvaluationCase
 from domain.model.principal import Principal
-from domain.model.sealing import SHREDDED, KeyRing, Place
+from domain.model.sealing import SHREDDED, Place
 from domain.service.access import (
     WITHHELD,
     cleared_for,
@@ -105,7 +105,7 @@ def _material_args(ledger: Ledger, case: EvaluationCase, reader: Principal, args
     if material is None:
         return args
     shredded = bool(material.get("shredded"))
-    if not cleared_for(reader, case, material):
+    if not cleared_for(reader, case, material, ledger):
         marker = SHREDDED if shredded else WITHHELD
         shown = {k: v for k, v in args.items() if k != "sealed"}
         return {**shown, **dict.fromkeys(REDACTED_ARGS, marker), "withheld": True}
@@ -115,12 +115,14 @@ def _material_args(ledger: Ledger, case: EvaluationCase, reader: Principal, args
     return {**args, **sealed_content(ledger.keyring, args["sealed"], place, shredded)}
 
 
-def readable_case(case: EvaluationCase, reader: Principal, keyring: KeyRing | None = None) -> EvaluationCase:
+def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> EvaluationCase:
     """The case with the materials the reader is cleared for opened, and the others redacted (a
     copy)."""
     shown = copy.copy(case)
+    keyring = ledger.keyring
     shown.materials = {
-        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m) else redact_material(m))
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, ledger)
+              else redact_material(m))
         for mid, m in case.materials.items()
     }
     return shown

@@ -40,12 +40,14 @@ ENV_AS = "DECISION_LEDGER_AS"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT = 30.0
 GROUPS = {
-    "principal": "People and their keys and roles (登记人员、密钥与角色).",
+    "principal": "People and their keys, roles and transfers (登记人员、密钥、角色与调动).",
+    "organisation": "Organisations: organs, their units and the bodies serving them (单位).",
     "agency": "Entrusted third-party agencies (第三方评估机构).",
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
 }
-TARGET_ARG = {"principal": "PRINCIPAL_ID", "agency": "AGENCY_ID", "decision": "DECISION_ID", "case": "CASE_ID"}
+TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
+              "decision": "DECISION_ID", "case": "CASE_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -337,7 +339,7 @@ def _action_command(spec: ActionSpec) -> click.Command:
         try:
             spec.command.parse(args)
         except MalformedInput as error:
-            _fail(_explain(error.detail, fields))
+            _fail(_explain(error.detail, fields, error.pointer))
         if spec.creates:
             new_id = given.pop("new_id")
             try:
@@ -370,8 +372,12 @@ def _action_command(spec: ActionSpec) -> click.Command:
     )
 
 
-def _explain(detail: str, fields: list[Field]) -> str:
+def _explain(detail: str, fields: list[Field], pointer: str | None = None) -> str:
     """The model's complaint, naming options rather than JSON fields."""
+    if pointer and pointer.startswith("/args/") and " args: " not in detail:  # the text rule's
+        head = pointer.split("/")[2]
+        flag = next((f.flag for f in fields if f.name == head), None)
+        return detail.replace(pointer, f"{flag}{pointer[len('/args/' + head):]}", 1) if flag else detail
     prefix, _, problems = detail.partition(" args: ")
     named = []
     for part in problems.split("; "):

@@ -31,7 +31,7 @@ from api.cli.common import (
 if TYPE_CHECKING:  # each command imports what it uses: `verify --bundle` needs domain.evidence alone
     from api.settings import Settings
     from api.signer import Signer
-    from domain.evidence.verifier import VerificationReport
+    from domain.evidence.report import VerificationReport
     from domain.service.records import LedgerRecords
     from projections.runner import Projector
 
@@ -221,6 +221,13 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     "in this process). Breaks, their order and the result are the same for any N. --since-checkpoint "
     "and --bundle run in one process.",
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list every break that follows from a root cause (by default each root cause is named once, "
+    "with the count of the breaks that follow from it).",
+)
 @json_option
 def verify(
     db: str | None,
@@ -229,6 +236,7 @@ def verify(
     bundle: Path | None,
     progress: bool | None,
     jobs: int | None,
+    verbose: bool,
     as_json: bool,
 ) -> None:
     """Check every stored event from the raw store, and the transparency log.
@@ -238,8 +246,9 @@ def verify(
     each event's hash, each chain link, that versions have no gaps, that the log holds exactly
     these events and that every checkpoint's signed root is the root of the events. Hashes and
     signatures are checked on every core (--jobs), the records streamed. Prints one
-    line per break: aggregate id, version and what broke (signature / hash / chain / gap / key
-    / log / checkpoint). With --since-checkpoint, checks the log's consistency with that
+    line per root cause: aggregate id, version and what broke (signature / hash / chain / gap / time /
+    key / log / checkpoint), and how many further breaks follow from it (one deleted event: one
+    line, at its place). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
     (and, with --since-checkpoint, that its checkpoint extends that one).
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors.
@@ -247,7 +256,7 @@ def verify(
     if bundle is not None:
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
-        _report(_verify_bundle(bundle, ledger_key, since), as_json)
+        _report(_verify_bundle(bundle, ledger_key, since), as_json, verbose)
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
@@ -270,7 +279,7 @@ def verify(
             workers = jobs if jobs is not None else available_cores()
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
-    _report(report, as_json)
+    _report(report, as_json, verbose)
 
 
 class _no_bar:
@@ -295,8 +304,8 @@ def open_projector_quietly(settings: Settings, ledger: Any) -> Projector | None:
 
 def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, pinned: str | None,
                   bar: Any) -> VerificationReport:
+    from domain.evidence.report import LOG, Break, VerificationReport
     from domain.evidence.store import verify_since
-    from domain.evidence.verifier import LOG, Break, VerificationReport
 
     genesis = ledger.genesis()
     record = ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
@@ -320,12 +329,19 @@ def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> Verifi
     return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted)
 
 
-def _report(report: VerificationReport, as_json: bool) -> None:
+def _report(report: VerificationReport, as_json: bool, verbose: bool = False) -> None:
+    """Each root cause once, with the count of the breaks that follow from it (docs/spec.md §13.4);
+    with ``verbose`` those breaks too."""
+    roots = report.roots()
     if as_json:
-        _emit(report.to_json())
+        _emit(report.to_json(verbose))
     else:
-        for problem in report.breaks:
-            click.echo(str(problem))
+        for root in roots:
+            following = len(root.following)
+            click.echo(str(root.cause) + (f" [{following} further breaks follow from it]" if following else ""))
+            if verbose:
+                for brk in root.following:
+                    click.echo(f"  follows: {brk}")
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
         if report.ok:
@@ -334,8 +350,10 @@ def _report(report: VerificationReport, as_json: bool) -> None:
                 f"(signatures, keys, hashes, chains, versions); ledger key {report.ledger_keyid}"
             )
         else:
-            affected = len({(b.aggregate_id, b.version) for b in report.breaks})
-            click.echo(f"BROKEN: {len(report.breaks)} problems in {affected} of {report.events} events")
+            affected = len({(r.cause.aggregate_id, r.cause.version) for r in roots})
+            following = len(report.breaks) - len(roots)
+            click.echo(f"BROKEN: {len(roots)} problems in {affected} of {report.events} events"
+                       + (f" ({following} further breaks follow from them)" if following else ""))
     sys.exit(0 if report.ok else EXIT_BROKEN)
 
 

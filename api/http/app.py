@@ -88,10 +88,6 @@ def create_app(service: Service) -> FastAPI:
             return await on_store_error(request, error)
         return await problems.unexpected_handler(request, error)
 
-    app.add_exception_handler(LedgerError, on_ledger_error)
-    app.add_exception_handler(ApiError, on_api_error)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
     async def on_store_error(request: Request, error: Exception) -> Response:
         kind = storage_fault(error)
         if kind is None:
@@ -106,6 +102,10 @@ def create_app(service: Service) -> FastAPI:
         response.headers["Retry-After"] = str(int(FAULT_HOLD))
         return response
 
+    app.add_exception_handler(LedgerError, on_ledger_error)
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
     # errors of the store and the file system are answered here, by class (a 503 for a store
     # that cannot write); anything else reaches the catch-all below
     for store_error in STORE_ERRORS:

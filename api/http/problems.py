@@ -8,6 +8,7 @@ replay adds where the intent is already recorded. ``type`` is
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request
@@ -16,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.errors import LedgerError, NotPermitted, Refused, Replayed
+from domain.errors import LedgerError, MalformedInput, NotPermitted, Refused, Replayed
 
 STATUS = {
     "malformed-input": 400,
@@ -34,6 +35,7 @@ STATUS = {
     "refused": 422,
     "invalid-request": 422,
     "ledger-key-missing": 503,
+    "clock-behind": 503,
     "unavailable": 503,
     "internal": 500,
 }
@@ -53,6 +55,7 @@ TITLES = {
     "refused": "Refused by the rules of the regulation",
     "invalid-request": "The request does not match its schema",
     "ledger-key-missing": "The ledger's key is not available",
+    "clock-behind": "The ledger's clock is behind the record's last recorded time",
     "unavailable": "The service is not available",
     "internal": "Internal error",
 }
@@ -74,11 +77,25 @@ class Problem(BaseModel):
     message_en: str | None = None
 
 
+class ProblemResponse(JSONResponse):
+    """A problem as UTF-8 JSON; one that echoes a lone surrogate the request carried (an
+    ``\\ud800`` escape in a JSON key), which UTF-8 cannot encode, is written with ``\\u``
+    escapes instead of failing (issue 16, L1: a 500 and a reset connection)."""
+
+    media_type = MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def problem(kind: str, detail: str, **extra: Any) -> JSONResponse:
     status = extra.pop("status", None) or STATUS.get(kind, 400)
     body = {"type": f"urn:decision-ledger:problem:{kind}", "title": TITLES.get(kind, kind), "status": status,
             "detail": detail, **{k: v for k, v in extra.items() if v is not None}}
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return ProblemResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
 def from_error(error: LedgerError) -> JSONResponse:
@@ -89,6 +106,8 @@ def from_error(error: LedgerError) -> JSONResponse:
         return problem("replayed", error.detail, aggregate_id=error.aggregate_id, version=error.version)
     if isinstance(error, NotPermitted):
         return problem("not-permitted", error.detail, article=error.article)
+    if isinstance(error, MalformedInput):
+        return problem(error.kind, error.detail, pointer=error.pointer)
     return problem(error.kind, error.detail)
 
 

@@ -22,7 +22,9 @@ NOTE = "text/plain; charset=utf-8"
 MAX_LAG = 1000  # events; more than this behind and the service is not ready
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
-    for code, text in {404: "not found", 422: "bad parameters"}.items()
+    for code, text in {400: "a path or query parameter holding text the text rule refuses (a control, "
+                            "bidirectional control or lone surrogate)",
+                       404: "not found", 422: "bad parameters"}.items()
 }
 EVENT_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[1-9][0-9]{0,9}$"
 
@@ -88,7 +90,7 @@ def router() -> APIRouter:
 
 
 def operations() -> APIRouter:
-    api = APIRouter(tags=["operations"])
+    api = APIRouter(tags=["operations"], responses={400: ERRORS[400]})
 
     @api.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:

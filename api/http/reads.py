@@ -16,12 +16,15 @@ from api.http.sessions import SESSION_COOKIE
 from domain import clock
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.model.case import EvaluationCase
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
+from domain.model.vocabulary import Role
 from domain.service import access, replay
 from projections import queries
 from projections.export import Exporter
 from projections.gc_pause import collection_paused
+from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
 
 #: The largest offset, size or version a parameter may name: an integer every JSON client writes
@@ -30,7 +33,8 @@ MAX_POSITION = MAX_SAFE_INTEGER
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
-    for code, text in {400: "a parameter that cannot be read (at: neither a version nor an ISO 8601 time)",
+    for code, text in {400: "a parameter that cannot be read (at: neither a version nor an ISO 8601 time), or "
+                            "holding text the text rule refuses (a control, bidirectional control or lone surrogate)",
                        401: "sign in: a token signed by your own key", 403: "not permitted",
                        404: "not found", 422: "bad parameters"}.items()
 }
@@ -66,8 +70,9 @@ def readable(svc: Service, who: Principal, case_id: str) -> EvaluationCase:
     case = svc.ledger.find_case(UUID(case_id))
     if case is None:
         raise ApiError("not-found", f"no case {case_id}")
-    if not access.can_read_case(who, case):
-        raise ApiError("not-permitted", "only the case's members, its reviewing bodies and inspectors read it")
+    if not access.can_read_case(who, case, svc.ledger):
+        raise ApiError("not-permitted", "only the case's members, and its reviewing bodies and inspectors whose "
+                       "organisation reaches it, read it (仅限本案成员及其所属范围内的审查、监督机构)")
     return case
 
 
@@ -82,6 +87,7 @@ class Me(BaseModel):
     name: str
     unit: str
     roles: list[str]
+    organisation_id: str | None = None
 
 
 def router() -> APIRouter:
@@ -89,7 +95,15 @@ def router() -> APIRouter:
 
     @api.get("/me", response_model=Me, summary="Who the token or session signs in as")
     def me(who: Reader) -> Me:
-        return Me(principal_id=str(who.id), name=who.name, unit=who.unit, roles=list(who.roles))
+        return Me(principal_id=str(who.id), name=who.name, unit=who.unit, roles=list(who.roles),
+                  organisation_id=str(who.organisation_id) if who.organisation_id else None)
+
+    @api.get("/organisations", response_model=Page, summary="The organisations: organs, their units and the "
+             "bodies serving them, each with its parent")
+    def organisations(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                      offset: Offset = 0) -> Page:
+        rows = [organisation_row(svc.ledger.get_organisation(oid)) for oid in svc.ledger.organisation_ids()]
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/aggregates/{aggregate_id}/version", summary="An aggregate's version (0 if none): what to sign")
     def version(aggregate_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, int]:
@@ -107,7 +121,12 @@ def router() -> APIRouter:
 
     @api.get("/principals/{principal_id}", summary="One person: roles and keys over time")
     def principal(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
-        return queries.principal(svc.current().views, principal_id)
+        row = queries.principal(svc.current().views, principal_id)
+        found = svc.ledger.find(UUID(principal_id), Principal)
+        if found is not None:
+            row["organisation_id"] = str(found.organisation_id) if found.organisation_id else None
+            row["memberships"] = [{**m, "organisation_id": str(m["organisation_id"])} for m in found.memberships]
+        return row
 
     @api.get("/decisions", response_model=Page, summary="Registered major decisions (NX-2, XX-3)")
     def decisions(
@@ -137,8 +156,9 @@ def router() -> APIRouter:
         views = svc.current().views
         rows = queries.cases(views, jurisdiction=jurisdiction, phase=phase, decision_id=decision, lead_unit=unit,
                              limit=100_000)
-        if not access.is_inspector(who):
-            rows = [r for r in rows if access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])))]
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in rows if scope.oversees(r)
+                or access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])), svc.ledger)]
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/cases/{case_id}", summary="A case now, at a version, or as it stood at a moment")
@@ -150,7 +170,7 @@ def router() -> APIRouter:
             current = readable(svc, who, case_id)
             moment = queries.parse_moment(at) if at else None
             case = current if moment is None else replay.case_at(svc.ledger, current.id, moment)
-            shown = readable_case(case, who, svc.ledger.keyring)
+            shown = readable_case(case, who, svc.ledger)
             answer = {"case": queries.render_case(shown), "as_of": queries.as_of(case)}
             del current, case, shown
         return answer
@@ -165,13 +185,13 @@ def router() -> APIRouter:
 
     @api.get("/persons/{principal_id}", summary="A lifetime accountability chain (NX-16, XX-23, XX-18)")
     def person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
-        if not access.can_read_person(who, principal_id):
-            raise ApiError("not-permitted", "a chain is read by the person, inspectors and administrators")
-        return queries.person_chain(svc.current().views, principal_id)
+        return chain_for(svc, who, principal_id)
 
     @api.get("/decisions/{decision_id}/trace", summary="Reverse tracing from a decision (XX-18)")
     def trace(decision_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         oversee(who)
+        if not Scope(who, svc.ledger).reaches_decision(decision_id):
+            raise ApiError("not-permitted", OUT_OF_SCOPE)
         return queries.trace_decision(svc.current().views, decision_id)
 
     @api.get("/findings", response_model=Page, summary="Findings (open: not yet closed by an inspector)")
@@ -186,14 +206,18 @@ def router() -> APIRouter:
             readable(svc, who, case)
         else:
             oversee(who)
-        rows = queries.findings(svc.current().views, open_only=open_only, case_id=case, limit=limit, offset=offset)
-        return Page(items=rows, limit=limit, offset=offset)
+        rows = queries.findings(svc.current().views, open_only=open_only, case_id=case, limit=100_000)
+        if case is None:
+            rows = [r for r in rows if Scope(who, svc.ledger).oversees(r)]
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/deadlines", response_model=Page, summary="NX-11 and NX-12b deadlines: met, late, open, overdue")
     def deadlines(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Offset = 0) -> Page:
         figures(who)
-        rows = queries.deadlines(svc.current().views, china_date(clock.now()))
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
+                if scope.within(r["decision_id"])]
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
@@ -205,20 +229,51 @@ def router() -> APIRouter:
     @api.get("/annual", response_model=Page, summary="Annual figures per unit (NX-18, XX-25)")
     def annual(who: Reader, svc: Svc, year: Annotated[int | None, Query(ge=2000, le=2200)] = None) -> Page:
         figures(who)
-        rows = queries.annual_figures(svc.current().views, china_date(clock.now()), year)
+        scope = Scope(who, svc.ledger)
+        counts_all = who.has_role(Role.ADMINISTRATOR)  # counts per unit only: no case content
+        rows = queries.annual_figures(svc.current().views, china_date(clock.now()), year,
+                                      keep=lambda row: counts_all or scope.within(row["decision_id"]))
         return Page(items=rows, limit=len(rows), offset=0)
 
     @api.get("/exports/cases/{case_id}", summary="An offline evidence bundle of a case (inspectors)")
     def export_case(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         oversee(who)
+        readable(svc, who, case_id)
         return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).case(case_id)
 
     @api.get("/exports/persons/{principal_id}", summary="An offline evidence bundle of a person's chain (inspectors)")
     def export_person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         oversee(who)
+        if chain_for(svc, who, principal_id)["withheld"]:
+            raise ApiError("not-permitted", "part of this chain lies outside your organisation's scope, and a "
+                           "bundle is whole or not at all: ask an inspector whose scope covers it "
+                           "(部分行为不在本机构监督范围内)")
         return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).person(principal_id)
 
     return api
+
+
+OUT_OF_SCOPE = ("this lies outside the scope of your organisation (不在本单位职权范围内): an inspector reads "
+                "the organisation they are stationed in and those under it")
+
+
+def chain_for(svc: Service, who: Principal, principal_id: str) -> dict[str, Any]:
+    """A lifetime chain as this reader may see it: the person's own in full; an inspector's,
+    the acts done while the person belonged within the inspector's scope."""
+    if not access.can_read_person(who, principal_id):
+        raise ApiError("not-permitted", "a chain is read by the person and by inspectors (纪检监察); administrators "
+                       "read the directory (/v1/principals), not the acts")
+    chain = queries.person_chain(svc.current().views, principal_id)
+    return Scope(who, svc.ledger).chain(chain, svc.ledger.find(UUID(principal_id), Principal))
+
+
+def organisation_row(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "organisation_id": str(organisation.id),
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "parent_id": str(organisation.parent_id) if organisation.parent_id else None,
+    }
 
 
 def oversee(who: Principal) -> None:

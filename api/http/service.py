@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event, Thread
 from typing import Any
+from urllib.parse import parse_qsl
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.problems import problem
+from api.http.problems import TITLES, problem
 from api.http.sessions import Sessions
 from api.store.data_keys import DataKeys
 from api.store.health import StorageHealth
@@ -23,6 +26,7 @@ from api.store.secrets import Keystore
 from api.store.service_state import ServiceState
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
+from domain.model.text import text_problem
 from domain.service.group_commit import GroupCommitter
 from domain.service.ledger import Ledger
 from projections.runner import Projector
@@ -163,8 +167,9 @@ def _sqlite_file(ledger: Ledger) -> Path | None:
 
 
 class RequestGuard:
-    """ASGI middleware: refuses bodies over ``MAX_BODY`` (413), times and counts requests, and
-    writes one JSON log line per request."""
+    """ASGI middleware: refuses bodies over ``MAX_BODY`` (413) and a path or query parameter the
+    text rule refuses (400, :func:`refused_parameter`), times and counts requests, and writes one
+    JSON log line per request."""
 
     def __init__(self, app: ASGIApp, service: Service) -> None:
         self.app = app
@@ -178,6 +183,11 @@ class RequestGuard:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         status = {"code": 500}
+        refused = refused_parameter(scope)
+        if refused is not None:
+            await refused(scope, receive, send)
+            self._account(scope, 400, started)
+            return
         if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
             response = problem("too-large", f"bodies are limited to {MAX_BODY} bytes")
             await response(scope, receive, send)
@@ -214,6 +224,40 @@ class RequestGuard:
                                   "status": status, "duration_ms": round(elapsed * 1000, 2)}
         fields.update(scope.get("state", {}).get("log_fields", {}))
         log.info("%s %s %s", method, scope.get("path"), status, extra={"fields": fields})
+
+
+def refused_parameter(scope: Scope) -> Response | None:
+    """The 400 for a request whose path or a query parameter (its name or its value) holds what
+    the text rule refuses (:mod:`domain.model.text`, issue 16 point 3: ``?phase=%00`` reached
+    PostgreSQL, which cannot hold U+0000, and answered 500), naming the parameter (a problem for
+    the API, an error page for a page); ``None`` when every part is acceptable. A parameter is
+    one line: no controls, no line breaks."""
+    found = _refused_part(scope)
+    if found is None:
+        return None
+    detail, parameter = found
+    from api.http import web  # the pages import this module
+
+    request = Request(scope)
+    if web.is_page(request):
+        return web.error_page(request, 400, TITLES["malformed-input"], detail)
+    return problem("malformed-input", detail, parameter=parameter)
+
+
+def _refused_part(scope: Scope) -> tuple[str, str] | None:
+    path = scope.get("path", "")
+    problem_found = text_problem(path, single_line=True)
+    if problem_found is not None:
+        return f"the path: {problem_found[0]} / {problem_found[1]}", "path"
+    query = scope.get("query_string") or b""
+    if not query:
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"):
+        for part in (name, value):
+            problem_found = text_problem(part, single_line=True)
+            if problem_found is not None:
+                return f"query parameter {name!r}: {problem_found[0]} / {problem_found[1]}", name
+    return None
 
 
 async def _read_body(receive: Receive) -> tuple[list[Message], bool]:

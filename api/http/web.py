@@ -22,7 +22,16 @@ from fastapi.templating import Jinja2Templates
 
 from api.http import labels
 from api.http.problems import ApiError
-from api.http.reads import MAX_POSITION, UUID_PATTERN, Offset, figures, oversee, readable, service
+from api.http.reads import (
+    MAX_POSITION,
+    UUID_PATTERN,
+    Offset,
+    chain_for,
+    figures,
+    oversee,
+    readable,
+    service,
+)
 from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
@@ -30,9 +39,11 @@ from domain.errors import LedgerError
 from domain.model.articles import ARTICLES
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
+from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries
 from projections.gc_pause import collection_paused
+from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
 
 LANG_COOKIE = "dl_lang"
@@ -48,7 +59,14 @@ def _merge(params: Any, **overrides: Any) -> str:
     return urlencode(merged)
 
 
+def _shown(value: Any) -> Any:
+    """Every ``{{ value }}`` of every page: text with controls and bidirectional controls written
+    as visible escapes (:func:`domain.model.text.shown`; issue 16, L9), then HTML-escaped."""
+    return shown(value) if type(value) is str else value
+
+
 TEMPLATES.env.filters["merge"] = _merge
+TEMPLATES.env.finalize = _shown
 TEMPLATES.env.tests["match_hex"] = lambda value: isinstance(value, str) and bool(_HEX.match(value))
 Id = Annotated[str, Path(pattern=UUID_PATTERN)]
 
@@ -197,8 +215,9 @@ def router() -> APIRouter:
         svc = service(request)
         rows = queries.cases(svc.current().views, jurisdiction=jurisdiction or None, phase=phase or None,
                              lead_unit=unit or None, limit=100_000)
-        if not access.is_inspector(who):
-            rows = [r for r in rows if access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])))]
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in rows if scope.oversees(r)
+                or access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])), svc.ledger)]
         units = sorted({r["lead_unit"] for r in rows})
         return render(request, "cases.html", cases=rows[offset: offset + PAGE], total=len(rows), offset=offset,
                       page=PAGE, units=units, phases=list(labels.PHASE_LABELS),
@@ -233,7 +252,7 @@ def router() -> APIRouter:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
             # the version from the store; the latest, readable() already replayed for its access check
             case = current if version == latest else replay.case_at(svc.ledger, current.id, version)
-            shown = queries.render_case(readable_case(case, who, svc.ledger.keyring))
+            shown = queries.render_case(readable_case(case, who, svc.ledger))
             event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
             page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
@@ -244,10 +263,8 @@ def router() -> APIRouter:
     @pages.get("/persons/{principal_id}")
     def person(request: Request, principal_id: Id) -> Response:
         who = require(request)
-        if not access.can_read_person(who, principal_id):
-            raise ApiError("not-permitted", "a lifetime chain is read by the person, inspectors and administrators")
         svc = service(request)
-        chain = queries.person_chain(svc.current().views, principal_id)
+        chain = chain_for(svc, who, principal_id)
         titles = {}
         with svc.current().views.reading() as c:
             for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
@@ -260,7 +277,9 @@ def router() -> APIRouter:
         who = require(request)
         oversee(who)
         svc = service(request)
-        rows = queries.findings(svc.current().views, open_only=open_only, limit=PAGE, offset=offset)
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in queries.findings(svc.current().views, open_only=open_only, limit=100_000)
+                if scope.oversees(r)][offset: offset + PAGE]
         return render(request, "findings.html", findings=rows, open_only=open_only, offset=offset, page=PAGE,
                       names=_names(svc))
 
@@ -269,7 +288,9 @@ def router() -> APIRouter:
         who = require(request)
         figures(who)
         svc = service(request)
-        rows = queries.deadlines(svc.current().views, china_date(clock.now()))
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
+                if scope.within(r["decision_id"])]
         return render(request, "deadlines.html", deadlines=rows)
 
     return pages

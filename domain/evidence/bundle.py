@@ -18,7 +18,6 @@ from domain.evidence.verifier import (
 
 BUNDLE_FORMAT = "decision-ledger/bundle/v2"
 BUNDLE_FORMAT_V1 = "decision-ledger/bundle/v1"
-BUNDLE = "bundle"  # the aggregate id a whole-bundle problem is reported under
 WHY = ("genesis", "subject", "context", "keys")
 
 

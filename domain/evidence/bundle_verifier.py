@@ -11,21 +11,20 @@ import json
 from typing import Any
 
 from domain.evidence import topics
-from domain.evidence.bundle import BUNDLE, BUNDLE_FORMAT, BUNDLE_FORMAT_V1, key_list
+from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, key_list
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
 from domain.evidence.intent import Intent
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
+from domain.evidence.report import BUNDLE, Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey
 from domain.evidence.verifier import (
-    Break,
     Chains,
     KeyChecks,
     Links,
     Problem,
     StoredRecord,
-    VerificationReport,
     Verifier,
     as_read,
 )
@@ -59,8 +58,12 @@ class _Reading:
         aggregate = str(event.get("aggregate_id")) if event else BUNDLE
         version = event.get("version") if event else 0
         notification = event.get("notification_id") if event and self.v1 else None
+        leaf = event.get("leaf_index") if event else None
+        intent = _intent(event["state"]) if event and isinstance(event.get("state"), dict) else None
         self.report.add(aggregate, version if isinstance(version, int) else 0,
-                        notification if isinstance(notification, int) else None, kind, detail)
+                        notification if isinstance(notification, int) else None, kind, detail,
+                        position=leaf if isinstance(leaf, int) else None,
+                        signer=str(intent.actor) if intent is not None else "")
 
     def members(self, what: str, given: Any, known: set[str], required: set[str] | None = None) -> None:
         """v2: a member the format names is missing, or one it does not name is there — each a
@@ -113,6 +116,8 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
 
     records = [StoredRecord(place(e), e["aggregate_id"], e["version"], e["topic"], e["state"]) for e in good]
     verifier = Verifier(as_read, trusted_ledger_keyid, chains=Chains(complete=False), report=report)
+    leaves = {id(record): event["leaf_index"] for record, event in zip(records, good, strict=True)}
+    verifier.place = lambda record: leaves.get(id(record))  # its leaf: its place in log order (§13.4)
 
     # The genesis first: it carries the ledger key the checkpoint is signed with.
     if not good or good[0]["leaf_index"] != 0:

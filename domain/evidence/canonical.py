@@ -29,6 +29,23 @@ MAX_DEPTH = 64
 #: surrogate (which UTF-8 cannot encode), goes to the reference encoder instead.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
 _BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text(value: str, path: str) -> None:
+    """A lone surrogate is not a Unicode scalar value: RFC 8785 (§3.2.2.2, I-JSON) and UTF-8
+    cannot carry it, so a string holding one (an ``\\ud800`` escape) has no canonical form."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise MalformedInput(
+            f"{path}: character {found.start() + 1} is a lone surrogate U+{ord(found.group()):04X}, which is not "
+            "Unicode text: remove it / 含有孤立代理项，不是 Unicode 文本，请删除",
+            pointer=_pointer(path))
+
+
+def _pointer(path: str) -> str:
+    """``$.args.members[0].name`` → ``/args/members/0/name`` (keys holding ``.`` or ``[`` aside)."""
+    return re.sub(r"\[(\d+)\]", r".\1", path[1:]).replace(".", "/")
 
 
 def _restricted(value: JsonValue, depth: int = 0) -> bool:
@@ -58,7 +75,10 @@ def _restricted(value: JsonValue, depth: int = 0) -> bool:
 
 
 def _check(value: JsonValue, path: str, depth: int = 0) -> None:
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, str):
+        _text(value, path)
+        return
+    if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
@@ -76,6 +96,7 @@ def _check(value: JsonValue, path: str, depth: int = 0) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise MalformedInput(f"{path}: object key {key!r} is not a string")
+            _text(key, f"{path}.{key.encode('utf-8', 'backslashreplace').decode('utf-8')}")
             _check(item, f"{path}.{key}", depth + 1)
         return
     raise MalformedInput(f"{path}: {type(value).__name__} is not a JSON value")

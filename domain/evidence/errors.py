@@ -19,9 +19,15 @@ class LedgerError(Exception):
 
 
 class MalformedInput(LedgerError):
-    """The input cannot be read: bad JSON, wrong types, unknown fields, bad encodings."""
+    """The input cannot be read: bad JSON, wrong types, unknown fields, bad encodings, text the
+    text rule refuses. ``pointer``, where known, is the RFC 6901 JSON pointer of the field at
+    fault in the signed intent (``/args/title``)."""
 
     kind = "malformed-input"
+
+    def __init__(self, detail: str, *, pointer: str | None = None) -> None:
+        super().__init__(detail)
+        self.pointer = pointer
 
 
 class SignatureInvalid(LedgerError):

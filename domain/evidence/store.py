@@ -29,15 +29,14 @@ from domain.evidence.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from domain.evidence.report import LOG, VerificationReport
 from domain.evidence.signing import PublicKey
 from domain.evidence.verifier import (
-    LOG,
     Chains,
     Links,
     Opener,
     Problem,
     StoredRecord,
-    VerificationReport,
     Verifier,
     state_problems,
 )
@@ -104,7 +103,12 @@ class Records(Protocol):
 
 class LogAudit:
     """Compares each verified event with the log as it passes; :meth:`finish` checks the
-    checkpoints and what the log holds beyond the events."""
+    checkpoints and what the log holds beyond the events.
+
+    Leaves and events are matched by notification id, both in ascending order, so that one
+    deleted event is named once, at its own place (the leaf that holds it), and does not push
+    every later event off its leaf (issue 16 point 7); an event the log has no leaf for is named
+    at itself."""
 
     BATCH = 2000
 
@@ -113,6 +117,7 @@ class LogAudit:
         self.report = report
         self.frontier = Frontier()
         self._leaves = self._stream()
+        self._next: LeafEntry | None = None  # the leaf read ahead, not yet matched
         self._checkpoints = log.stored_checkpoints()
         self.logged = log.size()
         self.roots: dict[int, bytes] = {}  # the events' root at each checkpoint size
@@ -128,32 +133,54 @@ class LogAudit:
 
     def on_event(self, record: StoredRecord, links: Links | None) -> list[Problem]:
         stored_hash = links.hash if links is not None else None
-        index = self.frontier.size
         # an unreadable event still takes its leaf: the roots will not match either
         self.frontier.append(leaf_hash(bytes.fromhex(stored_hash) if stored_hash is not None else b""))
         if self.frontier.size in self._checkpoints:
             self.roots[self.frontier.size] = self.frontier.root()
-        if index >= self.logged:
-            return []
-        leaf = next(self._leaves, None)
-        if leaf is None or (leaf.notification_id, leaf.aggregate_id, leaf.version) != (
+        leaf = self._peek()
+        while leaf is not None and record.notification_id is not None and leaf.notification_id < record.notification_id:
+            self._removed(self._take())  # the store no longer holds the event this leaf holds
+            leaf = self._peek()
+        if leaf is None:
+            return []  # the log is behind the store (noted by finish)
+        if record.notification_id is not None and leaf.notification_id > record.notification_id:
+            return [("log", (f"the log holds no leaf for this event (leaf {leaf.leaf_index} holds the next one, "
+                             f"{leaf.aggregate_id}:{leaf.version})"))]
+        self._take()
+        if (leaf.notification_id, leaf.aggregate_id, leaf.version) != (
             record.notification_id, record.aggregate_id, record.version
         ):
-            held = f"{leaf.aggregate_id}:{leaf.version}" if leaf else "nothing"
-            return [("log", f"leaf {index} holds {held}, not this event")]
+            return [("log", f"leaf {leaf.leaf_index} holds {leaf.aggregate_id}:{leaf.version}, not this event")]
         if stored_hash is not None and leaf.event_hash != stored_hash:
-            return [("log", f"leaf {index} holds another hash for this event")]
+            return [("log", f"leaf {leaf.leaf_index} holds another hash for this event")]
         return []
+
+    def _peek(self) -> LeafEntry | None:
+        if self._next is None:
+            self._next = next(self._leaves, None)
+        return self._next
+
+    def _take(self) -> LeafEntry | None:
+        leaf, self._next = self._peek(), None
+        return leaf
+
+    def _removed(self, leaf: LeafEntry | None) -> None:
+        """A leaf whose event the store no longer holds: a break at that event's own place."""
+        if leaf is not None:
+            self.report.add(leaf.aggregate_id, leaf.version, leaf.notification_id, "log",
+                            f"leaf {leaf.leaf_index} holds this event; the store no longer has it",
+                            position=leaf.leaf_index)
 
     def finish(self, ledger_key: PublicKey | None) -> None:
         report = self.report
         events = self.frontier.size
-        if self.logged > events:
+        beyond = [leaf for leaf in (self._take(), *self._leaves) if leaf is not None]
+        if beyond:
             report.add(LOG, self.logged, None, "log",
-                       f"the log holds {self.logged} leaves but the store only {events} events: events were removed")
-            for leaf in self._leaves:  # name each event the log holds beyond the store's
-                report.add(leaf.aggregate_id, leaf.version, leaf.notification_id, "log",
-                           f"leaf {leaf.leaf_index} holds this event; the store no longer has it")
+                       f"the log holds {len(beyond)} leaves beyond the store's last event: events were removed",
+                       position=self.logged)
+            for leaf in beyond:  # name each event the log holds beyond the store's
+                self._removed(leaf)
         elif self.logged < events:
             report.notes.append(f"the log is {events - self.logged} events behind (run `project`)")
         for size, note in sorted(self._checkpoints.items()):
@@ -169,10 +196,11 @@ class LogAudit:
             if checkpoint.size != size:
                 report.add(LOG, size, None, "checkpoint", f"checkpoint row {size} signs size {checkpoint.size}")
             elif root is None:
-                report.add(LOG, size, None, "checkpoint", f"checkpoint {size} is larger than the store ({events} events)")
+                report.add(LOG, size, None, "checkpoint", f"checkpoint {size} is larger than the store ({events} events)",
+                           position=size)
             elif root != checkpoint.root:
                 report.add(LOG, size, None, "checkpoint",
-                           f"checkpoint {size}'s signed root is not the root of the stored events")
+                           f"checkpoint {size}'s signed root is not the root of the stored events", position=size)
         if self._checkpoints:
             report.notes.append(f"{len(self._checkpoints)} checkpoints checked against the events")
 
@@ -272,11 +300,13 @@ def verify_since(
     def tied(record: StoredRecord, links: Links | None) -> list[Problem]:
         frontier.append(leaf_hash(bytes.fromhex(links.hash) if links is not None else b""))
         if frontier.size == current.size and frontier.root() != current.root:
-            report.add(LOG, current.size, None, "checkpoint", "the new events do not rebuild the latest checkpoint's root")
+            report.add(LOG, current.size, None, "checkpoint", "the new events do not rebuild the latest checkpoint's root",
+                       position=current.size)
         return []
 
     verifier = Verifier(records.decode, chains=Chains(complete=True, earlier=earlier), log=tied, genesis_first=False,
                         report=report)
+    verifier.first_position = trusted.size  # the first event after the trusted tree is its leaf
     verifier.keys.ledger_key = ledger_key
     first_new = _first_new_notification(log, trusted.size)
     for record in records.principals():
@@ -291,7 +321,8 @@ def verify_since(
     verifier.run(_after(records, log, trusted.size), progress)
     if frontier.size < current.size:
         report.add(LOG, current.size, None, "log",
-                   f"the store holds {frontier.size} events, fewer than its checkpoint's {current.size}")
+                   f"the store holds {frontier.size} events, fewer than its checkpoint's {current.size}",
+                   position=current.size)
     report.notes.append(f"{report.events} events after the trusted checkpoint verified")
     report.ledger_keyid = ledger_key.keyid
     return report

@@ -15,6 +15,7 @@ PRINCIPAL = "decision-ledger/Principal/v1"
 AGENCY = "decision-ledger/Agency/v1"
 DECISION = "decision-ledger/Decision/v1"
 CASE = "decision-ledger/EvaluationCase/v1"
+ORGANISATION = "decision-ledger/Organisation/v1"
 
 #: every action a person (or the ledger) can sign, and the one event topic it records; an
 #: action that records nothing (an attempt the rules refuse and keep only as a finding) is absent
@@ -25,6 +26,8 @@ EVENT_OF_ACTION: dict[str, str] = {
     "principal.add_key": "decision-ledger/Principal/KeyAdded/v1",
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
+    "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",

@@ -6,6 +6,7 @@ For each event the checks are, and every failure is reported as a :class:`Break`
 ``hash``       the state reads, has its fields, and its hash is the hash of what is stored
 ``gap``        an aggregate's versions run 1, 2, 3… with nothing missing or repeated
 ``chain``      ``prev_hash`` is the previous version's hash (the genesis hash for version 1)
+``time``       its recording time is not earlier than the previous version's (issue 16 point 8)
 ``signature``  the envelope opens, the Ed25519 signature verifies over PAE of the signed bytes,
                and the signed intent names this aggregate, this version (expected_version + 1),
                an action that records this event's topic, and a signing time within the allowed
@@ -27,7 +28,7 @@ tied to the log — is given to :class:`Verifier` by its caller (:mod:`domain.ev
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
@@ -36,11 +37,11 @@ from domain.evidence.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import MAX_CLOCK_SKEW, Intent
 from domain.evidence.keys import KeyHistory, KeyRecord, key_change
+from domain.evidence.report import Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey, pae
 from domain.evidence.times import parse_time
 
-BREAK_KINDS = ("signature", "hash", "chain", "gap", "key", "log", "checkpoint")
-LOG = "transparency-log"  # the aggregate id a log or checkpoint break is reported under
+BREAK_KINDS = ("signature", "hash", "chain", "gap", "time", "key", "log", "checkpoint")
 LEDGER_ROLE = "ledger"
 
 Problem = tuple[str, str]  # (kind, detail)
@@ -57,57 +58,6 @@ class StoredRecord:
     version: int
     topic: str
     state: Any
-
-
-@dataclass(frozen=True)
-class Break:
-    aggregate_id: str
-    version: int
-    notification_id: int | None
-    kind: str  # one of BREAK_KINDS
-    detail: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "aggregate_id": self.aggregate_id,
-            "version": self.version,
-            "notification_id": self.notification_id,
-            "kind": self.kind,
-            "detail": self.detail,
-        }
-
-    def __str__(self) -> str:
-        return (
-            f"BROKEN aggregate {self.aggregate_id} version {self.version} "
-            f"(notification {self.notification_id}): {self.kind}: {self.detail}"
-        )
-
-
-@dataclass
-class VerificationReport:
-    events: int = 0
-    aggregates: int = 0
-    breaks: list[Break] = field(default_factory=list)
-    ledger_keyid: str | None = None
-    notes: list[str] = field(default_factory=list)  # what was checked beyond the events
-    incremental: bool = False  # checked from a trusted checkpoint: no new events is fine
-
-    @property
-    def ok(self) -> bool:
-        return not self.breaks and (self.events > 0 or self.incremental)
-
-    def add(self, aggregate_id: str, version: int, notification_id: int | None, kind: str, detail: str) -> None:
-        self.breaks.append(Break(aggregate_id, version, notification_id, kind, detail))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "events": self.events,
-            "aggregates": self.aggregates,
-            "ledger_keyid": self.ledger_keyid,
-            "breaks": [b.to_json() for b in self.breaks],
-            "notes": list(self.notes),
-        }
 
 
 def recorded_time(state: dict[str, Any]) -> datetime:
@@ -229,10 +179,11 @@ def keys_named(topic: str, intent: Intent) -> dict[str, bytes]:
 
 
 class Links(NamedTuple):
-    """An event's own hash and the hash it links to, as stored."""
+    """An event's own hash and the hash it links to, and its recording time, as stored."""
 
     hash: str
     prev_hash: str
+    at: datetime | None = None
 
 
 #: one stored record read and opened: (the problem reading its state, or ""; its links; the rest)
@@ -250,7 +201,7 @@ def prepare(record: StoredRecord, decode: Callable[[Any], dict[str, Any]],
     problems = state_problems(state)
     if problems:
         return f"stored state lacks or garbles {', '.join(problems)}", None, None
-    links = Links(state["hash"], state["prev_hash"])
+    links = Links(state["hash"], state["prev_hash"], recorded_time(state))
     return "", links, open_event(record.aggregate_id, record.version, record.topic, state, keys)
 
 
@@ -366,6 +317,7 @@ Earlier = Callable[[str, int], tuple[str | None, list[Problem]]]
 class _Head:
     version: int
     hash: str | None  # None when the previous record could not be read
+    at: datetime | None = None  # its recording time (None: not read)
 
 
 class Chains:
@@ -403,8 +355,15 @@ class Chains:
         elif record.version == head.version + 1 and links is not None and head.hash is not None \
                 and links.prev_hash != head.hash:
             problems.append(("chain", f"prev_hash does not match the hash of version {head.version}"))
+        if head is not None and record.version > head.version and links is not None \
+                and links.at is not None and head.at is not None and links.at < head.at:
+            problems.append(("time", (f"recorded at {links.at.isoformat()}, earlier than version {head.version} "
+                                      f"({head.at.isoformat()}): an aggregate's recorded times only move forward")))
+        advances = head is None or record.version > head.version
         self.heads[record.aggregate_id] = _Head(max(record.version, head.version if head else 0),
-                                                links.hash if links is not None else None)
+                                                links.hash if links is not None else None,
+                                                links.at if links is not None and advances else
+                                                head.at if head is not None else None)
         return problems
 
 
@@ -438,16 +397,23 @@ class Verifier:
         self.log = log
         self.genesis_first = genesis_first
         self.report = report or VerificationReport()
+        #: each event's place in log order, for the report's root causes (§13.4): by default its
+        #: rank among the events checked, counted from ``first_position``
+        self.place: Callable[[StoredRecord], int | None] | None = None
+        self.first_position = 0
 
     def check(self, record: StoredRecord, prepared: Prepared | None = None) -> list[Break]:
         found: list[Break] = []
-
-        def broken(kind: str, detail: str) -> None:
-            found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail))
-
         is_first = self.genesis_first and self.report.events == 0
+        position = self.place(record) if self.place is not None else self.first_position + self.report.events
         self.report.events += 1
         read_problem, links, opened = prepared if prepared is not None else prepare(record, self.decode)
+        signer = opened.actor if opened is not None else ""
+
+        def broken(kind: str, detail: str) -> None:
+            found.append(Break(record.aggregate_id, record.version, record.notification_id, kind, detail, position,
+                               signer))
+
         if read_problem:
             broken("hash", read_problem)
         new_aggregate = record.aggregate_id not in self.chains.heads

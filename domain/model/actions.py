@@ -16,9 +16,11 @@ from domain.model.case import EvaluationCase
 from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
 from domain.model.commands import decision as dc
+from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
 from domain.model.commands.base import Command
 from domain.model.decision import Decision
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.vocabulary import Role
 
@@ -56,6 +58,8 @@ _DECISION_KEEPERS = {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE
 
 _SPECS = [
     _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
+    _spec(pc.TransferPrincipal, Principal, "transfer", roles=_ADMIN),
+    _spec(oc.RegisterOrganisation, Organisation, "register", creates=True, roles=_ADMIN),
     _spec(pc.GrantRole, Principal, "grant_role", roles=_ADMIN),
     _spec(pc.RevokeRole, Principal, "revoke_role", roles=_ADMIN),
     _spec(pc.AddKey, Principal, "add_key"),

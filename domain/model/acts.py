@@ -21,7 +21,7 @@ from domain import clock
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
 from domain.evidence.times import parse_time
-from domain.model.commands.base import Command
+from domain.model.commands.base import RECORDED, Command
 
 C = TypeVar("C", bound=Command)
 _PEOPLE: WeakValueDictionary[UUID, UUID] = WeakValueDictionary()
@@ -140,7 +140,8 @@ def open_stored(envelope_json: Any, command_class: type[C]) -> tuple[Envelope, I
     the base64 and of the intent's JSON (no re-encoding), the envelope's shape beyond the fields
     read, and the intent fields' spelling (UUID case, nonce length, …). What it reads is parsed
     once: the intent's JSON and its command's arguments in one strict pydantic parse (the
-    command's own validator, in JSON mode, as :meth:`Command.parse`).
+    command's own validator, in JSON mode, as :meth:`Command.parse`). The text rule
+    (:mod:`domain.model.text`) is not applied: what was recorded before it keeps replaying.
 
     Anything it cannot read this way is read by the full checks (:meth:`Envelope.from_json`,
     :meth:`Intent.decode`, :meth:`Command.parse`), so a garbled store fails as it always did,
@@ -150,7 +151,7 @@ def open_stored(envelope_json: Any, command_class: type[C]) -> tuple[Envelope, I
         payload = binascii.a2b_base64(envelope_json["payload"])
         envelope = Envelope(envelope_json["payloadType"], payload, signature["keyid"],
                             binascii.a2b_base64(signature["sig"]))
-        stored: Any = _stored_model(command_class).model_validate_json(payload)
+        stored: Any = _stored_model(command_class).model_validate_json(payload, context=RECORDED)
         intent = Intent(actor=stored.actor, action=stored.action, target=stored.target,
                         expected_version=stored.expected_version, args=stored.raw_args,
                         signed_at=parse_time(stored.signed_at), nonce=stored.nonce)
@@ -158,5 +159,5 @@ def open_stored(envelope_json: Any, command_class: type[C]) -> tuple[Envelope, I
     except Exception:  # noqa: BLE001 — not readable fast: the full checks say why (or read it)
         envelope = Envelope.from_json(envelope_json)
         intent = Intent.decode(envelope.payload)
-        command = command_class.parse(intent.args)
+        command = command_class.parse(intent.args, recorded=True)
     return envelope, intent, command

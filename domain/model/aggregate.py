@@ -24,7 +24,7 @@ from uuid import UUID
 from eventsourcing.domain import AggregateCreated, AggregateEvent, BaseAggregate
 
 from domain import clock
-from domain.errors import NotPermitted
+from domain.errors import ClockBehind, NotPermitted
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.model.acts import Act, shared_id, stored_act
 from domain.model.commands.base import Command
@@ -70,6 +70,9 @@ class Context:
     directory: Directory
     now: datetime
     keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them
+    #: whether the signer's organisation may act on the target's (domain.model.organisation); a
+    #: role such as the lead unit's counts only within it
+    in_scope: bool = True
 
     def require(self, condition: bool, detail: str, article: str | None = None) -> None:
         if not condition:
@@ -113,6 +116,25 @@ class LedgerCreated(LedgerEvent, AggregateCreated):
     aggregate, and one explicit topic cannot name several classes."""
 
 
+def not_before(aggregate: BaseAggregate[UUID], now: datetime) -> datetime:
+    """``now``, if it is not earlier than the aggregate's last recorded time; else
+    :class:`ClockBehind` and nothing is recorded (issue 16 point 8: recorded times of an aggregate
+    only move forward, so a deadline judged from them cannot be undone by a clock set back).
+
+    Refused rather than stamped at the last time: the recording time must stay within five
+    minutes of the signer's ``signed_at`` (docs/spec.md §13.1), and a stamp that is not the
+    clock's would be a time nobody observed."""
+    last = aggregate.modified_on
+    if now < last:
+        raise ClockBehind(
+            f"时间只能向前：{aggregate.id} 的最后一个事件记录于 {last.isoformat()}，而账本时钟现在是 "
+            f"{now.isoformat()}；请校准服务器时钟，待时钟过了该时间后再提交 / Time only moves forward: the last "
+            f"event of {aggregate.id} was recorded at {last.isoformat()}, and the ledger's clock now reads "
+            f"{now.isoformat()}; set the server's clock right and submit again once it is past that time"
+        )
+    return now
+
+
 class LedgerAggregate(BaseAggregate[UUID]):
     """Base aggregate. Subclasses define ``TOPIC``, one creation event deriving from
     :class:`LedgerCreated`, and their other events deriving from :class:`LedgerEvent`.
@@ -152,8 +174,9 @@ class LedgerAggregate(BaseAggregate[UUID]):
         )
 
     def _record(self, event_class: type[LedgerEvent], act: Act[Any]) -> None:
-        """Record the next event of this aggregate from a signed act."""
-        timestamp = clock.now()
+        """Record the next event of this aggregate from a signed act, at the ledger's time —
+        never earlier than the aggregate's last recorded time (:func:`not_before`)."""
+        timestamp = not_before(self, clock.now())
         envelope = act.envelope.to_json()
         state = {
             "timestamp": timestamp,

@@ -154,7 +154,7 @@ class EvaluationCase(LedgerAggregate):
     # --- who may act --------------------------------------------------------------------
 
     def is_lead_unit_staff(self, ctx: Context) -> bool:
-        return ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == self.lead_unit
+        return ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == self.lead_unit and ctx.in_scope
 
     def is_team_leader(self, ctx: Context) -> bool:
         return self.team.get(str(ctx.actor.id), {}).get("team_role") == "leader"

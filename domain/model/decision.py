@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.errors import NotFound, Refused
+from domain.errors import MalformedInput, NotFound, Refused
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
@@ -14,6 +14,7 @@ from domain.model.commands.decision import (
     RecordSuperiorEvaluation,
     RegisterDecision,
 )
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 
 
@@ -32,11 +33,20 @@ class Decision(LedgerAggregate):
         self.decided_on = ""
         self.purpose = ""
         self.registered_by: UUID | None = None
+        self.organisation_id: UUID | None = None
         self.demonstrators: list[dict[str, Any]] = []
         self.superior_evaluation: dict[str, Any] | None = None
 
     @classmethod
     def register(cls, act: Act[RegisterDecision], ctx: Context) -> Decision:
+        organisation_id = act.command.organisation_id
+        if organisation_id is None and getattr(ctx.actor, "organisation_id", None) is not None:
+            raise MalformedInput(
+                "name the deciding organ as organisation_id: a decision belongs to the organisation "
+                "whose reviewers and inspectors answer for it (请填写决策机关 organisation_id)"
+            )
+        if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
+            raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
         return cls._record_creation(cls.Registered, act)
 
     def record_demonstrators(self, act: Act[RecordDemonstrators], ctx: Context) -> None:
@@ -86,6 +96,7 @@ class Decision(LedgerAggregate):
             decision.decided_on = command.decided_on
             decision.purpose = command.purpose
             decision.registered_by = act.actor_id
+            decision.organisation_id = command.organisation_id
 
     class DemonstratorsRecorded(LedgerEvent):
         TOPIC = "decision-ledger/Decision/DemonstratorsRecorded/v1"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
@@ -19,7 +19,9 @@ from domain.model.commands.principal import (
     RevokeKey,
     RevokeRole,
     RotateKey,
+    TransferPrincipal,
 )
+from domain.model.organisation import Organisation
 from domain.model.vocabulary import PrincipalKind, Role
 
 
@@ -35,6 +37,9 @@ class Principal(LedgerAggregate):
         self.unit = ""
         self.title = ""
         self.agency_id: UUID | None = None
+        self.organisation_id: UUID | None = None
+        #: the organisations the person belonged to, in order: organisation_id, unit, from, until
+        self.memberships: list[dict[str, Any]] = []
         self.roles: list[str] = []
         self.role_history: list[dict[str, Any]] = []
         self.key_history = KeyHistory()
@@ -43,6 +48,14 @@ class Principal(LedgerAggregate):
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.roles
+
+    def belonged_at(self, moment: datetime) -> UUID | None:
+        """The organisation the person belonged to at this moment (None: before organisations
+        were recorded for them)."""
+        for membership in reversed(self.memberships):
+            if membership["from"] <= moment:
+                return cast(UUID, membership["organisation_id"])
+        return None
 
     def key(self, keyid: str) -> KeyRecord | None:
         return self.key_history.keys.get(keyid)
@@ -64,6 +77,7 @@ class Principal(LedgerAggregate):
             raise NotFound(f"no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
+        _require_organisation(command.organisation_id, ctx)
         _distinct_keys(command)
         return cls._record_creation(cls.Registered, act)
 
@@ -89,6 +103,15 @@ class Principal(LedgerAggregate):
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
         self._record(self.RoleGranted, act)
+
+    def transfer(self, act: Act[TransferPrincipal], ctx: Context) -> None:
+        """调动: the person moves to another organisation; the chain stays theirs (XX-18)."""
+        if self.kind == PrincipalKind.SYSTEM.value:
+            raise NotPermitted("the ledger's own principal belongs to no organisation")
+        _require_organisation(act.command.organisation_id, ctx)
+        if act.command.organisation_id == self.organisation_id and act.command.unit == self.unit:
+            raise Conflict(f"{self.name} already belongs to {self.unit} ({self.organisation_id})")
+        self._record(self.Transferred, act)
 
     def revoke_role(self, act: Act[RevokeRole], ctx: Context) -> None:
         if not self.has_role(act.command.role):
@@ -141,6 +164,12 @@ class Principal(LedgerAggregate):
             principal.unit = command.unit
             principal.title = command.title
             principal.agency_id = command.agency_id
+            principal.organisation_id = command.organisation_id
+            if command.organisation_id is not None:
+                principal.memberships.append(
+                    {"organisation_id": command.organisation_id, "unit": command.unit,
+                     "from": self.timestamp, "until": None}
+                )
             for role in command.roles:
                 principal.roles.append(role.value)
                 principal.role_history.append(
@@ -157,6 +186,27 @@ class Principal(LedgerAggregate):
             principal.role_history.append(
                 {"role": act.command.role.value, "granted_at": self.timestamp, "revoked_at": None}
             )
+
+    class Transferred(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/Transferred/v1"
+        COMMAND = TransferPrincipal
+
+        def on(self, principal: Principal, act: Act[TransferPrincipal]) -> None:
+            command = act.command
+            if principal.memberships:
+                principal.memberships[-1]["until"] = self.timestamp
+            principal.memberships.append(
+                {"organisation_id": command.organisation_id, "unit": command.unit,
+                 "from": self.timestamp, "until": None}
+            )
+            principal.organisation_id = command.organisation_id
+            principal.unit = command.unit
+            principal.title = command.title
+            for entry in principal.role_history:  # roles were held in the old organisation's scope
+                if entry["revoked_at"] is None:
+                    entry["revoked_at"] = self.timestamp
+                    entry["ended_by"] = "transfer"
+            principal.roles.clear()
 
     class RoleRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleRevoked/v1"
@@ -197,6 +247,11 @@ def _key_change(act: Act[Any]) -> KeyChange:
     if change is None:
         raise MalformedInput(f"{act.intent.action} changes no key")
     return change
+
+
+def _require_organisation(organisation_id: UUID | None, ctx: Context) -> None:
+    if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
+        raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
 
 
 def _distinct_keys(command: RegisterPrincipal) -> None:

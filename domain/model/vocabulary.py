@@ -135,6 +135,33 @@ class Role(StrEnum):
     LEDGER = "ledger"  # the ledger's own key: system events only
 
 
+class OrganisationKind(StrEnum):
+    """What an organisation (单位) is, for the reach of the roles held in it (issue 16 point 1).
+
+    An organ (机关) and its working units reach themselves and what is under them; a body that
+    serves an organ — its office, its legality reviewer, its decision meeting, the discipline
+    inspection group stationed in it — reaches the organ it serves and everything under that."""
+
+    ORGAN = "organ"  # 行政机关: 自治区商务厅, 县人民政府, 乡镇人民政府 (XX-26)
+    UNIT = "unit"  # 处室 / 部门 / 决策执行单位: a working unit of an organ
+    OFFICE = "office"  # 办公室 (县政府办公室, XX-6): serves its organ
+    JUSTICE = "justice"  # 司法行政部门 / 法规处 (XX-6, XX-13(4)): reviews for its organ
+    DECISION_BODY = "decision_body"  # 厅决策机关 / 政府常务会议 (NX-10(2)): decides for its organ
+    INSPECTION = "inspection"  # 纪检监察机构 (NX-16, XX-23): inspects its organ
+
+
+#: bodies whose roles reach the organ they serve (their parent) and all under it
+SERVING_BODIES = frozenset(
+    {OrganisationKind.OFFICE, OrganisationKind.JUSTICE, OrganisationKind.DECISION_BODY, OrganisationKind.INSPECTION}
+)
+
+#: the standing roles exercised within an organisation's scope; the others act by membership of
+#: a case (experts, agency staff), by the ledger's own key, or administer the directory
+SCOPED_ROLES = frozenset(
+    {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.JUSTICE_REVIEWER, Role.GOVERNMENT_OFFICE, Role.DISCIPLINE_INSPECTOR}
+)
+
+
 class PrincipalKind(StrEnum):
     PERSON = "person"
     SYSTEM = "system"

@@ -1,10 +1,15 @@
-"""Who may read what: by role, by membership of the case, and by a material's classification
-(NX-15, XX-22). The HTTP layer asks these questions; it decides nothing itself.
+"""Who may read what: by role within the reader's organisation, by membership of the case, and by
+a material's classification (NX-15, XX-22). The HTTP layer asks these questions; it decides
+nothing itself.
 
-* Discipline inspectors (纪检监察) read every case and every material.
+* A role is exercised within the scope of the reader's organisation
+  (:mod:`domain.model.organisation`): a case belongs to the organisation of its decision's
+  deciding organ, and the reviewing bodies and inspectors of another organ's tree do not read it
+  (issue 16 point 1). Cases of decisions recorded without an organisation are read as before.
+* Discipline inspectors (纪检监察) read every case and every material within their scope.
 * A case is read by its members — the lead unit's staff, the team, the staff of an entrusted
   agency, the engaged experts — and by the bodies that review it (the decision organ, the
-  justice reviewers, the government office).
+  justice reviewers, the government office) within their scope.
 * A material's content is shown to a reader cleared for its classification: work secrets to
   the case's readers; commercial secrets and personal privacy to the lead unit and the team;
   state secrets to the lead unit only — and always to whoever collected it and to inspectors.
@@ -13,11 +18,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.errors import LedgerError
+from domain.model.aggregate import Directory
 from domain.model.case import EvaluationCase
+from domain.model.decision import Decision
+from domain.model.organisation import Organisation, acts_within, reaches
 from domain.model.principal import Principal
 from domain.model.sealing import MATERIAL_FIELDS, SHREDDED, KeyRing, KeyShredded, Place, open_with
 from domain.model.vocabulary import Classification, Role
@@ -36,36 +45,66 @@ def is_inspector(principal: Principal) -> bool:
     return has_any(principal, OVERSEERS)
 
 
-def is_lead_unit(principal: Principal, case: EvaluationCase) -> bool:
-    return principal.has_role(Role.LEAD_UNIT) and principal.unit == case.lead_unit
+def organisation_of(case: EvaluationCase, directory: Directory) -> UUID | None:
+    """The organisation a case belongs to: its decision's deciding organ (None if the decision
+    was recorded without one)."""
+    decision = directory.find(case.decision_id, Decision) if case.decision_id else None
+    return decision.organisation_id if decision is not None else None
 
 
-def is_member(principal: Principal, case: EvaluationCase) -> bool:
+def reaches_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+    """Does a role held in the reader's organisation reach this case's organisation?"""
+    return reaches(principal.organisation_id, organisation_of(case, directory), _finder(directory))
+
+
+def _finder(directory: Directory) -> Any:
+    return lambda organisation_id: directory.find(organisation_id, Organisation)
+
+
+def is_lead_unit(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+    return (
+        principal.has_role(Role.LEAD_UNIT)
+        and principal.unit == case.lead_unit
+        and acts_within(principal.organisation_id, organisation_of(case, directory), _finder(directory))
+    )
+
+
+def is_member(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
     pid = str(principal.id)
     agency = (
         principal.has_role(Role.AGENCY_STAFF)
         and principal.agency_id is not None
         and str(principal.agency_id) in case.agencies
     )
-    return is_lead_unit(principal, case) or pid in case.team or pid in case.experts or agency
+    return is_lead_unit(principal, case, directory) or pid in case.team or pid in case.experts or agency
 
 
-def can_read_case(principal: Principal, case: EvaluationCase) -> bool:
-    return is_inspector(principal) or is_member(principal, case) or has_any(principal, REVIEWERS)
+def can_read_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+    if is_member(principal, case, directory):
+        return True
+    return has_any(principal, OVERSEERS | REVIEWERS) and reaches_case(principal, case, directory)
 
 
-def cleared_for(principal: Principal, case: EvaluationCase, material: dict[str, Any]) -> bool:
+def oversees_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+    """An inspector whose scope reaches the case."""
+    return is_inspector(principal) and reaches_case(principal, case, directory)
+
+
+def cleared_for(principal: Principal, case: EvaluationCase, material: dict[str, Any],
+                directory: Directory) -> bool:
     """May this reader see the content of this material (NX-15, XX-22)?"""
     level = material["classification"]
-    if level == Classification.NONE.value or is_inspector(principal):
+    if not can_read_case(principal, case, directory):
+        return False
+    if level == Classification.NONE.value or oversees_case(principal, case, directory):
         return True
     if material.get("collected", {}).get("by") == principal.id:
         return True
     if level == Classification.WORK_SECRET.value:
-        return can_read_case(principal, case)
+        return True
     if level in (Classification.COMMERCIAL_SECRET.value, Classification.PERSONAL_PRIVACY.value):
-        return is_lead_unit(principal, case) or str(principal.id) in case.team
-    return is_lead_unit(principal, case)  # state secret
+        return is_lead_unit(principal, case, directory) or str(principal.id) in case.team
+    return is_lead_unit(principal, case, directory)  # state secret
 
 
 def redact_material(material: dict[str, Any]) -> dict[str, Any]:
@@ -109,13 +148,36 @@ def disclose_material(keyring: KeyRing | None, case_id: UUID, material_id: str,
 
 
 def can_read_person(reader: Principal, subject_id: str) -> bool:
-    """A lifetime chain is read by the person themself, inspectors and administrators."""
-    return str(reader.id) == subject_id or is_inspector(reader) or reader.has_role(Role.ADMINISTRATOR)
+    """A lifetime chain is read by the person themself and by inspectors — each act only where
+    :func:`sees_in_chain` says. Administrators keep the directory (roles and keys), not the acts:
+    a chain shows case content (L4)."""
+    return str(reader.id) == subject_id or is_inspector(reader)
+
+
+def sees_in_chain(reader: Principal, subject: Principal | None, at: datetime,
+                  case_organisation: UUID | None, directory: Directory) -> bool:
+    """Does this reader see one act of a person's chain? The person themself sees all of it. An
+    inspector sees an act if their scope covers the organisation the person belonged to when
+    they did it — the chain follows the person across transfers (issue 16 point 1) — or, for a
+    person of no organisation then (an expert, an agency's staff), the organisation of the case
+    the act is in."""
+    if subject is not None and reader.id == subject.id:
+        return True
+    if not is_inspector(reader):
+        return False
+    belonged = subject.belonged_at(at) if subject is not None else None
+    target = belonged if belonged is not None else case_organisation
+    return reaches(reader.organisation_id, target, _finder(directory))
 
 
 def can_oversee(reader: Principal) -> bool:
-    """Decision traces, all findings, bundles: inspectors (纪检监察)."""
+    """Decision traces, findings, bundles: inspectors (纪检监察), each within their scope."""
     return is_inspector(reader)
+
+
+def oversees_decision(reader: Principal, decision: Decision, directory: Directory) -> bool:
+    """An inspector whose scope reaches the decision's deciding organ."""
+    return is_inspector(reader) and reaches(reader.organisation_id, decision.organisation_id, _finder(directory))
 
 
 def can_see_figures(reader: Principal) -> bool:

@@ -24,6 +24,7 @@ from domain.model.commands.case import RaiseFinding
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.model.rules.base import SWEEP, EventRef, Finding, Judgement, Refuse, Rule, Rulebook
+from domain.model.text import shown
 
 if TYPE_CHECKING:
     from domain.service.ledger import Ledger
@@ -79,13 +80,15 @@ class Findings:
         args: dict[str, Any] = {
             "articles": list(rule.articles),
             "cited_events": [ref.to_json() for ref in cited],
-            "figures": figures,
+            # text a rule quotes from a record made before the text rule (issue 16 point 3) is
+            # written readable, so the ledger's own finding keeps the rule
+            "figures": {shown(k): shown(v) if isinstance(v, str) else v for k, v in figures.items()},
             "finding_id": str(uuid4()),
             "persons": [str(p) for p in dict.fromkeys(persons)],
             "rule": rule.id,
             "rulebook": rulebook.ref,
-            "summary_en": en,
-            "summary_zh": zh,
+            "summary_en": shown(en),
+            "summary_zh": shown(zh),
         }
         if attempt is not None:
             args["attempt"] = attempt
@@ -93,9 +96,13 @@ class Findings:
         act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
         case.raise_finding(act, Context(actor=ledger, directory=self.ledger, now=now))
 
-    def sweep_deadlines(self, now: datetime) -> list[LedgerAggregate]:
-        """The deadline sweep (NX-11, NX-12b) as of ``now``: every case it raised a finding on,
-        with the findings pending (each deadline is raised once per case)."""
+    def sweep_deadlines(self) -> list[LedgerAggregate]:
+        """The deadline sweep (NX-11, NX-12b) as of the ledger's clock — never a time a caller
+        gives (issue 16 point 8: findings are stored at the server's time only): every case it
+        raised a finding on, with the findings pending (each deadline is raised once per case).
+        A case whose last event was recorded later than the clock reads is refused whole
+        (:class:`~domain.errors.ClockBehind`), so a sweep run on a clock set back raises nothing."""
+        now = clock.now()
         _, ledger = self.signer()
         ctx = Context(actor=ledger, directory=self.ledger, now=now)
         changed: list[LedgerAggregate] = []

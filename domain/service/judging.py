@@ -37,9 +37,12 @@ from domain.model.actions import ActionSpec, action
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
+from domain.model.decision import Decision
+from domain.model.organisation import Organisation, acts_within
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.model.rules.base import Judgement, Refuse, Rule, Rulebook, Verdicts
+from domain.model.vocabulary import SCOPED_ROLES
 
 if TYPE_CHECKING:
     from domain.service.ledger import Ledger
@@ -107,9 +110,11 @@ class Judge:
             command = spec.command.parse(signed.intent.args)
             self.authorise(spec, actor)
             target = self._target(spec, signed)
+            in_scope = self.within_scope(spec, actor, command, target)
             rulebook = self._rulebook(spec, command, target)
             act = Act(signed.envelope, signed.intent, command, rulebook.ref if rulebook else "")
-            ctx = Context(actor=actor, directory=self.ledger, now=now, keyring=self.ledger.keyring)
+            ctx = Context(actor=actor, directory=self.ledger, now=now, keyring=self.ledger.keyring,
+                          in_scope=in_scope)
             verdicts = self._judge(rulebook, spec, act, ctx, target)
             if verdicts.refusal is not None:
                 return self._refused(verdicts.refusal, rulebook, target, signed, ctx, batch)
@@ -172,6 +177,30 @@ class Judge:
                 f"{actor.name} has {', '.join(actor.roles) or 'none'}",
                 article=spec.article,
             )
+
+    def within_scope(self, spec: ActionSpec, actor: Principal, command: Any,
+                     target: LedgerAggregate | None) -> bool:
+        """Whether the signer's organisation may act on the target's (issue 16 point 1). An action
+        the signer may take only through roles exercised within an organisation's scope is refused
+        outside it; for the others (team members, engaged experts, an agency's staff act by
+        membership of the case) the answer goes to the aggregate, which counts the lead unit's
+        role only within scope."""
+        target_organisation = organisation_of_target(self.ledger, command, target)
+        find = lambda organisation_id: self.ledger.find(organisation_id, Organisation)
+        if acts_within(actor.organisation_id, target_organisation, find):
+            return True
+        if spec.roles is not None:
+            unscoped = [role for role in spec.roles - SCOPED_ROLES if actor.has_role(role)]
+            if not unscoped:
+                where = self.ledger.find(target_organisation, Organisation) if target_organisation else None
+                raise NotPermitted(
+                    f"{actor.name}'s roles are held in the scope of their own organisation "
+                    f"({actor.unit}); {spec.name} addresses what belongs to "
+                    f"{where.name if where else target_organisation}, outside it "
+                    "(职权限于本单位及其所辖范围)",
+                    article=spec.article,
+                )
+        return False
 
     def replay_of(self, signed: SignedIntent, batch: Batch | None = None, *, only_if_taken: bool = False) -> None:
         """Raise :class:`Replayed` if exactly this signed intent is already stored (or pending in
@@ -236,3 +265,21 @@ class Judge:
             return created
         getattr(target, spec.method)(act, ctx)
         return target
+
+
+def organisation_of_target(directory: Ledger, command: Any, target: LedgerAggregate | None) -> UUID | None:
+    """The organisation an act addresses: a decision's deciding organ; a case's, through its
+    decision. Principals, agencies and organisations belong to the directory, which
+    administrators keep across organisations."""
+    if isinstance(target, Decision):
+        return target.organisation_id
+    if target is None and command.ACTION == "decision.register":
+        return cast(UUID | None, command.organisation_id)
+    if isinstance(target, EvaluationCase):
+        decision_id = target.decision_id
+    elif target is None and command.ACTION == "case.open":
+        decision_id = command.decision_id
+    else:
+        return None
+    decision = directory.find(decision_id, Decision) if decision_id is not None else None
+    return decision.organisation_id if decision is not None else None

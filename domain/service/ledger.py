@@ -31,6 +31,7 @@ from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.sealing import KeyRing
 from domain.service import genesis as genesis_
@@ -204,7 +205,7 @@ class Ledger(Application[UUID]):
         passed with nothing done, as of the clock's now. Each deadline is raised once per case."""
         now = clock.now()
         with self._write_lock, clock.using(clock.ManualClock(now)):
-            return [recorded for case in self.findings.sweep_deadlines(now) for recorded in self._store(case)]
+            return [recorded for case in self.findings.sweep_deadlines() for recorded in self._store(case)]
 
     # --- genesis ----------------------------------------------------------------------------
 
@@ -270,11 +271,18 @@ class Ledger(Application[UUID]):
 
     def case_ids(self) -> list[UUID]:
         """Every case, in the order opened."""
+        return self._created(EvaluationCase.Opened.TOPIC)
+
+    def organisation_ids(self) -> list[UUID]:
+        """Every organisation, in the order registered."""
+        return self._created(Organisation.Registered.TOPIC)
+
+    def _created(self, topic: str) -> list[UUID]:
         ids: list[UUID] = []
         last = 0
         while True:
             rows = self.recorder.select_notifications(
-                start=last, limit=500, topics=[EvaluationCase.Opened.TOPIC], inclusive_of_start=False
+                start=last, limit=500, topics=[topic], inclusive_of_start=False
             )
             if not rows:
                 return ids
@@ -286,6 +294,9 @@ class Ledger(Application[UUID]):
         if case is None:
             raise NotFound(f"no evaluation case {case_id}")
         return case
+
+    def get_organisation(self, organisation_id: UUID) -> Organisation:
+        return self._get(organisation_id, Organisation)
 
     def get_principal(self, principal_id: UUID) -> Principal:
         return self._get(principal_id, Principal)

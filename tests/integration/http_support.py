@@ -96,7 +96,8 @@ def serve_ledger(copied: DemoLedger) -> Iterator[Served]:
     keystore = Keystore.beside(copied.keys)
     ledger.keyring = keystore
     demo = copied.demo
-    result = DemoResult(Path(demo["keys_dir"]), demo["cases"], demo["people"], demo["handles"], demo["events"])
+    result = DemoResult(Path(demo["keys_dir"]), demo["cases"], demo["people"], demo["handles"], demo["events"],
+                        demo.get("organisations", {}))
     names = {principal: name for name, principal in demo["people"].items()}
     people = {handle: Signer.from_key_file(UUID(principal), result.keys_dir / f"{handle}.pem", names[principal])
               for handle, principal in demo["handles"].items()}

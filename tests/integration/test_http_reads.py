@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from api.http.auth import AUDIENCE, MAX_LIFETIME, make_token
 from api.http.examples import EXAMPLE_KEY
+from api.http.writes import ROUTES
 from domain import clock
 from domain.evidence.signing import Envelope, SigningKey
 from domain.service.access import WITHHELD
@@ -182,12 +183,20 @@ def test_tokens_that_do_not_authenticate(served: Served) -> None:
 # --- authorisation by role, membership and classification --------------------------------------
 
 
-def test_inspectors_read_everything(served: Served) -> None:
+def test_inspectors_read_everything_within_their_scope(served: Served) -> None:
     for path in read_paths(served):
         response = served.get(path, "kong_deming")
         assert response.status_code == 200, (path, response.text)
+    nx, xx, flagged = cases_of(served)
+    # 孔德明 is stationed in 宁夏回族自治区商务厅: its cases are his, 息县's are not (issue 16 H2)
     listed = served.get("/v1/cases", "kong_deming").json()["items"]
-    assert [c["case_id"] for c in listed] == list(cases_of(served))
+    assert [c["case_id"] for c in listed] == [nx, flagged]
+    for path in (f"/v1/cases/{xx}", f"/v1/cases/{xx}/timeline", f"/v1/exports/cases/{xx}",
+                 f"/v1/findings?case={xx}"):
+        problem_of(served.get(path, "kong_deming"), 403)
+    xx_decision = served.demo.cases[1]["decision_id"]
+    problem_of(served.get(f"/v1/decisions/{xx_decision}/trace", "kong_deming"), 403)
+    assert {f["case_id"] for f in served.get("/v1/findings", "kong_deming").json()["items"]} <= {nx, flagged}
 
 
 def test_case_members_read_their_case_only(served: Served) -> None:
@@ -202,10 +211,18 @@ def test_case_members_read_their_case_only(served: Served) -> None:
     problem_of(served.get(f"/v1/cases/{nx}", "sun_li"), 403)
 
 
-def test_reviewing_bodies_read_cases(served: Served) -> None:
-    _, xx, _ = cases_of(served)
-    for handle in ("huang_zhigang", "wu_tao", "zhao_min"):  # justice reviewer, decision organs
+def test_reviewing_bodies_read_the_cases_of_their_own_organ_only(served: Served) -> None:
+    """Issue 16 H2: 息县's justice reviewer and government office read 息县's case, not 宁夏商务厅's;
+    the 商务厅's office reads the 商务厅's."""
+    nx, xx, _ = cases_of(served)
+    for handle in ("huang_zhigang", "wu_tao"):  # 息县司法局, 息县人民政府办公室
         assert served.get(f"/v1/cases/{xx}", handle).status_code == 200
+        for path in (f"/v1/cases/{nx}", f"/v1/cases/{nx}/timeline"):
+            problem = problem_of(served.get(path, handle), 403)
+            assert "scope" in problem["detail"] or "范围" in problem["detail"]
+        assert [c["case_id"] for c in served.get("/v1/cases", handle).json()["items"]] == [xx]
+    assert served.get(f"/v1/cases/{nx}", "zhao_min").status_code == 200  # 商务厅办公室
+    problem_of(served.get(f"/v1/cases/{xx}", "zhao_min"), 403)
 
 
 def _materials(served: Served, case_id: str, handle: str) -> dict[str, dict[str, Any]]:
@@ -263,12 +280,15 @@ def test_timeline_shows_signer_article_verification_and_proof(served: Served) ->
     assert [e["version"] for e in paged["items"]] == [3, 4]
 
 
-def test_person_chain_for_the_person_inspectors_and_administrators(served: Served) -> None:
+def test_person_chain_for_the_person_and_inspectors(served: Served) -> None:
     he_jing = served.demo.handles["he_jing"]
-    for handle in ("he_jing", "kong_deming", "admin"):
+    for handle in ("he_jing", "kong_deming"):
         chain = served.get(f"/v1/persons/{he_jing}", handle).json()
-        assert chain["principal"]["name"] == "何静"
+        assert chain["principal"]["name"] == "何静" and chain["withheld"] == 0
         assert {f["rule"] for f in chain["findings"]} >= {"NX/preset-conclusion", "NX/skewed-exclusions"}
+    # L4: the administrator keeps the directory, not the acts (which show case content)
+    problem_of(served.get(f"/v1/persons/{he_jing}", "admin"), 403)
+    assert served.get(f"/v1/principals/{he_jing}", "admin").json()["name"] == "何静"
     for handle in ("gao_feng", "ma_xiaodong", "yang_fan"):
         problem_of(served.get(f"/v1/persons/{he_jing}", handle), 403)
 
@@ -293,11 +313,16 @@ def test_oversight_reads_are_for_inspectors(served: Served) -> None:
 
 def test_figures_for_inspectors_reviewers_administrators_and_lead_units(served: Served) -> None:
     _, _, flagged = cases_of(served)
-    for handle in ("kong_deming", "zhao_min", "admin", "ma_xiaodong"):
+    for handle in ("kong_deming", "zhao_min", "ma_xiaodong"):  # all of 宁夏商务厅
         deadlines = served.get("/v1/deadlines", handle).json()["items"]
         assert {(d["case_id"], d["article"]): d["status"] for d in deadlines}[(flagged, "NX-11")] == "late"
         annual = served.get("/v1/annual", handle).json()["items"]
-        assert sum(row["opened"] for row in annual) == 3
+        assert sum(row["opened"] for row in annual) == 2  # its two cases, not 息县's
+    assert served.get("/v1/deadlines", "huang_zhigang").json()["items"] == []  # 息县 has no NX deadlines
+    assert sum(row["opened"] for row in served.get("/v1/annual", "huang_zhigang").json()["items"]) == 1
+    # the administrator sees the counts of every unit, and no case's deadlines (titles are case content)
+    assert sum(row["opened"] for row in served.get("/v1/annual", "admin").json()["items"]) == 3
+    assert served.get("/v1/deadlines", "admin").json()["items"] == []
     for handle in ("yang_fan", "ma_jianguo"):
         problem_of(served.get("/v1/deadlines", handle), 403)
         problem_of(served.get("/v1/annual", handle), 403)
@@ -309,7 +334,7 @@ def test_directories_agencies_and_versions(served: Served) -> None:
     people = served.get("/v1/principals", "yang_fan", limit=500).json()["items"]
     assert {"孔德明", "何静", "系统管理员"} <= {p["name"] for p in people}
     inspectors = served.get("/v1/principals", "yang_fan", role="discipline_inspector").json()["items"]
-    assert [p["name"] for p in inspectors] == ["孔德明"]
+    assert [p["name"] for p in inspectors] == ["孔德明", "蒋卫国"]
     one = served.get(f"/v1/principals/{served.demo.handles['yang_fan']}", "ma_jianguo").json()
     assert one["roles"] == ["agency_staff"] and one["keys"]
     decisions = served.get("/v1/decisions", "yang_fan").json()["items"]
@@ -323,7 +348,11 @@ def test_directories_agencies_and_versions(served: Served) -> None:
     assert served.get(f"/v1/aggregates/{uuid4()}/version", "yang_fan").json() == {"version": 0}
     me = served.get("/v1/me", "yang_fan").json()
     assert me == {"principal_id": served.demo.handles["yang_fan"], "name": "杨帆", "unit": "宁夏大学经济管理学院",
-                  "roles": ["agency_staff"]}
+                  "roles": ["agency_staff"], "organisation_id": None}
+    kong = served.get("/v1/me", "kong_deming").json()
+    organisations = {o["organisation_id"]: o for o in served.get("/v1/organisations", "yang_fan").json()["items"]}
+    assert organisations[kong["organisation_id"]]["name"] == "自治区纪委监委驻商务厅纪检监察组"
+    assert organisations[organisations[kong["organisation_id"]]["parent_id"]]["name"] == "宁夏回族自治区商务厅"
 
 
 def test_pagination_bounds_are_checked(served: Served) -> None:
@@ -331,8 +360,8 @@ def test_pagination_bounds_are_checked(served: Served) -> None:
     problem_of(served.get("/v1/cases", "kong_deming", limit="100000"), 422)
     problem_of(served.get("/v1/cases", "kong_deming", offset="-1"), 422)
     assert served.get("/v1/cases", "kong_deming", limit="1", offset="1").json()["items"][0]["case_id"] == \
-        cases_of(served)[1]
-    assert served.get("/v1/cases", "kong_deming", jurisdiction="XX").json()["items"][0]["case_id"] == \
+        cases_of(served)[2]
+    assert served.get("/v1/cases", "huang_zhigang", jurisdiction="XX").json()["items"][0]["case_id"] == \
         cases_of(served)[1]
     problem_of(served.get("/v1/cases", "kong_deming", jurisdiction="ZZ"), 422)
 
@@ -371,7 +400,7 @@ def test_openapi_describes_every_endpoint_with_schemas_and_examples(served: Serv
     operations = [(path, method, op) for path, item in document["paths"].items() for method, op in item.items()]
     assert not any(path in ("/", "/cases", "/signin") for path, _, _ in operations), "web pages stay out"
     posts = [(p, op) for p, m, op in operations if m == "post" and op["tags"] == ["writes"]]
-    assert len(posts) == 43
+    assert len(posts) == len(ROUTES)  # every action a person signs has its route
     assert [p for p, m, op in operations if m == "post" and op["tags"] != ["writes"]] == ["/v1/secrets/keys"]
     for path, method, op in operations:
         assert op.get("summary") and op.get("responses"), (method, path)

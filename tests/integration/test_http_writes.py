@@ -19,6 +19,11 @@ DECISION = {
 }
 
 
+def decision_of(served: Served) -> dict[str, str]:
+    """The decision, as the 宁夏商务厅's organ's own."""
+    return {**DECISION, "organisation_id": served.demo.organisations["宁夏回族自治区商务厅"]}
+
+
 def post(served: Served, path: str, envelope: Any) -> Any:
     return served.client.post(path, json=envelope if not hasattr(envelope, "to_json") else envelope.to_json())
 
@@ -34,7 +39,8 @@ def nothing_stored(served: Served) -> Iterator[None]:
 def new_case(served: Served) -> str:
     """A decision registered and a case opened on it by the NX lead unit, over HTTP."""
     decision = uuid4()
-    recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision, DECISION))
+    recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision,
+                                                         decision_of(served)))
     assert recorded.status_code == 201, recorded.text
     case = uuid4()
     opened = post(served, "/v1/cases", served.sign("ma_xiaodong", "case.open", case, {

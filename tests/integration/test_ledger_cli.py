@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import DemoLedger, Store
-
-DEMO_EVENTS = 87  # events one demo run stores: 82 signed by people, 5 findings by the ledger
+from tests.integration.demo_counts import DEMO_EVENTS, GENESIS_EVENTS
 
 
 def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
@@ -39,13 +38,13 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX"] * 2
     assert json.loads(first.out)["events"] == DEMO_EVENTS
     demo_dirs = list((keys / "demo").iterdir())
-    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 17
+    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 18  # one key file per demo person
 
     verify = cli("verify", "--db", store.url)
     assert verify.code == 0, verify.out + verify.err
     assert verify.out.startswith("intact: ")
     report = json.loads(cli("verify", "--db", store.url, "--json").out)
-    assert report["ok"] and report["events"] == 2 + 2 * DEMO_EVENTS and report["breaks"] == []
+    assert report["ok"] and report["events"] == GENESIS_EVENTS + 2 * DEMO_EVENTS and report["breaks"] == []
     assert report["ledger_keyid"] == info["ledger_keyid"]
     assert cli("verify", "--db", store.url, "--ledger-key", info["ledger_keyid"]).code == 0
     pinned = cli("verify", "--db", store.url, "--ledger-key", info["administrator_keyid"])

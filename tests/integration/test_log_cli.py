@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pymerkle import InmemoryTree
 
 from tests.integration.conftest import DemoLedger, Run, Store, invoke
+from tests.integration.demo_counts import DEMO_EVENTS, DEMO_STORE
 from tests.integration.rfc9162 import consistency_ok, inclusion_ok
 
 
@@ -77,7 +78,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
     store = projected_ledger.store
     note, size, root = checkpoint_of(cli, store)
     report = json.loads(cli("verify", "--db", store.url, "--json").out)
-    assert report["ok"] and size == report["events"] == 89
+    assert report["ok"] and size == report["events"] == DEMO_STORE
 
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
     events = [(c["case_id"], v) for c in cases for v in (1, 2, c["version"])]
@@ -94,7 +95,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
         assert not inclusion_ok(leaf, proof["leaf_index"], size, path, hashlib.sha256(b"x").digest())
         hashes[proof["leaf_index"]] = bytes.fromhex(proof["event_hash"])
 
-    for old, new in [(1, 89), (13, 50), (64, 89), (50, 50), (0, 89), (77, 88)]:
+    for old, new in [(1, DEMO_STORE), (13, 50), (64, DEMO_STORE), (50, 50), (0, DEMO_STORE), (77, DEMO_STORE - 1)]:
         result = cli("prove", "--db", store.url, "--consistency", str(old), str(new), "--json")
         assert result.code == 0, result.err
         proof = json.loads(result.out)
@@ -102,7 +103,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
         if old:
             path = [bytes.fromhex(p) for p in proof["consistency_path"]]
             assert consistency_ok(old, new, bytes.fromhex(proof["old_root"]), bytes.fromhex(proof["new_root"]), path)
-    assert json.loads(cli("prove", "--db", store.url, "--consistency", "1", "89", "--json").out)["new_root"] == root.hex()
+    assert json.loads(cli("prove", "--db", store.url, "--consistency", "1", str(DEMO_STORE), "--json").out)["new_root"] == root.hex()
     assert cli("prove", "--db", store.url, "--consistency", "50", "9999", "--json").code == 2
     assert cli("prove", "--db", store.url, "--event", "nope:1", "--json").code == 2
     assert cli("prove", "--db", store.url).code == 2
@@ -215,12 +216,14 @@ def test_verify_catches_a_tampered_log_or_checkpoint(cli, projected_ledger: Demo
     store.execute("UPDATE dl_log_leaves SET event_hash = ? WHERE leaf_index = 40", ("ab" * 32,))
     result = cli("verify", "--db", store.url)
     assert result.code == 1 and ": log: leaf 40 holds another hash" in result.out
+    size, smaller = DEMO_STORE, DEMO_STORE - 1
     store.execute(
-        "UPDATE dl_log_checkpoints SET note = replace(note, '\n89\n', '\n88\n')"
-        if store.kind == "sqlite" else "UPDATE dl_log_checkpoints SET note = replace(note, E'\\n89\\n', E'\\n88\\n')"
+        f"UPDATE dl_log_checkpoints SET note = replace(note, '\n{size}\n', '\n{smaller}\n')"
+        if store.kind == "sqlite"
+        else f"UPDATE dl_log_checkpoints SET note = replace(note, E'\\n{size}\\n', E'\\n{smaller}\\n')"
     )
     result = cli("verify", "--db", store.url)
-    assert result.code == 1 and ": checkpoint: checkpoint 89" in result.out
+    assert result.code == 1 and f": checkpoint: checkpoint {DEMO_STORE}" in result.out
 
 
 def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projected_ledger: DemoLedger,  # type: ignore[no-untyped-def]
@@ -233,7 +236,8 @@ def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projecte
     result = cli("verify", "--db", store.url, "--since-checkpoint", str(trusted), "--json")
     assert result.code == 0, result.out
     report = json.loads(result.out)
-    assert report["events"] == 87 and "consistency proof 89 → 176 verified" in report["notes"]
+    assert report["events"] == DEMO_EVENTS and \
+        f"consistency proof {DEMO_STORE} → {DEMO_STORE + DEMO_EVENTS} verified" in report["notes"]
 
     # An operator with the database and the ledger key rewrites an old event consistently:
     # a new rulebook reference, its hash and every later link recomputed, the log rebuilt
@@ -312,10 +316,10 @@ def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_
                 checkpoints = store.execute("SELECT MAX(tree_size) FROM dl_log_checkpoints")[0][0]
             except Exception:  # noqa: BLE001 — the tables appear when the follower starts
                 count, checkpoints = 0, None
-            if count == 89 and checkpoints == 89:
+            if count == DEMO_STORE and checkpoints == DEMO_STORE:
                 break
             time.sleep(0.2)
-        assert (count, checkpoints) == (89, 89)
+        assert (count, checkpoints) == (DEMO_STORE, DEMO_STORE)
         assert store.execute("SELECT COUNT(*) FROM dl_cases")[0][0] == 3
     finally:
         follower.send_signal(signal.SIGTERM)

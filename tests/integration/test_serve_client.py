@@ -29,8 +29,12 @@ def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str
     assert made.code == 0, made.err
     assert json.loads(made.out)["public_file"].endswith("zhang.jwk")
 
+    listed = cli("client", "get", "/v1/organisations", "--key", admin_key, "--as", admin_id, env=env)
+    assert listed.code == 0, listed.err
+    organisations = {o["name"]: o["organisation_id"] for o in json.loads(listed.out)["items"]}
     registered = cli("client", "principal", "register", "--key", admin_key, "--as", admin_id,
                      "--name", "张伟", "--kind", "person", "--unit", "宁夏回族自治区商务厅对外贸易处",
+                     "--organisation-id", organisations["宁夏回族自治区商务厅对外贸易处"],
                      "--title", "科员", "--roles", "lead_unit", "--public-keys", "@zhang.jwk", env=env)
     assert registered.code == 0, registered.err
     zhang = json.loads(registered.out)
@@ -39,6 +43,7 @@ def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str
 
     decision = cli("client", "decision", "register", "--jurisdiction", "NX", "--title", "关于促进会展业发展的意见",
                    "--document-number", "宁商发〔2023〕9号", "--organ", "宁夏回族自治区商务厅",
+                   "--organisation-id", organisations["宁夏回族自治区商务厅"],
                    "--decided-on", "2023-05-10", "--purpose", "促进会展业发展", env=me)
     assert decision.code == 0, decision.err
     decision_id = json.loads(decision.out)["aggregate_id"]

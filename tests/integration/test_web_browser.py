@@ -100,7 +100,8 @@ def test_inspector_signs_in_opens_a_case_and_steps_back(page: Any, served: Serve
     sign_in(page, served, address)
     assert "孔德明" in page.inner_text("header, nav, body")
     rows = page.locator("table tr").all_inner_texts()
-    assert any(nx["title"] in row for row in rows) and any("息县" in row for row in rows)
+    # 孔德明 is stationed in the 商务厅: its cases are listed, 息县's are not (issue 16 point 1)
+    assert any(nx["title"] in row for row in rows) and not any("息县" in row for row in rows)
     shoot(page, served, "01-cases")
 
     page.click(f"text={nx['title']}")

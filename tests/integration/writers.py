@@ -27,7 +27,7 @@ import httpx
 import psycopg
 from pymerkle import InmemoryTree
 
-from api.demo import XX_UNIT
+from api.demo_cast import XX_UNIT
 from api.http.auth import make_token
 from api.http.writes import ROUTES
 from api.keyfiles import read_key, write_key

@@ -44,6 +44,8 @@ TOPICS: dict[str, str] = {
     "principal.add_key": "decision-ledger/Principal/KeyAdded/v1",
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
+    "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
@@ -471,6 +473,54 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(child)
 
 
+# §13.4 root causes -----------------------------------------------------------------------------
+
+FOLLOWING = {"chain", "gap", "time", "log", "key"}
+FIRST = ["hash", "chain", "gap", "time", "signature", "key", "log"]  # §13.4 rule 1: which is first
+
+
+def root_causes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """§13.4: each break that follows from another is counted (`caused`) on the root cause at the
+    end of its line, not listed. A found break carries its place in log order (`place`, None if
+    not known) and its event's signer (`signer`); the report keeps neither."""
+    lowest: dict[str, int] = {}  # aggregate → index of its break at its lowest version (first)
+    for i, b in enumerate(found):
+        if b["aggregate_id"] in ("bundle", "transparency-log"):
+            continue
+        j = lowest.get(b["aggregate_id"])
+        if j is None or (b["version"], FIRST.index(b["kind"])) < (found[j]["version"],
+                                                                   FIRST.index(found[j]["kind"])):
+            lowest[b["aggregate_id"]] = i
+
+    def source(i: int) -> int | None:
+        b = found[i]
+        if b["aggregate_id"] == "transparency-log":  # rule 3 (a store's; a bundle has none)
+            return None
+        if b["aggregate_id"] == "bundle":
+            return None
+        first = lowest[b["aggregate_id"]]
+        if b["version"] > found[first]["version"] and b["kind"] in FOLLOWING:  # rule 1
+            return first
+        signer = b["signer"]
+        if b["kind"] == "key" and signer and signer != b["aggregate_id"] and signer in lowest:  # rule 2
+            where = found[lowest[signer]]["place"]
+            if where is None or b["place"] is None or where < b["place"]:
+                return lowest[signer]
+        return None
+
+    up = [source(i) for i in range(len(found))]
+    counts: dict[int, int] = {}
+    for i in range(len(found)):
+        top, seen = i, {i}
+        while up[top] is not None and up[top] not in seen:
+            top = up[top]  # type: ignore[assignment]
+            seen.add(top)
+        if top != i:
+            counts[top] = counts.get(top, 0) + 1
+    return [{**{k: v for k, v in b.items() if k not in ("place", "signer")}, "caused": counts.get(i, 0)}
+            for i, b in enumerate(found) if up[i] is None]
+
+
 # §13 verifying a bundle ------------------------------------------------------------------------
 
 def verify_bundle(data: Any, trusted_checkpoint: str | None = None,
@@ -493,6 +543,7 @@ class _Bundle:
         self.ledger_keyid: str | None = None
         self.histories = Histories()
         self.seen: dict[str, tuple[int, str]] = {}  # aggregate → last version and its hash
+        self.times: dict[str, datetime] = {}  # aggregate → its last version's recording time
         self.actors: dict[tuple[str, int], str] = {}  # event → its intent's actor
         self.args: dict[tuple[str, int], Any] = {}  # event → its intent's args
         subject = self.data.get("subject")
@@ -503,8 +554,11 @@ class _Bundle:
     def add(self, aggregate: str, version: int, kind: str, detail: str,
             event: dict[str, Any] | None = None) -> None:
         notification = event.get("notification_id") if event and self.v1 else None
+        place = event.get("leaf_index") if event else None
         self.breaks.append({"aggregate_id": aggregate, "version": version,
-                            "notification_id": notification, "kind": kind, "detail": detail})
+                            "notification_id": notification, "kind": kind, "detail": detail,
+                            "place": place if isinstance(place, int) else None,
+                            "signer": self.actors.get((aggregate, version), "") if event else ""})
 
     def bundle_break(self, kind: str, detail: str) -> None:
         self.add("bundle", 0, kind, detail)
@@ -521,7 +575,7 @@ class _Bundle:
         aggregates = {e["aggregate_id"] for e in self.checked} | ({self.genesis_read} if self.genesis_read else set())
         return {"ok": not self.breaks and bool(self.checked), "events": events,
                 "aggregates": len(aggregates),
-                "ledger_keyid": self.ledger_keyid, "breaks": self.breaks, "notes": []}
+                "ledger_keyid": self.ledger_keyid, "breaks": root_causes(self.breaks), "notes": []}
 
     def check(self, trusted: str | None, pinned: str | None) -> None:
         if self.data.get("format") not in (BUNDLE_V1, BUNDLE_V2):  # §13.2.1
@@ -696,7 +750,11 @@ class _Bundle:
         if want is not None and state["prev_hash"] != want:
             self.event_break(event, "chain", f"prev_hash is not the hash of version "
                                              f"{version - 1}")
+        at, last_at = parse_time(state["timestamp"]), self.times.get(aggregate)
+        if last_at is not None and at < last_at:  # §13.1.2: recorded times never go backwards
+            self.event_break(event, "time", f"recorded before version {last_version}")
         self.seen[aggregate] = (version, state["hash"])
+        self.times[aggregate] = at
 
     def check_signature(self, event: dict[str, Any],
                         state: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,5 +1,9 @@
 """Write a new set of test vectors: ``python -m tests.vectors.generate DIR`` (DIR must not exist).
 
+``python -m tests.vectors.generate --reports DIR`` writes again only the reports of an existing
+set — each from its committed store, SQL script or bundle, which are left as they are — for a
+change of what `verify` reports (not of a format); the set's README says why.
+
 It writes the formats of the code as it stands (bundles of format v2 since ``tests/vectors/v2``).
 
 The vectors are files that need no Python of ours to read: keys, envelopes, event hashes,
@@ -550,7 +554,31 @@ def main_(out: Path) -> None:
     print(f"wrote {sum(1 for _ in out.rglob('*'))} files under {out}")
 
 
+def rewrite_reports(out: Path) -> None:
+    """Every report of an existing set, written again from its committed inputs."""
+    bundles = [p for p in sorted(out.glob("*-bundle.json")) + sorted(out.glob("*-bundle-tampered/*.json"))
+               if not p.name.endswith(".report.json")]
+    for path in bundles:
+        _write(path.with_name(path.stem + ".report.json"), _verify("--bundle", str(path)))
+    _write(out / "case-bundle.since.report.json",
+           _verify("--bundle", str(out / "case-bundle.json"), "--since-checkpoint", str(out / "first-checkpoint.note")))
+    scratch = out / "scratch.sqlite"
+    for script in [None, *sorted((out / "store-tampered").glob("*.sql"))]:
+        shutil.copyfile(out / "store.sqlite", scratch)
+        if script is not None:
+            with sqlite3.connect(scratch) as conn:
+                conn.executescript(script.read_text(encoding="utf-8"))
+        report = _verify("--db", f"sqlite:///{scratch}", "--jobs", "1")
+        _write(out / "store.report.json" if script is None else script.with_suffix(".report.json"), report)
+        for leftover in out.glob("scratch.sqlite*"):
+            leftover.unlink()
+    print(f"wrote the reports of {len(bundles)} bundles and the store under {out}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--reports":
+        rewrite_reports(Path(sys.argv[2]))
+    elif len(sys.argv) == 2:
+        main_(Path(sys.argv[1]))
+    else:
         sys.exit(__doc__)
-    main_(Path(sys.argv[1]))

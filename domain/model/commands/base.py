@@ -1,7 +1,11 @@
 """Base of every command: the typed arguments of one signed intent.
 
 A command is parsed from the ``args`` of a signed intent and from nothing else, strictly: unknown
-fields are refused, types are never coerced (``"3"`` is not ``3``), and text must not be blank.
+fields are refused, types are never coerced (``"3"`` is not ``3``), text must not be blank, and
+every string in the arguments keeps the text rule (:mod:`domain.model.text`: no NUL, controls,
+lone surrogates or bidirectional controls; a name is one line). A refusal names the field by its
+JSON pointer into the signed intent (``/args/title``). Stored events are read without the text
+rule (``recorded``): what was recorded before it keeps replaying.
 The concrete commands live beside the aggregate they address (``domain/case_commands.py``, …);
 each names its action with ``ACTION`` (``"case.exclude_material"``).
 """
@@ -13,14 +17,32 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
 
 from domain.errors import MalformedInput
+from domain.model.text import pointer_of, refused_text, text_problem
+
+#: the validation context of a stored event's arguments: read as recorded, without the text rule
+RECORDED = {"recorded": True}
 
 
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be blank")
+    return text
+
+
+def _one_line(text: str, info: ValidationInfo) -> str:
+    """A name is one line (issue 16 point 3); events recorded before the rule are read as they are."""
+    if not (info.context or {}).get("recorded") and (problem := text_problem(text, single_line=True)):
+        raise ValueError(f"{problem[0]} / {problem[1]}")
     return text
 
 
@@ -32,7 +54,8 @@ def _iso_date(text: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_not_blank)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank),
+                 AfterValidator(_one_line)]
 LongText = Annotated[
     str, StringConstraints(min_length=1, max_length=20000), AfterValidator(_not_blank)
 ]
@@ -50,16 +73,23 @@ class Command(BaseModel):
     ACTION: ClassVar[str]
 
     @classmethod
-    def parse(cls, args: dict[str, Any]) -> Self:
-        """Validate in JSON mode (strings for enums, UUIDs and dates; no coercion)."""
+    def parse(cls, args: dict[str, Any], *, recorded: bool = False) -> Self:
+        """Validate in JSON mode (strings for enums, UUIDs and dates; no coercion); the text rule
+        first, unless the arguments are a stored event's (``recorded``)."""
+        if not recorded and (refused := refused_text(args, ("args",))) is not None:
+            pointer, zh, en = refused
+            raise MalformedInput(f"{cls.ACTION} {pointer}: {zh} / {en}", pointer=pointer)
         try:
-            return cls.model_validate_json(json.dumps(args, ensure_ascii=False))
+            return cls.model_validate_json(json.dumps(args, ensure_ascii=False),
+                                           context=RECORDED if recorded else None)
         except ValidationError as error:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'args'}: {e['msg']}"
                 for e in error.errors()
             )
-            raise MalformedInput(f"{cls.ACTION} args: {problems}") from None
+            first = error.errors()[0]["loc"] if error.errors() else ()
+            raise MalformedInput(f"{cls.ACTION} args: {problems}",
+                                 pointer=pointer_of(("args", *first))) from None
 
 
 class Jwk(BaseModel):

@@ -22,6 +22,7 @@ class RegisterDecision(Command):
     organ: Name  # 决策机关
     decided_on: IsoDate
     purpose: Text  # 决策目的: what the evaluation measures results against (NX-6(1), XX-8(6))
+    organisation_id: UUID | None = None  # the deciding organ (决策机关) as a registered organisation
 
 
 class Demonstrator(BaseModel):

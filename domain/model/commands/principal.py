@@ -23,6 +23,20 @@ class RegisterPrincipal(Command):
     roles: Annotated[list[Role], AfterValidator(unique), Field(max_length=10)]
     public_keys: Annotated[list[Jwk], Field(min_length=1, max_length=5)]
     agency_id: UUID | None = None
+    organisation_id: UUID | None = None  # the 单位 the person belongs to (issue 16 point 1)
+
+
+class TransferPrincipal(Command):
+    """调动 — the person moves to another organisation (and unit). They stay one principal, so
+    their lifetime chain continues across the move (XX-18); the roles they held in the old
+    organisation's scope end with it and are granted anew where they go."""
+
+    ACTION = "principal.transfer"
+
+    organisation_id: UUID
+    unit: Name
+    title: Annotated[str, Field(max_length=200)] = ""
+    reason: Text
 
 
 class GrantRole(Command):
