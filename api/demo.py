@@ -36,7 +36,7 @@ from api.demo_cast import (
     XX_UNIT,
     PersonSpec,
 )
-from api.keyfiles import write_key
+from api.keyfiles import write_key, write_private
 from api.signer import Signer
 from api.store.secrets import Keystore
 from domain import clock
@@ -82,7 +82,7 @@ class DemoResult:
     def save(self) -> Path:
         """Write ``demo.json`` beside the key files: who is who, for signing in as them later."""
         path = self.keys_dir / DEMO_INFO_FILE
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_private(path, (json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         return path
 
 

@@ -21,9 +21,29 @@ class KeyFileError(ValueError):
     """A key file cannot be written or read; the message names the file."""
 
 
+def private_directory(path: Path) -> Path:
+    """Make ``path`` and any missing parent mode 0700 (issue 16, point 7; attack L5: the keys
+    directory was 0755). A directory that exists is left as it is."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for directory in reversed(missing):
+        directory.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(directory, 0o700)  # whatever the umask
+    return path
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write a file readable by its owner only (0600), whatever the umask."""
+    private_directory(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
+    return path
+
+
 def write_key(path: Path, key: SigningKey, passphrase: bytes | None = None) -> Path:
-    """Write a new key file; never overwrites one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a new key file (0600, in a 0700 directory if it makes one); never overwrites one."""
+    private_directory(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

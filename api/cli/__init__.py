@@ -13,6 +13,7 @@ stacks only inside the commands that use them. ``verify --bundle`` needs click a
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -74,6 +75,9 @@ def main() -> None:
 
     Start with `init`, then `demo`, then `verify`.
     """
+    # every file a command creates is its user's alone: 0600 files, 0700 directories (issue 16,
+    # point 7; attack L5) — the database, its WAL and SHM, key files, backups, exports
+    os.umask(os.umask(0o077) | 0o077)
 
 
 __all__ = ["COMMANDS", "Commands", "main"]

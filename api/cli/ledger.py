@@ -40,7 +40,7 @@ def initialise(
     settings: Settings, admin_name: str = "系统管理员", admin_unit: str = "信息中心", admin_public_key: Path | None = None
 ) -> dict[str, Any]:
     """Create the store, the ledger key and the first administrator; write ledger.json."""
-    from api.keyfiles import KeyFileError, read_public_key, write_key
+    from api.keyfiles import KeyFileError, read_public_key, write_key, write_private
     from domain.errors import LedgerError
     from domain.evidence.signing import SigningKey
     from domain.service.ledger import NewPrincipal
@@ -81,7 +81,7 @@ def initialise(
         "administrator_key_file": str(admin_key_path) if admin_key_path else None,
         "keys_dir": str(keys_dir),
     }
-    (keys_dir / LEDGER_INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n")
+    write_private(keys_dir / LEDGER_INFO_FILE, (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
     return info
 
 

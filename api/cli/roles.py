@@ -53,6 +53,7 @@ def grant(db: str | None, role: str, create: bool, password_env: str | None, pro
         privilege_refusal,
         schema_warnings,
     )
+    from api.store.service_state import ServiceState
 
     settings = _settings(db, None)
     database = settings.database
@@ -67,6 +68,7 @@ def grant(db: str | None, role: str, create: bool, password_env: str | None, pro
         # the schema's objects as this version makes them (e.g. the append-lock function, for a
         # store initialised before it): idempotent, and only the owner may
         events_recorder(ledger).create_table()
+        ServiceState.of(ledger).create()  # the service's own tables, for a store made before them
         projector = _projector(settings, ledger)
         granted = grant_service_role(database, role, ledger, projector, create=create, password=password,
                                      projector_role=projector_role, projector_password=projector_password)

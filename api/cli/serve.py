@@ -29,10 +29,12 @@ from api.cli.common import (
     keys_option,
 )
 from api.cli.ledger import _administrator, initialise
-from api.cli.workers import SESSION_SECRET_ENV, listening_socket, supervise, worker_sockets
+from api.cli.workers import listening_socket, supervise, watch_supervisor, worker_sockets
+from domain import clock
 
 if TYPE_CHECKING:
     from api.settings import Settings
+    from domain.service.ledger import Ledger
     from projections.runner import Projector
 
 #: the projector role's URL, when the projections run as a role of their own
@@ -85,7 +87,6 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     import uvicorn  # the web stack is imported here: the other commands do not need it
 
     from api.http.app import create_app
-    from api.http.auth import Sessions
     from api.http.service import Service, configure_logging
     from api.store.secrets import Keystore
     from projections.gc_pause import freeze_startup_heap
@@ -100,6 +101,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first "
               "(or `serve --demo` to start from the demo)", EXIT_USAGE)
+    _require_ledger_key(settings, ledger)
+    _require_service_tables(settings, ledger)
     projector = _projector(settings, ledger)
     projecting = _projecting(settings, ledger, projector_db) if projector_db else None
     behind = projector.pending()
@@ -125,14 +128,14 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         code = supervise(workers, worker_sockets(sock, workers), arguments)
         click.echo("stopped", err=True)
         sys.exit(code)
-    secret = os.environ.get(SESSION_SECRET_ENV)
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
-                      keystore=Keystore.beside(settings.keys_dir),
-                      sessions=Sessions(bytes.fromhex(secret)) if secret else None, projecting=projecting)
+                      keystore=Keystore.beside(settings.keys_dir), projecting=projecting)
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
+    if worker:
+        watch_supervisor()  # a worker outlives no supervisor
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -176,6 +179,39 @@ def _projecting(settings: Settings, ledger: Any, url: str) -> Projector:
         _fail(f"--projector-db: {error}", EXIT_USAGE)
     projecting.memory = CheckpointMemory(settings.keys_dir)
     return projecting
+
+
+def _require_ledger_key(settings: Settings, ledger: Ledger) -> None:
+    """Refuse to start with a ledger.pem that is not an active key of this ledger's principal
+    (issue 16, point 7; attack L6: `serve` started, then failed at the first checkpoint)."""
+    key = ledger.ledger_key
+    if key is None:
+        return
+    genesis = ledger.genesis()
+    principal = ledger.get_principal(genesis.ledger_id)
+    record = principal.key(key.keyid)
+    path = settings.keys_dir / LEDGER_KEY_FILE
+    if record is None:
+        _fail(f"{path} is not this ledger's key (its key id {key.keyid} is not a key of the ledger {genesis.ledger_id}): "
+              "pass --keys, the directory `init` wrote for this store — "
+              f"{path} 不是本账本的密钥，请用 --keys 指定本库 init 时写出的密钥目录", EXIT_USAGE)
+    now = clock.now()
+    if not record.active_at(now):
+        _fail(f"{path} is no longer an active key of the ledger ({record.describe_at(now)}): use the ledger's "
+              f"current key — {path} 已不是本账本的有效密钥", EXIT_USAGE)
+
+
+def _require_service_tables(settings: Settings, ledger: Ledger) -> None:
+    """The service's own tables (sessions, spent sign-in tokens, data keys minted), created here
+    where this role may; on PostgreSQL a service role cannot, and `grant` does. (A read-only
+    SQLite file cannot either: it is served, reporting not ready.)"""
+    from api.store.service_state import ServiceState
+
+    missing = ServiceState.of(ledger).ensure()
+    if missing and settings.database.kind == "postgresql":
+        _fail(f"{settings.database.redacted} lacks the service's tables ({', '.join(missing)}): run "
+              "`decision-ledger grant --role ROLE` as the migration role, which creates them — "
+              "缺少服务数据表，请以迁移角色运行 grant", EXIT_USAGE)
 
 
 def _has_ledger_key(settings: Settings) -> bool:

@@ -4,33 +4,74 @@ Each worker is a `serve` of its own (its connections, group committer and workin
 servers side by side on one PostgreSQL store are, each accepting on a socket of its own bound to
 the one port (:func:`worker_sockets`). The first worker alone keeps the read models current in
 the background and signs checkpoints; the others bring them up to date only when they answer a
-read (read-your-writes). They share what a client sees as one server: the port, and the secret
-that signs web session cookies (so a cookie one worker issued is read by every other). The
-supervisor restarts a worker that dies, and stops them all on SIGINT or SIGTERM.
+read (read-your-writes). They share what a client sees as one server: the port, and the web
+sessions, which live in the store's database (:mod:`api.http.sessions`), so a session one worker
+began, or ended, is the same in every other. The supervisor restarts a worker that dies, and
+stops them all on SIGINT or SIGTERM.
+
+Workers exit when their supervisor dies, even by SIGKILL (issue 16, point 7; attack L3: they
+kept serving, and a restart found the port taken): on Linux each worker asks the kernel for
+SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``, set between fork and exec), and every
+worker also watches its parent's pid once a second (:func:`watch_supervisor`) — the fallback
+where there is no prctl, and the cover for a supervisor that died before the worker asked.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
-import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+from threading import Thread
 from types import FrameType
 from typing import Any
 
 log = logging.getLogger("decision_ledger.http")
 
-#: the session secret, hex, handed to the workers in their environment (never on a command line)
-SESSION_SECRET_ENV = "DECISION_LEDGER_SESSION_SECRET"
 #: a worker that dies sooner than this after starting is not restarted: the supervisor gives up
 MIN_LIFETIME = 10.0
 #: how long the workers have to stop after SIGTERM before they are killed
 STOP_TIMEOUT = 20.0
 EXIT_BROKEN = 2
+#: the supervisor's pid, handed to its workers: a worker whose parent is no longer it stops
+SUPERVISOR_ENV = "DECISION_LEDGER_SUPERVISOR_PID"
+#: prctl(2) option: the signal a process gets when its parent dies
+PR_SET_PDEATHSIG = 1
+#: seconds between a worker's looks at its parent
+WATCH_INTERVAL = 1.0
+
+
+def die_with_parent() -> None:
+    """In a worker between fork and exec: SIGTERM when the supervisor dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the watchdog alone
+        pass
+
+
+def watch_supervisor() -> None:
+    """In a worker: stop (SIGTERM to itself, then exit) once its supervisor is gone."""
+    expected = int(os.environ.get(SUPERVISOR_ENV) or 0)
+    if not expected:
+        return
+
+    def watch() -> None:
+        while os.getppid() == expected:
+            time.sleep(WATCH_INTERVAL)
+        log.error("the supervisor is gone: stopping", extra={"fields": {"event": "supervisor-gone",
+                                                                           "supervisor": expected}})
+        os.kill(os.getpid(), signal.SIGTERM)  # a graceful stop first
+        time.sleep(STOP_TIMEOUT)
+        os._exit(EXIT_BROKEN)
+
+    Thread(target=watch, name="supervisor-watch", daemon=True).start()
 
 
 def worker_command(arguments: list[str], fd: int, first: bool = True) -> list[str]:
@@ -81,13 +122,15 @@ def worker_sockets(first: socket.socket, count: int) -> list[socket.socket]:
 def supervise(count: int, sockets: list[socket.socket], arguments: list[str]) -> int:
     """Run ``count`` workers, worker n on ``sockets[n]``, until a signal stops them; the exit
     status."""
-    env = dict(os.environ, **{SESSION_SECRET_ENV: secrets.token_hex(32)})
+    env = dict(os.environ, **{SUPERVISOR_ENV: str(os.getpid())})
     stopping = False
 
     def start(n: int) -> tuple[subprocess.Popen[bytes], float]:
         fd = sockets[n].fileno()
         command = worker_command(arguments, fd, first=n == 0)
-        return subprocess.Popen(command, pass_fds=(fd,), env=env), time.monotonic()
+        # the supervisor runs no threads, so a function between fork and exec is safe here
+        process = subprocess.Popen(command, pass_fds=(fd,), env=env, preexec_fn=die_with_parent)  # noqa: PLW1509
+        return process, time.monotonic()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping

@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http import problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
-from api.http.service import RequestGuard, Service
+from api.http.service import RequestGuard, Service, log
+from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
 DESCRIPTION = """\
@@ -82,11 +83,34 @@ def create_app(service: Service) -> FastAPI:
                                   else str(error.detail), str(error.detail))
         return await problems.http_error_handler(request, error)
 
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        if storage_fault(error) is not None:
+            return await on_store_error(request, error)
+        return await problems.unexpected_handler(request, error)
+
+    async def on_store_error(request: Request, error: Exception) -> Response:
+        kind = storage_fault(error)
+        if kind is None:
+            log.error("unexpected store error", exc_info=error, extra={"fields": {"event": "store-error"}})
+            return await problems.unexpected_handler(request, error)
+        # the store cannot write (full, read-only): nothing was stored; say so, and retry later
+        log.warning("the store cannot write: %s", error, extra={"fields": {"event": "storage-fault", "storage": kind}})
+        service.storage.note(kind)
+        if web.is_page(request):
+            return web.error_page(request, 503, TITLES["unavailable"], explain(kind))
+        response = problems.problem("unavailable", explain(kind), storage=kind)
+        response.headers["Retry-After"] = str(int(FAULT_HOLD))
+        return response
+
     app.add_exception_handler(LedgerError, on_ledger_error)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(Exception, problems.unexpected_handler)
+    # errors of the store and the file system are answered here, by class (a 503 for a store
+    # that cannot write); anything else reaches the catch-all below
+    for store_error in STORE_ERRORS:
+        app.add_exception_handler(store_error, on_store_error)
+    app.add_exception_handler(Exception, on_unexpected)
     # the write routes sit on the app's own router: FastAPI 0.16x matches a request against an
     # included router's routes through a wrapper costing about 0.3 ms per write (half the HTTP
     # layer's time); the routes, and the OpenAPI document, are the same either way

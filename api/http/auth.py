@@ -6,19 +6,18 @@ id>, "aud": "decision-ledger", "iat", "exp", "jti"}`` with ``exp - iat`` at most
 It is sent as ``Authorization: Bearer <token>``; the server checks it against the key of that
 principal active now. ``decision-ledger client token`` makes one.
 
-**Web sessions.** A token pasted on the sign-in page is exchanged for a session cookie the
-server signs (HMAC-SHA256 with a secret it makes at start), valid for a few hours.
+**Revocation.** A token is refused once the key that signed it is no longer active, or once a
+role of its subject was revoked after it was issued (issue 16, point 5): authority lost ends
+the token's use at once, not when it expires.
+
+**Web sessions** (:mod:`api.http.sessions`): a token pasted on the sign-in page, or carried by a
+sign-in link, is exchanged once for a session the server keeps in the database.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import secrets
-import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -34,8 +33,6 @@ from domain.service.ledger import Ledger
 
 AUDIENCE = "decision-ledger"
 SKEW = 60
-SESSION_COOKIE = "dl_session"
-SESSION_LIFETIME = 4 * 3600
 
 
 def make_token(key: SigningKey, principal_id: UUID | str, lifetime: int = 300) -> str:
@@ -45,8 +42,23 @@ def make_token(key: SigningKey, principal_id: UUID | str, lifetime: int = 300) -
     return jwt.encode(claims, key.private_key, algorithm="EdDSA", headers={"kid": key.keyid})
 
 
+@dataclass(frozen=True)
+class Authenticated:
+    """Who a verified token names, the key that signed it, and its claims."""
+
+    principal: Principal
+    keyid: str
+    claims: dict[str, Any]
+
+
 def verify_token(ledger: Ledger, token: str) -> Principal:
     """The principal whose active key signed this token; an :class:`ApiError` otherwise."""
+    return authenticate(ledger, token).principal
+
+
+def authenticate(ledger: Ledger, token: str) -> Authenticated:
+    """Check a token: signed by a key of its subject active now, for this audience, at most
+    15 minutes long, and issued after every revocation of its subject's roles."""
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -75,35 +87,22 @@ def verify_token(ledger: Ledger, token: str) -> Principal:
         raise ApiError("unauthenticated", f"a token may live at most {MAX_LIFETIME // 60} minutes")
     if int(claims["iat"]) > now.timestamp() + SKEW:
         raise ApiError("unauthenticated", "the token was issued in the future")
-    return principal
+    # iat counts whole seconds: a revocation in the second the token was signed does not refuse it
+    revoked = revoked_since(principal, datetime.fromtimestamp(int(claims["iat"]) + 1, tz=UTC))
+    if revoked is not None:
+        raise ApiError("unauthenticated", f"{revoked}, after this token was issued: sign a new token "
+                                          "(该令牌签发后角色已被撤销，请重新签发)")
+    return Authenticated(principal, header["kid"], claims)
 
 
-@dataclass
-class Sessions:
-    """Signed session cookies for the web pages."""
-
-    secret: bytes
-
-    @classmethod
-    def new(cls) -> Sessions:
-        return cls(secrets.token_bytes(32))
-
-    def issue(self, principal_id: UUID) -> str:
-        body = json.dumps({"sub": str(principal_id), "exp": int(time.time()) + SESSION_LIFETIME}).encode()
-        payload = base64.urlsafe_b64encode(body).decode().rstrip("=")
-        mac = hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
-        return f"{payload}.{mac}"
-
-    def read(self, cookie: str | None) -> UUID | None:
-        if not cookie or "." not in cookie:
-            return None
-        payload, mac = cookie.rsplit(".", 1)
-        if not hmac.compare_digest(mac, hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()):
-            return None
-        try:
-            data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            if int(data["exp"]) < time.time():
-                return None
-            return UUID(data["sub"])
-        except (ValueError, KeyError, TypeError):
-            return None
+def revoked_since(principal: Principal, moment: datetime) -> str | None:
+    """What role of ``principal`` was revoked at or after ``moment``, if any (issue 16, point 5:
+    a revoked role ends the tokens and sessions made before it at once)."""
+    for entry in principal.role_history:
+        revoked_at = entry.get("revoked_at")
+        if revoked_at is None:
+            continue
+        when = revoked_at if isinstance(revoked_at, datetime) else datetime.fromisoformat(str(revoked_at))
+        if when >= moment:
+            return f"the role {entry['role']} was revoked at {when.isoformat()}"
+    return None

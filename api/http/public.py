@@ -96,7 +96,8 @@ def operations() -> APIRouter:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @api.get("/readyz", summary="The store answers and the projections are no more than 1000 events behind",
+    @api.get("/readyz", summary="The store answers and takes writes, and the projections are no more than 1000 "
+                                "events behind",
              responses={503: {"model": Problem, "content": {"application/problem+json": {}}}})
     def readyz(svc: Svc) -> JSONResponse:
         try:
@@ -105,6 +106,9 @@ def operations() -> APIRouter:
         except Exception as error:  # noqa: BLE001 — any store failure means not ready
             raise ApiError("unavailable", f"the store does not answer: {type(error).__name__}") from None
         svc.metrics.lag.set(lag)
+        cannot_write = svc.storage.problem()  # a full disk, a read-only store (issue 16, point 7)
+        if cannot_write is not None:
+            raise ApiError("unavailable", cannot_write, stored=stored)
         if lag > MAX_LAG:
             raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
         return JSONResponse({"status": "ready", "stored_events": stored, "projection_lag": lag})

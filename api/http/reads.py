@@ -9,9 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from api.http.auth import SESSION_COOKIE, verify_token
+from api.http.auth import verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
+from api.http.sessions import SESSION_COOKIE
 from domain import clock
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.model.case import EvaluationCase
@@ -51,8 +52,7 @@ def reader(request: Request) -> Principal:
     if header.lower().startswith("bearer "):
         found = verify_token(svc.ledger, header[7:].strip())
     else:
-        principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
-        found = svc.ledger.find(principal_id, Principal) if principal_id else None
+        found = svc.sessions.principal(svc.ledger, request.cookies.get(SESSION_COOKIE))
     if found is None:
         raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")
     principal = found

@@ -13,8 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.http.problems import ApiError
+from api.http.problems import ApiError, Problem
 from api.http.reads import ERRORS, Reader, Svc
+from api.store.data_keys import QUOTA, UNUSED_LIFETIME
 from domain.evidence.signing import b64encode
 from domain.model.sealing import ALG
 from domain.model.vocabulary import Role
@@ -35,14 +36,20 @@ def router() -> APIRouter:
     api = APIRouter(prefix="/v1/secrets", tags=["secrets"], responses=ERRORS)
 
     @api.post("/keys", status_code=201, response_model=DataKey,
-              summary="A fresh data key to seal one classified material (NX-15, XX-22)")
+              summary="A fresh data key to seal one classified material (NX-15, XX-22)",
+              description=f"At most {QUOTA} unused keys per person (429 beyond); a key not used by a submitted "
+                          f"material within {int(UNUSED_LIFETIME.total_seconds() // 60)} minutes expires and is "
+                          "destroyed.",
+              responses={429: {"model": Problem, "content": {"application/problem+json": {}},
+                               "description": "the person's quota of unused data keys is reached"}})
     def new_key(who: Reader, svc: Svc) -> DataKey:
         if not has_any(who, COLLECTORS):
             raise ApiError("not-permitted", "data keys are for those who collect material: lead unit, "
                                             "agency staff, experts")
-        if svc.keystore is None:
+        if svc.data_keys is None:
             raise ApiError("unavailable", "this service keeps no key store")
-        kid, key = svc.keystore.create()
+        # at most QUOTA unused keys a person (429 beyond); unused ones expire (issue 16, point 6)
+        kid, key = svc.data_keys.mint(str(who.id))
         return DataKey(alg=ALG, kid=kid, key=b64encode(key))
 
     return api

@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from threading import Event, Thread
 from typing import Any
 from urllib.parse import parse_qsl
@@ -18,9 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.auth import Sessions
 from api.http.problems import TITLES, problem
+from api.http.sessions import Sessions
+from api.store.data_keys import DataKeys
+from api.store.health import StorageHealth
 from api.store.secrets import Keystore
+from api.store.service_state import ServiceState
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import LogUnavailable
@@ -95,7 +99,15 @@ class Service:
         #: as the projector role where one is given (``serve --projector-db``), else ``projector``
         self.projecting = projecting or projector
         self.ledger_key = ledger_key
-        self.sessions = sessions or Sessions.new()  # shared by the workers of one `serve`
+        #: the service's own tables (sessions, spent sign-in tokens, data keys handed out), in the
+        #: ledger's database: every worker of one `serve` shares them
+        self.state = ServiceState.of(ledger)
+        self.state.ensure()
+        self.sessions = sessions or Sessions(self.state)
+        #: data keys minted for sealing, within a quota, expiring unused (api/store/data_keys.py)
+        self.data_keys = DataKeys(self.state, keystore) if keystore is not None else None
+        #: whether the store takes writes: /readyz asks it, a write the store refused tells it
+        self.storage = StorageHealth(self.state, _sqlite_file(ledger))
         self.metrics = Metrics()
         self.inline = inline_projections
         #: whether this process keeps the projections current in the background (of the workers
@@ -106,6 +118,11 @@ class Service:
         self._thread: Thread | None = None
 
     def start(self) -> None:
+        if self.data_keys is not None:
+            try:
+                self.data_keys.sweep()  # keys that expired unused while the service was down
+            except Exception:  # a store that cannot write serves reads, and says it is not ready
+                log.exception("cannot sweep expired data keys", extra={"fields": {"event": "sweep-error"}})
         if self.follows and self._thread is None:
             self._thread = Thread(target=self._project, name="projections", daemon=True)
             self._thread.start()
@@ -154,6 +171,15 @@ class Service:
             except CheckpointRefused:  # the checkpoints signed before still stand; verify says why
                 log.exception("checkpoint refused", extra={"fields": {"event": "checkpoint-refused"}})
         return projector
+
+
+def _sqlite_file(ledger: Ledger) -> Path | None:
+    """The ledger's SQLite file, if it is held in one."""
+    datastore = getattr(ledger.recorder, "datastore", None)
+    name = getattr(getattr(datastore, "pool", None), "db_name", None)
+    if not isinstance(name, str) or not name or ":memory:" in name or "mode=memory" in name:
+        return None
+    return Path(name)
 
 
 class RequestGuard:

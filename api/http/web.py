@@ -21,7 +21,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.http import labels
-from api.http.auth import SESSION_COOKIE, SESSION_LIFETIME, verify_token
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
@@ -34,6 +33,7 @@ from api.http.reads import (
     service,
 )
 from api.http.service import Service
+from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError
 from domain.model.articles import ARTICLES
@@ -80,9 +80,12 @@ def lang_of(request: Request) -> str:
 
 
 def signed_in(request: Request) -> Principal | None:
-    svc = service(request)
-    principal_id = svc.sessions.read(request.cookies.get(SESSION_COOKIE))
-    return svc.ledger.find(principal_id, Principal) if principal_id else None
+    state = request.scope.setdefault("state", {})
+    if "signed_in" not in state:  # checked once per request: the page's "me" asks again
+        svc = service(request)
+        state["signed_in"] = svc.sessions.principal(svc.ledger, request.cookies.get(SESSION_COOKIE))
+    found: Principal | None = state["signed_in"]
+    return found
 
 
 def require(request: Request) -> Principal:
@@ -184,16 +187,18 @@ def router() -> APIRouter:
     def _sign_in(request: Request, token: str, target: str | None) -> Response:
         svc = service(request)
         try:
-            who = verify_token(svc.ledger, token)
+            session = svc.sessions.begin(svc.ledger, token)
         except ApiError as error:
             return render(request, "signin.html", status=401, next=_safe_next(target), problem=error.detail)
         response = RedirectResponse(_safe_next(target), status_code=303)
-        response.set_cookie(SESSION_COOKIE, svc.sessions.issue(who.id), max_age=SESSION_LIFETIME, httponly=True,
+        response.set_cookie(SESSION_COOKIE, session.cookie, max_age=SESSION_LIFETIME, httponly=True,
                             samesite="lax")
         return response
 
     @pages.post("/signout")
-    def signout() -> Response:
+    def signout(request: Request) -> Response:
+        svc = service(request)
+        svc.sessions.end(request.cookies.get(SESSION_COOKIE))  # ended on the server, not only forgotten
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response

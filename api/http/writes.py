@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from api.http.examples import example_envelope
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
+from api.store.data_keys import sealed_kids
 from domain.errors import LedgerError
 from domain.evidence.intent import INTENT_TYPE, SignedIntent
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE
@@ -160,9 +161,16 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
             if parameter is not None and path[parameter] != str(signed.intent.target):
                 raise ApiError("invalid-request",
                                f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
+            # a data key minted for this material is claimed so that it cannot expire meanwhile
+            claimed = _claim(service, signed.intent.args)
             # judged and stored with the writes that arrive meanwhile (group commit); the event
             # loop serves other requests while this one waits
-            recorded = await service.writer.record(signed)
+            try:
+                recorded = await service.writer.record(signed)
+            except BaseException:
+                for kid in claimed:
+                    service.data_keys.release(kid)  # type: ignore[union-attr]
+                raise
         except LedgerError as error:
             service.metrics.refused.labels(error.kind).inc()
             request.scope.setdefault("state", {})["log_fields"] = {"action": spec.name, "refused": error.kind}
@@ -187,6 +195,13 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
     record.__signature__ = inspect.Signature(parameters, return_annotation=Recorded)  # type: ignore[attr-defined]
     record.__name__ = spec.name.replace(".", "_")
     return record
+
+
+def _claim(service: Service, args: Any) -> list[str]:
+    """Claim the minted data keys a write seals with (issue 16, point 6); refused if one expired."""
+    if service.data_keys is None:
+        return []
+    return [kid for kid in sealed_kids(args) if service.data_keys.claim(kid)]
 
 
 ERRORS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from api.settings import Database
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
+from api.store.service_state import ServiceState
 from domain.evidence.signing import SigningKey
 from domain.service.ledger import Ledger
 from projections.runner import Projector
@@ -34,11 +36,17 @@ def open_ledger(
         )
     if create and database.kind == "sqlite" and database.path is not None:
         database.path.parent.mkdir(parents=True, exist_ok=True)
+        # the file, and so its WAL and SHM (SQLite gives them the file's mode), readable by the
+        # service's user only (issue 16, point 7; attack L5: they were 0644)
+        os.close(os.open(database.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(database.path, 0o600)
     if database.kind == "postgresql":
         _probe_postgres(database)
     try:
         ledger = Ledger(env=database.persistence_env(create_tables=create), ledger_key=ledger_key)
-        if not create:
+        if create:
+            ServiceState.of(ledger).create()  # sessions, spent sign-in tokens, data keys handed out
+        else:
             ledger.recorder.max_notification_id()  # fails here if the tables are missing
             if isinstance(ledger.recorder, AppendOnlyPostgresApplicationRecorder):
                 ledger.recorder.ensure_append_lock()  # a store made before the function existed

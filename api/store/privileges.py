@@ -20,6 +20,8 @@ exactly what those commands do, and owns nothing, so it may not ALTER, DROP or T
   changed by the service; a witness's co-signature is added by the migration role);
 * the case snapshots (derived data that keeps replay fast; ``verify`` never reads them): SELECT
   and INSERT;
+* the service's own tables — web sessions, spent sign-in tokens, data keys handed out
+  (:mod:`api.store.service_state`; not evidence): SELECT, INSERT, UPDATE and DELETE;
 * USAGE on the schema and CONNECT on the database.
 
 Everything the role held in the schema is revoked first, in the same transaction, so re-running
@@ -37,6 +39,7 @@ from eventsourcing.postgres import PostgresAggregateRecorder
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
 from api.settings import Database
+from api.store import service_state
 from api.store.append_only import AppendOnlyPostgresApplicationRecorder
 from api.store.opening import connect
 from domain.service.ledger import Ledger
@@ -98,6 +101,7 @@ def service_grants(ledger: Ledger, projector: Projector, database: Database, seq
     snapshots = ledger.case_snapshots.recorder
     if isinstance(snapshots, PostgresAggregateRecorder):  # derived, never evidence: no UPDATE either
         grants.append(Grant("TABLE", snapshots.events_table_name, ("SELECT", "INSERT")))
+    grants += [Grant("TABLE", table, service_state.PRIVILEGES) for table in service_state.TABLES]
     for projection in projector.projections:
         view = projection.view
         if not isinstance(view, PostgresViews):

@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from uuid import uuid4
 
+from api.keyfiles import private_directory, write_private
 from domain import clock
 from domain.errors import MalformedInput
 from domain.evidence.times import format_time
@@ -50,7 +51,7 @@ class Keystore:
 
     def create(self) -> tuple[str, bytes]:
         """A new data key and its id, written before it is handed out."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_directory(self.directory)
         kid, key = str(uuid4()), os.urandom(KEY_BYTES)
         descriptor = os.open(self._path(kid, ".key"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
@@ -65,6 +66,21 @@ class Keystore:
         except (FileNotFoundError, MalformedInput):
             return None
         return key if len(key) == KEY_BYTES else None
+
+    def discard(self, kid: str) -> bool:
+        """Destroy a key that never sealed anything recorded (it expired unused: see
+        :mod:`api.store.data_keys`): overwritten, flushed, unlinked, and no tombstone. True if
+        there was a key."""
+        path = self._path(kid, ".key")
+        try:
+            with path.open("r+b") as handle:
+                handle.write(os.urandom(max(KEY_BYTES, path.stat().st_size)))
+                handle.flush()
+                os.fsync(handle.fileno())
+        except FileNotFoundError:
+            return False
+        path.unlink(missing_ok=True)
+        return True
 
     def is_shredded(self, kid: str) -> bool:
         try:
@@ -86,6 +102,5 @@ class Keystore:
             destroyed = True
         tombstone = self._path(kid, ".shredded")
         if not tombstone.exists():
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            tombstone.write_text(json.dumps({"kid": kid, "shredded_at": format_time(clock.now())}) + "\n")
+            write_private(tombstone, (json.dumps({"kid": kid, "shredded_at": format_time(clock.now())}) + "\n").encode())
         return destroyed

@@ -42,6 +42,9 @@ SERVICE_TABLE_GRANTS = {
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
                                         "dl_log_checkpoints", "dl_log_signed")
       for privilege in ("SELECT", "INSERT")),
+    # the service's own state (sessions, spent sign-in tokens, data keys minted): not evidence
+    *((table, privilege) for table in ("dl_sessions", "dl_spent_tokens", "dl_data_keys")
+      for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")),
 }
 
 

@@ -5,6 +5,7 @@ same flow is in test_secrets.py over the HTTP API)."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,9 @@ def test_the_client_seals_and_shred_destroys_the_key(cli, tmp_path: Path) -> Non
         material_id, kid = args["material_id"], args["sealed"]["kid"]
         (clear_id,) = [e["args"]["material_id"] for e in timeline if e["args"].get("title") == "公开的补偿标准"]
         assert (keys / "secrets" / f"{kid}.key").exists()
+        with sqlite3.connect(tmp_path / "decision-ledger.db") as raw:  # the minted key, claimed by its material
+            (claimed,) = raw.execute("SELECT claimed_at FROM dl_data_keys WHERE kid = ?", (kid,)).fetchone()
+        assert claimed is not None, "a key that sealed a stored material never expires"
         inspector = {**env, "DECISION_LEDGER_KEY": str(Path(demo["keys_dir"]) / "huang_zhigang.pem"),
                      "DECISION_LEDGER_AS": demo["handles"]["huang_zhigang"]}
         assert SECRET_TITLE not in cli("client", "get", f"/v1/cases/{case_id}/timeline", env=inspector).out

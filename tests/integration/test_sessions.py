@@ -1,0 +1,120 @@
+"""Sessions that end (issue 16, point 5; attack M4), on both stores.
+
+A web session is a row the server keeps in the store's database: signing out ends it; revoking
+the key that opened it, or a role of its principal, ends it at the next request; a sign-in link
+works once. A bearer token is refused once its key or a role of its subject is revoked.
+"""
+
+from __future__ import annotations
+
+import time
+from uuid import UUID
+
+from api.http.auth import make_token
+from api.http.writes import ROUTES
+from domain.model.principal import Principal
+from tests.integration.http_support import Served
+
+
+def _people_with_roles(served: Served) -> list[str]:
+    """Demo handles of persons holding a standing role, in a fixed order."""
+    found = []
+    for handle, signer in sorted(served.people.items()):
+        principal = served.ledger.find(signer.principal_id, Principal)
+        if handle != "admin" and principal is not None and principal.roles:
+            found.append(handle)
+    return found
+
+
+def _sign_in(served: Served, handle: str) -> str:
+    signer = served.people[handle]
+    answer = served.client.get("/signin", params={"token": make_token(signer.key, signer.principal_id)},
+                               follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    cookie: str = answer.cookies["dl_session"]
+    return cookie
+
+
+def _me(served: Served, cookie: str) -> int:
+    served.client.cookies.clear()
+    status: int = served.client.get("/v1/me", headers={"cookie": f"dl_session={cookie}"}).status_code
+    return status
+
+
+def _post(served: Served, signer_handle: str, action: str, target: UUID, args: dict[str, object]) -> None:
+    path, parameter = ROUTES[action]
+    url = path.format(**{parameter: str(target)}) if parameter else path
+    answer = served.client.post(url, json=served.sign(signer_handle, action, target, args).to_json())
+    assert answer.status_code == 201, answer.text
+
+
+def test_a_sign_in_link_works_once(served: Served) -> None:
+    handle = _people_with_roles(served)[0]
+    signer = served.people[handle]
+    token = make_token(signer.key, signer.principal_id)
+    served.client.cookies.clear()
+    first = served.client.get("/signin", params={"token": token}, follow_redirects=False)
+    assert first.status_code == 303
+    served.client.cookies.clear()
+    again = served.client.get("/signin", params={"token": token}, follow_redirects=False)
+    assert again.status_code == 401
+    assert "dl_session" not in again.cookies
+    assert "already used" in again.text and "只能使用一次" in again.text
+    # a fresh token signs in again
+    assert _me(served, _sign_in(served, handle)) == 200
+
+
+def test_signing_out_ends_the_session_on_the_server(served: Served) -> None:
+    handle = _people_with_roles(served)[1]
+    cookie = _sign_in(served, handle)
+    other = _sign_in(served, handle)
+    assert _me(served, cookie) == 200
+    served.client.cookies.clear()
+    out = served.client.post("/signout", headers={"cookie": f"dl_session={cookie}"}, follow_redirects=False)
+    assert out.status_code == 303
+    # the cookie kept by whoever copied it no longer works: the session ended, not only the cookie
+    assert _me(served, cookie) == 401
+    page = served.client.get("/cases", headers={"cookie": f"dl_session={cookie}"}, follow_redirects=False)
+    assert page.status_code == 303 and "/signin" in page.headers["location"]
+    assert _me(served, other) == 200, "signing out ends one session, not the person's others"
+    stored = served.service.state
+    with stored.reading() as cursor:
+        rows = cursor.execute("SELECT session_hash, ended_why FROM {dl_sessions} WHERE ended_at IS NOT NULL").fetchall()
+    assert any(row["ended_why"] == "signed out" for row in rows)
+    assert all(cookie not in row["session_hash"] for row in rows), "the database keeps a hash, not the cookie"
+
+
+def test_revoking_the_key_ends_every_session_made_with_it(served: Served) -> None:
+    handle = _people_with_roles(served)[2]
+    signer = served.people[handle]
+    sessions = [_sign_in(served, handle), _sign_in(served, handle)]
+    bearer = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
+    assert all(_me(served, cookie) == 200 for cookie in sessions)
+    _post(served, handle, "principal.revoke_key", signer.principal_id,
+          {"keyid": signer.key.keyid, "reason": "密钥遗失 lost"})
+    assert [_me(served, cookie) for cookie in sessions] == [401, 401]
+    served.client.cookies.clear()
+    assert served.client.get("/v1/me", headers=bearer).status_code == 401
+
+
+def test_revoking_a_role_ends_sessions_and_tokens_made_before(served: Served) -> None:
+    handle = _people_with_roles(served)[3]
+    signer = served.people[handle]
+    principal = served.ledger.find(signer.principal_id, Principal)
+    assert principal is not None
+    cookie = _sign_in(served, handle)
+    bearer = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
+    served.client.cookies.clear()
+    assert served.client.get("/v1/me", headers=bearer).status_code == 200
+    time.sleep(1.1)  # a token's iat counts whole seconds
+    _post(served, "admin", "principal.revoke_role", signer.principal_id,
+          {"role": principal.roles[0], "reason": "调离 transferred"})
+    assert _me(served, cookie) == 401
+    served.client.cookies.clear()
+    refused = served.client.get("/v1/me", headers=bearer)
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    # a token signed after the revocation works, with what the person holds now
+    time.sleep(1.1)
+    fresh = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
+    assert served.client.get("/v1/me", headers=fresh).status_code == 200
+    assert _me(served, _sign_in(served, handle)) == 200
