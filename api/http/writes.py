@@ -32,6 +32,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "principal.add_key": ("/v1/principals/{principal_id}/keys", "principal_id"),
     "principal.rotate_key": ("/v1/principals/{principal_id}/key-rotations", "principal_id"),
     "principal.revoke_key": ("/v1/principals/{principal_id}/key-revocations", "principal_id"),
+    "principal.confirm_key": ("/v1/principals/{principal_id}/key-confirmations", "principal_id"),
+    "principal.rotate_ledger_key": ("/v1/principals/{principal_id}/ledger-key-rotations", "principal_id"),
     "agency.register": ("/v1/agencies", None),
     "agency.record_qualification": ("/v1/agencies/{agency_id}/qualifications", "agency_id"),
     "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),

@@ -25,6 +25,8 @@ EVENT_OF_ACTION: dict[str, str] = {
     "principal.add_key": "decision-ledger/Principal/KeyAdded/v1",
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
+    "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
+    "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",

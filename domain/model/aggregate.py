@@ -60,6 +60,10 @@ class Directory(Protocol):
         """The hash of a stored event, for citations that pin what they cite."""
         ...
 
+    def namesakes(self, name: str, unit: str) -> list[Any]:
+        """The principals registered under this name in this unit (issue 16 point 2)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Context:
@@ -70,6 +74,7 @@ class Context:
     directory: Directory
     now: datetime
     keyring: KeyRing | None = None  # data keys of sealed content, where the ledger holds them
+    ledger_id: UUID | None = None  # the ledger principal's id, which enrolment proofs name
 
     def require(self, condition: bool, detail: str, article: str | None = None) -> None:
         if not condition:

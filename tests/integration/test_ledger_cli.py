@@ -14,7 +14,7 @@ import pytest
 
 from tests.integration.conftest import DemoLedger, Store
 
-DEMO_EVENTS = 87  # events one demo run stores: 82 signed by people, 5 findings by the ledger
+DEMO_EVENTS = 104  # events one demo run stores: 82 signed by people, 17 key confirmations, 5 findings
 
 
 def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     assert verify.code == 0, verify.out + verify.err
     assert verify.out.startswith("intact: ")
     report = json.loads(cli("verify", "--db", store.url, "--json").out)
-    assert report["ok"] and report["events"] == 2 + 2 * DEMO_EVENTS and report["breaks"] == []
+    assert report["ok"] and report["events"] == 3 + 2 * DEMO_EVENTS and report["breaks"] == []
     assert report["ledger_keyid"] == info["ledger_keyid"]
     assert cli("verify", "--db", store.url, "--ledger-key", info["ledger_keyid"]).code == 0
     pinned = cli("verify", "--db", store.url, "--ledger-key", info["administrator_keyid"])
@@ -186,10 +186,14 @@ def test_an_administrator_brings_their_own_key(cli, tmp_path: Path) -> None:  # 
     made = json.loads(keygen.out)
     assert stat.S_IMODE(os.stat(tmp_path / "admin.pem").st_mode) == 0o600
     assert cli("keygen", "--out", "admin.pem").code == 2, "key files are never overwritten"
-    init = cli("init", "--db", "sqlite:///own.db", "--admin-public-key", "admin.pem", "--json")
+    assert cli("init", "--db", "sqlite:///one.db", "--admin", "孤身管理员").code == 2, "dual control needs two"
+    init = cli("init", "--db", "sqlite:///own.db", "--admin", "王管理", "--admin", "李复核",
+               "--admin-key", "admin.pem", "--json")
     info = json.loads(init.out)
     assert info["administrator_keyid"] == made["keyid"] and info["administrator_key_file"] is None
+    assert [a["name"] for a in info["administrators"]] == ["王管理", "李复核"]
     assert not (tmp_path / "own.db.keys" / "administrator.pem").exists()
+    assert (tmp_path / "own.db.keys" / "administrator-2.pem").exists()
     assert cli("demo", "--db", "sqlite:///own.db").code == 2  # no key file to sign with
     demo = cli("demo", "--db", "sqlite:///own.db", "--admin-key", "admin.pem",
                "--admin-id", info["administrator_id"])
