@@ -1,4 +1,4 @@
-"""Commands on the ledger itself: init, demo, verify, keygen, articles, check-deadlines."""
+"""Commands on the ledger itself: init, demo, verify, articles, check-deadlines."""
 
 from __future__ import annotations
 
@@ -439,53 +439,4 @@ def articles(features: Path | None, as_json: bool) -> None:
             else entry["reason"]
         )
         click.echo(f"{entry['article']:<8} {entry['status']:<12} {entry['title']}  —  {detail}")
-
-
-@main.command()
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the private key (PKCS#8 PEM, mode 0600). Never overwritten.",
-)
-@click.option(
-    "--passphrase-env",
-    metavar="VAR",
-    help="Encrypt the key with the passphrase in this environment variable.",
-)
-@json_option
-def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
-    """Generate an Ed25519 key pair for signing; print its key id and public JWK.
-
-    The private key goes to FILE (PKCS#8 PEM, mode 0600, encrypted if a passphrase is given);
-    the public key, as an RFC 8037 JWK, to FILE with the suffix .jwk. Give the .jwk file to an
-    administrator to be registered (`client principal register --public-keys @FILE.jwk`);
-    keep the private file. Neither file is ever overwritten.
-    """
-    from api.keyfiles import KeyFileError, write_key
-    from domain.evidence.signing import SigningKey
-
-    public_out = out.with_suffix(".jwk")
-    if public_out == out:
-        _fail(f"{out}: name the private key file something other than *.jwk", EXIT_USAGE)
-    if public_out.exists():
-        _fail(f"{public_out} already exists; key files are never overwritten", EXIT_USAGE)
-    passphrase = None
-    if passphrase_env:
-        value = os.environ.get(passphrase_env)
-        if not value:
-            _fail(f"environment variable {passphrase_env} is empty or unset", EXIT_USAGE)
-        passphrase = value.encode("utf-8")
-    key = SigningKey.generate()
-    try:
-        write_key(out, key, passphrase)
-    except KeyFileError as error:
-        _fail(str(error), EXIT_USAGE)
-    public_out.write_text(json.dumps(key.public_key.jwk) + "\n", encoding="utf-8")
-    data = {"file": str(out), "public_file": str(public_out), "keyid": key.keyid, "public_jwk": key.public_key.jwk}
-    if as_json:
-        _emit(data)
-    else:
-        click.echo(f"wrote {out} (private) and {public_out} (public)\nkey id  {key.keyid}\n"
-                   f"public  {json.dumps(key.public_key.jwk)}")
 

@@ -184,3 +184,19 @@ def test_h3_a_key_one_administrator_confirms_himself_fails_verify(kind: str, pri
     assert (str(inspector), added["version"], "key") not in breaks, "a proposal alone is a valid event"
     assert "dual control" in breaks[(str(inspector), confirmed["version"], "key")]
     assert "pending" in breaks[(case, as_him["version"], "key")]
+
+
+def test_keygen_and_key_proof_give_the_proof_an_enrolment_needs(cli) -> None:  # type: ignore[no-untyped-def]
+    from domain.evidence.keys import proof_refusal
+    from domain.evidence.signing import PublicKey
+
+    principal, ledger = str(uuid4()), str(uuid4())
+    made = cli("keygen", "--out", "new.pem", "--principal", principal, "--ledger-id", ledger, "--json")
+    assert made.code == 0, made.err
+    data = json.loads(made.out)
+    assert proof_refusal(PublicKey.from_jwk(data["public_jwk"]), data["proof"], ledger, principal) == ""
+    again = cli("key-proof", "--key", "new.pem", "--principal", principal, "--ledger-id", ledger)
+    assert again.code == 0 and again.out.strip() == data["proof"], "Ed25519 proofs are deterministic"
+    other = cli("key-proof", "--key", "new.pem", "--principal", str(uuid4()), "--ledger-id", ledger)
+    assert proof_refusal(PublicKey.from_jwk(data["public_jwk"]), other.out.strip(), ledger, principal) != ""
+    assert cli("keygen", "--out", "half.pem", "--principal", principal).code == 2, "a proof names both"
