@@ -17,7 +17,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain import clock
-from domain.evidence.checkpoint import Checkpoint, SignedNote, open_checkpoint
+from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote, open_checkpoint
 from domain.evidence.merkle import (
     Frontier,
     consistency_path,
@@ -377,7 +377,10 @@ class LogReader:
             nodes.load(c, wanted)
         root = nodes.subtree(0, size)
         if latest is not None:
-            previous = open_checkpoint(latest[1], key.public_key, self.origin)
+            try:
+                previous = open_checkpoint(latest[1], key.public_key, self.origin)
+            except NoteError:  # signed before a rotation of the ledger key (docs/authority.md)
+                previous = Checkpoint.from_text(SignedNote.parse(latest[1]).text)
             verify_consistency(previous.size, size, previous.root, root,
                                consistency_path(previous.size, size, nodes.subtree))
         note = Checkpoint(self.origin, size, root).sign(key).render()

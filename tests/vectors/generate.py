@@ -523,6 +523,10 @@ class RecordingStore(Store):
         return super().execute(sql, params)
 
 
+def _with(change: Callable[[Store, Any], None], given: Any, store: Store) -> None:
+    change(store, given)
+
+
 def write_stores(out: Path, built: dict[str, Any]) -> None:
     original = out / "store.sqlite"
     _write(out / "store.report.json", _verify("--db", f"sqlite:///{original}", "--jobs", "1"))
@@ -530,8 +534,8 @@ def write_stores(out: Path, built: dict[str, Any]) -> None:
     tampered.mkdir()
     scratch = out / "scratch.sqlite"
     edits: dict[str, Callable[[Store], None]] = {
-        **{name: partial(change, case=built["case_id"]) for name, change in STORE_EDITS.items()},
-        **{name: partial(change, built=built) for name, change in ENROLMENT_EDITS.items()},
+        **{name: partial(_with, change, built["case_id"]) for name, change in STORE_EDITS.items()},
+        **{name: partial(_with, change, built) for name, change in ENROLMENT_EDITS.items()},
     }
     for name, edit in edits.items():
         shutil.copyfile(original, scratch)
