@@ -255,8 +255,8 @@ class Principal(LedgerAggregate):
 
 
 #: roles that read case content or act in cases: an administrator holds none of them
-#: (separation of duties, issue 16 point 2; the principle of NX-4 / 713 that who runs a process
-#: does not judge it)
+#: (separation of duties, issue 16 point 2; the principle of Decree 713 Art. 36 and NX-8 that
+#: whoever took part in one stage may not judge it)
 CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR, Role.LEDGER}
 
 
@@ -265,8 +265,8 @@ def _separate_duties(roles: set[Role]) -> None:
         held = ", ".join(sorted(r.value for r in roles & CASE_ROLES))
         raise NotPermitted(
             f"separation of duties (issue 16 point 2): an administrator cannot also hold {held} — roles that "
-            "read case content or act in cases; 管理员不得兼任办案或纪检监察角色. Register a separate person "
-            "for that role")
+            "read case content or act in cases (the principle of Decree 713 Art. 36); 管理员不得兼任办案或纪检监察角色. "
+            "Register a separate person for that role")
 
 
 def _no_namesake(command: RegisterPrincipal, ctx: Context) -> None:
