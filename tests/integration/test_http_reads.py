@@ -371,7 +371,7 @@ def test_openapi_describes_every_endpoint_with_schemas_and_examples(served: Serv
     operations = [(path, method, op) for path, item in document["paths"].items() for method, op in item.items()]
     assert not any(path in ("/", "/cases", "/signin") for path, _, _ in operations), "web pages stay out"
     posts = [(p, op) for p, m, op in operations if m == "post" and op["tags"] == ["writes"]]
-    assert len(posts) == 43
+    assert len(posts) == 45  # issue 16 point 2 added key-confirmations and ledger-key-rotations
     assert [p for p, m, op in operations if m == "post" and op["tags"] != ["writes"]] == ["/v1/secrets/keys"]
     for path, method, op in operations:
         assert op.get("summary") and op.get("responses"), (method, path)
