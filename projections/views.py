@@ -281,8 +281,7 @@ class LedgerViews(Projection[ViewRecorder]):
         keys = [
             {
                 "keyid": k.keyid, "jwk": k.jwk, "active_from": k.active_from, "active_until": k.active_until,
-                "ended_by": k.ended_by, "reason": k.reason, "pending": k.pending, "proposed_by": k.proposed_by,
-                "confirmed_by": k.confirmed_by,
+                "ended_by": k.ended_by, "reason": k.reason,
             }
             for k in principal.key_history.keys.values()
         ]

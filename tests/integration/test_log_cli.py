@@ -77,7 +77,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
     store = projected_ledger.store
     note, size, root = checkpoint_of(cli, store)
     report = json.loads(cli("verify", "--db", store.url, "--json").out)
-    assert report["ok"] and size == report["events"] == 89
+    assert report["ok"] and size == report["events"] == 107
 
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
     events = [(c["case_id"], v) for c in cases for v in (1, 2, c["version"])]
@@ -94,7 +94,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
         assert not inclusion_ok(leaf, proof["leaf_index"], size, path, hashlib.sha256(b"x").digest())
         hashes[proof["leaf_index"]] = bytes.fromhex(proof["event_hash"])
 
-    for old, new in [(1, 89), (13, 50), (64, 89), (50, 50), (0, 89), (77, 88)]:
+    for old, new in [(1, 107), (13, 50), (64, 107), (50, 50), (0, 107), (77, 106)]:
         result = cli("prove", "--db", store.url, "--consistency", str(old), str(new), "--json")
         assert result.code == 0, result.err
         proof = json.loads(result.out)
@@ -102,7 +102,7 @@ def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: Demo
         if old:
             path = [bytes.fromhex(p) for p in proof["consistency_path"]]
             assert consistency_ok(old, new, bytes.fromhex(proof["old_root"]), bytes.fromhex(proof["new_root"]), path)
-    assert json.loads(cli("prove", "--db", store.url, "--consistency", "1", "89", "--json").out)["new_root"] == root.hex()
+    assert json.loads(cli("prove", "--db", store.url, "--consistency", "1", "107", "--json").out)["new_root"] == root.hex()
     assert cli("prove", "--db", store.url, "--consistency", "50", "9999", "--json").code == 2
     assert cli("prove", "--db", store.url, "--event", "nope:1", "--json").code == 2
     assert cli("prove", "--db", store.url).code == 2
@@ -216,11 +216,11 @@ def test_verify_catches_a_tampered_log_or_checkpoint(cli, projected_ledger: Demo
     result = cli("verify", "--db", store.url)
     assert result.code == 1 and ": log: leaf 40 holds another hash" in result.out
     store.execute(
-        "UPDATE dl_log_checkpoints SET note = replace(note, '\n89\n', '\n88\n')"
-        if store.kind == "sqlite" else "UPDATE dl_log_checkpoints SET note = replace(note, E'\\n89\\n', E'\\n88\\n')"
+        "UPDATE dl_log_checkpoints SET note = replace(note, '\n107\n', '\n106\n')"
+        if store.kind == "sqlite" else "UPDATE dl_log_checkpoints SET note = replace(note, E'\\n107\\n', E'\\n106\\n')"
     )
     result = cli("verify", "--db", store.url)
-    assert result.code == 1 and ": checkpoint: checkpoint 89" in result.out
+    assert result.code == 1 and ": checkpoint: checkpoint 107" in result.out
 
 
 def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projected_ledger: DemoLedger,  # type: ignore[no-untyped-def]
@@ -233,7 +233,7 @@ def test_since_checkpoint_follows_new_events_and_catches_a_rewrite(cli, projecte
     result = cli("verify", "--db", store.url, "--since-checkpoint", str(trusted), "--json")
     assert result.code == 0, result.out
     report = json.loads(result.out)
-    assert report["events"] == 87 and "consistency proof 89 → 176 verified" in report["notes"]
+    assert report["events"] == 104 and "consistency proof 107 → 211 verified" in report["notes"]
 
     # An operator with the database and the ledger key rewrites an old event consistently:
     # a new rulebook reference, its hash and every later link recomputed, the log rebuilt
@@ -312,10 +312,10 @@ def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_
                 checkpoints = store.execute("SELECT MAX(tree_size) FROM dl_log_checkpoints")[0][0]
             except Exception:  # noqa: BLE001 — the tables appear when the follower starts
                 count, checkpoints = 0, None
-            if count == 89 and checkpoints == 89:
+            if count == 107 and checkpoints == 107:
                 break
             time.sleep(0.2)
-        assert (count, checkpoints) == (89, 89)
+        assert (count, checkpoints) == (107, 107)
         assert store.execute("SELECT COUNT(*) FROM dl_cases")[0][0] == 3
     finally:
         follower.send_signal(signal.SIGTERM)

@@ -35,7 +35,7 @@ def test_a_copy_is_the_pristine_ledger_and_stays_append_only(  # type: ignore[no
     assert info["keys_dir"] == str(demo_ledger.keys) and info["database"] == copy.url
     assert Path(demo_ledger.demo["keys_dir"]).parent.parent == demo_ledger.keys
     verified = invoke("verify", "--db", copy.url, "--json")
-    assert verified.code == 0 and json.loads(verified.out)["events"] == 2 + 87, verified.out
+    assert verified.code == 0 and json.loads(verified.out)["events"] == 3 + 104, verified.out
     again = cli("demo", "--db", copy.url, "--json")  # the keys init wrote, found where init wrote them
     assert again.code == 0, again.err
     assert copy.rows()[: len(pristines.get("demo", copy.kind).store.rows())] == original.rows()

@@ -338,7 +338,7 @@ def test_a_consistent_rewrite_is_caught_against_an_earlier_checkpoint(  # type: 
     as_json = verify("--bundle", str(bundle), "--since-checkpoint", str(trusted), "--json")
     assert text.code == as_json.code == 1
     assert text.out.startswith("BROKEN aggregate bundle version 0 (notification None): checkpoint: the bundle's "
-                               "checkpoint (89) is not consistent with the trusted checkpoint (89)"), text.out
+                               "checkpoint (107) is not consistent with the trusted checkpoint (107)"), text.out
     assert [(b["aggregate_id"], b["kind"]) for b in json.loads(as_json.out)["breaks"]] == [("bundle", "checkpoint")]
 
 
