@@ -41,6 +41,7 @@ from api.signer import Signer
 from api.store.secrets import Keystore
 from domain import clock
 from domain.errors import Refused
+from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
 from domain.model.rules.templates import china_date
 from domain.model.sealing import MATERIAL_FIELDS, Place, seal
@@ -95,10 +96,13 @@ class Demo:
         progress: Callable[[str], None] = lambda _: None,
         *,
         secrets: Keystore,
+        confirmer: Signer,
     ) -> None:
         self.ledger = ledger
         self.secrets = secrets
         self.admin = administrator
+        #: the second administrator, who confirms every key the first registers (dual control)
+        self.confirmer = confirmer
         self.keys_dir = keys_dir
         self.progress = progress
         self.people: dict[str, Signer] = {}
@@ -122,16 +126,19 @@ class Demo:
         return {**clear, "sealed": seal(key, kid, content, Place(case, UUID(args["material_id"])))}
 
     def _enrol(self, spec: PersonSpec) -> Signer:
-        """Generate the person's key into their own file, register the public half, and from
-        then on sign as them by reading that file."""
+        """Generate the person's key into their own file, register the public half with the
+        key's proof of possession, have the second administrator confirm it (dual control, issue
+        16 point 2), and from then on sign as them by reading that file."""
         path = self.keys_dir / f"{spec.handle}.pem"
         write_key(path, SigningKey.generate())
         principal_id = uuid4()
-        public = Signer.from_key_file(principal_id, path).key.public_key.jwk
+        key = Signer.from_key_file(principal_id, path).key
         args: dict[str, Any] = {
+            "identifier": f"DEMO-{str(principal_id)[:8]}",  # a demo run again adds namesakes: told apart
             "kind": "person",
             "name": spec.name,
-            "public_keys": [public],
+            "proofs": [make_proof(key, str(self.ledger.genesis().ledger_id), str(principal_id))],
+            "public_keys": [key.public_key.jwk],
             "roles": list(spec.roles),
             "title": spec.title,
             "unit": spec.unit,
@@ -141,6 +148,7 @@ class Demo:
         if spec.organisation:
             args["organisation_id"] = str(self.organisations[spec.organisation])
         self._do(self.admin, "principal.register", principal_id, args)
+        self._do(self.confirmer, "principal.confirm_key", principal_id, {"keyid": key.keyid})
         signer = Signer.from_key_file(principal_id, path, spec.name)
         self.people[spec.handle] = signer
         self.result.people[spec.name] = str(principal_id)

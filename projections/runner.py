@@ -18,7 +18,7 @@ from eventsourcing.persistence import InfrastructureFactory, IntegrityError, Tra
 from eventsourcing.projection import Projection, ProjectionRunner
 from eventsourcing.utils import Environment
 
-from domain.evidence.signing import SigningKey
+from domain.evidence.signing import PublicKey, SigningKey
 from domain.service.ledger import Ledger
 from projections.gc_pause import collection_paused
 from projections.signed import CheckpointMemory
@@ -140,7 +140,15 @@ class Projector:
     def sign_checkpoint(self, key: SigningKey) -> str:
         """Sign the log as it stands; :class:`~projections.signed.CheckpointRefused` if it is not
         consistent with a checkpoint signed before."""
-        return self.reader.sign_checkpoint(key, self.memory)
+        return self.reader.sign_checkpoint(key, self.memory, self.ledger_keys())
+
+    def ledger_keys(self) -> list[PublicKey]:
+        """Every key the ledger's own principal has held: a checkpoint signed before a rotation
+        of the ledger key is still the ledger's (docs/authority.md)."""
+        if not self.ledger.is_initialised():
+            return []
+        principal = self.ledger.get_principal(self.ledger.genesis().ledger_id)
+        return [record.public_key for record in principal.key_history.keys.values()]
 
     def poll(self, stop: Event, key: SigningKey | None, interval: float = 1.0) -> None:
         """Catch up every ``interval`` seconds until ``stop`` is set, signing a checkpoint when the

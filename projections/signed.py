@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,16 +119,22 @@ def _size(note: str) -> int:
         return 0
 
 
-def opened(note: str, where: str, key: PublicKey, origin: str) -> Checkpoint:
-    """A remembered checkpoint, opened under the ledger key; :class:`CheckpointRefused` if it does
-    not verify (then nothing may be signed until someone looks)."""
-    try:
-        return open_checkpoint(note, key, origin)
-    except NoteError as error:
+def opened(note: str, where: str, keys: Sequence[PublicKey], origin: str) -> Checkpoint:
+    """A remembered checkpoint, opened under one of the ledger's keys (the one signing now first);
+    :class:`CheckpointRefused` if it verifies under none (then nothing may be signed until
+    someone looks)."""
+    error: NoteError | None = None
+    for key in keys:
+        try:
+            return open_checkpoint(note, key, origin)
+        except NoteError as refused:
+            error = error or refused
+    if error is not None:
         raise CheckpointRefused(
             f"the checkpoint remembered in {where} does not verify under the ledger key ({error}): "
             "nothing is signed until it is resolved; run `decision-ledger verify` / 记住的检查点无法验证"
         ) from None
+    raise CheckpointRefused("no ledger key to open the remembered checkpoint with / 没有账本密钥")
 
 
 def refusal(where: str, remembered: Checkpoint, held: int) -> CheckpointRefused:

@@ -398,13 +398,16 @@ class LogReader:
         row = c.execute("SELECT note FROM {dl_log_checkpoints} WHERE tree_size = ?", (size,)).fetchone()
         return row["note"] if row else None
 
-    def sign_checkpoint(self, key: SigningKey, memory: CheckpointMemory | None = None) -> str:
+    def sign_checkpoint(self, key: SigningKey, memory: CheckpointMemory | None = None,
+                        ledger_keys: Sequence[PublicKey] = ()) -> str:
         """Sign the tree as it stands, unless its latest checkpoint already covers it. A log
         never signs a checkpoint inconsistent with one signed before: the tree must reproduce the
         root of the latest checkpoint stored, of the latest in ``dl_log_signed`` and of the one
         ``memory`` (``checkpoint.note`` beside the key) holds, at their sizes
         (:class:`~projections.signed.CheckpointRefused` otherwise). The note signed is added to
-        ``dl_log_signed`` and to ``memory``."""
+        ``dl_log_signed`` and to ``memory``. A remembered checkpoint may be signed by ``key`` or by
+        another of the ledger's keys (``ledger_keys``: one signed before a rotation of the ledger
+        key under dual control, docs/authority.md)."""
         remembered_note = memory.read() if memory is not None else None
         nodes = self.nodes()
         with self.views.reading() as c:
@@ -414,7 +417,7 @@ class LogReader:
             sources = [(latest[1] if latest else None, "dl_log_checkpoints"),
                        (signed["note"] if signed else None, SIGNED),
                        (remembered_note, str(memory.path) if memory is not None else "")]
-            remembered = [(opened(note, where, key.public_key, self.origin), where)
+            remembered = [(opened(note, where, [key.public_key, *ledger_keys], self.origin), where)
                           for note, where in sources if note is not None]
             nodes.load(c, [*perfect_cover(0, size),
                            *(k for r, _ in remembered if r.size <= size for k in perfect_cover(0, r.size))])

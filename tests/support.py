@@ -17,6 +17,7 @@ from uuid import UUID, uuid4
 
 from api.signer import Signer
 from domain import clock
+from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
 from domain.model.rules.templates import china_date
 from domain.model.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
@@ -74,12 +75,28 @@ class World:
         self.keyring = MemoryKeyRing()
         ledger.keyring = self.keyring
         self.ledger_key = SigningKey.generate()
-        admin_key = SigningKey.generate()
+        admin_key, second_key = SigningKey.generate(), SigningKey.generate()
         genesis = ledger.initialise(
-            self.ledger_key, NewPrincipal("系统管理员", "信息中心", [], admin_key.public_key.jwk)
+            self.ledger_key, NewPrincipal.holding("系统管理员", "信息中心", admin_key),
+            NewPrincipal.holding("复核管理员", "信息中心", second_key),
         )
         self.genesis = genesis
         self.admin = Signer(genesis.administrator_id, admin_key, "系统管理员")
+        #: the second registrar, who confirms the keys the first proposes (dual control)
+        self.second_admin = Signer(genesis.administrator_ids[1], second_key, "复核管理员")
+        self._namesakes: dict[tuple[str, str], int] = {}
+
+    def proof(self, key: SigningKey, principal_id: UUID) -> str:
+        """The new key's proof of possession for its enrolment to ``principal_id``."""
+        return make_proof(key, str(self.genesis.ledger_id), str(principal_id))
+
+    def enrol(self, args: dict[str, Any], key: SigningKey, principal_id: UUID | None = None) -> Signer:
+        """Register a person with ``key`` (its proof added) and have the second administrator
+        confirm it: dual control (issue 16 point 2)."""
+        principal_id = principal_id or uuid4()
+        self.do(self.admin, "principal.register", principal_id, {**args, "proofs": [self.proof(key, principal_id)]})
+        self.do(self.second_admin, "principal.confirm_key", principal_id, {"keyid": key.keyid})
+        return Signer(principal_id, key, args["name"])
 
     def do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> Recorded:
         return signer.act(self.ledger, action, target, args)
@@ -92,7 +109,6 @@ class World:
         agency_id: UUID | None = None,
     ) -> Signer:
         key = SigningKey.generate()
-        principal_id = uuid4()
         args: dict[str, Any] = {
             "kind": "person",
             "name": name,
@@ -102,8 +118,10 @@ class World:
         }
         if agency_id:
             args["agency_id"] = str(agency_id)
-        self.do(self.admin, "principal.register", principal_id, args)
-        return Signer(principal_id, key, name)
+        seen = self._namesakes[(name, unit)] = self._namesakes.get((name, unit), 0) + 1
+        if seen > 1:  # a second script's namesake in the same unit: a staff number tells them apart
+            args["identifier"] = f"GH-{seen:04d}"
+        return self.enrol(args, key)
 
     def agency(self, name: str = "宁夏大学经济管理学院") -> UUID:
         agency_id = uuid4()

@@ -1,4 +1,4 @@
-"""Commands on the ledger itself: init, demo, verify, keygen, articles, check-deadlines."""
+"""Commands on the ledger itself: init, demo, verify, articles, check-deadlines."""
 
 from __future__ import annotations
 
@@ -36,15 +36,32 @@ if TYPE_CHECKING:  # each command imports what it uses: `verify --bundle` needs 
     from projections.runner import Projector
 
 
+DEFAULT_ADMINS = ("系统管理员", "复核管理员")
+
+
+def _admin_key_file(keys_dir: Path, index: int) -> Path:
+    """administrator.pem for the first, administrator-2.pem, administrator-3.pem… after it."""
+    return keys_dir / (ADMIN_KEY_FILE if index == 0 else ADMIN_KEY_FILE.replace(".pem", f"-{index + 1}.pem"))
+
+
 def initialise(
-    settings: Settings, admin_name: str = "系统管理员", admin_unit: str = "信息中心", admin_public_key: Path | None = None
+    settings: Settings, admin_names: tuple[str, ...] = DEFAULT_ADMINS, admin_unit: str = "信息中心",
+    admin_keys: tuple[Path, ...] = (),
 ) -> dict[str, Any]:
-    """Create the store, the ledger key and the first administrator; write ledger.json."""
-    from api.keyfiles import KeyFileError, read_public_key, write_key, write_private
+    """Create the store, the ledger key and the founding administrators (two at least: dual
+    control, issue 16 point 2; docs/authority.md); write ledger.json. An administrator who brings
+    their own key file (``admin_keys``, in the order of the names) has it read here to prove
+    possession; it is not copied. The others get a generated key file in the keys directory."""
+    from api.keyfiles import KeyFileError, read_key, write_key, write_private
     from domain.errors import LedgerError
     from domain.evidence.signing import SigningKey
     from domain.service.ledger import NewPrincipal
 
+    if len(admin_names) < 2:
+        _fail("init needs two administrators at least (--admin NAME --admin NAME): every key one administrator "
+              "registers is confirmed by a second (dual control, docs/authority.md)", EXIT_USAGE)
+    if len(admin_keys) > len(admin_names):
+        _fail("more --admin-key files than --admin names", EXIT_USAGE)
     ledger = _open(settings, create=True)
     if ledger.is_initialised():
         _fail(f"{settings.database.redacted} already holds a ledger; init runs once per store", EXIT_BROKEN)
@@ -53,32 +70,38 @@ def initialise(
     if ledger_key_path.exists():
         _fail(f"{ledger_key_path} exists: that directory belongs to another ledger (use --keys)", EXIT_USAGE)
     written: list[Path] = []
+    admins: list[tuple[SigningKey, Path | None]] = []
     try:
-        if admin_public_key is not None:
-            public = read_public_key(admin_public_key)
-            admin_key_path: Path | None = None
-        else:
-            admin_key = SigningKey.generate()
-            admin_key_path = keys_dir / ADMIN_KEY_FILE
-            written.append(write_key(admin_key_path, admin_key))
-            public = admin_key.public_key
+        for index in range(len(admin_names)):
+            if index < len(admin_keys):
+                passphrase = os.environ.get("DECISION_LEDGER_PASSPHRASE")
+                admins.append((read_key(admin_keys[index], passphrase.encode() if passphrase else None), None))
+            else:
+                admin_key = SigningKey.generate()
+                written.append(write_key(_admin_key_file(keys_dir, index), admin_key))
+                admins.append((admin_key, written[-1]))
         ledger_key = SigningKey.generate()
         written.append(write_key(ledger_key_path, ledger_key))
-        genesis = ledger.initialise(
-            ledger_key, NewPrincipal(admin_name, admin_unit, [], public.jwk, title="管理员")
-        )
+        genesis = ledger.initialise(ledger_key, *(
+            NewPrincipal.holding(name, admin_unit, key, title="管理员")
+            for name, (key, _) in zip(admin_names, admins, strict=True)))
     except (KeyFileError, LedgerError) as error:
         for path in written:
             path.unlink(missing_ok=True)
         _fail(str(error), EXIT_USAGE if isinstance(error, KeyFileError) else EXIT_BROKEN)
+    administrators = [
+        {"id": str(principal), "name": name, "keyid": key.keyid, "key_file": str(path) if path else None}
+        for principal, name, (key, path) in zip(genesis.administrator_ids, admin_names, admins, strict=True)
+    ]
     info = {
         "database": settings.database.redacted,
         "ledger_id": str(genesis.ledger_id),
         "ledger_keyid": genesis.ledger_keyid,
         "ledger_key_file": str(ledger_key_path),
-        "administrator_id": str(genesis.administrator_id),
-        "administrator_keyid": public.keyid,
-        "administrator_key_file": str(admin_key_path) if admin_key_path else None,
+        "administrator_id": administrators[0]["id"],
+        "administrator_keyid": administrators[0]["keyid"],
+        "administrator_key_file": administrators[0]["key_file"],
+        "administrators": administrators,
         "keys_dir": str(keys_dir),
     }
     write_private(keys_dir / LEDGER_INFO_FILE, (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
@@ -88,40 +111,43 @@ def initialise(
 @main.command()
 @db_option
 @keys_option
-@click.option("--admin-name", default="系统管理员", show_default=True, help="Name of the first administrator.")
-@click.option("--admin-unit", default="信息中心", show_default=True, help="Unit of the first administrator.")
+@click.option("--admin", "admin_names", multiple=True, metavar="NAME",
+              help="A founding administrator's name; give it twice or more (default: 系统管理员 and 复核管理员). "
+              "Dual control: every key one administrator registers is confirmed by another.")
+@click.option("--admin-unit", default="信息中心", show_default=True, help="Unit of the founding administrators.")
 @click.option(
-    "--admin-public-key",
+    "--admin-key", "admin_keys", multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The administrator's own public key (JWK JSON or PEM, e.g. from `keygen`). "
-    "Without it, init generates administrator.pem in the keys directory.",
+    help="An administrator's own key file (from `keygen`), in the order of --admin: init reads it to prove "
+    "possession and does not copy it (passphrase in $DECISION_LEDGER_PASSPHRASE). Without it, init generates "
+    "administrator.pem, administrator-2.pem… in the keys directory.",
 )
 @json_option
 def init(
     db: str | None,
     keys: str | None,
-    admin_name: str,
+    admin_names: tuple[str, ...],
     admin_unit: str,
-    admin_public_key: Path | None,
+    admin_keys: tuple[Path, ...],
     as_json: bool,
 ) -> None:
-    """Create the store, the ledger key and the first administrator.
+    """Create the store, the ledger key and the founding administrators.
 
     The store gets its append-only triggers; the ledger key (ledger.pem, which signs the
     ledger's own events) is written to the keys directory, with ledger.json naming the ledger
-    and the administrator. Runs once per store.
+    and the administrators. Two administrators at least: one registers a person, another
+    confirms the key (docs/authority.md). Runs once per store.
     """
     settings = _settings(db, keys)
-    info = initialise(settings, admin_name, admin_unit, admin_public_key)
+    info = initialise(settings, admin_names or DEFAULT_ADMINS, admin_unit, admin_keys)
     if as_json:
         _emit(info)
         return
     click.echo(f"initialised a ledger in {settings.database.redacted}")
     click.echo(f"  ledger       {info['ledger_id']}  key {info['ledger_keyid']}  ({info['ledger_key_file']})")
-    click.echo(
-        f"  administrator {info['administrator_id']}  key {info['administrator_keyid']}"
-        + (f"  ({info['administrator_key_file']})" if info["administrator_key_file"] else "")
-    )
+    for admin in info["administrators"]:
+        click.echo(f"  administrator {admin['id']}  {admin['name']}  key {admin['keyid']}"
+                   + (f"  ({admin['key_file']})" if admin["key_file"] else ""))
     click.echo("publish the ledger key id: `verify --ledger-key` checks a store against it")
 
 
@@ -134,9 +160,16 @@ def init(
     help="The administrator's key file (default: from ledger.json in the keys directory).",
 )
 @click.option("--admin-id", help="The administrator's principal id (default: from ledger.json).")
+@click.option(
+    "--confirmer-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The second administrator's key file, who confirms each key (default: from ledger.json).",
+)
+@click.option("--confirmer-id", help="The second administrator's principal id (default: from ledger.json).")
 @json_option
 def demo(
-    db: str | None, keys: str | None, admin_key: Path | None, admin_id: str | None, as_json: bool
+    db: str | None, keys: str | None, admin_key: Path | None, admin_id: str | None,
+    confirmer_key: Path | None, confirmer_id: str | None, as_json: bool
 ) -> None:
     """Record realistic cases under both texts, each action signed by its actor's own key.
 
@@ -155,12 +188,13 @@ def demo(
     if not ledger.is_initialised():
         _fail(f"{settings.database.redacted} holds no ledger: run `decision-ledger init` first", EXIT_USAGE)
     signer = _administrator(settings, admin_key, admin_id)
+    confirmer = _administrator(settings, confirmer_key, confirmer_id, second=True)
     out = demo_keys_dir(settings.keys_dir)
     keystore = Keystore.beside(settings.keys_dir)
     ledger.keyring = keystore
     progress: Callable[[str], None] = (lambda _: None) if as_json else (lambda m: click.echo(f"… {m}", err=True))
     try:
-        result = Demo(ledger, signer, out, progress, secrets=keystore).run()
+        result = Demo(ledger, signer, out, progress, secrets=keystore, confirmer=confirmer).run()
     except (LedgerError, KeyFileError) as error:
         _fail(f"the demo was refused: {error}", EXIT_BROKEN)
     if as_json:
@@ -171,7 +205,9 @@ def demo(
         click.echo(f"  {case['jurisdiction']} case {case['id']}  {case['phase']:<10} {case['title']}")
 
 
-def _administrator(settings: Settings, key_path: Path | None, principal_id: str | None) -> Signer:
+def _administrator(settings: Settings, key_path: Path | None, principal_id: str | None,
+                   second: bool = False) -> Signer:
+    """The first administrator init wrote (or the second, who confirms keys), or the one named."""
     from api.keyfiles import KeyFileError
     from api.signer import Signer
 
@@ -179,12 +215,15 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     info: dict[str, Any] = {}
     if info_path.exists():
         info = json.loads(info_path.read_text())
-    key_file = key_path or (Path(info["administrator_key_file"]) if info.get("administrator_key_file") else None)
-    identifier = principal_id or info.get("administrator_id")
+    admins = info.get("administrators") or []
+    written = admins[1 if second else 0] if len(admins) > (1 if second else 0) else {}
+    key_file = key_path or (Path(written["key_file"]) if written.get("key_file") else None)
+    identifier = principal_id or written.get("id")
     if key_file is None or identifier is None:
+        option = "--confirmer-key FILE --confirmer-id ID" if second else "--admin-key FILE --admin-id ID"
         _fail(
-            f"no administrator key in {settings.keys_dir}: pass --keys (the directory init wrote) "
-            "or --admin-key FILE --admin-id ID",
+            f"no {'second ' if second else ''}administrator key in {settings.keys_dir}: pass --keys (the directory "
+            f"init wrote) or {option}",
             EXIT_USAGE,
         )
     try:
@@ -428,53 +467,4 @@ def articles(features: Path | None, as_json: bool) -> None:
             else entry["reason"]
         )
         click.echo(f"{entry['article']:<8} {entry['status']:<12} {entry['title']}  —  {detail}")
-
-
-@main.command()
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the private key (PKCS#8 PEM, mode 0600). Never overwritten.",
-)
-@click.option(
-    "--passphrase-env",
-    metavar="VAR",
-    help="Encrypt the key with the passphrase in this environment variable.",
-)
-@json_option
-def keygen(out: Path, passphrase_env: str | None, as_json: bool) -> None:
-    """Generate an Ed25519 key pair for signing; print its key id and public JWK.
-
-    The private key goes to FILE (PKCS#8 PEM, mode 0600, encrypted if a passphrase is given);
-    the public key, as an RFC 8037 JWK, to FILE with the suffix .jwk. Give the .jwk file to an
-    administrator to be registered (`client principal register --public-keys @FILE.jwk`);
-    keep the private file. Neither file is ever overwritten.
-    """
-    from api.keyfiles import KeyFileError, write_key
-    from domain.evidence.signing import SigningKey
-
-    public_out = out.with_suffix(".jwk")
-    if public_out == out:
-        _fail(f"{out}: name the private key file something other than *.jwk", EXIT_USAGE)
-    if public_out.exists():
-        _fail(f"{public_out} already exists; key files are never overwritten", EXIT_USAGE)
-    passphrase = None
-    if passphrase_env:
-        value = os.environ.get(passphrase_env)
-        if not value:
-            _fail(f"environment variable {passphrase_env} is empty or unset", EXIT_USAGE)
-        passphrase = value.encode("utf-8")
-    key = SigningKey.generate()
-    try:
-        write_key(out, key, passphrase)
-    except KeyFileError as error:
-        _fail(str(error), EXIT_USAGE)
-    public_out.write_text(json.dumps(key.public_key.jwk) + "\n", encoding="utf-8")
-    data = {"file": str(out), "public_file": str(public_out), "keyid": key.keyid, "public_jwk": key.public_key.jwk}
-    if as_json:
-        _emit(data)
-    else:
-        click.echo(f"wrote {out} (private) and {public_out} (public)\nkey id  {key.keyid}\n"
-                   f"public  {json.dumps(key.public_key.jwk)}")
 

@@ -243,10 +243,11 @@ def _prepare_demo(settings: Settings) -> dict[str, Any] | None:
     click.echo(f"initialised a ledger in {settings.database.redacted} (keys in {info['keys_dir']})", err=True)
     ledger = _open(settings, signing=True)
     signer = _administrator(settings, None, None)
+    confirmer = _administrator(settings, None, None, second=True)
     try:
         result = Demo(ledger, signer, demo_keys_dir(settings.keys_dir),
                       lambda message: click.echo(f"… {message}", err=True),
-                      secrets=Keystore.beside(settings.keys_dir)).run()
+                      secrets=Keystore.beside(settings.keys_dir), confirmer=confirmer).run()
     except (LedgerError, KeyFileError) as error:
         _fail(f"the demo was refused: {error}", EXIT_BROKEN)
     finally:

@@ -18,6 +18,8 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "principal.revoke_key": ("吊销密钥", "revoke a key"),
     "principal.transfer": ("人员调动", "transfer a person to another organisation"),
     "organisation.register": ("登记单位", "register an organisation"),
+    "principal.confirm_key": ("确认密钥", "confirm a pending key"),
+    "principal.rotate_ledger_key": ("轮换账本密钥", "propose the ledger's next key"),
     "agency.register": ("登记评估机构", "register an agency"),
     "agency.record_qualification": ("记录机构资质", "record an agency's qualification"),
     "agency.record_bad_credit": ("纳入不良信用记录", "record bad credit"),

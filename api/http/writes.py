@@ -35,6 +35,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "principal.revoke_key": ("/v1/principals/{principal_id}/key-revocations", "principal_id"),
     "principal.transfer": ("/v1/principals/{principal_id}/transfers", "principal_id"),
     "organisation.register": ("/v1/organisations", None),
+    "principal.confirm_key": ("/v1/principals/{principal_id}/key-confirmations", "principal_id"),
+    "principal.rotate_ledger_key": ("/v1/principals/{principal_id}/ledger-key-rotations", "principal_id"),
     "agency.register": ("/v1/agencies", None),
     "agency.record_qualification": ("/v1/agencies/{agency_id}/qualifications", "agency_id"),
     "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),

@@ -121,7 +121,7 @@ def key_list(checks: KeyChecks, names: dict[str, str], with_reason: bool = True)
             KeyEntry(r.keyid, r.jwk, format_time(r.active_from),
                      format_time(r.active_until) if r.active_until else None, r.ended_by,
                      r.reason if with_reason else "")
-            for r in history.keys.values()
+            for r in history.keys.values() if r.active_from is not None  # a pending key never signed
         ))
         for principal, history in sorted(checks.keys.items())
     ]

@@ -17,11 +17,14 @@ events are tied to the log:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from domain.evidence.checkpoint import NoteError, open_checkpoint
+from domain.evidence.keys import KeyHistory
 from domain.evidence.merkle import (
     Frontier,
     ProofError,
@@ -38,6 +41,7 @@ from domain.evidence.verifier import (
     Problem,
     StoredRecord,
     Verifier,
+    recorded_time,
     state_problems,
 )
 
@@ -112,9 +116,12 @@ class LogAudit:
 
     BATCH = 2000
 
-    def __init__(self, log: LogSource, report: VerificationReport) -> None:
+    def __init__(self, log: LogSource, report: VerificationReport,
+                 decode: Callable[[Any], dict[str, Any]] | None = None) -> None:
         self.log = log
         self.report = report
+        self.decode = decode
+        self.times: dict[int, datetime] = {}  # the recording time of each checkpoint's last event
         self.frontier = Frontier()
         self._leaves = self._stream()
         self._next: LeafEntry | None = None  # the leaf read ahead, not yet matched
@@ -137,6 +144,9 @@ class LogAudit:
         self.frontier.append(leaf_hash(bytes.fromhex(stored_hash) if stored_hash is not None else b""))
         if self.frontier.size in self._checkpoints:
             self.roots[self.frontier.size] = self.frontier.root()
+            if self.decode is not None:
+                with contextlib.suppress(Exception):  # an unreadable event is a break of its own
+                    self.times[self.frontier.size] = recorded_time(self.decode(record.state))
         leaf = self._peek()
         while leaf is not None and record.notification_id is not None and leaf.notification_id < record.notification_id:
             self._removed(self._take())  # the store no longer holds the event this leaf holds
@@ -171,7 +181,10 @@ class LogAudit:
                             f"leaf {leaf.leaf_index} holds this event; the store no longer has it",
                             position=leaf.leaf_index)
 
-    def finish(self, ledger_key: PublicKey | None) -> None:
+    def finish(self, ledger_key: PublicKey | None, ledger_keys: KeyHistory | None = None) -> None:
+        """``ledger_keys``: the ledger principal's key history. A checkpoint of size N is then
+        checked under each ledger key not yet ended when event N was recorded (the key active
+        when it was signed, before or after a rotation under dual control, docs/authority.md)."""
         report = self.report
         events = self.frontier.size
         beyond = [leaf for leaf in (self._take(), *self._leaves) if leaf is not None]
@@ -188,7 +201,7 @@ class LogAudit:
                 report.add(LOG, size, None, "checkpoint", "no ledger key to check checkpoints with")
                 break
             try:
-                checkpoint = open_checkpoint(note, ledger_key, self.log.origin)
+                checkpoint = self._open(note, size, ledger_key, ledger_keys)
             except NoteError as error:
                 report.add(LOG, size, None, "checkpoint", f"checkpoint {size}: {error}")
                 continue
@@ -204,6 +217,22 @@ class LogAudit:
         if self._checkpoints:
             report.notes.append(f"{len(self._checkpoints)} checkpoints checked against the events")
 
+    def _open(self, note: str, size: int, ledger_key: PublicKey, ledger_keys: KeyHistory | None) -> Any:
+        """The checkpoint, signed by a ledger key not yet ended when the checkpoint's last event
+        was recorded (without the ledger's key history: by the genesis key)."""
+        at = self.times.get(size)
+        if ledger_keys is None or at is None:
+            return open_checkpoint(note, ledger_key, self.log.origin)
+        keys = [r.public_key for r in ledger_keys.keys.values()
+                if r.active_from is not None and (r.active_until is None or at < r.active_until)]
+        refusal = NoteError(f"no ledger key active when event {size} was recorded signs it")
+        for key in keys:
+            try:
+                return open_checkpoint(note, key, self.log.origin)
+            except NoteError as error:
+                refusal = error
+        raise refusal
+
 
 def verify_store(
     records: Records,
@@ -215,12 +244,13 @@ def verify_store(
     """Every event of the store, and its log and checkpoints if it has them. ``opener`` prepares
     the records elsewhere (on other cores, :meth:`Verifier.run`)."""
     verifier = Verifier(records.decode, trusted_ledger_keyid)
-    audit = LogAudit(log, verifier.report) if log is not None else None
+    audit = LogAudit(log, verifier.report, records.decode) if log is not None else None
     if audit is not None:
         verifier.log = audit.on_event
     report = verifier.run(records.all(), progress, opener)
     if audit is not None:
-        audit.finish(verifier.keys.ledger_key)
+        ledger_id = verifier.keys.enrolment.ledger_id or None
+        audit.finish(verifier.keys.ledger_key, verifier.keys.keys.get(ledger_id) if ledger_id else None)
     else:
         report.notes.append("no transparency log yet (run `project`)")
     return report

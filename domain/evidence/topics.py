@@ -28,6 +28,8 @@ EVENT_OF_ACTION: dict[str, str] = {
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
     "principal.transfer": "decision-ledger/Principal/Transferred/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
+    "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
+    "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",

@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from domain.evidence import topics
+from domain.evidence.enrolment import Enrolment
 from domain.evidence.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import MAX_CLOCK_SKEW, Intent
@@ -221,6 +222,8 @@ class KeyChecks:
         self.keys: dict[str, KeyHistory] = {}
         self.ledger_keyid: str | None = None
         self.ledger_key: PublicKey | None = None
+        #: enrolment rules (issue 16 point 2), for a ledger whose genesis declares them
+        self.enrolment = Enrolment()
 
     def judge(self, aggregate_id: str, topic: str, opened: OpenedEvent, is_first: bool) -> list[Problem]:
         """The checks of an opened event that depend on what came before it, in order."""
@@ -249,7 +252,12 @@ class KeyChecks:
                 problems.append(("signature", error.detail))
                 return problems
         if topic.startswith(topics.PRINCIPAL_EVENTS):
+            refusal = self.enrolment.refusal(aggregate_id, _kept(opened.intent), self.keys)
+            if refusal:
+                problems.append(("key", refusal))
+                return problems
             self._learn(aggregate_id, _kept(opened.intent), opened.recorded_at)
+        self.enrolment.passed(opened.actor)
         return problems
 
     def _genesis_key(self, opened: OpenedEvent, is_first: bool, problems: list[Problem]) -> PublicKey | None:
@@ -300,12 +308,13 @@ class KeyChecks:
     def _learn(self, aggregate_id: str, intent: Intent, at: datetime) -> None:
         """Apply a principal's key change, as its own signed bytes state it."""
         history = self.keys.setdefault(aggregate_id, KeyHistory())
+        self.enrolment.learn(aggregate_id, intent)
         try:
             change = key_change(intent.action, intent.args)
         except LedgerError:
             return  # the intent verified but its args do not read: nothing to learn
         if change is not None:
-            history.apply(change, at)
+            history.apply(change, at, str(intent.actor), aggregate_id)
 
 
 #: what an aggregate's version before the first one seen links to: (its hash, or None when it

@@ -65,6 +65,8 @@ _SPECS = [
     _spec(pc.AddKey, Principal, "add_key"),
     _spec(pc.RotateKey, Principal, "rotate_key"),
     _spec(pc.RevokeKey, Principal, "revoke_key"),
+    _spec(pc.ConfirmKey, Principal, "confirm_key", roles=_ADMIN),
+    _spec(pc.RotateLedgerKey, Principal, "rotate_ledger_key", roles=_ADMIN),
     _spec(ac.RegisterAgency, Agency, "register", creates=True, roles={Role.ADMINISTRATOR, Role.LEAD_UNIT}),
     _spec(ac.RecordQualification, Agency, "record_qualification",
           roles={Role.ADMINISTRATOR, Role.LEAD_UNIT, Role.GOVERNMENT_OFFICE}, article="XX-21"),

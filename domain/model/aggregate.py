@@ -60,6 +60,10 @@ class Directory(Protocol):
         """The hash of a stored event, for citations that pin what they cite."""
         ...
 
+    def namesakes(self, name: str, unit: str) -> list[Any]:
+        """The principals registered under this name in this unit (issue 16 point 2)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Context:
@@ -73,6 +77,7 @@ class Context:
     #: whether the signer's organisation may act on the target's (domain.model.organisation); a
     #: role such as the lead unit's counts only within it
     in_scope: bool = True
+    ledger_id: UUID | None = None  # the ledger principal's id, which enrolment proofs name
 
     def require(self, condition: bool, detail: str, article: str | None = None) -> None:
         if not condition:

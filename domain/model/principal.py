@@ -14,11 +14,13 @@ from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.principal import (
     AddKey,
+    ConfirmKey,
     GrantRole,
     RegisterPrincipal,
     RevokeKey,
     RevokeRole,
     RotateKey,
+    RotateLedgerKey,
     TransferPrincipal,
 )
 from domain.model.organisation import Organisation
@@ -40,6 +42,7 @@ class Principal(LedgerAggregate):
         self.organisation_id: UUID | None = None
         #: the organisations the person belonged to, in order: organisation_id, unit, from, until
         self.memberships: list[dict[str, Any]] = []
+        self.identifier = ""  # staff number (工号) or ID suffix, telling namesakes apart
         self.roles: list[str] = []
         self.role_history: list[dict[str, Any]] = []
         self.key_history = KeyHistory()
@@ -67,18 +70,27 @@ class Principal(LedgerAggregate):
 
     @classmethod
     def register(cls, act: Act[RegisterPrincipal], ctx: Context) -> Principal:
-        """登记人员: an administrator registers a person with roles and keys."""
+        """登记人员: an administrator registers a person with roles and keys. The keys are the
+        person's first, so they stay pending until a second administrator confirms them (dual
+        control, issue 16 point 2); only ``init`` registers the first administrators at once."""
         command = act.command
         if Role.LEDGER in command.roles:
             raise NotPermitted("the ledger role belongs to the ledger's own key, set at init")
         if command.kind is PrincipalKind.SYSTEM:
             raise NotPermitted("system principals are created by init only")
+        if command.enrolment is not None:
+            raise MalformedInput("enrolment is declared by the ledger's genesis only")
+        if command.founding and not ctx.actor.has_role(Role.LEDGER):
+            raise NotPermitted("only init registers the founding administrators (founding)")
         if command.agency_id is not None and ctx.directory.find(command.agency_id, Agency) is None:
             raise NotFound(f"no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
         _require_organisation(command.organisation_id, ctx)
+        _separate_duties(set(command.roles))
         _distinct_keys(command)
+        _no_namesake(command, ctx)
+        _require_proven(act, ctx.ledger_id, KeyHistory())
         return cls._record_creation(cls.Registered, act)
 
     @classmethod
@@ -92,16 +104,21 @@ class Principal(LedgerAggregate):
             raise MalformedInput("the ledger principal is a system principal with the ledger role")
         if act.envelope.keyid not in {PublicKey.from_jwk(k.model_dump()).keyid for k in command.public_keys}:
             raise MalformedInput("the ledger's genesis must be signed by the key it registers")
+        if command.enrolment is not None:  # a ledger under issue 16's enrolment rules proves its key too
+            _require_proven(act, act.intent.target, KeyHistory())
         return cls._record_creation(cls.Registered, act)
 
     def grant_role(self, act: Act[GrantRole], ctx: Context) -> None:
         role = act.command.role
-        if role is Role.LEDGER:
-            raise NotPermitted("the ledger role cannot be granted")
+        if role is Role.LEDGER or self.kind == PrincipalKind.SYSTEM.value:
+            raise NotPermitted("the ledger role cannot be granted, and the ledger principal takes no other role")
+        ctx.require(ctx.actor.id != self.id, "separation of duties (issue 16 point 2): an administrator cannot "
+                    "grant himself a role; 管理员不得给自己授予角色 — ask another administrator")
         if self.has_role(role):
             raise Conflict(f"{self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
+        _separate_duties({Role(r) for r in self.roles} | {role})
         self._record(self.RoleGranted, act)
 
     def transfer(self, act: Act[TransferPrincipal], ctx: Context) -> None:
@@ -114,29 +131,60 @@ class Principal(LedgerAggregate):
         self._record(self.Transferred, act)
 
     def revoke_role(self, act: Act[RevokeRole], ctx: Context) -> None:
+        if act.command.role is Role.LEDGER:
+            raise NotPermitted("the ledger role is never revoked: the ledger signs findings and checkpoints with it")
         if not self.has_role(act.command.role):
             raise Conflict(f"{self.name} does not have the role {act.command.role.value}")
         self._record(self.RoleRevoked, act)
 
     def add_key(self, act: Act[AddKey], ctx: Context) -> None:
+        """The person adds a key, signed with one of their active keys (consent): active at once.
+        An administrator adds a first or lost key: pending until a second administrator confirms."""
+        self._refuse_ledger_keys()
         self._require_self_or_administrator(ctx)
-        keyid = PublicKey.from_jwk(act.command.public_key.model_dump()).keyid
-        if keyid in self.key_history.keys:
-            raise Conflict(f"key {keyid} is already recorded for {self.name}; keys are never reused")
+        _require_proven(act, ctx.ledger_id, self.key_history)
         self._record(self.KeyAdded, act)
 
     def rotate_key(self, act: Act[RotateKey], ctx: Context) -> None:
-        self._require_self_or_administrator(ctx)
+        self._refuse_ledger_keys()
+        ctx.require(ctx.actor.id == self.id, "only the person themself rotates their key (their consent, signed "
+                    "with the key it replaces); a lost key is replaced by principal.add_key, confirmed by a "
+                    "second administrator (issue 16 point 2)")
         self._require_active(act.command.old_keyid, ctx.now)
-        keyid = PublicKey.from_jwk(act.command.public_key.model_dump()).keyid
-        if keyid in self.key_history.keys:
-            raise Conflict(f"key {keyid} is already recorded for {self.name}; keys are never reused")
+        _require_proven(act, ctx.ledger_id, self.key_history)
         self._record(self.KeyRotated, act)
 
     def revoke_key(self, act: Act[RevokeKey], ctx: Context) -> None:
+        """A key is revoked by the person or an administrator; a pending key (the ledger's next
+        key included) may be withdrawn so before it is confirmed. The ledger's active key never is."""
         self._require_self_or_administrator(ctx)
-        self._require_active(act.command.keyid, ctx.now)
+        record = self.key(act.command.keyid)
+        if record is None:
+            raise NotFound(f"{self.name} has no key {act.command.keyid}")
+        if not record.pending:
+            self._refuse_ledger_keys()
+            self._require_active(act.command.keyid, ctx.now)
         self._record(self.KeyRevoked, act)
+
+    def confirm_key(self, act: Act[ConfirmKey], ctx: Context) -> None:
+        """确认密钥: the second administrator confirms a pending key (dual control)."""
+        _require_proven(act, ctx.ledger_id, self.key_history, is_ledger=self.has_role(Role.LEDGER))
+        self._record(self.KeyConfirmed, act)
+
+    def rotate_ledger_key(self, act: Act[RotateLedgerKey], ctx: Context) -> None:
+        """轮换账本密钥: an administrator proposes the ledger's next key; a second confirms it."""
+        if not self.has_role(Role.LEDGER):
+            raise NotPermitted("principal.rotate_ledger_key applies to the ledger principal only")
+        if any(record.pending for record in self.key_history.keys.values()):
+            raise Conflict("a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
+        _require_proven(act, ctx.ledger_id, self.key_history, is_ledger=True)
+        self._record(self.LedgerKeyProposed, act)
+
+    def _refuse_ledger_keys(self) -> None:
+        if self.has_role(Role.LEDGER):
+            raise NotPermitted(
+                "the ledger principal's keys change only by principal.rotate_ledger_key under dual control "
+                "(two administrators, docs/operations.md; issue 16 point 2); 账本密钥只能由两名管理员共同轮换")
 
     def _require_self_or_administrator(self, ctx: Context) -> None:
         ctx.require(
@@ -170,12 +218,13 @@ class Principal(LedgerAggregate):
                     {"organisation_id": command.organisation_id, "unit": command.unit,
                      "from": self.timestamp, "until": None}
                 )
+            principal.identifier = command.identifier
             for role in command.roles:
                 principal.roles.append(role.value)
                 principal.role_history.append(
                     {"role": role.value, "granted_at": self.timestamp, "revoked_at": None}
                 )
-            principal.key_history.apply(_key_change(act), self.timestamp)
+            _apply(principal, act, self.timestamp)
 
     class RoleGranted(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleGranted/v1"
@@ -224,21 +273,78 @@ class Principal(LedgerAggregate):
         COMMAND = AddKey
 
         def on(self, principal: Principal, act: Act[AddKey]) -> None:
-            principal.key_history.apply(_key_change(act), self.timestamp)
+            _apply(principal, act, self.timestamp)
 
     class KeyRotated(LedgerEvent):
         TOPIC = "decision-ledger/Principal/KeyRotated/v1"
         COMMAND = RotateKey
 
         def on(self, principal: Principal, act: Act[RotateKey]) -> None:
-            principal.key_history.apply(_key_change(act), self.timestamp)
+            _apply(principal, act, self.timestamp)
 
     class KeyRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/KeyRevoked/v1"
         COMMAND = RevokeKey
 
         def on(self, principal: Principal, act: Act[RevokeKey]) -> None:
-            principal.key_history.apply(_key_change(act), self.timestamp)
+            _apply(principal, act, self.timestamp)
+
+    class KeyConfirmed(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/KeyConfirmed/v1"
+        COMMAND = ConfirmKey
+
+        def on(self, principal: Principal, act: Act[ConfirmKey]) -> None:
+            _apply(principal, act, self.timestamp)
+
+    class LedgerKeyProposed(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/LedgerKeyProposed/v1"
+        COMMAND = RotateLedgerKey
+
+        def on(self, principal: Principal, act: Act[RotateLedgerKey]) -> None:
+            _apply(principal, act, self.timestamp)
+
+
+#: roles that read case content or act in cases: an administrator holds none of them
+#: (separation of duties, issue 16 point 2; the principle of Decree 713 Art. 36 and NX-8 that
+#: whoever took part in one stage may not judge it)
+CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR, Role.LEDGER}
+
+
+def _separate_duties(roles: set[Role]) -> None:
+    if Role.ADMINISTRATOR in roles and roles & CASE_ROLES:
+        held = ", ".join(sorted(r.value for r in roles & CASE_ROLES))
+        raise NotPermitted(
+            f"separation of duties (issue 16 point 2): an administrator cannot also hold {held} — roles that "
+            "read case content or act in cases (the principle of Decree 713 Art. 36); 管理员不得兼任办案或纪检监察角色. "
+            "Register a separate person for that role")
+
+
+def _no_namesake(command: RegisterPrincipal, ctx: Context) -> None:
+    for other in ctx.directory.namesakes(command.name, command.unit):
+        if other.identifier == command.identifier:
+            raise Conflict(
+                f"{command.name} of {command.unit} is already registered as principal {other.id}"
+                + (f" with identifier {other.identifier}" if other.identifier else "")
+                + "; 同一单位已有同名人员: if this is another person, give an identifier that tells them "
+                "apart (staff number 工号 or ID suffix)")
+
+
+def _require_proven(act: Act[Any], ledger_id: UUID | None, history: KeyHistory, is_ledger: bool = False) -> None:
+    """The enrolment rules every verifier applies (:meth:`KeyHistory.refusal_of`): each new key
+    proves possession; a confirmation is a second registrar's, neither proposer nor person."""
+    if ledger_id is None:
+        raise MalformedInput("the ledger's id is needed to check a proof of possession")
+    change, principal = _key_change(act), str(act.intent.target)
+    unproven = history.proof_refusal_of(change, principal, str(ledger_id))
+    if unproven:
+        raise MalformedInput(unproven)
+    refusal = history.authority_refusal_of(change, str(act.actor_id), principal, is_ledger=is_ledger)
+    if refusal:
+        raise NotPermitted(refusal)
+
+
+def _apply(principal: Principal, act: Act[Any], at: datetime) -> None:
+    principal.key_history.apply(_key_change(act), at, str(act.actor_id), str(principal.id))
 
 
 def _key_change(act: Act[Any]) -> KeyChange:

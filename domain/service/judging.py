@@ -114,7 +114,7 @@ class Judge:
             rulebook = self._rulebook(spec, command, target)
             act = Act(signed.envelope, signed.intent, command, rulebook.ref if rulebook else "")
             ctx = Context(actor=actor, directory=self.ledger, now=now, keyring=self.ledger.keyring,
-                          in_scope=in_scope)
+                          in_scope=in_scope, ledger_id=self.ledger.genesis().ledger_id)
             verdicts = self._judge(rulebook, spec, act, ctx, target)
             if verdicts.refusal is not None:
                 return self._refused(verdicts.refusal, rulebook, target, signed, ctx, batch)

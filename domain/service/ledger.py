@@ -212,28 +212,53 @@ class Ledger(Application[UUID]):
     def is_initialised(self) -> bool:
         return bool(self.recorder.max_notification_id())
 
-    def initialise(self, ledger_key: SigningKey, administrator: NewPrincipal) -> Genesis:
-        """创世 (:mod:`domain.service.genesis`), on an empty store only."""
+    def initialise(self, ledger_key: SigningKey, *administrators: NewPrincipal) -> Genesis:
+        """创世 (:mod:`domain.service.genesis`), on an empty store only, with two founding
+        administrators at least (dual control, issue 16 point 2)."""
         if self.is_initialised():
             raise Conflict("this store already holds a ledger; init runs once per store")
-        ledger, first_administrator = genesis_.found(ledger_key, administrator, self)
-        self._store(ledger, first_administrator)
+        ledger, founded = genesis_.found(ledger_key, administrators, self)
+        self._store(ledger, *founded)
         self.ledger_key = self.ledger_key or ledger_key
-        return Genesis(ledger.id, ledger_key.keyid, first_administrator.id)
+        return Genesis(ledger.id, ledger_key.keyid, founded[0].id, tuple(p.id for p in founded))
+
+    def namesakes(self, name: str, unit: str) -> list[Principal]:
+        """The principals registered under this name in this unit (issue 16 point 2): a scan of
+        the registrations, which are few and rare."""
+        found: list[Principal] = []
+        last = 0
+        while True:
+            rows = self.recorder.select_notifications(
+                start=last, limit=500, topics=[Principal.Registered.TOPIC], inclusive_of_start=False)
+            if not rows:
+                return found
+            for row in rows:
+                principal = self.find(UUID(str(row.originator_id)), Principal)
+                if principal is not None and principal.name == name and principal.unit == unit:
+                    found.append(principal)
+            last = rows[-1].id
 
     def genesis(self) -> Genesis:
-        """The ledger principal and first administrator, read from the first two events."""
+        """The ledger principal and its founding administrators, read from the first events:
+        the principals registered in the genesis transaction (one in a ledger made before
+        issue 16, two or more since)."""
         if self._genesis is not None:
             return self._genesis
-        first = self.recorder.select_notifications(start=None, limit=2)
+        first = self.recorder.select_notifications(start=None, limit=12)
         if len(first) < 2:
             raise NotFound("this store holds no ledger; run `decision-ledger init` first")
-        ledger_id, administrator_id = UUID(str(first[0].originator_id)), UUID(str(first[1].originator_id))
-        ledger = self.find(ledger_id, Principal)
+        ledger = self.find(UUID(str(first[0].originator_id)), Principal)
         if ledger is None:
             raise NotFound("the store's first event is not the ledger's genesis")
+        founded: list[UUID] = []
+        for row in first[1:]:
+            administrator = self.find(UUID(str(row.originator_id)), Principal) \
+                if row.topic == Principal.Registered.TOPIC else None
+            if administrator is None or (founded and administrator.created_on != ledger.created_on):
+                break
+            founded.append(administrator.id)
         keyid = next(iter(ledger.key_history.keys))
-        self._genesis = Genesis(ledger_id, keyid, administrator_id)
+        self._genesis = Genesis(ledger.id, keyid, founded[0], tuple(founded))
         return self._genesis
 
     # --- reading (the Directory the aggregates consult) --------------------------------------

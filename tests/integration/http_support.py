@@ -67,18 +67,20 @@ def serve_demo(url: str, directory: Path) -> Iterator[Served]:
     database = Database.parse(url)
     ledger_key = SigningKey.generate()
     ledger = open_ledger(database, create=True, ledger_key=ledger_key)
-    admin_key = SigningKey.generate()
-    genesis = ledger.initialise(ledger_key, NewPrincipal("系统管理员", "信息中心", [], admin_key.public_key.jwk,
-                                                         title="管理员"))
+    admin_key, second_key = SigningKey.generate(), SigningKey.generate()
+    genesis = ledger.initialise(ledger_key, NewPrincipal.holding("系统管理员", "信息中心", admin_key, title="管理员"),
+                                NewPrincipal.holding("复核管理员", "信息中心", second_key, title="管理员"))
     admin = Signer(genesis.administrator_id, admin_key, "administrator")
+    second_admin = Signer(genesis.administrator_ids[1], second_key, "second administrator")
     keystore = Keystore(directory / "secrets")
     ledger.keyring = keystore
-    demo = Demo(ledger, admin, directory / "demo-keys", secrets=keystore)
+    demo = Demo(ledger, admin, directory / "demo-keys", secrets=keystore, confirmer=second_admin)
     result = demo.run()
     projector = open_projector(database, ledger)
     service = Service(ledger, projector, ledger_key, interval=0.2, keystore=keystore)
     with TestClient(create_app(service)) as client:
-        yield Served(client, service, ledger, result, {**demo.people, "admin": admin}, url)
+        yield Served(client, service, ledger, result, {**demo.people, "admin": admin, "second_admin": second_admin},
+                     url)
     projector.close()
     ledger.close()
 
@@ -92,6 +94,8 @@ def serve_ledger(copied: DemoLedger) -> Iterator[Served]:
     info = json.loads((copied.keys / "ledger.json").read_text())  # what init wrote
     ledger_key = read_key(Path(info["ledger_key_file"]))
     admin = Signer.from_key_file(UUID(info["administrator_id"]), Path(info["administrator_key_file"]), "administrator")
+    second = info["administrators"][1]
+    second_admin = Signer.from_key_file(UUID(second["id"]), Path(second["key_file"]), "second administrator")
     ledger = open_ledger(database, ledger_key=ledger_key)
     keystore = Keystore.beside(copied.keys)
     ledger.keyring = keystore
@@ -104,6 +108,7 @@ def serve_ledger(copied: DemoLedger) -> Iterator[Served]:
     projector = open_projector(database, ledger)
     service = Service(ledger, projector, ledger_key, interval=0.2, keystore=keystore)
     with TestClient(create_app(service)) as client:
-        yield Served(client, service, ledger, result, {**people, "admin": admin}, copied.store.url)
+        yield Served(client, service, ledger, result, {**people, "admin": admin, "second_admin": second_admin},
+                     copied.store.url)
     projector.close()
     ledger.close()

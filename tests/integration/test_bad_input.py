@@ -37,6 +37,7 @@ from api.signer import Signer
 from domain import clock
 from domain.evidence.canonical import MAX_DEPTH, canonical_bytes
 from domain.evidence.intent import MAX_CLOCK_SKEW, sign_intent
+from domain.evidence.keys import make_proof
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE, Envelope, SigningKey, pae
 from domain.model.acts import new_intent
 from tests.integration.http_support import Served
@@ -207,13 +208,18 @@ def test_a_key_the_signer_does_not_hold_is_not_active(
 
 
 def _new_lead_unit(served: Served) -> Signer:
-    """A person the administrator registers now, with one key, as lead unit of the NX unit."""
+    """A person the administrators register now (one proposes, the second confirms), with one key,
+    as lead unit of the NX unit."""
     key = SigningKey.generate()
     person = uuid4()
+    proof = make_proof(key, str(served.ledger.genesis().ledger_id), str(person))
     recorded = post(served, "/v1/principals", served.sign("admin", "principal.register", person, {
         "name": "刘芳", "kind": "person", "unit": "宁夏回族自治区商务厅对外贸易处", "roles": ["lead_unit"],
-        "public_keys": [key.public_key.jwk]}))
+        "identifier": str(person)[:8], "public_keys": [key.public_key.jwk], "proofs": [proof]}))
     assert recorded.status_code == 201, recorded.text
+    confirmed = post(served, f"/v1/principals/{person}/key-confirmations",
+                     served.sign("second_admin", "principal.confirm_key", person, {"keyid": key.keyid}))
+    assert confirmed.status_code == 201, confirmed.text
     return Signer(person, key, "lead_unit")
 
 
@@ -242,7 +248,8 @@ def test_a_key_not_yet_valid_when_the_intent_was_signed_is_not_active(served: Se
     backdated = _register_decision(served, early, clock.now() - MAX_CLOCK_SKEW / 2)
     added = post(served, f"/v1/principals/{person.principal_id}/keys", person.sign(
         "principal.add_key", person.principal_id, served.ledger.version_of(person.principal_id),
-        {"public_key": new_key.public_key.jwk}))
+        {"public_key": new_key.public_key.jwk,
+         "proof": make_proof(new_key, str(served.ledger.genesis().ledger_id), str(person.principal_id))}))
     assert added.status_code == 201, added.text
     body = refused(served, lambda: post(served, "/v1/decisions", backdated), 403, "key-not-active")
     assert "not valid before" in body["detail"]

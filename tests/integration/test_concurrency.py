@@ -175,7 +175,8 @@ def test_processes_opening_a_new_store_together_create_the_read_models_once(stor
     exist yet each try to create them; all must open (one creates, the others find them)."""
     key = SigningKey.generate()
     ledger = open_ledger(Database.parse(store.url), create=True)
-    ledger.initialise(key, NewPrincipal("系统管理员", "信息中心", [], SigningKey.generate().public_key.jwk))
+    ledger.initialise(key, NewPrincipal.holding("系统管理员", "信息中心", SigningKey.generate()),
+                      NewPrincipal.holding("复核管理员", "信息中心", SigningKey.generate()))
     ledger.close()
     for _ in range(ROUNDS):
         start = threading.Barrier(OPENERS)
@@ -237,8 +238,8 @@ def test_an_event_another_processor_applies_while_a_worker_waits_is_skipped_not_
     apply it twice, and not die (it did, with IntegrityError, ending the worker)."""
     ledger = open_ledger(Database.parse(store.url), create=True)
     try:
-        ledger.initialise(SigningKey.generate(), NewPrincipal("系统管理员", "信息中心", [],
-                                                              SigningKey.generate().public_key.jwk))
+        ledger.initialise(SigningKey.generate(), NewPrincipal.holding("系统管理员", "信息中心", SigningKey.generate()),
+                          NewPrincipal.holding("复核管理员", "信息中心", SigningKey.generate()))
         first, second = ledger.recorder.select_notifications(start=None, limit=2)
         projector = open_projector(Database.parse(store.url), ledger)
         for projection, tracking_table in zip(projector.projections, TRACKING_TABLES, strict=True):

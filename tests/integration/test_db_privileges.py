@@ -293,8 +293,7 @@ def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-unt
     info = json.loads((tmp_path / "keys" / "ledger.json").read_text())
     with following(tmp_path, roles.service_url, keys) as worker, \
             serving(tmp_path, "--db", roles.service_url, "--keys", keys) as (address, _):
-        session(cli, address, info["administrator_key_file"], info["administrator_id"],
-                str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
+        session(cli, address, info, str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
     assert worker.returncode == 0, (tmp_path / "follow.log").read_text()
     stored = roles.store.execute(f"SELECT count(*) FROM {EVENTS}")[0][0]
 

@@ -167,14 +167,14 @@ def test_default_database_and_environment(cli, tmp_path: Path) -> None:  # type:
 
 COMMANDS = ["init", "demo", "verify", "keygen", "articles", "check-deadlines", "project", "rebuild", "cases",
             "case", "person", "trace-decision", "findings", "deadlines", "agencies", "annual", "checkpoint",
-            "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup"]
+            "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup", "key-proof"]
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
 def test_every_command_has_help(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
     result = cli(*command, "--help")
     assert result.code == 0 and "Usage: decision-ledger" in result.out
-    assert "--db" in result.out or command in ([], ["keygen"], ["articles"], ["client"])
+    assert "--db" in result.out or command in ([], ["keygen"], ["articles"], ["client"], ["key-proof"])
     if not command:
         assert all(name in result.out for name in COMMANDS), "every command is listed"
 
@@ -185,10 +185,14 @@ def test_an_administrator_brings_their_own_key(cli, tmp_path: Path) -> None:  # 
     made = json.loads(keygen.out)
     assert stat.S_IMODE(os.stat(tmp_path / "admin.pem").st_mode) == 0o600
     assert cli("keygen", "--out", "admin.pem").code == 2, "key files are never overwritten"
-    init = cli("init", "--db", "sqlite:///own.db", "--admin-public-key", "admin.pem", "--json")
+    assert cli("init", "--db", "sqlite:///one.db", "--admin", "孤身管理员").code == 2, "dual control needs two"
+    init = cli("init", "--db", "sqlite:///own.db", "--admin", "王管理", "--admin", "李复核",
+               "--admin-key", "admin.pem", "--json")
     info = json.loads(init.out)
     assert info["administrator_keyid"] == made["keyid"] and info["administrator_key_file"] is None
+    assert [a["name"] for a in info["administrators"]] == ["王管理", "李复核"]
     assert not (tmp_path / "own.db.keys" / "administrator.pem").exists()
+    assert (tmp_path / "own.db.keys" / "administrator-2.pem").exists()
     assert cli("demo", "--db", "sqlite:///own.db").code == 2  # no key file to sign with
     demo = cli("demo", "--db", "sqlite:///own.db", "--admin-key", "admin.pem",
                "--admin-id", info["administrator_id"])

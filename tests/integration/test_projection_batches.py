@@ -52,8 +52,10 @@ def grow(world: World, fixed: clock.ManualClock) -> None:
     })
     other.run_all()
     nx.run_all()
+    new_key = SigningKey.generate()
     world.do(staff, "principal.rotate_key", staff.principal_id, {
-        "old_keyid": staff.key.keyid, "public_key": SigningKey.generate().public_key.jwk,
+        "old_keyid": staff.key.keyid, "public_key": new_key.public_key.jwk,
+        "proof": world.proof(new_key, staff.principal_id),
     })
     fixed.advance(timedelta(days=1))
     world.do(world.admin, "principal.revoke_role", staff.principal_id, {"role": "agency_staff", "reason": "离职"})

@@ -13,6 +13,7 @@ import pytest
 
 from tests.integration.raw_scan import found, sqlite_bytes, with_base64_decoded
 from tests.integration.served_process import serving
+from tests.integration.test_serve_client import enrol
 
 XX_UNIT = "息县住房和城乡建设局"
 SECRET_TITLE = "拆迁补偿协议（含被征收人身份证号）"
@@ -27,12 +28,8 @@ def test_the_client_seals_and_shred_destroys_the_key(cli, tmp_path: Path) -> Non
         (demo_file,) = keys.glob("demo/*/demo.json")
         demo = json.loads(demo_file.read_text())
         env = {"DECISION_LEDGER_SERVER": address}
-        assert cli("keygen", "--out", "li.pem").code == 0
-        registered = cli("client", "principal", "register", "--key", info["administrator_key_file"],
-                         "--as", info["administrator_id"], "--name", "李明", "--kind", "person", "--unit", XX_UNIT,
-                         "--roles", "lead_unit", "--public-keys", "@li.jwk", env=env)
-        assert registered.code == 0, registered.err
-        me = {**env, "DECISION_LEDGER_KEY": "li.pem", "DECISION_LEDGER_AS": json.loads(registered.out)["aggregate_id"]}
+        li = enrol(cli, info, env, "li", "--name", "李明", "--kind", "person", "--unit", XX_UNIT, "--roles", "lead_unit")
+        me = {**env, "DECISION_LEDGER_KEY": "li.pem", "DECISION_LEDGER_AS": li}
         decision = _ok(cli("client", "decision", "register", "--jurisdiction", "XX", "--title", "息县城区棚户区改造实施方案",
                            "--document-number", "息政〔2022〕5号", "--organ", "息县人民政府", "--decided-on", "2022-03-01",
                            "--purpose", "改善居住条件", env=me))

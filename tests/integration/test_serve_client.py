@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -21,25 +22,39 @@ from tests.integration.served_process import serving
 pytestmark = pytest.mark.slow  # every test here runs `serve` as a process of its own
 
 
-def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str,  # type: ignore[no-untyped-def]
+def enrol(cli, info: dict[str, Any], env: dict[str, str], stem: str, *details: str) -> str:  # type: ignore[no-untyped-def]
+    """docs/operations.md's enrolment: the person makes a key and its proof for the id the
+    registrar chose; one administrator registers it, a second confirms it. The principal's id."""
+    principal = str(uuid4())
+    made = cli("keygen", "--out", f"{stem}.pem", "--principal", principal, "--ledger-id", info["ledger_id"], "--json")
+    assert made.code == 0, made.err
+    key = json.loads(made.out)
+    assert key["public_file"].endswith(f"{stem}.jwk")
+    first, second = info["administrators"][:2]
+    registered = cli("client", "principal", "register", "--key", first["key_file"], "--as", first["id"],
+                     "--id", principal, *details, "--public-keys", f"@{stem}.jwk", "--proofs", key["proof"],
+                     env=env)
+    assert registered.code == 0, registered.err
+    assert json.loads(registered.out)["event"] == "Registered"
+    confirmed = cli("client", "principal", "confirm-key", principal, "--keyid", key["keyid"],
+                    "--key", second["key_file"], "--as", second["id"], env=env)
+    assert confirmed.code == 0, confirmed.err
+    assert json.loads(confirmed.out)["event"] == "KeyConfirmed"
+    return principal
+
+
+def session(cli, address: str, info: dict[str, Any], inspector_key: str,  # type: ignore[no-untyped-def]
             inspector_id: str) -> None:
     """The README's session, step by step."""
     env = {"DECISION_LEDGER_SERVER": address}
-    made = cli("keygen", "--out", "zhang.pem", "--json")
-    assert made.code == 0, made.err
-    assert json.loads(made.out)["public_file"].endswith("zhang.jwk")
-
-    listed = cli("client", "get", "/v1/organisations", "--key", admin_key, "--as", admin_id, env=env)
+    first = info["administrators"][0]
+    listed = cli("client", "get", "/v1/organisations", "--key", first["key_file"], "--as", first["id"], env=env)
     assert listed.code == 0, listed.err
     organisations = {o["name"]: o["organisation_id"] for o in json.loads(listed.out)["items"]}
-    registered = cli("client", "principal", "register", "--key", admin_key, "--as", admin_id,
-                     "--name", "张伟", "--kind", "person", "--unit", "宁夏回族自治区商务厅对外贸易处",
-                     "--organisation-id", organisations["宁夏回族自治区商务厅对外贸易处"],
-                     "--title", "科员", "--roles", "lead_unit", "--public-keys", "@zhang.jwk", env=env)
-    assert registered.code == 0, registered.err
-    zhang = json.loads(registered.out)
-    assert zhang["event"] == "Registered" and zhang["version"] == 1
-    me = {**env, "DECISION_LEDGER_KEY": "zhang.pem", "DECISION_LEDGER_AS": zhang["aggregate_id"]}
+    zhang = enrol(cli, info, env, "zhang", "--name", "张伟", "--kind", "person", "--unit", "宁夏回族自治区商务厅对外贸易处",
+                  "--organisation-id", organisations["宁夏回族自治区商务厅对外贸易处"],
+                  "--title", "科员", "--roles", "lead_unit")
+    me = {**env, "DECISION_LEDGER_KEY": "zhang.pem", "DECISION_LEDGER_AS": zhang}
 
     decision = cli("client", "decision", "register", "--jurisdiction", "NX", "--title", "关于促进会展业发展的意见",
                    "--document-number", "宁商发〔2023〕9号", "--organ", "宁夏回族自治区商务厅",
@@ -75,11 +90,11 @@ def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str
     assert unreachable.code == 2 and "cannot reach" in unreachable.err
 
     dry = cli("client", "case", "form-team", case_id, "--dry-run", "--members",
-              json.dumps({"principal_id": zhang["aggregate_id"], "team_role": "leader", "affiliation": "staff"}),
+              json.dumps({"principal_id": zhang, "team_role": "leader", "affiliation": "staff"}),
               env=me)
     assert dry.code == 0 and json.loads(dry.out)["payloadType"] == "application/vnd.decision-ledger.intent+json"
     formed = cli("client", "case", "form-team", case_id, "--members",
-                 json.dumps({"principal_id": zhang["aggregate_id"], "team_role": "leader", "affiliation": "staff"}),
+                 json.dumps({"principal_id": zhang, "team_role": "leader", "affiliation": "staff"}),
                  env=me)
     assert formed.code == 0, formed.out + formed.err
     assert json.loads(formed.out)["version"] == 2
@@ -90,7 +105,7 @@ def session(cli, address: str, admin_key: str, admin_id: str, inspector_key: str
     events = json.loads(timeline.out)["items"]
     assert [(e["action"], e["actor"], e["verified"]) for e in events] == [
         ("case.open", "张伟", True), ("case.form_team", "张伟", True)]
-    chain = json.loads(cli("client", "get", f"/v1/persons/{zhang['aggregate_id']}", env=inspector).out)
+    chain = json.loads(cli("client", "get", f"/v1/persons/{zhang}", env=inspector).out)
     assert {a["event"] for a in chain["actions"]} == {"Registered", "Opened", "TeamFormed"}
     forbidden = cli("client", "get", f"/v1/exports/cases/{case_id}", env=me)
     assert forbidden.code == 1 and json.loads(forbidden.out)["status"] == 403
@@ -109,8 +124,7 @@ def test_serve_demo_then_a_client_session_on_sqlite(cli, tmp_path: Path) -> None
         inspector_key = str(Path(demo["keys_dir"]) / "kong_deming.pem")
         results = httpx.get(f"{address}/v1/public/results").json()["items"]
         assert [r["jurisdiction"] for r in results] == ["XX"]
-        session(cli, address, info["administrator_key_file"], info["administrator_id"], inspector_key,
-                demo["handles"]["kong_deming"])
+        session(cli, address, info, inspector_key, demo["handles"]["kong_deming"])
     assert process.returncode == 0
     # again: the store holds the ledger; the demo is not loaded twice, the sign-in link still printed
     with serving(tmp_path, "--demo") as (address, process):
@@ -154,8 +168,7 @@ def test_serve_on_postgres_and_a_client_session(cli, demo_ledger: DemoLedger, tm
     store, keys, people = demo_ledger.store, demo_ledger.keys, demo_ledger.demo  # `init` and `demo` made it
     info = json.loads((keys / "ledger.json").read_text())
     with serving(tmp_path, "--db", store.url, "--keys", str(keys)) as (address, _):
-        session(cli, address, info["administrator_key_file"], info["administrator_id"],
-                str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
+        session(cli, address, info, str(Path(people["keys_dir"]) / "kong_deming.pem"), people["handles"]["kong_deming"])
     verified = cli("verify", "--db", store.url)
     assert verified.code == 0, verified.out + verified.err
 

@@ -57,8 +57,8 @@ def test_two_writers_on_one_version_record_it_once(opened: Ledger, store: Store)
         admin = other_process.get_principal(world.admin.principal_id)
         stale.grant_role(act, Context(admin, other_process, signed.intent.signed_at))
         with pytest.raises(IntegrityError):
-            other_process.save(stale)  # the database refuses the second version 2
+            other_process.save(stale)  # the database refuses the second version 3
     finally:
         other_process.close()
     principal = opened.get_principal(person.principal_id)
-    assert principal.roles == ["lead_unit", "expert"] and principal.version == 2
+    assert principal.roles == ["lead_unit", "expert"] and principal.version == 3  # registered, confirmed, granted

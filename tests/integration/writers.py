@@ -35,6 +35,7 @@ from api.settings import Database
 from api.signer import Signer
 from api.store.opening import open_ledger
 from domain.evidence.canonical import canonical_bytes
+from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
 from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
@@ -74,15 +75,18 @@ def enrol(url: str, keys: Path, people: int, cases: int) -> Cast:
     collected at once. Case *i* is opened by person *i* (modulo the people)."""
     info = json.loads((keys / "ledger.json").read_text())
     admin = Signer.from_key_file(UUID(info["administrator_id"]), Path(info["administrator_key_file"]))
+    second = info["administrators"][1]
+    confirmer = Signer.from_key_file(UUID(second["id"]), Path(second["key_file"]))
     signers: list[Signer] = []
     with ledger_at(url, keys) as ledger:
         for n in range(people):
             path = write_key(keys / "people" / f"writer-{n}.pem", SigningKey.generate())
-            person = uuid4()
+            person, key = uuid4(), read_key(path)
             admin.act(ledger, "principal.register", person, {
                 "kind": "person", "name": f"写入者{n}", "unit": XX_UNIT, "title": "科员", "roles": ["lead_unit"],
-                "public_keys": [read_key(path).public_key.jwk],
+                "public_keys": [key.public_key.jwk], "proofs": [make_proof(key, info["ledger_id"], str(person))],
             })
+            confirmer.act(ledger, "principal.confirm_key", person, {"keyid": key.keyid})
             signers.append(Signer.from_key_file(person, path, f"写入者{n}"))
         decision = uuid4()
         signers[0].act(ledger, "decision.register", decision, {

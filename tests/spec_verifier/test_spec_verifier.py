@@ -1,4 +1,4 @@
-"""The spec-only verifier (verifier.py) held to tests/vectors/v1 and v2.
+"""The spec-only verifier (verifier.py) held to tests/vectors/v1, v2 and v3.
 
 Every bundle vector is verified and compared with the report the product wrote beside it: the
 verdict, the multiset of (aggregate_id, version, kind) breaks, the notification ids and, but for
@@ -72,10 +72,10 @@ def test_bundle_vector_gives_the_products_report(path: Path) -> None:
 
 
 def test_there_are_bundle_vectors() -> None:
-    assert len(BUNDLES) == 62
+    assert len(BUNDLES) == 62 + 41  # v3: the enrolment rules (docs/spec.md §7.1)
 
 
-@pytest.mark.parametrize("version", ["v1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v2", "v3"])
 def test_since_a_checkpoint_the_bundle_does_not_prove(version: str) -> None:
     folder = VECTORS / version
     expected = load(folder / "case-bundle.since.report.json")
@@ -124,7 +124,7 @@ def test_a_pinned_ledger_key_that_is_not_the_genesis_key_is_a_key_break() -> Non
 
 # Vectors other than bundles -----------------------------------------------------------------
 
-SETS = ["v1", "v2"]
+SETS = ["v1", "v2", "v3"]
 
 
 @pytest.mark.parametrize("version", SETS)
@@ -193,7 +193,8 @@ def test_proofs_roots_and_checkpoints(version: str) -> None:
     ledger_key = next(k for k in load(folder / "keys.json") if "ledger key" in k["name"])
     public = v.jwk_public(ledger_key["public_jwk"])
     origin = load(folder / "case-bundle.json")["ledger"]["origin"]
-    for note, size in (("checkpoint.note", 29), ("first-checkpoint.note", 28)):
+    last = {"v3": 35}.get(version, 29)  # v3: a second founding administrator, five key confirmations
+    for note, size in (("checkpoint.note", last), ("first-checkpoint.note", last - 1)):
         lines = v.open_note((folder / note).read_text(encoding="utf-8"), origin, public)
         assert v.parse_checkpoint(lines, origin) == (size, v.tree_hash(leaves[:size]))
     assert load(folder / "case-bundle.json")["ledger"]["verifier_key"] == v.verifier_key(

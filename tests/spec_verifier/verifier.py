@@ -46,6 +46,8 @@ TOPICS: dict[str, str] = {
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
     "principal.transfer": "decision-ledger/Principal/Transferred/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
+    "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
+    "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
@@ -394,15 +396,21 @@ def parse_checkpoint(lines: list[str], origin: str) -> tuple[int, bytes]:
 class KeyRecord:
     jwk: dict[str, Any]
     public: bytes
-    begin: datetime
-    active_from: str
+    begin: datetime | None  # §7.1: None while pending
+    active_from: str | None
     end: datetime | None = None
     active_until: str | None = None
     ended_by: str = ""
     reason: str = ""
+    proposer: str = ""  # §7.1: the actor of the event that added a pending key
+    replaces: str = ""  # §7.1: a pending ledger key's old_keyid
+
+    @property
+    def pending(self) -> bool:
+        return self.begin is None and self.end is None
 
     def active(self, at: datetime) -> bool:
-        return self.begin <= at and (self.end is None or at < self.end)
+        return self.begin is not None and self.begin <= at and (self.end is None or at < self.end)
 
 
 class Histories:
@@ -411,18 +419,21 @@ class Histories:
     def __init__(self) -> None:
         self.keys: dict[str, dict[str, KeyRecord]] = {}
         self.names: dict[str, str] = {}
+        self.rules = Enrolment(self)  # §7.1
 
     def key(self, principal: str, keyid: str) -> KeyRecord | None:
         return self.keys.get(principal, {}).get(keyid)
 
-    def _begin(self, principal: str, jwk: Any, when: str) -> None:
+    def _begin(self, principal: str, jwk: Any, when: str, proposer: str = "", replaces: Any = "") -> None:
         try:
             public = jwk_public(jwk)
         except Refused:
             return  # GUESS: a malformed JWK in a signed intent begins nothing
         clean = {"crv": "Ed25519", "kty": "OKP", "x": jwk["x"]}
+        pending = bool(proposer)
         self.keys.setdefault(principal, {})[key_id(public)] = KeyRecord(
-            clean, public, parse_time(when), when)
+            clean, public, None if pending else parse_time(when), None if pending else when,
+            proposer=proposer, replaces=replaces if isinstance(replaces, str) else "")
 
     def _end(self, principal: str, keyid: Any, how: str, reason: str, when: str) -> None:
         record = self.key(principal, keyid) if isinstance(keyid, str) else None
@@ -431,29 +442,42 @@ class Histories:
             record.ended_by, record.reason = how, reason
 
     def apply(self, principal: str, intent: dict[str, Any], when: str) -> None:
-        """§7's table: the key change an event of `principal` makes at its recording time."""
-        action, args = intent["action"], intent["args"]
+        """§7's table: the key change an event of `principal` makes at its recording time; §7.1:
+        a key added with a proof by someone else than the principal (not founding) waits."""
+        action, args, actor = intent["action"], intent["args"], intent["actor"]
+        proved = "proofs" in args if action == "principal.register" else "proof" in args
+        waits = actor if proved and actor != principal and args.get("founding") is not True else ""
         if action == "principal.register":
             if isinstance(args.get("name"), str):
                 self.names[principal] = args["name"]
             for jwk in args.get("public_keys") or []:
-                self._begin(principal, jwk, when)
+                self._begin(principal, jwk, when, waits)
         elif action == "principal.add_key":
-            self._begin(principal, args.get("public_key"), when)
+            self._begin(principal, args.get("public_key"), when, waits)
         elif action == "principal.rotate_key":
             self._end(principal, args.get("old_keyid"), "rotated", "", when)
-            self._begin(principal, args.get("public_key"), when)
+            self._begin(principal, args.get("public_key"), when, waits)
+        elif action == "principal.rotate_ledger_key":
+            self._begin(principal, args.get("public_key"), when, actor, args.get("old_keyid"))
+        elif action == "principal.confirm_key":
+            record = self.key(principal, args.get("keyid")) if isinstance(args.get("keyid"), str) else None
+            if record is not None and record.pending:
+                record.begin, record.active_from = parse_time(when), when
+                if record.replaces:
+                    self._end(principal, record.replaces, "rotated", "", when)
         elif action == "principal.revoke_key":
             reason = args.get("reason")
             self._end(principal, args.get("keyid"), "revoked",
                       reason if isinstance(reason, str) else "", when)
+        self.rules.learn(principal, intent)
 
     def listing(self, with_reason: bool) -> list[str]:
-        """§12 `keys`, each entry as canonical text, sorted (order does not matter)."""
+        """§12 `keys`, each entry as canonical text, sorted (order does not matter); a key that
+        never began (§7.1) is not listed."""
         return sorted(_key_entry(principal, self.names.get(principal), [
             {"keyid": keyid, "jwk": r.jwk, "active_from": r.active_from,
              "active_until": r.active_until, "ended_by": r.ended_by, "reason": r.reason}
-            for keyid, r in records.items()], with_reason)
+            for keyid, r in records.items() if r.active_from is not None], with_reason)
             for principal, records in self.keys.items())
 
 
@@ -725,7 +749,13 @@ class _Bundle:
         self.check_link(event, state)
         intent = self.check_signature(event, state)
         if intent is not None and topic.startswith(PRINCIPAL_TOPICS):
-            self.histories.apply(aggregate, intent, state["timestamp"])
+            refusal = self.histories.rules.refusal(aggregate, intent, event["leaf_index"] == 0)
+            if refusal:
+                self.event_break(event, "key", refusal)
+            else:
+                self.histories.apply(aggregate, intent, state["timestamp"])
+        if intent is not None:
+            self.histories.rules.signed(intent["actor"])
         try:
             path = hex_hashes(event.get("inclusion_path"))
             leaf = leaf_hash(bytes.fromhex(state["hash"]))
@@ -973,3 +1003,6 @@ def _name(event: Any) -> str:
     if isinstance(event, dict):
         return f"{event.get('aggregate_id')}:{event.get('version')}"
     return repr(event)[:40]
+
+
+from tests.spec_verifier.enrolment import Enrolment  # last: §7.1 reads this module's functions

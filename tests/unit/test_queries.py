@@ -64,6 +64,7 @@ def test_a_lifetime_chain_survives_role_changes_and_key_rotation(setup: Any) -> 
     new_key = SigningKey.generate()
     world.do(staff, "principal.rotate_key", staff.principal_id, {
         "old_keyid": staff.key.keyid, "public_key": new_key.public_key.jwk,
+        "proof": world.proof(new_key, staff.principal_id),
     })
     fixed.advance(timedelta(days=1))
     world.do(world.admin, "principal.revoke_role", staff.principal_id, {"role": "agency_staff", "reason": "离职"})

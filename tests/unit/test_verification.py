@@ -3,8 +3,8 @@ undecodable crashes it."""
 
 import json
 from dataclasses import replace
-from datetime import timedelta
-from uuid import uuid4
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -12,6 +12,7 @@ from api.signer import Signer
 from domain.evidence.hashing import event_hash
 from domain.evidence.intent import sign_intent
 from domain.evidence.signing import SigningKey
+from domain.evidence.topics import EVENT_OF_ACTION
 from domain.evidence.verifier import StoredRecord, Verifier
 from domain.model.acts import new_intent
 from domain.service.records import LedgerRecords
@@ -119,7 +120,8 @@ def test_a_forged_event_with_a_self_consistent_hash_is_caught_by_its_key(world: 
 def test_a_key_used_after_its_revocation_is_reported(world: World, manual_clock) -> None:
     person = world.person("王强", ["lead_unit"])
     spare = SigningKey.generate()
-    world.do(world.admin, "principal.add_key", person.principal_id, {"public_key": spare.public_key.jwk})
+    world.do(person, "principal.add_key", person.principal_id,
+             {"public_key": spare.public_key.jwk, "proof": world.proof(spare, person.principal_id)})
     Signer(person.principal_id, spare).act(
         world.ledger, "principal.revoke_key", person.principal_id, {"keyid": person.key.keyid, "reason": "遗失"}
     )
@@ -155,7 +157,8 @@ def test_a_key_used_before_it_was_recorded_is_reported(world: World, manual_cloc
                        {"public_key": SigningKey.generate().public_key.jwk})  # signed now, version unknown yet
     manual_clock.advance(timedelta(minutes=1))
     spare = SigningKey.generate()
-    world.do(world.admin, "principal.add_key", person.principal_id, {"public_key": spare.public_key.jwk})
+    world.do(person, "principal.add_key", person.principal_id,
+             {"public_key": spare.public_key.jwk, "proof": world.proof(spare, person.principal_id)})
     records = list(LedgerRecords(world.ledger).all())
     assert verify(world, records).ok
     manual_clock.advance(timedelta(minutes=1))
@@ -165,3 +168,55 @@ def test_a_key_used_before_it_was_recorded_is_reported(world: World, manual_cloc
     report = verify(world, records + [extra])
     assert [(b.version, b.kind, "not valid before" in b.detail) for b in report.breaks] == [
         (records[-1].version + 1, "key", True)]
+
+
+def _forge(world: World, signer_id: UUID, key: SigningKey, action: str, after: StoredRecord,
+           args: dict[str, object], at: datetime) -> StoredRecord:
+    """An event an insider appends by hand after ``after`` (same aggregate), signed with ``key``."""
+    intent = new_intent(signer_id, action, UUID(after.aggregate_id), after.version, args)
+    return appended(world, after, EVENT_OF_ACTION[action], sign_intent(key, intent).to_json(), at)
+
+
+def test_h3_a_key_one_administrator_planted_signs_nothing_in_verify(world: World, manual_clock) -> None:
+    """H3 forced into the store: the administrator adds a key to the inspector (pending: the
+    ledger records the proposal) and then writes by hand an event signed with it, even one
+    "confirming" it himself. verify names each."""
+    inspector = world.person("孔德明", ["discipline_inspector"])
+    planted = SigningKey.generate()
+    world.do(world.admin, "principal.add_key", inspector.principal_id,
+             {"public_key": planted.public_key.jwk, "proof": world.proof(planted, inspector.principal_id)})
+    records = list(LedgerRecords(world.ledger).all())
+    assert verify(world, records).ok
+    manual_clock.advance(timedelta(seconds=10))
+    signed_as_him = _forge(world, inspector.principal_id, planted, "principal.revoke_key", records[-1],
+                           {"keyid": inspector.key.keyid, "reason": "x"}, manual_clock.now())
+    report = verify(world, records + [signed_as_him])
+    assert [(b.kind, "pending" in b.detail) for b in report.breaks] == [("key", True)]
+    self_confirmed = _forge(world, world.admin.principal_id, world.admin.key, "principal.confirm_key", records[-1],
+                            {"keyid": planted.keyid}, manual_clock.now())
+    report = verify(world, records + [self_confirmed])
+    assert [(b.kind, "dual control" in b.detail) for b in report.breaks] == [("key", True)]
+
+
+def test_h3_a_key_added_by_one_administrator_alone_fails_verify(world: World, manual_clock) -> None:
+    """A store forged by one administrator: a key event written as if the ledger had taken it
+    at once (no proof, the old rules) — refused on a ledger whose genesis declares the new ones."""
+    inspector = world.person("孔德明", ["discipline_inspector"])
+    records = list(LedgerRecords(world.ledger).all())
+    manual_clock.advance(timedelta(seconds=10))
+    planted = SigningKey.generate()
+    forged = _forge(world, world.admin.principal_id, world.admin.key, "principal.add_key", records[-1],
+                    {"public_key": planted.public_key.jwk}, manual_clock.now())
+    report = verify(world, records + [forged])
+    assert [(b.kind, "proof of possession" in b.detail) for b in report.breaks] == [("key", True)]
+    assert inspector.principal_id  # the inspector's chain is the one forged
+
+
+def test_h3_revoking_the_ledger_key_by_hand_fails_verify(world: World, manual_clock) -> None:
+    records = list(LedgerRecords(world.ledger).all())
+    genesis = next(r for r in records if r.aggregate_id == str(world.genesis.ledger_id))
+    manual_clock.advance(timedelta(seconds=10))
+    forged = _forge(world, world.admin.principal_id, world.admin.key, "principal.revoke_key", genesis,
+                    {"keyid": world.ledger_key.keyid, "reason": "x"}, manual_clock.now())
+    report = verify(world, records + [forged])
+    assert [(b.kind, "rotate_ledger_key" in b.detail) for b in report.breaks] == [("key", True)]

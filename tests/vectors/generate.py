@@ -27,6 +27,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -54,6 +55,7 @@ from tests.integration.insider import (
     write_back,
 )
 from tests.support import NXScript, World
+from tests.vectors.enrolment_edits import ENROLMENT_EDITS
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 STEP = timedelta(minutes=7)
@@ -124,6 +126,7 @@ def build_store(out: Path) -> dict[str, Any]:
         new_key = SigningKey.generate()
         world.do(script.lead, "principal.rotate_key", script.lead.principal_id, {
             "old_keyid": script.lead.key.keyid, "public_key": new_key.public_key.jwk,
+            "proof": world.proof(new_key, script.lead.principal_id),
         })
         people["马晓东 (rotated out)"] = script.lead.key
         script.lead = Signer(script.lead.principal_id, new_key, script.lead.name)
@@ -138,8 +141,9 @@ def build_store(out: Path) -> dict[str, Any]:
         first_size, first_note = projector.reader.latest_checkpoint() or (0, "")
         # one act more after the first checkpoint, so a consistency proof has two sizes
         manual.advance(STEP)
+        added = SigningKey.generate()
         world.do(script.organ, "principal.add_key", script.organ.principal_id,
-                 {"public_key": SigningKey.generate().public_key.jwk})
+                 {"public_key": added.public_key.jwk, "proof": world.proof(added, script.organ.principal_id)})
         projector.catch_up()
         projector.sign_checkpoint(world.ledger_key)
         exporter = Exporter(ledger, projector, world.ledger_key)
@@ -162,6 +166,7 @@ def build_store(out: Path) -> dict[str, Any]:
     for name, signer in script.people().items():
         people[name] = signer.key
     people["系统管理员"] = world.admin.key
+    people["复核管理员"] = world.second_admin.key
     people["决策账本 (ledger key)"] = world.ledger_key
     return {
         "people": people,
@@ -173,6 +178,9 @@ def build_store(out: Path) -> dict[str, Any]:
         "stored": stored,
         "case_id": str(script.case_id),
         "agency_staff": str(script.agency_staff.principal_id),
+        "ledger_id": str(world.genesis.ledger_id),
+        "admin": (str(world.admin.principal_id), world.admin.key),
+        "organ": (str(script.organ.principal_id), script.organ.key),
     }
 
 
@@ -519,18 +527,26 @@ class RecordingStore(Store):
         return super().execute(sql, params)
 
 
-def write_stores(out: Path, case: str) -> None:
+def _with(change: Callable[[Store, Any], None], given: Any, store: Store) -> None:
+    change(store, given)
+
+
+def write_stores(out: Path, built: dict[str, Any]) -> None:
     original = out / "store.sqlite"
     _write(out / "store.report.json", _verify("--db", f"sqlite:///{original}", "--jobs", "1"))
     tampered = out / "store-tampered"
     tampered.mkdir()
     scratch = out / "scratch.sqlite"
-    for name, change in STORE_EDITS.items():
+    edits: dict[str, Callable[[Store], None]] = {
+        **{name: partial(_with, change, built["case_id"]) for name, change in STORE_EDITS.items()},
+        **{name: partial(_with, change, built) for name, change in ENROLMENT_EDITS.items()},
+    }
+    for name, edit in edits.items():
         shutil.copyfile(original, scratch)
         store = RecordingStore("sqlite", f"sqlite:///{scratch}", path=scratch)
         store.statements = []
         store.drop_triggers()
-        change(store, case)
+        edit(store)
         (tampered / f"{name}.sql").write_text("\n".join(store.statements) + "\n", encoding="utf-8")
         _write(tampered / f"{name}.report.json", _verify("--db", store.url, "--jobs", "1"))
         for leftover in out.glob("scratch.sqlite*"):
@@ -550,7 +566,7 @@ def main_(out: Path) -> None:
     write_hashes(out, built["stored"])
     write_proofs(out, built["proofs"], built["stored"])
     write_bundles(out, built)
-    write_stores(out, built["case_id"])
+    write_stores(out, built)
     print(f"wrote {sum(1 for _ in out.rglob('*'))} files under {out}")
 
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from domain.model.commands.base import Command, Jwk, KeyId, Name, Text, unique
 from domain.model.vocabulary import PrincipalKind, Role
 
+#: a proof of possession: the new key's Ed25519 signature over its enrolment statement, base64
+#: (docs/spec.md, "Proof of possession"; domain.evidence.keys.make_proof). Optional in the schema
+#: only because v1/v2 events carry none; every new enrolment must give it.
+Proof = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{86}==$")]
+#: what tells two people of one name in one unit apart: a staff number (工号) or an ID suffix
+Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9A-Za-z._/-]*$")]
+
 
 class RegisterPrincipal(Command):
-    """登记人员 — register a person (or the ledger itself) with roles and public keys."""
+    """登记人员 — register a person (or the ledger itself) with roles and public keys. The keys
+    are pending until a second registrar confirms them (dual control, issue 16 point 2)."""
 
     ACTION = "principal.register"
 
@@ -24,6 +32,14 @@ class RegisterPrincipal(Command):
     public_keys: Annotated[list[Jwk], Field(min_length=1, max_length=5)]
     agency_id: UUID | None = None
     organisation_id: UUID | None = None  # the 单位 the person belongs to (issue 16 point 1)
+    #: one proof of possession per public key, in order
+    proofs: Annotated[list[Proof], Field(max_length=5)] | None = None
+    #: staff number (工号) or ID suffix: needed when a namesake is already registered in the unit
+    identifier: Identifier = ""
+    #: set by init only: one of the ledger's first administrators, registered by the ledger key
+    founding: bool = False
+    #: set on the genesis only: the ledger follows the enrolment rules of issue 16 point 2
+    enrolment: Literal["dual-control"] | None = None
 
 
 class TransferPrincipal(Command):
@@ -57,11 +73,21 @@ class RevokeRole(Command):
 
 
 class AddKey(Command):
-    """添加密钥 — add a public key (JWK) a person signs with from now on."""
+    """添加密钥 — add a public key (JWK): signed by the person themself it is active at once; proposed
+    by a registrar (a first or lost key) it is pending until a second registrar confirms it."""
 
     ACTION = "principal.add_key"
 
     public_key: Jwk
+    proof: Proof | None = None
+
+
+class ConfirmKey(Command):
+    """确认密钥 — the second registrar confirms a pending key (dual control): it is active from now."""
+
+    ACTION = "principal.confirm_key"
+
+    keyid: KeyId
 
 
 class RotateKey(Command):
@@ -72,6 +98,18 @@ class RotateKey(Command):
 
     old_keyid: KeyId
     public_key: Jwk
+    proof: Proof | None = None
+
+
+class RotateLedgerKey(Command):
+    """轮换账本密钥 — an administrator proposes the ledger's next key; when a second administrator
+    confirms it (principal.confirm_key), it replaces the old ledger key at that moment."""
+
+    ACTION = "principal.rotate_ledger_key"
+
+    old_keyid: KeyId
+    public_key: Jwk
+    proof: Proof | None = None
 
 
 class RevokeKey(Command):

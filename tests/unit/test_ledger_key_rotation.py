@@ -1,0 +1,61 @@
+"""Rotating the ledger key under dual control (issue 16 point 2; docs/operations.md, "Rotating
+the ledger key"): after the second administrator confirms the next key, the old one signs
+nothing, the service signs findings and checkpoints with the new one, and `verify` accepts each
+checkpoint under the ledger key active when it was signed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from api.settings import Database
+from api.store.opening import open_ledger, open_projector
+from domain import clock
+from domain.errors import LedgerKeyMissing
+from domain.evidence.signing import SigningKey
+from domain.evidence.store import verify_store
+from domain.service.records import LedgerRecords
+from tests.support import NXScript, World
+
+
+def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
+        tmp_path: Path, manual_clock: clock.ManualClock) -> None:
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    projector = open_projector(database, ledger)
+    try:
+        nx = NXScript(world)
+        nx.advance_to("close_evidence")
+        projector.catch_up()
+        projector.sign_checkpoint(world.ledger_key)
+        ledger_id, old = world.genesis.ledger_id, world.ledger_key
+        new = SigningKey.generate()
+        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+        projector.catch_up()
+        projector.sign_checkpoint(old)  # still the ledger's key: the proposal alone changes nothing
+        manual_clock.advance(timedelta(seconds=5))
+        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
+        with pytest.raises(LedgerKeyMissing, match="not the ledger's active key"):
+            ledger.findings.signer()
+        ledger.ledger_key = new  # the operator restarts the service with the new ledger.pem
+        key, _ = ledger.findings.signer()
+        assert key.keyid == new.keyid
+        nx.run_all()
+        projector.catch_up()
+        projector.sign_checkpoint(new)
+        report = verify_store(LedgerRecords(ledger), projector.reader)
+        assert report.ok, [str(b) for b in report.breaks]
+        assert "3 checkpoints checked against the events" in report.notes
+        # a checkpoint of a later tree signed with the retired key is refused
+        world.person("新人", ["expert"], "宁夏大学")
+        projector.catch_up()
+        projector.sign_checkpoint(old)
+        report = verify_store(LedgerRecords(ledger), projector.reader)
+        assert [b.kind for b in report.breaks] == ["checkpoint"], [str(b) for b in report.breaks]
+    finally:
+        projector.close()
+        ledger.close()
