@@ -178,9 +178,11 @@ def test_h3_a_key_one_administrator_confirms_himself_fails_verify(kind: str, pri
     as_him = _appended(case_chain, last_intent.action, planted, inspector, last_intent.args)
     for event in (added, confirmed, as_him):
         store.insert(event["aggregate_id"], event["version"], event["topic"], stored_bytes(event["state"]))
-    run = invoke("verify", "--db", store.url, "--json")
+    run = invoke("verify", "--db", store.url, "--json", "--verbose")
     assert run.code == 1, run.out + run.err
-    breaks = {(b["aggregate_id"], b["version"], b["kind"]): b["detail"] for b in json.loads(run.out)["breaks"]}
+    roots = json.loads(run.out)["breaks"]
+    everything = [*roots, *(caused for root in roots for caused in root.get("caused_breaks", []))]
+    breaks = {(b["aggregate_id"], b["version"], b["kind"]): b["detail"] for b in everything}
     assert (str(inspector), added["version"], "key") not in breaks, "a proposal alone is a valid event"
     assert "dual control" in breaks[(str(inspector), confirmed["version"], "key")]
     assert "pending" in breaks[(case, as_him["version"], "key")]

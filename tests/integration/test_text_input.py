@@ -41,7 +41,7 @@ from tests.integration.http_support import Served, serve_ledger
 from tests.integration.served_process import serving
 from tests.integration.stores import DemoLedger
 from tests.integration.test_bad_input import refused
-from tests.integration.test_http_writes import DECISION, new_case, post
+from tests.integration.test_http_writes import DECISION, decision_of, new_case, post
 
 BAD = {
     "NUL": "会展业\x00意见",
@@ -73,7 +73,7 @@ def escaped(intent: dict[str, Any]) -> bytes:
 
 @pytest.mark.parametrize("title", ["会展业\x00意见", *BAD.values()], ids=["H1 NUL title", *BAD])
 def test_bad_text_in_a_signed_intent_is_refused_naming_the_field(served: Served, title: str) -> None:
-    decision = served.sign("ma_xiaodong", "decision.register", uuid4(), {**DECISION, "title": title})
+    decision = served.sign("ma_xiaodong", "decision.register", uuid4(), {**decision_of(served), "title": title})
     body = refused(served, partial(post, served, "/v1/decisions", decision), 400, "malformed-input")
     assert body["pointer"] == "/args/title" and "/args/title" in body["detail"], body
     assert "remove it" in body["detail"] or "visible text" in body["detail"]
@@ -94,17 +94,17 @@ def test_bad_text_deep_in_another_action_is_refused_naming_its_path(served: Serv
 def test_a_lone_surrogate_in_the_signed_payload_is_a_400_not_a_500(served: Served) -> None:
     """L1: the ``\\ud800`` escape reached the canonical encoder, which raised: 500 and a reset."""
     target = uuid4()
-    intent = _intent(served, "ma_xiaodong", "decision.register", target, {**DECISION, "title": "会展业\ud800意见"})
+    intent = _intent(served, "ma_xiaodong", "decision.register", target, {**decision_of(served), "title": "会展业\ud800意见"})
     envelope = _signed_bytes(served, "ma_xiaodong", escaped(intent))
     body = refused(served, partial(post, served, "/v1/decisions", envelope), 400, "malformed-input")
     assert body["pointer"] == "/args/title" and "surrogate" in body["detail"]
-    key_too = _intent(served, "ma_xiaodong", "decision.register", target, {**DECISION, "\udc80": "x"})
+    key_too = _intent(served, "ma_xiaodong", "decision.register", target, {**decision_of(served), "\udc80": "x"})
     envelope = _signed_bytes(served, "ma_xiaodong", escaped(key_too))
     refused(served, partial(post, served, "/v1/decisions", envelope), 400, "malformed-input")
 
 
 def test_a_lone_surrogate_in_the_envelope_itself_is_a_problem_not_a_500(served: Served) -> None:
-    good = served.sign("ma_xiaodong", "decision.register", uuid4(), DECISION).to_json()
+    good = served.sign("ma_xiaodong", "decision.register", uuid4(), decision_of(served)).to_json()
     for changed in ({**good, "\ud800": 1}, {**good, "signatures": [{**good["signatures"][0], "keyid": "\udfff"}]},
                     {**good, "payloadType": "\ud800"}):
         body = json.dumps(changed).encode()  # the escape, as JSON carries it
@@ -147,7 +147,7 @@ def test_text_recorded_before_the_rule_is_projected_read_and_shown_escaped(serve
     decision, case = uuid4(), uuid4()
     with rule_switched_off():
         recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision,
-                                                             {**DECISION, "title": title}))
+                                                             {**decision_of(served), "title": title}))
         assert recorded.status_code == 201, recorded.text
         opened = post(served, "/v1/cases", served.sign("ma_xiaodong", "case.open", case, {
             "decision_id": str(decision), "jurisdiction": "NX", "title": title, "lead_unit": "宁夏回族自治区商务厅对外贸易处",
@@ -185,7 +185,8 @@ def test_a_store_holding_such_text_rebuilds_verifies_and_serves(  # type: ignore
     try:
         with rule_switched_off():
             ledger.submit(signer.sign("decision.register", decision, 0,
-                                      {**DECISION, "title": "标题\x00\u202e\x1b", "purpose": "\x00"}).to_json())
+                                      {**DECISION, "organisation_id": copied.demo["organisations"]["宁夏回族自治区商务厅"],
+                                       "title": "标题\x00\u202e\x1b", "purpose": "\x00"}).to_json())
     finally:
         ledger.close()
     with serving(tmp_path, "--db", copied.store.url, "--keys", str(copied.keys), "--interval", "0.2") as (address, _):

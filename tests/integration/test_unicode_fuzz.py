@@ -39,7 +39,7 @@ from domain.model.actions import ACTIONS
 from domain.model.text import text_problem
 from projections.runner import wait_for
 from tests.integration.http_support import Served
-from tests.integration.test_http_writes import DECISION, post
+from tests.integration.test_http_writes import decision_of, post
 from tests.integration.test_text_input import escaped, rule_switched_off
 
 #: examples per route and store
@@ -191,7 +191,7 @@ def routes_of(routes: list[Any]) -> list[APIRoute]:
 def test_arbitrary_unicode_through_every_route_never_5xx_and_the_projections_keep_up(served: Served) -> None:
     with rule_switched_off():  # text an older release recorded: the reads run over it too
         older = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", uuid4(),
-                                                          {**DECISION, "title": "旧\x00文本\u202e\x1b"}))
+                                                          {**decision_of(served), "title": "旧\x00文本\u202e\x1b"}))
     assert older.status_code == 201, older.text
     document = served.client.get("/openapi.json").json()
     write_ops = {action.replace(".", "_"): action for action in writes.ROUTES}

@@ -85,10 +85,9 @@ def test_only_an_organ_stands_alone_and_a_parent_must_exist(world: World) -> Non
 def test_a_transfer_keeps_one_principal_ends_the_old_roles_and_dates_each_membership(
         world: World, tree: dict[str, UUID]) -> None:
     key = SigningKey.generate()
-    person = uuid4()
-    world.do(world.admin, "principal.register", person, {
+    person = world.enrol({
         "kind": "person", "name": "韩雪", "unit": "对外贸易处", "roles": ["lead_unit"],
-        "public_keys": [key.public_key.jwk], "organisation_id": str(tree["nx_unit"])})
+        "public_keys": [key.public_key.jwk], "organisation_id": str(tree["nx_unit"])}, key).principal_id
     registered = world.ledger.get_principal(person).memberships[0]["from"]
     start = clock.now()
     with clock.using(clock.ManualClock(start + timedelta(days=400))):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -78,6 +79,8 @@ def _verify(*args: str) -> dict[str, Any]:
         raise result.exception
     report: dict[str, Any] = json.loads(result.stdout)
     report["exit_code"] = result.exit_code
+    # a note naming a file of this run names it relative to the set, not where it was generated
+    report["notes"] = [re.sub(r"/\S*/([^/\s]+\.keys/)", r"\1", note) for note in report.get("notes", [])]
     return report
 
 
