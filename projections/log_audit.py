@@ -25,8 +25,7 @@ from domain.evidence.merkle import Frontier, leaf_hash
 from domain.evidence.report import LOG, VerificationReport
 from domain.evidence.signing import PublicKey
 from projections.signed import SIGNED, CheckpointMemory
-from projections.store import ViewCursor
-from projections.tlog import NODES_PER_QUERY, LogReader
+from projections.tlog import LogReader, stored_nodes
 
 #: leaves read per statement while the tree is recomputed
 BATCH = 2000
@@ -173,7 +172,7 @@ def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int],
         if not compare:
             continue
         with reader.views.reading() as c:
-            stored = _stored_nodes(c, list(made))
+            stored = stored_nodes(c, list(made))
         for key, node in made.items():
             if stored.get(key) != node.hex():
                 wrong.append(f"node {key}" + (" is missing" if key not in stored else
@@ -195,20 +194,6 @@ def _nodes(report: VerificationReport, reader: LogReader, sizes: set[int],
 def _node_count(size: int) -> int:
     """How many perfect nodes a tree of ``size`` leaves stores (every complete subtree)."""
     return sum(size >> level for level in range(size.bit_length()))
-
-
-def _stored_nodes(c: ViewCursor, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    found: dict[tuple[int, int], str] = {}
-    for at in range(0, len(keys), NODES_PER_QUERY):
-        chunk = keys[at:at + NODES_PER_QUERY]
-        values = ", ".join(["(?, ?)"] * len(chunk))
-        rows = c.execute(
-            f"WITH wanted (level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash "
-            "FROM wanted JOIN {dl_log_nodes} n ON n.level = wanted.level AND n.idx = wanted.idx",
-            [v for key in chunk for v in key],
-        ).fetchall()
-        found.update({(int(r["level"]), int(r["idx"])): r["hash"] for r in rows})
-    return found
 
 
 def _tracking(report: VerificationReport, reader: LogReader, ledger_name: str) -> None:

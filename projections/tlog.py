@@ -167,6 +167,23 @@ def consistency_nodes(old: int, new: int) -> list[tuple[int, int]]:
 NODES_PER_QUERY = 400
 
 
+def stored_nodes(cursor: ViewCursor, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The stored hashes (hex) of these perfect nodes, ``(level, index)``, that the log holds."""
+    found: dict[tuple[int, int], str] = {}
+    for at in range(0, len(keys), NODES_PER_QUERY):
+        chunk = keys[at:at + NODES_PER_QUERY]
+        values = ", ".join(["(?, ?)"] * len(chunk))
+        # a join from the keys, so that both stores look each one up in the primary key
+        # (SQLite scans the table for ``(level, idx) IN (VALUES …)``)
+        rows = cursor.execute(
+            f"WITH wanted (level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash "
+            "FROM wanted JOIN {dl_log_nodes} n ON n.level = wanted.level AND n.idx = wanted.idx",
+            [v for key in chunk for v in key],
+        ).fetchall()
+        found.update({(int(r["level"]), int(r["idx"])): r["hash"] for r in rows})
+    return found
+
+
 class ProofNodes:
     """Stored perfect nodes fetched for a computation, by key: :meth:`load` reads many in one
     statement; :meth:`perfect` answers from them, reading a node not loaded on its own (so a
@@ -179,19 +196,8 @@ class ProofNodes:
 
     def load(self, cursor: ViewCursor, keys: Iterable[tuple[int, int]]) -> None:
         wanted = [k for k in dict.fromkeys(keys) if k not in self.found and k not in self.absent]
-        for at in range(0, len(wanted), NODES_PER_QUERY):
-            chunk = wanted[at:at + NODES_PER_QUERY]
-            values = ", ".join(["(?, ?)"] * len(chunk))
-            # a join from the keys, so that both stores look each one up in the primary key
-            # (SQLite scans the table for ``(level, idx) IN (VALUES …)``)
-            rows = cursor.execute(
-                f"WITH wanted (level, idx) AS (VALUES {values}) SELECT n.level, n.idx, n.hash "
-                "FROM wanted JOIN {dl_log_nodes} n ON n.level = wanted.level AND n.idx = wanted.idx",
-                [v for key in chunk for v in key],
-            ).fetchall()
-            for row in rows:
-                self.found[(int(row["level"]), int(row["idx"]))] = bytes.fromhex(row["hash"])
-            self.absent.update(k for k in chunk if k not in self.found)
+        self.found.update({key: bytes.fromhex(digest) for key, digest in stored_nodes(cursor, wanted).items()})
+        self.absent.update(k for k in wanted if k not in self.found)
 
     def perfect(self, level: int, index: int) -> bytes:
         key = (level, index)
