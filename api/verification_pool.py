@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,6 +49,19 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def worker_context() -> Any:
+    """How worker processes start. ``fork`` where this process runs one thread (the CLI's
+    ``verify``): workers start with what is already imported. Where other threads run (a server,
+    or a test driving the app in-process beside its projector thread), from a forkserver instead:
+    a fork copies every lock another thread holds at that moment, still held, and a worker that
+    then waits on one waits for ever (and the parent with it)."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def known_keys(records: LedgerRecords) -> dict[str, bytes]:
@@ -136,9 +150,9 @@ def parallel_opener(
 
     def run(records: Iterable[StoredRecord]) -> Iterator[tuple[StoredRecord, Prepared]]:
         source = iter(records)
-        # fork: workers start with what is already imported, and never touch the parent's
-        # connections (a worker process ends with os._exit, running no finalisers)
-        context = multiprocessing.get_context("fork")
+        # workers never touch the parent's connections (a worker process ends with os._exit,
+        # running no finalisers)
+        context = worker_context()
         wanted = ranges()
         pending: deque[Future[list[Ready]]] = deque()
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(env, keys)) as pool:

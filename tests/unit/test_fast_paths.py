@@ -5,6 +5,7 @@ refusal with the same message."""
 import hashlib
 import json
 import pickle
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.verification_pool import parallel_opener
+from api.verification_pool import parallel_opener, worker_context
 from domain.evidence.canonical import MAX_DEPTH, canonical_bytes, parse_canonical, reference_bytes
 from domain.evidence.hashing import event_hash, jsonable
 from domain.evidence.intent import sign_intent
@@ -239,3 +240,16 @@ def test_on_a_store_only_this_process_sees_the_workers_check_the_records_handed_
     ]
     assert reports[0]["breaks"] and reports[0] == reports[1]
     assert reports[1]["events"] == len(records)
+
+
+def test_workers_fork_only_from_a_process_running_one_thread() -> None:
+    """A fork copies every lock another thread holds, held: beside a running thread (a server's
+    projector, a test's app) workers start from a forkserver, which never holds them."""
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait, daemon=True)
+    beside.start()
+    try:
+        assert worker_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        beside.join()
