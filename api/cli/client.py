@@ -45,9 +45,10 @@ GROUPS = {
     "agency": "Entrusted third-party agencies (第三方评估机构).",
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
+    "accountability": "Accountability procedures: 立案, 调查, 告知, 陈述申辩, 决定, 申诉, 复核 (责任追究).",
 }
 TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
-              "decision": "DECISION_ID", "case": "CASE_ID"}
+              "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

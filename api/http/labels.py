@@ -58,6 +58,14 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "case.find_misconduct": ("纪检监察认定", "find misconduct"),
     "case.raise_finding": ("规则发现问题", "a rule raised a finding"),
     "case.close_finding": ("问题结案", "close a finding"),
+    # H2 accountability: the procedure of 责任追究
+    "accountability.open": ("责任追究立案", "open an accountability procedure"),
+    "accountability.investigate": ("调查", "investigate"),
+    "accountability.notify": ("告知", "tell the subject the facts and intended handling"),
+    "accountability.state_defence": ("陈述申辩", "state a defence"),
+    "accountability.decide": ("作出处理决定", "decide"),
+    "accountability.appeal": ("申诉", "appeal"),
+    "accountability.review": ("复核", "review an appeal"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS), "every action needs a label"
 

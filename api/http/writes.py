@@ -74,6 +74,14 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "case.publish_results": ("/v1/cases/{case_id}/publication", "case_id"),
     "case.find_misconduct": ("/v1/cases/{case_id}/misconduct-findings", "case_id"),
     "case.close_finding": ("/v1/cases/{case_id}/finding-closures", "case_id"),
+    # H2 accountability: the procedure of 责任追究
+    "accountability.open": ("/v1/accountabilities", None),
+    "accountability.investigate": ("/v1/accountabilities/{accountability_id}/investigations", "accountability_id"),
+    "accountability.notify": ("/v1/accountabilities/{accountability_id}/notices", "accountability_id"),
+    "accountability.state_defence": ("/v1/accountabilities/{accountability_id}/defences", "accountability_id"),
+    "accountability.decide": ("/v1/accountabilities/{accountability_id}/decisions", "accountability_id"),
+    "accountability.appeal": ("/v1/accountabilities/{accountability_id}/appeals", "accountability_id"),
+    "accountability.review": ("/v1/accountabilities/{accountability_id}/reviews", "accountability_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

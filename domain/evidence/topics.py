@@ -16,6 +16,7 @@ AGENCY = "decision-ledger/Agency/v1"
 DECISION = "decision-ledger/Decision/v1"
 CASE = "decision-ledger/EvaluationCase/v1"
 ORGANISATION = "decision-ledger/Organisation/v1"
+ACCOUNTABILITY = "decision-ledger/Accountability/v1"  # H2 accountability
 
 #: every action a person (or the ledger) can sign, and the one event topic it records; an
 #: action that records nothing (an attempt the rules refuse and keep only as a finding) is absent
@@ -67,6 +68,14 @@ EVENT_OF_ACTION: dict[str, str] = {
     "case.find_misconduct": "decision-ledger/EvaluationCase/MisconductFound/v1",
     "case.raise_finding": "decision-ledger/EvaluationCase/FindingRaised/v1",
     "case.close_finding": "decision-ledger/EvaluationCase/FindingClosed/v1",
+    # H2 accountability: the procedure of 责任追究
+    "accountability.open": "decision-ledger/Accountability/Opened/v1",
+    "accountability.investigate": "decision-ledger/Accountability/Investigated/v1",
+    "accountability.notify": "decision-ledger/Accountability/SubjectNotified/v1",
+    "accountability.state_defence": "decision-ledger/Accountability/DefenceStated/v1",
+    "accountability.decide": "decision-ledger/Accountability/Decided/v1",
+    "accountability.appeal": "decision-ledger/Accountability/Appealed/v1",
+    "accountability.review": "decision-ledger/Accountability/Reviewed/v1",
 }
 
 #: the principal events whose arguments change a key history (domain.evidence.keys)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.errors import MalformedInput
+from domain.model.accountability import Accountability
 from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate
 from domain.model.case import EvaluationCase
+from domain.model.commands import accountability as acc
 from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
 from domain.model.commands import decision as dc
@@ -55,6 +57,8 @@ def _spec(
 
 _ADMIN = {Role.ADMINISTRATOR}
 _DECISION_KEEPERS = {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE}
+_INSPECTORS = {Role.DISCIPLINE_INSPECTOR}  # H2 accountability
+_ACCOUNTABLE = "NX-16 / XX-23 / XX-18"  # H2 accountability
 
 _SPECS = [
     _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
@@ -109,6 +113,14 @@ _SPECS = [
     _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
     _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
+    # H2 accountability: the procedure of 责任追究 (NX-16, XX-23, XX-18; 713-38)
+    _spec(acc.OpenAccountability, Accountability, "open", creates=True, roles=_INSPECTORS, article=_ACCOUNTABLE),
+    _spec(acc.InvestigateAccountability, Accountability, "investigate", roles=_INSPECTORS, article=_ACCOUNTABLE),
+    _spec(acc.NotifySubject, Accountability, "notify", roles=_INSPECTORS, article=_ACCOUNTABLE),
+    _spec(acc.StateDefence, Accountability, "state_defence"),  # the subject themself
+    _spec(acc.DecideAccountability, Accountability, "decide", roles=_INSPECTORS, article=_ACCOUNTABLE),
+    _spec(acc.AppealDecision, Accountability, "appeal"),  # the subject themself
+    _spec(acc.ReviewDecision, Accountability, "review", roles=_INSPECTORS, article=_ACCOUNTABLE),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

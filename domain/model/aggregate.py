@@ -60,6 +60,10 @@ class Directory(Protocol):
         """The hash of a stored event, for citations that pin what they cite."""
         ...
 
+    def stored_event(self, aggregate_id: UUID, version: int) -> Any | None:
+        """A stored event itself, for a citation that must say who signed it (H2: a dissent's record)."""
+        ...
+
     def namesakes(self, name: str, unit: str) -> list[Any]:
         """The principals registered under this name in this unit (issue 16 point 2)."""
         ...

@@ -283,3 +283,79 @@ class SuperiorBasis(StrEnum):
     COMMISSIONED = "commissioned"  # 接受上级委任
     ASSISTING = "assisting"  # 根据上级要求协助评估
     OWN_REASON = "own_reason"  # 本级自行评估，说明理由
+
+
+# --- H2 accountability: the procedure of 责任追究 (NX-16, XX-23, XX-18; 国令第713号第三十八条) ---------
+
+
+class AccountabilityGround(StrEnum):
+    """Why a procedure is opened (立案事由)."""
+
+    EVALUATION_MISCONDUCT = "evaluation_misconduct"  # 评估中的失职渎职等行为 (NX-16, XX-23)
+    DECISION_FAULT = "decision_fault"  # 决策过程中的行政过错 (XX-18; 713-38)
+
+
+class Conduct(StrEnum):
+    """Conduct found in an evaluation (NX-16, XX-23): the named ones and, for the texts' "等", a
+    described other."""
+
+    DERELICTION = "dereliction"  # 失职渎职
+    FALSIFICATION = "falsification"  # 弄虚作假
+    INTERFERENCE = "interference"  # 干扰评估
+    INEFFECTIVE_WORK = "ineffective_work"  # NX-16: 评估结果无法运用与其工作不力、方式方法简单有关
+    OTHER = "other"  # 等: described
+
+
+class DecisionFault(StrEnum):
+    """A decision-making fault (XX-18; 国令第713号第三十八条)."""
+
+    SERIOUS_ERROR = "serious_error"  # 决策严重失误
+    UNDUE_DELAY = "undue_delay"  # 依法应当及时作出决策而久拖不决，造成重大损失
+
+
+class SubjectRole(StrEnum):
+    """Who a procedure names: persons by their responsibility, or (XX-23) a unit as party."""
+
+    HEAD = "head"  # 行政首长
+    LEADER = "leader"  # 负有责任的领导人员
+    DIRECT = "direct"  # 直接责任人员
+    UNIT = "unit"  # 有关单位 (XX-23): a party, never a sanctioned person
+
+
+class Outcome(StrEnum):
+    """A decision on one subject (决定)."""
+
+    NO_LIABILITY = "no_liability"  # 不予追究
+    REDUCED = "reduced"  # 从轻或者减轻
+    EXEMPTED = "exempted"  # 免除
+    SANCTIONED = "sanctioned"  # 给予处分或者问责
+
+
+class Sanction(StrEnum):
+    """The sanctions a decision may impose: 《公职人员政务处分法》第七条's six, and the 问责 measures
+    (问责规定)."""
+
+    WARNING = "warning"  # 警告
+    DEMERIT = "demerit"  # 记过
+    MAJOR_DEMERIT = "major_demerit"  # 记大过
+    DEMOTION = "demotion"  # 降级
+    REMOVAL = "removal"  # 撤职
+    EXPULSION = "expulsion"  # 开除
+    CIRCULATED = "circulated"  # 通报
+    ADMONITION = "admonition"  # 诫勉
+    ORGANISATIONAL = "organisational"  # 组织调整或者组织处理
+
+
+class ReliefGround(StrEnum):
+    """Why liability is reduced or exempted (减免责任的理由)."""
+
+    RECORDED_DISSENT = "recorded_dissent"  # 国令第713号第三十八条: 集体讨论中明确持不同意见并记录在案
+    FAULT_TOLERANCE = "fault_tolerance"  # 容错纠错
+    OTHER = "other"  # 其他 (described)
+
+
+class ReviewResult(StrEnum):
+    """申诉、复核的处理结果."""
+
+    UPHELD = "upheld"  # 维持
+    CHANGED = "changed"  # 变更

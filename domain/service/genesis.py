@@ -107,6 +107,9 @@ class _Founding:
     def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
         return self.directory.stored_event_hash(aggregate_id, version)
 
+    def stored_event(self, aggregate_id: UUID, version: int) -> Any | None:
+        return self.directory.stored_event(aggregate_id, version)
+
     def namesakes(self, name: str, unit: str) -> list[Any]:
         return [p for p in self.founded if p.name == name and p.unit == unit]
 

@@ -33,6 +33,7 @@ from domain.errors import (
 )
 from domain.evidence.intent import MAX_CLOCK_SKEW, SignedIntent
 from domain.evidence.times import format_time
+from domain.model.accountability import Accountability
 from domain.model.actions import ActionSpec, action
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
@@ -275,7 +276,11 @@ def organisation_of_target(directory: Ledger, command: Any, target: LedgerAggreg
         return target.organisation_id
     if target is None and command.ACTION == "decision.register":
         return cast(UUID | None, command.organisation_id)
-    if isinstance(target, EvaluationCase):
+    if isinstance(target, Accountability):  # H2: a procedure belongs to its decision's organ
+        decision_id = target.decision_id
+    elif target is None and command.ACTION == "accountability.open":
+        decision_id = command.decision_id
+    elif isinstance(target, EvaluationCase):
         decision_id = target.decision_id
     elif target is None and command.ACTION == "case.open":
         decision_id = command.decision_id

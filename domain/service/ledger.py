@@ -294,6 +294,11 @@ class Ledger(Application[UUID]):
             return cast(LedgerEvent, event).hash
         return None
 
+    def stored_event(self, aggregate_id: UUID, version: int) -> LedgerEvent | None:
+        for event in self.events.get(aggregate_id, gt=version - 1, lte=version):
+            return cast(LedgerEvent, event)
+        return None
+
     def case_ids(self) -> list[UUID]:
         """Every case, in the order opened."""
         return self._created(EvaluationCase.Opened.TOPIC)

@@ -1,0 +1,181 @@
+"""The accountability procedure (H2; NX-16, XX-23, XX-18; 国令第713号第三十八条): each step a
+signed event of its actor, in order, refusing what the texts do not allow and storing nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from api.signer import Signer
+from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
+from domain.model.accountability import Accountability
+from domain.model.acts import stored_act
+from tests.accountability_support import decided, notice, open_args, subject
+from tests.support import NXScript, World, XXScript
+
+
+@pytest.fixture
+def nx(world: World) -> NXScript:
+    return NXScript(world).advance_to("close_evidence")  # type: ignore[return-value]
+
+
+def inspector(world: World) -> Signer:
+    return world.person("孔德明", ["discipline_inspector"], "纪检监察组")
+
+
+def opened(world: World, script: NXScript | XXScript, **changes: Any) -> tuple[UUID, Signer]:
+    who = inspector(world)
+    procedure_id = uuid4()
+    first = world.ledger.stored_event(script.case_id, 1)
+    assert first is not None
+    events = [{"aggregate_id": str(script.case_id), "version": 1, "hash": first.hash}]
+    args = open_args(script.jurisdiction, script.decision_id, [
+        subject(script.lead.principal_id, "leader"), subject(script.member.principal_id, "direct")],
+        events=events, case_id=script.case_id, conduct="falsification")
+    args.update(changes)
+    world.do(who, "accountability.open", procedure_id, args)
+    return procedure_id, who
+
+
+def stored(world: World) -> int:
+    return world.ledger.recorder.max_notification_id() or 0
+
+
+def test_the_whole_procedure_is_signed_step_by_step(world: World, nx: NXScript) -> None:
+    procedure_id, who = opened(world, nx)
+    world.do(who, "accountability.investigate", procedure_id, {
+        "evidence": {"events": [], "documents": [{"title": "谈话笔录", "source": "纪检监察组",
+                                                  "sha256": "a" * 64}]}, "facts": "查明伪造调查数据"})
+    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
+    world.do(nx.member, "accountability.state_defence", procedure_id, {"statement": "数据系机构提供"})
+    world.do(who, "accountability.decide", procedure_id, {"decisions": [
+        decided(nx.member.principal_id, "sanctioned", sanctions=("demerit",))]})
+    world.do(nx.member, "accountability.appeal", procedure_id, {"grounds": "处分过重"})
+    world.do(who, "accountability.review", procedure_id, {
+        "subject_id": str(nx.member.principal_id), "result": "changed", "reasons": "情节较轻",
+        "decision": decided(nx.member.principal_id, "sanctioned", sanctions=("warning",))})
+    procedure = world.ledger.find(procedure_id, Accountability)
+    assert procedure is not None and procedure.article == "NX-16"
+    member = procedure.subjects[str(nx.member.principal_id)]
+    assert [s["step"] for s in procedure.steps] == [
+        "open", "investigate", "notify", "state_defence", "decide", "appeal", "review"]
+    assert member["decision"]["decision"]["sanctions"] == ["warning"]  # the review's new decision
+    assert member["defences"][0]["by"] == nx.member.principal_id
+    assert [s["by"] for s in procedure.steps][2:4] == [who.principal_id, nx.member.principal_id]
+
+
+def test_a_decision_before_the_subject_was_told_is_refused(world: World, nx: NXScript) -> None:
+    procedure_id, who = opened(world, nx)
+    before = stored(world)
+    with pytest.raises(Refused) as refused:
+        world.do(who, "accountability.decide", procedure_id, {"decisions": [
+            decided(nx.member.principal_id, "sanctioned", sanctions=("warning",))]})
+    assert refused.value.article == "NX-16" and "告知" in refused.value.zh
+    assert stored(world) == before
+
+
+def test_a_sanction_outside_the_list_is_refused(world: World, nx: NXScript) -> None:
+    procedure_id, who = opened(world, nx)
+    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
+    with pytest.raises(MalformedInput):
+        world.do(who, "accountability.decide", procedure_id, {"decisions": [
+            decided(nx.member.principal_id, "sanctioned", sanctions=("罚款",))]})
+    with pytest.raises(Refused):  # a sanction decision names one
+        world.do(who, "accountability.decide", procedure_id, {"decisions": [
+            decided(nx.member.principal_id, "sanctioned")]})
+
+
+def test_only_the_subject_states_their_defence_and_only_after_being_told(world: World, nx: NXScript) -> None:
+    procedure_id, who = opened(world, nx)
+    with pytest.raises(Refused, match="尚未告知"):
+        world.do(nx.member, "accountability.state_defence", procedure_id, {"statement": "申辩"})
+    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
+    with pytest.raises(Refused, match="本人"):
+        world.do(nx.organ, "accountability.state_defence", procedure_id, {"statement": "代为申辩"})
+    world.do(nx.member, "accountability.state_defence", procedure_id, {"statement": "申辩"})
+
+
+def test_nx16_fourth_ground_names_the_unusable_evaluation(world: World, nx: NXScript) -> None:
+    with pytest.raises(Refused) as refused:
+        opened(world, nx, conduct="ineffective_work")
+    assert refused.value.article == "NX-16"
+    procedure_id, _ = opened(world, nx, conduct="ineffective_work", unusable_case_id=str(nx.case_id))
+    assert world.ledger.find(procedure_id, Accountability) is not None
+
+
+def test_xx23_has_no_fourth_ground_but_names_units_as_parties(world: World) -> None:
+    xx = XXScript(world).advance_to("close_evidence")
+    assert isinstance(xx, XXScript)
+    with pytest.raises(Refused) as refused:
+        opened(world, xx, conduct="ineffective_work", unusable_case_id=str(xx.case_id))
+    assert refused.value.article == "XX-23"
+    unit = uuid4()
+    world.do(world.admin, "organisation.register", unit, {"name": "某咨询公司", "kind": "organ"})
+    procedure_id, who = opened(world, xx, subjects=[subject(unit, "unit"), subject(xx.member.principal_id, "direct")])
+    with pytest.raises(Refused, match="单位"):
+        world.do(who, "accountability.notify", procedure_id, notice(unit))
+    with pytest.raises(Refused, match="“等”"):
+        opened(world, xx, conduct="other")
+    opened(world, xx, conduct="other", conduct_description="拖延提供资料")
+
+
+def test_units_are_not_parties_under_nx16(world: World, nx: NXScript) -> None:
+    unit = uuid4()
+    world.do(world.admin, "organisation.register", unit, {"name": "某处室", "kind": "organ"})
+    with pytest.raises(Refused, match="工作人员"):
+        opened(world, nx, subjects=[subject(unit, "unit"), subject(nx.member.principal_id, "direct")])
+
+
+def test_evidence_is_checked_against_the_ledger(world: World, nx: NXScript) -> None:
+    with pytest.raises(Refused, match="不符"):
+        opened(world, nx, evidence={"events": [{"aggregate_id": str(nx.case_id), "version": 1,
+                                                "hash": "0" * 64}], "documents": []})
+    with pytest.raises(Refused, match="证据"):
+        opened(world, nx, evidence={"events": [], "documents": []})
+
+
+def test_a_decision_fault_and_the_dissenters_relief(world: World, nx: NXScript) -> None:
+    """XX-18 / 713-38: a fault of the decision; a member who recorded dissent is exempted, citing
+    the record; a record that is someone else's is refused."""
+    procedure_id, who = opened(world, nx, ground="decision_fault", fault="serious_error", conduct=None,
+                               case_id=None)
+    procedure = world.ledger.find(procedure_id, Accountability)
+    assert procedure is not None and procedure.article == "713-38"
+    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
+    world.do(who, "accountability.notify", procedure_id, notice(nx.lead.principal_id))
+    mine = next(v for v in range(1, 30) if (e := world.ledger.stored_event(nx.case_id, v)) is not None
+            and _signer(e) == nx.member.principal_id)
+    theirs = next(v for v in range(1, 30) if (e := world.ledger.stored_event(nx.case_id, v)) is not None
+              and _signer(e) == nx.lead.principal_id)
+
+    def record(version: int) -> dict[str, Any]:
+        event = world.ledger.stored_event(nx.case_id, version)
+        assert event is not None
+        return {"aggregate_id": str(nx.case_id), "version": version, "hash": event.hash}
+
+    with pytest.raises(Refused) as refused:
+        world.do(who, "accountability.decide", procedure_id, {"decisions": [
+            decided(nx.member.principal_id, "exempted", relief={"ground": "recorded_dissent",
+                                                                "record": record(theirs)})]})
+    assert refused.value.article == "713-38"
+    world.do(who, "accountability.decide", procedure_id, {"decisions": [
+        decided(nx.member.principal_id, "exempted", relief={"ground": "recorded_dissent", "record": record(mine)}),
+        decided(nx.lead.principal_id, "sanctioned", sanctions=("removal", "circulated"))]})
+    with pytest.raises(Conflict):
+        world.do(who, "accountability.decide", procedure_id, {"decisions": [
+            decided(nx.lead.principal_id, "no_liability")]})
+
+
+def _signer(event: Any) -> UUID:
+    return stored_act(event).intent.actor
+
+
+def test_only_inspectors_open_and_subjects_must_exist(world: World, nx: NXScript) -> None:
+    with pytest.raises(NotPermitted):
+        world.do(nx.lead, "accountability.open", uuid4(), open_args(
+            "NX", nx.decision_id, [subject(nx.member.principal_id, "direct")], case_id=nx.case_id,
+            conduct="falsification"))
+    with pytest.raises(NotFound):
+        opened(world, nx, subjects=[subject(uuid4(), "direct")])
