@@ -4,7 +4,8 @@
 * ``case_state`` — a case as it stood at any version or moment (replayed from its events);
 * ``person_chain`` — a person's lifetime accountability chain (NX-16, XX-23, XX-18);
 * ``trace_decision`` — reverse tracing from a decision (XX-18);
-* ``findings``, ``deadlines``, ``agencies``, ``annual_figures``.
+* ``findings``, ``deadlines``, ``agencies``, ``annual_figures``;
+* accountability procedures (H2): :mod:`projections.accountability`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from domain.service.replay import case_at
+from projections import accountability
 from projections.store import Views
 
 CASE_COLUMNS = (
@@ -240,6 +242,7 @@ def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
         "findings": findings,
         "dissent": dissent,  # 国令第713号 Art. 38: recorded dissent stands beside the acts
         "cases": case_ids,
+        "procedures": accountability.of_person(views, principal_id),  # H2: every step naming them
     }
 
 
@@ -269,6 +272,7 @@ def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
         "persons": sorted(people.values(), key=lambda p: p["events"][0]["recorded_at"]),
         "findings": _findings(views, "decision_id = ?", (decision_id,)),
         "actions": actions,
+        "procedures": accountability.procedures(views, decision_id=decision_id),  # H2 accountability
     }
 
 

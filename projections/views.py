@@ -24,6 +24,7 @@ from eventsourcing.projection import Projection
 
 from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time as _format_time
+from domain.model.accountability import Accountability
 from domain.model.acts import stored_act
 from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate, LedgerEvent
@@ -32,6 +33,7 @@ from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
+from projections import accountability
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -96,6 +98,7 @@ class LedgerViewTables(ViewTables):
             "decision_id TEXT PRIMARY KEY, jurisdiction TEXT, title TEXT, document_number TEXT, organ TEXT, "
             "decided_on TEXT, demonstrators TEXT, superior_evaluation TEXT"
         ),
+        **accountability.TABLES,  # H2 accountability
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -104,10 +107,11 @@ class LedgerViewTables(ViewTables):
         ("dl_finding_persons_principal", "dl_finding_persons", "principal_id"),
         ("dl_findings_case", "dl_findings", "case_id"),
         ("dl_cases_decision", "dl_cases", "decision_id"),
+        *accountability.INDEXES,  # H2 accountability
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
-    )
+    ) | accountability.UPSERTED  # H2 accountability
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -192,7 +196,7 @@ class LedgerViews(Projection[ViewRecorder]):
         envelope, intent = act.envelope, act.intent
         case_id = aggregate.id if isinstance(aggregate, EvaluationCase) else None
         decision_id = (
-            aggregate.decision_id if isinstance(aggregate, EvaluationCase)
+            aggregate.decision_id if isinstance(aggregate, EvaluationCase | Accountability)  # H2: a procedure's decision
             else aggregate.id if isinstance(aggregate, Decision) else None
         )
         c.insert(
@@ -221,6 +225,8 @@ class LedgerViews(Projection[ViewRecorder]):
             self._write_agency(c, aggregate)
         elif isinstance(aggregate, Decision):
             self._write_decision(c, aggregate)
+        elif isinstance(aggregate, Accountability):  # H2 accountability
+            accountability.write(c, aggregate)
 
     def _write_case(self, c: Rows, case: EvaluationCase, notification_id: int) -> None:
         opened_at = case.opened["at"]

@@ -21,7 +21,7 @@ from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.model.vocabulary import Role
 from domain.service import access, replay
-from projections import queries
+from projections import accountability, queries
 from projections.export import Exporter
 from projections.gc_pause import collection_paused
 from projections.scoping import Scope
@@ -249,6 +249,32 @@ def router() -> APIRouter:
                            "bundle is whole or not at all: ask an inspector whose scope covers it "
                            "(部分行为不在本机构监督范围内)")
         return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).person(principal_id)
+
+    # --- H2 accountability: procedures of 责任追究, scoped like findings ---------------------
+    @api.get("/accountabilities", response_model=Page,
+             summary="Accountability procedures (NX-16, XX-23, XX-18), within the inspector's scope")
+    def accountabilities(
+        who: Reader, svc: Svc,
+        decision: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Offset = 0,
+    ) -> Page:
+        oversee(who)
+        scope = Scope(who, svc.ledger)
+        rows = [r for r in accountability.procedures(svc.current().views, decision_id=decision) if scope.oversees(r)]
+        return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
+
+    @api.get("/accountabilities/{accountability_id}",
+             summary="One accountability procedure with every step: its inspectors, and the persons it names")
+    def accountability_one(accountability_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader,
+                           svc: Svc) -> dict[str, Any]:
+        row = accountability.procedure(svc.current().views, accountability_id)
+        if row is None:
+            raise ApiError("not-found", f"no accountability procedure {accountability_id}")
+        if not accountability.names(row, str(who.id)) and not Scope(who, svc.ledger).oversees(row):
+            raise ApiError("not-permitted", "a procedure is read by the inspectors whose scope reaches its decision "
+                           "and by the persons it names (本程序仅限监督范围内的纪检监察人员和被追究人员查阅)")
+        return row
 
     return api
 
