@@ -21,7 +21,7 @@ from domain import clock
 from tests.bdd.story import Story
 from tests.integration.conftest import PG_ADMIN_URL, Store, require_postgres
 
-ARTICLE_TAG = re.compile(r"^(NX|XX)-\d+")
+ARTICLE_TAG = re.compile(r"^(NX|XX|713)-\d+")
 
 
 def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:

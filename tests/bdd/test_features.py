@@ -5,3 +5,4 @@ from pytest_bdd import scenarios
 from tests.bdd.steps import *
 
 scenarios(".")
+from tests.bdd.steps_accountability import *  # H2 accountability
