@@ -8,7 +8,7 @@ from uuid import UUID
 from domain.service.ledger import Recorded
 from tests.support import digest
 
-DOCUMENT = {"title": "审计报告", "source": "县审计局 审〔2023〕5号", "sha256": digest("审计报告")}
+DOCUMENT = {"title": "审计报告", "source": "县审计局 审〔2023〕5号", "digest": digest("审计报告")}
 
 
 def cite(recorded: Recorded) -> dict[str, Any]:

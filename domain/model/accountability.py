@@ -297,7 +297,7 @@ class Accountability(LedgerAggregate):
         COMMAND = c.AppealDecision
 
         def on(self, procedure: Accountability, act: Act[c.AppealDecision]) -> None:
-            entry = procedure._step(self, act, "appeal", [str(act.actor_id)], grounds=act.command.grounds,
+            entry = procedure._step(self, act, "appeal", [str(act.actor_id)], statement=act.command.statement,
                                     documents=[d.model_dump() for d in act.command.documents])
             procedure.subjects[str(act.actor_id)]["appeals"].append(entry)
 

@@ -129,7 +129,7 @@ def open_for_fault(story: Story, procedure: Procedure, inspector: str, fault: st
 
 @when(parsers.parse('纪检监察人员"{inspector}"调查取证，补充账外文件"{title}"'))
 def investigate(story: Story, procedure: Procedure, inspector: str, title: str) -> None:
-    document = {**DOCUMENT, "title": title, "sha256": digest(title)}
+    document = {**DOCUMENT, "title": title, "digest": digest(title)}
     story.act(story.person(inspector), "accountability.investigate",
               {"evidence": {"events": [], "documents": [document]}, "facts": "经调查查明上述事实"},
               target=procedure.procedure_id)
@@ -184,7 +184,7 @@ def sanction_unit(story: Story, procedure: Procedure, inspector: str, unit: str,
 @given(parsers.parse('"{person}"已对处理决定提出申诉'))
 @when(parsers.parse('"{person}"对处理决定提出申诉'))
 def appeal(story: Story, procedure: Procedure, person: str) -> None:
-    story.act(story.person(person), "accountability.appeal", {"grounds": "处分过重，请求复核"},
+    story.act(story.person(person), "accountability.appeal", {"statement": "处分过重，请求复核"},
               target=procedure.procedure_id)
 
 

@@ -86,6 +86,13 @@ TOPICS: dict[str, str] = {
     "case.find_misconduct": "decision-ledger/EvaluationCase/MisconductFound/v1",
     "case.raise_finding": "decision-ledger/EvaluationCase/FindingRaised/v1",
     "case.close_finding": "decision-ledger/EvaluationCase/FindingClosed/v1",
+    "accountability.open": "decision-ledger/Accountability/Opened/v1",
+    "accountability.investigate": "decision-ledger/Accountability/Investigated/v1",
+    "accountability.notify": "decision-ledger/Accountability/SubjectNotified/v1",
+    "accountability.state_defence": "decision-ledger/Accountability/DefenceStated/v1",
+    "accountability.decide": "decision-ledger/Accountability/Decided/v1",
+    "accountability.appeal": "decision-ledger/Accountability/Appealed/v1",
+    "accountability.review": "decision-ledger/Accountability/Reviewed/v1",
 }
 
 # §12: the members a v2 bundle names, level by level (required, optional).

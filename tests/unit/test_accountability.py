@@ -47,12 +47,12 @@ def test_the_whole_procedure_is_signed_step_by_step(world: World, nx: NXScript) 
     procedure_id, who = opened(world, nx)
     world.do(who, "accountability.investigate", procedure_id, {
         "evidence": {"events": [], "documents": [{"title": "谈话笔录", "source": "纪检监察组",
-                                                  "sha256": "a" * 64}]}, "facts": "查明伪造调查数据"})
+                                                  "digest": "a" * 64}]}, "facts": "查明伪造调查数据"})
     world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
     world.do(nx.member, "accountability.state_defence", procedure_id, {"statement": "数据系机构提供"})
     world.do(who, "accountability.decide", procedure_id, {"decisions": [
         decided(nx.member.principal_id, "sanctioned", sanctions=("demerit",))]})
-    world.do(nx.member, "accountability.appeal", procedure_id, {"grounds": "处分过重"})
+    world.do(nx.member, "accountability.appeal", procedure_id, {"statement": "处分过重"})
     world.do(who, "accountability.review", procedure_id, {
         "subject_id": str(nx.member.principal_id), "result": "changed", "reasons": "情节较轻",
         "decision": decided(nx.member.principal_id, "sanctioned", sanctions=("warning",))})

@@ -33,7 +33,7 @@ class Document(_Part):
 
     title: Name
     source: Name  # 出处: who holds it, its reference
-    sha256: Digest
+    digest: Digest
 
 
 class Evidence(_Part):
@@ -129,7 +129,7 @@ class AppealDecision(Command):
 
     ACTION = "accountability.appeal"
 
-    grounds: LongText
+    statement: LongText  # 申诉理由
     documents: Annotated[list[Document], Field(max_length=50)] = Field(default_factory=list)
 
 
