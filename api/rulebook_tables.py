@@ -19,6 +19,7 @@ from typing import Any
 from api.http.labels import ROLE_LABELS
 from api.http.writes import NOT_OVER_HTTP, ROUTES
 from api.traceability import features_dir, read_scenarios, scenarios_by_article
+from domain.model.accountability import Accountability
 from domain.model.actions import ACTIONS, ActionSpec
 from domain.model.articles import traceability
 from domain.model.principal import Principal
@@ -83,6 +84,8 @@ def _who(spec: ActionSpec) -> str:
         return ", ".join(f"{ROLE_LABELS[role][0]} `{role.value}`" for role in sorted(spec.roles))
     if spec.aggregate is Principal:
         return "本人或系统管理员 (the person themself, or an administrator)"
+    if spec.aggregate is Accountability:  # H2 accountability: 陈述申辩 and 申诉
+        return "被追究责任的人员本人 (the subject of the procedure themself)"
     return "本案人员 (the case decides: its lead unit, team, entrusted agency or engaged experts, as the step requires)"
 
 

@@ -169,7 +169,7 @@ def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
 @json_option
 def person(db: str | None, principal_id: str, as_json: bool) -> None:
     """A person's lifetime accountability chain (NX-16, XX-23, XX-18): every act they signed in
-    every case, every finding naming them, their roles and keys over time."""
+    every case, every finding and accountability procedure naming them, their roles and keys over time."""
     from projections import queries
 
     _, projector = _current(_settings(db, None))
@@ -184,6 +184,11 @@ def person(db: str | None, principal_id: str, as_json: bool) -> None:
     for finding in chain["findings"]:
         state = "open" if finding["open"] else f"closed ({finding['outcome']})"
         click.echo(f"  {finding['rule']:<28} {state:<24} {finding['summary']}")
+    for procedure in chain["procedures"]:  # H2 accountability: never closed
+        decided = procedure["decision"] or {}
+        outcome = (decided.get("decision") or decided).get("outcome", "undecided")
+        click.echo(f"  {procedure['article']:<8} {procedure['accountability_id']}  as {procedure['role']}: "
+                   f"{' → '.join(s['step'] for s in procedure['steps'])}  ({outcome})")
 
 
 @main.command("trace-decision")
@@ -200,7 +205,8 @@ def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
         _print_json(trace)
         return
     click.echo(f"{trace['decision']['title']}  {trace['decision']['document_number']}")
-    click.echo(f"{len(trace['cases'])} cases, {len(trace['persons'])} persons, {len(trace['findings'])} findings")
+    click.echo(f"{len(trace['cases'])} cases, {len(trace['persons'])} persons, {len(trace['findings'])} findings, "
+               f"{len(trace['procedures'])} accountability procedures")
     for who in trace["persons"]:
         click.echo(f"  {who['name'] or who['principal_id']}  {who['unit'] or ''}  {who['actions']} acts")
 

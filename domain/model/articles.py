@@ -88,8 +88,15 @@ def article_root(key: str) -> str:
     return key.split("(", 1)[0]
 
 
+#: H2 accountability: the articles of 《重大行政决策程序暂行条例》 (国令第713号) the ledger cites by
+#: number (its text is not in the repository; ARTICLES.md gives our reading)
+DECREE_713: dict[str, Article] = _catalogue(
+    ("713-38", "决策严重失误、久拖不决的责任追究与减免责任"),
+)
+
+
 def is_known(key: str) -> bool:
-    return article_root(key) in ARTICLES
+    return article_root(key) in ARTICLES or article_root(key) in DECREE_713
 
 
 @dataclass(frozen=True)

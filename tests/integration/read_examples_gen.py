@@ -9,9 +9,29 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 from api.http.read_examples import EXAMPLES_FILE, shrink
+from projections import accountability
+from tests.accountability_support import open_args, subject
 from tests.integration.http_support import Served, serve_demo
+
+
+def procedure_id(served: Served) -> str:
+    """An accountability procedure of the served ledger (H2): the demo's first, else one the NX
+    inspector opens on the demo's NX case, naming its lead as the responsible leader."""
+    found = accountability.procedures(served.service.current().views, limit=1)
+    if found:
+        return str(found[0]["accountability_id"])
+    nx = served.demo.cases[0]
+    first = served.ledger.stored_event(UUID(str(nx["id"])), 1)
+    assert first is not None
+    target = uuid4()
+    served.people["kong_deming"].act(served.ledger, "accountability.open", target, open_args(
+        "NX", UUID(str(nx["decision_id"])), [subject(served.people["ma_xiaodong"].principal_id, "leader")],
+        events=[{"aggregate_id": str(nx["id"]), "version": 1, "hash": first.hash}], case_id=nx["id"],
+        conduct="dereliction"))
+    return str(target)
 
 
 def requests(served: Served) -> Iterator[tuple[str, str, dict[str, str] | None]]:
@@ -21,6 +41,7 @@ def requests(served: Served) -> Iterator[tuple[str, str, dict[str, str] | None]]
     fills = {
         "{case_id}": flagged, "{principal_id}": served.demo.handles["he_jing"],
         "{decision_id}": served.demo.cases[2]["decision_id"], "{aggregate_id}": nx, "{size}": str(size),
+        "{accountability_id}": procedure_id(served),  # H2 accountability
     }
     params: dict[str, dict[str, str]] = {
         "/v1/public/proofs/inclusion": {"event": f"{nx}:3"},

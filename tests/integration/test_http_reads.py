@@ -21,7 +21,7 @@ from domain import clock
 from domain.evidence.signing import Envelope, SigningKey
 from domain.service.access import WITHHELD
 from tests.integration.http_support import Served
-from tests.integration.read_examples_gen import answer, requests
+from tests.integration.read_examples_gen import answer, procedure_id, requests
 from tests.integration.rfc9162 import consistency_ok, inclusion_ok
 
 PROBLEM = "application/problem+json"
@@ -47,12 +47,14 @@ def read_paths(served: Served) -> list[str]:
     nx, _, _ = cases_of(served)
     he_jing = served.demo.handles["he_jing"]
     decision = served.demo.cases[0]["decision_id"]
+    procedure = procedure_id(served)  # H2 accountability
     paths = []
     for path, item in served.client.get("/openapi.json").json()["paths"].items():
         if "get" not in item or not path.startswith("/v1/") or path.startswith("/v1/public/"):
             continue
         paths.append(path.replace("{case_id}", nx).replace("{principal_id}", he_jing)
-                     .replace("{decision_id}", decision).replace("{aggregate_id}", nx))
+                     .replace("{decision_id}", decision).replace("{aggregate_id}", nx)
+                     .replace("{accountability_id}", procedure))
     return paths
 
 

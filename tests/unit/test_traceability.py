@@ -13,7 +13,7 @@ from domain.model.articles import ARTICLES, is_known, traceability
 from domain.model.rules import procedure, rulebook_for
 
 FEATURES = Path(__file__).resolve().parents[2] / "features"
-KEY = re.compile(r"^(NX|XX)-\d+[ab]?(\(\d+\))?$")
+KEY = re.compile(r"^(NX|XX|713)-\d+[ab]?(\(\d+\))?$")  # 713: 国令第713号, cited by number
 
 EXPECTED = (
     [f"NX-{n}" for n in range(1, 12)] + ["NX-12a", "NX-12b"] + [f"NX-{n}" for n in range(13, 20)]
