@@ -221,6 +221,9 @@ UI: dict[str, tuple[str, str]] = {
     "language": ("English", "中文"),
     "version_of": ("版本 {0} / {1}", "version {0} of {1}"),
     "events": ("条记录", "events"),
+    # H2 accountability
+    "procedures": ("责任追究程序", "Accountability procedures"),
+    "steps": ("程序步骤", "Steps"),
 }
 
 

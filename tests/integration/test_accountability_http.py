@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from tests.accountability_support import decided, notice, open_args, subject
 from tests.integration.http_support import Served
-from tests.integration.test_http_reads import problem_of
+from tests.integration.test_http_reads import _session, problem_of
 from tests.integration.test_http_writes import new_case, nothing_stored, post
 
 
@@ -78,3 +78,8 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
     assert [s["step"] for s in one["steps"]] == steps and one["article"] == "NX-16"
     problem_of(served.get(f"/v1/accountabilities/{procedure}", "wang_qiang"), 403)
     problem_of(served.get(f"/v1/accountabilities/{uuid4()}", "kong_deming"), 404)
+
+    page = served.client.get(f"/persons/{li_na}", headers=_session(served, "li_na"))
+    assert page.status_code == 200 and 'id="person-procedures"' in page.text
+    assert "陈述申辩" in page.text and "复核" in page.text and "warning" in page.text
+    served.client.cookies.clear()
