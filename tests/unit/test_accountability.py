@@ -3,17 +3,21 @@ signed event of its actor, in order, refusing what the texts do not allow and st
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
 from api.signer import Signer
+from domain import clock
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model.accountability import Accountability
 from domain.model.acts import stored_act
+from projections import queries
 from tests.accountability_support import decided, notice, open_args, subject
 from tests.support import NXScript, World, XXScript
+from tests.unit.test_projection_rebuild import build, snapshot
 
 
 @pytest.fixture
@@ -179,3 +183,34 @@ def test_only_inspectors_open_and_subjects_must_exist(world: World, nx: NXScript
             conduct="falsification"))
     with pytest.raises(NotFound):
         opened(world, nx, subjects=[subject(uuid4(), "direct")])
+
+
+def test_the_read_models_of_a_procedure_rebuild_to_the_same_rows(tmp_path: Path,
+                                                                 manual_clock: clock.ManualClock) -> None:
+    """Projected step by step or rebuilt from zero, the procedure's rows are the same; the chain
+    of the subject lists every step concerning them, the trace every procedure on the decision."""
+    ledger, projector, world = build(tmp_path)
+    nx = NXScript(world).advance_to("close_evidence")
+    assert isinstance(nx, NXScript)
+    procedure_id, who = opened(world, nx)
+    projector.catch_up()
+    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
+    world.do(nx.member, "accountability.state_defence", procedure_id, {"statement": "申辩"})
+    projector.catch_up()
+    world.do(who, "accountability.decide", procedure_id, {"decisions": [
+        decided(nx.member.principal_id, "no_liability")]})
+    projector.catch_up()
+    incremental = snapshot(projector)
+    assert len(incremental["dl_accountabilities"]) == 1 and len(incremental["dl_accountability_subjects"]) == 2
+    projector.rebuild()
+    assert snapshot(projector) == incremental
+    chain = queries.person_chain(projector.views, str(nx.member.principal_id))
+    (mine,) = chain["procedures"]
+    assert [s["step"] for s in mine["steps"]] == ["open", "notify", "state_defence", "decide"]
+    assert mine["decision"]["outcome"] == "no_liability" and mine["role"] == "direct"
+    lead = queries.person_chain(projector.views, str(nx.lead.principal_id))["procedures"]
+    assert [s["step"] for s in lead[0]["steps"]] == ["open"] and lead[0]["decision"] is None
+    trace = queries.trace_decision(projector.views, str(nx.decision_id))
+    assert [p["accountability_id"] for p in trace["procedures"]] == [str(procedure_id)]
+    projector.close()
+    ledger.close()
