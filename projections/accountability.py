@@ -10,9 +10,9 @@ the others.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time
 from domain.model.accountability import Accountability
 from projections.store import Views
@@ -46,18 +46,14 @@ class RowSink(Protocol):
     def upsert(self, sql: str, row: tuple[Any, ...], key: int = 1, updates: bool = True) -> None: ...
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def write(rows: RowSink, procedure: Accountability) -> None:
-    """The rows of one procedure as it stands."""
+def write(rows: RowSink, procedure: Accountability, dumps: Callable[[Any], str]) -> None:
+    """The rows of one procedure as it stands (``dumps``: the views' one JSON spelling)."""
     opened = procedure.opened
     rows.upsert(_PROCEDURE, (
         str(procedure.id), _text(procedure.decision_id), _text(procedure.case_id), procedure.jurisdiction,
         procedure.article, procedure.ground, procedure.conduct, procedure.fault, _text(procedure.finding_id),
         format_time(opened["at"]), str(opened["by"]), procedure.version, format_time(procedure.modified_on),
-        _dumps(list(procedure.subjects.values())), _dumps(procedure.evidence), _dumps(procedure.steps),
+        dumps(list(procedure.subjects.values())), dumps(procedure.evidence), dumps(procedure.steps),
     ))
     for subject_id, subject in procedure.subjects.items():
         rows.upsert(_SUBJECT, (str(procedure.id), subject_id, subject["role"]), key=2, updates=False)

@@ -226,7 +226,7 @@ class LedgerViews(Projection[ViewRecorder]):
         elif isinstance(aggregate, Decision):
             self._write_decision(c, aggregate)
         elif isinstance(aggregate, Accountability):  # H2 accountability
-            accountability.write(c, aggregate)
+            accountability.write(c, aggregate, dumps)
 
     def _write_case(self, c: Rows, case: EvaluationCase, notification_id: int) -> None:
         opened_at = case.opened["at"]

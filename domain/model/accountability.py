@@ -121,7 +121,7 @@ class Accountability(LedgerAggregate):
         if command.finding_id is not None and (
                 case is None or not any(f["finding_id"] == command.finding_id for f in case.findings)):
             raise NotFound(f"no finding {command.finding_id} on case {command.case_id}")
-        _check_subjects(command.subjects, decision.jurisdiction, ctx, refuse)
+        _check_subjects(command, decision.jurisdiction, ctx, refuse)
         _check_evidence(command.evidence, ctx, refuse)
         return cls._record_creation(cls.Opened, act)
 
@@ -365,9 +365,10 @@ def _check_fault(command: c.OpenAccountability, refuse: Any) -> None:
                      "a decision fault names its kind (serious error, or delay causing major loss)")
 
 
-def _check_subjects(subjects: list[c.Subject], jurisdiction: str, ctx: Context, refuse: Any) -> None:
+def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Context, refuse: Any) -> None:
     """Persons are registered principals; a unit is a registered organisation, named only under
     XX-23 (参与评估工作的单位), beside the persons on whom sanctions fall."""
+    subjects = command.subjects
     ids = [s.subject_id for s in subjects]
     if len(set(ids)) != len(ids):
         raise Conflict("a subject is named twice")
@@ -376,6 +377,9 @@ def _check_subjects(subjects: list[c.Subject], jurisdiction: str, ctx: Context, 
             if jurisdiction != "XX":
                 raise refuse("宁夏商务厅办法第十六条追究的是工作人员，不以单位为一方",
                              "NX-16 holds staff to account; it names no unit as party")
+            if command.ground != AccountabilityGround.EVALUATION_MISCONDUCT:
+                raise refuse("决策过错追究的是有关责任人员，单位只在评估中的行为（息县办法第二十三条）中作为一方",
+                             "a decision fault holds persons to account; a unit is a party only under XX-23")
             if ctx.directory.find(subject.subject_id, Organisation) is None:
                 raise NotFound(f"no organisation {subject.subject_id} is registered")
         elif ctx.directory.find(subject.subject_id, Principal) is None:

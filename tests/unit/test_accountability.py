@@ -214,3 +214,17 @@ def test_the_read_models_of_a_procedure_rebuild_to_the_same_rows(tmp_path: Path,
     assert [p["accountability_id"] for p in trace["procedures"]] == [str(procedure_id)]
     projector.close()
     ledger.close()
+
+
+def test_a_unit_is_a_party_only_to_misconduct_in_an_evaluation(world: World) -> None:
+    """XX-23 names units (参与评估工作的单位); XX-18 holds persons to account."""
+    xx = XXScript(world).advance_to("close_evidence")
+    assert isinstance(xx, XXScript)
+    unit = uuid4()
+    world.do(world.admin, "organisation.register", unit, {"name": "某咨询公司", "kind": "organ"})
+    with pytest.raises(Refused) as refused:
+        opened(world, xx, ground="decision_fault", fault="undue_delay", conduct=None,
+               subjects=[subject(unit, "unit"), subject(xx.member.principal_id, "direct")])
+    assert refused.value.article == "XX-18"
+    with pytest.raises(Refused, match="领导人员"):
+        opened(world, xx, subjects=[subject(unit, "unit")])
