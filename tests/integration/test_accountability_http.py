@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from tests.accountability_support import decided, notice, open_args, subject
+from tests.integration.commands import invoke
 from tests.integration.http_support import Served
 from tests.integration.test_http_reads import _session, problem_of
 from tests.integration.test_http_writes import new_case, nothing_stored, post
@@ -78,6 +79,11 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
     assert [s["step"] for s in one["steps"]] == steps and one["article"] == "NX-16"
     problem_of(served.get(f"/v1/accountabilities/{procedure}", "wang_qiang"), 403)
     problem_of(served.get(f"/v1/accountabilities/{uuid4()}", "kong_deming"), 404)
+
+    person = invoke("person", str(li_na), "--db", served.url)  # the CLI reads the same chain
+    assert person.code == 0 and "open → notify → state_defence → decide → appeal → review" in person.out
+    traced = invoke("trace-decision", str(decision), "--db", served.url)
+    assert traced.code == 0 and "1 accountability procedures" in traced.out
 
     page = served.client.get(f"/persons/{li_na}", headers=_session(served, "li_na"))
     assert page.status_code == 200 and 'id="person-procedures"' in page.text
