@@ -119,3 +119,13 @@ def of_person(views: Views, principal_id: str) -> list[dict[str, Any]]:
 def names(procedure_row: dict[str, Any], principal_id: str) -> bool:
     """Whether a procedure names this person among its subjects."""
     return any(str(s["subject_id"]) == principal_id for s in procedure_row["subjects"])
+
+
+def as_subject(procedure_row: dict[str, Any], principal_id: str) -> dict[str, Any]:
+    """A procedure as one person it names reads it: their own entry and the steps concerning
+    them, not what was told to or decided on the others."""
+    return {
+        **procedure_row,
+        "subjects": [s for s in procedure_row["subjects"] if str(s["subject_id"]) == principal_id],
+        "steps": [s for s in procedure_row["steps"] if principal_id in s["subjects"]],
+    }

@@ -77,6 +77,9 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
     assert served.get("/v1/accountabilities", "jiang_weiguo", decision=str(decision)).json()["items"] == []
     one = served.get(f"/v1/accountabilities/{procedure}", "li_na").json()
     assert [s["step"] for s in one["steps"]] == steps and one["article"] == "NX-16"
+    assert [s["subject_id"] for s in one["subjects"]] == [str(li_na)]  # her part, not her leader's
+    whole = served.get(f"/v1/accountabilities/{procedure}", "kong_deming").json()
+    assert len(whole["subjects"]) == 2 and len(whole["steps"]) == len(steps)
     problem_of(served.get(f"/v1/accountabilities/{procedure}", "wang_qiang"), 403)
     problem_of(served.get(f"/v1/accountabilities/{uuid4()}", "kong_deming"), 404)
 
