@@ -8,6 +8,7 @@ the facts and the defence (XX-18: 终身责任追究).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +28,9 @@ from domain.model.vocabulary import (
     ReliefGround,
     SubjectRole,
 )
+
+#: makes the refusal of one article, in Chinese and English
+Refuser = Callable[[str, str], Refused]
 
 #: sanctions only where the outcome imposes one; relief only where liability is reduced or exempted
 _NEEDS_SANCTION = {Outcome.SANCTIONED}
@@ -155,7 +159,7 @@ class Accountability(LedgerAggregate):
                 raise Conflict(f"subject {decision.subject_id} is decided twice in one act")
             seen.add(decision.subject_id)
             subject = self._person(decision.subject_id, "作出决定", "decided")
-            if not subject["notified"]:
+            if not subject["notified"]:  # ARTICLE: NX-16 / XX-23 / XX-18 (依法依规: 告知 precedes 决定)
                 raise self._refuse("作出决定前应当告知拟处理意见并听取陈述申辩；请先告知该人员",
                                    "the subject must be told the facts and intended handling before a decision")
             if subject["decision"] is not None:
@@ -216,7 +220,7 @@ class Accountability(LedgerAggregate):
         relief = decision.relief
         if relief is None:
             return
-        if relief.ground == ReliefGround.RECORDED_DISSENT:
+        if relief.ground == ReliefGround.RECORDED_DISSENT:  # ARTICLE: 713-38
             if relief.record is None:
                 raise _refuser("713-38")("以集体讨论中持不同意见为由减免责任，应当援引记录在案的意见",
                                          "relief for recorded dissent cites the record of the dissent")
@@ -325,7 +329,7 @@ def _decision(decision: c.SubjectDecision) -> dict[str, Any]:
     }
 
 
-def _refuser(article: str) -> Any:
+def _refuser(article: str) -> Refuser:
     def refuse(zh: str, en: str) -> Refused:
         return Refused(article, zh, en, rule=f"{article}/accountability-procedure")
     return refuse
@@ -341,7 +345,7 @@ def _case(ctx: Context, case_id: UUID | None) -> EvaluationCase | None:
 
 
 def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None, jurisdiction: str,
-                      ctx: Context, refuse: Any) -> None:
+                      ctx: Context, refuse: Refuser) -> None:
     """NX-16 / XX-23: the case, a conduct of the open list, NX-16's fourth ground tied to an
     evaluation whose result could not be used."""
     if case is None:
@@ -350,7 +354,7 @@ def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None
         raise refuse("评估中的行为应当写明行为种类，不写决策过错", "name the conduct, not a decision fault")
     if command.conduct == Conduct.OTHER and not command.conduct_description.strip():
         raise refuse("“等”行为应当具体描述", "describe the other conduct (the texts' 等)")
-    if command.conduct == Conduct.INEFFECTIVE_WORK:
+    if command.conduct == Conduct.INEFFECTIVE_WORK:  # ARTICLE: NX-16 (its fourth ground), XX-23 (none)
         if jurisdiction != "NX":
             raise refuse("息县办法第二十三条未规定“评估结果无法运用与其工作不力、方式方法简单有关”的情形",
                          "XX-23 has no ground of ineffective work making the result unusable (NX-16's fourth ground)")
@@ -358,14 +362,14 @@ def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None
             raise refuse("应当指明评估结果无法运用的评估案件", "name the evaluation whose result could not be used")
 
 
-def _check_fault(command: c.OpenAccountability, refuse: Any) -> None:
+def _check_fault(command: c.OpenAccountability, refuse: Refuser) -> None:
     """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss."""
     if command.fault is None or command.conduct is not None:
         raise refuse("决策过错应当写明过错种类（决策严重失误或者久拖不决造成重大损失）",
                      "a decision fault names its kind (serious error, or delay causing major loss)")
 
 
-def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Context, refuse: Any) -> None:
+def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Context, refuse: Refuser) -> None:
     """Persons are registered principals; a unit is a registered organisation, named only under
     XX-23 (参与评估工作的单位), beside the persons on whom sanctions fall."""
     subjects = command.subjects
@@ -373,7 +377,7 @@ def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Conte
     if len(set(ids)) != len(ids):
         raise Conflict("a subject is named twice")
     for subject in subjects:
-        if subject.role == SubjectRole.UNIT:
+        if subject.role == SubjectRole.UNIT:  # ARTICLE: XX-23 (参与评估工作的单位)
             if jurisdiction != "XX":
                 raise refuse("宁夏商务厅办法第十六条追究的是工作人员，不以单位为一方",
                              "NX-16 holds staff to account; it names no unit as party")
@@ -388,7 +392,7 @@ def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Conte
         raise refuse("应当同时列明负有责任的领导人员和直接责任人员", "name the responsible leaders and direct persons too")
 
 
-def _check_evidence(evidence: c.Evidence, ctx: Context, refuse: Any) -> None:
+def _check_evidence(evidence: c.Evidence, ctx: Context, refuse: Refuser) -> None:
     if not evidence.events and not evidence.documents:
         raise refuse("应当援引证据：账本中的事件或者账本外文件的摘要", "cite evidence: ledger events or documents")
     for citation in evidence.events:
