@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID, uuid4
@@ -12,6 +14,7 @@ from pytest_bdd import given, parsers, then, when
 
 from domain.errors import MalformedInput
 from domain.model.accountability import Accountability
+from domain.model.acts import stored_act
 from tests.accountability_support import DOCUMENT, decided, notice, open_args, subject
 from tests.bdd.steps import conclude
 from tests.bdd.story import Story
@@ -81,7 +84,6 @@ def a_unit(story: Story, procedure: Procedure, name: str) -> None:
 # --- 立案 --------------------------------------------------------------------------------------
 
 
-@given(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对"{direct}"立案追究责任，领导责任人为"{leader}"，援引其初步结论'))
 @when(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对"{direct}"立案追究责任，领导责任人为"{leader}"，援引其初步结论'))
 def open_for_conduct(story: Story, procedure: Procedure, inspector: str, conduct: str, direct: str, leader: str) -> None:
     _open(story, procedure, inspector, [_person(story, direct, "direct"), _person(story, leader, "leader")],
@@ -110,14 +112,12 @@ def open_for_undescribed_conduct(story: Story, procedure: Procedure, inspector: 
     _open(story, procedure, inspector, [_person(story, direct, "direct")], conduct="other")
 
 
-@given(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对单位"{unit}"立案追究责任，直接责任人员为"{direct}"'))
 @when(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对单位"{unit}"立案追究责任，直接责任人员为"{direct}"'))
 def open_against_unit(story: Story, procedure: Procedure, inspector: str, conduct: str, unit: str, direct: str) -> None:
     _open(story, procedure, inspector, [subject(procedure.units[unit], "unit"), _person(story, direct, "direct")],
           conduct=CONDUCT[conduct])
 
 
-@given(parsers.parse('纪检监察人员"{inspector}"以"{fault}"对该决策立案追究责任，行政首长为"{head}"，直接责任人员为"{direct}"'))
 @when(parsers.parse('纪检监察人员"{inspector}"以"{fault}"对该决策立案追究责任，行政首长为"{head}"，直接责任人员为"{direct}"'))
 def open_for_fault(story: Story, procedure: Procedure, inspector: str, fault: str, head: str, direct: str) -> None:
     _open(story, procedure, inspector, [_person(story, head, "head"), _person(story, direct, "direct")],
@@ -135,7 +135,6 @@ def investigate(story: Story, procedure: Procedure, inspector: str, title: str) 
               target=procedure.procedure_id)
 
 
-@given(parsers.parse('纪检监察人员"{inspector}"已向"{person}"告知认定的事实和拟处理意见'))
 @when(parsers.parse('纪检监察人员"{inspector}"向"{person}"告知认定的事实和拟处理意见'))
 def notify(story: Story, procedure: Procedure, inspector: str, person: str) -> None:
     story.act(story.person(inspector), "accountability.notify", notice(story.person(person).principal_id),
@@ -162,7 +161,6 @@ def _decide(story: Story, procedure: Procedure, inspector: str, decision: dict[s
               target=procedure.procedure_id)
 
 
-@given(parsers.parse('纪检监察人员"{inspector}"已决定给予"{person}"{sanction}'))
 @when(parsers.parse('纪检监察人员"{inspector}"决定给予"{person}"{sanction}'))
 def sanction(story: Story, procedure: Procedure, inspector: str, person: str, sanction: str) -> None:
     sanctions = tuple(SANCTIONS.get(s, s) for s in sanction.split("、"))
@@ -181,7 +179,19 @@ def sanction_unit(story: Story, procedure: Procedure, inspector: str, unit: str,
     _decide(story, procedure, inspector, decided(procedure.units[unit], "sanctioned", sanctions=(SANCTIONS[sanction],)))
 
 
-@given(parsers.parse('"{person}"已对处理决定提出申诉'))
+@when(parsers.parse('纪检监察人员"{inspector}"以"{person}"在集体讨论中持不同意见为由决定免除其责任，援引"{signer}"签署的记录'))
+def exempt_for_dissent(story: Story, procedure: Procedure, inspector: str, person: str, signer: str) -> None:
+    """The record cited is the first event of the case that ``signer`` signed."""
+    case_id, signer_id = story.case_script.case_id, story.person(signer).principal_id
+    version = next(v for v in range(1, story.case.version + 1)
+                   if (e := story.ledger.stored_event(case_id, v)) is not None and stored_act(e).actor_id == signer_id)
+    event = story.ledger.stored_event(case_id, version)
+    assert event is not None
+    record = {"aggregate_id": str(case_id), "version": version, "hash": event.hash}
+    _decide(story, procedure, inspector, decided(story.person(person).principal_id, "exempted",
+                                                 relief={"ground": "recorded_dissent", "record": record}))
+
+
 @when(parsers.parse('"{person}"对处理决定提出申诉'))
 def appeal(story: Story, procedure: Procedure, person: str) -> None:
     story.act(story.person(person), "accountability.appeal", {"statement": "处分过重，请求复核"},
@@ -235,3 +245,22 @@ def decision_is(story: Story, procedure: Procedure, person: str, outcome: str, s
 @then(parsers.parse('单位"{unit}"作为被认定有关行为的一方记录在案'))
 def unit_is_party(story: Story, procedure: Procedure, unit: str) -> None:
     assert _the(story, procedure).subjects[str(procedure.units[unit])]["role"] == "unit"
+
+
+# --- the same acts as set-up steps (假如/并且 …已…), which must be recorded -----------------------
+
+
+def _set_up(step: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(step)
+    def recorded(**kwargs: Any) -> None:
+        step(**kwargs)
+        kwargs["story"].require_success()
+    return recorded
+
+
+given(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对"{direct}"立案追究责任，领导责任人为"{leader}"，援引其初步结论'))(_set_up(open_for_conduct))
+given(parsers.parse('纪检监察人员"{inspector}"以"{conduct}"对单位"{unit}"立案追究责任，直接责任人员为"{direct}"'))(_set_up(open_against_unit))
+given(parsers.parse('纪检监察人员"{inspector}"以"{fault}"对该决策立案追究责任，行政首长为"{head}"，直接责任人员为"{direct}"'))(_set_up(open_for_fault))
+given(parsers.parse('纪检监察人员"{inspector}"已向"{person}"告知认定的事实和拟处理意见'))(_set_up(notify))
+given(parsers.parse('纪检监察人员"{inspector}"已决定给予"{person}"{sanction}'))(_set_up(sanction))
+given(parsers.parse('"{person}"已对处理决定提出申诉'))(_set_up(appeal))

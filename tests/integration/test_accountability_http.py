@@ -4,6 +4,7 @@ person's chain, the decision's trace, the procedures — scoped like findings.""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -87,6 +88,8 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
     assert person.code == 0 and "open → notify → state_defence → decide → appeal → review" in person.out
     traced = invoke("trace-decision", str(decision), "--db", served.url)
     assert traced.code == 0 and "1 accountability procedures" in traced.out
+    verified = json.loads(invoke("verify", "--db", served.url, "--json").out)  # signatures, chains, read models
+    assert verified["ok"], verified["breaks"]
 
     page = served.client.get(f"/persons/{li_na}", headers=_session(served, "li_na"))
     assert page.status_code == 200 and 'id="person-procedures"' in page.text
