@@ -12,9 +12,10 @@ from uuid import uuid4
 
 from pytest_bdd import given, parsers, then, when
 
+from api.http.labels import PHASE_LABELS
 from domain.errors import NotFound, NotPermitted, Refused
 from domain.model.vocabulary import PLAN_PARTS, Jurisdiction
-from tests.bdd.citations import article_key
+from tests.bdd.citations import article_key, article_keys
 from tests.bdd.story import Story
 from tests.support import NX_UNIT, NXScript, XXScript, digest, today
 
@@ -28,7 +29,7 @@ STEPS = {
     "外聘专家": "engage_expert",
     "收集资料": "collect_material",
     "召开座谈会": "hold_forum",
-    "证据收集结束": "close_evidence",
+    "结束证据收集": "close_evidence",
     "得出初步结论": "draw_conclusion",
     "起草报告": "draft_report",
     "专家论证": "give_expert_opinion",
@@ -50,6 +51,15 @@ TASKS = {"收集资料": "materials", "问卷调查": "survey", "座谈会": "fo
 CONDUCTS = {"失职渎职": "dereliction", "弄虚作假": "falsification", "干扰评估": "interference",
             "工作不力": "ineffective_work"}
 SECTIONS = {"NX": NXScript.SECTIONS, "XX": XXScript.SECTIONS}
+#: The figures a finding records, as a legal reader names them
+FIGURES = {"同一立场被剔除的资料份数": "excluded_on_stance", "该立场在所剔除资料中所占百分比": "share_percent",
+           "逾期天数": "days_overdue"}
+PHASES = {label: phase for phase, (label, _) in PHASE_LABELS.items()}
+STEP = "|".join(STEPS)
+TEXT = "宁夏商务厅|息县"
+#: The older wording of the steps below, still used by features of other parts (nx_16_xx_23_18,
+#: nx_17_xx_24): a step named in quotes, 证据收集结束 for 结束证据收集
+OLDER_STEPS = {**STEPS, "证据收集结束": "close_evidence"}
 
 
 def cited_key(cited: str) -> str:
@@ -78,36 +88,46 @@ def a_decision(story: Story, text: str) -> None:
     story.use(script_of(story, text))
 
 
-@given(parsers.parse('一个{text}的评估案件进行到"{step}"之前'))
+@given(parsers.re(rf"^一个(?P<text>{TEXT})的评估案件尚待(?P<step>{STEP})$"))
 def a_case_before(story: Story, text: str, step: str) -> None:
     story.use(script_of(story, text)).advance_to(STEPS[step])
 
 
-@given(parsers.parse('一个息县简易程序的评估案件进行到"{step}"之前'))
+@given(parsers.re(rf"^一个息县简易程序的评估案件尚待(?P<step>{STEP})$"))
 def a_simplified_case_before(story: Story, step: str) -> None:
     story.use(script_of(story, "息县", simplified=True)).advance_to(STEPS[step])
 
 
-@given(parsers.parse('一个{text}的评估案件已完成"{step}"'))
+@given(parsers.re(rf"^一个(?P<text>{TEXT})的评估案件已完成(?P<step>{STEP})环节$"))
 def a_case_through(story: Story, text: str, step: str) -> None:
-    script = story.use(script_of(story, text))
-    script.advance_to(STEPS[step])
-    script.step(STEPS[step]).run()
-    script.done.append(STEPS[step])
+    story.use(script_of(story, text))
+    case_continues_through(story, step)
 
 
-@given(parsers.parse('案件继续进行到"{step}"之前'))
+@given(parsers.re(rf"^案件继续办理，尚待(?P<step>{STEP})$"))
 def case_continues_before(story: Story, step: str) -> None:
     story.case_script.advance_to(STEPS[step])
 
 
-@given(parsers.parse('案件已完成"{step}"'))
-@when(parsers.parse('案件完成"{step}"'))
+@given(parsers.re(rf"^案件已完成(?P<step>{STEP})环节$"))
+@when(parsers.re(rf"^案件完成(?P<step>{STEP})环节$"))
 def case_continues_through(story: Story, step: str) -> None:
     script = story.case_script
     script.advance_to(STEPS[step])
     script.step(STEPS[step]).run()
     script.done.append(STEPS[step])
+
+
+@given(parsers.re(rf'^一个(?P<text>{TEXT})的评估案件进行到"(?P<step>[^"]+)"之前$'))
+def a_case_before_older(story: Story, text: str, step: str) -> None:
+    """The older wording (see :data:`OLDER_STEPS`)."""
+    story.use(script_of(story, text)).advance_to(OLDER_STEPS[step])
+
+
+@when(parsers.re(r'^案件完成"(?P<step>[^"]+)"$'))
+def case_continues_through_older(story: Story, step: str) -> None:
+    """The older wording (see :data:`OLDER_STEPS`)."""
+    case_continues_through(story, next(k for k, v in STEPS.items() if v == OLDER_STEPS[step]))
 
 
 @given(parsers.parse("厅决策机关于{days:d}天前决定开始评估"))
@@ -199,27 +219,31 @@ def collected(story: Story, person: str, datatable: list[list[str]]) -> None:
 # --- when: actions ---------------------------------------------------------------------------
 
 
-@when(parsers.parse('执行"{step}"'))
+@when(parsers.re(rf"^办理(?P<step>{STEP})环节$"))
 def take_step(story: Story, step: str) -> None:
     story.run(STEPS[step])
 
 
-@when(parsers.parse('"{person}"以评估情形"{grounds}"依{text}办法立案'))
-def open_case(story: Story, person: str, grounds: str, text: str) -> None:
+@when(parsers.re(rf'^"(?P<person>[^"]+)"依(?P<text>{TEXT})办法立案，评估情形为(?P<grounds>.+)$'))
+def open_case(story: Story, person: str, text: str, grounds: str) -> None:
+    open_on(story, person, article_keys(grounds), text)
+
+
+def open_on(story: Story, person: str, grounds: list[str], text: str) -> None:
     jurisdiction = {"宁夏商务厅": "NX", "息县": "XX"}[text]
     signer = story.person(person)
     story.case_script.case_id = uuid4()
     story.act(signer, "case.open", {
         "decision_id": str(story.decision_id), "jurisdiction": jurisdiction, "title": "后评估",
         "lead_unit": story.ledger.get_principal(signer.principal_id).unit,
-        "grounds": names(grounds), "ground_statement": "立案理由",
+        "grounds": grounds, "ground_statement": "立案理由",
     })
 
 
 @when(parsers.parse('"{person}"对未登记的决策立案'))
 def open_unregistered(story: Story, person: str) -> None:
     story.decision_id = uuid4()
-    open_case(story, person, "NX-4(2)", "宁夏商务厅")
+    open_on(story, person, ["NX-4(2)"], "宁夏商务厅")
 
 
 @when(parsers.parse('"{person}"以部分评估方式立案，列明"{parts}"'))
@@ -263,10 +287,10 @@ def incomplete_plan(story: Story, person: str, part: str) -> None:
     story.act(story.person(person), "case.submit_plan", {"parts": plan, "content_items": script.ITEMS})
 
 
-@when(parsers.parse('"{person}"提交列有评估内容"{items}"的评估方案'))
+@when(parsers.parse('"{person}"提交列有{items}所列评估内容的评估方案'))
 def plan_with_items(story: Story, person: str, items: str) -> None:
     script = story.case_script
-    story.act(story.person(person), "case.submit_plan", {"parts": script.PLAN, "content_items": names(items)})
+    story.act(story.person(person), "case.submit_plan", {"parts": script.PLAN, "content_items": article_keys(items)})
 
 
 @when(parsers.parse('{body}于今日审议决定开展评估'))
@@ -367,24 +391,24 @@ def draft(story: Story, person: str) -> None:
               script.report_args(SECTIONS[script.jurisdiction], "draft_id", uuid4()))
 
 
-@when(parsers.parse('"{person}"起草只含"{sections}"的评估报告稿'))
+@when(parsers.parse('"{person}"起草只含{sections}所列内容的评估报告稿'))
 def partial_draft(story: Story, person: str, sections: str) -> None:
-    wanted = {key: "内容" for key in names(sections)}
+    wanted = {key: "内容" for key in article_keys(sections)}
     story.act(story.person(person), "case.draft_report",
               story.case_script.report_args(wanted, "draft_id", uuid4()))
 
 
-@when(parsers.parse('"{person}"正式形成缺少"{missing}"的评估报告'))
+@when(parsers.parse('"{person}"正式形成缺少{missing}所列内容的评估报告'))
 def finalise_without(story: Story, person: str, missing: str) -> None:
     script = story.case_script
-    sections = {k: v for k, v in SECTIONS[script.jurisdiction].items() if k not in names(missing)}
+    sections = {k: v for k, v in SECTIONS[script.jurisdiction].items() if k not in article_keys(missing)}
     finalise_sections(story, person, sections, script.ITEMS)
 
 
-@when(parsers.parse('"{person}"正式形成回应评估内容"{items}"的评估报告'))
+@when(parsers.parse('"{person}"正式形成回应{items}所列评估内容的评估报告'))
 def finalise_items(story: Story, person: str, items: str) -> None:
     script = story.case_script
-    finalise_sections(story, person, SECTIONS[script.jurisdiction], names(items))
+    finalise_sections(story, person, SECTIONS[script.jurisdiction], article_keys(items))
 
 
 def finalise_sections(story: Story, person: str, sections: dict[str, str], items: list[str]) -> None:
@@ -638,15 +662,15 @@ def no_finding(story: Story) -> None:
     assert story.findings() == [], [f["rule"] for f in story.findings()]
 
 
-@then(parsers.parse("问题的数据显示{key}为{value}"))
-def finding_figure(story: Story, key: str, value: str) -> None:
+@then(parsers.parse("问题记录的{label}为{value}"))
+def finding_figure(story: Story, label: str, value: str) -> None:
     figures = story.findings()[-1]["figures"]
-    assert str(figures[key]) == value, figures
+    assert str(figures[FIGURES[label]]) == value, figures
 
 
-@then(parsers.parse('案件处于"{phase}"阶段'))
-def phase_is(story: Story, phase: str) -> None:
-    assert story.case.phase.value == phase
+@then(parsers.parse('案件的办理状态为"{label}"'))
+def phase_is(story: Story, label: str) -> None:
+    assert story.case.phase == PHASES[label], story.case.phase
 
 
 @then(parsers.parse('纪检监察认定记录在案，直接责任人为"{direct}"，领导责任人为"{leader}"'))
