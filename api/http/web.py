@@ -36,7 +36,7 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError
-from domain.model.articles import ARTICLES
+from domain.model.articles import CATALOGUE
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.model.text import shown
@@ -118,7 +118,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "role": lambda key: labels.word(labels.ROLE_LABELS, key, lang),
         "ruling": lambda key: labels.word(labels.RULING_LABELS, key, lang) if key else "",
         "part": lambda key: labels.word(labels.STATE_LABELS, key, lang),
-        "article_title": lambda key: ARTICLES[key].title if key in ARTICLES else "",
+        "article_title": lambda key: CATALOGUE[key].title if key in CATALOGUE else "",
         "name_of": lambda value: names.get(str(value)),
         "is_uuid": lambda value: isinstance(value, str) and bool(_UUID.match(value)),
         "me": signed_in(request),
