@@ -3,6 +3,7 @@
 from pytest_bdd import scenarios
 
 from tests.bdd.steps import *
+from tests.bdd.steps_actions import *  # H4 wording: the when steps, split from steps.py
 
 scenarios(".")
 from tests.bdd.steps_accountability import *  # H2 accountability
