@@ -135,10 +135,14 @@ class RuleCitation:
     effect: str  # "refuse", "flag", "refuse+flag"
 
 
-#: Rules an aggregate enforces itself, outside the rulebooks: a refusal's ``rule`` is
-#: ``<article>/<name>`` for each article the name lists here.
+#: Rules an aggregate enforces itself, outside the rulebooks: the ``rule`` of its refusals, and
+#: the articles it cites. A part that adds such a refusal adds its rule here, so the article is traced.
 AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
-    "accountability-procedure": ("NX-16", "XX-23", "XX-18", "713-38"),  # domain/model/accountability.py
+    # domain/model/accountability.py: the procedure of 责任追究
+    "NX-16/accountability-procedure": ("NX-16",),
+    "XX-23/accountability-procedure": ("XX-23",),
+    "XX-18/accountability-procedure": ("XX-18",),
+    "713-38/accountability-procedure": ("713-38",),
 }
 
 PERMISSION = "permission/"
@@ -159,9 +163,9 @@ def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str,
                 citation = RuleCitation(f"procedure/{procedure.id}", "refuse")
                 if citation not in cited[article_root(article)]:
                     cited[article_root(article)].append(citation)
-    for name, articles in AGGREGATE_RULES.items():
+    for rule_id, articles in AGGREGATE_RULES.items():
         for article in articles:
-            cited[article].append(RuleCitation(f"{article}/{name}", "refuse"))
+            cited[article_root(article)].append(RuleCitation(rule_id, "refuse"))
     for spec in ACTIONS.values():
         for article in (spec.article or "").split(" / "):
             if article:
