@@ -65,7 +65,8 @@ OUTCOMES = {"已追究责任": "held_accountable", "不予追究": "no_liability
 
 def cited_key(cited: str) -> str:
     """The article key a step cites: 宁夏商务厅办法第十六条 (the form scenarios use, see
-    :mod:`tests.bdd.citations`), or a key in quotes (\"NX-16\"), which older scenarios used."""
+    :mod:`tests.bdd.citations`), or a key in quotes (\"NX-17\"): the older form, which only
+    nx_17_xx_24_不良信用记录.feature (another part's) still uses; drop it once that file is converted."""
     return cited.strip('"') if cited.startswith('"') else article_key(cited)
 
 
