@@ -92,6 +92,9 @@ def article_root(key: str) -> str:
 #: number (its text is not in the repository; ARTICLES.md gives our reading)
 DECREE_713: dict[str, Article] = _catalogue(
     ("713-38", "决策严重失误、久拖不决的责任追究与减免责任"),
+    # H1 making: the collective discussion and publication of a decision
+    ("713-30", "集体讨论决定：组成人员充分发表意见，行政首长最后发表意见并作出决定，与多数意见不一致的应在会上说明理由，如实记录不同意见"),
+    ("713-33", "决策的公布"),
 )
 
 
