@@ -119,10 +119,10 @@ _SPECS = [
     _spec(mc.RecordUndertaking, Decision, "record_undertaking", roles={Role.LEAD_UNIT}, article="XX-18"),
     _spec(mc.RecordParticipation, Decision, "record_participation", roles=_DECISION_KEEPERS, article="XX-18"),
     _spec(mc.RecordLegalityReview, Decision, "record_legality_review", roles={Role.JUSTICE_REVIEWER}, article="XX-18"),
-    _spec(mc.ConveneDiscussion, Decision, "convene_discussion", roles=_CONVENERS, article="713-30"),
+    _spec(mc.ConveneDiscussion, Decision, "convene_discussion", roles=_CONVENERS, article="XX-18"),
     _spec(mc.StateOpinion, Decision, "state_opinion"),  # the member themself
     _spec(mc.Decide, Decision, "decide"),  # the head themself
-    _spec(mc.RecordPublication, Decision, "record_publication", roles=_CONVENERS, article="713-33"),
+    _spec(mc.RecordPublication, Decision, "record_publication", roles=_CONVENERS, article="XX-18"),
     _spec(mc.TranscribeMaking, Decision, "transcribe_making", roles=_CONVENERS, article="XX-18"),
     # H2 accountability: the procedure of 责任追究 (NX-16, XX-23, XX-18; 713-38)
     _spec(acc.OpenAccountability, Accountability, "open", creates=True, roles=_INSPECTORS, article=_ACCOUNTABLE),
