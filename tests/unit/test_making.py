@@ -3,14 +3,17 @@ event of the person who took it; refusals store nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
 from domain.errors import Conflict, NotPermitted, Refused
 from domain.model.decision import Decision
+from projections import queries
 from tests.making_support import Making
 from tests.support import World
+from tests.unit.test_projection_rebuild import build, snapshot
 
 
 def decision(making: Making) -> Decision:
@@ -147,3 +150,49 @@ def test_a_transcription_keeps_to_the_body_and_its_members(xx: Making) -> None:
         xx.do(xx.convener, "decision.transcribe_making", xx.transcription(opinions=stranger))
     assert decision(xx).discussions == {}
 
+
+
+def test_the_read_model_and_reverse_tracing_reach_the_makers(tmp_path: Path) -> None:
+    ledger, projector, world = build(tmp_path)
+    nx = Making(world, "NX")
+    nx.do(nx.drafter, "decision.record_undertaking", {
+        "undertaking_unit_id": str(nx.unit_id), "drafter_id": str(nx.drafter.principal_id)})
+    projector.catch_up()  # the rest arrives in later batches, as a deployment sees it
+    nx.do(nx.reviewer, "decision.record_legality_review", {"opinion": "lawful", "statement": "合法"})
+    nx.convene()
+    nx.state(nx.agreeing, "agree", "有利于扩大进出口")
+    dissent = nx.state(nx.dissenter, "disagree", "财政补贴标准过高")
+    projector.catch_up()
+    nx.decide("approve")
+    transcription = nx.transcription()
+    nx.do(nx.convener, "decision.transcribe_making", transcription)
+    projector.catch_up()
+    incremental = snapshot(projector)
+    projector.rebuild()
+    assert snapshot(projector) == incremental
+    read = queries.decision(projector.views, str(nx.decision_id))
+    assert [d["discussion_id"] for d in read["making"]["discussions"]] == [
+        str(nx.discussion_id), transcription["discussion_id"]]
+    trace = queries.trace_decision(projector.views, str(nx.decision_id))
+    assert {"decision", "cases", "persons", "findings", "actions", "procedures"} <= set(trace)
+    roles = [(m["name"], m["role"], m["opinion"], m["transcribed"]) for m in trace["makers"]]
+    assert roles == [
+        ("王起草", "drafter", None, False),
+        ("刘审查", "legality_reviewer", "lawful", False),
+        ("赵秘书", "transcriber", None, False),
+        ("李首长", "head", "approve", False),
+        ("张同意", "member", "agree", False),
+        ("陈异议", "member", "disagree", False),
+        ("李首长", "head", "approve", True),
+        ("张同意", "member", "agree", True),
+        ("陈异议", "member", "disagree", True),
+    ]
+    own = trace["makers"][5]
+    assert own["relief"] == {"ground": "recorded_dissent", "article": "713-38", "record": {
+        "aggregate_id": str(nx.decision_id), "version": dissent.version, "hash": dissent.event_hash}}
+    assert own["signed_by"] == str(nx.dissenter.principal_id)
+    archived = trace["makers"][8]
+    assert archived["source"] == "档案号 2019-决-017" and archived["signed_by"] == str(nx.convener.principal_id)
+    assert trace["makers"][4]["relief"] is None
+    projector.close()
+    ledger.close()
