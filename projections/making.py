@@ -38,17 +38,23 @@ class RowSink(Protocol):
 
 def write(rows: RowSink, decision: Decision, dumps: Callable[[Any], str]) -> None:
     """The making of one decision as it stands (``dumps``: the views' one JSON spelling)."""
+    if (made := state(decision)) is not None:
+        rows.upsert(_MAKING, (str(decision.id), dumps(made)))
+
+
+def state(decision: Decision) -> dict[str, Any] | None:
+    """The making as the read model holds it (``None``: nothing of it is recorded)."""
     if not (decision.undertaking or decision.participation or decision.legality_reviews or decision.discussions
             or decision.publication or decision.transcriptions):
-        return
-    rows.upsert(_MAKING, (str(decision.id), dumps({
+        return None
+    return {
         "undertaking": decision.undertaking,
         "participation": decision.participation,
         "legality_reviews": decision.legality_reviews,
         "discussions": list(decision.discussions.values()),
         "publication": decision.publication,
         "transcriptions": decision.transcriptions,
-    })))
+    }
 
 
 def making_of(views: Views, decision_id: str) -> dict[str, Any] | None:

@@ -122,7 +122,7 @@ def test_a_decision_with_the_majority_or_on_a_tie_needs_no_reason(xx: Making) ->
 
 def test_undertaking_is_recorded_by_someone_of_that_unit(nx: Making) -> None:
     args = {"undertaking_unit_id": str(nx.unit_id), "drafter_id": str(nx.drafter.principal_id)}
-    outsider = nx.person("钱他处", ["lead_unit"], nx.justice_id, "法规处")
+    outsider = nx.person("钱进", ["lead_unit"], nx.justice_id, "法规处")
     with pytest.raises(NotPermitted):
         nx.do(outsider, "decision.record_undertaking", args)
     nx.do(nx.drafter, "decision.record_undertaking", args)
@@ -177,15 +177,15 @@ def test_the_read_model_and_reverse_tracing_reach_the_makers(tmp_path: Path) -> 
     assert {"decision", "cases", "persons", "findings", "actions", "procedures"} <= set(trace)
     roles = [(m["name"], m["role"], m["opinion"], m["transcribed"]) for m in trace["makers"]]
     assert roles == [
-        ("王起草", "drafter", None, False),
-        ("刘审查", "legality_reviewer", "lawful", False),
-        ("赵秘书", "transcriber", None, False),
-        ("李首长", "head", "approve", False),
-        ("张同意", "member", "agree", False),
-        ("陈异议", "member", "disagree", False),
-        ("李首长", "head", "approve", True),
-        ("张同意", "member", "agree", True),
-        ("陈异议", "member", "disagree", True),
+        ("王建军", "drafter", None, False),
+        ("刘芳", "legality_reviewer", "lawful", False),
+        ("赵敏", "transcriber", None, False),
+        ("李国华", "head", "approve", False),
+        ("张伟", "member", "agree", False),
+        ("陈静", "member", "disagree", False),
+        ("李国华", "head", "approve", True),
+        ("张伟", "member", "agree", True),
+        ("陈静", "member", "disagree", True),
     ]
     own = trace["makers"][5]
     assert own["relief"] == {"ground": "recorded_dissent", "article": "713-38", "record": {
