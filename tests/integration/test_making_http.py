@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from tests.integration.commands import invoke
 from tests.integration.http_support import Served
-from tests.integration.test_http_reads import problem_of
+from tests.integration.test_http_reads import _session, problem_of
 from tests.integration.test_http_writes import nothing_stored, post
 from tests.support import digest
 
@@ -79,3 +79,18 @@ def test_the_making_over_http_and_reverse_tracing_to_the_makers(served: Served) 
 
     traced = invoke("trace-decision", str(decision), "--db", served.url)
     assert traced.code == 0 and "行政首长" in traced.out and "不同意" in traced.out and "713-38" in traced.out
+
+    page = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "jiang_weiguo"))
+    assert page.status_code == 200 and 'id="trace-makers"' in page.text
+    assert "行政首长" in page.text and "减免责任理由" in page.text and "本人签名" in page.text
+    outside = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "kong_deming"))
+    assert outside.status_code == 403 and "陈建华" not in outside.text
+    served.client.cookies.clear()
+
+
+def test_the_case_page_links_to_the_trace_of_its_decision(served: Served) -> None:
+    case = next(iter(served.case_ids().values()))
+    decision = served.ledger.get_case(UUID(case)).decision_id
+    page = served.client.get(f"/cases/{case}", headers=_session(served, "kong_deming"))
+    assert page.status_code == 200 and f'href="/decisions/{decision}/trace"' in page.text
+    served.client.cookies.clear()
