@@ -24,8 +24,8 @@ from api.http import labels
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
-    UUID_PATTERN,
     OUT_OF_SCOPE,
+    UUID_PATTERN,
     Offset,
     chain_for,
     figures,
@@ -43,8 +43,8 @@ from domain.model.rules.templates import china_date
 from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries
-from projections.making import OPINION_ZH
 from projections.gc_pause import collection_paused
+from projections.making import OPINION_ZH
 from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
 
