@@ -4,6 +4,7 @@ reaching the makers with their opinions, scoped like the decision."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -79,6 +80,8 @@ def test_the_making_over_http_and_reverse_tracing_to_the_makers(served: Served) 
 
     traced = invoke("trace-decision", str(decision), "--db", served.url)
     assert traced.code == 0 and "行政首长" in traced.out and "不同意" in traced.out and "713-38" in traced.out
+    verified = json.loads(invoke("verify", "--db", served.url, "--json").out)  # signatures, chains, read models
+    assert verified["ok"], verified["breaks"]
 
     page = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "jiang_weiguo"))
     assert page.status_code == 200 and 'id="trace-makers"' in page.text
