@@ -33,7 +33,7 @@ from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
-from projections import accountability
+from projections import accountability, making
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -99,6 +99,7 @@ class LedgerViewTables(ViewTables):
             "decided_on TEXT, demonstrators TEXT, superior_evaluation TEXT"
         ),
         **accountability.TABLES,  # H2 accountability
+        **making.TABLES,  # H1 making
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -111,7 +112,7 @@ class LedgerViewTables(ViewTables):
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
-    ) | accountability.UPSERTED  # H2 accountability
+    ) | accountability.UPSERTED | making.UPSERTED  # H2 accountability, H1 making
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -324,6 +325,7 @@ class LedgerViews(Projection[ViewRecorder]):
                 dumps(decision.superior_evaluation),
             ),
         )
+        making.write(c, decision, dumps)  # H1 making
 
 
 _FINDINGS = (
