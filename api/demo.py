@@ -8,6 +8,9 @@
   (NX-12b), ruling "adjust" with mitigation measures (NX-14).
 * An XX case (息县) on the simplified procedure (XX-15) through justice review and county
   approval (XX-13(4)) to publication with classified material withheld (XX-17).
+* An NX case with misconduct the rules flag and an inspector finds (:mod:`api.demo_cases`).
+* An XX decision made in the 县政府常务会议 with one member dissenting, found seriously wrong by
+  its evaluation, and the accountability procedure that followed (:mod:`api.demo_fault`).
 
 Every demo person gets their own key file under the keys directory; each action is signed by
 loading that person's file. A classified material's content is sealed with a fresh data key of
@@ -27,12 +30,14 @@ from uuid import UUID, uuid4
 
 from api.demo_cases import DemoCases
 from api.demo_cast import (
+    FAULT_PEOPLE,
     MISCONDUCT_PEOPLE,
     NX_PEOPLE,
     ORGANISATIONS,
     XX_PEOPLE,
     PersonSpec,
 )
+from api.demo_fault import DemoFault
 from api.keyfiles import write_key, write_private
 from api.signer import Signer
 from api.store.secrets import Keystore
@@ -72,7 +77,7 @@ class DemoResult:
         return path
 
 
-class Demo(DemoCases):
+class Demo(DemoCases, DemoFault):
     def __init__(
         self,
         ledger: Ledger,
@@ -211,6 +216,11 @@ class Demo(DemoCases):
         for spec in MISCONDUCT_PEOPLE:
             self._enrol(spec)
         self.result.cases.append(self._case_summary(self.misconduct_case()))
+        self.progress("recording a fourth case (息县): a decision made in a collective discussion with one "
+                      "dissent, found seriously wrong, and the accountability that followed")
+        for spec in FAULT_PEOPLE:
+            self._enrol(spec)
+        self.result.cases.append(self._case_summary(self.fault_case()))
 
 
 def demo_keys_dir(keys_root: Path) -> Path:

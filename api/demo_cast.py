@@ -75,3 +75,11 @@ XX_PEOPLE = [
     PersonSpec("wu_tao", "吴涛", "息县人民政府办公室", "副主任（县政府常务会议记录）", ("decision_organ",), organisation="xx_office"),
     PersonSpec("jiang_weiguo", "蒋卫国", XX_INSPECTION, "组长", ("discipline_inspector",), organisation="xx_inspection"),
 ]
+
+#: the fourth case's decision makers: the county head and two deputy heads, members of the
+#: 县政府常务会议 (国令第713号第三十条); they sign their own opinions and the head his decision
+FAULT_PEOPLE = [
+    PersonSpec("liu_zhiyuan", "刘志远", XX_ORGAN, "县长", ("decision_organ",), organisation="xx"),
+    PersonSpec("zheng_guodong", "郑国栋", XX_ORGAN, "副县长", ("decision_organ",), organisation="xx"),
+    PersonSpec("xu_ming", "许明", XX_ORGAN, "副县长", ("decision_organ",), organisation="xx"),
+]

@@ -22,6 +22,7 @@ from api.traceability import features_dir, read_scenarios, scenarios_by_article
 from domain.model.accountability import Accountability
 from domain.model.actions import ACTIONS, ActionSpec
 from domain.model.articles import traceability
+from domain.model.decision import Decision
 from domain.model.principal import Principal
 
 TEXTS = {
@@ -85,6 +86,8 @@ def _who(spec: ActionSpec) -> str:
         return "本人或系统管理员 (the person themself, or an administrator)"
     if spec.aggregate is Accountability:  # H2 accountability: 陈述申辩 and 申诉
         return "被追究责任的人员本人 (the subject of the procedure themself)"
+    if spec.aggregate is Decision:  # the making: 发表意见 and the head's 决定 (国令第713号第三十条)
+        return "集体讨论的组成人员本人；决定由行政首长本人作出 (the member themself; the decision, the head themself)"
     return "本案人员 (the case decides: its lead unit, team, entrusted agency or engaged experts, as the step requires)"
 
 

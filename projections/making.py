@@ -109,3 +109,30 @@ def makers(making: dict[str, Any] | None, decision_id: str,
             add(member, "member", opinion, opinion=opinion["opinion"], reasons=opinion["reasons"], relief=relief,
                 discussion_id=discussion["discussion_id"])
     return out
+
+
+def dissent_of(views: Views, principal_id: str) -> list[dict[str, Any]]:
+    """Where this person stated 不同意 in a collective discussion (国令第713号第三十条), own signed
+    or transcribed from the archive: what their lifetime chain shows beside their acts, with the
+    减免责任 ground it gives (第三十八条) and the record to cite."""
+    with views.reading() as c:
+        rows = c.execute(
+            "SELECT m.decision_id, m.making, d.title FROM {dl_decision_making} m "
+            "JOIN {dl_decisions} d ON d.decision_id = m.decision_id ORDER BY m.decision_id"
+        ).fetchall()
+    out = []
+    for row in rows:
+        for discussion in json.loads(row["making"])["discussions"]:
+            opinion = discussion["opinions"].get(principal_id)
+            if opinion is None or opinion["opinion"] != "disagree":
+                continue
+            record = _event(row["decision_id"], opinion)
+            out.append({
+                "decision_id": row["decision_id"], "title": row["title"],
+                "discussion_id": discussion["discussion_id"], "body": discussion["body"],
+                "held_on": discussion["held_on"], "reasons": opinion["reasons"],
+                "transcribed": bool(opinion.get("transcribed")), "source": opinion.get("source"),
+                "recorded_at": opinion["at"], "record": record,
+                "relief": {"ground": "recorded_dissent", "article": "713-38", "record": record},
+            })
+    return sorted(out, key=lambda d: (d["held_on"], d["decision_id"]))

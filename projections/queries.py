@@ -232,16 +232,15 @@ def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
         for finding in _findings(views, f"finding_id IN ({marks})", tuple(responsibility)):
             finding["responsibility"] = responsibility[finding["finding_id"]]
             findings.append(finding)
-    dissent = [
-        a for a in actions
-        if a["event"] == "ExpertOpinionGiven" and a["args"].get("opinion") in ("disagree", "agree_with_changes")
-    ]
     case_ids = sorted({a["case_id"] for a in actions if a["case_id"]} | {f["case_id"] for f in findings})
     return {
         "principal": person,
         "actions": actions,
         "findings": findings,
-        "dissent": dissent,  # 国令第713号 Art. 38: recorded dissent stands beside the acts
+        # 国令第713号第三十八条: dissent recorded in a collective discussion of a decision stands
+        # beside the acts, with the 减免责任 ground it gives (an expert's opinion on a report draft
+        # is an act of the evaluation, not such dissent)
+        "dissent": making.dissent_of(views, principal_id),
         "cases": case_ids,
         "procedures": accountability.of_person(views, principal_id),  # H2: every step naming them
     }

@@ -66,15 +66,15 @@ class Scope:
         actions = [a for a in chain["actions"] if sees(a, a["recorded_at"])]
         findings = [f for f in chain["findings"] if sees(f, f["raised_at"])]
         procedures = [p for p in chain.get("procedures", []) if sees(p, p["opened_at"])]  # H2 accountability
-        kept = {id(a) for a in actions}
+        dissent = [d for d in chain.get("dissent", []) if sees(d, d["recorded_at"])]
         withheld = (len(chain["actions"]) - len(actions) + len(chain["findings"]) - len(findings)
-                    + len(chain.get("procedures", [])) - len(procedures))
+                    + len(chain.get("procedures", [])) - len(procedures) + len(chain.get("dissent", [])) - len(dissent))
         return {
             **chain,
             "actions": actions,
             "findings": findings,
             "procedures": procedures,
-            "dissent": [a for a in chain["dissent"] if id(a) in kept],
+            "dissent": dissent,
             "cases": sorted({a["case_id"] for a in actions if a["case_id"]} | {f["case_id"] for f in findings}),
             "withheld": withheld,
         }

@@ -189,6 +189,11 @@ def person(db: str | None, principal_id: str, as_json: bool) -> None:
         outcome = (decided.get("decision") or decided).get("outcome", "undecided")
         click.echo(f"  {procedure['article']:<8} {procedure['accountability_id']}  as {procedure['role']}: "
                    f"{' → '.join(s['step'] for s in procedure['steps'])}  ({outcome})")
+    for dissent in chain["dissent"]:  # 国令第713号第三十条、第三十八条
+        how = f"据档案转录（{dissent['source']}）" if dissent["transcribed"] else "本人签署"
+        record = dissent["record"]
+        click.echo(f"  不同意见 {dissent['held_on']} {dissent['title']}：{dissent['reasons']}（{how}；"
+                   f"依照第三十八条可减免责任，记录 {record['aggregate_id']}:{record['version']}）")
 
 
 @main.command("trace-decision")

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, Refused
-from domain.model.acts import Act, stored_act
+from domain.model.acts import Act
 from domain.model.aggregate import Context, Directory, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.commands import accountability as c
@@ -59,25 +59,22 @@ def citation_problem(directory: Directory, citation: EventCitation) -> tuple[str
     )
 
 
-def dissent_problem(directory: Directory, subject_id: UUID, record: EventCitation) -> tuple[str, str] | None:
-    """Why ``record`` is not the subject's recorded dissent (国令第713号第三十八条), or ``None``.
-
-    For now: a stored event, pinned by its hash, signed by the subject or transcribed for them
-    (its arguments name them as ``principal_id`` or ``member_id``). The one place to tie it to
-    the decision's collective discussion (an own ``decision.state_opinion`` with ``opinion ==
-    "disagree"``)."""
+def dissent_problem(directory: Directory, decision_id: UUID | None, subject_id: UUID,
+                    record: EventCitation) -> tuple[str, str] | None:
+    """Why ``record`` is not the subject's recorded dissent (国令第713号第三十八条), or ``None``:
+    it must pin, by its hash, one of the records where the subject stated 不同意 in a collective
+    discussion of the decision at issue — their own signed opinion, or their opinion transcribed
+    from the archive with its source (:meth:`Decision.dissent_of`)."""
     problem = citation_problem(directory, record)
     if problem is not None:
         return problem
-    event = directory.stored_event(record.aggregate_id, record.version)
-    act = stored_act(event) if event is not None else None
-    if act is None:
-        return ("所引异议记录不存在", "the cited dissent is not stored")
-    args = act.intent.args if isinstance(act.intent.args, dict) else {}
-    named = {str(args.get("principal_id")), str(args.get("member_id"))}
-    if act.intent.actor != subject_id and str(subject_id) not in named:
-        return ("所引记录不是该人员本人的意见，也不是为其转录的意见",
-                "the cited record is neither signed by the subject nor transcribed for them")
+    decision = directory.find(decision_id, Decision) if decision_id is not None else None
+    dissent = decision.dissent_of(subject_id) if decision is not None else []
+    if not any(entry["aggregate_id"] == record.aggregate_id and entry["version"] == record.version
+               and entry["hash"] == record.hash for entry in dissent):
+        return ("所引记录不是该人员在本决策集体讨论中表示不同意的意见（本人签署或者据档案转录）",
+                ("the cited record is not the subject's 不同意 in a collective discussion of this decision "
+                 "(their own signed opinion or one transcribed from the archive)"))
     return None
 
 
@@ -224,7 +221,7 @@ class Accountability(LedgerAggregate):
             if relief.record is None:
                 raise _refuser("713-38")("以集体讨论中持不同意见为由减免责任，应当援引记录在案的意见",
                                          "relief for recorded dissent cites the record of the dissent")
-            problem = dissent_problem(ctx.directory, decision.subject_id, relief.record)
+            problem = dissent_problem(ctx.directory, self.decision_id, decision.subject_id, relief.record)
             if problem is not None:
                 raise _refuser("713-38")(*problem)
         elif not relief.description.strip():

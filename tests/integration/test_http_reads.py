@@ -29,7 +29,7 @@ PROBLEM = "application/problem+json"
 
 def cases_of(served: Served) -> tuple[str, str, str]:
     """The demo's cases: NX (跨境电商, ruled), XX (息县, published), NX (县域商业, misconduct)."""
-    nx, xx, flagged = (c["id"] for c in served.demo.cases)
+    nx, xx, flagged = (c["id"] for c in served.demo.cases[:3])  # the fourth: a decision at fault (XX-18)
     return nx, xx, flagged
 
 
@@ -222,7 +222,8 @@ def test_reviewing_bodies_read_the_cases_of_their_own_organ_only(served: Served)
         for path in (f"/v1/cases/{nx}", f"/v1/cases/{nx}/timeline"):
             problem = problem_of(served.get(path, handle), 403)
             assert "scope" in problem["detail"] or "范围" in problem["detail"]
-        assert [c["case_id"] for c in served.get("/v1/cases", handle).json()["items"]] == [xx]
+        fault = str(served.demo.cases[3]["id"])  # 息县's second case, on the decision found at fault
+        assert sorted(c["case_id"] for c in served.get("/v1/cases", handle).json()["items"]) == sorted([xx, fault])
     assert served.get(f"/v1/cases/{nx}", "zhao_min").status_code == 200  # 商务厅办公室
     problem_of(served.get(f"/v1/cases/{xx}", "zhao_min"), 403)
 
@@ -321,9 +322,9 @@ def test_figures_for_inspectors_reviewers_administrators_and_lead_units(served: 
         annual = served.get("/v1/annual", handle).json()["items"]
         assert sum(row["opened"] for row in annual) == 2  # its two cases, not 息县's
     assert served.get("/v1/deadlines", "huang_zhigang").json()["items"] == []  # 息县 has no NX deadlines
-    assert sum(row["opened"] for row in served.get("/v1/annual", "huang_zhigang").json()["items"]) == 1
+    assert sum(row["opened"] for row in served.get("/v1/annual", "huang_zhigang").json()["items"]) == 2  # 息县's two
     # the administrator sees the counts of every unit, and no case's deadlines (titles are case content)
-    assert sum(row["opened"] for row in served.get("/v1/annual", "admin").json()["items"]) == 3
+    assert sum(row["opened"] for row in served.get("/v1/annual", "admin").json()["items"]) == 4
     assert served.get("/v1/deadlines", "admin").json()["items"] == []
     for handle in ("yang_fan", "ma_jianguo"):
         problem_of(served.get("/v1/deadlines", handle), 403)
@@ -340,7 +341,7 @@ def test_directories_agencies_and_versions(served: Served) -> None:
     one = served.get(f"/v1/principals/{served.demo.handles['yang_fan']}", "ma_jianguo").json()
     assert one["roles"] == ["agency_staff"] and one["keys"]
     decisions = served.get("/v1/decisions", "yang_fan").json()["items"]
-    assert len(decisions) == 3
+    assert len(decisions) == 4
     assert served.get(f"/v1/decisions/{decisions[0]['decision_id']}", "yang_fan").json()["title"]
     problem_of(served.get(f"/v1/decisions/{uuid4()}", "yang_fan"), 404)
     agencies = served.get("/v1/agencies", "yang_fan").json()["items"]

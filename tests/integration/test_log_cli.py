@@ -49,7 +49,7 @@ def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type:
     store, demo = projected_ledger.store, projected_ledger.demo
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
     assert [(c["jurisdiction"], c["phase"]) for c in cases] == [
-        ("NX", "ruled"), ("XX", "published"), ("NX", "report_finalised")]
+        ("NX", "ruled"), ("XX", "published"), ("NX", "report_finalised"), ("XX", "report_finalised")]
     assert {"case_id", "decision_id", "jurisdiction", "phase"} <= set(cases[0])
     case = json.loads(cli("case", cases[0]["case_id"], "--db", store.url, "--at", "3", "--json").out)
     assert case["as_of"]["version"] == 3 and case["case"]["phase"] == "awaiting_approval"
@@ -69,10 +69,44 @@ def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type:
     assert statuses[(cases[0]["case_id"], "NX-11")] == "met"
     assert len(json.loads(cli("agencies", "--db", store.url, "--json").out)) == 2
     annual = json.loads(cli("annual", "--db", store.url, "--json").out)
-    assert sum(row["opened"] for row in annual) == 3 and sum(row["overdue"] for row in annual) == 1
+    assert sum(row["opened"] for row in annual) == 4 and sum(row["overdue"] for row in annual) == 1
     for command in ("cases", "findings", "deadlines", "agencies", "annual"):
         assert cli(command, "--db", store.url).code == 0
     assert cli("person", "not-a-uuid", "--db", store.url).code == 2
+
+
+def test_reverse_tracing_reaches_the_makers_and_the_dissenter_keeps_his_ground(  # type: ignore[no-untyped-def]
+        cli, projected_ledger: DemoLedger) -> None:
+    """XX-18 and 国令第713号第三十条、第三十八条 over the demo's fourth case: from the decision the
+    evaluation found seriously wrong, reverse tracing reaches its makers with their own signed
+    opinions; the dissenter's chain shows his dissent with the 减免责任 ground, and every step of
+    the procedure that exempted him on it, while the head's chain shows his sanction."""
+    store, demo = projected_ledger.store, projected_ledger.demo
+    cases = json.loads(cli("cases", "--db", store.url, "--json").out)
+    decision_id = cases[3]["decision_id"]
+    trace = json.loads(cli("trace-decision", decision_id, "--db", store.url, "--json").out)
+    makers = {(m["name"], m["role"]): m for m in trace["makers"]}
+    assert {("孙丽", "drafter"), ("黄志刚", "legality_reviewer"), ("许明", "member"), ("郑国栋", "member"),
+            ("刘志远", "head")} <= set(makers)
+    dissenter = makers[("郑国栋", "member")]
+    assert dissenter["opinion"] == "disagree" and not dissenter["transcribed"]
+    assert dissenter["signed_by"] == demo["people"]["郑国栋"]
+    assert dissenter["relief"]["article"] == "713-38"
+    assert makers[("刘志远", "head")]["opinion"] == "approve"
+    (procedure,) = trace["procedures"]
+    assert procedure["ground"] == "decision_fault"
+    text = cli("trace-decision", decision_id, "--db", store.url).out
+    assert "郑国栋" in text and "第三十八条" in text
+
+    chain = json.loads(cli("person", demo["people"]["郑国栋"], "--db", store.url, "--json").out)
+    (dissent,) = chain["dissent"]
+    assert dissent["decision_id"] == decision_id and dissent["relief"]["record"] == dissenter["event"]
+    (his,) = chain["procedures"]
+    assert [s["step"] for s in his["steps"]] == ["open", "investigate", "notify", "state_defence", "decide"]
+    assert his["steps"][-1]["relief"]["ground"] == "recorded_dissent"
+    assert "不同意见" in cli("person", demo["people"]["郑国栋"], "--db", store.url).out
+    head = json.loads(cli("person", demo["people"]["刘志远"], "--db", store.url, "--json").out)
+    assert head["dissent"] == [] and head["procedures"][0]["steps"][-1]["sanctions"] == ["demerit"]
 
 
 def test_checkpoints_and_proofs_verify_independently(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
@@ -323,7 +357,7 @@ def test_project_follow_applies_new_events_until_stopped(cli, store: Store, tmp_
                 break
             time.sleep(0.2)
         assert (count, checkpoints) == (DEMO_STORE, DEMO_STORE)
-        assert store.execute("SELECT COUNT(*) FROM dl_cases")[0][0] == 3
+        assert store.execute("SELECT COUNT(*) FROM dl_cases")[0][0] == 4
     finally:
         follower.send_signal(signal.SIGTERM)
         _, err = follower.communicate(timeout=30)

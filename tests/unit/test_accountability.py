@@ -14,8 +14,10 @@ from domain import clock
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model.accountability import Accountability
 from domain.model.acts import stored_act
+from domain.model.decision import Decision
 from projections import queries
-from tests.accountability_support import decided, notice, open_args, subject
+from tests.accountability_support import cite, decided, notice, open_args, subject
+from tests.making_support import Making
 from tests.support import NXScript, World, XXScript
 from tests.unit.test_projection_rebuild import build, snapshot
 
@@ -140,36 +142,68 @@ def test_evidence_is_checked_against_the_ledger(world: World, nx: NXScript) -> N
         opened(world, nx, evidence={"events": [], "documents": []})
 
 
-def test_a_decision_fault_and_the_dissenters_relief(world: World, nx: NXScript) -> None:
-    """XX-18 / 713-38: a fault of the decision; a member who recorded dissent is exempted, citing
-    the record; a record that is someone else's is refused."""
-    procedure_id, who = opened(world, nx, ground="decision_fault", fault="serious_error", conduct=None,
-                               case_id=None)
+def test_a_decision_fault_and_the_dissenters_relief(world: World) -> None:
+    """XX-18 / 713-38: a fault of the decision; the member who stated 不同意 at the collective
+    discussion is exempted citing that record (and a transcribed dissent counts as well); an
+    agreeing member's opinion, or an event of the dissenter's that is not a dissent, is refused."""
+    making = Making(world, "XX")
+    making.convene()
+    dissent = cite(making.state(making.dissenter, "disagree", "规模过大，未论证需求"))
+    agreed = cite(making.state(making.agreeing, "agree"))
+    making.state(making.head, "agree")
+    decided_event = cite(making.decide("approve"))
+    inspection = making._organisation("县纪检监察组", "inspection", making.organ_id)
+    who = making.person("蒋卫国", ["discipline_inspector"], inspection, "县纪检监察组")
+    procedure_id = uuid4()
+    world.do(who, "accountability.open", procedure_id, open_args(
+        "XX", making.decision_id, [subject(making.head.principal_id, "head"),
+                                   subject(making.dissenter.principal_id, "leader"),
+                                   subject(making.agreeing.principal_id, "leader")],
+        events=[decided_event], ground="decision_fault", fault="serious_error"))
     procedure = world.ledger.find(procedure_id, Accountability)
-    assert procedure is not None and procedure.article == "713-38"
-    world.do(who, "accountability.notify", procedure_id, notice(nx.member.principal_id))
-    world.do(who, "accountability.notify", procedure_id, notice(nx.lead.principal_id))
-    mine = next(v for v in range(1, 30) if (e := world.ledger.stored_event(nx.case_id, v)) is not None
-            and _signer(e) == nx.member.principal_id)
-    theirs = next(v for v in range(1, 30) if (e := world.ledger.stored_event(nx.case_id, v)) is not None
-              and _signer(e) == nx.lead.principal_id)
+    assert procedure is not None and procedure.article == "XX-18"
+    for person in (making.head, making.dissenter, making.agreeing):
+        world.do(who, "accountability.notify", procedure_id, notice(person.principal_id))
 
-    def record(version: int) -> dict[str, Any]:
-        event = world.ledger.stored_event(nx.case_id, version)
-        assert event is not None
-        return {"aggregate_id": str(nx.case_id), "version": version, "hash": event.hash}
+    def relieved(person: Signer, record: dict[str, Any]) -> dict[str, Any]:
+        return decided(person.principal_id, "exempted", relief={"ground": "recorded_dissent", "record": record})
 
-    with pytest.raises(Refused) as refused:
-        world.do(who, "accountability.decide", procedure_id, {"decisions": [
-            decided(nx.member.principal_id, "exempted", relief={"ground": "recorded_dissent",
-                                                                "record": record(theirs)})]})
-    assert refused.value.article == "713-38"
+    before = stored(world)
+    for person, record in ((making.dissenter, agreed), (making.agreeing, agreed), (making.dissenter, decided_event)):
+        with pytest.raises(Refused) as refused:
+            world.do(who, "accountability.decide", procedure_id, {"decisions": [relieved(person, record)]})
+        assert refused.value.article == "713-38" and "不同意" in refused.value.zh
+    assert stored(world) == before
     world.do(who, "accountability.decide", procedure_id, {"decisions": [
-        decided(nx.member.principal_id, "exempted", relief={"ground": "recorded_dissent", "record": record(mine)}),
-        decided(nx.lead.principal_id, "sanctioned", sanctions=("removal", "circulated"))]})
+        relieved(making.dissenter, dissent),
+        decided(making.head.principal_id, "sanctioned", sanctions=("demerit",)),
+        decided(making.agreeing.principal_id, "sanctioned", sanctions=("warning",))]})
     with pytest.raises(Conflict):
         world.do(who, "accountability.decide", procedure_id, {"decisions": [
-            decided(nx.lead.principal_id, "no_liability")]})
+            decided(making.head.principal_id, "no_liability")]})
+
+
+def test_a_dissent_transcribed_from_the_archive_grounds_relief_as_well(world: World) -> None:
+    """A decision made before the ledger: the member's 不同意, transcribed with its source, is the
+    record the relief cites (713-38)."""
+    making = Making(world, "XX")
+    transcribed = cite(making.do(making.convener, "decision.transcribe_making", making.transcription()))
+    decision = world.ledger.find(making.decision_id, Decision)
+    assert decision is not None
+    (dissent,) = decision.dissent_of(making.dissenter.principal_id)
+    assert dissent["transcribed"] and dissent["hash"] == transcribed["hash"]
+    inspection = making._organisation("县纪检监察组", "inspection", making.organ_id)
+    who = making.person("蒋卫国", ["discipline_inspector"], inspection, "县纪检监察组")
+    procedure_id = uuid4()
+    world.do(who, "accountability.open", procedure_id, open_args(
+        "XX", making.decision_id, [subject(making.dissenter.principal_id, "leader")],
+        events=[transcribed], ground="decision_fault", fault="undue_delay"))
+    world.do(who, "accountability.notify", procedure_id, notice(making.dissenter.principal_id))
+    world.do(who, "accountability.decide", procedure_id, {"decisions": [decided(
+        making.dissenter.principal_id, "reduced", relief={"ground": "recorded_dissent", "record": transcribed})]})
+    procedure = world.ledger.find(procedure_id, Accountability)
+    assert procedure is not None
+    assert procedure.subjects[str(making.dissenter.principal_id)]["decision"]["outcome"] == "reduced"
 
 
 def _signer(event: Any) -> UUID:
