@@ -7,5 +7,5 @@ from tests.bdd.steps_actions import *  # H4 wording: the when steps, split from 
 
 scenarios(".")
 from tests.bdd.steps_accountability import *  # H2 accountability
-from tests.bdd.steps_making import *  # H1 making
 from tests.bdd.steps_dissent import *  # the making meets accountability: relief for recorded dissent
+from tests.bdd.steps_making import *  # H1 making
