@@ -33,7 +33,7 @@ from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
-from projections import accountability
+from projections import accountability, persons
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -99,6 +99,7 @@ class LedgerViewTables(ViewTables):
             "decided_on TEXT, demonstrators TEXT, superior_evaluation TEXT"
         ),
         **accountability.TABLES,  # H2 accountability
+        **persons.TABLES,  # H3 lifetime
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -108,10 +109,11 @@ class LedgerViewTables(ViewTables):
         ("dl_findings_case", "dl_findings", "case_id"),
         ("dl_cases_decision", "dl_cases", "decision_id"),
         *accountability.INDEXES,  # H2 accountability
+        *persons.INDEXES,  # H3 lifetime
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
-    ) | accountability.UPSERTED  # H2 accountability
+    ) | accountability.UPSERTED | persons.UPSERTED  # H2 accountability; H3 lifetime
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -293,6 +295,7 @@ class LedgerViews(Projection[ViewRecorder]):
         ]
         c.upsert(
             "INSERT INTO {dl_principals} VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (principal_id) DO UPDATE SET "
+            "name = excluded.name, unit = excluded.unit, title = excluded.title, "  # transfer, rename (H3)
             "roles = excluded.roles, role_history = excluded.role_history, keys = excluded.keys, "
             "updated_at = excluded.updated_at",
             (
@@ -301,6 +304,7 @@ class LedgerViews(Projection[ViewRecorder]):
                 format_time(principal.modified_on),
             ),
         )
+        persons.write(c, principal, dumps)  # H3 lifetime
 
     def _write_agency(self, c: Rows, agency: Agency) -> None:
         c.upsert(

@@ -40,7 +40,7 @@ ENV_AS = "DECISION_LEDGER_AS"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT = 30.0
 GROUPS = {
-    "principal": "People and their keys, roles and transfers (登记人员、密钥、角色与调动).",
+    "principal": "People and their keys, roles, transfers, names and retirement (登记人员、密钥、角色、调动、更名与退休).",
     "organisation": "Organisations: organs, their units and the bodies serving them (单位).",
     "agency": "Entrusted third-party agencies (第三方评估机构).",
     "decision": "Major administrative decisions (重大行政决策).",

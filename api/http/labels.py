@@ -17,6 +17,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "principal.rotate_key": ("轮换密钥", "rotate a key"),
     "principal.revoke_key": ("吊销密钥", "revoke a key"),
     "principal.transfer": ("人员调动", "transfer a person to another organisation"),
+    # H3 lifetime
+    "principal.retire": ("人员退休或离职", "record that a person retired or left"),
+    "principal.rename": ("人员更名", "record a person's change of name"),
     "organisation.register": ("登记单位", "register an organisation"),
     "principal.confirm_key": ("确认密钥", "confirm a pending key"),
     "principal.rotate_ledger_key": ("轮换账本密钥", "propose the ledger's next key"),

@@ -34,6 +34,9 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "principal.rotate_key": ("/v1/principals/{principal_id}/key-rotations", "principal_id"),
     "principal.revoke_key": ("/v1/principals/{principal_id}/key-revocations", "principal_id"),
     "principal.transfer": ("/v1/principals/{principal_id}/transfers", "principal_id"),
+    # H3 lifetime
+    "principal.retire": ("/v1/principals/{principal_id}/retirement", "principal_id"),
+    "principal.rename": ("/v1/principals/{principal_id}/names", "principal_id"),
     "organisation.register": ("/v1/organisations", None),
     "principal.confirm_key": ("/v1/principals/{principal_id}/key-confirmations", "principal_id"),
     "principal.rotate_ledger_key": ("/v1/principals/{principal_id}/ledger-key-rotations", "principal_id"),

@@ -28,6 +28,9 @@ EVENT_OF_ACTION: dict[str, str] = {
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
     "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    # H3 lifetime
+    "principal.retire": "decision-ledger/Principal/Retired/v1",
+    "principal.rename": "decision-ledger/Principal/Renamed/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
     "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",

@@ -63,6 +63,9 @@ _ACCOUNTABLE = "NX-16 / XX-23 / XX-18"  # H2 accountability
 _SPECS = [
     _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
     _spec(pc.TransferPrincipal, Principal, "transfer", roles=_ADMIN),
+    # H3 lifetime: retirement and change of name (issue 17 point 4)
+    _spec(pc.RetirePrincipal, Principal, "retire", roles=_ADMIN, article="XX-18"),
+    _spec(pc.RenamePrincipal, Principal, "rename", roles=_ADMIN, article="XX-18"),
     _spec(oc.RegisterOrganisation, Organisation, "register", creates=True, roles=_ADMIN),
     _spec(pc.GrantRole, Principal, "grant_role", roles=_ADMIN),
     _spec(pc.RevokeRole, Principal, "revoke_role", roles=_ADMIN),

@@ -45,6 +45,8 @@ TOPICS: dict[str, str] = {
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
     "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    "principal.retire": "decision-ledger/Principal/Retired/v1",
+    "principal.rename": "decision-ledger/Principal/Renamed/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
     "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
@@ -476,6 +478,10 @@ class Histories:
             reason = args.get("reason")
             self._end(principal, args.get("keyid"), "revoked",
                       reason if isinstance(reason, str) else "", when)
+        elif action == "principal.retire":  # §7: every key not yet ended ends, retired
+            reason = args.get("reason")
+            for keyid in list(self.keys.get(principal, {})):
+                self._end(principal, keyid, "retired", reason if isinstance(reason, str) else "", when)
         self.rules.learn(principal, intent)
 
     def listing(self, with_reason: bool) -> list[str]:
