@@ -6,3 +6,4 @@ from tests.bdd.steps import *
 
 scenarios(".")
 from tests.bdd.steps_accountability import *  # H2 accountability
+from tests.bdd.steps_lifetime import *  # H3 lifetime
