@@ -4,8 +4,10 @@ chain (``GET /v1/persons/{id}``) across a transfer, a new name and retirement (H
 
 from __future__ import annotations
 
+import json
 from uuid import uuid4
 
+from tests.integration.commands import invoke
 from tests.integration.enrolment import enrol
 from tests.integration.http_support import Served
 from tests.integration.test_http_reads import _session, problem_of
@@ -44,6 +46,12 @@ def test_transfer_rename_and_retirement_keep_one_readable_chain(served: Served) 
     assert chain["principal"]["retired"]["reason"] == "到龄退休"
     page = served.client.get(f"/persons/{pid}", headers=_session(served, "jiang_weiguo"))
     assert page.status_code == 200 and "曾用名" in page.text and "已退休" in page.text and "息县住房和城乡建设局" in page.text
+    shown = invoke("person", str(pid), "--db", served.url)  # the CLI reads the same chain
+    assert shown.code == 0 and "韩雪梅 (曾用名 韩雪)" in shown.out and "status retired" in shown.out
+    assert "宁夏回族自治区商务厅对外贸易处" in shown.out and "到龄退休" in shown.out
+    # every verifier reads the retirement as the end of the person's keys: the ledger still verifies
+    verified = json.loads(invoke("verify", "--db", served.url, "--json").out)
+    assert verified["ok"], verified["breaks"]
 
 
 def test_lookup_by_name_former_name_or_staff_number(served: Served) -> None:
@@ -56,3 +64,6 @@ def test_lookup_by_name_former_name_or_staff_number(served: Served) -> None:
             (str(person.principal_id), "张丽华", "active")]
     assert served.get("/v1/principals", "admin", q="没有此人").json()["items"] == []
     problem_of(served.get("/v1/principals", "admin", q=""), 422)
+    found = invoke("person", "--find", "张丽", "--db", served.url)
+    assert found.code == 0 and f"{person.principal_id}  张丽华 (曾用名 张丽)" in found.out and "active" in found.out
+    assert invoke("person", "--db", served.url).code != 0  # an id or --find is needed
