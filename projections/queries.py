@@ -21,6 +21,7 @@ from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time
+from domain.model.agency import in_force
 from domain.model.case import EvaluationCase, Phase
 from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
@@ -337,11 +338,21 @@ def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
     return out
 
 
-def agencies(views: Views) -> list[dict[str, Any]]:
-    """Agencies with their XX-21 qualifications and NX-17 / XX-24 credit records."""
+def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
+    """Agencies with their XX-21 qualifications and NX-17 / XX-24 credit records: the direct
+    records of before, and (H3 credit) every proposal with its decision, period and repair;
+    ``credit_in_force``: the records XX-21's check at entrustment sees ``today``."""
     with views.reading() as c:
         rows = c.execute("SELECT * FROM {dl_agencies} ORDER BY name, agency_id").fetchall()
-    return [{**_loads(row, "records"), "qualified": bool(row["qualified"])} for row in rows]
+    out = []
+    for row in rows:
+        agency = {**_loads(row, "records"), "qualified": bool(row["qualified"])}
+        records = agency["records"]
+        records.setdefault("credit", [])
+        if today is not None:
+            agency["credit_in_force"] = len(records["bad_credit"]) + sum(in_force(p, today) for p in records["credit"])
+        out.append(agency)
+    return out
 
 
 def annual_figures(views: Views, today: date, year: int | None = None,

@@ -313,7 +313,8 @@ class LedgerViews(Projection[ViewRecorder]):
             "updated_at = excluded.updated_at",
             (
                 str(agency.id), agency.name, agency.kind, int(agency.qualified), len(agency.bad_credit),
-                dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit}),
+                dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit,
+                       "credit": list(agency.credit.values())}),  # H3 credit: proposals, decisions, repairs
                 format_time(agency.modified_on),
             ),
         )

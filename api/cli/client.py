@@ -46,9 +46,11 @@ GROUPS = {
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
     "accountability": "Accountability procedures: 立案, 调查, 告知, 陈述申辩, 决定, 申诉, 复核 (责任追究).",
+    "credit": "Credit as a process: 提请, 决定 with a period, 信用修复 (NX-17, XX-24, XX-21).",  # H3 credit
 }
 TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
-              "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID"}
+              "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID",
+              "credit": "AGENCY_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

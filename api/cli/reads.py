@@ -278,15 +278,24 @@ def deadlines(db: str | None, as_json: bool) -> None:
 @json_option
 def agencies(db: str | None, as_json: bool) -> None:
     """Entrusted agencies, their qualifications (XX-21) and credit records (NX-17, XX-24)."""
+    from domain import clock
+    from domain.model.rules.templates import china_date
     from projections import queries
 
     _, projector = _current(_settings(db, None))
-    rows = queries.agencies(projector.views)
+    rows = queries.agencies(projector.views, china_date(clock.now()))
     if as_json:
         _print_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['agency_id']}  {row['name']}  qualified={row['qualified']}  bad_credit={row['bad_credit']}")
+        click.echo(f"{row['agency_id']}  {row['name']}  qualified={row['qualified']}  bad_credit={row['bad_credit']}  "
+                   f"in_force={row['credit_in_force']}")
+        for p in row["records"]["credit"]:  # H3 credit: 提请 → 决定 → 信用修复
+            d, r = p["decision"], p["repair"]
+            decided = (f"{d['outcome']} {d['valid_from'] or ''}–{d['valid_until'] or ''}: {d['reasons']}" if d
+                       else "awaiting the credit department")
+            click.echo(f"  proposal {p['proposal_id']} case {p['case_id']}: {p['conduct']} → {decided}"
+                       + (f" → repaired: {r['reasons']}" if r else ""))
 
 
 @main.command()

@@ -220,7 +220,7 @@ def router() -> APIRouter:
     @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
     def agencies(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  offset: Offset = 0) -> Page:
-        rows = queries.agencies(svc.current().views)
+        rows = queries.agencies(svc.current().views, china_date(clock.now()))
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/annual", response_model=Page, summary="Annual figures per unit (NX-18, XX-25)")

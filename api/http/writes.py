@@ -43,6 +43,10 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "agency.register": ("/v1/agencies", None),
     "agency.record_qualification": ("/v1/agencies/{agency_id}/qualifications", "agency_id"),
     "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),
+    # H3 credit
+    "credit.propose": ("/v1/agencies/{agency_id}/credit-proposals", "agency_id"),
+    "credit.decide": ("/v1/agencies/{agency_id}/credit-decisions", "agency_id"),
+    "credit.repair": ("/v1/agencies/{agency_id}/credit-repairs", "agency_id"),
     "decision.register": ("/v1/decisions", None),
     "decision.record_demonstrators": ("/v1/decisions/{decision_id}/demonstrators", "decision_id"),
     "decision.record_superior_evaluation": ("/v1/decisions/{decision_id}/superior-evaluations", "decision_id"),

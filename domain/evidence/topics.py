@@ -37,6 +37,10 @@ EVENT_OF_ACTION: dict[str, str] = {
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
+    # H3 credit
+    "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
+    "credit.decide": "decision-ledger/Agency/CreditDecided/v1",
+    "credit.repair": "decision-ledger/Agency/CreditRepaired/v1",
     "decision.register": "decision-ledger/Decision/Registered/v1",
     "decision.record_demonstrators": "decision-ledger/Decision/DemonstratorsRecorded/v1",
     "decision.record_superior_evaluation": "decision-ledger/Decision/SuperiorEvaluationRecorded/v1",

@@ -17,6 +17,7 @@ from domain.model.case import EvaluationCase
 from domain.model.commands import accountability as acc
 from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
+from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
@@ -79,6 +80,10 @@ _SPECS = [
           roles={Role.ADMINISTRATOR, Role.LEAD_UNIT, Role.GOVERNMENT_OFFICE}, article="XX-21"),
     _spec(ac.RecordBadCredit, Agency, "record_bad_credit",
           roles={Role.LEAD_UNIT, Role.DISCIPLINE_INSPECTOR}, article="NX-17 / XX-24"),
+    # H3 credit: 提请 by the entrusting unit, 决定 and 信用修复 by the credit department (NX-17, XX-24)
+    _spec(crc.ProposeBadCredit, Agency, "propose_credit", roles={Role.LEAD_UNIT}, article="NX-17 / XX-24"),
+    _spec(crc.DecideBadCredit, Agency, "decide_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
+    _spec(crc.RepairCredit, Agency, "repair_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
     _spec(dc.RegisterDecision, Decision, "register", creates=True, roles=_DECISION_KEEPERS),
     _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8"),
     _spec(dc.RecordSuperiorEvaluation, Decision, "record_superior_evaluation", roles=_DECISION_KEEPERS, article="XX-19"),

@@ -6,4 +6,5 @@ from tests.bdd.steps import *
 
 scenarios(".")
 from tests.bdd.steps_accountability import *  # H2 accountability
+from tests.bdd.steps_credit import *  # H3 credit
 from tests.bdd.steps_lifetime import *  # H3 lifetime
