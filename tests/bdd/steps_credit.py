@@ -104,6 +104,13 @@ def record_directly(story: Story, person: str) -> None:
     }, target=story.nx.agency_id)
 
 
+@when(parsers.parse('"{person}"直接将评估机构"{agency}"纳入不良信用记录'))
+def record_directly_named(story: Story, person: str, agency: str) -> None:
+    story.act(story.person(person), "agency.record_bad_credit", {
+        "case_id": str(story.case_script.case_id), "conduct": "报告数据与事实不符", "consequences": "误导决策",
+    }, target=story.agencies[agency])
+
+
 # --- then --------------------------------------------------------------------------------------
 
 
