@@ -27,6 +27,7 @@ from domain.model.principal import Principal
 TEXTS = {
     "NX": "宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）",
     "XX": "息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）",
+    "713": "重大行政决策程序暂行条例（国务院令第713号）",  # cited by number; titles are our reading
 }
 
 #: NX numbers 第十二条 twice (docs/rulebooks.md); the features cite them the same way.
@@ -63,13 +64,11 @@ def articles_markdown(entries: list[dict[str, Any]]) -> str:
     parts: list[str] = []
     for text, title in TEXTS.items():
         parts += [f"**{text}** — 《{title}》", "",
-                  "| 条款 | key | 标题 | status | rules (declaratory: why none) | scenarios |",
+                  "| 条款 | key | 标题 | status | rules (or why none, or what is pending) | scenarios |",
                   "|---|---|---|---|---|---|"]
         for entry in (e for e in entries if e["article"].startswith(text + "-")):
-            if entry["status"] == "declaratory":
-                rules = _cell(entry["reason"])
-            else:
-                rules = " ".join(f"`{rule}`" for rule in entry["rules"]) or "—"
+            rules = " ".join(f"`{rule}`" for rule in entry["rules"])
+            rules = " ".join(part for part in (rules, _cell(entry["reason"])) if part) or "—"
             features = dict.fromkeys(s["feature"] for s in entry["scenarios"])
             scenarios = (f"{len(entry['scenarios'])}: " + ", ".join(map(_feature_link, features))
                          if features else "—")

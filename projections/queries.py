@@ -27,7 +27,7 @@ from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from domain.service.replay import case_at
-from projections import accountability, persons
+from projections import accountability, making, persons
 from projections.store import Views
 
 CASE_COLUMNS = (
@@ -224,7 +224,8 @@ def decision(views: Views, decision_id: str) -> dict[str, Any]:
         row = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
     if row is None:
         raise NotFound(f"no decision {decision_id}")
-    return _loads(row, "demonstrators", "superior_evaluation")
+    return {**_loads(row, "demonstrators", "superior_evaluation"),
+            "making": making.making_of(views, decision_id)}  # H1 making
 
 
 def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
@@ -301,6 +302,8 @@ def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
         "findings": _findings(views, "decision_id = ?", (decision_id,)),
         "actions": actions,
         "procedures": accountability.procedures(views, decision_id=decision_id),  # H2 accountability
+        # H1 making: who made the decision, with their recorded opinions (XX-18; 713-30, 713-38)
+        "makers": making.makers(making.making_of(views, decision_id), decision_id, principals),
     }
 
 

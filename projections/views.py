@@ -33,7 +33,7 @@ from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
-from projections import accountability, persons
+from projections import accountability, making, persons
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -99,6 +99,7 @@ class LedgerViewTables(ViewTables):
             "decided_on TEXT, demonstrators TEXT, superior_evaluation TEXT"
         ),
         **accountability.TABLES,  # H2 accountability
+        **making.TABLES,  # H1 making
         **persons.TABLES,  # H3 lifetime
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
@@ -113,7 +114,7 @@ class LedgerViewTables(ViewTables):
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
-    ) | accountability.UPSERTED | persons.UPSERTED  # H2 accountability; H3 lifetime
+    ) | accountability.UPSERTED | making.UPSERTED | persons.UPSERTED  # H2 accountability, H1 making, H3 lifetime
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -329,6 +330,7 @@ class LedgerViews(Projection[ViewRecorder]):
                 dumps(decision.superior_evaluation),
             ),
         )
+        making.write(c, decision, dumps)  # H1 making
 
 
 _FINDINGS = (

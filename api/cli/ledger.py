@@ -437,6 +437,7 @@ def check_deadlines(db: str | None, keys: str | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("keys", nargs=-1)
 @click.option(
     "--features",
     "features",
@@ -444,27 +445,39 @@ def check_deadlines(db: str | None, keys: str | None, as_json: bool) -> None:
     help="The feature files to read (default: $DECISION_LEDGER_FEATURES, else features/ in the source tree).",
 )
 @json_option
-def articles(features: Path | None, as_json: bool) -> None:
-    """Show every article of both texts: its rules, its BDD scenarios, and its status.
+def articles(keys: tuple[str, ...], features: Path | None, as_json: bool) -> None:
+    """Show every article of both texts and the articles of Decree 713 the ledger carries out
+    (or only KEYS, e.g. XX-18 713-38): its rules, its BDD scenarios (feature file and scenario
+    name), and its status.
 
     Status is enforced (a rule refuses), flagged (rules raise findings), recorded (the ledger
-    records it, a scenario shows it) or declaratory (with the reason nothing is checkable).
+    records it, a scenario shows it; an article checked only for who may act is recorded, with a
+    note), declaratory (with the reason nothing is checkable) or pending (what the ledger is yet
+    to do).
     """
     from api.traceability import features_dir, read_scenarios, scenarios_by_article
-    from domain.model.articles import traceability
+    from domain.model.articles import article_root, is_known, traceability
 
+    unknown = [key for key in keys if not is_known(key)]
+    if unknown:
+        _fail(f"unknown article {', '.join(unknown)} (e.g. NX-9, XX-18, 713-38)", EXIT_USAGE)
     directory = features or features_dir()
     if not directory.is_dir():
         _fail(f"no feature files at {directory}: pass --features DIR", EXIT_USAGE)
     entries = traceability(scenarios_by_article(read_scenarios(directory)))
+    if keys:
+        wanted = {article_root(key) for key in keys}
+        entries = [entry for entry in entries if entry["article"] in wanted]
     if as_json:
         click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
     for entry in entries:
-        detail = (
-            f"{len(entry['rules'])} rules, {len(entry['scenarios'])} scenarios"
-            if entry["status"] != "declaratory"
-            else entry["reason"]
-        )
-        click.echo(f"{entry['article']:<8} {entry['status']:<12} {entry['title']}  —  {detail}")
+        click.echo(f"{entry['article']:<8} {entry['status']:<12} {entry['title']}  —  "
+                   f"{len(entry['rules'])} rules, {len(entry['scenarios'])} scenarios")
+        if entry["reason"]:
+            click.echo(f"    {entry['reason']}")
+        for rule in entry["rules"]:
+            click.echo(f"    rule      {rule}")
+        for scenario in entry["scenarios"]:
+            click.echo(f"    scenario  {scenario['feature']} › {scenario['scenario']}")
 

@@ -234,6 +234,25 @@ def trace_decision(db: str | None, decision_id: str, as_json: bool) -> None:
                f"{len(trace['procedures'])} accountability procedures")
     for who in trace["persons"]:
         click.echo(f"  {who['name'] or who['principal_id']}  {who['unit'] or ''}  {who['actions']} acts")
+    _echo_makers(trace["makers"])  # H1 making
+
+
+def _echo_makers(makers: list[dict[str, Any]]) -> None:
+    """决策过程中的人员 (XX-18 责任倒查), in Chinese: role, opinion, signed or transcribed, event."""
+    from projections.making import OPINION_ZH
+
+    click.echo(f"决策过程中的人员（责任倒查，息县办法第十八条）：{len(makers)} 人次")
+    for maker in makers:
+        opinion = f"  意见：{OPINION_ZH.get(maker['opinion'], maker['opinion'])}" if maker["opinion"] else ""
+        reasons = f"（{maker['reasons']}）" if maker["reasons"] else ""
+        how = f"档案转录，来源：{maker['source']}" if maker["transcribed"] else "本人签名"
+        event = maker["event"]
+        click.echo(f"  {maker['role_zh']}  {maker['name'] or maker['principal_id']}  {maker['unit'] or ''}"
+                   f"{opinion}{reasons}  [{how}]  事件 {event['aggregate_id']} 第{event['version']}版 {event['hash'][:16]}")
+        if maker["relief"]:
+            record = maker["relief"]["record"]
+            click.echo(f"    减免责任理由：会上明确表示不同意（713-38，依据《重大行政决策程序暂行条例》第三十八条），"
+                       f"记录见第{record['version']}版 {record['hash'][:16]}")
 
 
 @main.command()

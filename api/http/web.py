@@ -24,6 +24,7 @@ from api.http import labels
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
+    OUT_OF_SCOPE,
     UUID_PATTERN,
     Offset,
     chain_for,
@@ -36,13 +37,14 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError
-from domain.model.articles import ARTICLES
+from domain.model.articles import CATALOGUE
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries
 from projections.gc_pause import collection_paused
+from projections.making import OPINION_ZH
 from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
 
@@ -118,7 +120,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "role": lambda key: labels.word(labels.ROLE_LABELS, key, lang),
         "ruling": lambda key: labels.word(labels.RULING_LABELS, key, lang) if key else "",
         "part": lambda key: labels.word(labels.STATE_LABELS, key, lang),
-        "article_title": lambda key: ARTICLES[key].title if key in ARTICLES else "",
+        "article_title": lambda key: CATALOGUE[key].title if key in CATALOGUE else "",
         "name_of": lambda value: names.get(str(value)),
         "is_uuid": lambda value: isinstance(value, str) and bool(_UUID.match(value)),
         "me": signed_in(request),
@@ -270,6 +272,16 @@ def router() -> APIRouter:
             for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
                 titles[row["case_id"]] = row["title"]
         return render(request, "person.html", chain=chain, titles=titles, names=_names(svc))
+
+    @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
+    def decision_trace(request: Request, decision_id: Id) -> Response:
+        who = require(request)
+        oversee(who)
+        svc = service(request)
+        if not Scope(who, svc.ledger).reaches_decision(decision_id):
+            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        trace = queries.trace_decision(svc.current().views, decision_id)
+        return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=_names(svc))
 
     @pages.get("/findings")
     def findings(request: Request, open_only: Annotated[bool, Query(alias="open")] = False,

@@ -19,6 +19,7 @@ from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
 from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
+from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
 from domain.model.commands.base import Command
@@ -60,6 +61,7 @@ _ADMIN = {Role.ADMINISTRATOR}
 _DECISION_KEEPERS = {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE}
 _INSPECTORS = {Role.DISCIPLINE_INSPECTOR}  # H2 accountability
 _ACCOUNTABLE = "NX-16 / XX-23 / XX-18"  # H2 accountability
+_CONVENERS = {Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE}  # H1 making
 
 _SPECS = [
     _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
@@ -121,6 +123,15 @@ _SPECS = [
     _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
     _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
+    # H1 making: the making of a decision, signed by those who made it (XX-18; 713-30, 713-33)
+    _spec(mc.RecordUndertaking, Decision, "record_undertaking", roles={Role.LEAD_UNIT}, article="XX-18"),
+    _spec(mc.RecordParticipation, Decision, "record_participation", roles=_DECISION_KEEPERS, article="XX-18"),
+    _spec(mc.RecordLegalityReview, Decision, "record_legality_review", roles={Role.JUSTICE_REVIEWER}, article="XX-18"),
+    _spec(mc.ConveneDiscussion, Decision, "convene_discussion", roles=_CONVENERS, article="XX-18"),
+    _spec(mc.StateOpinion, Decision, "state_opinion"),  # the member themself
+    _spec(mc.Decide, Decision, "decide"),  # the head themself
+    _spec(mc.RecordPublication, Decision, "record_publication", roles=_CONVENERS, article="XX-18"),
+    _spec(mc.TranscribeMaking, Decision, "transcribe_making", roles=_CONVENERS, article="XX-18"),
     # H2 accountability: the procedure of 责任追究 (NX-16, XX-23, XX-18; 713-38)
     _spec(acc.OpenAccountability, Accountability, "open", creates=True, roles=_INSPECTORS, article=_ACCOUNTABLE),
     _spec(acc.InvestigateAccountability, Accountability, "investigate", roles=_INSPECTORS, article=_ACCOUNTABLE),

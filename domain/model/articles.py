@@ -2,8 +2,13 @@
 
 An article's status follows from the rules that cite it: ``enforced`` when a rule refuses,
 ``flagged`` when its rules only raise findings, ``recorded`` when the ledger records what it
-says (a scenario shows it) without checking anything, and ``declaratory`` when nothing is
-machine-checkable — with the reason why.
+says (a scenario shows it) without checking anything of its own, ``declaratory`` when nothing is
+machine-checkable — with the reason why — and ``pending`` when the ledger is yet to do what it
+says (Decree 713's articles before the parts of issue 17 that carry them out land).
+
+Who may take an action (``permission/…``) is listed among an article's rules but is not a rule
+of the text: an article whose only checks are permissions is ``recorded``, with a note saying so
+(issue 18 takes this further).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ class Article:
     key: str
     title: str
     reason: str = ""  # why nothing is machine-checkable, for declaratory articles
+    pending: str = ""  # what the ledger is to record or check, for an article it does not yet carry out
 
 
 def _catalogue(*rows: tuple[str, str] | tuple[str, str, str]) -> dict[str, Article]:
@@ -88,15 +94,39 @@ def article_root(key: str) -> str:
     return key.split("(", 1)[0]
 
 
-#: H2 accountability: the articles of 《重大行政决策程序暂行条例》 (国令第713号) the ledger cites by
-#: number (its text is not in the repository; ARTICLES.md gives our reading)
-DECREE_713: dict[str, Article] = _catalogue(
-    ("713-38", "决策严重失误、久拖不决的责任追究与减免责任"),
-)
+#: The articles of 《重大行政决策程序暂行条例》 (国令第713号) the ledger carries out, cited by number:
+#: its text is not in the repository, the titles are our reading (ARTICLES.md), never a quotation.
+#: ``pending`` says what the ledger is to do where nothing traces the article yet.
+DECREE_713: dict[str, Article] = {
+    article.key: article
+    for article in (
+        Article("713-30", "集体讨论决定：组成人员充分发表意见，行政首长最后发表意见并作出决定，不同意见如实载明",
+                pending="记录会议、每位组成人员本人签署的意见（含不同意见）和行政首长的决定；与多数意见不一致而未说明理由的决定被拒绝 "
+                        "(the meeting, each member's own signed opinion, the head's decision; a departure from the majority without its reason is refused)"),
+        Article("713-33", "决策过程记录和材料及时完整归档",
+                pending="每项决策可导出完整的决策档案 (a complete dossier per decision can be exported)"),
+        Article("713-36", "决策后评估；决策前承担论证评估工作的不参加决策后评估",
+                pending="与宁夏商务厅办法第八条相同的回避，其规则只引用 NX-8 (the same exclusion as NX-8, whose rule cites NX-8 only)"),
+        Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行",
+                pending="决定须载明其程序依据 (a ruling states its procedural basis)"),
+        Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
+        Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究",
+                pending="决策作出过程中的过错是对具名人员的认定 (faults in the making of a decision are findings against named persons)"),
+        Article("713-40", "执行单位拒不执行、推诿、拖延或者瞒报、谎报、漏报的责任追究",
+                pending="拒不提供、隐瞒或者谎报材料是认定的问题 (refusing, concealing or misreporting is a finding)"),
+        Article("713-41", "违反规定的专家、专业机构、社会组织予以批评或者取消评估资格",
+                pending="专家和机构的记录载有批评和取消评估资格，此后的委托或外聘被拒绝 "
+                        "(expert and agency records carry such entries; a later engagement is refused)"),
+    )
+}
+
+
+#: Every article the ledger knows: both texts, then Decree 713's
+CATALOGUE: dict[str, Article] = {**ARTICLES, **DECREE_713}
 
 
 def is_known(key: str) -> bool:
-    return article_root(key) in ARTICLES or article_root(key) in DECREE_713
+    return article_root(key) in CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -105,11 +135,24 @@ class RuleCitation:
     effect: str  # "refuse", "flag", "refuse+flag"
 
 
+#: Rules an aggregate enforces itself, outside the rulebooks: the ``rule`` of its refusals, and
+#: the articles it cites. A part that adds such a refusal adds its rule here, so the article is traced.
+AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
+    # domain/model/accountability.py: the procedure of 责任追究
+    "NX-16/accountability-procedure": ("NX-16",),
+    "XX-23/accountability-procedure": ("XX-23",),
+    "XX-18/accountability-procedure": ("XX-18",),
+    "713-38/accountability-procedure": ("713-38",),
+}
+
+PERMISSION = "permission/"
+
+
 def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str, list[RuleCitation]]:
     """Every rule of both rulebooks, the procedure rules the case enforces, and who may take
     each action (``permission/…``), by article."""
     books = rulebooks or (rulebook_for("NX"), rulebook_for("XX"))
-    cited: dict[str, list[RuleCitation]] = {key: [] for key in ARTICLES}
+    cited: dict[str, list[RuleCitation]] = {key: [] for key in CATALOGUE}
     for book in books:
         for rule in book.rules:
             for article in rule.articles:
@@ -120,11 +163,30 @@ def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str,
                 citation = RuleCitation(f"procedure/{procedure.id}", "refuse")
                 if citation not in cited[article_root(article)]:
                     cited[article_root(article)].append(citation)
+    for rule_id, articles in AGGREGATE_RULES.items():
+        for article in articles:
+            cited[article_root(article)].append(RuleCitation(rule_id, "refuse"))
     for spec in ACTIONS.values():
         for article in (spec.article or "").split(" / "):
             if article:
-                cited[article_root(article)].append(RuleCitation(f"permission/{spec.name}", "refuse"))
+                cited[article_root(article)].append(RuleCitation(f"{PERMISSION}{spec.name}", "refuse"))
     return cited
+
+
+def _status(article: Article, rules: list[RuleCitation], scenarios: list[dict[str, str]]) -> tuple[str, str]:
+    """The status of an article and, unless a rule of the text enforces or flags it, why."""
+    own = {citation.effect for citation in rules if not citation.rule.startswith(PERMISSION)}
+    if any("refuse" in effect for effect in own):
+        return "enforced", ""
+    if own:
+        return "flagged", ""
+    if rules:
+        return "recorded", "只检查由谁办理（权限），没有本条的实体规则 (only who may take the step is checked; no rule of the article itself)"
+    if scenarios:
+        return "recorded", ""
+    if article.pending:
+        return "pending", article.pending
+    return "declaratory", article.reason
 
 
 def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
@@ -132,25 +194,16 @@ def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, A
     ``scenarios`` maps article keys to ``{"feature": file, "scenario": name}`` entries."""
     cited = rules_by_article()
     entries = []
-    for key, article in ARTICLES.items():
-        rules = cited[key]
-        effects = {citation.effect for citation in rules}
-        if any("refuse" in effect for effect in effects):
-            status = "enforced"
-        elif effects:
-            status = "flagged"
-        elif scenarios.get(key):
-            status = "recorded"
-        else:
-            status = "declaratory"
+    for key, article in CATALOGUE.items():
+        status, reason = _status(article, cited[key], scenarios.get(key, []))
         entries.append(
             {
                 "article": key,
                 "title": article.title,
-                "rules": [citation.rule for citation in rules],
+                "rules": [citation.rule for citation in cited[key]],
                 "scenarios": scenarios.get(key, []),
                 "status": status,
-                "reason": article.reason if status == "declaratory" else "",
+                "reason": reason,
             }
         )
     return entries

@@ -6,9 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import MalformedInput, NotFound, Refused
+from domain.model import making as mk
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.commands import making as m
 from domain.model.commands.decision import (
     RecordDemonstrators,
     RecordSuperiorEvaluation,
@@ -36,6 +38,13 @@ class Decision(LedgerAggregate):
         self.organisation_id: UUID | None = None
         self.demonstrators: list[dict[str, Any]] = []
         self.superior_evaluation: dict[str, Any] | None = None
+        # H1 making (XX-18; 713-30, 713-33): see domain.model.making
+        self.undertaking: dict[str, Any] | None = None
+        self.participation: list[dict[str, Any]] = []
+        self.legality_reviews: list[dict[str, Any]] = []
+        self.discussions: dict[str, dict[str, Any]] = {}
+        self.publication: dict[str, Any] | None = None
+        self.transcriptions: list[dict[str, Any]] = []
 
     @classmethod
     def register(cls, act: Act[RegisterDecision], ctx: Context) -> Decision:
@@ -76,12 +85,72 @@ class Decision(LedgerAggregate):
             )
         self._record(self.SuperiorEvaluationRecorded, act)
 
+    # H1 making: the making of the decision, signed by those who made it (XX-18; 713-30, 713-33)
+    def record_undertaking(self, act: Act[m.RecordUndertaking], ctx: Context) -> None:
+        """决策承办单位与起草人, recorded by someone of that unit."""
+        mk.check_undertaking(self, act.command, ctx)
+        self._record(self.UndertakingRecorded, act)
+
+    def record_participation(self, act: Act[m.RecordParticipation], ctx: Context) -> None:
+        """公众参与、风险评估."""
+        self._record(self.ParticipationRecorded, act)
+
+    def record_legality_review(self, act: Act[m.RecordLegalityReview], ctx: Context) -> None:
+        """合法性审查, signed by the reviewer themself."""
+        self._record(self.LegalityReviewRecorded, act)
+
+    def convene_discussion(self, act: Act[m.ConveneDiscussion], ctx: Context) -> None:
+        """集体讨论 in the deciding organ's own body (NX-4; 713-30)."""
+        mk.new_discussion(self, act.command.discussion_id)
+        mk.check_body(self, act.command.body)
+        mk.check_members(ctx, list(act.command.members), act.command.head_id)
+        self._record(self.DiscussionConvened, act)
+
+    def state_opinion(self, act: Act[m.StateOpinion], ctx: Context) -> None:
+        """组成人员发表意见: the member themself, once (713-30)."""
+        mk.check_opinion(self, act.command, ctx)
+        self._record(self.OpinionStated, act)
+
+    def decide(self, act: Act[m.Decide], ctx: Context) -> None:
+        """行政首长作出决定 (713-30)."""
+        mk.check_decide(self, act.command, ctx)
+        self._record(self.Decided, act)
+
+    def record_publication(self, act: Act[m.RecordPublication], ctx: Context) -> None:
+        """决策公布 (国令第713号第三十二条)."""
+        self._record(self.PublicationRecorded, act)
+
+    def transcribe_making(self, act: Act[m.TranscribeMaking], ctx: Context) -> None:
+        """转录 a making from the archive (XX-18): shown as transcribed, never as the members' own."""
+        mk.check_transcription(self, act.command, ctx)
+        self._record(self.MakingTranscribed, act)
+
+    def dissent_of(self, principal_id: UUID) -> list[dict[str, Any]]:
+        """The records where this person stated 不同意 (own signed or transcribed), for the
+        减免责任 ground (713-38): each with the discussion and the event that shows it."""
+        return [
+            {"discussion_id": discussion_id, "body": discussion["body"], "held_on": discussion["held_on"],
+             "aggregate_id": self.id, **opinion}
+            for discussion_id, discussion in self.discussions.items()
+            if (opinion := discussion["opinions"].get(str(principal_id))) and opinion["opinion"] == "disagree"
+        ]
+
     def demonstrator_ids(self) -> set[UUID]:
         """Principals and agencies that did the main demonstration (NX-8)."""
         ids: set[UUID] = set()
         for entry in self.demonstrators:
             ids.update(i for i in (entry["principal_id"], entry["agency_id"]) if i is not None)
         return ids
+
+    # H1 making
+    UndertakingRecorded = mk.UndertakingRecorded
+    ParticipationRecorded = mk.ParticipationRecorded
+    LegalityReviewRecorded = mk.LegalityReviewRecorded
+    DiscussionConvened = mk.DiscussionConvened
+    OpinionStated = mk.OpinionStated
+    Decided = mk.Decided
+    PublicationRecorded = mk.PublicationRecorded
+    MakingTranscribed = mk.MakingTranscribed
 
     class Registered(LedgerCreated):
         TOPIC = "decision-ledger/Decision/Registered/v1"

@@ -113,11 +113,53 @@ class DecisionBody(StrEnum):
     OFFICE_MEETING = "office_meeting"  # 厅务会议
     SPECIAL_MEETING = "special_meeting"  # 厅专题会议
     COUNTY_GOVERNMENT = "county_government"  # 县政府 (XX-13(4), XX-16)
+    # H1 making: the county government's meetings that discuss a decision (国令第713号第三十条)
+    COUNTY_STANDING_MEETING = "county_standing_meeting"  # 县政府常务会议
+    COUNTY_PLENARY_MEETING = "county_plenary_meeting"  # 县政府全体会议
 
 
 NX_DECISION_BODIES = frozenset(
     {DecisionBody.PARTY_GROUP_MEETING, DecisionBody.OFFICE_MEETING, DecisionBody.SPECIAL_MEETING}
 )
+
+
+# H1 making: the making of a decision (XX-18; 国令第713号第三十条、第三十三条)
+#: the county government's bodies of collective discussion (国令第713号第三十条)
+XX_DISCUSSION_BODIES = frozenset({DecisionBody.COUNTY_STANDING_MEETING, DecisionBody.COUNTY_PLENARY_MEETING})
+
+
+class ParticipationKind(StrEnum):
+    """决策过程中的公众参与与风险评估 (国令第713号第十四条至第二十四条; expert demonstration is
+    ``decision.record_demonstrators``)."""
+
+    PUBLIC_PARTICIPATION = "public_participation"  # 公众参与
+    RISK_ASSESSMENT = "risk_assessment"  # 风险评估
+
+
+class LegalityOpinion(StrEnum):
+    """合法性审查意见 (国令第713号第二十五条至第二十八条)."""
+
+    LAWFUL = "lawful"  # 合法
+    LAWFUL_WITH_CHANGES = "lawful_with_changes"  # 修改后合法
+    UNLAWFUL = "unlawful"  # 不合法
+
+
+class MemberOpinion(StrEnum):
+    """集体讨论中组成人员的意见 (国令第713号第三十条)."""
+
+    AGREE = "agree"  # 同意
+    DISAGREE = "disagree"  # 不同意
+    RESERVE = "reserve"  # 保留
+
+
+class HeadOutcome(StrEnum):
+    """行政首长的决定 (国令第713号第三十条)."""
+
+    APPROVE = "approve"  # 同意
+    REJECT = "reject"  # 不同意
+    AMEND = "amend"  # 修改
+    DEFER = "defer"  # 暂缓
+    REDISCUSS = "rediscuss"  # 再次讨论
 
 
 class Role(StrEnum):

@@ -38,3 +38,49 @@ def article_key(citation: str) -> str:
         raise ValueError(f"{citation!r}: only the Ningxia text's two 第十二条 are told apart (前一个/后一个)")
     key = f"{text}-{article}" + {"前一个": "a", "后一个": "b", None: ""}[which]
     return key + (f"({number(match['item'])})" if match["item"] else "")
+
+
+NUMERALS = "零一二三四五六七八九"
+
+
+def numeral(n: int) -> str:
+    """1 … 99 → 一 … 九十九."""
+    tens, units = divmod(n, 10)
+    if not tens:
+        return NUMERALS[units]
+    return (NUMERALS[tens] if tens > 1 else "") + "十" + (NUMERALS[units] if units else "")
+
+
+KEY = re.compile(r"^(?P<text>NX|XX|713)-(?P<article>\d+)(?P<which>[ab])?(?:\((?P<item>\d+)\))?$")
+
+
+def citation(key: str) -> str:
+    """``NX-10(2)`` → ``宁夏商务厅办法第十条第（二）项``: the inverse of :func:`article_key`."""
+    match = KEY.match(key)
+    if match is None:
+        raise ValueError(f"not an article key: {key!r}")
+    text = next(name for name, short in TEXTS.items() if short == match["text"])
+    which = {"a": "前一个", "b": "后一个", None: ""}[match["which"]]
+    item = f"第（{numeral(int(match['item']))}）项" if match["item"] else ""
+    return f"{text}{which}第{numeral(int(match['article']))}条{item}"
+
+
+def article_keys(citations: str) -> list[str]:
+    """``宁夏商务厅办法第六条第（一）项、第（五）项、息县办法第八条第（三）项`` →
+    ``["NX-6(1)", "NX-6(5)", "XX-8(3)"]``: a later item or article of the same text may leave out
+    what it shares with the one before it, as a legal reader writes a list."""
+    keys: list[str] = []
+    text = article = ""
+    for part in citations.split("、"):
+        if part.startswith("第（"):
+            part = text + article + part
+        elif part.startswith("第"):
+            part = text + part
+        match = CITATION.match(part)
+        if match is None:
+            raise ValueError(f"not a citation a scenario can use: {part!r} (e.g. 息县办法第十三条第（四）项)")
+        text = match["text"] + (match["which"] or "")
+        article = f"第{match['article']}条"
+        keys.append(article_key(part))
+    return keys
+

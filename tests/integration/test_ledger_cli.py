@@ -213,7 +213,8 @@ def test_articles_lists_every_article(cli) -> None:  # type: ignore[no-untyped-d
     entries = json.loads(result.out)
     keys = [e["article"] for e in entries]
     assert keys[:13] == [f"NX-{n}" for n in range(1, 12)] + ["NX-12a", "NX-12b"]
-    assert keys[-1] == "XX-27" and len(keys) == 47
+    assert keys[46] == "XX-27" and keys[47:] == ["713-30", "713-33", "713-36", "713-37", "713-38", "713-39",
+                                                  "713-40", "713-41"]
     by_key = {e["article"]: e for e in entries}
     assert by_key["NX-9"]["status"] == "enforced" and "NX/preset-conclusion" in by_key["NX-9"]["rules"]
     assert by_key["NX-1"]["status"] == "declaratory" and by_key["NX-1"]["reason"]
@@ -221,6 +222,14 @@ def test_articles_lists_every_article(cli) -> None:  # type: ignore[no-untyped-d
     table = cli("articles")
     assert table.code == 0 and "NX-12b" in table.out and "declaratory" in table.out
     assert cli("articles", "--features", "/nonexistent").code == 2
+    one = cli("articles", "XX-18")
+    assert one.code == 0 and one.out.splitlines()[0].startswith("XX-18 ")
+    assert "    rule      XX-18/accountability-procedure" in one.out
+    assert "    scenario  nx_16_xx_23_18_责任追究.feature › " in one.out
+    assert not any(line.startswith(("NX-", "XX-1 ", "713-")) for line in one.out.splitlines())
+    pair = json.loads(cli("articles", "713-38", "XX-18", "--json").out)
+    assert [e["article"] for e in pair] == ["XX-18", "713-38"]
+    assert cli("articles", "XX-99").code == 2
 
 
 def test_check_deadlines_signs_with_the_ledger_key(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

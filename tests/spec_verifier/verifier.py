@@ -60,6 +60,15 @@ TOPICS: dict[str, str] = {
     "decision.record_demonstrators": "decision-ledger/Decision/DemonstratorsRecorded/v1",
     "decision.record_superior_evaluation":
         "decision-ledger/Decision/SuperiorEvaluationRecorded/v1",
+    # H1 making
+    "decision.record_undertaking": "decision-ledger/Decision/UndertakingRecorded/v1",
+    "decision.record_participation": "decision-ledger/Decision/ParticipationRecorded/v1",
+    "decision.record_legality_review": "decision-ledger/Decision/LegalityReviewRecorded/v1",
+    "decision.convene_discussion": "decision-ledger/Decision/DiscussionConvened/v1",
+    "decision.state_opinion": "decision-ledger/Decision/OpinionStated/v1",
+    "decision.decide": "decision-ledger/Decision/Decided/v1",
+    "decision.record_publication": "decision-ledger/Decision/PublicationRecorded/v1",
+    "decision.transcribe_making": "decision-ledger/Decision/MakingTranscribed/v1",
     "case.open": "decision-ledger/EvaluationCase/Opened/v1",
     "case.form_team": "decision-ledger/EvaluationCase/TeamFormed/v1",
     "case.submit_plan": "decision-ledger/EvaluationCase/PlanSubmitted/v1",
