@@ -21,12 +21,13 @@ from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time
+from domain.model.agency import in_force
 from domain.model.case import EvaluationCase, Phase
 from domain.model.decision import Decision
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from domain.service.replay import case_at
-from projections import accountability, making
+from projections import accountability, making, persons
 from projections.store import Views
 
 CASE_COLUMNS = (
@@ -179,20 +180,31 @@ def _findings(views: Views, where: str, params: tuple[Any, ...]) -> list[dict[st
 
 
 def principal(views: Views, principal_id: str) -> dict[str, Any]:
+    """One person: roles and keys over time, and their lifetime (H3: status, memberships, former names)."""
     with views.reading() as c:
         row = c.execute("SELECT * FROM {dl_principals} WHERE principal_id = ?", (principal_id,)).fetchone()
+        lifetime = c.execute(
+            "SELECT * FROM {dl_principal_lifetime} WHERE principal_id = ?", (principal_id,)
+        ).fetchone()
     if row is None:
         raise NotFound(f"no principal {principal_id}")
-    return _loads(row, "roles", "role_history", "keys")
+    return {**_loads(row, "roles", "role_history", "keys"), **persons.decode(lifetime)}
 
 
-def principals(views: Views, *, role: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """The directory of registered people (and the ledger), by name: who signs as whom."""
+def principals(
+    views: Views, *, role: str | None = None, q: str | None = None, limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The directory of registered people (and the ledger), by name: who signs as whom. ``q``
+    looks a person up by name, former name (更名) or staff number (工号) — H3 lifetime."""
     with views.reading() as c:
         rows = c.execute("SELECT * FROM {dl_principals} ORDER BY name, principal_id").fetchall()
-    out = [_loads(row, "roles", "role_history", "keys") for row in rows]
+        lifetimes = persons.lifetimes(c)
+    out = [{**_loads(row, "roles", "role_history", "keys"), **persons.decode(lifetimes.get(row["principal_id"]))}
+           for row in rows]
     if role is not None:
         out = [p for p in out if role in p["roles"]]
+    if q is not None:
+        out = [p for p in out if persons.matches(p, q)]
     return out[offset: offset + limit]
 
 
@@ -243,7 +255,23 @@ def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
         "dissent": making.dissent_of(views, principal_id),
         "cases": case_ids,
         "procedures": accountability.of_person(views, principal_id),  # H2: every step naming them
+        "lifetime": _lifetime(views, principal_id),  # H3: registration, transfers, renames, retirement
     }
+
+
+#: the acts on a person's own record that make their working life: who recorded them, when
+_LIFETIME_ACTIONS = ("principal.register", "principal.transfer", "principal.rename", "principal.retire")
+_LIFETIME_ARGS = ("unit", "organisation_id", "title", "name", "identifier", "departure", "reason")
+
+
+def _lifetime(views: Views, principal_id: str) -> list[dict[str, Any]]:
+    """一人一链 (XX-18): the person's registration, transfers (调动), changes of name (更名) and
+    retirement or leaving (退休、离职), as signed on their record, in order."""
+    return [
+        {"action": a["action"], "recorded_at": a["recorded_at"], "recorded_by": a["actor_id"], "event_hash": a["event_hash"],
+         **{k: a["args"][k] for k in _LIFETIME_ARGS if k in a["args"]}}
+        for a in _actions(views, "aggregate_id", principal_id) if a["action"] in _LIFETIME_ACTIONS
+    ]
 
 
 def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
@@ -312,11 +340,21 @@ def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
     return out
 
 
-def agencies(views: Views) -> list[dict[str, Any]]:
-    """Agencies with their XX-21 qualifications and NX-17 / XX-24 credit records."""
+def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
+    """Agencies with their XX-21 qualifications and NX-17 / XX-24 credit records: the direct
+    records of before, and (H3 credit) every proposal with its decision, period and repair;
+    ``credit_in_force``: the records XX-21's check at entrustment sees ``today``."""
     with views.reading() as c:
         rows = c.execute("SELECT * FROM {dl_agencies} ORDER BY name, agency_id").fetchall()
-    return [{**_loads(row, "records"), "qualified": bool(row["qualified"])} for row in rows]
+    out = []
+    for row in rows:
+        agency = {**_loads(row, "records"), "qualified": bool(row["qualified"])}
+        records = agency["records"]
+        records.setdefault("credit", [])
+        if today is not None:
+            agency["credit_in_force"] = len(records["bad_credit"]) + sum(in_force(p, today) for p in records["credit"])
+        out.append(agency)
+    return out
 
 
 def annual_figures(views: Views, today: date, year: int | None = None,

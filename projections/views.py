@@ -33,7 +33,7 @@ from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
-from projections import accountability, making
+from projections import accountability, making, persons
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -100,6 +100,7 @@ class LedgerViewTables(ViewTables):
         ),
         **accountability.TABLES,  # H2 accountability
         **making.TABLES,  # H1 making
+        **persons.TABLES,  # H3 lifetime
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -109,10 +110,11 @@ class LedgerViewTables(ViewTables):
         ("dl_findings_case", "dl_findings", "case_id"),
         ("dl_cases_decision", "dl_cases", "decision_id"),
         *accountability.INDEXES,  # H2 accountability
+        *persons.INDEXES,  # H3 lifetime
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
-    ) | accountability.UPSERTED | making.UPSERTED  # H2 accountability, H1 making
+    ) | accountability.UPSERTED | making.UPSERTED | persons.UPSERTED  # H2 accountability, H1 making, H3 lifetime
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -294,6 +296,7 @@ class LedgerViews(Projection[ViewRecorder]):
         ]
         c.upsert(
             "INSERT INTO {dl_principals} VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (principal_id) DO UPDATE SET "
+            "name = excluded.name, unit = excluded.unit, title = excluded.title, "  # transfer, rename (H3)
             "roles = excluded.roles, role_history = excluded.role_history, keys = excluded.keys, "
             "updated_at = excluded.updated_at",
             (
@@ -302,6 +305,7 @@ class LedgerViews(Projection[ViewRecorder]):
                 format_time(principal.modified_on),
             ),
         )
+        persons.write(c, principal, dumps)  # H3 lifetime
 
     def _write_agency(self, c: Rows, agency: Agency) -> None:
         c.upsert(
@@ -310,7 +314,8 @@ class LedgerViews(Projection[ViewRecorder]):
             "updated_at = excluded.updated_at",
             (
                 str(agency.id), agency.name, agency.kind, int(agency.qualified), len(agency.bad_credit),
-                dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit}),
+                dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit,
+                       "credit": list(agency.credit.values())}),  # H3 credit: proposals, decisions, repairs
                 format_time(agency.modified_on),
             ),
         )

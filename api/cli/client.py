@@ -40,15 +40,17 @@ ENV_AS = "DECISION_LEDGER_AS"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 TIMEOUT = 30.0
 GROUPS = {
-    "principal": "People and their keys, roles and transfers (登记人员、密钥、角色与调动).",
+    "principal": "People and their keys, roles, transfers, names and retirement (登记人员、密钥、角色、调动、更名与退休).",
     "organisation": "Organisations: organs, their units and the bodies serving them (单位).",
     "agency": "Entrusted third-party agencies (第三方评估机构).",
     "decision": "Major administrative decisions (重大行政决策).",
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
     "accountability": "Accountability procedures: 立案, 调查, 告知, 陈述申辩, 决定, 申诉, 复核 (责任追究).",
+    "credit": "Credit as a process: 提请, 决定 with a period, 信用修复 (NX-17, XX-24, XX-21).",  # H3 credit
 }
 TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
-              "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID"}
+              "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID",
+              "credit": "AGENCY_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

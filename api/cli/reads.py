@@ -165,20 +165,45 @@ def case(db: str | None, case_id: str, at: str | None, as_json: bool) -> None:
 
 @main.command()
 @db_option
-@click.argument("principal_id")
+@click.argument("principal_id", required=False)
+@click.option("--find", "find", metavar="TEXT",
+              help="look a person up (查找人员) by name, former name (更名) or staff number (工号): lists the candidates")
 @json_option
-def person(db: str | None, principal_id: str, as_json: bool) -> None:
+def person(db: str | None, principal_id: str | None, find: str | None, as_json: bool) -> None:
     """A person's lifetime accountability chain (NX-16, XX-23, XX-18): every act they signed in
-    every case, every finding and accountability procedure naming them, their roles and keys over time."""
+    every case, every finding and accountability procedure naming them, their roles and keys over time,
+    the units they belonged to (调动), their former names (更名) and retirement (退休、离职).
+    With --find, the candidates whose name, former name or staff number matches."""
     from projections import queries
 
+    if (principal_id is None) == (find is None):
+        raise click.UsageError("give a PRINCIPAL_ID, or --find NAME-OR-STAFF-NUMBER to look one up")
     _, projector = _current(_settings(db, None))
-    chain = _query(lambda: queries.person_chain(projector.views, str(parse_uuid(principal_id, "principal id"))))
+    if find is not None:
+        candidates = _query(lambda: queries.principals(projector.views, q=find, limit=10_000))
+        if as_json:
+            _print_json(candidates)
+            return
+        for c in candidates:
+            former = "、".join(f["name"] for f in c["former_names"])
+            click.echo(f"{c['principal_id']}  {c['name']}{f' (曾用名 {former})' if former else ''}  {c['unit']}  "
+                       f"{c['identifier'] or '—'}  {c['status']}")
+        if not candidates:
+            click.echo(f"no person matches {find!r}; 未找到匹配人员")
+        return
+    chosen = str(parse_uuid(str(principal_id), "principal id"))
+    chain = _query(lambda: queries.person_chain(projector.views, chosen))
     if as_json:
         _print_json(chain)
         return
     p = chain["principal"]
-    click.echo(f"{p['name']}  {p['unit']}  roles {', '.join(p['roles']) or '—'}")
+    former = "、".join(f["name"] for f in p["former_names"])
+    click.echo(f"{p['name']}{f' (曾用名 {former})' if former else ''}  {p['unit']}  "
+               f"roles {', '.join(p['roles']) or '—'}  status {p['status']}")
+    for m in p["memberships"]:  # H3 lifetime: one principal across transfers
+        click.echo(f"  {m['from']} – {m['until'] or 'now'}  {m['unit']}  ({m['organisation_id']})")
+    if p["retired"]:
+        click.echo(f"  {p['retired']['departure']} at {p['retired']['at']}: {p['retired']['reason']}")
     click.echo(f"{len(chain['actions'])} signed acts in {len(chain['cases'])} cases; "
                f"{len(chain['findings'])} findings; {len(p['keys'])} keys")
     for finding in chain["findings"]:
@@ -277,15 +302,24 @@ def deadlines(db: str | None, as_json: bool) -> None:
 @json_option
 def agencies(db: str | None, as_json: bool) -> None:
     """Entrusted agencies, their qualifications (XX-21) and credit records (NX-17, XX-24)."""
+    from domain import clock
+    from domain.model.rules.templates import china_date
     from projections import queries
 
     _, projector = _current(_settings(db, None))
-    rows = queries.agencies(projector.views)
+    rows = queries.agencies(projector.views, china_date(clock.now()))
     if as_json:
         _print_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['agency_id']}  {row['name']}  qualified={row['qualified']}  bad_credit={row['bad_credit']}")
+        click.echo(f"{row['agency_id']}  {row['name']}  qualified={row['qualified']}  bad_credit={row['bad_credit']}  "
+                   f"in_force={row['credit_in_force']}")
+        for p in row["records"]["credit"]:  # H3 credit: 提请 → 决定 → 信用修复
+            d, r = p["decision"], p["repair"]
+            decided = (f"{d['outcome']} {d['valid_from'] or ''}–{d['valid_until'] or ''}: {d['reasons']}" if d
+                       else "awaiting the credit department")
+            click.echo(f"  proposal {p['proposal_id']} case {p['case_id']}: {p['conduct']} → {decided}"
+                       + (f" → repaired: {r['reasons']}" if r else ""))
 
 
 @main.command()

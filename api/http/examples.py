@@ -45,6 +45,8 @@ BY_NAME: dict[str, Any] = {
     "source": "示例",
     "summary": "示例",
     "kid": "00000000-0000-4000-8000-0000000000e1",
+    "valid_from": "2026-03-01",  # H3 credit: a bad-credit record's period
+    "valid_until": "2027-03-01",
 }
 
 

@@ -17,12 +17,19 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "principal.rotate_key": ("轮换密钥", "rotate a key"),
     "principal.revoke_key": ("吊销密钥", "revoke a key"),
     "principal.transfer": ("人员调动", "transfer a person to another organisation"),
+    # H3 lifetime
+    "principal.retire": ("人员退休或离职", "record that a person retired or left"),
+    "principal.rename": ("人员更名", "record a person's change of name"),
     "organisation.register": ("登记单位", "register an organisation"),
     "principal.confirm_key": ("确认密钥", "confirm a pending key"),
     "principal.rotate_ledger_key": ("轮换账本密钥", "propose the ledger's next key"),
     "agency.register": ("登记评估机构", "register an agency"),
     "agency.record_qualification": ("记录机构资质", "record an agency's qualification"),
     "agency.record_bad_credit": ("纳入不良信用记录", "record bad credit"),
+    # H3 credit
+    "credit.propose": ("提请纳入不良信用记录", "propose a bad-credit record"),
+    "credit.decide": ("信用主管部门决定", "decide on a bad-credit proposal"),
+    "credit.repair": ("信用修复", "repair credit"),
     "decision.register": ("登记重大行政决策", "register a major decision"),
     "decision.record_demonstrators": ("记录决策前论证者", "record the pre-decision demonstrators"),
     "decision.record_superior_evaluation": ("记录上级评估", "record a superior's evaluation"),
@@ -102,6 +109,7 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     Role.JUSTICE_REVIEWER: ("司法行政部门", "justice reviewer"),
     Role.GOVERNMENT_OFFICE: ("政府办公室", "government office"),
     Role.DISCIPLINE_INSPECTOR: ("纪检监察", "discipline inspector"),
+    Role.CREDIT_AUTHORITY: ("信用主管部门", "credit department"),  # H3 credit
     Role.LEDGER: ("账本", "the ledger"),
 }
 assert set(ROLE_LABELS) == set(Role), "every role needs a label"

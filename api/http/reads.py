@@ -113,20 +113,17 @@ def router() -> APIRouter:
     def principals(
         who: Reader, svc: Svc,
         role: Annotated[str | None, Query(pattern="^[a-z_]{2,40}$", description="only holders of this role")] = None,
+        q: Annotated[str | None, Query(min_length=1, max_length=64, description=(
+            "look a person up (查找人员): name, former name (更名) or staff number (工号); lists the candidates"))] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         offset: Offset = 0,
     ) -> Page:
-        rows = queries.principals(svc.current().views, role=role, limit=limit, offset=offset)
+        rows = queries.principals(svc.current().views, role=role, q=q, limit=limit, offset=offset)
         return Page(items=rows, limit=limit, offset=offset)
 
     @api.get("/principals/{principal_id}", summary="One person: roles and keys over time")
     def principal(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
-        row = queries.principal(svc.current().views, principal_id)
-        found = svc.ledger.find(UUID(principal_id), Principal)
-        if found is not None:
-            row["organisation_id"] = str(found.organisation_id) if found.organisation_id else None
-            row["memberships"] = [{**m, "organisation_id": str(m["organisation_id"])} for m in found.memberships]
-        return row
+        return queries.principal(svc.current().views, principal_id)
 
     @api.get("/decisions", response_model=Page, summary="Registered major decisions (NX-2, XX-3)")
     def decisions(
@@ -223,7 +220,7 @@ def router() -> APIRouter:
     @api.get("/agencies", response_model=Page, summary="Agencies' qualifications and credit records")
     def agencies(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  offset: Offset = 0) -> Page:
-        rows = queries.agencies(svc.current().views)
+        rows = queries.agencies(svc.current().views, china_date(clock.now()))
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/annual", response_model=Page, summary="Annual figures per unit (NX-18, XX-25)")

@@ -39,6 +39,8 @@ class Enrolment:
             roles.add(args["role"])
         elif intent.action == "principal.revoke_role":
             roles.discard(args.get("role"))  # type: ignore[arg-type]
+        elif intent.action == "principal.retire":  # 退休、离职: every role ends (H3 lifetime)
+            roles.clear()
 
     def passed(self, actor: str) -> None:
         if self.ledger_id and actor != self.ledger_id:

@@ -42,7 +42,8 @@ ROTATE = "principal.rotate_key"
 REVOKE = "principal.revoke_key"
 CONFIRM = "principal.confirm_key"
 ROTATE_LEDGER = "principal.rotate_ledger_key"
-KEY_ACTIONS = frozenset({REGISTER, ADD, ROTATE, REVOKE, CONFIRM, ROTATE_LEDGER})
+RETIRE = "principal.retire"  # 退休、离职: every key the person still holds ends (issue 17 point 4)
+KEY_ACTIONS = frozenset({REGISTER, ADD, ROTATE, REVOKE, CONFIRM, ROTATE_LEDGER, RETIRE})
 
 #: the genesis argument that puts a ledger under the enrolment rules of issue 16 point 2
 DUAL_CONTROL = "dual-control"
@@ -80,7 +81,7 @@ class KeyRecord:
     jwk: dict[str, str]
     active_from: datetime | None  # None while the key is pending
     active_until: datetime | None = None
-    ended_by: str = ""  # "rotated" or "revoked"
+    ended_by: str = ""  # "rotated", "revoked" or "retired"
     reason: str = ""
     proposed_by: str = ""  # the principal who proposed a pending (or once pending) key
     confirmed_by: str = ""  # the second principal who confirmed it
@@ -135,6 +136,7 @@ class KeyChange:
     founding: bool = False  # a first administrator registered by the ledger at init
     confirmed: str = ""  # principal.confirm_key: the pending key id it confirms
     replaces: str = ""  # principal.rotate_ledger_key: the ledger key the new one replaces
+    ends_all: bool = False  # principal.retire: every key not yet ended ends (ended_by "retired")
 
 
 def _text(args: dict[str, Any], name: str) -> str:
@@ -177,6 +179,8 @@ def key_change(action: str, args: Any) -> KeyChange | None:
         if action == ROTATE:
             return KeyChange(added=added, ended=_text(args, "old_keyid"), ended_by="rotated", proofs=proofs)
         return KeyChange(added=added, proofs=proofs, replaces=_text(args, "old_keyid"))
+    if action == RETIRE:
+        return KeyChange(ends_all=True, ended_by="retired", reason=str(args.get("reason", "")))
     return KeyChange(ended=_text(args, "keyid"), ended_by="revoked", reason=str(args.get("reason", "")))
 
 
@@ -201,6 +205,12 @@ class KeyHistory:
             ended.active_until = at
             ended.ended_by = change.ended_by
             ended.reason = change.reason
+        if change.ends_all:
+            for record in self.keys.values():
+                if record.active_until is None:
+                    record.active_until = at
+                    record.ended_by = change.ended_by
+                    record.reason = change.reason
         confirmed = self.keys.get(change.confirmed) if change.confirmed else None
         if confirmed is not None and confirmed.pending:
             confirmed.active_from = at

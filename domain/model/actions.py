@@ -17,6 +17,7 @@ from domain.model.case import EvaluationCase
 from domain.model.commands import accountability as acc
 from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
+from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
@@ -65,6 +66,9 @@ _CONVENERS = {Role.DECISION_ORGAN, Role.GOVERNMENT_OFFICE}  # H1 making
 _SPECS = [
     _spec(pc.RegisterPrincipal, Principal, "register", creates=True, roles=_ADMIN),
     _spec(pc.TransferPrincipal, Principal, "transfer", roles=_ADMIN),
+    # H3 lifetime: retirement and change of name (issue 17 point 4)
+    _spec(pc.RetirePrincipal, Principal, "retire", roles=_ADMIN, article="XX-18"),
+    _spec(pc.RenamePrincipal, Principal, "rename", roles=_ADMIN, article="XX-18"),
     _spec(oc.RegisterOrganisation, Organisation, "register", creates=True, roles=_ADMIN),
     _spec(pc.GrantRole, Principal, "grant_role", roles=_ADMIN),
     _spec(pc.RevokeRole, Principal, "revoke_role", roles=_ADMIN),
@@ -78,6 +82,10 @@ _SPECS = [
           roles={Role.ADMINISTRATOR, Role.LEAD_UNIT, Role.GOVERNMENT_OFFICE}, article="XX-21"),
     _spec(ac.RecordBadCredit, Agency, "record_bad_credit",
           roles={Role.LEAD_UNIT, Role.DISCIPLINE_INSPECTOR}, article="NX-17 / XX-24"),
+    # H3 credit: 提请 by the entrusting unit, 决定 and 信用修复 by the credit department (NX-17, XX-24)
+    _spec(crc.ProposeBadCredit, Agency, "propose_credit", roles={Role.LEAD_UNIT}, article="NX-17 / XX-24"),
+    _spec(crc.DecideBadCredit, Agency, "decide_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
+    _spec(crc.RepairCredit, Agency, "repair_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
     _spec(dc.RegisterDecision, Decision, "register", creates=True, roles=_DECISION_KEEPERS),
     _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8"),
     _spec(dc.RecordSuperiorEvaluation, Decision, "record_superior_evaluation", roles=_DECISION_KEEPERS, article="XX-19"),

@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
 from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
+from domain.evidence.times import format_time
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
@@ -17,6 +18,8 @@ from domain.model.commands.principal import (
     ConfirmKey,
     GrantRole,
     RegisterPrincipal,
+    RenamePrincipal,
+    RetirePrincipal,
     RevokeKey,
     RevokeRole,
     RotateKey,
@@ -46,8 +49,26 @@ class Principal(LedgerAggregate):
         self.roles: list[str] = []
         self.role_history: list[dict[str, Any]] = []
         self.key_history = KeyHistory()
+        #: 更名: the names the person bore before, in order: name, until, reason (H3 lifetime)
+        self.former_names: list[dict[str, Any]] = []
+        #: 退休、离职: departure ("retired"/"left"), at, by, reason; None while in service
+        self.retired: dict[str, Any] | None = None
 
     # --- queries --------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        """在职 ("active"), or how they left: "retired" (退休) or "left" (离职)."""
+        return str(self.retired["departure"]) if self.retired else "active"
+
+    def retired_refusal(self, moment: datetime) -> str:
+        """Why this person may not sign at ``moment`` because they retired or left, or ""."""
+        if self.retired is None or moment < self.retired["at"]:
+            return ""
+        zh = "已退休" if self.retired["departure"] == "retired" else "已离职"
+        return (f"{self.name}{zh}（{format_time(self.retired['at'])}），不能再签署任何操作；其终身责任链仍可查阅 / "
+                f"{self.name} {self.status} at {format_time(self.retired['at'])} and signs nothing more; "
+                "their lifetime chain stays readable (XX-18)")
 
     def has_role(self, role: Role) -> bool:
         return role.value in self.roles
@@ -114,6 +135,7 @@ class Principal(LedgerAggregate):
             raise NotPermitted("the ledger role cannot be granted, and the ledger principal takes no other role")
         ctx.require(ctx.actor.id != self.id, "separation of duties (issue 16 point 2): an administrator cannot "
                     "grant himself a role; 管理员不得给自己授予角色 — ask another administrator")
+        self._refuse_retired("principal.grant_role")
         if self.has_role(role):
             raise Conflict(f"{self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
@@ -125,10 +147,38 @@ class Principal(LedgerAggregate):
         """调动: the person moves to another organisation; the chain stays theirs (XX-18)."""
         if self.kind == PrincipalKind.SYSTEM.value:
             raise NotPermitted("the ledger's own principal belongs to no organisation")
+        self._refuse_retired("principal.transfer")
         _require_organisation(act.command.organisation_id, ctx)
         if act.command.organisation_id == self.organisation_id and act.command.unit == self.unit:
             raise Conflict(f"{self.name} already belongs to {self.unit} ({self.organisation_id})")
         self._record(self.Transferred, act)
+
+    # --- H3 lifetime: retirement and change of name (issue 17 point 4) ---------------------
+
+    def retire(self, act: Act[RetirePrincipal], ctx: Context) -> None:
+        """退休、离职: an administrator records that the person retired or left. Keys and roles
+        end; the principal is never deleted and their chain stays open (XX-18)."""
+        if self.kind == PrincipalKind.SYSTEM.value:
+            raise NotPermitted("the ledger's own principal never retires: it signs findings and checkpoints")
+        ctx.require(ctx.actor.id != self.id, "separation of duties: an administrator cannot record his own "
+                    "retirement; 管理员不得登记本人退休或离职 — ask another administrator")
+        self._refuse_retired("principal.retire")
+        self._record(self.Retired, act)
+
+    def rename(self, act: Act[RenamePrincipal], ctx: Context) -> None:
+        """更名: an administrator records the person's new name; the former names stay."""
+        if self.kind == PrincipalKind.SYSTEM.value:
+            raise NotPermitted("the ledger's own principal keeps its name")
+        if act.command.name == self.name:
+            raise Conflict(f"{self.name} is already the person's name; 新姓名与现用姓名相同")
+        self._record(self.Renamed, act)
+
+    def _refuse_retired(self, action: str) -> None:
+        if self.retired is not None:
+            zh = "已退休" if self.retired["departure"] == "retired" else "已离职"
+            raise Conflict(f"{self.name}{zh}（{format_time(self.retired['at'])}），{action} 不再适用；其记录保留可查 / "
+                           f"{self.name} {self.status} at {format_time(self.retired['at'])}: {action} no longer "
+                           "applies to them; their record stays (XX-18)")
 
     def revoke_role(self, act: Act[RevokeRole], ctx: Context) -> None:
         if act.command.role is Role.LEDGER:
@@ -141,6 +191,7 @@ class Principal(LedgerAggregate):
         """The person adds a key, signed with one of their active keys (consent): active at once.
         An administrator adds a first or lost key: pending until a second administrator confirms."""
         self._refuse_ledger_keys()
+        self._refuse_retired("principal.add_key")
         self._require_self_or_administrator(ctx)
         _require_proven(act, ctx.ledger_id, self.key_history)
         self._record(self.KeyAdded, act)
@@ -256,6 +307,31 @@ class Principal(LedgerAggregate):
                     entry["revoked_at"] = self.timestamp
                     entry["ended_by"] = "transfer"
             principal.roles.clear()
+
+    class Retired(LedgerEvent):  # H3 lifetime
+        TOPIC = "decision-ledger/Principal/Retired/v1"
+        COMMAND = RetirePrincipal
+
+        def on(self, principal: Principal, act: Act[RetirePrincipal]) -> None:
+            principal.retired = {"departure": act.command.departure, "at": self.timestamp,
+                                 "by": act.actor_id, "reason": act.command.reason}
+            if principal.memberships and principal.memberships[-1]["until"] is None:
+                principal.memberships[-1]["until"] = self.timestamp
+            for entry in principal.role_history:
+                if entry["revoked_at"] is None:
+                    entry["revoked_at"] = self.timestamp
+                    entry["ended_by"] = act.command.departure
+            principal.roles.clear()
+            _apply(principal, act, self.timestamp)
+
+    class Renamed(LedgerEvent):  # H3 lifetime
+        TOPIC = "decision-ledger/Principal/Renamed/v1"
+        COMMAND = RenamePrincipal
+
+        def on(self, principal: Principal, act: Act[RenamePrincipal]) -> None:
+            principal.former_names.append({"name": principal.name, "until": self.timestamp,
+                                           "reason": act.command.reason})
+            principal.name = act.command.name
 
     class RoleRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleRevoked/v1"

@@ -174,6 +174,7 @@ class Role(StrEnum):
     JUSTICE_REVIEWER = "justice_reviewer"  # 司法行政部门 (XX-6, XX-13(4))
     GOVERNMENT_OFFICE = "government_office"  # 县政府办公室 (XX-6)
     DISCIPLINE_INSPECTOR = "discipline_inspector"  # 纪检监察
+    CREDIT_AUTHORITY = "credit_authority"  # 信用主管部门 (NX-17, XX-24 的"有关部门"): H3 credit
     LEDGER = "ledger"  # the ledger's own key: system events only
 
 
@@ -190,6 +191,7 @@ class OrganisationKind(StrEnum):
     JUSTICE = "justice"  # 司法行政部门 / 法规处 (XX-6, XX-13(4)): reviews for its organ
     DECISION_BODY = "decision_body"  # 厅决策机关 / 政府常务会议 (NX-10(2)): decides for its organ
     INSPECTION = "inspection"  # 纪检监察机构 (NX-16, XX-23): inspects its organ
+    CREDIT = "credit"  # 信用主管部门 (NX-17, XX-24 的"有关部门"): decides bad-credit records — H3 credit
 
 
 #: bodies whose roles reach the organ they serve (their parent) and all under it
@@ -200,7 +202,8 @@ SERVING_BODIES = frozenset(
 #: the standing roles exercised within an organisation's scope; the others act by membership of
 #: a case (experts, agency staff), by the ledger's own key, or administer the directory
 SCOPED_ROLES = frozenset(
-    {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.JUSTICE_REVIEWER, Role.GOVERNMENT_OFFICE, Role.DISCIPLINE_INSPECTOR}
+    {Role.LEAD_UNIT, Role.DECISION_ORGAN, Role.JUSTICE_REVIEWER, Role.GOVERNMENT_OFFICE, Role.DISCIPLINE_INSPECTOR,
+     Role.CREDIT_AUTHORITY}  # H3 credit
 )
 
 

@@ -158,6 +158,9 @@ class Judge:
         actor = self.ledger.find(intent.actor, Principal)
         if actor is None:
             raise KeyNotActive(f"the signer {intent.actor} is not a registered principal")
+        departed = actor.retired_refusal(intent.signed_at) or actor.retired_refusal(now)  # H3 lifetime
+        if departed:
+            raise KeyNotActive(departed)
         record = actor.key(signed.keyid)
         if record is None:
             raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")

@@ -14,9 +14,12 @@ from uuid import uuid4
 from pytest_bdd import given, parsers, then, when
 
 from api.http.labels import PHASE_LABELS
+from domain import clock
 from domain.errors import NotFound, NotPermitted, Refused
+from domain.model.rules.templates import china_date
 from tests.bdd.citations import article_key
 from tests.bdd.story import Story
+from tests.credit_support import credit_officer, proposal_args, record_args
 from tests.support import NXScript, XXScript, today
 
 STEPS = {
@@ -181,9 +184,11 @@ def an_agency_with_bad_credit(story: Story, name: str) -> None:
     other = NXScript(story.world)
     other.agency_id = story.agencies[name]
     other.advance_to("engage_expert")
-    story.world.do(other.lead, "agency.record_bad_credit", other.agency_id, {
-        "case_id": str(other.case_id), "conduct": "报告数据与统计部门数据明显不符", "consequences": "导致决策调整失误",
-    })
+    proposal = uuid4()  # H3 credit: the entrusting unit proposes, the credit department records
+    story.world.do(other.lead, "credit.propose", other.agency_id, proposal_args(
+        story.world, other.case_id, proposal, conduct="报告数据与统计部门数据明显不符", consequences="导致决策调整失误"))
+    story.world.do(credit_officer(story.world), "credit.decide", other.agency_id,
+                   record_args(proposal, china_date(clock.now())))
 
 
 @given(parsers.parse('"{name}"是评估机构"{agency}"的工作人员'))
@@ -325,10 +330,3 @@ def finding_closed(story: Story, outcome: str) -> None:
 def classification_is(story: Story, level: str) -> None:
     material = story.case.materials[str(story.materials["最新资料"])]
     assert material["classification"] == CLASSES[level]
-
-
-@then(parsers.parse('评估机构"{agency}"的不良信用记录有{count:d}条'))
-def bad_credit_count(story: Story, agency: str, count: int) -> None:
-    agency_id = story.agencies.get(agency) or story.nx.agency_id
-    assert len(story.ledger.get_agency(agency_id).bad_credit) == count
-

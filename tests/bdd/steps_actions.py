@@ -360,22 +360,6 @@ def open_without_basis(story: Story, person: str) -> None:
     story.act(story.person(person), "case.open", story.xx.open_args())
 
 
-@when(parsers.parse('"{person}"记录不良信用：该机构在本案中违背客观事实出具报告'))
-def bad_credit(story: Story, person: str) -> None:
-    script = story.case_script
-    story.act(story.person(person), "agency.record_bad_credit", {
-        "case_id": str(script.case_id), "conduct": "报告数据与事实不符", "consequences": "误导决策",
-    }, target=story.nx.agency_id)
-
-
-@when(parsers.parse('"{person}"记录评估机构"{agency}"的不良信用'))
-def bad_credit_of_other(story: Story, person: str, agency: str) -> None:
-    script = story.case_script
-    story.act(story.person(person), "agency.record_bad_credit", {
-        "case_id": str(script.case_id), "conduct": "报告数据与事实不符", "consequences": "误导决策",
-    }, target=story.agencies[agency])
-
-
 @when(parsers.parse('"{person}"执行司法审核'))
 def justice_by(story: Story, person: str) -> None:
     story.act(story.person(person), "case.pass_justice_review",

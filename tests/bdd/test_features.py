@@ -3,9 +3,11 @@
 from pytest_bdd import scenarios
 
 from tests.bdd.steps import *
-from tests.bdd.steps_actions import *  # H4 wording: the when steps, split from steps.py
+from tests.bdd.steps_accountability import *  # the accountability procedure
+from tests.bdd.steps_actions import *  # the when steps, split from steps.py
+from tests.bdd.steps_credit import *  # credit as a process
+from tests.bdd.steps_dissent import *  # the making meets accountability: relief for recorded dissent
+from tests.bdd.steps_lifetime import *  # a person for a lifetime
+from tests.bdd.steps_making import *  # the making of a decision
 
 scenarios(".")
-from tests.bdd.steps_accountability import *  # H2 accountability
-from tests.bdd.steps_dissent import *  # the making meets accountability: relief for recorded dissent
-from tests.bdd.steps_making import *  # H1 making

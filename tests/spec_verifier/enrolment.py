@@ -36,6 +36,8 @@ class Enrolment:
             roles.add(str(args.get("role")))
         elif action == "principal.revoke_role":
             roles.discard(str(args.get("role")))
+        elif action == "principal.retire":
+            roles.clear()
 
     def signed(self, actor: str) -> None:
         if self.ledger_id and actor != self.ledger_id:

@@ -45,12 +45,17 @@ TOPICS: dict[str, str] = {
     "principal.rotate_key": "decision-ledger/Principal/KeyRotated/v1",
     "principal.revoke_key": "decision-ledger/Principal/KeyRevoked/v1",
     "principal.transfer": "decision-ledger/Principal/Transferred/v1",
+    "principal.retire": "decision-ledger/Principal/Retired/v1",
+    "principal.rename": "decision-ledger/Principal/Renamed/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
     "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
     "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
+    "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
+    "credit.decide": "decision-ledger/Agency/CreditDecided/v1",
+    "credit.repair": "decision-ledger/Agency/CreditRepaired/v1",
     "decision.register": "decision-ledger/Decision/Registered/v1",
     "decision.record_demonstrators": "decision-ledger/Decision/DemonstratorsRecorded/v1",
     "decision.record_superior_evaluation":
@@ -485,6 +490,10 @@ class Histories:
             reason = args.get("reason")
             self._end(principal, args.get("keyid"), "revoked",
                       reason if isinstance(reason, str) else "", when)
+        elif action == "principal.retire":  # §7: every key not yet ended ends, retired
+            reason = args.get("reason")
+            for keyid in list(self.keys.get(principal, {})):
+                self._end(principal, keyid, "retired", reason if isinstance(reason, str) else "", when)
         self.rules.learn(principal, intent)
 
     def listing(self, with_reason: bool) -> list[str]:

@@ -18,6 +18,7 @@ from domain.errors import MalformedInput, NotFound
 from domain.evidence.signing import SigningKey
 from domain.model.rules.templates import china_date
 from projections import queries
+from tests.credit_support import credit_officer, proposal_args, record_args
 from tests.support import NXScript, World, XXScript, today
 
 
@@ -161,14 +162,14 @@ def test_agencies_and_cases_lists(setup: Any) -> None:
     world.do(world.admin, "agency.record_qualification", nx.agency_id, {
         "credit_record_good": True, "has_equipment": True, "staff_qualified": True, "evidence": "证书",
     })
-    world.do(nx.lead, "agency.record_bad_credit", nx.agency_id, {
-        "case_id": str(nx.case_id), "conduct": "数据不实", "consequences": "误导决策",
-    })
+    officer, proposal = credit_officer(world), uuid4()  # H3 credit: 提请, then the department decides
+    world.do(nx.lead, "credit.propose", nx.agency_id, proposal_args(world, nx.case_id, proposal, conduct="数据不实"))
+    world.do(officer, "credit.decide", nx.agency_id, record_args(proposal, china_date(clock.now())))
     XXScript(world).advance_to("collect_material")
     projector.catch_up()
-    [agency] = queries.agencies(projector.views)
-    assert agency["qualified"] is True and agency["bad_credit"] == 1
-    assert agency["records"]["bad_credit"][0]["conduct"] == "数据不实"
+    [agency] = queries.agencies(projector.views, china_date(clock.now()))
+    assert agency["qualified"] is True and agency["credit_in_force"] == 1
+    assert agency["records"]["credit"][0]["conduct"] == "数据不实"
     all_cases = queries.cases(projector.views)
     assert [c["jurisdiction"] for c in all_cases] == ["NX", "XX"]
     assert [c["case_id"] for c in queries.cases(projector.views, jurisdiction="XX")] == [all_cases[1]["case_id"]]

@@ -119,3 +119,27 @@ class RevokeKey(Command):
 
     keyid: KeyId
     reason: Text
+
+
+# --- H3 lifetime: a person for a lifetime (issue 17 point 4) ------------------------------
+
+
+class RetirePrincipal(Command):
+    """退休、离职 — the person retires or leaves (an administrator records it). The principal is
+    deactivated, never deleted: every key and role ends, later signatures are refused, and the
+    lifetime chain stays readable and open (XX-18 终身责任追究)."""
+
+    ACTION = "principal.retire"
+
+    departure: Literal["retired", "left"]  # 退休 / 离职
+    reason: Text
+
+
+class RenamePrincipal(Command):
+    """更名 — the person's name changes; the former names stay in the record and the chain, so a
+    search by any of them finds the one person (XX-18)."""
+
+    ACTION = "principal.rename"
+
+    name: Name
+    reason: Text

@@ -429,7 +429,7 @@ def agency_qualified(jurisdiction: Jurisdiction, article: str) -> Rule:
         agency = j.ctx.directory.find(j.command.agency_id, Agency)
         if agency is None:
             return
-        if agency.bad_credit:
+        if agency.credit_in_force(china_date(j.ctx.now)):  # H3 credit: decided, period running, not repaired
             yield Refuse(f"{agency.name}有不良信用记录，不得委托", f"{agency.name} has a bad credit record")
         elif not agency.qualified:
             yield Refuse(
@@ -448,13 +448,14 @@ def agency_bad_credit(jurisdiction: Jurisdiction, article: str) -> Rule:
            "flag", {"case.entrust_agency"})
     def check(j: Judgement) -> Iterator[Flag]:
         agency = j.ctx.directory.find(j.command.agency_id, Agency)
-        if agency is None or not agency.bad_credit:
+        in_force = agency.credit_in_force(china_date(j.ctx.now)) if agency is not None else []
+        if agency is None or not in_force:
             return
         yield Flag(
             f"委托了有不良信用记录的评估机构{agency.name}",
             f"{agency.name}, entrusted here, has a bad credit record",
             persons=(j.actor_id,),
-            cited=tuple(EventRef.of(agency.id, entry) for entry in agency.bad_credit),
+            cited=tuple(EventRef.of(agency.id, entry.get("decision") or entry) for entry in in_force),
         )
 
     return check
