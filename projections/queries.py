@@ -260,8 +260,10 @@ def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
 
 
 #: the acts on a person's own record that make their working life: who recorded them, when
-_LIFETIME_ACTIONS = ("principal.register", "principal.transfer", "principal.rename", "principal.retire")
-_LIFETIME_ARGS = ("unit", "organisation_id", "title", "name", "identifier", "departure", "reason")
+_LIFETIME_ACTIONS = ("principal.register", "principal.transfer", "principal.rename", "principal.retire",
+                     "principal.revoke_eligibility")  # 取消评估资格 of an expert (国令第713号第四十一条)
+_LIFETIME_ARGS = ("unit", "organisation_id", "title", "name", "identifier", "departure", "reason", "case_id",
+                  "conduct", "consequences")
 
 
 def _lifetime(views: Views, principal_id: str) -> list[dict[str, Any]]:

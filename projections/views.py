@@ -315,7 +315,8 @@ class LedgerViews(Projection[ViewRecorder]):
             (
                 str(agency.id), agency.name, agency.kind, int(agency.qualified), len(agency.bad_credit),
                 dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit,
-                       "credit": list(agency.credit.values())}),  # H3 credit: proposals, decisions, repairs
+                       "credit": list(agency.credit.values()),  # H3 credit: proposals, decisions, repairs
+                       "eligibility_revoked": agency.eligibility_revoked}),  # 国令第713号第四十一条
                 format_time(agency.modified_on),
             ),
         )

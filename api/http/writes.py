@@ -43,6 +43,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "agency.register": ("/v1/agencies", None),
     "agency.record_qualification": ("/v1/agencies/{agency_id}/qualifications", "agency_id"),
     "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),
+    "agency.revoke_eligibility": ("/v1/agencies/{agency_id}/eligibility-revocations", "agency_id"),
+    "principal.revoke_eligibility": ("/v1/principals/{principal_id}/eligibility-revocations", "principal_id"),
     # H3 credit
     "credit.propose": ("/v1/agencies/{agency_id}/credit-proposals", "agency_id"),
     "credit.decide": ("/v1/agencies/{agency_id}/credit-decisions", "agency_id"),

@@ -37,6 +37,8 @@ EVENT_OF_ACTION: dict[str, str] = {
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
+    "agency.revoke_eligibility": "decision-ledger/Agency/EligibilityRevoked/v1",
+    "principal.revoke_eligibility": "decision-ledger/Principal/EligibilityRevoked/v1",
     # H3 credit
     "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
     "credit.decide": "decision-ledger/Agency/CreditDecided/v1",

@@ -19,6 +19,7 @@ from domain.model.commands import agency as ac
 from domain.model.commands import case as cc
 from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
+from domain.model.commands import eligibility as ec
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
@@ -123,6 +124,9 @@ _SPECS = [
     _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
     _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
+    # 取消评估资格 (国令第713号第四十一条): by the unit that engaged the agency or expert on the case
+    _spec(ec.RevokeAgencyEligibility, Agency, "revoke_eligibility", roles={Role.LEAD_UNIT}, article="713-41"),
+    _spec(ec.RevokeExpertEligibility, Principal, "revoke_eligibility", roles={Role.LEAD_UNIT}, article="713-41"),
     # H1 making: the making of a decision, signed by those who made it (XX-18; 713-30, 713-33)
     _spec(mc.RecordUndertaking, Decision, "record_undertaking", roles={Role.LEAD_UNIT}, article="XX-18"),
     _spec(mc.RecordParticipation, Decision, "record_participation", roles=_DECISION_KEEPERS, article="XX-18"),

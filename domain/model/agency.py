@@ -8,10 +8,12 @@ from uuid import UUID
 
 from domain.errors import Conflict, NotFound, Refused
 from domain.evidence import topics
+from domain.model import eligibility
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.agency import RecordBadCredit, RecordQualification, RegisterAgency
 from domain.model.commands.credit import DecideBadCredit, ProposeBadCredit, RepairCredit
+from domain.model.commands.eligibility import RevokeAgencyEligibility
 
 
 class EntrustingCase(Protocol):
@@ -52,6 +54,8 @@ class Agency(LedgerAggregate):
         self.bad_credit: list[dict[str, Any]] = []
         #: H3 credit: 提请 → 决定 (with a period) → 信用修复, by proposal id
         self.credit: dict[str, dict[str, Any]] = {}
+        #: 取消评估资格 (国令第713号第四十一条): no evaluation entrusts the agency again
+        self.eligibility_revoked: dict[str, Any] | None = None
 
     @property
     def qualified(self) -> bool:
@@ -120,6 +124,12 @@ class Agency(LedgerAggregate):
         if decision is None or decision["outcome"] != "recorded" or proposal["repair"] is not None:
             raise Conflict(f"proposal {act.command.proposal_id} is no bad-credit record in force: nothing to repair")
         self._record(self.CreditRepaired, act)
+
+    def revoke_eligibility(self, act: Act[RevokeAgencyEligibility], ctx: Context) -> None:
+        """取消评估资格 (713-41), by the unit that entrusted the agency on the case."""
+        eligibility.check_revocation(act, ctx, self.name, self.eligibility_revoked,
+                                     lambda case: str(self.id) in case.agencies)
+        self._record(self.EligibilityRevoked, act)
 
     def _proposal(self, proposal_id: UUID) -> dict[str, Any]:
         proposal = self.credit.get(str(proposal_id))
@@ -201,5 +211,9 @@ class Agency(LedgerAggregate):
             agency.credit[str(act.command.proposal_id)]["repair"] = {
                 "reasons": act.command.reasons, **self.provenance(act)}
 
+    class EligibilityRevoked(LedgerEvent):
+        TOPIC = "decision-ledger/Agency/EligibilityRevoked/v1"
+        COMMAND = RevokeAgencyEligibility
 
-
+        def on(self, agency: Agency, act: Act[RevokeAgencyEligibility]) -> None:
+            agency.eligibility_revoked = eligibility.revocation(act, self.provenance(act))

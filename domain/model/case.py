@@ -29,6 +29,7 @@ from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
 from domain.model.decision import Decision
+from domain.model.eligibility import refuse_if_revoked
 from domain.model.principal import Principal
 from domain.model.rules import procedure as P
 from domain.model.sealing import Place, open_with
@@ -314,8 +315,10 @@ class EvaluationCase(LedgerAggregate):
         self._require_lead_unit(ctx)
         self._require_evidence_open()
         agency_id = act.command.agency_id
-        if ctx.directory.find(agency_id, Agency) is None:
+        agency = ctx.directory.find(agency_id, Agency)
+        if agency is None:
             raise NotFound(f"no agency {agency_id} is registered")
+        refuse_if_revoked(agency.name, agency.eligibility_revoked)  # 713-41, under either text
         if str(agency_id) in self.agencies:
             raise Conflict(f"agency {agency_id} is already entrusted on this case")
         self._record(self.AgencyEntrusted, act)
@@ -338,6 +341,7 @@ class EvaluationCase(LedgerAggregate):
             raise NotFound(f"no principal {command.expert_id} is registered")
         if not expert.has_role(Role.EXPERT):
             raise NotPermitted(f"{expert.name} is not registered as an expert")
+        refuse_if_revoked(expert.name, expert.eligibility_revoked)  # 713-41, under either text
         if str(command.expert_id) in self.experts:
             raise Conflict(f"{expert.name} is already engaged on this case")
         self._record(self.ExpertEngaged, act)

@@ -10,9 +10,11 @@ from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
 from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time
+from domain.model import eligibility
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.commands.eligibility import RevokeExpertEligibility
 from domain.model.commands.principal import (
     AddKey,
     ConfirmKey,
@@ -53,6 +55,8 @@ class Principal(LedgerAggregate):
         self.former_names: list[dict[str, Any]] = []
         #: 退休、离职: departure ("retired"/"left"), at, by, reason; None while in service
         self.retired: dict[str, Any] | None = None
+        #: 取消评估资格 of an expert (国令第713号第四十一条): no evaluation engages them again
+        self.eligibility_revoked: dict[str, Any] | None = None
 
     # --- queries --------------------------------------------------------------------------
 
@@ -172,6 +176,12 @@ class Principal(LedgerAggregate):
         if act.command.name == self.name:
             raise Conflict(f"{self.name} is already the person's name; 新姓名与现用姓名相同")
         self._record(self.Renamed, act)
+
+    def revoke_eligibility(self, act: Act[RevokeExpertEligibility], ctx: Context) -> None:
+        """取消专家的评估资格 (713-41), by the unit that engaged the expert on the case."""
+        eligibility.check_revocation(act, ctx, self.name, self.eligibility_revoked,
+                                     lambda case: str(self.id) in case.experts)
+        self._record(self.EligibilityRevoked, act)
 
     def _refuse_retired(self, action: str) -> None:
         if self.retired is not None:
@@ -332,6 +342,13 @@ class Principal(LedgerAggregate):
             principal.former_names.append({"name": principal.name, "until": self.timestamp,
                                            "reason": act.command.reason})
             principal.name = act.command.name
+
+    class EligibilityRevoked(LedgerEvent):
+        TOPIC = "decision-ledger/Principal/EligibilityRevoked/v1"
+        COMMAND = RevokeExpertEligibility
+
+        def on(self, principal: Principal, act: Act[RevokeExpertEligibility]) -> None:
+            principal.eligibility_revoked = eligibility.revocation(act, self.provenance(act))
 
     class RoleRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleRevoked/v1"

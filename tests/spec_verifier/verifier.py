@@ -54,6 +54,8 @@ TOPICS: dict[str, str] = {
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
     "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
+    "agency.revoke_eligibility": "decision-ledger/Agency/EligibilityRevoked/v1",
+    "principal.revoke_eligibility": "decision-ledger/Principal/EligibilityRevoked/v1",
     "credit.decide": "decision-ledger/Agency/CreditDecided/v1",
     "credit.repair": "decision-ledger/Agency/CreditRepaired/v1",
     "decision.register": "decision-ledger/Decision/Registered/v1",
