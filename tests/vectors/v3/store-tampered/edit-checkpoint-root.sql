@@ -1,9 +1,9 @@
 DROP TRIGGER stored_events_no_update;
 DROP TRIGGER stored_events_no_delete;
 DROP TRIGGER stored_events_no_replace;
-UPDATE dl_log_checkpoints SET note = 'decision-ledger/a12cc751-3772-4026-b642-dc968dfaec36
+UPDATE dl_log_checkpoints SET note = 'decision-ledger/dd92a2f1-1cfe-435a-aca7-56918d07aecf
 34
 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
 
-— decision-ledger/a12cc751-3772-4026-b642-dc968dfaec36 H/GiRYDyVZL0eX4Lo1HHuKd8kTjB9oi4n1NZXhV9oZJjBWqOFg79BA4/xDxr2/JslD1yIcuC+kjqsKDcVtldgfwI/gg=
+— decision-ledger/dd92a2f1-1cfe-435a-aca7-56918d07aecf GSUufNcjQu+o4WAPKLjipF/9ES9iJln48+ndLk/DnAS7aWymC5sWqDywW94HXOvGx2Fxl36+yXxP0NysnYyloqfpeww=
 ' WHERE tree_size = 34;
