@@ -158,6 +158,34 @@ STATE_LABELS: dict[str, tuple[str, str]] = {
     "findings": ("问题", "Findings"),
 }
 
+#: the accountability procedure's terms (NX-16, XX-23, XX-18; 国令第713号第三十八条; 《公职人员政务处分法》第七条)
+ACCOUNTABILITY_LABELS: dict[str, tuple[str, str]] = {
+    "head": ("行政首长", "head of the organ"),
+    "leader": ("负有责任的领导人员", "responsible leader"),
+    "direct": ("直接责任人员", "directly responsible person"),
+    "unit": ("有关单位", "unit"),
+    "no_liability": ("不予追究", "no liability"),
+    "reduced": ("减轻责任", "reduced liability"),
+    "exempted": ("免除责任", "exempted"),
+    "sanctioned": ("给予处分", "sanctioned"),
+    "warning": ("警告", "warning"),
+    "demerit": ("记过", "demerit"),
+    "major_demerit": ("记大过", "major demerit"),
+    "demotion": ("降级", "demotion"),
+    "removal": ("撤职", "removal from post"),
+    "expulsion": ("开除", "expulsion"),
+    "circulated": ("通报", "circulated criticism"),
+    "admonition": ("诫勉", "admonition"),
+    "organisational": ("组织调整或者组织处理", "organisational adjustment or handling"),
+    "recorded_dissent": ("在集体讨论中持不同意见并记录在案", "dissent recorded in the collective discussion"),
+    "fault_tolerance": ("容错纠错", "fault tolerance"),
+    "other": ("其他", "other"),
+    "decision_fault": ("决策过错", "fault in the making of the decision"),
+    "evaluation_misconduct": ("评估中的违规行为", "misconduct in an evaluation"),
+    "serious_error": ("决策严重失误", "seriously wrong decision"),
+    "undue_delay": ("久拖不决造成重大损失", "undue delay causing major loss"),
+}
+
 UI: dict[str, tuple[str, str]] = {
     "app": ("重大行政决策后评估账本", "Decision Ledger"),
     "results": ("评估结果公开", "Published results"),

@@ -118,6 +118,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "action": lambda key: labels.word(labels.ACTION_LABELS, key, lang),
         "phase": lambda key: labels.word(labels.PHASE_LABELS, key, lang),
         "role": lambda key: labels.word(labels.ROLE_LABELS, key, lang),
+        "term": lambda key: labels.word(labels.ACCOUNTABILITY_LABELS, key, lang) if key else "",
         "ruling": lambda key: labels.word(labels.RULING_LABELS, key, lang) if key else "",
         "part": lambda key: labels.word(labels.STATE_LABELS, key, lang),
         "article_title": lambda key: CATALOGUE[key].title if key in CATALOGUE else "",

@@ -97,3 +97,19 @@ def test_the_case_page_links_to_the_trace_of_its_decision(served: Served) -> Non
     page = served.client.get(f"/cases/{case}", headers=_session(served, "kong_deming"))
     assert page.status_code == 200 and f'href="/decisions/{decision}/trace"' in page.text
     served.client.cookies.clear()
+
+
+def test_the_demo_decision_at_fault_reads_as_a_story_of_its_makers_and_their_accountability(served: Served) -> None:
+    """The demo's fourth case (XX-18; 国令第713号第三十八条): its trace page names each maker with
+    the opinion they signed, and each subject of the procedure with the decision on them in
+    Chinese; the dissenter's page shows his dissent and the relief it gave."""
+    decision = str(served.demo.cases[3]["decision_id"])
+    page = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "jiang_weiguo")).text
+    for text in ("郑国栋", "不同意", "依据息县办法第十八条", "决策严重失误", "给予处分：记过",
+                 "免除责任（在集体讨论中持不同意见并记录在案）"):
+        assert text in page, text
+    zheng = served.demo.handles["zheng_guodong"]
+    person = served.client.get(f"/persons/{zheng}", headers=_session(served, "jiang_weiguo")).text
+    assert "负有责任的领导人员" in person and "依照《重大行政决策程序暂行条例》第三十八条可减免责任" in person
+    assert "exempted" not in person and "leader" not in person
+    served.client.cookies.clear()
