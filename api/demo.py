@@ -206,6 +206,11 @@ class Demo(DemoCases, DemoFault):
             self._enrol(spec)
         self.progress("recording the XX case (息县, simplified procedure)")
         self.result.cases.append(self._case_summary(self.xx_case()))
+        self.progress("recording a 息县 decision made in a collective discussion with one dissent, found "
+                      "seriously wrong, and the accountability that followed")
+        for spec in FAULT_PEOPLE:
+            self._enrol(spec)
+        fault = self.fault_case()
         self.progress("recording a third NX case, with misconduct the rules flag and an inspector finds")
         huaxin = uuid4()
         self._do(self.admin, "agency.register", huaxin, {
@@ -215,12 +220,8 @@ class Demo(DemoCases, DemoFault):
         self.agencies["huaxin"] = huaxin
         for spec in MISCONDUCT_PEOPLE:
             self._enrol(spec)
-        self.result.cases.append(self._case_summary(self.misconduct_case()))
-        self.progress("recording a fourth case (息县): a decision made in a collective discussion with one "
-                      "dissent, found seriously wrong, and the accountability that followed")
-        for spec in FAULT_PEOPLE:
-            self._enrol(spec)
-        self.result.cases.append(self._case_summary(self.fault_case()))
+        self.result.cases.append(self._case_summary(self.misconduct_case()))  # the last events of the store
+        self.result.cases.append(self._case_summary(fault))  # listed fourth, recorded before the third
 
 
 def demo_keys_dir(keys_root: Path) -> Path:

@@ -93,5 +93,5 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
 
     page = served.client.get(f"/persons/{li_na}", headers=_session(served, "li_na"))
     assert page.status_code == 200 and 'id="person-procedures"' in page.text
-    assert "陈述申辩" in page.text and "复核" in page.text and "warning" in page.text
+    assert "陈述申辩" in page.text and "复核" in page.text and "给予处分：警告" in page.text and "warning" not in page.text
     served.client.cookies.clear()

@@ -37,7 +37,9 @@ PASSWORD = "s3rvice-pw"
 SERVICE_TABLE_GRANTS = {
     (EVENTS, "SELECT"), (EVENTS, "INSERT"), (SNAPSHOTS, "SELECT"), (SNAPSHOTS, "INSERT"),
     *((table, privilege) for table in ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies",
-                                        "dl_decisions", "dl_views_tracking", "dl_log_tracking")
+                                        "dl_decisions", "dl_decision_making", "dl_accountabilities",
+                                        "dl_accountability_subjects", "dl_principal_lifetime",
+                                        "dl_views_tracking", "dl_log_tracking")
       for privilege in ("SELECT", "INSERT", "UPDATE")),
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
                                         "dl_log_checkpoints", "dl_log_signed")
@@ -303,7 +305,7 @@ def test_the_service_runs_end_to_end_as_the_service_role(  # type: ignore[no-unt
     assert checkpoint.code == 0 and checkpoint.out.splitlines()[1] == str(stored)
     assert as_service("check-deadlines", "--keys", keys).code == 0
     cases = as_service("cases", "--json")
-    assert cases.code == 0 and len(json.loads(cases.out)) == 4
+    assert cases.code == 0 and len(json.loads(cases.out)) == 5  # the demo's four, and the one this test opened
     verified = as_service("verify")
     assert verified.code == 0, verified.out + verified.err
 
@@ -350,6 +352,7 @@ def test_a_store_made_before_the_append_lock_function_is_upgraded_by_its_owner( 
 #: a projector role's privileges (issue 16, point 4): it reads the events, and it alone writes the
 #: read models, the log, its checkpoints and their tracking rows
 DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions",
+           "dl_decision_making", "dl_accountabilities", "dl_accountability_subjects", "dl_principal_lifetime",
            "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
            "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed")
 

@@ -28,17 +28,18 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     second = cli("demo", "--db", store.url, "--json")
     assert first.code == second.code == 0, first.err + second.err
     cases = json.loads(first.out)["cases"] + json.loads(second.out)["cases"]
-    assert len({c["id"] for c in cases}) == 6, "a second demo adds a second set"
-    assert [c["phase"] for c in cases] == ["ruled", "published", "report_finalised"] * 2
+    assert len({c["id"] for c in cases}) == 8, "a second demo adds a second set"
+    assert [c["phase"] for c in cases] == ["ruled", "published", "report_finalised", "report_finalised"] * 2
     assert [c["findings"] for c in cases[:2]] == [[], []]
     assert cases[2]["findings"] == [
         "NX/no-hand-over", "NX/demonstrators-excluded", "NX/preset-conclusion",
         "NX/skewed-exclusions", "NX/completion-deadline", "NX/accountability",
     ]
-    assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX"] * 2
+    assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX", "XX"] * 2
+    assert cases[3]["findings"] == []  # the decision at fault: its accountability is a procedure, not a finding
     assert json.loads(first.out)["events"] == DEMO_EVENTS
     demo_dirs = list((keys / "demo").iterdir())
-    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 18  # one key file per demo person
+    assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 21  # one key file per demo person
 
     verify = cli("verify", "--db", store.url)
     assert verify.code == 0, verify.out + verify.err

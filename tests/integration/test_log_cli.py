@@ -49,7 +49,7 @@ def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type:
     store, demo = projected_ledger.store, projected_ledger.demo
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
     assert [(c["jurisdiction"], c["phase"]) for c in cases] == [
-        ("NX", "ruled"), ("XX", "published"), ("NX", "report_finalised"), ("XX", "report_finalised")]
+        ("NX", "ruled"), ("XX", "published"), ("XX", "report_finalised"), ("NX", "report_finalised")]
     assert {"case_id", "decision_id", "jurisdiction", "phase"} <= set(cases[0])
     case = json.loads(cli("case", cases[0]["case_id"], "--db", store.url, "--at", "3", "--json").out)
     assert case["as_of"]["version"] == 3 and case["case"]["phase"] == "awaiting_approval"
@@ -59,13 +59,13 @@ def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type:
     assert {f["rule"] for f in chain["findings"]} >= {"NX/preset-conclusion", "NX/skewed-exclusions",
                                                        "NX/accountability"}
     assert any(f["responsibility"] == "direct" for f in chain["findings"])
-    trace = json.loads(cli("trace-decision", cases[2]["decision_id"], "--db", store.url, "--json").out)
+    trace = json.loads(cli("trace-decision", cases[3]["decision_id"], "--db", store.url, "--json").out)
     assert {p["name"] for p in trace["persons"]} >= {"高峰", "何静", "罗斌", "孔德明"}
     assert len(trace["findings"]) == 6
     assert len(json.loads(cli("findings", "--open", "--db", store.url, "--json").out)) == 6
     statuses = {(d["case_id"], d["article"]): d["status"]
                 for d in json.loads(cli("deadlines", "--db", store.url, "--json").out)}
-    assert statuses[(cases[2]["case_id"], "NX-11")] == "late"
+    assert statuses[(cases[3]["case_id"], "NX-11")] == "late"
     assert statuses[(cases[0]["case_id"], "NX-11")] == "met"
     assert len(json.loads(cli("agencies", "--db", store.url, "--json").out)) == 2
     annual = json.loads(cli("annual", "--db", store.url, "--json").out)
@@ -83,7 +83,7 @@ def test_reverse_tracing_reaches_the_makers_and_the_dissenter_keeps_his_ground( 
     the procedure that exempted him on it, while the head's chain shows his sanction."""
     store, demo = projected_ledger.store, projected_ledger.demo
     cases = json.loads(cli("cases", "--db", store.url, "--json").out)
-    decision_id = cases[3]["decision_id"]
+    decision_id = cases[2]["decision_id"]  # listed in the order opened: the fourth case opened third
     trace = json.loads(cli("trace-decision", decision_id, "--db", store.url, "--json").out)
     makers = {(m["name"], m["role"]): m for m in trace["makers"]}
     assert {("孙丽", "drafter"), ("黄志刚", "legality_reviewer"), ("许明", "member"), ("郑国栋", "member"),

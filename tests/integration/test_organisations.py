@@ -100,7 +100,7 @@ def test_a_transfer_keeps_one_chain_and_each_inspector_sees_their_part(served: S
         served.demo.organisations["宁夏回族自治区商务厅对外贸易处"], served.demo.organisations["息县住房和城乡建设局"]]
     assert directory["organisation_id"] == served.demo.organisations["息县住房和城乡建设局"]
     # the 息县 inspector oversees 息县's case and not the 商务厅's
-    nx, xx, _ = (str(c["id"]) for c in served.demo.cases)
+    nx, xx, _ = (str(c["id"]) for c in served.demo.cases[:3])
     assert served.get(f"/v1/cases/{xx}", "jiang_weiguo").status_code == 200
     problem_of(served.get(f"/v1/cases/{nx}", "jiang_weiguo"), 403)
     assert principal_id(served, "mover") == mover.principal_id
