@@ -143,6 +143,20 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "XX-23/accountability-procedure": ("XX-23",),
     "XX-18/accountability-procedure": ("XX-18",),
     "713-38/accountability-procedure": ("713-38",),
+    # domain/model/making.py: the making of a decision, signed by those who made it
+    "NX/decision-body": ("NX-4",),
+    "713/discussion-body": ("713-30",),
+    "713/discussion-members": ("713-30",),
+    "713/member-opinion": ("713-30",),
+    "713/head-decision": ("713-30",),
+    # domain/model/agency.py: credit as a process (the article is the case's text's)
+    "credit/proposed-not-recorded": ("NX-17", "XX-24"),
+    "credit/proposed-by-entrusting-unit": ("NX-17", "XX-24"),
+    "credit/cited-events": ("NX-17", "XX-24"),
+    # domain/model/eligibility.py: 取消评估资格
+    "713-41/recorded-by-engaging-unit": ("713-41",),
+    "713-41/cited-events": ("713-41",),
+    "713-41/eligibility-revoked": ("713-41",),
 }
 
 PERMISSION = "permission/"

@@ -112,3 +112,19 @@ def test_the_rules_aggregates_enforce_are_the_refusals_they_raise() -> None:
     raised = {_refuser(article)("", "").rule: (article,) for article in ("NX-16", "XX-23", "XX-18", "713-38")}
     assert {rule: articles for rule, articles in AGGREGATE_RULES.items() if rule in raised} == raised
     assert all(is_known(article) for articles in AGGREGATE_RULES.values() for article in articles)
+
+
+def test_every_refusal_an_aggregate_names_is_traced_to_its_article() -> None:
+    """A refusal an aggregate raises outside the rulebooks (``Refused(…, rule="713/…")``) is
+    listed in AGGREGATE_RULES, so `articles` traces its article to it."""
+    import re
+    from pathlib import Path
+
+    model = Path(__file__).parents[2] / "domain" / "model"
+    named = {rule for path in model.glob("*.py")
+             for rule in re.findall(r'rule="([^"]+)"', path.read_text(encoding="utf-8"))}
+    from domain.model.rules import rulebook_for
+
+    in_rulebooks = {rule.id for text in ("NX", "XX") for rule in rulebook_for(text).rules}
+    traced = set(AGGREGATE_RULES) | in_rulebooks  # a rulebook's rule an aggregate also raises is traced there
+    assert named and named <= traced, sorted(named - traced)
