@@ -1,15 +1,17 @@
-"""Shared fixtures: a fixed clock, and a ledger in memory with its administrator."""
+"""Shared fixtures: a fixed clock, a ledger in memory with its administrator, and one on a
+SQLite file with its read models (:func:`projected`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from domain import clock
 from domain.service.ledger import Ledger
-from tests.support import World
+from tests.support import Projected, World
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -32,3 +34,16 @@ def ledger(manual_clock: clock.ManualClock) -> Iterator[Ledger]:
 @pytest.fixture
 def world(ledger: Ledger) -> World:
     return World(ledger)
+
+
+@pytest.fixture
+def projected(tmp_path: Path, manual_clock: clock.ManualClock) -> Iterator[Projected]:
+    from api.settings import Database
+    from api.store.opening import open_ledger, open_projector
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    projector = open_projector(database, ledger)
+    yield Projected(ledger, World(ledger), projector, manual_clock)
+    projector.close()
+    ledger.close()

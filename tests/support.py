@@ -410,3 +410,13 @@ class XXScript(CaseScript):
                 "summary": "继续实施", "withheld_material_ids": [str(self.material_id)],
             })),
         ]
+
+
+@dataclass(frozen=True)
+class Projected:
+    """A ledger on a SQLite file, its world of people, its projector (read models) and the clock."""
+
+    ledger: Ledger
+    world: World
+    projector: Any
+    clock: clock.ManualClock

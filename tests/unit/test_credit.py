@@ -4,31 +4,23 @@ credit department with a period, 信用修复; what XX-21's check at entrustment
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from api.settings import Database
-from api.store.opening import open_ledger, open_projector
 from domain import clock
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model.rules.templates import china_date
 from projections import queries
+from tests.conftest import Projected
 from tests.credit_support import credit_officer, proposal_args, record_args
-from tests.support import NXScript, World, XXScript
+from tests.support import NXScript, XXScript
 
 
 @pytest.fixture
-def setup(tmp_path: Path, manual_clock: clock.ManualClock) -> Any:
-    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
-    ledger = open_ledger(database, create=True)
-    world = World(ledger)
-    projector = open_projector(database, ledger)
-    yield world, projector, manual_clock
-    projector.close()
-    ledger.close()
+def setup(projected: Projected) -> Any:
+    return projected.world, projected.projector, projected.clock
 
 
 def test_proposal_decision_period_and_repair(setup: Any) -> None:

@@ -4,31 +4,21 @@ shown in one chain, and lookup by name, former name or staff number (H3 lifetime
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
-from api.settings import Database
 from api.signer import Signer
-from api.store.opening import open_ledger, open_projector
-from domain import clock
 from domain.errors import Conflict, KeyNotActive, NotPermitted
 from domain.evidence.signing import SigningKey
 from projections import queries
-from tests.support import World
+from tests.support import Projected, World
 
 
 @pytest.fixture
-def setup(tmp_path: Path, manual_clock: clock.ManualClock) -> Any:
-    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
-    ledger = open_ledger(database, create=True)
-    world = World(ledger)
-    projector = open_projector(database, ledger)
-    yield world, projector, manual_clock
-    projector.close()
-    ledger.close()
+def setup(projected: Projected) -> Any:
+    return projected.world, projected.projector, projected.clock
 
 
 def _organisation(world: World, name: str) -> UUID:

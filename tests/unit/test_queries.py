@@ -4,33 +4,25 @@ and key rotation, reverse tracing, findings, deadlines, agencies and annual figu
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from api.settings import Database
 from api.signer import Signer
-from api.store.opening import open_ledger, open_projector
 from domain import clock
 from domain.errors import MalformedInput, NotFound
 from domain.evidence.signing import SigningKey
 from domain.model.rules.templates import china_date
 from projections import queries
+from tests.conftest import Projected
 from tests.credit_support import credit_officer, proposal_args, record_args
-from tests.support import NXScript, World, XXScript, today
+from tests.support import NXScript, XXScript, today
 
 
 @pytest.fixture
-def setup(tmp_path: Path, manual_clock: clock.ManualClock) -> Any:
-    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
-    ledger = open_ledger(database, create=True)
-    world = World(ledger)
-    projector = open_projector(database, ledger)
-    yield ledger, world, projector, manual_clock
-    projector.close()
-    ledger.close()
+def setup(projected: Projected) -> Any:
+    return projected.ledger, projected.world, projected.projector, projected.clock
 
 
 def test_a_case_at_any_version_or_moment(setup: Any) -> None:
