@@ -28,6 +28,7 @@ class DemoFault:
     ledger: Ledger
     people: dict[str, Signer]
     organisations: dict[str, UUID]
+    finding: UUID  # the evaluation's finding of the fault, which the procedure takes up
 
     if TYPE_CHECKING:
         def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None: ...
@@ -159,6 +160,12 @@ class DemoFault:
             "digest": _digest(json.dumps(sections, ensure_ascii=False)),
         })
         self.records["report"] = self._event(case, self.ledger.version_of(case))
+        self.finding = uuid4()  # 经评估发现并确认 (XX-18): the evaluation's own finding of the fault
+        self._do(p["chen_jianhua"], "case.confirm_decision_fault", case, {
+            "finding_id": str(self.finding), "fault": "serious_error", "cited_events": [self.records["report"]],
+            "statement": "评估确认：方案未经招商需求和债务风险论证即决定建设，厂房闲置率七成以上，"
+            "形成政府隐性债务1.8亿元，属决策严重失误。",
+        })
         return case
 
     # --- accountability (XX-18; 713-38) ----------------------------------------------------
@@ -175,7 +182,7 @@ class DemoFault:
                  "digest": _digest("息县审计局关于标准化厂房建设资金的审计报告")}
         self._do(p["jiang_weiguo"], "accountability.open", procedure, {
             "jurisdiction": "XX", "decision_id": str(decision), "ground": "decision_fault",
-            "fault": "serious_error", "case_id": str(case),
+            "fault": "serious_error", "case_id": str(case), "finding_id": str(self.finding),
             "subjects": [
                 {"subject_id": str(head), "role": "head"},
                 {"subject_id": str(dissenter), "role": "leader"},
@@ -221,4 +228,8 @@ class DemoFault:
         self._do(p["jiang_weiguo"], "accountability.review", procedure, {
             "subject_id": str(direct), "result": "upheld",
             "reasons": "论证招商需求是承办单位起草方案的应有之责，原决定事实清楚、处理适当，维持。",
+        })
+        self._do(p["jiang_weiguo"], "case.close_finding", case, {
+            "finding_id": str(self.finding), "outcome": "held_accountable",
+            "statement": "已依责任追究程序作出处理决定并经复核（对郑国栋免除责任，对刘志远、陈建华给予处分）。",
         })

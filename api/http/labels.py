@@ -26,6 +26,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "agency.register": ("登记评估机构", "register an agency"),
     "agency.record_qualification": ("记录机构资质", "record an agency's qualification"),
     "agency.record_bad_credit": ("纳入不良信用记录", "record bad credit"),
+    "case.confirm_decision_fault": ("确认决策过错", "confirm a fault in the making of the decision"),
     "agency.revoke_eligibility": ("取消评估资格（受委托机构）", "revoke an agency's eligibility to evaluate"),
     "principal.revoke_eligibility": ("取消评估资格（专家）", "revoke an expert's eligibility to evaluate"),
     # H3 credit

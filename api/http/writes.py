@@ -90,6 +90,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "case.submit_report": ("/v1/cases/{case_id}/submission", "case_id"),
     "case.record_ruling": ("/v1/cases/{case_id}/ruling", "case_id"),
     "case.publish_results": ("/v1/cases/{case_id}/publication", "case_id"),
+    "case.confirm_decision_fault": ("/v1/cases/{case_id}/decision-faults", "case_id"),
     "case.find_misconduct": ("/v1/cases/{case_id}/misconduct-findings", "case_id"),
     "case.close_finding": ("/v1/cases/{case_id}/finding-closures", "case_id"),
     # H2 accountability: the procedure of 责任追究

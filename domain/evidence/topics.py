@@ -37,6 +37,7 @@ EVENT_OF_ACTION: dict[str, str] = {
     "agency.register": "decision-ledger/Agency/Registered/v1",
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
+    "case.confirm_decision_fault": "decision-ledger/EvaluationCase/DecisionFaultConfirmed/v1",
     "agency.revoke_eligibility": "decision-ledger/Agency/EligibilityRevoked/v1",
     "principal.revoke_eligibility": "decision-ledger/Principal/EligibilityRevoked/v1",
     # H3 credit

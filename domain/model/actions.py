@@ -20,6 +20,7 @@ from domain.model.commands import case as cc
 from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import eligibility as ec
+from domain.model.commands import fault as fc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
@@ -121,6 +122,8 @@ _SPECS = [
     _spec(cc.HandOverWork, EvaluationCase, "hand_over_work"),
     _spec(cc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
+    _spec(fc.ConfirmDecisionFault, EvaluationCase, "confirm_decision_fault", roles={Role.LEAD_UNIT},
+          article="XX-18"),
     _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
     _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),

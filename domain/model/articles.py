@@ -153,6 +153,9 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "credit/proposed-not-recorded": ("NX-17", "XX-24"),
     "credit/proposed-by-entrusting-unit": ("NX-17", "XX-24"),
     "credit/cited-events": ("NX-17", "XX-24"),
+    # domain/model/fault.py: the evaluation confirms a fault of the decision (the article is the case's text's)
+    "decision-fault/after-the-report": ("XX-18", "713-38"),
+    "decision-fault/cited-events": ("XX-18", "713-38"),
     # domain/model/eligibility.py: 取消评估资格
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),

@@ -24,10 +24,12 @@ from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
+from domain.model import fault
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
+from domain.model.commands.fault import ConfirmDecisionFault
 from domain.model.decision import Decision
 from domain.model.eligibility import refuse_if_revoked
 from domain.model.principal import Principal
@@ -583,6 +585,13 @@ class EvaluationCase(LedgerAggregate):
         self._require_new_finding(act.command.finding_id)
         self._record(self.MisconductFound, act)
 
+    def confirm_decision_fault(self, act: Act[ConfirmDecisionFault], ctx: Context) -> None:
+        """经评估发现并确认决策过错 (XX-18; 713-38): the lead unit, once the report is formed."""
+        self._require_lead_unit(ctx)
+        self._require_new_finding(act.command.finding_id)
+        fault.check_confirmation(self, act, ctx)
+        self._record(self.DecisionFaultConfirmed, act)
+
     def raise_finding(self, act: Act[c.RaiseFinding], ctx: Context) -> None:
         """发现问题: only the ledger raises a rule's finding, with its own key."""
         ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
@@ -639,5 +648,6 @@ class EvaluationCase(LedgerAggregate):
     RulingRecorded = ev.RulingRecorded
     ResultsPublished = ev.ResultsPublished
     MisconductFound = ev.MisconductFound
+    DecisionFaultConfirmed = fault.DecisionFaultConfirmed
     FindingRaised = ev.FindingRaised
     FindingClosed = ev.FindingClosed

@@ -78,3 +78,25 @@ def exempted_on_own_dissent(story: Story, made: MakingHolder, procedure: Procedu
     assert {**cited, "aggregate_id": str(cited["aggregate_id"])} == _dissent(story, made, member)
     (record,) = _decision(story, made).dissent_of(story.person(member).principal_id)
     assert not record["transcribed"] and record["by"] == story.person(member).principal_id
+
+
+# --- 经评估发现并确认决策过错 (XX-18) ----------------------------------------------------------
+
+
+@when(parsers.parse('"{person}"确认评估发现决策严重失误，援引本案立案记录'))
+def confirm_fault(story: Story, person: str) -> None:
+    case_id = story.case_script.case_id
+    first = story.ledger.stored_event(case_id, 1)
+    assert first is not None
+    story.act(story.person(person), "case.confirm_decision_fault", {
+        "finding_id": str(uuid4()), "fault": "serious_error",
+        "cited_events": [{"aggregate_id": str(case_id), "version": 1, "hash": first.hash}],
+        "statement": "评估确认：决策未经充分论证，造成重大损失，属决策严重失误"})
+
+
+@then(parsers.parse("案件载有评估确认的决策过错，依据{cited}"))
+def fault_confirmed(story: Story, cited: str) -> None:
+    from tests.bdd.steps import cited_key
+
+    (found,) = [f for f in story.case.findings if f["source"] == "evaluation"]
+    assert found["articles"] == [cited_key(cited)] and found["conduct"] == "serious_error"

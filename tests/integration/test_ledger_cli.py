@@ -36,7 +36,7 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
         "NX/skewed-exclusions", "NX/completion-deadline", "NX/accountability",
     ]
     assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX", "XX"] * 2
-    assert cases[3]["findings"] == []  # the decision at fault: its accountability is a procedure, not a finding
+    assert cases[3]["findings"] == ["XX/decision-fault"]  # the evaluation confirmed the decision's fault (XX-18)
     assert json.loads(first.out)["events"] == DEMO_EVENTS
     demo_dirs = list((keys / "demo").iterdir())
     assert len(demo_dirs) == 2 and len(list(demo_dirs[0].glob("*.pem"))) == 21  # one key file per demo person

@@ -54,6 +54,7 @@ TOPICS: dict[str, str] = {
     "agency.record_qualification": "decision-ledger/Agency/QualificationRecorded/v1",
     "agency.record_bad_credit": "decision-ledger/Agency/BadCreditRecorded/v1",
     "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
+    "case.confirm_decision_fault": "decision-ledger/EvaluationCase/DecisionFaultConfirmed/v1",
     "agency.revoke_eligibility": "decision-ledger/Agency/EligibilityRevoked/v1",
     "principal.revoke_eligibility": "decision-ledger/Principal/EligibilityRevoked/v1",
     "credit.decide": "decision-ledger/Agency/CreditDecided/v1",

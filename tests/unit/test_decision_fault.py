@@ -1,0 +1,62 @@
+"""经评估发现并确认决策过错 (XX-18; 国令第713号第三十八条): the evaluation's own finding that the
+decision it evaluates was made at fault — by the lead unit, once the report is formed, citing the
+events that show it — which an inspector's procedure then takes up."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from domain.errors import NotPermitted, Refused
+from tests.accountability_support import open_args, subject
+from tests.support import NXScript, World, XXScript
+
+
+def _args(script: NXScript | XXScript, **changes: Any) -> dict[str, Any]:
+    event = script.world.ledger.stored_event(script.case_id, 1)
+    assert event is not None
+    return {"finding_id": str(uuid4()), "fault": "serious_error",
+            "cited_events": [{"aggregate_id": str(script.case_id), "version": 1, "hash": event.hash}],
+            "statement": "评估确认决策严重失误", **changes}
+
+
+def _stored(world: World) -> int:
+    return world.ledger.recorder.max_notification_id() or 0
+
+
+def test_the_lead_unit_confirms_the_fault_once_the_report_is_formed(world: World) -> None:
+    xx = XXScript(world).advance_to("finalise_report")
+    assert isinstance(xx, XXScript)
+    before = _stored(world)
+    with pytest.raises(Refused) as refused:
+        xx.do(xx.lead, "case.confirm_decision_fault", _args(xx))
+    assert refused.value.article == "XX-18" and "报告" in refused.value.zh and _stored(world) == before
+    xx.advance_to("pass_justice_review")  # the report is formed
+    before = _stored(world)
+    with pytest.raises(NotPermitted):  # the legality reviewer is not the lead unit
+        xx.do(xx.justice, "case.confirm_decision_fault", _args(xx))
+    with pytest.raises(Refused) as refused:
+        xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, cited_events=[
+            {"aggregate_id": str(xx.case_id), "version": 1, "hash": "0" * 64}]))
+    assert refused.value.article == "XX-18" and _stored(world) == before
+    args = _args(xx)
+    xx.do(xx.lead, "case.confirm_decision_fault", args)
+    (found,) = [f for f in world.ledger.get_case(xx.case_id).findings if f["source"] == "evaluation"]
+    assert found["articles"] == ["XX-18"] and found["conduct"] == "serious_error" and found["persons"] == []
+    assert found["by"] == xx.lead.principal_id
+
+    inspector = world.person("蒋卫国", ["discipline_inspector"], "纪检监察组")
+    procedure = uuid4()
+    world.do(inspector, "accountability.open", procedure, open_args(
+        "XX", xx.decision_id, [subject(xx.lead.principal_id, "direct")], events=args["cited_events"],
+        ground="decision_fault", fault="serious_error", case_id=xx.case_id, finding_id=args["finding_id"]))
+
+
+def test_under_the_ningxia_text_the_fault_cites_decree_713(world: World) -> None:
+    nx = NXScript(world).advance_to("submit_report")
+    assert isinstance(nx, NXScript)
+    nx.do(nx.lead, "case.confirm_decision_fault", _args(nx))
+    (found,) = [f for f in world.ledger.get_case(nx.case_id).findings if f["source"] == "evaluation"]
+    assert found["articles"] == ["713-38"] and found["rule"] == "NX/decision-fault"
