@@ -177,13 +177,19 @@ def an_unqualified_agency(story: Story, name: str) -> None:
     story.agencies[name] = story.world.agency(name)
 
 
-@given(parsers.parse('评估机构"{name}"在另一案件中违背客观事实出具报告，已纳入不良信用记录'))
-def an_agency_with_bad_credit(story: Story, name: str) -> None:
+def entrusted_elsewhere(story: Story, name: str) -> NXScript:
+    """Another NX case that entrusted the agency ``name`` (registered and qualified if new)."""
     if name not in story.agencies:
         a_qualified_agency(story, name)
     other = NXScript(story.world)
     other.agency_id = story.agencies[name]
     other.advance_to("engage_expert")
+    return other
+
+
+@given(parsers.parse('评估机构"{name}"在另一案件中违背客观事实出具报告，已纳入不良信用记录'))
+def an_agency_with_bad_credit(story: Story, name: str) -> None:
+    other = entrusted_elsewhere(story, name)
     proposal = uuid4()  # H3 credit: the entrusting unit proposes, the credit department records
     story.world.do(other.lead, "credit.propose", other.agency_id, proposal_args(
         story.world, other.case_id, proposal, conduct="报告数据与统计部门数据明显不符", consequences="导致决策调整失误"))

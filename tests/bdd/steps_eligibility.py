@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, then, when
 
 from domain.model.agency import Agency
 from domain.model.principal import Principal
-from tests.bdd.steps import a_qualified_agency
+from tests.bdd.steps import entrusted_elsewhere
 from tests.bdd.story import Story
 from tests.support import NXScript
 
@@ -30,11 +30,7 @@ def _first_hash(story: Story, case_id: UUID) -> str:
 
 @given(parsers.parse('评估机构"{name}"在另一案件中违反规定造成严重后果，已被取消评估资格'))
 def a_revoked_agency(story: Story, name: str) -> None:
-    if name not in story.agencies:
-        a_qualified_agency(story, name)
-    other = NXScript(story.world)
-    other.agency_id = story.agencies[name]
-    other.advance_to("engage_expert")  # entrusted there
+    other = entrusted_elsewhere(story, name)
     story.world.do(other.lead, "agency.revoke_eligibility", other.agency_id,
                    _revocation(other.case_id, _first_hash(story, other.case_id)))
 
