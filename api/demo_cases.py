@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 from api.demo_cast import MARKET_UNIT, NX_UNIT, XX_UNIT
 from domain import clock
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 
 if TYPE_CHECKING:
     from api.signer import Signer

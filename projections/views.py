@@ -28,10 +28,10 @@ from domain.model.accountability import Accountability
 from domain.model.acts import stored_act
 from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate, LedgerEvent
+from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
 from domain.model.principal import Principal
-from domain.model.rules.templates import china_date
 from domain.service.ledger import Ledger
 from projections import accountability, making, persons
 from projections.store import (

@@ -19,7 +19,7 @@ from api.signer import Signer
 from domain import clock
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from domain.model.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
 from domain.service.ledger import Ledger, NewPrincipal, Recorded
 

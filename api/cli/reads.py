@@ -285,7 +285,7 @@ def findings(db: str | None, open_only: bool, case_id: str | None, as_json: bool
 def deadlines(db: str | None, as_json: bool) -> None:
     """NX-11 (90 days) and NX-12b (15 days) for every NX case: met, late, open or overdue."""
     from domain import clock
-    from domain.model.rules.templates import china_date
+    from domain.model.calendar import china_date
     from projections import queries
 
     _, projector = _current(_settings(db, None))
@@ -303,7 +303,7 @@ def deadlines(db: str | None, as_json: bool) -> None:
 def agencies(db: str | None, as_json: bool) -> None:
     """Entrusted agencies, their qualifications (XX-21) and credit records (NX-17, XX-24)."""
     from domain import clock
-    from domain.model.rules.templates import china_date
+    from domain.model.calendar import china_date
     from projections import queries
 
     _, projector = _current(_settings(db, None))
@@ -329,7 +329,7 @@ def agencies(db: str | None, as_json: bool) -> None:
 def annual(db: str | None, year: int | None, as_json: bool) -> None:
     """Annual figures per unit (NX-18, XX-25): opened, finished, on time, overdue, findings."""
     from domain import clock
-    from domain.model.rules.templates import china_date
+    from domain.model.calendar import china_date
     from projections import queries
 
     _, projector = _current(_settings(db, None))

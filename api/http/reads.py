@@ -15,10 +15,10 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE
 from domain import clock
 from domain.evidence.canonical import MAX_SAFE_INTEGER
+from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
-from domain.model.rules.templates import china_date
 from domain.model.vocabulary import Role
 from domain.service import access, replay
 from projections import accountability, queries

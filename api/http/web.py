@@ -38,8 +38,8 @@ from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError
 from domain.model.articles import CATALOGUE
+from domain.model.calendar import china_date
 from domain.model.principal import Principal
-from domain.model.rules.templates import china_date
 from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries

@@ -16,7 +16,7 @@ from pytest_bdd import given, parsers, then, when
 from api.http.labels import PHASE_LABELS
 from domain import clock
 from domain.errors import NotFound, NotPermitted, Refused
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from tests.bdd.citations import article_key
 from tests.bdd.story import Story
 from tests.credit_support import credit_officer, proposal_args, record_args

@@ -10,7 +10,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from domain import clock
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from tests.bdd.story import Story
 from tests.credit_support import credit_officer, proposal_args, record_args
 

@@ -24,7 +24,7 @@ from domain import clock
 from domain.errors import ClockBehind
 from domain.evidence.verifier import Verifier
 from domain.model import aggregate
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from domain.service.records import LedgerRecords
 from projections import queries
 from tests.integration.conftest import STORES, new_store

@@ -11,7 +11,7 @@ import pytest
 
 from domain import clock
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from projections import queries
 from tests.conftest import Projected
 from tests.credit_support import credit_officer, proposal_args, record_args

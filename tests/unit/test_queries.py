@@ -13,7 +13,7 @@ from api.signer import Signer
 from domain import clock
 from domain.errors import MalformedInput, NotFound
 from domain.evidence.signing import SigningKey
-from domain.model.rules.templates import china_date
+from domain.model.calendar import china_date
 from projections import queries
 from tests.conftest import Projected
 from tests.credit_support import credit_officer, proposal_args, record_args
