@@ -9,7 +9,7 @@ phases and a finding's figures by their Chinese labels.
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from pytest_bdd import given, parsers, then, when
 
@@ -60,17 +60,12 @@ FIGURES = {"同一立场被剔除的资料份数": "excluded_on_stance", "该立
 PHASES = {label: phase for phase, (label, _) in PHASE_LABELS.items()}
 STEP = "|".join(STEPS)
 TEXT = "宁夏商务厅|息县"
-#: The older wording of the steps below, still used by features of other parts (nx_16_xx_23_18,
-#: nx_17_xx_24): a step named in quotes, 证据收集结束 for 结束证据收集
-OLDER_STEPS = {**STEPS, "证据收集结束": "close_evidence"}
 OUTCOMES = {"已追究责任": "held_accountable", "不予追究": "no_liability", "已整改": "rectified"}
 
 
 def cited_key(cited: str) -> str:
-    """The article key a step cites: 宁夏商务厅办法第十六条 (the form scenarios use, see
-    :mod:`tests.bdd.citations`), or a key in quotes (\"NX-17\"): the older form, which only
-    nx_17_xx_24_不良信用记录.feature (another part's) still uses; drop it once that file is converted."""
-    return cited.strip('"') if cited.startswith('"') else article_key(cited)
+    """The article key a step cites: 宁夏商务厅办法第十六条 (see :mod:`tests.bdd.citations`)."""
+    return article_key(cited)
 
 
 def names(text: str) -> list[str]:
@@ -121,18 +116,6 @@ def case_continues_through(story: Story, step: str) -> None:
     script.advance_to(STEPS[step])
     script.step(STEPS[step]).run()
     script.done.append(STEPS[step])
-
-
-@given(parsers.re(rf'^一个(?P<text>{TEXT})的评估案件进行到"(?P<step>[^"]+)"之前$'))
-def a_case_before_older(story: Story, text: str, step: str) -> None:
-    """The older wording (see :data:`OLDER_STEPS`)."""
-    story.use(script_of(story, text)).advance_to(OLDER_STEPS[step])
-
-
-@when(parsers.re(r'^案件完成"(?P<step>[^"]+)"$'))
-def case_continues_through_older(story: Story, step: str) -> None:
-    """The older wording (see :data:`OLDER_STEPS`)."""
-    case_continues_through(story, next(k for k, v in STEPS.items() if v == OLDER_STEPS[step]))
 
 
 @given(parsers.parse("厅决策机关于{days:d}天前决定开始评估"))
@@ -320,9 +303,14 @@ def misconduct_recorded(story: Story, direct: str, leader: str) -> None:
     assert found[0]["cited_events"]
 
 
-@then("认定记录仍在案件中")
+@then("认定记录仍在案件中，所引初步结论的事件哈希与账本记录一致")
 def misconduct_stays(story: Story) -> None:
-    assert len(story.findings("inspector")) == 1
+    found = story.findings("inspector")
+    assert len(found) == 1 and found[0]["closed"] is None
+    assert story.case.report is not None  # the case went on to its report, and the finding stayed
+    for cited in found[0]["cited_events"]:
+        stored = story.ledger.stored_event_hash(UUID(str(cited["aggregate_id"])), cited["version"])
+        assert stored == cited["hash"], cited
 
 
 @then(parsers.parse('该问题已办结，结果为"{outcome}"，仍保留在案件中'))

@@ -305,6 +305,12 @@ def find_misconduct(story: Story, inspector: str, persons: str, conduct: str, le
     misconduct(story, inspector, persons, conduct, leader, cited)
 
 
+@when(parsers.parse('承办处室负责人"{person}"认定"{persons}"存在"{conduct}"，领导责任人为"{leader}"，援引其初步结论'))
+def find_misconduct_as_lead(story: Story, person: str, persons: str, conduct: str, leader: str) -> None:
+    """The same finding, signed by someone who is not an inspector (NX-16: refused)."""
+    find_misconduct(story, person, persons, conduct, leader)
+
+
 @when(parsers.parse('纪检监察人员"{inspector}"认定"{persons}"存在"{conduct}"，援引一个哈希不符的事件'))
 def find_with_bad_citation(story: Story, inspector: str, persons: str, conduct: str) -> None:
     case = story.case
@@ -385,3 +391,10 @@ def close_finding(story: Story, inspector: str, outcome: str) -> None:
     story.act(story.person(inspector), "case.close_finding", {
         "finding_id": str(finding["finding_id"]), "outcome": OUTCOMES[outcome], "statement": "经核查，已整改到位",
     })
+
+
+
+@when(parsers.parse('承办处室负责人"{person}"以"{outcome}"办结该问题'))
+def close_finding_as_lead(story: Story, person: str, outcome: str) -> None:
+    """The same closing, signed by someone who is not an inspector (refused)."""
+    close_finding(story, person, outcome)

@@ -158,3 +158,14 @@ def candidates_showing(read_models: Any, q: str, count: str, what: str, value: s
     found = _found(read_models, q)
     assert len(found) == int(count)
     assert all(p["name" if what == "现用姓名" else "identifier"] == value for p in found)
+
+
+@then(parsers.re(r'^该认定列入"(?P<name>[^"]+)"的终身责任链，责任为(?P<role>直接责任|领导责任)$'))
+def finding_in_chain(story: Story, read_models: Any, name: str, role: str) -> None:
+    """XX-18 终身责任追究: the inspector's finding follows the person, whatever the case does next."""
+    chain = _chain(story, read_models, name)
+    wanted = {"直接责任": "direct", "领导责任": "leader"}[role]
+    mine = [f for f in chain["findings"] if f.get("source") == "inspector"]
+    assert len(mine) == 1, chain["findings"]
+    assert mine[0].get("responsibility") == wanted, mine[0]
+    assert str(story.case_script.case_id) in chain["cases"]

@@ -14,9 +14,6 @@ FEATURES = Path(__file__).resolve().parents[2] / "features"
 STEP = re.compile(r"^\s*(?:假如|假设|假定|当|那么|而且|并且|同时|但是)\s+(?P<text>.+)$")
 ROW = re.compile(r"^\s*\|(?P<text>.+)\|\s*$")
 PLACEHOLDER = re.compile(r"<[^>]+>")
-#: Other parts' features (issue 17) still in the older wording, which the steps accept until they
-#: are converted: a step named in quotes (进行到"证据收集结束"之前), an article key in quotes.
-OLDER_WORDING = {"nx_16_xx_23_18_责任追究.feature", "nx_17_xx_24_不良信用记录.feature"}
 
 
 def steps_and_rows(path: Path) -> list[tuple[int, str]]:
@@ -30,12 +27,10 @@ def steps_and_rows(path: Path) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("path", sorted(FEATURES.glob("*.feature")), ids=lambda p: p.name)
 def test_steps_have_no_english_keys_or_machine_names(path: Path) -> None:
-    older = path.name in OLDER_WORDING
     for number, text in steps_and_rows(path):
         where = f"{path.name}:{number}: {text}"
-        if not older:
-            assert not re.search(r"[A-Za-z]", text), f"English or a key inside a Chinese step: {where}"
-            assert not re.search(r'(进行到|完成|执行)"[^"]+"', text), f"a step named in quotes: {where}"
+        assert not re.search(r"[A-Za-z]", text), f"English or a key inside a Chinese step: {where}"
+        assert not re.search(r'(进行到|完成|执行)"[^"]+"', text), f"a step named in quotes: {where}"
 
 
 def test_a_citation_and_its_key_are_one_another() -> None:
