@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-from api.demo_cases import DemoCases
+from api.demo_cases import DemoCases, _digest
 from api.demo_cast import (
     FAULT_PEOPLE,
     MISCONDUCT_PEOPLE,
@@ -135,6 +135,8 @@ class Demo(DemoCases, DemoFault):
         }
         if spec.agency:
             args["agency_id"] = str(self.agencies[spec.agency])
+        if "agency_staff" in spec.roles:  # issue 18 — outsourcing: staff come with evidence of employment
+            args["employment"] = {"document": "labour_contract", "digest": _digest(f"劳动合同：{spec.name}")}
         if spec.organisation:
             args["organisation_id"] = str(self.organisations[spec.organisation])
         self._do(self.admin, "principal.register", principal_id, args)

@@ -118,6 +118,8 @@ class World:
         }
         if agency_id:
             args["agency_id"] = str(agency_id)
+        if "agency_staff" in roles:  # issue 18 — outsourcing: registered with evidence of employment
+            args["employment"] = {"document": "labour_contract", "digest": digest(f"劳动合同：{name}")}
         seen = self._namesakes[(name, unit)] = self._namesakes.get((name, unit), 0) + 1
         if seen > 1:  # a second script's namesake in the same unit: a staff number tells them apart
             args["identifier"] = f"GH-{seen:04d}"

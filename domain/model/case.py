@@ -24,7 +24,7 @@ from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
-from domain.model import fault
+from domain.model import fault, outsourcing
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
@@ -163,9 +163,11 @@ class EvaluationCase(LedgerAggregate):
         return self.team.get(str(ctx.actor.id), {}).get("team_role") == "leader"
 
     def acting_agency(self, ctx: Context) -> UUID | None:
-        """The entrusted agency the actor works for on this case, if any."""
+        """The entrusted agency the actor works for on this case as its registered staff, if any
+        (issue 18: with evidence of employment, :mod:`domain.model.outsourcing`)."""
         actor = ctx.actor
-        if ctx.has_role(Role.AGENCY_STAFF) and actor.agency_id and str(actor.agency_id) in self.agencies:
+        if actor.agency_id and str(actor.agency_id) in self.agencies and outsourcing.is_registered_staff(
+                actor, actor.agency_id):
             return actor.agency_id
         return None
 

@@ -129,6 +129,7 @@ class ExpertEngaged(LedgerEvent):
             "field": act.command.field,
             "agency_id": act.command.agency_id,
             "justification": act.command.justification,
+            "own_staff_insufficient": act.command.own_staff_insufficient,  # issue 18 — outsourcing (XX-20)
             **_by(self, act),
         }
 

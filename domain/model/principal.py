@@ -10,7 +10,7 @@ from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
 from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time
-from domain.model import eligibility
+from domain.model import eligibility, outsourcing
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
@@ -57,6 +57,9 @@ class Principal(LedgerAggregate):
         self.retired: dict[str, Any] | None = None
         #: 取消评估资格 of an expert (国令第713号第四十一条): no evaluation engages them again
         self.eligibility_revoked: dict[str, Any] | None = None
+        #: issue 18 — outsourcing: an agency staff member's evidence of employment (document, digest,
+        #: recorded_at); None for anyone else, and for agency staff registered before it was asked for
+        self.employment: dict[str, Any] | None = None
 
     # --- queries --------------------------------------------------------------------------
 
@@ -111,6 +114,7 @@ class Principal(LedgerAggregate):
             raise NotFound(f"no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
+        outsourcing.require_employment(Role.AGENCY_STAFF in command.roles, command.employment)  # issue 18 — outsourcing
         _require_organisation(command.organisation_id, ctx)
         _separate_duties(set(command.roles))
         _distinct_keys(command)
@@ -144,6 +148,7 @@ class Principal(LedgerAggregate):
             raise Conflict(f"{self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
+        outsourcing.require_employment(role is Role.AGENCY_STAFF, act.command.employment)  # issue 18 — outsourcing
         _separate_duties({Role(r) for r in self.roles} | {role})
         self._record(self.RoleGranted, act)
 
@@ -280,6 +285,7 @@ class Principal(LedgerAggregate):
                      "from": self.timestamp, "until": None}
                 )
             principal.identifier = command.identifier
+            principal.employment = outsourcing.employment_record(command.employment, self.timestamp)  # issue 18 — outsourcing
             for role in command.roles:
                 principal.roles.append(role.value)
                 principal.role_history.append(
@@ -293,6 +299,8 @@ class Principal(LedgerAggregate):
 
         def on(self, principal: Principal, act: Act[GrantRole]) -> None:
             principal.roles.append(act.command.role.value)
+            if act.command.employment is not None:  # issue 18 — outsourcing
+                principal.employment = outsourcing.employment_record(act.command.employment, self.timestamp)
             principal.role_history.append(
                 {"role": act.command.role.value, "granted_at": self.timestamp, "revoked_at": None}
             )
@@ -357,6 +365,8 @@ class Principal(LedgerAggregate):
         def on(self, principal: Principal, act: Act[RevokeRole]) -> None:
             role = act.command.role.value
             principal.roles.remove(role)
+            if role == Role.AGENCY_STAFF.value:  # issue 18 — outsourcing: no longer the agency's staff
+                principal.employment = None
             for entry in principal.role_history:
                 if entry["role"] == role and entry["revoked_at"] is None:
                     entry["revoked_at"] = self.timestamp
@@ -457,3 +467,4 @@ def _distinct_keys(command: RegisterPrincipal) -> None:
     keyids = [PublicKey.from_jwk(k.model_dump()).keyid for k in command.public_keys]
     if len(set(keyids)) != len(keyids):
         raise MalformedInput("public_keys repeat a key")
+

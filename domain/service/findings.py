@@ -17,6 +17,7 @@ from domain import clock
 from domain.errors import LedgerKeyMissing
 from domain.evidence.intent import SignedIntent, sign_intent
 from domain.evidence.signing import SigningKey
+from domain.model import outsourcing
 from domain.model.acts import Act, new_intent
 from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
@@ -65,10 +66,11 @@ class Findings:
                        signed: SignedIntent, ctx: Context) -> None:
         """A refused attempt that is itself misconduct (转包), as a finding embedding the signed
         attempt, citing the entrustment of the person's agency on the case."""
+        acted_for = outsourcing.agency_acted_for(case, ctx)  # issue 18: staff, engaged expert or other
         entrusted = [
             EventRef.of(case.id, entry)
             for agency_id, entry in case.agencies.items()
-            if ctx.actor.agency_id is not None and agency_id == str(ctx.actor.agency_id)
+            if acted_for is not None and agency_id == str(acted_for)
         ]
         self._raise(case, rulebook, rule, refuse.zh, refuse.en, refuse.persons or (ctx.actor.id,), entrusted,
                     {"attempted_action": signed.intent.action}, ctx.now, attempt=signed.envelope.to_json())

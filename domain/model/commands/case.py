@@ -152,6 +152,9 @@ class EngageExpert(Command):
     field: Name  # 专业领域
     agency_id: UUID | None = None  # the entrustment the engagement falls under
     justification: Justification = ""  # NX-8 原则上
+    # issue 18 — outsourcing (XX-20): 自身力量不能满足评估工作需要的 — why the agency's own staff
+    # cannot meet the need; required of an engagement under an agency's entrustment under XX
+    own_staff_insufficient: Justification = ""
 
 
 # --- evaluation work (NX-10(3), XX-12, XX-15) -----------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from domain.model.commands.base import Command, Jwk, KeyId, Name, Text, unique
+from domain.model.commands.base import Command, Digest, Jwk, KeyId, Name, Text, unique
 from domain.model.vocabulary import PrincipalKind, Role
 
 #: a proof of possession: the new key's Ed25519 signature over its enrolment statement, base64
@@ -16,6 +16,18 @@ from domain.model.vocabulary import PrincipalKind, Role
 Proof = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{86}==$")]
 #: what tells two people of one name in one unit apart: a staff number (工号) or an ID suffix
 Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9A-Za-z._/-]*$")]
+
+
+# issue 18 — outsourcing (NX-4, XX-20, XX-21): an agency's staff are registered with the evidence
+# of their employment; whoever does its entrusted work without it is not its staff
+class Employment(BaseModel):
+    """用工证明: the SHA-256 (lowercase hex) of the labour contract (劳动合同) or appointment letter
+    (聘任文件) that makes the person the agency's staff; the ledger records the digest, not the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    document: Literal["labour_contract", "appointment_letter"]
+    digest: Digest
 
 
 class RegisterPrincipal(Command):
@@ -40,6 +52,8 @@ class RegisterPrincipal(Command):
     founding: bool = False
     #: set on the genesis only: the ledger follows the enrolment rules of issue 16 point 2
     enrolment: Literal["dual-control"] | None = None
+    #: issue 18 — outsourcing: an agency's staff (role agency_staff) come with evidence of employment
+    employment: Employment | None = None
 
 
 class TransferPrincipal(Command):
@@ -61,6 +75,8 @@ class GrantRole(Command):
     ACTION = "principal.grant_role"
 
     role: Role
+    #: issue 18 — outsourcing: granting agency_staff records the evidence of employment
+    employment: Employment | None = None
 
 
 class RevokeRole(Command):

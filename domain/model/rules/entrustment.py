@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from domain.model import outsourcing
 from domain.model.agency import Agency
 from domain.model.calendar import china_date
 from domain.model.decision import Decision
@@ -36,16 +37,19 @@ _HEARING_TASKS = {
 
 def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
     """NX-4 / XX-20 受委托评估机构应当在委托范围内开展工作。 An agency's staff act only on the tasks
-    their agency was entrusted with (engaging outside experts is always theirs to do)."""
+    their agency was entrusted with (engaging outside experts is always theirs to do), and so do
+    the outside experts the agency engaged (外聘专家参与): they work inside its entrustment, not
+    beside it."""
 
     @rule_of(jurisdiction, "entrusted-scope", (article,), "受委托机构在委托范围内开展工作",
            "an entrusted agency acts inside its entrustment", "refuse", set(TASK_OF_ACTION))
     def check(j: Judgement) -> Iterator[Refuse]:
         case = j.the_case
-        if case.is_lead_unit_staff(j.ctx) or str(j.actor_id) in case.team:
+        if outsourcing.acts_as_lead_unit(case, j.ctx):
             return  # acting as the lead unit or the team, not as the agency
-        agency = case.acting_agency(j.ctx)
-        if agency is None:
+        staff_of = case.acting_agency(j.ctx)
+        agency = staff_of or outsourcing.engaging_agency(case, j.actor_id)
+        if agency is None or str(agency) not in case.agencies:
             return
         tasks = {EntrustedTask(t) for t in case.agencies[str(agency)]["tasks"]}
         task = TASK_OF_ACTION[j.action]
@@ -55,9 +59,11 @@ def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
             else task is not None and task in tasks
         )
         if not inside:
+            who, who_en = ("", "") if staff_of else ("（受委托评估机构外聘的专家只在该机构的委托范围内参与）",
+                                                     "an expert the agency engaged works inside its entrustment: ")
             yield Refuse(
-                f"受委托评估机构应当在委托范围内开展工作：{j.action}不在委托事项（{codes(sorted(tasks))}）之内",
-                f"{j.action} is outside the agency's entrustment ({', '.join(sorted(tasks))})",
+                f"受委托评估机构应当在委托范围内开展工作{who}：{j.action}不在委托事项（{codes(sorted(tasks))}）之内",
+                f"{who_en}{j.action} is outside the agency's entrustment ({', '.join(sorted(tasks))})",
             )
 
     return check
@@ -70,7 +76,7 @@ def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
     @rule_of(jurisdiction, "no-hand-over", (article,), "不得转包委托事项", "no hand-on of entrusted work",
            "refuse+flag", {"case.hand_over_work"})
     def check(j: Judgement) -> Iterator[Refuse]:
-        if j.the_case.acting_agency(j.ctx) is not None:
+        if outsourcing.agency_acted_for(j.the_case, j.ctx) is not None:
             yield Refuse(
                 f"受委托评估机构不得擅自将委托事项变相转包给其他单位或者个人（拟转交给：{j.command.to}）",
                 f"an entrusted agency may not hand entrusted work on to another unit or person ({j.command.to})",
@@ -157,3 +163,83 @@ def agency_bad_credit(jurisdiction: Jurisdiction, article: str) -> Rule:
     return check
 
 
+# --- issue 18 — outsourcing (NX-4, XX-20; XX-6, XX-13(3)) ------------------------------------------
+
+#: The acts that are entrusted work: every evaluation action an agency may be entrusted with.
+ENTRUSTED_WORK = {action for action, task in TASK_OF_ACTION.items() if task is not None} | {"case.record_opinion"}
+
+
+def hand_over_by_conduct(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """NX-4 / XX-20 不得擅自将委托事项变相转包给其他单位或者个人, seen from the conduct: entrusted
+    work done for the agency by a person who is neither its registered staff (with evidence of
+    employment) nor an outside expert it engaged is work handed on. Refused — the work of such a
+    person does not enter the evaluation — and kept as a finding against them, with their signed
+    attempt as the evidence (as a confessed hand-over is)."""
+
+    @rule_of(jurisdiction, "hand-over-by-conduct", (article,), "以受委托机构名义办理委托事项者应为其工作人员或外聘专家",
+             "whoever does entrusted work for the agency is its staff or its engaged expert", "refuse+flag",
+             ENTRUSTED_WORK)
+    def check(j: Judgement) -> Iterator[Refuse]:
+        case = j.the_case
+        if outsourcing.acts_as_lead_unit(case, j.ctx) or str(j.actor_id) in case.experts:
+            return  # the lead unit, its team, and every engaged expert act by their own standing
+        agency = outsourcing.agency_acted_for(case, j.ctx)
+        if agency is None or outsourcing.is_registered_staff(j.ctx.actor, agency):
+            return
+        found = j.ctx.directory.find(agency, Agency)
+        name = found.name if found is not None else str(agency)
+        yield Refuse(
+            f"以受委托评估机构{name}名义办理委托事项（{j.action}）的人员，既不是该机构登记在册、附有劳动合同或聘任文件的"
+            "工作人员，也不是该机构外聘的专家：受委托评估机构不得擅自将委托事项变相转包给其他单位或者个人",
+            f"entrusted work ({j.action}) for {name} by a person who is neither its registered staff (with evidence "
+            "of employment) nor an expert it engaged: entrusted work may not be handed on",
+            record_attempt=True,
+            persons=(j.actor_id,),
+        )
+
+    return check
+
+
+def report_by_lead_unit(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
+    """NX-4 承办处室负责组织开展评估具体工作 (the report is formed for it to submit, NX-10(4), NX-12b);
+    XX-6 决策执行单位负责跟踪反馈与后评估工作的具体实施 (XX-13(3) 正式形成报告, then XX-13(4) it sends
+    the report on). Only the lead unit's own staff finalise the report: not an entrusted agency or
+    its experts, and not the team's invited members (XX-11(1): 人大代表、政协委员、专家 may join the
+    team; they do not become the unit)."""
+
+    @rule_of(jurisdiction, "report-by-lead-unit", articles, "评估报告由承办处室（决策执行单位）正式形成",
+             "the lead unit itself finalises the report", "refuse", {"case.finalise_report"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        case = j.the_case
+        if case.is_lead_unit_staff(j.ctx):
+            return
+        unit = "承办处室" if case.is_nx else "决策执行单位"
+        yield Refuse(
+            f"评估报告由{unit}（{case.lead_unit}）的工作人员正式形成并报送；受委托评估机构、其外聘专家和评估小组中"
+            f"非{unit}的成员可以参与起草和论证，但不能正式形成报告",
+            f"only staff of the lead unit ({case.lead_unit}) finalise and submit the report; an agency, its experts "
+            "and invited team members may draft and review it",
+        )
+
+    return check
+
+
+def experts_when_own_staff_insufficient(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """XX-20 受委托评估机构……自身力量不能满足评估工作需要的，可以外聘专家参与。 An engagement under an
+    agency's entrustment states why the agency's own staff cannot meet the need. (NX-4 says only
+    可以外聘专家参与: no such condition under 宁夏商务厅's text, whose rulebook has no such rule.)"""
+
+    @rule_of(jurisdiction, "experts-when-own-staff-insufficient", (article,),
+             "受委托机构自身力量不能满足需要的，方可外聘专家",
+             "an agency engages outside experts only where its own staff cannot meet the need", "refuse",
+             {"case.engage_expert"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        command = j.command
+        if command.agency_id is None or command.own_staff_insufficient.strip():
+            return
+        yield Refuse(
+            "受委托评估机构自身力量不能满足评估工作需要的，方可外聘专家参与：外聘前应当说明本机构工作人员不能满足需要的情况",
+            "an entrusted agency engages outside experts only where its own staff cannot meet the need: state it",
+        )
+
+    return check

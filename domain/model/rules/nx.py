@@ -30,6 +30,9 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(NX, "NX-14"),
         results.publication_withholds_classified(NX, ("NX-15",)),
         results.accountability(NX, ("NX-16",)),
+        # issue 18 — outsourcing (NX-4): hand-over seen from conduct; the 承办处室 finalises the report
+        entrustment.hand_over_by_conduct(NX, "NX-4"),
+        entrustment.report_by_lead_unit(NX, ("NX-4", "NX-10(4)")),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

@@ -27,6 +27,11 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(XX, "XX-16"),
         results.publication_withholds_classified(XX, ("XX-17", "XX-22")),
         results.accountability(XX, ("XX-23", "XX-18")),
+        # issue 18 — outsourcing (XX-20, XX-6): hand-over seen from conduct; the 决策执行单位 finalises
+        # the report; an agency engages experts only where its own staff cannot meet the need
+        entrustment.hand_over_by_conduct(XX, "XX-20"),
+        entrustment.report_by_lead_unit(XX, ("XX-6", "XX-13(3)")),
+        entrustment.experts_when_own_staff_insufficient(XX, "XX-20"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
