@@ -1,6 +1,6 @@
 """The XX rulebook: 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）."""
 
-from domain.model.rules import content, entrustment, evidence, opening, results
+from domain.model.rules import content, deadlines, entrustment, evidence, opening, results
 from domain.model.rules import procedure as P
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
@@ -27,6 +27,8 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(XX, "XX-16"),
         results.publication_withholds_classified(XX, ("XX-17", "XX-22")),
         results.accountability(XX, ("XX-23", "XX-18")),
+        # issue 18 — deadlines on the official calendar: the publication period (point 7)
+        deadlines.publication_period(XX, "XX-17"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
