@@ -448,7 +448,7 @@ def check_deadlines(db: str | None, keys: str | None, as_json: bool, as_of: date
         ledger = _open(settings)
         day = as_of.date() if as_of is not None else china_date(clock.now())
         try:
-            preview = ledger.findings.preview_deadlines(day, settings.periods)
+            preview = ledger.findings.preview_deadlines(day, periods=settings.periods)
         except LedgerError as error:
             _fail(str(error), EXIT_BROKEN)
         if as_json:
@@ -461,7 +461,7 @@ def check_deadlines(db: str | None, keys: str | None, as_json: bool, as_of: date
         return
     ledger = _open(settings, signing=True)
     try:
-        sweep = ledger.sweep(settings.periods)
+        sweep = ledger.sweep(periods=settings.periods)
     except LedgerError as error:
         _fail(str(error), EXIT_BROKEN)
     if as_json:

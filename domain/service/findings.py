@@ -109,7 +109,7 @@ class Findings:
         act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
         case.raise_finding(act, Context(actor=ledger, directory=self.ledger, now=now))
 
-    def sweep_deadlines(self, periods: Periods = DEFAULT_PERIODS) -> tuple[list[LedgerAggregate], list[dict[str, Any]]]:
+    def sweep_deadlines(self, *, periods: Periods = DEFAULT_PERIODS) -> tuple[list[LedgerAggregate], list[dict[str, Any]]]:
         """The deadline sweep (NX-11, NX-12b, XX-17's period) as of the ledger's clock — never a
         time a caller gives (issue 16 point 8: findings are stored at the server's time only):
         every case it raised a finding on, with the findings pending (each deadline is raised
@@ -132,7 +132,7 @@ class Findings:
                 changed.append(case)
         return changed, undetermined
 
-    def preview_deadlines(self, as_of: date, periods: Periods = DEFAULT_PERIODS) -> dict[str, Any]:
+    def preview_deadlines(self, as_of: date, *, periods: Periods = DEFAULT_PERIODS) -> dict[str, Any]:
         """What the sweep would find on the day ``as_of`` (China Standard Time), storing and
         signing nothing (``check-deadlines --as-of DATE --dry-run``): each case as it stood at
         the end of that day (as it stands now, for a day to come), judged as of that day."""

@@ -210,18 +210,18 @@ class Ledger(Application[UUID]):
             if event.TOPIC == EvaluationCase.MaterialShredded.TOPIC:  # type: ignore[attr-defined]
                 self.keyring.destroy(stored_act(event).command.kid)
 
-    def check_deadlines(self, periods: Periods = DEFAULT_PERIODS) -> list[Recorded]:
+    def check_deadlines(self, *, periods: Periods = DEFAULT_PERIODS) -> list[Recorded]:
         """The deadline sweep (NX-11, NX-12b, XX-17's period): raise a finding on every case whose
         deadline has passed with nothing done, as of the clock's now. Each deadline is raised once
         per case."""
-        return self.sweep(periods).raised
+        return self.sweep(periods=periods).raised
 
-    def sweep(self, periods: Periods = DEFAULT_PERIODS) -> Sweep:
+    def sweep(self, *, periods: Periods = DEFAULT_PERIODS) -> Sweep:
         """The deadline sweep, with the deadlines it could not judge for want of a year's calendar
         (reported, nothing stored for them)."""
         now = clock.now()
         with self._write_lock, clock.using(clock.ManualClock(now)):
-            changed, undetermined = self.findings.sweep_deadlines(periods)
+            changed, undetermined = self.findings.sweep_deadlines(periods=periods)
             return Sweep([recorded for case in changed for recorded in self._store(case)], undetermined)
 
     # --- genesis ----------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def notice_confirmed(story: Story, year: int) -> None:
 @when(parsers.parse("账本以{days:d}个工作日的公开期限检查评估期限"))
 def sweep_with_period(story: Story, days: int) -> None:
     story.before = story.rows()
-    story.raised = story.ledger.check_deadlines(Periods(publication_working_days=days))
+    story.raised = story.ledger.check_deadlines(periods=Periods(publication_working_days=days))
     story.error = None
 
 

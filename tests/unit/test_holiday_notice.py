@@ -14,6 +14,7 @@ from domain.errors import Conflict, MalformedInput, NotPermitted
 from domain.evidence.verifier import Verifier
 from domain.model.calendar import CHINA_STANDARD_TIME
 from domain.model.holiday_notice import HolidayNotice, notice_id
+from domain.model.rules.deadlines import official_calendar
 from domain.service.records import LedgerRecords
 from tests.support import NXScript, World
 
@@ -110,3 +111,36 @@ def test_a_deadline_in_an_unknown_year_is_reported_then_judged_once_the_notice_i
     assert finding["figures"]["deadline"] == "2027-01-04"
     assert "国办发明电〔2026〕15号" in finding["figures"]["calendar"]
     assert finding["figures"] == preview["would_raise"][0]["figures"]
+
+
+def test_the_deadlines_read_model_counts_as_the_rules_do(projected) -> None:  # type: ignore[no-untyped-def]
+    """queries.deadlines: a last day in the National Day holiday is open, not overdue, during it;
+    a due date in an unknown year is undetermined, then due by the confirmed notice."""
+    from projections import queries
+
+    ledger, world, projector, manual_clock = projected.ledger, projected.world, projected.projector, projected.clock
+    manual_clock.set(datetime.combine(date(2026, 7, 3), time(10), CHINA_STANDARD_TIME))
+    national_day = NXScript(world)
+    national_day.approval_date = "2026-07-03"
+    national_day.advance_to("close_evidence")
+    manual_clock.set(datetime.combine(date(2026, 10, 5), time(10), CHINA_STANDARD_TIME))
+    new_year = NXScript(world)
+    new_year.approval_date = "2026-10-05"
+    new_year.advance_to("close_evidence")
+    projector.catch_up()
+
+    def row(script: NXScript, on: date) -> dict:  # type: ignore[type-arg]
+        calendar = official_calendar(ledger)
+        rows = queries.deadlines(projector.views, on, calendar)
+        return next(r for r in rows if r["case_id"] == str(script.case_id) and r["article"] == "NX-11")
+
+    assert (row(national_day, date(2026, 10, 5))["status"], row(national_day, date(2026, 10, 5))["due_on"]) == (
+        "open", "2026-10-08")
+    assert row(national_day, date(2026, 10, 9))["status"] == "overdue"
+    assert row(new_year, date(2026, 12, 31))["status"] == "open"
+    assert row(new_year, date(2027, 1, 5))["status"] == "undetermined"
+    adopter, confirmer = office(world, "王芳"), office(world, "赵磊")
+    world.do(adopter, "holiday_notice.adopt", notice_id(2027), ARGS)
+    world.do(confirmer, "holiday_notice.confirm", notice_id(2027), CONFIRM)
+    assert (row(new_year, date(2027, 1, 5))["status"], row(new_year, date(2027, 1, 5))["due_on"]) == (
+        "overdue", "2027-01-04")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from uuid import UUID
 
+from domain.model.aggregate import Directory
 from domain.model.calendar import china_date
 from domain.model.holiday_notice import HolidayNotice, notice_id
 from domain.model.holidays import AdoptedNotice, OfficialCalendar, UnknownYear
@@ -32,9 +33,8 @@ def _responsible_for_case(j: Judgement) -> tuple[UUID, ...]:
     return tuple(dict.fromkeys([case.opened["by"], *leaders]))
 
 
-def official_calendar(j: Judgement) -> OfficialCalendar:
+def official_calendar(directory: Directory) -> OfficialCalendar:
     """The calendar as the ledger holds it: a year's confirmed notice, else the library."""
-    directory = j.ctx.directory
 
     def notice_for(year: int) -> AdoptedNotice | None:
         found = directory.find(notice_id(year), HolidayNotice)
@@ -71,7 +71,7 @@ def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         on = china_date(report["at"]) if report is not None else china_date(j.ctx.now)
         if on <= start + timedelta(days=days):  # within the days themselves: in time on any calendar
             return
-        calendar = official_calendar(j)
+        calendar = official_calendar(j.ctx.directory)
         try:
             deadline = calendar.last_day(start, days)
         except UnknownYear as unknown:
@@ -112,7 +112,7 @@ def submission_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         on = china_date(submission["at"]) if submission is not None else china_date(j.ctx.now)
         if on <= done + timedelta(days=days):
             return
-        calendar = official_calendar(j)
+        calendar = official_calendar(j.ctx.directory)
         try:
             deadline = calendar.last_day(done, days)
         except UnknownYear as unknown:
@@ -155,7 +155,7 @@ def publication_period(jurisdiction: Jurisdiction, article: str) -> Rule:
         on = china_date(case.publication["at"]) if case.publication is not None else china_date(j.ctx.now)
         if on <= approved + timedelta(days=period):  # fewer calendar days than working days
             return
-        calendar = official_calendar(j)
+        calendar = official_calendar(j.ctx.directory)
         try:
             deadline = calendar.working_days_after(approved, period)
         except UnknownYear as unknown:
