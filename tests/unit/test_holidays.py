@@ -62,3 +62,15 @@ def test_the_library_version_is_what_a_finding_records() -> None:
     calendar.last_day(date(2026, 3, 2), 15)
     assert calendar.version() == LIBRARY
     assert LIBRARY.startswith("chinese-calendar ")
+
+
+def test_the_publication_period_is_a_setting_of_working_days() -> None:
+    """XX-17's period (issue 18 point 7): default 20 working days, set by the operator's
+    environment, a number from 1 to 365 or refused."""
+    from api.settings import ENV_PUBLICATION_DAYS, Settings, SettingsError
+
+    assert Settings.load("sqlite:///x.db", environ={}).periods.publication_working_days == 20
+    assert Settings.load("sqlite:///x.db", environ={ENV_PUBLICATION_DAYS: "15"}).periods.publication_working_days == 15
+    for bad in ("0", "366", "twenty", "-3"):
+        with pytest.raises(SettingsError, match=ENV_PUBLICATION_DAYS):
+            Settings.load("sqlite:///x.db", environ={ENV_PUBLICATION_DAYS: bad})
