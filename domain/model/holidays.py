@@ -70,10 +70,13 @@ class OfficialCalendar:
 
     notice_for: Callable[[int], AdoptedNotice | None] = lambda year: None
     used: set[str] = field(default_factory=set)
+    _notices: dict[int, AdoptedNotice | None] = field(default_factory=dict, repr=False)
 
     def is_rest_day(self, day: date) -> bool:
         """法定休假日 (weekends included, unless made a working day by 调休), or :class:`UnknownYear`."""
-        notice = self.notice_for(day.year)
+        if day.year not in self._notices:  # one look-up per year and calendar
+            self._notices[day.year] = self.notice_for(day.year)
+        notice = self._notices[day.year]
         if notice is not None:
             self.used.add(f"{notice.document_number} ({notice.source})")
             return notice.is_rest_day(day)
