@@ -17,9 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from domain.model.holidays import DEFAULT_PERIODS, Periods
+
 DEFAULT_DB = "sqlite:///decision-ledger.db"
 ENV_DB = "DECISION_LEDGER_DB"
 ENV_KEYS = "DECISION_LEDGER_KEYS"
+#: XX-17's publication period, in working days on the official calendar (issue 18 point 7)
+ENV_PUBLICATION_DAYS = "DECISION_LEDGER_PUBLICATION_WORKING_DAYS"
 APP_PREFIX = "DECISIONLEDGER_"  # the library reads <APPNAME>_<KEY> before <KEY>
 
 #: connections each PostgreSQL pool keeps open, and opens at most (more wait up to the connect
@@ -145,6 +149,8 @@ class Database:
 class Settings:
     database: Database
     keys_dir: Path
+    #: periods the deadline sweep applies (issue 18 point 7): ``$DECISION_LEDGER_PUBLICATION_WORKING_DAYS``
+    periods: Periods = DEFAULT_PERIODS
 
     @classmethod
     def load(
@@ -155,4 +161,14 @@ class Settings:
     ) -> Settings:
         database = Database.parse(db or environ.get(ENV_DB) or DEFAULT_DB)
         keys_dir = Path(keys or environ.get(ENV_KEYS) or database.default_keys_dir())
-        return cls(database=database, keys_dir=keys_dir)
+        return cls(database=database, keys_dir=keys_dir, periods=_periods(environ))
+
+
+def _periods(environ: Mapping[str, str]) -> Periods:
+    """XX-17's publication period in working days: a whole number from 1 to 365 (default 20)."""
+    text = environ.get(ENV_PUBLICATION_DAYS, "").strip()
+    if not text:
+        return DEFAULT_PERIODS
+    if not text.isdigit() or not 1 <= int(text) <= 365:
+        raise SettingsError(f"{ENV_PUBLICATION_DAYS} must be a number of working days from 1 to 365, not {text!r}")
+    return Periods(publication_working_days=int(text))

@@ -24,11 +24,13 @@ from domain.evidence.times import format_time
 from domain.model.agency import in_force
 from domain.model.case import EvaluationCase, Phase
 from domain.model.decision import Decision
+from domain.model.holidays import OfficialCalendar, UnknownYear
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from domain.service.replay import case_at
 from projections import accountability, making, persons
 from projections.store import Views
+from projections.views import DEADLINES
 
 CASE_COLUMNS = (
     "case_id, decision_id, jurisdiction, title, lead_unit, phase, procedure, version, opened_at, "
@@ -321,8 +323,13 @@ def findings(
     return rows[offset: offset + limit]
 
 
-def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
-    """NX-11 and NX-12b for every NX case: due date, and days left or overdue as of ``today``."""
+def deadlines(views: Views, today: date, calendar: OfficialCalendar | None = None) -> list[dict[str, Any]]:
+    """NX-11 and NX-12b for every NX case: due date, and days left or overdue as of ``today``,
+    counted as the rules count them (:mod:`domain.model.holidays`): the last day moves past a
+    法定休假日 on ``calendar`` (the ledger's, with its confirmed notices; the library alone if
+    none is given). Where the calendar does not know a year the due date needs, the status is
+    ``undetermined`` once the bare count of days has passed (``due_on`` is then that count)."""
+    calendar = calendar or OfficialCalendar()
     with views.reading() as c:
         rows = c.execute(
             "SELECT d.*, k.title, k.lead_unit, k.decision_id FROM {dl_deadlines} d JOIN {dl_cases} k ON k.case_id = d.case_id "
@@ -330,16 +337,24 @@ def deadlines(views: Views, today: date) -> list[dict[str, Any]]:
         ).fetchall()
     out = []
     for row in rows:
-        due = date.fromisoformat(row["due_on"])
+        start, days = date.fromisoformat(row["starts_on"]), dict(DEADLINES)[row["article"]]
+        due, known = date.fromisoformat(row["due_on"]), True  # the bare count of days
+        try:
+            due = calendar.last_day(start, days)
+        except UnknownYear:
+            known = False
         done = date.fromisoformat(row["done_on"]) if row["done_on"] else None
-        if done is not None:
-            status, days = ("met" if done <= due else "late"), (done - due).days
+        on = done or today
+        if on > due and not known:
+            status, count = "undetermined", (on - due).days
+        elif done is not None:
+            status, count = ("met" if done <= due else "late"), (done - due).days
         elif today <= due:
-            status, days = "open", (due - today).days
+            status, count = "open", (due - today).days
         else:
-            status, days = "overdue", (today - due).days
-        out.append({**row, "status": status, "days": days})
-    return out
+            status, count = "overdue", (today - due).days
+        out.append({**row, "due_on": str(due), "status": status, "days": count})
+    return sorted(out, key=lambda r: (r["due_on"], r["case_id"], r["article"]))
 
 
 def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:

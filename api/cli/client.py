@@ -47,10 +47,12 @@ GROUPS = {
     "case": "Evaluation cases: every step of tracking-feedback and post-evaluation.",
     "accountability": "Accountability procedures: 立案, 调查, 告知, 陈述申辩, 决定, 申诉, 复核 (责任追究).",
     "credit": "Credit as a process: 提请, 决定 with a period, 信用修复 (NX-17, XX-24, XX-21).",  # H3 credit
+    # issue 18 — deadlines on the official calendar
+    "holiday_notice": "A year's State Council holiday notice: adopted by the office, confirmed by a second person.",
 }
 TARGET_ARG = {"principal": "PRINCIPAL_ID", "organisation": "ORGANISATION_ID", "agency": "AGENCY_ID",
               "decision": "DECISION_ID", "case": "CASE_ID", "accountability": "ACCOUNTABILITY_ID",
-              "credit": "AGENCY_ID"}
+              "credit": "AGENCY_ID", "holiday_notice": "NOTICE_ID"}
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -105,6 +107,15 @@ class Connection:
             return httpx.request(method, url, json=body, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as error:
             _fail(f"cannot reach {self.server}: {error} (is `decision-ledger serve` running? pass --server)")
+
+
+def _new_id(action: str, args: dict[str, Any]) -> UUID:
+    """A fresh id; a year's holiday notice has its own (issue 18: every deadline finds it)."""
+    if action == "holiday_notice.adopt":
+        from domain.model.holiday_notice import notice_id
+
+        return notice_id(int(args["year"]))
+    return uuid4()
 
 
 def connection_params() -> list[click.Parameter]:
@@ -346,7 +357,7 @@ def _action_command(spec: ActionSpec) -> click.Command:
         if spec.creates:
             new_id = given.pop("new_id")
             try:
-                target = UUID(new_id) if new_id else uuid4()
+                target = UUID(new_id) if new_id else _new_id(spec.name, args)
             except ValueError:
                 _fail(f"--id {new_id!r} is not a UUID")
             version = 0 if expected is None else expected

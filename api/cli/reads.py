@@ -283,13 +283,16 @@ def findings(db: str | None, open_only: bool, case_id: str | None, as_json: bool
 @db_option
 @json_option
 def deadlines(db: str | None, as_json: bool) -> None:
-    """NX-11 (90 days) and NX-12b (15 days) for every NX case: met, late, open or overdue."""
+    """NX-11 (90 days) and NX-12b (15 days) for every NX case: met, late, open or overdue, counted
+    as the 民法典 counts periods on the official holiday calendar; undetermined where the calendar
+    does not know a year the due date needs."""
     from domain import clock
     from domain.model.calendar import china_date
+    from domain.model.rules.deadlines import official_calendar
     from projections import queries
 
-    _, projector = _current(_settings(db, None))
-    rows = queries.deadlines(projector.views, china_date(clock.now()))
+    ledger, projector = _current(_settings(db, None))
+    rows = queries.deadlines(projector.views, china_date(clock.now()), official_calendar(ledger))
     if as_json:
         _print_json(rows)
         return

@@ -47,6 +47,10 @@ BY_NAME: dict[str, Any] = {
     "kid": "00000000-0000-4000-8000-0000000000e1",
     "valid_from": "2026-03-01",  # H3 credit: a bad-credit record's period
     "valid_until": "2027-03-01",
+    # issue 18 — a year's holiday notice (holiday_notice.adopt)
+    "year": 2027,
+    "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"],
+    "workdays": [],
 }
 
 

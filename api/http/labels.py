@@ -85,6 +85,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "accountability.decide": ("作出处理决定", "decide"),
     "accountability.appeal": ("申诉", "appeal"),
     "accountability.review": ("复核", "review an appeal"),
+    # issue 18 — deadlines on the official calendar
+    "holiday_notice.adopt": ("采用节假日安排通知", "adopt a year's holiday notice"),
+    "holiday_notice.confirm": ("确认节假日安排通知", "confirm a year's holiday notice"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS), "every action needs a label"
 

@@ -19,6 +19,7 @@ from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
+from domain.model.rules.deadlines import official_calendar
 from domain.model.vocabulary import Role
 from domain.service import access, replay
 from projections import accountability, queries
@@ -208,12 +209,13 @@ def router() -> APIRouter:
             rows = [r for r in rows if Scope(who, svc.ledger).oversees(r)]
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
-    @api.get("/deadlines", response_model=Page, summary="NX-11 and NX-12b deadlines: met, late, open, overdue")
+    @api.get("/deadlines", response_model=Page, summary="NX-11 and NX-12b deadlines on the official calendar: met, late, open, overdue, undetermined")
     def deadlines(who: Reader, svc: Svc, limit: Annotated[int, Query(ge=1, le=500)] = 100,
                   offset: Offset = 0) -> Page:
         figures(who)
         scope = Scope(who, svc.ledger)
-        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
+        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()),
+                                              official_calendar(svc.ledger))
                 if scope.within(r["decision_id"])]
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 

@@ -40,6 +40,7 @@ from domain.errors import LedgerError
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
 from domain.model.principal import Principal
+from domain.model.rules.deadlines import official_calendar
 from domain.model.text import shown
 from domain.service import access, replay
 from projections import queries
@@ -302,7 +303,8 @@ def router() -> APIRouter:
         figures(who)
         svc = service(request)
         scope = Scope(who, svc.ledger)
-        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()))
+        rows = [r for r in queries.deadlines(svc.current().views, china_date(clock.now()),
+                                              official_calendar(svc.ledger))
                 if scope.within(r["decision_id"])]
         return render(request, "deadlines.html", deadlines=rows)
 

@@ -101,6 +101,9 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "accountability.decide": ("/v1/accountabilities/{accountability_id}/decisions", "accountability_id"),
     "accountability.appeal": ("/v1/accountabilities/{accountability_id}/appeals", "accountability_id"),
     "accountability.review": ("/v1/accountabilities/{accountability_id}/reviews", "accountability_id"),
+    # issue 18 — deadlines on the official calendar: a year's holiday notice (id: notice_id(year))
+    "holiday_notice.adopt": ("/v1/holiday-notices", None),
+    "holiday_notice.confirm": ("/v1/holiday-notices/{notice_id}/confirmations", "notice_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

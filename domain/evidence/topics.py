@@ -17,6 +17,7 @@ DECISION = "decision-ledger/Decision/v1"
 CASE = "decision-ledger/EvaluationCase/v1"
 ORGANISATION = "decision-ledger/Organisation/v1"
 ACCOUNTABILITY = "decision-ledger/Accountability/v1"  # H2 accountability
+HOLIDAY_NOTICE = "decision-ledger/HolidayNotice/v1"  # issue 18 — deadlines on the official calendar
 
 #: every action a person (or the ledger) can sign, and the one event topic it records; an
 #: action that records nothing (an attempt the rules refuse and keep only as a finding) is absent
@@ -95,6 +96,9 @@ EVENT_OF_ACTION: dict[str, str] = {
     "accountability.decide": "decision-ledger/Accountability/Decided/v1",
     "accountability.appeal": "decision-ledger/Accountability/Appealed/v1",
     "accountability.review": "decision-ledger/Accountability/Reviewed/v1",
+    # issue 18 — deadlines on the official calendar: a year's holiday notice, adopted and confirmed
+    "holiday_notice.adopt": "decision-ledger/HolidayNotice/Adopted/v1",
+    "holiday_notice.confirm": "decision-ledger/HolidayNotice/Confirmed/v1",
 }
 
 #: the principal events whose arguments change a key history (domain.evidence.keys)

@@ -21,11 +21,13 @@ from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import eligibility as ec
 from domain.model.commands import fault as fc
+from domain.model.commands import holiday_notice as hc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
 from domain.model.commands.base import Command
 from domain.model.decision import Decision
+from domain.model.holiday_notice import HolidayNotice
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.vocabulary import Role
@@ -147,6 +149,10 @@ _SPECS = [
     _spec(acc.DecideAccountability, Accountability, "decide", roles=_INSPECTORS, article=_ACCOUNTABLE),
     _spec(acc.AppealDecision, Accountability, "appeal"),  # the subject themself
     _spec(acc.ReviewDecision, Accountability, "review", roles=_INSPECTORS, article=_ACCOUNTABLE),
+    # issue 18 — deadlines on the official calendar (民法典第二百零三条): the office adopts a year's
+    # holiday notice, a second person of the office confirms it
+    _spec(hc.AdoptHolidayNotice, HolidayNotice, "adopt", creates=True, roles={Role.GOVERNMENT_OFFICE}),
+    _spec(hc.ConfirmHolidayNotice, HolidayNotice, "confirm", roles={Role.GOVERNMENT_OFFICE}),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

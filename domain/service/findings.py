@@ -4,27 +4,40 @@ A rule that flags an act has the ledger record a finding on the case right after
 naming the persons and citing the events that show the conduct. An attempt that is itself
 misconduct (an entrusted agency handing its work on, NX-4 / XX-20) is refused, and kept as a
 finding only, with the person's signed attempt embedded as the evidence. The deadline sweep
-(NX-11, NX-12b) raises a finding on every case whose deadline has passed with nothing done.
+(NX-11, NX-12b, XX-17's period) raises a finding on every case whose deadline has passed with
+nothing done, counted on the official calendar (:mod:`domain.model.holidays`); what it cannot
+judge for want of a year's calendar it reports; its dry run shows what it would find on a day.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
 
 from domain import clock
-from domain.errors import LedgerKeyMissing
+from domain.errors import LedgerKeyMissing, NotFound
 from domain.evidence.intent import SignedIntent, sign_intent
 from domain.evidence.signing import SigningKey
 from domain.model import outsourcing
 from domain.model.acts import Act, new_intent
 from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
+from domain.model.calendar import CHINA_STANDARD_TIME
 from domain.model.case import EvaluationCase
 from domain.model.commands.case import RaiseFinding
+from domain.model.holidays import DEFAULT_PERIODS, Periods
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
-from domain.model.rules.base import SWEEP, EventRef, Finding, Judgement, Refuse, Rule, Rulebook
+from domain.model.rules.base import (
+    SWEEP,
+    EventRef,
+    Finding,
+    Judgement,
+    Refuse,
+    Rule,
+    Rulebook,
+    Undetermined,
+)
 from domain.model.text import shown
 
 if TYPE_CHECKING:
@@ -98,21 +111,61 @@ class Findings:
         act = Act(sign_intent(key, intent), intent, RaiseFinding.parse(args), rulebook.ref)
         case.raise_finding(act, Context(actor=ledger, directory=self.ledger, now=now))
 
-    def sweep_deadlines(self) -> list[LedgerAggregate]:
-        """The deadline sweep (NX-11, NX-12b) as of the ledger's clock — never a time a caller
-        gives (issue 16 point 8: findings are stored at the server's time only): every case it
-        raised a finding on, with the findings pending (each deadline is raised once per case).
-        A case whose last event was recorded later than the clock reads is refused whole
-        (:class:`~domain.errors.ClockBehind`), so a sweep run on a clock set back raises nothing."""
+    def sweep_deadlines(self, *, periods: Periods = DEFAULT_PERIODS) -> tuple[list[LedgerAggregate], list[dict[str, Any]]]:
+        """The deadline sweep (NX-11, NX-12b, XX-17's period) as of the ledger's clock — never a
+        time a caller gives (issue 16 point 8: findings are stored at the server's time only):
+        every case it raised a finding on, with the findings pending (each deadline is raised
+        once per case), and the deadlines it could not judge for want of a year's calendar
+        (:func:`undetermined_json`, reported, not stored). A case whose last event was recorded
+        later than the clock reads is refused whole (:class:`~domain.errors.ClockBehind`), so a
+        sweep run on a clock set back raises nothing."""
         now = clock.now()
         _, ledger = self.signer()
         ctx = Context(actor=ledger, directory=self.ledger, now=now)
         changed: list[LedgerAggregate] = []
+        undetermined: list[dict[str, Any]] = []
         for case_id in self.ledger.case_ids():
             case = self.ledger.get_case(case_id)
             rulebook = rulebook_for(case.jurisdiction)
-            verdicts = rulebook.judge(Judgement(SWEEP, None, ctx, case, rulebook.jurisdiction))
+            verdicts = rulebook.judge(Judgement(SWEEP, None, ctx, case, rulebook.jurisdiction, periods))
+            undetermined.extend(undetermined_json(case, verdicts.undetermined))
             if verdicts.findings:
                 self.raise_all(rulebook, verdicts.findings, case, now)
                 changed.append(case)
-        return changed
+        return changed, undetermined
+
+    def preview_deadlines(self, as_of: date, *, periods: Periods = DEFAULT_PERIODS) -> dict[str, Any]:
+        """What the sweep would find on the day ``as_of`` (China Standard Time), storing and
+        signing nothing (``check-deadlines --as-of DATE --dry-run``): each case as it stood at
+        the end of that day (as it stands now, for a day to come), judged as of that day."""
+        # replay imports the ledger, which imports this module
+        from domain.service.replay import case_at
+
+        moment = datetime.combine(as_of, time(23, 59, 59), CHINA_STANDARD_TIME)
+        ledger = self.ledger.get_principal(self.ledger.genesis().ledger_id)
+        ctx = Context(actor=ledger, directory=self.ledger, now=moment)
+        found: list[dict[str, Any]] = []
+        undetermined: list[dict[str, Any]] = []
+        for case_id in self.ledger.case_ids():
+            try:
+                case = case_at(self.ledger, case_id, min(moment, clock.now()))
+            except NotFound:
+                continue  # not opened yet on that day
+            rulebook = rulebook_for(case.jurisdiction)
+            verdicts = rulebook.judge(Judgement(SWEEP, None, ctx, case, rulebook.jurisdiction, periods))
+            undetermined.extend(undetermined_json(case, verdicts.undetermined))
+            found.extend({
+                "case_id": str(case.id), "rule": finding.rule.id, "articles": list(finding.rule.articles),
+                "persons": [str(p) for p in dict.fromkeys(finding.flag.persons)],
+                "summary_zh": finding.flag.zh, "summary_en": finding.flag.en,
+                "figures": dict(finding.flag.figures),
+                "cited_events": [ref.to_json() for ref in finding.flag.cited],
+            } for finding in verdicts.findings)
+        return {"as_of": as_of.isoformat(), "dry_run": True, "stored": False, "would_raise": found,
+                "undetermined": undetermined}
+
+
+def undetermined_json(case: EvaluationCase, undetermined: tuple[Undetermined, ...]) -> list[dict[str, Any]]:
+    """The deadlines of a case the calendar cannot judge, as the sweep reports them."""
+    return [{"case_id": str(case.id), "rule": u.rule_id, "year": u.year, "summary_zh": u.zh, "summary_en": u.en}
+            for u in undetermined]

@@ -10,6 +10,7 @@ ledger is also the :class:`~domain.model.aggregate.Directory` the aggregates and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from threading import RLock, get_ident
 from typing import Any, TypeVar, cast
 from uuid import UUID
@@ -31,6 +32,7 @@ from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
+from domain.model.holidays import DEFAULT_PERIODS, Periods
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.sealing import KeyRing
@@ -42,7 +44,7 @@ from domain.service.recorded import Recorded
 from domain.service.snapshots import CaseRepository, CaseSnapshots, seal_key
 from domain.service.working_set import WorkingSet
 
-__all__ = ["Genesis", "Ledger", "NewPrincipal", "Recorded"]
+__all__ = ["Genesis", "Ledger", "NewPrincipal", "Recorded", "Sweep"]
 
 T = TypeVar("T", bound=LedgerAggregate)
 
@@ -50,6 +52,14 @@ T = TypeVar("T", bound=LedgerAggregate)
 POSITION_TAKEN = (
     "another action was recorded on this aggregate at the same version; read it again and sign a new intent"
 )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What one deadline sweep stored, and what it could not judge (issue 18 point 5)."""
+
+    raised: list[Recorded]
+    undetermined: list[dict[str, Any]]
 
 
 class Ledger(Application[UUID]):
@@ -200,12 +210,19 @@ class Ledger(Application[UUID]):
             if event.TOPIC == EvaluationCase.MaterialShredded.TOPIC:  # type: ignore[attr-defined]
                 self.keyring.destroy(stored_act(event).command.kid)
 
-    def check_deadlines(self) -> list[Recorded]:
-        """The deadline sweep (NX-11, NX-12b): raise a finding on every case whose deadline has
-        passed with nothing done, as of the clock's now. Each deadline is raised once per case."""
+    def check_deadlines(self, *, periods: Periods = DEFAULT_PERIODS) -> list[Recorded]:
+        """The deadline sweep (NX-11, NX-12b, XX-17's period): raise a finding on every case whose
+        deadline has passed with nothing done, as of the clock's now. Each deadline is raised once
+        per case."""
+        return self.sweep(periods=periods).raised
+
+    def sweep(self, *, periods: Periods = DEFAULT_PERIODS) -> Sweep:
+        """The deadline sweep, with the deadlines it could not judge for want of a year's calendar
+        (reported, nothing stored for them)."""
         now = clock.now()
         with self._write_lock, clock.using(clock.ManualClock(now)):
-            return [recorded for case in self.findings.sweep_deadlines() for recorded in self._store(case)]
+            changed, undetermined = self.findings.sweep_deadlines(periods=periods)
+            return Sweep([recorded for case in changed for recorded in self._store(case)], undetermined)
 
     # --- genesis ----------------------------------------------------------------------------
 

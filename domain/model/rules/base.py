@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.evidence.canonical import canonical_bytes
+from domain.model.holidays import DEFAULT_PERIODS, Periods
 from domain.model.rules.procedure import ProcedureRule
 from domain.model.vocabulary import Jurisdiction
 
@@ -69,7 +70,18 @@ class Flag:
     figures: Mapping[str, int | str] = field(default_factory=dict)
 
 
-Verdict = Refuse | Flag
+@dataclass(frozen=True)
+class Undetermined:
+    """A deadline the rule cannot judge: the calendar does not know a year it needs (issue 18
+    point 5). Nothing is stored; the deadline sweep reports it."""
+
+    rule_id: str
+    year: int
+    zh: str
+    en: str
+
+
+Verdict = Refuse | Flag | Undetermined
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,8 @@ class Judgement:
     ctx: Context
     case: EvaluationCase | None  # None while the case is being opened
     jurisdiction: Jurisdiction
+    #: periods the operator configures (issue 18 point 7: XX-17's publication period)
+    periods: Periods = DEFAULT_PERIODS
 
     @property
     def command(self) -> Any:
@@ -136,6 +150,8 @@ class Finding:
 class Verdicts:
     refusal: tuple[Rule, Refuse] | None
     findings: tuple[Finding, ...]
+    #: deadlines no rule could judge for want of a year's calendar (reported by the sweep)
+    undetermined: tuple[Undetermined, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,12 +187,16 @@ class Rulebook:
     def judge(self, judgement: Judgement) -> Verdicts:
         """The first refusal wins; otherwise every flag is raised."""
         findings: list[Finding] = []
+        undetermined: list[Undetermined] = []
         for rule in self.rules:
             for verdict in rule.judge(judgement):
                 if isinstance(verdict, Refuse):
                     return Verdicts((rule, verdict), tuple(findings))
+                if isinstance(verdict, Undetermined):
+                    undetermined.append(verdict)
+                    continue
                 findings.append(Finding(rule, verdict))
-        return Verdicts(None, tuple(findings))
+        return Verdicts(None, tuple(findings), tuple(undetermined))
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -1,6 +1,6 @@
 """The XX rulebook: 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）."""
 
-from domain.model.rules import content, entrustment, evidence, opening, results
+from domain.model.rules import content, deadlines, entrustment, evidence, opening, results
 from domain.model.rules import procedure as P
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
@@ -32,6 +32,8 @@ RULEBOOK = Rulebook(
         entrustment.hand_over_by_conduct(XX, "XX-20"),
         entrustment.report_by_lead_unit(XX, ("XX-6", "XX-13(3)")),
         entrustment.experts_when_own_staff_insufficient(XX, "XX-20"),
+        # issue 18 — deadlines on the official calendar: the publication period (point 7)
+        deadlines.publication_period(XX, "XX-17"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
