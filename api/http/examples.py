@@ -47,6 +47,7 @@ BY_NAME: dict[str, Any] = {
     "kid": "00000000-0000-4000-8000-0000000000e1",
     "valid_from": "2026-03-01",  # H3 credit: a bad-credit record's period
     "valid_until": "2027-03-01",
+    "none": True,  # issue 18 — avoidance: 无承担主要论证工作的专家、机构 (decision.record_demonstrators)
 }
 
 

@@ -42,6 +42,9 @@ def new_case(served: Served) -> str:
     recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision,
                                                          decision_of(served)))
     assert recorded.status_code == 201, recorded.text
+    none = post(served, f"/v1/decisions/{decision}/demonstrators", served.sign(  # NX-8; 713-36
+        "ma_xiaodong", "decision.record_demonstrators", decision, {"none": True}))
+    assert none.status_code in (200, 201), none.text
     case = uuid4()
     opened = post(served, "/v1/cases", served.sign("ma_xiaodong", "case.open", case, {
         "decision_id": str(decision), "jurisdiction": "NX", "title": "会展业意见实施情况后评估",
