@@ -65,7 +65,7 @@ def team(served: Served) -> dict[str, Any]:
 def test_a_signed_action_is_recorded_and_readable(served: Served) -> None:
     before = served.stored()
     case = new_case(served)
-    assert served.stored() == before + 2
+    assert served.stored() == before + 3  # the decision, its demonstrators (none: NX-8; 713-36), the case
     version = served.get(f"/v1/aggregates/{case}/version", "ma_xiaodong").json()["version"]
     assert version == 1
     timeline = served.get(f"/v1/cases/{case}/timeline", "kong_deming").json()["items"]

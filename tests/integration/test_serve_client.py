@@ -107,7 +107,7 @@ def session(cli, address: str, info: dict[str, Any], inspector_key: str,  # type
     assert [(e["action"], e["actor"], e["verified"]) for e in events] == [
         ("case.open", "张伟", True), ("case.form_team", "张伟", True)]
     chain = json.loads(cli("client", "get", f"/v1/persons/{zhang}", env=inspector).out)
-    assert {a["event"] for a in chain["actions"]} == {"Registered", "Opened", "TeamFormed"}
+    assert {a["event"] for a in chain["actions"]} == {"Registered", "DemonstratorsRecorded", "Opened", "TeamFormed"}
     forbidden = cli("client", "get", f"/v1/exports/cases/{case_id}", env=me)
     assert forbidden.code == 1 and json.loads(forbidden.out)["status"] == 403
     token = cli("client", "token", env=inspector)
