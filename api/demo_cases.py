@@ -203,6 +203,8 @@ class DemoCases:
             "decided_on": "2020-04-10",
             "purpose": "建立户分类、村收集、乡转运、县处理的农村生活垃圾收运处置体系，实现农村生活垃圾治理全覆盖。",
         })
+        # issue 18 — avoidance: the list, or none, before the case opens (713-36)
+        self._do(p["sun_li"], "decision.record_demonstrators", decision, {"none": True})
         self._do(p["chen_jianhua"], "case.open", case, {
             "decision_id": str(decision),
             "jurisdiction": "XX",

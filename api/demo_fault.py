@@ -63,6 +63,8 @@ class DemoFault:
             "purpose": "两年内在产业集聚区建成标准化厂房12万平方米，引进纺织服装、电子信息企业30家以上，新增就业3000人。",
         })
         self._making(decision)
+        # issue 18 — avoidance: the list, or none, before a case opens (713-36)
+        self._do(p["chen_jianhua"], "decision.record_demonstrators", decision, {"none": True})
         return decision
 
     def _making(self, decision: UUID) -> None:

@@ -135,7 +135,9 @@ class World:
         )
         return agency_id
 
-    def decision(self, jurisdiction: str, by: Signer) -> UUID:
+    def decision(self, jurisdiction: str, by: Signer, *, demonstrators: bool = True) -> UUID:
+        """A registered decision; with its pre-decision demonstrators recorded as none
+        (无承担主要论证工作的专家、机构: NX-8, 713-36) unless ``demonstrators=False``."""
         decision_id = uuid4()
         self.do(
             by,
@@ -150,6 +152,8 @@ class World:
                 "purpose": "扩大跨境电商进出口规模",
             },
         )
+        if demonstrators:  # issue 18 — avoidance: a case opens only once the list (or none) is recorded
+            self.do(by, "decision.record_demonstrators", decision_id, {"none": True})
         return decision_id
 
 
@@ -168,6 +172,7 @@ class CaseScript(ABC):
     ITEMS: ClassVar[list[str]]
     decision_id: UUID
     lead: Signer
+    member: Signer  # of the lead unit; keeps the decision's records (its demonstrators)
 
     def __init__(self, world: World) -> None:
         self.world = world

@@ -51,6 +51,7 @@ BY_NAME: dict[str, Any] = {
     "year": 2027,
     "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"],
     "workdays": [],
+    "none": True,  # issue 18 — avoidance: 无承担主要论证工作的专家、机构 (decision.record_demonstrators)
 }
 
 

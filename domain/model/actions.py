@@ -91,7 +91,7 @@ _SPECS = [
     _spec(crc.DecideBadCredit, Agency, "decide_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
     _spec(crc.RepairCredit, Agency, "repair_credit", roles={Role.CREDIT_AUTHORITY}, article="NX-17 / XX-24"),
     _spec(dc.RegisterDecision, Decision, "register", creates=True, roles=_DECISION_KEEPERS),
-    _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8"),
+    _spec(dc.RecordDemonstrators, Decision, "record_demonstrators", roles=_DECISION_KEEPERS, article="NX-8 / 713-36"),
     _spec(dc.RecordSuperiorEvaluation, Decision, "record_superior_evaluation", roles=_DECISION_KEEPERS, article="XX-19"),
     _spec(cc.OpenCase, EvaluationCase, "open", creates=True, roles={Role.LEAD_UNIT}, article="NX-4 / XX-6"),
     _spec(cc.FormTeam, EvaluationCase, "form_team"),

@@ -48,6 +48,8 @@ class TeamFormed(LedgerEvent):
             str(member.principal_id): {
                 "team_role": member.team_role.value,
                 "affiliation": member.affiliation.value,
+                # issue 18 — avoidance (NX-8): kept only where a reason was given
+                **({"justification": member.justification} if member.justification else {}),
             }
             for member in act.command.members
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.errors import MalformedInput, NotFound, Refused
+from domain.errors import Conflict, MalformedInput, NotFound, Refused
 from domain.model import making as mk
 from domain.model.acts import Act
 from domain.model.agency import Agency
@@ -37,6 +37,8 @@ class Decision(LedgerAggregate):
         self.registered_by: UUID | None = None
         self.organisation_id: UUID | None = None
         self.demonstrators: list[dict[str, Any]] = []
+        #: 无承担主要论证工作的专家、机构: who stated it, when (NX-8; 713-36)
+        self.no_demonstrators: dict[str, Any] | None = None
         self.superior_evaluation: dict[str, Any] | None = None
         # H1 making (XX-18; 713-30, 713-33): see domain.model.making
         self.undertaking: dict[str, Any] | None = None
@@ -59,6 +61,11 @@ class Decision(LedgerAggregate):
         return cls._record_creation(cls.Registered, act)
 
     def record_demonstrators(self, act: Act[RecordDemonstrators], ctx: Context) -> None:
+        """记录决策前论证者, or that there were none (NX-8; 713-36). A list may follow a stated
+        "none" (a later correction, both stay on record); "none" cannot follow a list."""
+        if act.command.none and (self.demonstrators or self.no_demonstrators):
+            raise Conflict("the decision's pre-decision demonstrators are already recorded "
+                           "(已记录决策前论证者，不能再记录为无)")
         for demonstrator in act.command.demonstrators:
             if demonstrator.principal_id and not ctx.directory.find(demonstrator.principal_id, Principal):
                 raise NotFound(f"no principal {demonstrator.principal_id} is registered")
@@ -135,6 +142,27 @@ class Decision(LedgerAggregate):
             if (opinion := discussion["opinions"].get(str(principal_id))) and opinion["opinion"] == "disagree"
         ]
 
+    @property
+    def demonstrators_recorded(self) -> bool:
+        """Whether the list, or an explicit "none", is on record: a case opens only then (NX-8; 713-36)."""
+        return bool(self.demonstrators) or self.no_demonstrators is not None
+
+    def demonstrating_units(self) -> dict[UUID, str]:
+        """The agencies and organisations (单位) that did the main demonstration, by id, with their
+        names: they cannot be entrusted with the evaluation (713-36)."""
+        return {entry["agency_id"]: entry["name"] for entry in self.demonstrators
+                if entry["agency_id"] is not None and entry["kind"] != "expert"}
+
+    def demonstrator_of(self, principal_id: UUID, agency_id: UUID | None) -> dict[str, Any] | None:
+        """The entry that names this person, or the unit they work for (its staff), if any."""
+        for entry in self.demonstrators:
+            if entry["principal_id"] == principal_id:
+                return entry
+        for entry in self.demonstrators:
+            if agency_id is not None and entry["agency_id"] == agency_id:
+                return entry
+        return None
+
     def demonstrator_ids(self) -> set[UUID]:
         """Principals and agencies that did the main demonstration (NX-8)."""
         ids: set[UUID] = set()
@@ -172,6 +200,8 @@ class Decision(LedgerAggregate):
         COMMAND = RecordDemonstrators
 
         def on(self, decision: Decision, act: Act[RecordDemonstrators]) -> None:
+            if act.command.none:
+                decision.no_demonstrators = self.provenance(act)
             for demonstrator in act.command.demonstrators:
                 decision.demonstrators.append(
                     {

@@ -126,7 +126,7 @@ def approval_days_ago(story: Story, days: int) -> None:
 @given(parsers.parse('决策前承担主要论证工作的专家"{name}"已登记'))
 def a_demonstrator(story: Story, name: str) -> None:
     expert = story.add_person(name, ["expert"], "北方民族大学")
-    story.world.do(story.person("李娜"), "decision.record_demonstrators", story.case_script.decision_id, {
+    story.world.do(story.case_script.member, "decision.record_demonstrators", story.case_script.decision_id, {
         "demonstrators": [{"name": name, "kind": "expert", "work": "主要论证",
                            "principal_id": str(expert.principal_id)}],
     })
@@ -136,7 +136,7 @@ def a_demonstrator(story: Story, name: str) -> None:
 def a_demonstrating_agency(story: Story, name: str) -> None:
     agency = story.world.agency(name)
     story.agencies[name] = agency
-    story.world.do(story.person("李娜"), "decision.record_demonstrators", story.case_script.decision_id, {
+    story.world.do(story.case_script.member, "decision.record_demonstrators", story.case_script.decision_id, {
         "demonstrators": [{"name": name, "kind": "agency", "work": "可行性论证", "agency_id": str(agency)}],
     })
 

@@ -42,6 +42,9 @@ def new_case(served: Served) -> str:
     recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision,
                                                          decision_of(served)))
     assert recorded.status_code == 201, recorded.text
+    none = post(served, f"/v1/decisions/{decision}/demonstrators", served.sign(  # NX-8; 713-36
+        "ma_xiaodong", "decision.record_demonstrators", decision, {"none": True}))
+    assert none.status_code in (200, 201), none.text
     case = uuid4()
     opened = post(served, "/v1/cases", served.sign("ma_xiaodong", "case.open", case, {
         "decision_id": str(decision), "jurisdiction": "NX", "title": "会展业意见实施情况后评估",
@@ -62,7 +65,7 @@ def team(served: Served) -> dict[str, Any]:
 def test_a_signed_action_is_recorded_and_readable(served: Served) -> None:
     before = served.stored()
     case = new_case(served)
-    assert served.stored() == before + 2
+    assert served.stored() == before + 3  # the decision, its demonstrators (none: NX-8; 713-36), the case
     version = served.get(f"/v1/aggregates/{case}/version", "ma_xiaodong").json()["version"]
     assert version == 1
     timeline = served.get(f"/v1/cases/{case}/timeline", "kong_deming").json()["items"]

@@ -62,6 +62,7 @@ def session(cli, address: str, info: dict[str, Any], inspector_key: str,  # type
                    "--decided-on", "2023-05-10", "--purpose", "促进会展业发展", env=me)
     assert decision.code == 0, decision.err
     decision_id = json.loads(decision.out)["aggregate_id"]
+    assert cli("client", "decision", "record-demonstrators", decision_id, "--none", env=me).code == 0  # NX-8; 713-36
     opened = cli("client", "case", "open", "--decision-id", decision_id, "--jurisdiction", "NX",
                  "--title", "会展业意见实施情况后评估", "--lead-unit", "宁夏回族自治区商务厅对外贸易处",
                  "--grounds", "NX-4(2)", "--ground-statement", "实施满两年", env=me)
@@ -106,7 +107,7 @@ def session(cli, address: str, info: dict[str, Any], inspector_key: str,  # type
     assert [(e["action"], e["actor"], e["verified"]) for e in events] == [
         ("case.open", "张伟", True), ("case.form_team", "张伟", True)]
     chain = json.loads(cli("client", "get", f"/v1/persons/{zhang}", env=inspector).out)
-    assert {a["event"] for a in chain["actions"]} == {"Registered", "Opened", "TeamFormed"}
+    assert {a["event"] for a in chain["actions"]} == {"Registered", "DemonstratorsRecorded", "Opened", "TeamFormed"}
     forbidden = cli("client", "get", f"/v1/exports/cases/{case_id}", env=me)
     assert forbidden.code == 1 and json.loads(forbidden.out)["status"] == 403
     token = cli("client", "token", env=inspector)

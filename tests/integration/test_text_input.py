@@ -149,6 +149,8 @@ def test_text_recorded_before_the_rule_is_projected_read_and_shown_escaped(serve
         recorded = post(served, "/v1/decisions", served.sign("ma_xiaodong", "decision.register", decision,
                                                              {**decision_of(served), "title": title}))
         assert recorded.status_code == 201, recorded.text
+        assert post(served, f"/v1/decisions/{decision}/demonstrators", served.sign(  # NX-8; 713-36
+            "ma_xiaodong", "decision.record_demonstrators", decision, {"none": True})).status_code in (200, 201)
         opened = post(served, "/v1/cases", served.sign("ma_xiaodong", "case.open", case, {
             "decision_id": str(decision), "jurisdiction": "NX", "title": title, "lead_unit": "宁夏回族自治区商务厅对外贸易处",
             "grounds": ["NX-4(2)"], "ground_statement": "\u200b"}))

@@ -93,6 +93,7 @@ def enrol(url: str, keys: Path, people: int, cases: int) -> Cast:
             "jurisdiction": "XX", "title": "息县农村公路养护管理办法", "document_number": "息政〔2022〕7号",
             "organ": "息县人民政府", "decided_on": "2022-03-01", "purpose": "规范农村公路养护，保障群众出行。",
         })
+        signers[0].act(ledger, "decision.record_demonstrators", decision, {"none": True})  # NX-8; 713-36
         opened: list[UUID] = []
         for n in range(cases):
             case = uuid4()

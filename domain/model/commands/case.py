@@ -80,6 +80,8 @@ class TeamMember(_Part):
     principal_id: UUID
     team_role: TeamRole
     affiliation: Affiliation = Affiliation.STAFF
+    # issue 18 — avoidance (NX-8): why a pre-decision demonstrator is on the team (原则上不得参与)
+    justification: Justification = ""
 
 
 class FormTeam(Command):
@@ -140,7 +142,7 @@ class EntrustAgency(Command):
     tasks: Tasks  # 委托范围: what the agency may do on this case
     scope: Items  # 委托范围 as the agreement words it
     agreement_ref: Name  # 委托协议编号
-    justification: Justification = ""  # NX-8 原则上: why a pre-decision demonstrator is entrusted
+    justification: Justification = ""  # kept as signed; excuses no demonstrating unit (713-36)
 
 
 class EngageExpert(Command):

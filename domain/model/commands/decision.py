@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.model.commands.base import Command, IsoDate, Name, Text
 from domain.model.vocabulary import DemonstratorKind, Jurisdiction
@@ -36,11 +36,20 @@ class Demonstrator(BaseModel):
 
 
 class RecordDemonstrators(Command):
-    """记录决策前论证者 (NX-8): who did the main pre-decision demonstration."""
+    """记录决策前论证者 (NX-8; 国令第713号第三十六条): who did the main pre-decision demonstration,
+    or the explicit statement that no expert, agency or organisation did (``none``:
+    无承担主要论证工作的专家、机构). A case opens only once one or the other is recorded."""
 
     ACTION = "decision.record_demonstrators"
 
-    demonstrators: Annotated[list[Demonstrator], Field(min_length=1, max_length=100)]
+    demonstrators: Annotated[list[Demonstrator], Field(max_length=100)] = Field(default_factory=list)
+    none: bool = False  # 无承担主要论证工作的专家、机构
+
+    @model_validator(mode="after")
+    def _a_list_or_none(self) -> RecordDemonstrators:
+        if self.none == bool(self.demonstrators):
+            raise ValueError("name the demonstrators, or state none (无承担主要论证工作的专家、机构), not both")
+        return self
 
 
 class RecordSuperiorEvaluation(Command):

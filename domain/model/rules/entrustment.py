@@ -1,4 +1,5 @@
-"""Rules on entrusted agencies and outside experts (NX-4, NX-8, NX-17; XX-20, XX-21)."""
+"""Rules on entrusted agencies and outside experts (NX-4, NX-17; XX-20, XX-21). Avoidance (NX-8;
+713-36) is in :mod:`domain.model.rules.avoidance`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from collections.abc import Iterator
 from domain.model import outsourcing
 from domain.model.agency import Agency
 from domain.model.calendar import china_date
-from domain.model.decision import Decision
 from domain.model.rules.base import EventRef, Flag, Judgement, Refuse, Rule
 from domain.model.rules.common import codes, rule_of
 from domain.model.vocabulary import EntrustedTask, Jurisdiction
 
-# --- entrustment (NX-4, XX-20, XX-21, NX-8, NX-17) -----------------------------------------------
+# --- entrustment (NX-4, XX-20, XX-21, NX-17) -----------------------------------------------
 
 #: What each evaluation action does, as an entrusted task.
 TASK_OF_ACTION: dict[str, EntrustedTask | None] = {
@@ -83,40 +83,6 @@ def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
                 record_attempt=True,
                 persons=(j.actor_id,),
             )
-
-    return check
-
-
-def demonstrators_excluded(jurisdiction: Jurisdiction, article: str) -> Rule:
-    """NX-8 重大行政决策作出前承担主要论证工作的专家、专业机构和社会组织等，原则上不得参与评估工作。
-    原则上: engaging one is refused unless a justification is recorded, and then flagged."""
-
-    @rule_of(jurisdiction, "demonstrators-excluded", (article,), "决策前论证者原则上不得参与评估",
-           "pre-decision demonstrators stay out, in principle", "refuse+flag",
-           {"case.engage_expert", "case.entrust_agency"})
-    def check(j: Judgement) -> Iterator[Refuse | Flag]:
-        decision = j.ctx.directory.find(j.the_case.decision_id, Decision)  # type: ignore[arg-type]
-        if decision is None:
-            return
-        command = j.command
-        party = command.expert_id if j.action == "case.engage_expert" else command.agency_id
-        named = [d for d in decision.demonstrators if party in (d["principal_id"], d["agency_id"])]
-        if not named:
-            return
-        who = named[0]["name"]
-        if not command.justification.strip():
-            yield Refuse(
-                f"{who}承担了决策前的主要论证工作，原则上不得参与评估；确需参与的，应当记录理由",
-                f"{who} did the decision's main pre-decision demonstration: record a justification to engage them",
-            )
-            return
-        persons = (j.actor_id, party) if j.action == "case.engage_expert" else (j.actor_id,)
-        yield Flag(
-            f"{who}承担了决策前的主要论证工作，经记录理由后参与评估：{command.justification}",
-            f"{who}, a pre-decision demonstrator, was engaged with a justification",
-            persons=persons,
-            figures={"demonstrator": who, "justification": command.justification[:200]},
-        )
 
     return check
 

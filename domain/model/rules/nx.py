@@ -1,6 +1,14 @@
 """The NX rulebook: 宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）."""
 
-from domain.model.rules import content, deadlines, entrustment, evidence, opening, results
+from domain.model.rules import (
+    avoidance,
+    content,
+    deadlines,
+    entrustment,
+    evidence,
+    opening,
+    results,
+)
 from domain.model.rules import procedure as P
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
@@ -14,13 +22,15 @@ RULEBOOK = Rulebook(
     jurisdiction=NX,
     rules=(
         opening.trigger_grounds(NX, "NX-4"),
+        avoidance.demonstrators_recorded(NX, ("NX-8", "713-36")),
         content.plan_complete(NX, "NX-10(1)"),
         content.content_items(NX, "NX-6"),
         content.report_sections(NX, "NX-7", required=("NX-7(1)", "NX-7(2)", "NX-7(3)", "NX-7(4)")),
         results.approval_body(NX, ("NX-10(2)", "NX-4")),
         entrustment.entrusted_scope(NX, "NX-4"),
         entrustment.no_hand_over(NX, "NX-4"),
-        entrustment.demonstrators_excluded(NX, "NX-8"),
+        avoidance.unit_excluded(NX, ("713-36", "NX-8")),
+        avoidance.demonstrators_excluded(NX, ("NX-8",), in_principle=True),
         entrustment.agency_bad_credit(NX, "NX-17"),
         evidence.exclusion_reason(NX, "NX-9"),
         evidence.skewed_exclusions(NX, "NX-9"),

@@ -1,6 +1,6 @@
 """The XX rulebook: 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）."""
 
-from domain.model.rules import content, deadlines, entrustment, evidence, opening, results
+from domain.model.rules import avoidance, content, deadlines, entrustment, evidence, opening, results
 from domain.model.rules import procedure as P
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
@@ -15,12 +15,15 @@ RULEBOOK = Rulebook(
     rules=(
         opening.trigger_grounds(XX, "XX-9"),
         opening.superior_evaluation(XX, "XX-19"),
+        avoidance.demonstrators_recorded(XX, ("713-36",)),
         content.plan_complete(XX, "XX-11(2)"),
         content.content_items(XX, "XX-8"),
         content.report_sections(XX, "XX-14", required=("XX-14(1)", "XX-14(2)", "XX-14(3)")),
         entrustment.entrusted_scope(XX, "XX-20"),
         entrustment.no_hand_over(XX, "XX-20"),
         entrustment.agency_qualified(XX, "XX-21"),
+        avoidance.unit_excluded(XX, ("713-36",)),
+        avoidance.demonstrators_excluded(XX, ("713-36",), in_principle=False),
         evidence.exclusion_reason(XX, "XX-7"),
         evidence.skewed_exclusions(XX, "XX-7"),
         evidence.preset_conclusion(XX, "XX-7"),
