@@ -1,6 +1,14 @@
 """The XX rulebook: 息县重大行政决策实施情况跟踪反馈与后评估办法（试行）（息政办〔2021〕43号）."""
 
-from domain.model.rules import avoidance, content, deadlines, entrustment, evidence, opening, results
+from domain.model.rules import (
+    avoidance,
+    content,
+    deadlines,
+    entrustment,
+    evidence,
+    opening,
+    results,
+)
 from domain.model.rules import procedure as P
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
