@@ -101,6 +101,11 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "accountability.decide": ("/v1/accountabilities/{accountability_id}/decisions", "accountability_id"),
     "accountability.appeal": ("/v1/accountabilities/{accountability_id}/appeals", "accountability_id"),
     "accountability.review": ("/v1/accountabilities/{accountability_id}/reviews", "accountability_id"),
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": ("/v1/cases/{case_id}/material-requests", "case_id"),
+    "case.answer_request": ("/v1/cases/{case_id}/material-requests/answers", "case_id"),
+    "case.refuse_request": ("/v1/cases/{case_id}/material-requests/refusals", "case_id"),
+    "case.coordinate_supply": ("/v1/cases/{case_id}/material-requests/coordination", "case_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

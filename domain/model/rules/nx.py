@@ -2,6 +2,7 @@
 
 from domain.model.rules import content, deadlines, entrustment, evidence, opening, results
 from domain.model.rules import procedure as P
+from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
 
@@ -30,6 +31,9 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(NX, "NX-14"),
         results.publication_withholds_classified(NX, ("NX-15",)),
         results.accountability(NX, ("NX-16",)),
+        # issue 18 — duty to supply (XX-6): the Ningxia text is silent on related units, so Decree 713 Art. 40 alone
+        supplying.supply_refused(NX, ("713-40",)),
+        supplying.supply_overdue(NX, ("713-40",)),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

@@ -2,6 +2,7 @@
 
 from domain.model.rules import content, entrustment, evidence, opening, results
 from domain.model.rules import procedure as P
+from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
 
@@ -27,6 +28,9 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(XX, "XX-16"),
         results.publication_withholds_classified(XX, ("XX-17", "XX-22")),
         results.accountability(XX, ("XX-23", "XX-18")),
+        # issue 18 — duty to supply (XX-6): XX-6 with Decree 713 Art. 40
+        supplying.supply_refused(XX, ("XX-6", "713-40")),
+        supplying.supply_overdue(XX, ("XX-6", "713-40")),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
