@@ -5,6 +5,7 @@ the 县政府办公室's coordination (XX-6 第一款)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -39,7 +40,7 @@ def _xx(world: World) -> tuple[XXScript, Unit, Unit]:
     return xx, unit(world, XX_RELATED, county), unit(world, XX_OTHER, county)
 
 
-def _supply_findings(script: XXScript | NXScript, kind: str) -> list[dict]:  # type: ignore[type-arg]
+def _supply_findings(script: XXScript | NXScript, kind: str) -> list[dict[str, Any]]:
     return [f for f in script.case.findings if f["rule"].endswith(kind)]
 
 
@@ -167,7 +168,7 @@ def test_under_the_ningxia_text_the_acts_cite_decree_713_and_there_is_no_county_
     assert refused.value.article == "NX-4"
     manual_clock.advance(timedelta(days=6))
     world.ledger.check_deadlines()
-    (found,) = _supply_findings(nx, "supply-overdue")  # type: ignore[arg-type]
+    (found,) = _supply_findings(nx, "supply-overdue")
     assert found["articles"] == ["713-40"] and found["rule"] == "NX/supply-overdue"
 
 
