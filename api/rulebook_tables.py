@@ -88,6 +88,8 @@ def _who(spec: ActionSpec) -> str:
         return "被追究责任的人员本人 (the subject of the procedure themself)"
     if spec.aggregate is Decision:  # the making: 发表意见 and the head's 决定 (国令第713号第三十条)
         return "集体讨论的组成人员本人；决定由行政首长本人作出 (the member themself; the decision, the head themself)"
+    if spec.name in ("case.answer_request", "case.refuse_request"):  # issue 18 — duty to supply (XX-6)
+        return "被请求单位的人员 (a person of the requested unit)"
     return "本案人员 (the case decides: its lead unit, team, entrusted agency or engaged experts, as the step requires)"
 
 

@@ -88,6 +88,11 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     # issue 18 — deadlines on the official calendar
     "holiday_notice.adopt": ("采用节假日安排通知", "adopt a year's holiday notice"),
     "holiday_notice.confirm": ("确认节假日安排通知", "confirm a year's holiday notice"),
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": ("请求有关单位提供材料", "request materials from a related unit"),
+    "case.answer_request": ("有关单位提供材料并说明问题", "a related unit supplies materials and states problems"),
+    "case.refuse_request": ("有关单位拒绝提供材料", "a related unit refuses to supply materials"),
+    "case.coordinate_supply": ("县政府办公室协调", "the county government office coordinates"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS), "every action needs a label"
 

@@ -104,6 +104,11 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     # issue 18 — deadlines on the official calendar: a year's holiday notice (id: notice_id(year))
     "holiday_notice.adopt": ("/v1/holiday-notices", None),
     "holiday_notice.confirm": ("/v1/holiday-notices/{notice_id}/confirmations", "notice_id"),
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": ("/v1/cases/{case_id}/material-requests", "case_id"),
+    "case.answer_request": ("/v1/cases/{case_id}/material-requests/answers", "case_id"),
+    "case.refuse_request": ("/v1/cases/{case_id}/material-requests/refusals", "case_id"),
+    "case.coordinate_supply": ("/v1/cases/{case_id}/material-requests/coordination", "case_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

@@ -99,6 +99,11 @@ EVENT_OF_ACTION: dict[str, str] = {
     # issue 18 — deadlines on the official calendar: a year's holiday notice, adopted and confirmed
     "holiday_notice.adopt": "decision-ledger/HolidayNotice/Adopted/v1",
     "holiday_notice.confirm": "decision-ledger/HolidayNotice/Confirmed/v1",
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": "decision-ledger/EvaluationCase/MaterialsRequested/v1",
+    "case.answer_request": "decision-ledger/EvaluationCase/RequestAnswered/v1",
+    "case.refuse_request": "decision-ledger/EvaluationCase/RequestRefused/v1",
+    "case.coordinate_supply": "decision-ledger/EvaluationCase/SupplyCoordinated/v1",
 }
 
 #: the principal events whose arguments change a key history (domain.evidence.keys)

@@ -25,6 +25,7 @@ from domain.model.commands import holiday_notice as hc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
 from domain.model.commands import principal as pc
+from domain.model.commands import supply as sc  # issue 18 — duty to supply (XX-6)
 from domain.model.commands.base import Command
 from domain.model.decision import Decision
 from domain.model.holiday_notice import HolidayNotice
@@ -153,6 +154,12 @@ _SPECS = [
     # holiday notice, a second person of the office confirms it
     _spec(hc.AdoptHolidayNotice, HolidayNotice, "adopt", creates=True, roles={Role.GOVERNMENT_OFFICE}),
     _spec(hc.ConfirmHolidayNotice, HolidayNotice, "confirm", roles={Role.GOVERNMENT_OFFICE}),
+    # issue 18 — duty to supply (XX-6; 713-40): the lead unit or team requests, a person of the
+    # requested unit answers or refuses (checked by the case), the county government office coordinates
+    _spec(sc.RequestMaterials, EvaluationCase, "request_materials"),
+    _spec(sc.AnswerRequest, EvaluationCase, "answer_request"),
+    _spec(sc.RefuseRequest, EvaluationCase, "refuse_request"),
+    _spec(sc.CoordinateSupply, EvaluationCase, "coordinate_supply", roles={Role.GOVERNMENT_OFFICE}, article="XX-6"),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

@@ -111,8 +111,7 @@ DECREE_713: dict[str, Article] = {
         Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
         Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究",
                 pending="决策作出过程中的过错是对具名人员的认定 (faults in the making of a decision are findings against named persons)"),
-        Article("713-40", "执行单位拒不执行、推诿、拖延或者瞒报、谎报、漏报的责任追究",
-                pending="拒不提供、隐瞒或者谎报材料是认定的问题 (refusing, concealing or misreporting is a finding)"),
+        Article("713-40", "执行单位拒不执行、推诿、拖延或者瞒报、谎报、漏报的责任追究"),
         Article("713-41", "违反规定的专家、专业机构、社会组织予以批评或者取消评估资格",
                 pending="专家和机构的记录载有批评和取消评估资格，此后的委托或外聘被拒绝 "
                         "(expert and agency records carry such entries; a later engagement is refused)"),
@@ -159,6 +158,12 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),
     "713-41/eligibility-revoked": ("713-41",),
+    # issue 18 — duty to supply (XX-6): domain/model/supply.py (the article is the case's text's:
+    # XX-6, or 713-40 under the Ningxia text, which is silent on related units)
+    "supply/responsible-of-the-unit": ("XX-6", "713-40"),
+    "supply/answered-by-the-unit": ("XX-6", "713-40"),
+    "supply/truthful-attestation": ("XX-6", "713-40"),
+    "supply/coordination-under-xx": ("NX-4",),
 }
 
 PERMISSION = "permission/"
@@ -258,4 +263,9 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.publish_results": {"NX": ["NX-15"], "XX": ["XX-17", "XX-22"]},
     "case.find_misconduct": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
     "case.close_finding": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": {"NX": ["NX-9", "713-40"], "XX": ["XX-6", "XX-12(1)"]},
+    "case.answer_request": {"NX": ["713-40"], "XX": ["XX-6"]},
+    "case.refuse_request": {"NX": ["713-40"], "XX": ["XX-6", "713-40"]},
+    "case.coordinate_supply": {"NX": [], "XX": ["XX-6"]},
 }

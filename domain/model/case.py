@@ -25,10 +25,12 @@ from uuid import UUID
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
 from domain.model import fault, outsourcing
+from domain.model import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
+from domain.model.commands import supply as sc  # issue 18 — duty to supply (XX-6)
 from domain.model.commands.fault import ConfirmDecisionFault
 from domain.model.decision import Decision
 from domain.model.eligibility import refuse_if_revoked
@@ -96,6 +98,8 @@ class EvaluationCase(LedgerAggregate):
         self.ruling: dict[str, Any] | None = None
         self.publication: dict[str, Any] | None = None
         self.findings: list[dict[str, Any]] = []
+        # issue 18 — duty to supply (XX-6): requests to related units, by request id
+        self.supply_requests: dict[str, dict[str, Any]] = {}
 
     # --- where the case stands -------------------------------------------------------------
 
@@ -594,6 +598,31 @@ class EvaluationCase(LedgerAggregate):
         fault.check_confirmation(self, act, ctx)
         self._record(self.DecisionFaultConfirmed, act)
 
+    # issue 18 — duty to supply (XX-6; 713-40): domain/model/supply.py
+    def request_materials(self, act: Act[sc.RequestMaterials], ctx: Context) -> None:
+        """请求有关单位提供材料 (XX-6; 713-40): while evaluation work and evidence are open."""
+        self._require_work_open()
+        self._require_evidence_open()
+        supplying.check_request(self, act, ctx)
+        self._record(self.MaterialsRequested, act)
+
+    def answer_request(self, act: Act[sc.AnswerRequest], ctx: Context) -> None:
+        """有关单位答复 (XX-6): a person of the requested unit, while evidence is open."""
+        self._require_evidence_open()
+        supplying.check_answer(self, act, ctx)
+        self._record(self.RequestAnswered, act)
+
+    def refuse_request(self, act: Act[sc.RefuseRequest], ctx: Context) -> None:
+        """有关单位拒绝提供 (XX-6; 713-40): recorded; the rulebook raises a finding on the signer."""
+        self._require_evidence_open()
+        supplying.check_refusal(self, act, ctx)
+        self._record(self.RequestRefused, act)
+
+    def coordinate_supply(self, act: Act[sc.CoordinateSupply], ctx: Context) -> None:
+        """县政府办公室协调 (XX-6 第一款); it closes no finding."""
+        supplying.check_coordination(self, act, ctx)
+        self._record(self.SupplyCoordinated, act)
+
     def raise_finding(self, act: Act[c.RaiseFinding], ctx: Context) -> None:
         """发现问题: only the ledger raises a rule's finding, with its own key."""
         ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
@@ -653,3 +682,8 @@ class EvaluationCase(LedgerAggregate):
     DecisionFaultConfirmed = fault.DecisionFaultConfirmed
     FindingRaised = ev.FindingRaised
     FindingClosed = ev.FindingClosed
+    # issue 18 — duty to supply (XX-6)
+    MaterialsRequested = supplying.MaterialsRequested
+    RequestAnswered = supplying.RequestAnswered
+    RequestRefused = supplying.RequestRefused
+    SupplyCoordinated = supplying.SupplyCoordinated

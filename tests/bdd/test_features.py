@@ -13,5 +13,6 @@ from tests.bdd.steps_eligibility import *  # 取消评估资格 (国令第713号
 from tests.bdd.steps_lifetime import *  # a person for a lifetime
 from tests.bdd.steps_making import *  # the making of a decision
 from tests.bdd.steps_outsourcing import *  # issue 18 — outsourcing (NX-4, XX-20)
+from tests.bdd.steps_supply import *  # issue 18 — duty to supply (XX-6)
 
 scenarios(".")

@@ -110,6 +110,11 @@ TOPICS: dict[str, str] = {
     "accountability.decide": "decision-ledger/Accountability/Decided/v1",
     "accountability.appeal": "decision-ledger/Accountability/Appealed/v1",
     "accountability.review": "decision-ledger/Accountability/Reviewed/v1",
+    # issue 18 — duty to supply (XX-6)
+    "case.request_materials": "decision-ledger/EvaluationCase/MaterialsRequested/v1",
+    "case.answer_request": "decision-ledger/EvaluationCase/RequestAnswered/v1",
+    "case.refuse_request": "decision-ledger/EvaluationCase/RequestRefused/v1",
+    "case.coordinate_supply": "decision-ledger/EvaluationCase/SupplyCoordinated/v1",
 }
 
 # §12: the members a v2 bundle names, level by level (required, optional).

@@ -10,6 +10,7 @@ from domain.model.rules import (
     results,
 )
 from domain.model.rules import procedure as P
+from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
 
@@ -43,6 +44,9 @@ RULEBOOK = Rulebook(
         # issue 18 — outsourcing (NX-4): hand-over seen from conduct; the 承办处室 finalises the report
         entrustment.hand_over_by_conduct(NX, "NX-4"),
         entrustment.report_by_lead_unit(NX, ("NX-4", "NX-10(4)")),
+        # issue 18 — duty to supply (XX-6): the Ningxia text is silent on related units, so Decree 713 Art. 40 alone
+        supplying.supply_refused(NX, ("713-40",)),
+        supplying.supply_overdue(NX, ("713-40",)),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

@@ -10,6 +10,7 @@ from domain.model.rules import (
     results,
 )
 from domain.model.rules import procedure as P
+from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.rules.base import Rulebook
 from domain.model.vocabulary import Jurisdiction
 
@@ -45,6 +46,9 @@ RULEBOOK = Rulebook(
         entrustment.experts_when_own_staff_insufficient(XX, "XX-20"),
         # issue 18 — deadlines on the official calendar: the publication period (point 7)
         deadlines.publication_period(XX, "XX-17"),
+        # issue 18 — duty to supply (XX-6): XX-6 with Decree 713 Art. 40
+        supplying.supply_refused(XX, ("XX-6", "713-40")),
+        supplying.supply_overdue(XX, ("XX-6", "713-40")),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
