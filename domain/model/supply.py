@@ -23,7 +23,7 @@ Decree 713 Art. 40 alone; coordination by a county government office is the Xixi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.errors import Conflict, MalformedInput, NotFound, Refused
@@ -36,6 +36,7 @@ from domain.model.commands.supply import (
     RefuseRequest,
     RequestMaterials,
 )
+from domain.model.holidays import OfficialCalendar
 from domain.model.organisation import Organisation, lineage
 from domain.model.principal import Principal
 
@@ -51,17 +52,17 @@ def article_of(case: EvaluationCase) -> str:
 # --- time: the one place a request's due date is counted ----------------------------------------
 
 
-def due_date(request: dict[str, Any]) -> date:
-    """期限届满日: the day of the request (China Standard Time) plus its period in calendar days, the
-    day of the request itself not counted. The one function that counts a request's period: the
-    民法典 working-day rule (a last day on a statutory holiday moves to the next working day) is to
-    replace it here alone."""
-    return china_date(request["at"]) + timedelta(days=request["within_days"])
+def due_date(request: dict[str, Any], calendar: OfficialCalendar) -> date:
+    """期限届满日: the request's period counted from the day of the request (China Standard Time), as
+    the 民法典 counts it (:meth:`OfficialCalendar.last_day`: the day of the request not counted; a
+    last day on a 法定休假日 moves to the next working day). Raises
+    :class:`~domain.model.holidays.UnknownYear` where the calendar does not know the year."""
+    return calendar.last_day(china_date(request["at"]), request["within_days"])
 
 
-def days_late(request: dict[str, Any], moment: datetime) -> int:
+def days_late(request: dict[str, Any], moment: datetime, calendar: OfficialCalendar) -> int:
     """How many days past its due date ``moment`` is (0 while not past)."""
-    return max(0, (china_date(moment) - due_date(request)).days)
+    return max(0, (china_date(moment) - due_date(request, calendar)).days)
 
 
 # --- checks -----------------------------------------------------------------------------------

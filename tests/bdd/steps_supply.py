@@ -13,6 +13,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from domain.model.calendar import china_date
+from domain.model.rules.deadlines import official_calendar
 from domain.model.supply import due_date
 from tests.bdd.citations import article_key, number
 from tests.bdd.story import Story
@@ -134,7 +135,8 @@ def urge(story: Story, supply: Supply, person: str, name: str) -> None:
 @then(parsers.re(rf"^请求的期限届满日为请求之日后第(?P<days>{NUMERAL})日$"))
 def due_after(story: Story, supply: Supply, days: str) -> None:
     request = story.case.supply_requests[str(supply.last_request())]
-    assert due_date(request) == china_date(request["at"]) + timedelta(days=number(days))
+    due = due_date(request, official_calendar(story.ledger))
+    assert due == china_date(request["at"]) + timedelta(days=number(days)), due  # a working day here
 
 
 @then(parsers.parse('"{title}"作为案件资料记录在案，注明由"{person}"为答复该请求提供'))

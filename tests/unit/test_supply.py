@@ -13,6 +13,7 @@ import pytest
 from domain import clock
 from domain.errors import Conflict, NotFound, NotPermitted, Refused
 from domain.model.articles import DECREE_713, rules_by_article
+from domain.model.holidays import OfficialCalendar
 from domain.model.supply import due_date
 from tests.supply_support import (
     COUNTY,
@@ -53,7 +54,7 @@ def test_a_request_is_answered_by_a_person_of_the_unit_and_its_materials_join_th
     xx.do(xx.member, "case.request_materials", request_args(finance, head, request_id))
     request = xx.case.supply_requests[str(request_id)]
     assert request["responsible_id"] == head.principal_id and request["answer"] is None
-    assert str(due_date(request)) == "2026-03-12"  # 2026-03-02 (China time) and ten calendar days
+    assert str(due_date(request, OfficialCalendar())) == "2026-03-12"  # 2026-03-02 (China time), ten days: a Thursday
 
     before = _stored(world)
     with pytest.raises(Refused) as refused:  # a person of another unit cannot answer for it
@@ -162,11 +163,11 @@ def test_under_the_ningxia_text_the_acts_cite_decree_713_and_there_is_no_county_
     head = ecommerce.person("马丽")
     office = world.person("郑红", ["government_office"], "息县人民政府办公室")
     request_id = uuid4()
-    nx.do(nx.member, "case.request_materials", request_args(ecommerce, head, request_id, days=5))
+    nx.do(nx.member, "case.request_materials", request_args(ecommerce, head, request_id, days=10))
     with pytest.raises(Refused) as refused:
         nx.do(office, "case.coordinate_supply", {"request_id": str(request_id), "measure": "urge", "statement": "督促"})
     assert refused.value.article == "NX-4"
-    manual_clock.advance(timedelta(days=6))
+    manual_clock.advance(timedelta(days=11))  # ten days end on a Thursday: the eleventh is late
     world.ledger.check_deadlines()
     (found,) = _supply_findings(nx, "supply-overdue")
     assert found["articles"] == ["713-40"] and found["rule"] == "NX/supply-overdue"

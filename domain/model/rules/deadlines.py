@@ -43,7 +43,8 @@ def official_calendar(directory: Directory) -> OfficialCalendar:
     return OfficialCalendar(notice_for)
 
 
-def _undetermined(j: Judgement, rule_id: str, what: str, unknown: UnknownYear) -> Undetermined:
+def undetermined(rule_id: str, what: str, unknown: UnknownYear) -> Undetermined:
+    """What a deadline rule says where the calendar does not know a year it needs."""
     return Undetermined(
         rule_id, unknown.year,
         f"{what}：{unknown.year}年的节假日安排尚未采用，期限无法确定，未作判断；请采用并确认国务院办公厅关于"
@@ -75,7 +76,7 @@ def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         try:
             deadline = calendar.last_day(start, days)
         except UnknownYear as unknown:
-            yield _undetermined(j, rule_id, f"评估自{start}开始的{days}日期限", unknown)
+            yield undetermined(rule_id, f"评估自{start}开始的{days}日期限", unknown)
             return
         if on <= deadline:
             return
@@ -116,7 +117,7 @@ def submission_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         try:
             deadline = calendar.last_day(done, days)
         except UnknownYear as unknown:
-            yield _undetermined(j, rule_id, f"评估工作于{done}完成后{days}日内提请审议的期限", unknown)
+            yield undetermined(rule_id, f"评估工作于{done}完成后{days}日内提请审议的期限", unknown)
             return
         if on <= deadline:
             return
@@ -159,7 +160,7 @@ def publication_period(jurisdiction: Jurisdiction, article: str) -> Rule:
         try:
             deadline = calendar.working_days_after(approved, period)
         except UnknownYear as unknown:
-            yield _undetermined(j, rule_id, f"评估报告于{approved}审定后{period}个工作日内公开的期限", unknown)
+            yield undetermined(rule_id, f"评估报告于{approved}审定后{period}个工作日内公开的期限", unknown)
             return
         if on <= deadline:
             return

@@ -8,9 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from domain.model.calendar import china_date
+from domain.model.holidays import UnknownYear
 from domain.model.organisation import Organisation
-from domain.model.rules.base import SWEEP, EventRef, Flag, Judgement, Rule
+from domain.model.rules.base import SWEEP, EventRef, Flag, Judgement, Rule, Undetermined
 from domain.model.rules.common import rule_of
+from domain.model.rules.deadlines import official_calendar, undetermined
 from domain.model.supply import days_late, due_date
 from domain.model.vocabulary import Jurisdiction
 
@@ -51,8 +53,9 @@ def supply_overdue(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rul
 
     @rule_of(jurisdiction, "supply-overdue", articles, "有关单位逾期未提供材料",
              "a related unit lets the due date pass", "flag", {SWEEP, "case.answer_request"})
-    def check(j: Judgement) -> Iterator[Flag]:
+    def check(j: Judgement) -> Iterator[Flag | Undetermined]:
         case = j.the_case
+        calendar = official_calendar(j.ctx.directory)
         found = {f["figures"].get("request_id") for f in case.findings_of_rule(rule_id)}
         if j.action == SWEEP:
             pending = [(rid, r) for rid, r in case.supply_requests.items() if not r["answer"] and not r["refusal"]]
@@ -62,11 +65,16 @@ def supply_overdue(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rul
         for request_id, request in pending:
             if request_id in found or request["answer"] or request["refusal"]:
                 continue
-            late = days_late(request, j.ctx.now)
-            closed = case.evidence_closed
-            if late == 0 or (closed is not None and china_date(closed["at"]) <= due_date(request)):
+            try:
+                due = due_date(request, calendar)
+            except UnknownYear as unknown:
+                yield undetermined(rule_id, f"请求{_unit_name(j, request)}提供材料的期限", unknown)
                 continue
-            unit, due = _unit_name(j, request), due_date(request)
+            late = days_late(request, j.ctx.now, calendar)
+            closed = case.evidence_closed
+            if late == 0 or (closed is not None and china_date(closed["at"]) <= due):
+                continue
+            unit = _unit_name(j, request)
             yield Flag(
                 f"{unit}应于{due}前提供评估所需材料，{'答复时' if j.action != SWEEP else '至今'}已逾期{late}日",
                 f"{unit} was to supply the materials requested by {due}; {late} days overdue",
@@ -74,7 +82,8 @@ def supply_overdue(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rul
                 cited=(EventRef.of(case.id, request),),
                 cite_this_event=j.action != SWEEP,
                 figures={"unit": unit, "unit_id": str(request["unit_id"]), "request_id": request_id,
-                         "deadline": str(due), "days_overdue": late},
+                         "deadline": str(due), "days_overdue": late,
+                         "calendar": calendar.version()},
             )
 
     return check
