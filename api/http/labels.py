@@ -85,6 +85,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "accountability.decide": ("作出处理决定", "decide"),
     "accountability.appeal": ("申诉", "appeal"),
     "accountability.review": ("复核", "review an appeal"),
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": ("记录阶段性发现", "record an interim finding"),
+    "case.confirm_stance": ("核实资料立场", "confirm a material's stance"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS), "every action needs a label"
 

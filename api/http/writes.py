@@ -101,6 +101,9 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "accountability.decide": ("/v1/accountabilities/{accountability_id}/decisions", "accountability_id"),
     "accountability.appeal": ("/v1/accountabilities/{accountability_id}/appeals", "accountability_id"),
     "accountability.review": ("/v1/accountabilities/{accountability_id}/reviews", "accountability_id"),
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": ("/v1/cases/{case_id}/interim-findings", "case_id"),
+    "case.confirm_stance": ("/v1/cases/{case_id}/stance-confirmations", "case_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

@@ -95,6 +95,9 @@ EVENT_OF_ACTION: dict[str, str] = {
     "accountability.decide": "decision-ledger/Accountability/Decided/v1",
     "accountability.appeal": "decision-ledger/Accountability/Appealed/v1",
     "accountability.review": "decision-ledger/Accountability/Reviewed/v1",
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": "decision-ledger/EvaluationCase/InterimFindingRecorded/v1",
+    "case.confirm_stance": "decision-ledger/EvaluationCase/StanceConfirmed/v1",
 }
 
 #: the principal events whose arguments change a key history (domain.evidence.keys)

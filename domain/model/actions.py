@@ -20,6 +20,7 @@ from domain.model.commands import case as cc
 from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import eligibility as ec
+from domain.model.commands import evidence as evc
 from domain.model.commands import fault as fc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
@@ -147,6 +148,9 @@ _SPECS = [
     _spec(acc.DecideAccountability, Accountability, "decide", roles=_INSPECTORS, article=_ACCOUNTABLE),
     _spec(acc.AppealDecision, Accountability, "appeal"),  # the subject themself
     _spec(acc.ReviewDecision, Accountability, "review", roles=_INSPECTORS, article=_ACCOUNTABLE),
+    # issue 18 — evidence (NX-9, XX-7): interim findings; a stance confirmed by a second person
+    _spec(evc.RecordInterimFinding, EvaluationCase, "record_interim_finding"),
+    _spec(evc.ConfirmStance, EvaluationCase, "confirm_stance"),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

@@ -160,6 +160,8 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),
     "713-41/eligibility-revoked": ("713-41",),
+    # issue 18 — domain/model/evidence_work.py: a stance is confirmed by a second person
+    "evidence/second-person-confirms": ("NX-9", "XX-7"),
 }
 
 PERMISSION = "permission/"
@@ -259,4 +261,7 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.publish_results": {"NX": ["NX-15"], "XX": ["XX-17", "XX-22"]},
     "case.find_misconduct": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
     "case.close_finding": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.confirm_stance": {"NX": ["NX-9"], "XX": ["XX-7"]},
 }

@@ -24,11 +24,12 @@ from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
-from domain.model import fault
+from domain.model import evidence_work, fault
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
+from domain.model.commands import evidence as evc
 from domain.model.commands.fault import ConfirmDecisionFault
 from domain.model.decision import Decision
 from domain.model.eligibility import refuse_if_revoked
@@ -96,6 +97,7 @@ class EvaluationCase(LedgerAggregate):
         self.ruling: dict[str, Any] | None = None
         self.publication: dict[str, Any] | None = None
         self.findings: list[dict[str, Any]] = []
+        self.interim_findings: dict[str, dict[str, Any]] = {}  # issue 18 — evidence (NX-9, XX-7)
 
     # --- where the case stands -------------------------------------------------------------
 
@@ -468,6 +470,21 @@ class EvaluationCase(LedgerAggregate):
         self._require_report_open()
         self._record(self.ConclusionDrawn, act)
 
+    # issue 18 — evidence (NX-9, XX-7): interim findings and a stance confirmed by a second person
+
+    def record_interim_finding(self, act: Act[evc.RecordInterimFinding], ctx: Context) -> None:
+        """记录阶段性发现 (NX-9, XX-7): while the evidence is open; never judged as a conclusion."""
+        self._require_work(ctx)
+        evidence_work.check_interim(self, act)
+        self._record(self.InterimFindingRecorded, act)
+
+    def confirm_stance(self, act: Act[evc.ConfirmStance], ctx: Context) -> None:
+        """核实资料立场 (NX-9, XX-7): a second person, not the collector."""
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        evidence_work.check_stance_confirmation(self, act, ctx)
+        self._record(self.StanceConfirmed, act)
+
     # --- report -------------------------------------------------------------------------
 
     def draft_report(self, act: Act[c.DraftReport], ctx: Context) -> None:
@@ -651,3 +668,6 @@ class EvaluationCase(LedgerAggregate):
     DecisionFaultConfirmed = fault.DecisionFaultConfirmed
     FindingRaised = ev.FindingRaised
     FindingClosed = ev.FindingClosed
+    # issue 18 — evidence (NX-9, XX-7)
+    InterimFindingRecorded = evidence_work.InterimFindingRecorded
+    StanceConfirmed = evidence_work.StanceConfirmed

@@ -30,6 +30,14 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(NX, "NX-14"),
         results.publication_withholds_classified(NX, ("NX-15",)),
         results.accountability(NX, ("NX-16",)),
+        # issue 18 — preset conclusion and preference (NX-9)
+        evidence.material_source(NX, "NX-9"),
+        evidence.evidence_closed_empty(NX, "NX-9"),
+        evidence.selective_collection(NX, "NX-9"),
+        evidence.skewed_team_exclusions(NX, "NX-9"),
+        evidence.conclusion_without_opinion(NX, "NX-9"),
+        evidence.conclusion_without_stakeholders(NX, "NX-10(3)"),
+        evidence.preset_in_plan(NX, "NX-9"),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

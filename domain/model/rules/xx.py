@@ -27,6 +27,14 @@ RULEBOOK = Rulebook(
         results.mitigation_measures(XX, "XX-16"),
         results.publication_withholds_classified(XX, ("XX-17", "XX-22")),
         results.accountability(XX, ("XX-23", "XX-18")),
+        # issue 18 — preset conclusion and preference (XX-7)
+        evidence.material_source(XX, "XX-7"),
+        evidence.evidence_closed_empty(XX, "XX-7"),
+        evidence.selective_collection(XX, "XX-7"),
+        evidence.skewed_team_exclusions(XX, "XX-7"),
+        evidence.conclusion_without_opinion(XX, "XX-7"),
+        evidence.conclusion_without_before_after(XX, "XX-12(1)"),
+        evidence.preset_in_plan(XX, "XX-7"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
