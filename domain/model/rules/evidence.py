@@ -137,8 +137,7 @@ def conclusion_without_opinion(jurisdiction: Jurisdiction, article: str) -> Rule
         if not kinds & OPINION_CHANNELS:
             yield _conclusion_flag(
                 j, "未经问卷调查、座谈会、论证会或征求意见听取公众意见即得出初步结论，涉嫌预设评估结论",
-                "a conclusion was drawn with no survey, forum, hearing or consultation recorded",
-                channels=0)
+                "a conclusion was drawn with no survey, forum, hearing or consultation recorded")
 
     return check
 
@@ -155,8 +154,7 @@ def conclusion_without_stakeholders(jurisdiction: Jurisdiction, article: str) ->
         if heard == 0:
             yield _conclusion_flag(
                 j, "未召开有利害关系人参加的座谈会或论证会即得出初步结论，未注重听取利害关系人的意见",
-                "a conclusion was drawn before any forum or hearing with a party concerned",
-                stakeholders_heard=0)
+                "a conclusion was drawn before any forum or hearing with a party concerned")
 
     return check
 
