@@ -140,6 +140,15 @@ def plan_stating(story: Story, person: str, purpose: str) -> None:
     script.done.append("submit_plan")
 
 
+@given(parsers.parse('"{person}"委托评估机构，委托协议写明"{scope}"'))
+def entrustment_stating(story: Story, person: str, scope: str) -> None:
+    script = story.nx
+    story.act(story.person(person), "case.entrust_agency", {
+        "agency_id": str(script.agency_id), "tasks": script.TASKS, "scope": [scope], "agreement_ref": "委〔2022〕07号"})
+    story.require_success()
+    script.done.append("entrust_agency")
+
+
 @when(parsers.parse('"{person}"核实"{title}"的立场为"{stance}"'))
 def confirm(story: Story, person: str, title: str, stance: str) -> None:
     story.act(story.person(person), "case.confirm_stance", {
