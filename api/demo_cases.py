@@ -117,6 +117,10 @@ class DemoCases:
                 "stance": stance, "classification": classification, "period": period,
                 "digest": _digest(title), "summary": f"{title}（{source}）",
             })
+        for index in (0, 2, 4):  # NX-9: a second person confirms the stance of what the agency collected
+            self._do(p["wang_qiang"], "case.confirm_stance", case, {
+                "material_id": str(material_ids[index]), "stance": materials[index][3], "note": "已核对原件",
+            })
         self._do(p["yang_fan"], "case.exclude_material", case, {
             "material_id": str(material_ids[4]),
             "reason": "该文章系平台商业推广材料，所引数据无出处、无法核实，不作为评估依据。",
@@ -249,6 +253,11 @@ class DemoCases:
             "source": "息县财政局", "stance": "neutral", "classification": "none", "period": "after",
             "digest": _digest("2020—2022年农村保洁经费拨付情况"), "summary": "三年累计拨付保洁经费4120万元。",
         })
+        self._do(p["sun_li"], "case.collect_material", case, {  # XX-12(1): information from before as well
+            "material_id": str(uuid4()), "title": "2019年农村生活垃圾收运处置情况",
+            "source": "息县住房和城乡建设局", "stance": "neutral", "classification": "none", "period": "before",
+            "digest": _digest("2019年农村生活垃圾收运处置情况"), "summary": "方案实施前全县行政村垃圾收运覆盖率为41%。",
+        })
         self._do(p["sun_li"], "case.record_opinion", case, {
             "opinion_id": str(uuid4()), "source": "村民代表", "stance": "mixed",
             "summary": "村里干净多了，但离乡镇远的组一周只清运一次，夏天有异味。",
@@ -291,7 +300,8 @@ class DemoCases:
     def misconduct_case(self) -> UUID:
         """县域商业体系建设 case: a demonstrator engaged with a justification (NX-8), an attempted
         hand-on of entrusted work (NX-4, refused and recorded), a conclusion before the evidence
-        closed (NX-9), one person's exclusions falling on opposing material (NX-9), a report
+        closed and before anyone was heard (NX-9, NX-10(3)), one person's exclusions falling on
+        material the lead unit confirmed as opposing (NX-9), a report
         finalised after NX-11's 90 days, and the inspector's finding (NX-16)."""
         p = self.people
         decision, case = uuid4(), uuid4()
@@ -360,6 +370,10 @@ class DemoCases:
             self._do(collector, "case.collect_material", case, {
                 "material_id": str(material_id), "title": title, "source": source, "stance": stance,
                 "classification": "none", "period": "after", "digest": _digest(title), "summary": title,
+            })
+        for material_id in ids[2:5]:  # NX-9: the lead unit confirms that these oppose the decision
+            self._do(p["gao_feng"], "case.confirm_stance", case, {
+                "material_id": str(material_id), "stance": "opposing", "note": "已核对原件",
             })
         for material_id, reason in zip(
             ids[2:5], ["与评估主题关联不大", "调查样本较少", "问卷设计存在偏差"], strict=True

@@ -131,13 +131,15 @@ class DemoFault:
             ],
             "summary": "企业反映厂房层高和承重不符合电子企业需要，周边配套不足；有关部门介绍债务和闲置情况。",
         })
-        for title, source, stance in (
-            ("产业集聚区标准化厂房出租情况统计", "息县产业集聚区管委会", "opposing"),
-            ("息县审计局关于标准化厂房建设资金的审计报告", "息县审计局", "opposing"),
+        for title, source, stance, period in (
+            ("产业集聚区标准化厂房出租情况统计", "息县产业集聚区管委会", "opposing", "after"),
+            ("息县审计局关于标准化厂房建设资金的审计报告", "息县审计局", "opposing", "after"),
+            # XX-12(1): information from before the implementation as well
+            ("厂房建设前产业集聚区企业入驻与用地情况", "息县产业集聚区管委会", "neutral", "before"),
         ):
             self._do(p["sun_li"], "case.collect_material", case, {
                 "material_id": str(uuid4()), "title": title, "source": source, "stance": stance,
-                "classification": "none", "period": "after", "digest": _digest(title), "summary": title,
+                "classification": "none", "period": period, "digest": _digest(title), "summary": title,
             })
         self._do(p["sun_li"], "case.record_opinion", case, {
             "opinion_id": str(uuid4()), "source": "入驻企业代表", "stance": "opposing",

@@ -357,6 +357,7 @@ class XXScript(CaseScript):
         self.justice = w.person("黄志刚", ["justice_reviewer"], "息县司法局")
         self.county = w.person("吴涛", ["decision_organ"], "息县人民政府办公室")
         self.decision_id = w.decision("XX", self.member)
+        self.baseline_id = uuid4()  # issue 18 — evidence: XX-12(1) 实施前后的信息
 
     def open_args(self) -> dict[str, Any]:
         args: dict[str, Any] = {
@@ -393,6 +394,11 @@ class XXScript(CaseScript):
             *([] if self.simplified else preparation),
             Step("collect_material", lambda: self.do(self.member, "case.collect_material", self.material_args(
                 classification="personal_privacy"))),
+            # issue 18 — evidence: XX-12(1) information from before the implementation as well as after
+            Step("collect_baseline", lambda: self.do(self.member, "case.collect_material", self.material_args(
+                self.baseline_id, title="决策实施前农村生活垃圾处理情况", source="息县住房和城乡建设局",
+                classification="none", period="before", digest=digest("实施前情况"),
+                summary="实施前农村生活垃圾集中处理率不足三成"))),
             Step("hold_forum", lambda: self.do(self.lead, "case.hold_forum", self.forum_args())),
             Step("close_evidence", lambda: self.do(self.lead, "case.close_evidence", {})),
             Step("draw_conclusion", lambda: self.do(self.member, "case.draw_conclusion", {

@@ -93,6 +93,9 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "case.answer_request": ("有关单位提供材料并说明问题", "a related unit supplies materials and states problems"),
     "case.refuse_request": ("有关单位拒绝提供材料", "a related unit refuses to supply materials"),
     "case.coordinate_supply": ("县政府办公室协调", "the county government office coordinates"),
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": ("记录阶段性发现", "record an interim finding"),
+    "case.confirm_stance": ("核实资料立场", "confirm a material's stance"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS), "every action needs a label"
 

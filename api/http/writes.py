@@ -109,6 +109,9 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "case.answer_request": ("/v1/cases/{case_id}/material-requests/answers", "case_id"),
     "case.refuse_request": ("/v1/cases/{case_id}/material-requests/refusals", "case_id"),
     "case.coordinate_supply": ("/v1/cases/{case_id}/material-requests/coordination", "case_id"),
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": ("/v1/cases/{case_id}/interim-findings", "case_id"),
+    "case.confirm_stance": ("/v1/cases/{case_id}/stance-confirmations", "case_id"),
 }
 NOT_OVER_HTTP = {"case.raise_finding"}  # signed by the ledger's own key only
 

@@ -104,6 +104,9 @@ EVENT_OF_ACTION: dict[str, str] = {
     "case.answer_request": "decision-ledger/EvaluationCase/RequestAnswered/v1",
     "case.refuse_request": "decision-ledger/EvaluationCase/RequestRefused/v1",
     "case.coordinate_supply": "decision-ledger/EvaluationCase/SupplyCoordinated/v1",
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": "decision-ledger/EvaluationCase/InterimFindingRecorded/v1",
+    "case.confirm_stance": "decision-ledger/EvaluationCase/StanceConfirmed/v1",
 }
 
 #: the principal events whose arguments change a key history (domain.evidence.keys)

@@ -20,6 +20,7 @@ from domain.model.commands import case as cc
 from domain.model.commands import credit as crc
 from domain.model.commands import decision as dc
 from domain.model.commands import eligibility as ec
+from domain.model.commands import evidence as evc
 from domain.model.commands import fault as fc
 from domain.model.commands import holiday_notice as hc
 from domain.model.commands import making as mc
@@ -160,6 +161,9 @@ _SPECS = [
     _spec(sc.AnswerRequest, EvaluationCase, "answer_request"),
     _spec(sc.RefuseRequest, EvaluationCase, "refuse_request"),
     _spec(sc.CoordinateSupply, EvaluationCase, "coordinate_supply", roles={Role.GOVERNMENT_OFFICE}, article="XX-6"),
+    # issue 18 — evidence (NX-9, XX-7): interim findings; a stance confirmed by a second person
+    _spec(evc.RecordInterimFinding, EvaluationCase, "record_interim_finding"),
+    _spec(evc.ConfirmStance, EvaluationCase, "confirm_stance"),
 ]
 
 ACTIONS: dict[str, ActionSpec] = {spec.name: spec for spec in _SPECS}

@@ -164,6 +164,8 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "supply/answered-by-the-unit": ("XX-6", "713-40"),
     "supply/truthful-attestation": ("XX-6", "713-40"),
     "supply/coordination-under-xx": ("NX-4",),
+    # issue 18 — domain/model/evidence_work.py: a stance is confirmed by a second person
+    "evidence/second-person-confirms": ("NX-9", "XX-7"),
 }
 
 PERMISSION = "permission/"
@@ -268,4 +270,7 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.answer_request": {"NX": ["713-40"], "XX": ["XX-6"]},
     "case.refuse_request": {"NX": ["713-40"], "XX": ["XX-6", "713-40"]},
     "case.coordinate_supply": {"NX": [], "XX": ["XX-6"]},
+    # issue 18 — evidence (NX-9, XX-7)
+    "case.record_interim_finding": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    "case.confirm_stance": {"NX": ["NX-9"], "XX": ["XX-7"]},
 }

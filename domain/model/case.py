@@ -24,12 +24,13 @@ from uuid import UUID
 
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
-from domain.model import fault, outsourcing
+from domain.model import evidence_work, fault, outsourcing
 from domain.model import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate
 from domain.model.commands import case as c
+from domain.model.commands import evidence as evc
 from domain.model.commands import supply as sc  # issue 18 — duty to supply (XX-6)
 from domain.model.commands.fault import ConfirmDecisionFault
 from domain.model.decision import Decision
@@ -100,6 +101,7 @@ class EvaluationCase(LedgerAggregate):
         self.findings: list[dict[str, Any]] = []
         # issue 18 — duty to supply (XX-6): requests to related units, by request id
         self.supply_requests: dict[str, dict[str, Any]] = {}
+        self.interim_findings: dict[str, dict[str, Any]] = {}  # issue 18 — evidence (NX-9, XX-7)
 
     # --- where the case stands -------------------------------------------------------------
 
@@ -474,6 +476,21 @@ class EvaluationCase(LedgerAggregate):
         self._require_report_open()
         self._record(self.ConclusionDrawn, act)
 
+    # issue 18 — evidence (NX-9, XX-7): interim findings and a stance confirmed by a second person
+
+    def record_interim_finding(self, act: Act[evc.RecordInterimFinding], ctx: Context) -> None:
+        """记录阶段性发现 (NX-9, XX-7): while the evidence is open; never judged as a conclusion."""
+        self._require_work(ctx)
+        evidence_work.check_interim(self, act)
+        self._record(self.InterimFindingRecorded, act)
+
+    def confirm_stance(self, act: Act[evc.ConfirmStance], ctx: Context) -> None:
+        """核实资料立场 (NX-9, XX-7): a second person, not the collector."""
+        self._require_evaluator(ctx)
+        self._require_report_open()
+        evidence_work.check_stance_confirmation(self, act, ctx)
+        self._record(self.StanceConfirmed, act)
+
     # --- report -------------------------------------------------------------------------
 
     def draft_report(self, act: Act[c.DraftReport], ctx: Context) -> None:
@@ -687,3 +704,6 @@ class EvaluationCase(LedgerAggregate):
     RequestAnswered = supplying.RequestAnswered
     RequestRefused = supplying.RequestRefused
     SupplyCoordinated = supplying.SupplyCoordinated
+    # issue 18 — evidence (NX-9, XX-7)
+    InterimFindingRecorded = evidence_work.InterimFindingRecorded
+    StanceConfirmed = evidence_work.StanceConfirmed

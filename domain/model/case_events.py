@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from domain.model.acts import Act
 from domain.model.aggregate import LedgerCreated, LedgerEvent
 from domain.model.commands import case as c
+from domain.model.evidence_work import stated_beforehand
 
 if TYPE_CHECKING:
     from domain.model.case import EvaluationCase
@@ -66,6 +67,8 @@ class PlanSubmitted(LedgerEvent):
             "parts": sorted(act.command.parts),
             "content_items": list(act.command.content_items),
             "revision": revision,
+            # issue 18 — evidence (NX-9, XX-7): what the plan states before any evidence, by digest
+            "stated": stated_beforehand(case, act.command.parts.values()),
             **_by(self, act),
         }
 
@@ -118,6 +121,8 @@ class AgencyEntrusted(LedgerEvent):
             "scope": list(act.command.scope),
             "agreement_ref": act.command.agreement_ref,
             "justification": act.command.justification,
+            # issue 18 — evidence (NX-9, XX-7): what the entrustment states before any evidence
+            "stated": stated_beforehand(case, act.command.scope),
             **_by(self, act),
         }
 
@@ -154,6 +159,9 @@ class MaterialCollected(LedgerEvent):
             "period": command.period.value,
             "collected": _by(self, act),
             "excluded": None,
+            # issue 18 — evidence (NX-9, XX-7): its source, and a second person's confirmation
+            "via": command.via,
+            "confirmed": None,
         }
 
 

@@ -10,6 +10,7 @@ from tests.bdd.steps_calendar import *  # issue 18 — deadlines on the official
 from tests.bdd.steps_credit import *  # credit as a process
 from tests.bdd.steps_dissent import *  # the making meets accountability: relief for recorded dissent
 from tests.bdd.steps_eligibility import *  # 取消评估资格 (国令第713号第四十一条)
+from tests.bdd.steps_evidence import *  # issue 18 — preset conclusions and preference (NX-9, XX-7)
 from tests.bdd.steps_lifetime import *  # a person for a lifetime
 from tests.bdd.steps_making import *  # the making of a decision
 from tests.bdd.steps_outsourcing import *  # issue 18 — outsourcing (NX-4, XX-20)

@@ -304,13 +304,13 @@ def test_oversight_reads_are_for_inspectors(served: Served) -> None:
     bundle = served.get(f"/v1/exports/cases/{flagged}", "kong_deming").json()
     assert bundle["format"] == "decision-ledger/bundle/v2" and bundle["subject"]["id"] == flagged
     findings = served.get("/v1/findings", "kong_deming", open="true").json()["items"]
-    assert len(findings) == 6 and all(f["open"] for f in findings)
+    assert len(findings) == 8 and all(f["open"] for f in findings)
     for handle in ("ma_xiaodong", "zhao_min", "huang_zhigang"):
         for path in (f"/v1/decisions/{decision}/trace", f"/v1/exports/cases/{flagged}", "/v1/findings",
                      f"/v1/exports/persons/{served.demo.handles['he_jing']}"):
             problem_of(served.get(path, handle), 403)
     # findings of a case are read by those who read the case
-    assert len(served.get("/v1/findings", "gao_feng", case=flagged).json()["items"]) == 6
+    assert len(served.get("/v1/findings", "gao_feng", case=flagged).json()["items"]) == 8
     problem_of(served.get("/v1/findings", "ma_xiaodong", case=flagged), 403)
 
 

@@ -33,6 +33,7 @@ def test_init_demo_verify(cli, store: Store) -> None:  # type: ignore[no-untyped
     assert [c["findings"] for c in cases[:2]] == [[], []]
     assert cases[2]["findings"] == [
         "NX/no-hand-over", "NX/demonstrators-excluded", "NX/preset-conclusion",
+        "NX/conclusion-without-opinion", "NX/conclusion-without-stakeholders",  # issue 18 — evidence
         "NX/skewed-exclusions", "NX/completion-deadline", "NX/accountability",
     ]
     assert [c["jurisdiction"] for c in cases] == ["NX", "XX", "NX", "XX"] * 2

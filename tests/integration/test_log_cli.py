@@ -61,8 +61,8 @@ def test_queries_after_demo(cli, projected_ledger: DemoLedger) -> None:  # type:
     assert any(f["responsibility"] == "direct" for f in chain["findings"])
     trace = json.loads(cli("trace-decision", cases[3]["decision_id"], "--db", store.url, "--json").out)
     assert {p["name"] for p in trace["persons"]} >= {"高峰", "何静", "罗斌", "孔德明"}
-    assert len(trace["findings"]) == 6
-    assert len(json.loads(cli("findings", "--open", "--db", store.url, "--json").out)) == 6
+    assert len(trace["findings"]) == 8
+    assert len(json.loads(cli("findings", "--open", "--db", store.url, "--json").out)) == 8
     statuses = {(d["case_id"], d["article"]): d["status"]
                 for d in json.loads(cli("deadlines", "--db", store.url, "--json").out)}
     assert statuses[(cases[3]["case_id"], "NX-11")] == "late"

@@ -201,6 +201,8 @@ class CollectMaterial(Command):
     digest: Digest | None = None
     summary: Text | None = None
     sealed: Sealed | None = None
+    # issue 18 — evidence (NX-9, XX-7): the survey, meeting, visit or consultation it came from
+    via: UUID | None = None
 
     @model_validator(mode="after")
     def _content_in_clear_or_sealed(self) -> CollectMaterial:

@@ -47,6 +47,14 @@ RULEBOOK = Rulebook(
         # issue 18 — duty to supply (XX-6): the Ningxia text is silent on related units, so Decree 713 Art. 40 alone
         supplying.supply_refused(NX, ("713-40",)),
         supplying.supply_overdue(NX, ("713-40",)),
+        # issue 18 — preset conclusion and preference (NX-9)
+        evidence.material_source(NX, "NX-9"),
+        evidence.evidence_closed_empty(NX, "NX-9"),
+        evidence.selective_collection(NX, "NX-9"),
+        evidence.skewed_team_exclusions(NX, "NX-9"),
+        evidence.conclusion_without_opinion(NX, "NX-9"),
+        evidence.conclusion_without_stakeholders(NX, "NX-10(3)"),
+        evidence.preset_in_plan(NX, "NX-9"),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

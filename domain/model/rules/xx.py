@@ -49,6 +49,14 @@ RULEBOOK = Rulebook(
         # issue 18 — duty to supply (XX-6): XX-6 with Decree 713 Art. 40
         supplying.supply_refused(XX, ("XX-6", "713-40")),
         supplying.supply_overdue(XX, ("XX-6", "713-40")),
+        # issue 18 — preset conclusion and preference (XX-7)
+        evidence.material_source(XX, "XX-7"),
+        evidence.evidence_closed_empty(XX, "XX-7"),
+        evidence.selective_collection(XX, "XX-7"),
+        evidence.skewed_team_exclusions(XX, "XX-7"),
+        evidence.conclusion_without_opinion(XX, "XX-7"),
+        evidence.conclusion_without_before_after(XX, "XX-12(1)"),
+        evidence.preset_in_plan(XX, "XX-7"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
