@@ -84,7 +84,7 @@ ARTICLES: dict[str, Article] = _catalogue(
     ("XX-23", "工作人员责任追究"),
     ("XX-24", "受委托机构责任与不良信用记录"),
     ("XX-25", "纳入年度政府绩效考核", _ANNUAL),
-    ("XX-26", "乡镇和部门参照执行", "参照执行的单位同样以息县办法立案，规则与县政府部门相同 (townships and departments open their cases under XX; the same rules apply)"),
+    ("XX-26", "乡镇和部门参照执行"),  # issue 18 — bodies: their own organ approves and rules (XX/report-body, XX/ruling-body)
     ("XX-27", "施行日期", "施行日期，不规定评估中的行为 (entry into force)"),
 )
 
@@ -107,8 +107,8 @@ DECREE_713: dict[str, Article] = {
                 pending="每项决策可导出完整的决策档案 (a complete dossier per decision can be exported)"),
         Article("713-36", "决策后评估；决策前承担论证评估工作的不参加决策后评估",
                 pending="与宁夏商务厅办法第八条相同的回避，其规则只引用 NX-8 (the same exclusion as NX-8, whose rule cites NX-8 only)"),
-        Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行",
-                pending="决定须载明其程序依据 (a ruling states its procedural basis)"),
+        # issue 18 — bodies and readings: XX-16 第二款 applies it (XX/ruling-procedure)
+        Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行"),
         Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
         Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究",
                 pending="决策作出过程中的过错是对具名人员的认定 (faults in the making of a decision are findings against named persons)"),
