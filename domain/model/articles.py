@@ -1,14 +1,17 @@
 """Every article of both texts, and what the ledger does with it.
 
-An article's status follows from the rules that cite it: ``enforced`` when a rule refuses,
-``flagged`` when its rules only raise findings, ``recorded`` when the ledger records what it
-says (a scenario shows it) without checking anything of its own, ``declaratory`` when nothing is
-machine-checkable — with the reason why — and ``pending`` when the ledger is yet to do what it
-says (Decree 713's articles before the parts of issue 17 that carry them out land).
+An article's status means one thing (issue 18):
 
-Who may take an action (``permission/…``) is listed among an article's rules but is not a rule
-of the text: an article whose only checks are permissions is ``recorded``, with a note saying so
-(issue 18 takes this further).
+* ``enforced`` — a rule refuses: a rule of a rulebook, a procedure rule of the case, or a refusal an
+  aggregate raises itself (:data:`AGGREGATE_RULES`);
+* ``flagged`` — its rules only raise findings;
+* ``recorded`` — an act is recorded with the article (:data:`ACTION_ARTICLES`, or who may take it)
+  but nothing checks what the article says; an article checked only for who may act
+  (``permission/…``) is this, with a note saying so;
+* ``declaratory`` — nothing to check, with the reason why;
+* ``pending`` — Decree 713's articles the ledger is yet to carry out, with what it is to do.
+
+A scenario alone does not make an article ``recorded``: some act must carry it.
 """
 
 from __future__ import annotations
@@ -190,29 +193,39 @@ def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str,
     return cited
 
 
-def _status(article: Article, rules: list[RuleCitation], scenarios: list[dict[str, str]]) -> tuple[str, str]:
-    """The status of an article and, unless a rule of the text enforces or flags it, why."""
+PERMISSION_ONLY = "只检查由谁办理（权限），没有本条的实体规则 (only who may take the step is checked; no rule of the article itself)"
+
+
+def _status(article: Article, rules: list[RuleCitation], carried: bool) -> tuple[str, str]:
+    """The status of an article and, unless a rule of the text enforces or flags it, why.
+    ``carried``: some act is recorded with the article (:data:`ACTION_ARTICLES`)."""
     own = {citation.effect for citation in rules if not citation.rule.startswith(PERMISSION)}
     if any("refuse" in effect for effect in own):
         return "enforced", ""
     if own:
         return "flagged", ""
     if rules:
-        return "recorded", "只检查由谁办理（权限），没有本条的实体规则 (only who may take the step is checked; no rule of the article itself)"
-    if scenarios:
+        return "recorded", PERMISSION_ONLY
+    if carried:
         return "recorded", ""
     if article.pending:
         return "pending", article.pending
     return "declaratory", article.reason
 
 
+def carried_articles() -> set[str]:
+    """The articles some act is recorded with (by their root key)."""
+    return {article_root(article) for texts in ACTION_ARTICLES.values() for keys in texts.values() for article in keys}
+
+
 def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
     """One entry per article: its rules, its scenarios, its status and, if declaratory, why.
     ``scenarios`` maps article keys to ``{"feature": file, "scenario": name}`` entries."""
     cited = rules_by_article()
+    carried = carried_articles()
     entries = []
     for key, article in CATALOGUE.items():
-        status, reason = _status(article, cited[key], scenarios.get(key, []))
+        status, reason = _status(article, cited[key], key in carried)
         entries.append(
             {
                 "article": key,
@@ -259,4 +272,6 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.publish_results": {"NX": ["NX-15"], "XX": ["XX-17", "XX-22"]},
     "case.find_misconduct": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
     "case.close_finding": {"NX": ["NX-16"], "XX": ["XX-23", "XX-18"]},
+    # issue 18 — bodies and readings: the decision under evaluation (NX-2, XX-3) is registered as such
+    "decision.register": {"NX": ["NX-2"], "XX": ["XX-3"]},
 }
