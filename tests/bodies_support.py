@@ -20,27 +20,34 @@ class TownshipScript(XXScript):
     office. ``township_head`` approves for the township; ``county_officer`` is the county
     government's (its office's) decision-organ staff."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, department: str | None = None) -> None:
+        """``department``: the decision is that county department's own instead (XX-26's 县政府部门),
+        carried out by the department itself."""
         super().__init__(world)
         self.county_id = self._organisation("息县人民政府", "organ", None)
-        self.township_id = self._organisation(TOWNSHIP, "organ", self.county_id)
-        self.unit_id = self._organisation(TOWNSHIP_UNIT, "unit", self.township_id)
+        if department is None:
+            self.township_id = self._organisation(TOWNSHIP, "organ", self.county_id)
+            self.unit_id = self._organisation(TOWNSHIP_UNIT, "unit", self.township_id)
+            self.organ_name, self.unit_name = TOWNSHIP, TOWNSHIP_UNIT
+        else:
+            self.township_id = self.unit_id = self._organisation(department, "unit", self.county_id)
+            self.organ_name = self.unit_name = department
         self.justice_id = self._organisation("息县司法局", "justice", self.county_id)
         self.office_id = self._organisation("息县人民政府办公室", "office", self.county_id)
-        self.lead = self._person("刘洋", ["lead_unit"], self.unit_id, TOWNSHIP_UNIT)
-        self.member = self._person("王芳", ["lead_unit"], self.unit_id, TOWNSHIP_UNIT)
+        self.lead = self._person("刘洋", ["lead_unit"], self.unit_id, self.unit_name)
+        self.member = self._person("王芳", ["lead_unit"], self.unit_id, self.unit_name)
         self.justice = self._person("何静", ["justice_reviewer"], self.justice_id, "息县司法局")
-        self.township_head = self._person("张强", ["decision_organ"], self.township_id, TOWNSHIP)
+        self.township_head = self._person("张强", ["decision_organ"], self.township_id, self.organ_name)
         self.county_officer = self._person("郑军", ["decision_organ"], self.office_id, "息县人民政府办公室")
         self.county = self.township_head
         self.decision_id = uuid4()
         world.do(self.member, "decision.register", self.decision_id, {
             "jurisdiction": "XX", "title": "项店镇农村人居环境整治实施方案", "document_number": "项政〔2021〕8号",
-            "organ": TOWNSHIP, "decided_on": "2021-06-18", "purpose": "改善农村人居环境",
+            "organ": self.organ_name, "decided_on": "2021-06-18", "purpose": "改善农村人居环境",
             "organisation_id": str(self.township_id)})
 
     def open_args(self) -> dict[str, Any]:
-        return {**super().open_args(), "lead_unit": TOWNSHIP_UNIT, "title": "项店镇人居环境整治后评估"}
+        return {**super().open_args(), "lead_unit": self.unit_name, "title": f"{self.organ_name}决策后评估"}
 
     def steps(self) -> list[Step]:
         """XXScript's steps, the report approved by the township itself (XX-26)."""

@@ -127,6 +127,15 @@ def test_xx_26_a_townships_own_decision_is_approved_by_the_township(world: World
     assert town.case.phase is Phase.RULED
 
 
+def test_xx_26_a_county_departments_own_decision_is_approved_by_the_department(world: World) -> None:
+    department = TownshipScript(world, department="息县商务局")
+    department.advance_to("approve_report")
+    refused(department, lambda: department.do(department.county_officer, "case.approve_report",
+                                              department.approval("county_government", "县政府常务会议")), "XX-13(4)")
+    department.do(department.township_head, "case.approve_report", department.approval(meeting="局党组会议"))
+    assert department.case.report_approval["body"] == "deciding_organ"
+
+
 # --- XX-16 第二款, 国令第713号第三十七条 ------------------------------------------------------------
 
 
