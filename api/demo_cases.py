@@ -281,6 +281,7 @@ class DemoCases:
         self._do(p["chen_jianhua"], "case.finalise_report", case, {
             "report_id": str(report), "sections": sections, "recommendation": "continue",
             "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+            "addressed_items": ["XX-8(2)", "XX-8(4)"],  # XX-8 on the simplified procedure (issue 18)
         })
         self._do(p["huang_zhigang"], "case.pass_justice_review", case, {
             "report_id": str(report), "opinion": "报告内容合法，程序符合《息县重大行政决策实施情况跟踪反馈与后评估办法（试行）》第十五条规定。",

@@ -162,6 +162,7 @@ class DemoFault:
         self._do(p["chen_jianhua"], "case.finalise_report", case, {
             "report_id": str(uuid4()), "sections": sections, "recommendation": "suspend",
             "digest": _digest(json.dumps(sections, ensure_ascii=False)),
+            "addressed_items": [f"XX-8({i})" for i in range(1, 7)],  # XX-8 on the simplified procedure (issue 18)
         })
         self.records["report"] = self._event(case, self.ledger.version_of(case))
         self.finding = uuid4()  # 经评估发现并确认 (XX-18): the evaluation's own finding of the fault

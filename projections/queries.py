@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
-from domain.evidence.times import format_time
+from domain.evidence.times import format_time, parse_time
 from domain.model.agency import in_force
+from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase, Phase
 from domain.model.decision import Decision
 from domain.model.holidays import OfficialCalendar, UnknownYear
@@ -376,30 +377,51 @@ def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
 
 def annual_figures(views: Views, today: date, year: int | None = None,
                    keep: Callable[[dict[str, Any]], bool] = lambda row: True) -> list[dict[str, Any]]:
-    """NX-18 / XX-25: per unit and year (of opening, China Standard Time): cases opened,
-    finished, finished on time, overdue (a deadline missed or passed), and findings — of the
-    cases ``keep`` keeps (a reader's scope)."""
-    late_cases = {row["case_id"] for row in deadlines(views, today) if row["status"] in ("late", "overdue")}
+    """NX-18 / XX-25: per unit and year, each event counted in the year it happened (China
+    Standard Time) — of the cases ``keep`` keeps (a reader's scope):
+
+    * ``opened``: cases opened that year;
+    * ``finished`` / ``finished_on_time``: reports finalised that year, and those of them whose
+      case had missed no deadline by the day of finalising;
+    * ``overdue``: cases that missed a deadline that year (the day after its last day passed
+      with the step undone, whether it was done later or not yet);
+    * ``findings``: findings raised that year.
+
+    A case opened in one year and finished or found wanting in the next counts in each year for
+    what happened in it (issue 18)."""
+    missed: dict[str, list[date]] = defaultdict(list)
+    for row in deadlines(views, today):
+        if row["status"] in ("late", "overdue"):
+            missed[row["case_id"]].append(date.fromisoformat(row["due_on"]) + timedelta(days=1))
     with views.reading() as c:
         rows = c.execute(
-            "SELECT case_id, decision_id, lead_unit, opened_year, finalised_at, findings FROM {dl_cases} "
-            "ORDER BY case_id"
+            "SELECT case_id, decision_id, lead_unit, opened_year, finalised_at FROM {dl_cases} ORDER BY case_id"
         ).fetchall()
+        raised = c.execute("SELECT case_id, raised_at FROM {dl_findings} ORDER BY raised_at, finding_id").fetchall()
+    kept = {row["case_id"]: row for row in rows if keep(row)}
     figures: dict[tuple[str, int], dict[str, Any]] = {}
-    for row in rows:
-        if (year is not None and row["opened_year"] != year) or not keep(row):
-            continue
-        key = (row["lead_unit"], row["opened_year"])
+
+    def count(case_id: str, in_year: int, what: str) -> None:
+        if year is not None and in_year != year:
+            return
+        key = (kept[case_id]["lead_unit"], in_year)
         entry = figures.setdefault(key, {
             "unit": key[0], "year": key[1], "opened": 0, "finished": 0, "finished_on_time": 0,
             "overdue": 0, "findings": 0,
         })
-        entry["opened"] += 1
-        entry["findings"] += row["findings"]
-        late = row["case_id"] in late_cases
-        entry["overdue"] += int(late)
+        entry[what] += 1
+
+    for case_id, row in kept.items():
+        count(case_id, row["opened_year"], "opened")
         if row["finalised_at"]:
-            entry["finished"] += 1
-            entry["finished_on_time"] += int(not late)
+            finished = china_date(parse_time(row["finalised_at"]))
+            count(case_id, finished.year, "finished")
+            if not any(day <= finished for day in missed[case_id]):
+                count(case_id, finished.year, "finished_on_time")
+        for missed_year in sorted({day.year for day in missed[case_id]}):
+            count(case_id, missed_year, "overdue")
+    for finding in raised:
+        if finding["case_id"] in kept:
+            count(finding["case_id"], china_date(parse_time(finding["raised_at"])).year, "findings")
     return sorted(figures.values(), key=lambda e: (e["year"], e["unit"]))
 

@@ -337,6 +337,7 @@ class NXScript(CaseScript):
 class XXScript(CaseScript):
     jurisdiction = "XX"
     ITEMS: ClassVar[list[str]] = ["XX-8(2)", "XX-8(4)"]
+    SIMPLIFIED_ITEMS: ClassVar[list[str]] = [f"XX-8({i})" for i in range(1, 7)]  # issue 18 — XX-8 (simplified)
     SECTIONS: ClassVar[dict[str, str]] = {f"XX-14({i})": f"第{i}部分内容" for i in range(1, 5)}
     PLAN: ClassVar[dict[str, str]] = {
         "purpose": "目的",
@@ -410,7 +411,8 @@ class XXScript(CaseScript):
             *([] if self.simplified else review),
             Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
                 **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "continue",
-                "addressed_items": [] if self.simplified else self.ITEMS,
+                # issue 18 — XX-8 applies to simplified cases: with no plan, every item is addressed
+                "addressed_items": self.SIMPLIFIED_ITEMS if self.simplified else self.ITEMS,
             })),
             Step("pass_justice_review", lambda: self.do(self.justice, "case.pass_justice_review", {
                 "report_id": str(self.report_id), "opinion": "合法",

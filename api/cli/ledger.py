@@ -495,10 +495,10 @@ def articles(keys: tuple[str, ...], features: Path | None, as_json: bool) -> Non
     (or only KEYS, e.g. XX-18 713-38): its rules, its BDD scenarios (feature file and scenario
     name), and its status.
 
-    Status is enforced (a rule refuses), flagged (rules raise findings), recorded (the ledger
-    records it, a scenario shows it; an article checked only for who may act is recorded, with a
-    note), declaratory (with the reason nothing is checkable) or pending (what the ledger is yet
-    to do).
+    Status is enforced (a rule refuses), flagged (rules only raise findings), recorded (an act is
+    recorded with the article but nothing checks it; an article checked only for who may act is
+    recorded, with a note), declaratory (with the reason nothing is checkable) or pending (Decree
+    713's articles: what the ledger is yet to do).
     """
     from api.traceability import features_dir, read_scenarios, scenarios_by_article
     from domain.model.articles import article_root, is_known, traceability

@@ -1,14 +1,17 @@
 """Every article of both texts, and what the ledger does with it.
 
-An article's status follows from the rules that cite it: ``enforced`` when a rule refuses,
-``flagged`` when its rules only raise findings, ``recorded`` when the ledger records what it
-says (a scenario shows it) without checking anything of its own, ``declaratory`` when nothing is
-machine-checkable — with the reason why — and ``pending`` when the ledger is yet to do what it
-says (Decree 713's articles before the parts of issue 17 that carry them out land).
+An article's status means one thing (issue 18):
 
-Who may take an action (``permission/…``) is listed among an article's rules but is not a rule
-of the text: an article whose only checks are permissions is ``recorded``, with a note saying so
-(issue 18 takes this further).
+* ``enforced`` — a rule refuses: a rule of a rulebook, a procedure rule of the case, or a refusal an
+  aggregate raises itself (:data:`AGGREGATE_RULES`);
+* ``flagged`` — its rules only raise findings;
+* ``recorded`` — an act is recorded with the article (:data:`ACTION_ARTICLES`, or who may take it)
+  but nothing checks what the article says; an article checked only for who may act
+  (``permission/…``) is this, with a note saying so;
+* ``declaratory`` — nothing to check, with the reason why;
+* ``pending`` — Decree 713's articles the ledger is yet to carry out, with what it is to do.
+
+A scenario alone does not make an article ``recorded``: some act must carry it.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ ARTICLES: dict[str, Article] = _catalogue(
     ("XX-23", "工作人员责任追究"),
     ("XX-24", "受委托机构责任与不良信用记录"),
     ("XX-25", "纳入年度政府绩效考核", _ANNUAL),
-    ("XX-26", "乡镇和部门参照执行", "参照执行的单位同样以息县办法立案，规则与县政府部门相同 (townships and departments open their cases under XX; the same rules apply)"),
+    ("XX-26", "乡镇和部门参照执行"),  # issue 18 — bodies: their own organ approves and rules (XX/report-body, XX/ruling-body)
     ("XX-27", "施行日期", "施行日期，不规定评估中的行为 (entry into force)"),
 )
 
@@ -106,8 +109,8 @@ DECREE_713: dict[str, Article] = {
         Article("713-33", "决策过程记录和材料及时完整归档",
                 pending="每项决策可导出完整的决策档案 (a complete dossier per decision can be exported)"),
         Article("713-36", "决策后评估可以委托第三方，决策作出前承担主要论证评估工作的单位除外"),
-        Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行",
-                pending="决定须载明其程序依据 (a ruling states its procedural basis)"),
+        # issue 18 — bodies and readings: XX-16 第二款 applies it (XX/ruling-procedure)
+        Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行"),
         Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
         Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究",
                 pending="决策作出过程中的过错是对具名人员的认定 (faults in the making of a decision are findings against named persons)"),
@@ -196,29 +199,39 @@ def rules_by_article(rulebooks: tuple[Rulebook, ...] | None = None) -> dict[str,
     return cited
 
 
-def _status(article: Article, rules: list[RuleCitation], scenarios: list[dict[str, str]]) -> tuple[str, str]:
-    """The status of an article and, unless a rule of the text enforces or flags it, why."""
+PERMISSION_ONLY = "只检查由谁办理（权限），没有本条的实体规则 (only who may take the step is checked; no rule of the article itself)"
+
+
+def _status(article: Article, rules: list[RuleCitation], carried: bool) -> tuple[str, str]:
+    """The status of an article and, unless a rule of the text enforces or flags it, why.
+    ``carried``: some act is recorded with the article (:data:`ACTION_ARTICLES`)."""
     own = {citation.effect for citation in rules if not citation.rule.startswith(PERMISSION)}
     if any("refuse" in effect for effect in own):
         return "enforced", ""
     if own:
         return "flagged", ""
     if rules:
-        return "recorded", "只检查由谁办理（权限），没有本条的实体规则 (only who may take the step is checked; no rule of the article itself)"
-    if scenarios:
+        return "recorded", PERMISSION_ONLY
+    if carried:
         return "recorded", ""
     if article.pending:
         return "pending", article.pending
     return "declaratory", article.reason
 
 
+def carried_articles() -> set[str]:
+    """The articles some act is recorded with (by their root key)."""
+    return {article_root(article) for texts in ACTION_ARTICLES.values() for keys in texts.values() for article in keys}
+
+
 def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
     """One entry per article: its rules, its scenarios, its status and, if declaratory, why.
     ``scenarios`` maps article keys to ``{"feature": file, "scenario": name}`` entries."""
     cited = rules_by_article()
+    carried = carried_articles()
     entries = []
     for key, article in CATALOGUE.items():
-        status, reason = _status(article, cited[key], scenarios.get(key, []))
+        status, reason = _status(article, cited[key], key in carried)
         entries.append(
             {
                 "article": key,
@@ -273,4 +286,6 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     # issue 18 — evidence (NX-9, XX-7)
     "case.record_interim_finding": {"NX": ["NX-9"], "XX": ["XX-7"]},
     "case.confirm_stance": {"NX": ["NX-9"], "XX": ["XX-7"]},
+    # issue 18 — bodies and readings: the decision under evaluation (NX-2, XX-3) is registered as such
+    "decision.register": {"NX": ["NX-2"], "XX": ["XX-3"]},
 }

@@ -369,6 +369,10 @@ class RulingRecorded(LedgerEvent):
             "body": act.command.body.value,
             "meeting": act.command.meeting,
             "measures": list(act.command.measures),
+            # issue 18 — bodies and readings (XX-16 第二款; 713-37): the procedure the ruling rests on
+            **({"basis": act.command.basis.value, "emergency": act.command.emergency,
+                "major_change": act.command.major_change, "follow_up": act.command.follow_up}
+               if act.command.basis else {}),
             **_by(self, act),
         }
 

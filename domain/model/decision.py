@@ -18,6 +18,7 @@ from domain.model.commands.decision import (
 )
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
+from domain.model.vocabulary import SuperiorBasis
 
 
 class Decision(LedgerAggregate):
@@ -90,6 +91,16 @@ class Decision(LedgerAggregate):
                 "an exemption from repeating the evaluation needs its basis",
                 rule="XX/superior-evaluation",
             )
+        # issue 18 — XX-19 接受上级委任或根据上级要求协助评估的除外
+        part = act.command.county_part
+        if part is SuperiorBasis.OWN_REASON or (part and not act.command.county_part_ref.strip()):
+            raise Refused("XX-19", "上级委任或要求协助评估，应当记录委任或要求的文件",
+                          "the county's part is a commission or a request to assist, with its reference",
+                          rule="XX/superior-evaluation")
+        if part and act.command.county_exempt:
+            raise Refused("XX-19", "接受上级委任或根据上级要求协助评估的，不得免于评估（息县办法第十九条除外规定）",
+                          "a county commissioned by or assisting the superior cannot be exempt (XX-19's exception)",
+                          rule="XX/superior-evaluation")
         self._record(self.SuperiorEvaluationRecorded, act)
 
     # H1 making: the making of the decision, signed by those who made it (XX-18; 713-30, 713-33)
@@ -225,5 +236,8 @@ class Decision(LedgerAggregate):
                 "task": command.task,
                 "county_exempt": command.county_exempt,
                 "exemption_reason": command.exemption_reason,
+                # issue 18 — XX-19's exception: the county commissioned or assisting
+                **({"county_part": command.county_part.value, "county_part_ref": command.county_part_ref}
+                   if command.county_part else {}),
                 **self.provenance(act),
             }

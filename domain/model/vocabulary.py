@@ -116,6 +116,9 @@ class DecisionBody(StrEnum):
     # H1 making: the county government's meetings that discuss a decision (国令第713号第三十条)
     COUNTY_STANDING_MEETING = "county_standing_meeting"  # 县政府常务会议
     COUNTY_PLENARY_MEETING = "county_plenary_meeting"  # 县政府全体会议
+    # issue 18 — bodies (XX-26): the township government or county department whose own decision
+    # it is, applying the measures 参照执行
+    DECIDING_ORGAN = "deciding_organ"  # 作出决策的乡镇人民政府或县政府部门
 
 
 NX_DECISION_BODIES = frozenset(
@@ -404,3 +407,27 @@ class ReviewResult(StrEnum):
 
     UPHELD = "upheld"  # 维持
     CHANGED = "changed"  # 变更
+
+
+# --- issue 18 — bodies and readings (NX-4, XX-13(4), XX-16, XX-26; 国令第713号第三十七条) ---------
+
+#: the county government's bodies: 县政府 itself, and its 常务会议 and 全体会议, where the county
+#: government studies and decides (国令第713号第三十条): each counts as the county government
+COUNTY_BODIES = frozenset(
+    {DecisionBody.COUNTY_GOVERNMENT, DecisionBody.COUNTY_STANDING_MEETING, DecisionBody.COUNTY_PLENARY_MEETING}
+)
+
+#: what a meeting's name must contain to be the body it claims to be (NX-4: 厅党组会议、厅务会议、厅专题会议)
+NX_BODY_NAMES: dict[DecisionBody, str] = {
+    DecisionBody.PARTY_GROUP_MEETING: "党组会",
+    DecisionBody.OFFICE_MEETING: "厅务会",
+    DecisionBody.SPECIAL_MEETING: "专题会",
+}
+
+
+class RulingBasis(StrEnum):
+    """The procedure a ruling to stop, suspend or change a decision rests on (XX-16 第二款;
+    国令第713号第三十七条)."""
+
+    STUDIED_AND_AGREED = "studied_and_agreed"  # 经报县政府研究同意
+    EMERGENCY_SUSPENSION = "emergency_suspension"  # 情况紧急，行政首长先决定中止执行

@@ -6,6 +6,7 @@ from tests.bdd.steps import *
 from tests.bdd.steps_accountability import *  # the accountability procedure
 from tests.bdd.steps_actions import *  # the when steps, split from steps.py
 from tests.bdd.steps_avoidance import *  # 回避 (NX-8; 国令第713号第三十六条)
+from tests.bdd.steps_bodies import *  # issue 18 — bodies and readings (point 6)
 from tests.bdd.steps_calendar import *  # issue 18 — deadlines on the official calendar
 from tests.bdd.steps_credit import *  # credit as a process
 from tests.bdd.steps_dissent import *  # the making meets accountability: relief for recorded dissent

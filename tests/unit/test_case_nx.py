@@ -322,7 +322,7 @@ def test_ruling_cites_the_finalised_report(nx: NXScript) -> None:
     nx.advance_to("record_ruling")
     with pytest.raises(Refused) as caught:
         nx.do(nx.organ, "case.record_ruling", {
-            "report_id": str(uuid4()), "ruling": "continue", "body": "office_meeting", "meeting": "x",
+            "report_id": str(uuid4()), "ruling": "continue", "body": "office_meeting", "meeting": "厅务会议",
         })
     assert caught.value.article == "NX-12a"
     nx.step("record_ruling").run()

@@ -133,7 +133,8 @@ def test_nx_only_steps_are_refused(xx: XXScript) -> None:
 def test_ruling_follows_county_approval(xx: XXScript) -> None:
     xx.advance_to("approve_report")
     ruling = {"report_id": str(xx.report_id), "ruling": "suspend", "body": "county_government",
-              "meeting": "县政府常务会议", "measures": ["妥善处理已签订的保洁合同"]}
+              "meeting": "县政府常务会议", "measures": ["妥善处理已签订的保洁合同"],
+              "basis": "studied_and_agreed"}
     with pytest.raises(Refused) as caught:
         xx.do(xx.county, "case.record_ruling", ruling)
     assert caught.value.article == "XX-16"

@@ -30,6 +30,7 @@ from domain.model.vocabulary import (
     Procedure,
     Responsibility,
     Ruling,
+    RulingBasis,
     Scope,
     Stance,
     SuperiorBasis,
@@ -403,6 +404,12 @@ class RecordRuling(Command):
     body: DecisionBody
     meeting: Name
     measures: Annotated[list[Text], Field(max_length=50, default_factory=list)]  # NX-14, XX-16 避免或减少损失
+    # issue 18 — bodies and readings (XX-16 第二款; 国令第713号第三十七条): a ruling to stop, suspend or
+    # change the decision states the procedure it rests on; a major change names the follow-up procedure
+    basis: RulingBasis | None = None
+    emergency: Annotated[str, Field(max_length=2000)] = ""  # 情况紧急: what made it urgent
+    major_change: bool = False  # 对决策内容作重大修改
+    follow_up: Annotated[str, Field(max_length=2000)] = ""  # 依照国令第713号履行的相关法定程序
 
 
 class PublishResults(Command):

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.model.commands.base import Command, IsoDate, Name, Text
-from domain.model.vocabulary import DemonstratorKind, Jurisdiction
+from domain.model.vocabulary import DemonstratorKind, Jurisdiction, SuperiorBasis
 
 
 class RegisterDecision(Command):
@@ -64,3 +64,7 @@ class RecordSuperiorEvaluation(Command):
     arrangement: Text  # the superior's evaluation: its basis, document or schedule
     county_exempt: bool  # the county will not repeat the evaluation
     exemption_reason: Annotated[str, Field(max_length=2000)] = ""
+    # issue 18 — bodies and readings (XX-19 接受上级委任或根据上级要求协助评估的除外): the county's
+    # part in the superior's evaluation, if the superior commissioned it or asked it to assist
+    county_part: SuperiorBasis | None = None
+    county_part_ref: Annotated[str, Field(max_length=500)] = ""  # the superior's commission or request

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from domain.model.rules.base import Judgement, Refuse, Rule
 from domain.model.rules.common import codes, rule_of
-from domain.model.vocabulary import CONTENT_ITEMS, PLAN_PARTS, REPORT_SECTIONS, Jurisdiction
+from domain.model.vocabulary import CONTENT_ITEMS, PLAN_PARTS, REPORT_SECTIONS, Jurisdiction, Scope
 
 # --- plan, content, report ----------------------------------------------------------------------
 
@@ -52,16 +52,39 @@ def content_items(jurisdiction: Jurisdiction, article: str) -> Rule:
                 f"content items {', '.join(foreign)} are not among {article}'s items",
             )
             return
+        if j.action != "case.finalise_report":
+            return
         plan = j.the_case.plan
-        if j.action == "case.finalise_report" and plan:
+        if plan:
             missing = [code for code in plan["content_items"] if code not in listed]
             if missing:
                 yield Refuse(
                     f"评估报告未回应方案所列的评估内容：{codes(missing)}",
                     f"the report does not address the plan's content items {', '.join(missing)}",
                 )
+        elif j.the_case.is_simplified:
+            yield from simplified_items(j, listed, items, article)
 
     return check
+
+
+def simplified_items(j: Judgement, listed: list[str], items: dict[str, str], article: str) -> Iterator[Refuse]:
+    """XX-15 采取简易程序的……最终形成跟踪反馈与后评估报告: the simplified procedure skips the plan, not
+    XX-8's content. With no plan to list the items, the report of a whole evaluation addresses
+    every item of XX-8; that of a partial evaluation (XX-10) at least one."""
+    if j.the_case.scope == Scope.PARTIAL.value:
+        if not listed:
+            yield Refuse(
+                f"简易程序的部分评估报告应当回应{article}所列评估内容中的至少一项",
+                f"a simplified partial evaluation's report addresses at least one of {article}'s items",
+            )
+        return
+    missing = [code for code in items if code not in listed]
+    if missing:
+        yield Refuse(
+            f"简易程序未制定方案，评估报告应当逐项回应{article}所列评估内容，尚未回应：{codes(missing)}",
+            f"with no plan, the simplified report addresses every item of {article}; missing {', '.join(missing)}",
+        )
 
 
 def report_sections(jurisdiction: Jurisdiction, article: str, required: tuple[str, ...]) -> Rule:

@@ -27,7 +27,9 @@ RULEBOOK = Rulebook(
         content.plan_complete(NX, "NX-10(1)"),
         content.content_items(NX, "NX-6"),
         content.report_sections(NX, "NX-7", required=("NX-7(1)", "NX-7(2)", "NX-7(3)", "NX-7(4)")),
-        results.approval_body(NX, ("NX-10(2)", "NX-4")),
+        # issue 18 — bodies: NX-4 names the three bodies; NX-10(2) dates their decision
+        results.approval_body(NX, ("NX-4", "NX-10(2)", "NX-12a")),
+        results.approval_date(NX, "NX-10(2)"),
         entrustment.entrusted_scope(NX, "NX-4"),
         entrustment.no_hand_over(NX, "NX-4"),
         avoidance.unit_excluded(NX, ("713-36", "NX-8")),

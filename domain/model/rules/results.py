@@ -5,34 +5,60 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from uuid import UUID
 
 from domain.model.calendar import china_date
+from domain.model.decision import Decision
+from domain.model.organisation import Organisation, lineage, scope_of
 from domain.model.rules.base import Judgement, Refuse, Rule
 from domain.model.rules.common import codes, rule_of
 from domain.model.vocabulary import (
+    COUNTY_BODIES,
+    NX_BODY_NAMES,
     NX_DECISION_BODIES,
     Classification,
+    DecisionBody,
     Jurisdiction,
     Misconduct,
     Ruling,
+    RulingBasis,
 )
 
-# --- approval (NX) --------------------------------------------------------------------------------
+# --- the bodies that decide (NX-4, NX-10(2); XX-13(4), XX-16, XX-26) ------------------------------
+
+NX_BODY_ACTIONS = {"case.approve_evaluation", "case.decline_evaluation", "case.record_ruling"}
 
 
 def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
-    """NX-10(2) 承办处室提请厅决策机关研究审议是否开展评估工作; NX-4 本办法所称厅决策机关是指厅党组会议、
-    厅务会议以及厅专题会议。 The date the body decided may not be later than its recording: the
-    NX-11 deadline counts from it."""
+    """NX-4 本办法所称厅决策机关是指厅党组会议、厅务会议以及厅专题会议。 NX-10(2) approvals and NX-12a
+    rulings come from one of these three bodies, and the meeting named is that body's: a 厅长办公会
+    recorded as a 厅务会议 is not one of them. The refusal cites NX-4, which names the bodies."""
 
-    @rule_of(jurisdiction, "approval-body", articles, "由厅决策机关审议", "decided by one of the three bodies",
+    @rule_of(jurisdiction, "approval-body", articles, "由厅决策机关审议决定", "decided by one of the three bodies",
+           "refuse", NX_BODY_ACTIONS)
+    def check(j: Judgement) -> Iterator[Refuse]:
+        body, meeting = j.command.body, j.command.meeting
+        if body not in NX_DECISION_BODIES:
+            yield Refuse(
+                "厅决策机关是指厅党组会议、厅务会议以及厅专题会议，不包括其他机关或会议",
+                f"{body.value} is not a decision body: the party group meeting, the office meeting or a special meeting",
+            )
+        elif NX_BODY_NAMES[body] not in meeting or "办公会" in meeting:
+            yield Refuse(
+                f"会议“{meeting}”不是厅决策机关的会议：厅决策机关是指厅党组会议、厅务会议以及厅专题会议",
+                f"the meeting '{meeting}' is not a meeting of the {body.value} (NX-4 names three bodies only)",
+            )
+
+    return check
+
+
+def approval_date(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """NX-10(2) 承办处室提请厅决策机关研究审议是否开展评估工作: the date the body decided may not be
+    later than its recording, since the NX-11 deadline counts from it."""
+
+    @rule_of(jurisdiction, "approval-date", (article,), "审议日期不得晚于记录日期", "the decision date is not in the future",
            "refuse", {"case.approve_evaluation", "case.decline_evaluation"})
     def check(j: Judgement) -> Iterator[Refuse]:
-        if j.command.body not in NX_DECISION_BODIES:
-            yield Refuse(
-                "厅决策机关是指厅党组会议、厅务会议以及厅专题会议",
-                "the decision organ is the party group meeting, the office meeting or a special meeting",
-            )
         if date.fromisoformat(j.command.decided_on) > china_date(j.ctx.now):
             yield Refuse(
                 f"审议日期{j.command.decided_on}晚于记录日期，不能预先记录",
@@ -40,6 +66,59 @@ def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule
             )
 
     return check
+
+
+def deciding_organ_of(j: Judgement) -> Organisation | None:
+    """XX-26 各乡镇（办事处）和县政府部门……参照本办法执行: the organisation of the case's decision
+    when it is a township government or a county department (any organisation under another),
+    else None (the county government's own decision, or one recorded before organisations)."""
+    decision = j.ctx.directory.find(j.the_case.decision_id, Decision) if j.the_case.decision_id else None
+    if decision is None or decision.organisation_id is None:
+        return None
+    organisation = j.ctx.directory.find(decision.organisation_id, Organisation)
+    return organisation if organisation is not None and organisation.parent_id is not None else None
+
+
+def county_body(jurisdiction: Jurisdiction, articles: tuple[str, ...], action: str, what: str) -> Rule:
+    """XX-13(4) 通过后提交县政府审定; XX-16 经报县政府研究同意: the county government approves the report
+    and rules on the decision — the 县政府 itself or its 常务会议 or 全体会议, where it studies and
+    decides (国令第713号第三十条). XX-26: a township government or county department applying the
+    measures to its own decision does so itself, by persons of that organ."""
+
+    @rule_of(jurisdiction, f"{action.split('_', 1)[1]}-body", articles, f"{what}由县政府（参照执行的，由作出决策的机关）作出",
+           f"{action}: the county government, or under XX-26 the organ whose decision it is", "refuse", {action})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        body = j.command.body
+        organ = deciding_organ_of(j)
+        if organ is None and body not in COUNTY_BODIES:
+            yield Refuse(
+                f"{what}应当由县政府作出（县政府常务会议、全体会议视为县政府），“{j.command.meeting}”不是县政府",
+                f"{action} is for the county government (its standing or plenary meeting), not {body.value}",
+            )
+        elif organ is not None and body is not DecisionBody.DECIDING_ORGAN:
+            yield Refuse(
+                f"本决策由{organ.name}作出，参照息县办法执行，{what}由{organ.name}作出",
+                f"the decision is {organ.name}'s, applying the measures under XX-26: {organ.name} decides",
+            )
+        elif organ is not None and not belongs_to(j, organ):
+            yield Refuse(
+                f"{what}由作出决策的{organ.name}作出，签署人不属于该机关",
+                f"the signer does not belong to {organ.name}, whose decision it is",
+            )
+
+    return check
+
+
+def belongs_to(j: Judgement, organ: Organisation) -> bool:
+    """Does the signer act within the organ (its own staff, or a body serving it)?"""
+    actor_organisation: UUID | None = getattr(j.ctx.actor, "organisation_id", None)
+    if actor_organisation is None:
+        return False
+
+    def find(organisation_id: UUID) -> Organisation | None:
+        return j.ctx.directory.find(organisation_id, Organisation)
+
+    return organ.id in lineage(scope_of(actor_organisation, find), find)
 
 
 # --- results ------------------------------------------------------------------------------
@@ -57,6 +136,45 @@ def mitigation_measures(jurisdiction: Jurisdiction, article: str) -> Rule:
                 "作出中止执行、终止执行或者调整决策内容决定的，应当记录避免或者减少经济损失和不良社会影响的措施",
                 f"a ruling to {j.command.ruling.value} must record its mitigation measures",
             )
+
+    return check
+
+
+def ruling_procedure(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
+    """XX-16 第二款 跟踪反馈与后评估报告建议停止执行、暂缓执行或建议对决策内容作重大修改的，经报县政府
+    研究同意后，按照《重大行政决策程序暂行条例》第三十七条规定执行。 Art. 37: no change or stop without
+    the legal procedure; in an emergency the head may first decide to suspend; a major adjustment
+    goes through the decision procedure again. So a ruling to suspend or stop, or to change the
+    decision substantially, records the procedure it rests on — studied and agreed by the county
+    government, or (suspension only) the head's decision in an emergency, with the emergency
+    stated — and a major change names the procedure that follows."""
+
+    @rule_of(jurisdiction, "ruling-procedure", articles, "停止、暂缓执行或重大修改应当载明程序依据",
+           "stop, suspend or major change records its procedural basis", "refuse", {"case.record_ruling"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        command = j.command
+        if command.major_change and command.ruling is not Ruling.ADJUST:
+            yield Refuse("只有调整决策内容的决定才是对决策内容作重大修改",
+                         "only a ruling to adjust changes the decision's content")
+            return
+        if command.ruling not in (Ruling.SUSPEND, Ruling.TERMINATE) and not command.major_change:
+            return
+        if command.basis is None:
+            yield Refuse(
+                "停止执行、暂缓执行或对决策内容作重大修改，应当载明程序依据：经报县政府研究同意，"
+                "或者情况紧急时由行政首长先决定中止执行",
+                f"a ruling to {command.ruling.value} states its procedure: studied and agreed by the county "
+                "government, or the head's emergency suspension",
+            )
+        elif command.basis is RulingBasis.EMERGENCY_SUSPENSION and command.ruling is not Ruling.SUSPEND:
+            yield Refuse("情况紧急时行政首长只能先决定中止执行，停止执行或重大修改应当经县政府研究同意",
+                         "in an emergency the head may only suspend first; stopping or a major change is studied and agreed")
+        elif command.basis is RulingBasis.EMERGENCY_SUSPENSION and not command.emergency.strip():
+            yield Refuse("行政首长先决定中止执行的，应当载明紧急情况",
+                         "an emergency suspension states the emergency")
+        if command.major_change and not command.follow_up.strip():
+            yield Refuse("对决策内容作重大修改的，应当载明依照《重大行政决策程序暂行条例》履行的相关法定程序",
+                         "a major change names the decision procedure it follows (Decree 713 Art. 37)")
 
     return check
 

@@ -57,6 +57,10 @@ RULEBOOK = Rulebook(
         evidence.conclusion_without_opinion(XX, "XX-7"),
         evidence.conclusion_without_before_after(XX, "XX-12(1)"),
         evidence.preset_in_plan(XX, "XX-7"),
+        # issue 18 — bodies and readings (XX-13(4), XX-16, XX-26; 国令第713号第三十七条)
+        results.county_body(XX, ("XX-13(4)", "XX-26"), "case.approve_report", "评估报告审定"),
+        results.county_body(XX, ("XX-16", "XX-26"), "case.record_ruling", "决策执行的决定"),
+        results.ruling_procedure(XX, ("XX-16", "713-37")),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
