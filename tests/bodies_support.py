@@ -45,6 +45,8 @@ class TownshipScript(XXScript):
             "jurisdiction": "XX", "title": "项店镇农村人居环境整治实施方案", "document_number": "项政〔2021〕8号",
             "organ": self.organ_name, "decided_on": "2021-06-18", "purpose": "改善农村人居环境",
             "organisation_id": str(self.township_id)})
+        # NX-8, 713-36: who did the main pre-decision demonstration (here: no one) before a case opens
+        world.do(self.member, "decision.record_demonstrators", self.decision_id, {"none": True})
 
     def open_args(self) -> dict[str, Any]:
         return {**super().open_args(), "lead_unit": self.unit_name, "title": f"{self.organ_name}决策后评估"}
