@@ -33,6 +33,7 @@ def test_the_client_seals_and_shred_destroys_the_key(cli, tmp_path: Path) -> Non
         decision = _ok(cli("client", "decision", "register", "--jurisdiction", "XX", "--title", "息县城区棚户区改造实施方案",
                            "--document-number", "息政〔2022〕5号", "--organ", "息县人民政府", "--decided-on", "2022-03-01",
                            "--purpose", "改善居住条件", env=me))
+        assert cli("client", "decision", "record-demonstrators", decision["aggregate_id"], "--none", env=me).code == 0
         case_id = _ok(cli("client", "case", "open", "--decision-id", decision["aggregate_id"], "--jurisdiction", "XX",
                           "--title", "棚户区改造实施方案后评估", "--lead-unit", XX_UNIT, "--grounds", "XX-9(3)",
                           "--ground-statement", "群众反映较多", "--procedure", "simplified",
