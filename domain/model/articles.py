@@ -160,6 +160,10 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),
     "713-41/eligibility-revoked": ("713-41",),
+    # issue 18 — the report records the whole process (domain/model/process_record.py, publication.py)
+    "process-record/bound-at-finalisation": ("NX-10(4)", "XX-14(1)"),
+    "process-record/report-digest": ("NX-12a", "XX-13(4)", "XX-16", "XX-17"),
+    "publication/both-channels": ("XX-17",),
 }
 
 PERMISSION = "permission/"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from domain.model.acts import Act
 from domain.model.aggregate import LedgerCreated, LedgerEvent
 from domain.model.commands import case as c
+from domain.model.publication import channels_of
 
 if TYPE_CHECKING:
     from domain.model.case import EvaluationCase
@@ -296,6 +297,7 @@ class ReportFinalised(LedgerEvent):
             "addressed_items": list(act.command.addressed_items),
             "recommendation": act.command.recommendation.value,
             "digest": act.command.digest,
+            "process_record_digest": act.command.process_record_digest,  # issue 18 (NX-10(4))
             **_by(self, act),
         }
         case.justice_review = None
@@ -331,6 +333,7 @@ class ReportApproved(LedgerEvent):
             "report_id": act.command.report_id,
             "body": act.command.body.value,
             "meeting": act.command.meeting,
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 
@@ -358,6 +361,7 @@ class RulingRecorded(LedgerEvent):
             "body": act.command.body.value,
             "meeting": act.command.meeting,
             "measures": list(act.command.measures),
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 
@@ -369,9 +373,10 @@ class ResultsPublished(LedgerEvent):
     def on(self, case: EvaluationCase, act: Act[c.PublishResults]) -> None:
         case.publication = {
             "report_id": act.command.report_id,
-            "url": act.command.url,
+            "channels": channels_of(act.command),  # issue 18 — XX-17's two channels
             "summary": act.command.summary,
             "withheld_material_ids": list(act.command.withheld_material_ids),
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 

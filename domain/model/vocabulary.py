@@ -404,3 +404,12 @@ class ReviewResult(StrEnum):
 
     UPHELD = "upheld"  # 维持
     CHANGED = "changed"  # 变更
+
+
+# issue 18 — the report records the whole process; publication channels (XX-17)
+class PublicationChannel(StrEnum):
+    """Where results are published: XX-17 names two channels, both required."""
+
+    COUNTY_PORTAL = "county_portal"  # 县政府门户网站 (XX-17)
+    UNIT_SITE = "unit_site"  # 本单位网站 (XX-17)
+    WEBSITE = "website"  # 网站 (NX names no channel; an address published before issue 18)

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from domain.model.commands.base import Command, Digest, IsoDate, LongText, Name, Text, unique
+from domain.model.commands.publication import Channel, ProcessDigest, Url
 from domain.model.vocabulary import (
     Affiliation,
     Classification,
@@ -343,6 +344,9 @@ class FinaliseReport(Command):
     addressed_items: Annotated[list[str], AfterValidator(unique), Field(max_length=20)] = Field(
         default_factory=list
     )  # the plan's content items (NX-6, XX-8) the report addresses
+    # issue 18 — the 全过程记录 bound (NX-10(4)); the case refuses a missing or other digest
+    # (None only in acts recorded before issue 18)
+    process_record_digest: ProcessDigest | None = None
 
 
 class PassJusticeReview(Command):
@@ -371,6 +375,7 @@ class ApproveReport(Command):
     report_id: UUID
     body: DecisionBody
     meeting: Name
+    report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 
 class SubmitReport(Command):
@@ -396,6 +401,7 @@ class RecordRuling(Command):
     body: DecisionBody
     meeting: Name
     measures: Annotated[list[Text], Field(max_length=50, default_factory=list)]  # NX-14, XX-16 避免或减少损失
+    report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 
 class PublishResults(Command):
@@ -404,9 +410,12 @@ class PublishResults(Command):
     ACTION = "case.publish_results"
 
     report_id: UUID
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
+    url: Url | None = None  # one address: acts recorded before issue 18 only (now ``channels``)
     summary: LongText
     withheld_material_ids: Annotated[list[UUID], Field(max_length=1000, default_factory=list)]
+    # issue 18 — XX-17: 县政府门户网站 and 本单位网站; the report's digest
+    channels: Annotated[list[Channel], Field(max_length=5, default_factory=list)]
+    report_digest: Digest | None = None
 
 
 class RecordShredding(Command):
