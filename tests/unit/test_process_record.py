@@ -18,18 +18,18 @@ from domain.evidence.canonical import canonical_bytes
 from domain.model import process_record as pr
 from domain.model.commands.case import PublishResults
 from domain.model.publication import channels_of
-from tests.support import NXScript, World, XXScript
+from tests.support import CaseScript, NXScript, World, XXScript
 
 
 def count(world: World) -> int:
     return world.ledger.recorder.max_notification_id() or 0
 
 
-def document(script: NXScript | XXScript) -> dict[str, Any]:
+def document(script: CaseScript) -> dict[str, Any]:
     return pr.document(script.case, pr.names_from(script.world.ledger))
 
 
-def refused_with(script: NXScript | XXScript, action: str, signer: Any, args: dict[str, Any]) -> Refused:
+def refused_with(script: CaseScript, action: str, signer: Any, args: dict[str, Any]) -> Refused:
     before = count(script.world)
     with pytest.raises(Refused) as caught:
         script.do(signer, action, args)
@@ -38,14 +38,15 @@ def refused_with(script: NXScript | XXScript, action: str, signer: Any, args: di
     return caught.value
 
 
-def finalise_args(script: NXScript | XXScript, digest: str | None) -> dict[str, Any]:
+def finalise_args(script: CaseScript, digest: str | None) -> dict[str, Any]:
     args = {**script.report_args(script.SECTIONS, "report_id", script.report_id),
             "recommendation": "continue", "addressed_items": script.ITEMS}
     return args if digest is None else {**args, "process_record_digest": digest}
 
 
 def test_the_record_is_every_act_in_order_from_the_stored_events(world: World) -> None:
-    nx = NXScript(world).advance_to("finalise_report")
+    nx = NXScript(world)
+    nx.advance_to("finalise_report")
     doc = document(nx)
     record = doc["record"]
     case = nx.case
@@ -63,7 +64,8 @@ def test_the_record_is_every_act_in_order_from_the_stored_events(world: World) -
 
 
 def test_finalisation_binds_the_record_of_the_case_as_it_stands(world: World) -> None:
-    nx = NXScript(world).advance_to("finalise_report")
+    nx = NXScript(world)
+    nx.advance_to("finalise_report")
     read = nx.process_digest()
     for digest in (None, "sha256:" + "0" * 64):
         error = refused_with(nx, "case.finalise_report", nx.lead, finalise_args(nx, digest))
@@ -75,7 +77,8 @@ def test_finalisation_binds_the_record_of_the_case_as_it_stands(world: World) ->
 
 
 def test_a_record_that_changed_since_it_was_read_is_refused(world: World) -> None:
-    xx = XXScript(world).advance_to("finalise_report")
+    xx = XXScript(world)
+    xx.advance_to("finalise_report")
     read = xx.process_digest()
     # the ledger records one act more (an inspector's finding) after the evaluator read the record
     inspector = world.person("纪检组长", ["discipline_inspector"], "息县纪委监委派驻纪检监察组")
@@ -92,7 +95,8 @@ def test_a_record_that_changed_since_it_was_read_is_refused(world: World) -> Non
 
 
 def test_later_acts_are_listed_after_the_bound_part_marked_later(world: World) -> None:
-    xx = XXScript(world).run_all()
+    xx = XXScript(world)
+    xx.run_all()
     doc = document(xx)
     finalised_at = xx.case.report["version"]
     assert doc["record"]["through_version"] == finalised_at - 1
@@ -105,7 +109,8 @@ def test_later_acts_are_listed_after_the_bound_part_marked_later(world: World) -
 
 
 def test_the_actor_is_named_as_at_the_time_of_the_act(world: World, manual_clock: clock.ManualClock) -> None:
-    nx = NXScript(world).advance_to("form_team")
+    nx = NXScript(world)
+    nx.advance_to("form_team")
     manual_clock.advance(timedelta(minutes=1))
     world.do(world.admin, "principal.rename", nx.lead.principal_id, {"name": "马晓冬", "reason": "依法变更姓名"})
     nx.step("form_team").run()
@@ -115,12 +120,15 @@ def test_the_actor_is_named_as_at_the_time_of_the_act(world: World, manual_clock
 
 @pytest.mark.parametrize(("step", "article"), [("approve_report", "XX-13(4)"), ("publish_results", "XX-17")])
 def test_xx_approval_and_publication_name_the_reports_digest(world: World, step: str, article: str) -> None:
-    xx = XXScript(world).advance_to(step)
+    xx = XXScript(world)
+    xx.advance_to(step)
     signer = xx.county if step == "approve_report" else xx.lead
-    args = {"approve_report": {"report_id": str(xx.report_id), "body": "county_government", "meeting": "常务会议"},
-            "publish_results": {"report_id": str(xx.report_id), "channels": xx.channels(), "summary": "继续实施",
-                                "withheld_material_ids": [str(xx.material_id)]},
-            }[step]
+    choices: dict[str, dict[str, Any]] = {
+        "approve_report": {"report_id": str(xx.report_id), "body": "county_government", "meeting": "常务会议"},
+        "publish_results": {"report_id": str(xx.report_id), "channels": xx.channels(), "summary": "继续实施",
+                            "withheld_material_ids": [str(xx.material_id)]},
+    }
+    args = choices[step]
     for digest in (None, "0" * 64):
         named = args if digest is None else {**args, "report_digest": digest}
         error = refused_with(xx, f"case.{step}", signer, named)
@@ -129,7 +137,8 @@ def test_xx_approval_and_publication_name_the_reports_digest(world: World, step:
 
 
 def test_nx_ruling_names_the_reports_digest(world: World) -> None:
-    nx = NXScript(world).advance_to("record_ruling")
+    nx = NXScript(world)
+    nx.advance_to("record_ruling")
     args = {"report_id": str(nx.report_id), "ruling": "continue", "body": "office_meeting", "meeting": "厅务会议"}
     error = refused_with(nx, "case.record_ruling", nx.organ, {**args, "report_digest": "1" * 64})
     assert error.article == "NX-12a"
@@ -138,7 +147,8 @@ def test_nx_ruling_names_the_reports_digest(world: World) -> None:
 
 
 def test_xx_publication_needs_both_channels(world: World) -> None:
-    xx = XXScript(world).advance_to("publish_results")
+    xx = XXScript(world)
+    xx.advance_to("publish_results")
     base = {"report_id": str(xx.report_id), "report_digest": xx.report_digest(), "summary": "继续实施",
             "withheld_material_ids": [str(xx.material_id)]}
     portal, unit = xx.channels()
@@ -154,7 +164,8 @@ def test_xx_publication_needs_both_channels(world: World) -> None:
 
 
 def test_nx_publication_names_one_channel_at_least(world: World) -> None:
-    nx = NXScript(world).advance_to("publish_results")
+    nx = NXScript(world)
+    nx.advance_to("publish_results")
     base = {"report_id": str(nx.report_id), "report_digest": nx.report_digest(), "summary": "调整执行",
             "withheld_material_ids": [str(nx.material_id)]}
     with pytest.raises(MalformedInput):
