@@ -276,6 +276,10 @@ UI: dict[str, tuple[str, str]] = {
     # H2 accountability
     "procedures": ("责任追究程序", "Accountability procedures"),
     "steps": ("程序步骤", "Steps"),
+    # issue 18 — publication channels (XX-17)
+    "county_portal": ("县政府门户网站", "County government portal"),
+    "unit_site": ("本单位网站", "The unit's website"),
+    "website": ("网站", "Website"),
 }
 
 

@@ -180,3 +180,37 @@ def test_a_publication_recorded_before_issue_18_still_reads() -> None:
                                 "summary": "继续实施"}, recorded=True)
     assert old.report_digest is None
     assert channels_of(old) == [{"channel": "website", "url": "http://www.xixian.gov.cn/1.html"}]
+
+
+class _Service:
+    """A stand-in for the service's answer to GET /v1/cases/{id}/process-record."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.asked: list[str] = []
+
+    def request(self, method: str, path: str, **_: Any) -> Any:
+        import httpx
+
+        self.asked.append(f"{method} {path}")
+        return httpx.Response(200, json=self.document)
+
+
+def test_the_client_computes_the_digest_it_signs_with_the_ledgers_function(world: World) -> None:
+    """`client case finalise-report` fills process_record_digest: the record read from the service,
+    its digest recomputed here; a service whose record does not give its stated digest is not believed."""
+    from api.cli.client import _process_record_digest
+
+    nx = NXScript(world)
+    nx.advance_to("finalise_report")
+    service = _Service(document(nx))
+    signed = _process_record_digest(service, nx.case_id)  # type: ignore[arg-type]
+    assert service.asked == [f"GET /v1/cases/{nx.case_id}/process-record"]
+    nx.do(nx.lead, "case.finalise_report", finalise_args(nx, signed))
+    assert nx.case.report["process_record_digest"] == signed
+
+    lying = document(nx)
+    lying["record"]["acts"] = lying["record"]["acts"][:-1]  # one act left out, the digest kept
+    with pytest.raises(SystemExit) as stopped:
+        _process_record_digest(_Service(lying), nx.case_id)  # type: ignore[arg-type]
+    assert stopped.value.code == 1
