@@ -1,4 +1,4 @@
-"""`process-record`: the 全过程记录 of a case (NX-10(4); docs/spec.md §17) — every act in order with
+"""`process-record`: the 全过程记录 of a case (NX-10(4); docs/spec.md §18) — every act in order with
 its signer, time, articles and event hash, the digest a finalised report binds, and the acts
 after it, marked later."""
 

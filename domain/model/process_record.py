@@ -9,7 +9,7 @@ stands and signs it into the finalisation (``process_record_digest``); the case 
 digest, so the finalised report is bound to the process it records. Later acts (justice review,
 approval, submission, ruling, publication, findings) are listed after the bound part, marked
 ``"later": true``. The approval, ruling and publication in turn name the report's digest they
-concern (``report_digest``), and a mismatch is refused. docs/spec.md §17 describes the format for
+concern (``report_digest``), and a mismatch is refused. docs/spec.md §18 describes the format for
 outside verifiers.
 """
 
@@ -79,7 +79,7 @@ def names_from(directory: Directory) -> Names:
 
 
 def shown(entry: dict[str, Any], names: Names) -> dict[str, Any]:
-    """An act as the record shows it (docs/spec.md §17.2)."""
+    """An act as the record shows it (docs/spec.md §18.1)."""
     return {
         "version": entry["version"],
         "action": entry["action"],

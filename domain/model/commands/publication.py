@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from domain.model.vocabulary import PublicationChannel
 
 ProcessDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-"""``sha256:`` and the lowercase hex SHA-256 of a 全过程记录's canonical bytes (docs/spec.md §17)."""
+"""``sha256:`` and the lowercase hex SHA-256 of a 全过程记录's canonical bytes (docs/spec.md §18)."""
 
 Url = Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
 
