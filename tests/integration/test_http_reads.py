@@ -114,6 +114,9 @@ def test_the_process_record_is_served_and_bound(served: Served) -> None:
     assert [a["version"] for a in record["acts"]] == list(range(1, record["through_version"] + 1))
     assert [e["action"] for e in document["later"]][:1] == ["case.finalise_report"]
     assert all(e["later"] for e in document["later"])
+    page = served.client.get(f"/cases/{xx}", headers=_session(served, "chen_jianhua")).text  # the case page
+    assert document["digest"] in page and "与账本生成的一致" in page
+    assert page.count('class="event later"') == len(document["later"])
 
 
 def checkpoint_parts(served: Served) -> tuple[int, bytes]:
