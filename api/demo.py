@@ -44,6 +44,7 @@ from api.store.secrets import Keystore
 from domain.errors import Refused
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
+from domain.model import process_record
 from domain.model.sealing import MATERIAL_FIELDS, Place, seal
 from domain.service.ledger import Ledger
 
@@ -105,6 +106,9 @@ class Demo(DemoCases, DemoFault):
     def _do(self, signer: Signer, action: str, target: UUID, args: dict[str, Any]) -> None:
         if action == "case.collect_material" and args["classification"] != "none":
             args = self._sealed(target, args)
+        if action == "case.finalise_report":  # issue 18: the client binds the 全过程记录 (NX-10(4))
+            args = {**args, "process_record_digest": process_record.current_digest(
+                self.ledger.get_case(target), process_record.names_from(self.ledger))}
         self.ledger.submit(signer.sign(action, target, self.ledger.version_of(target), args).to_json())
 
     def _sealed(self, case: UUID, args: dict[str, Any]) -> dict[str, Any]:

@@ -186,6 +186,7 @@ class DemoCases:
         })
         self._do(p["zhao_min"], "case.record_ruling", case, {
             "report_id": str(report), "ruling": "adjust", "body": "office_meeting",
+            "report_digest": _digest(json.dumps(sections, ensure_ascii=False)),
             "meeting": f"{day(0)[:4]}年第21次厅务会议",
             "measures": [
                 "已受理未兑现的补贴按原标准继续兑现，避免企业损失",
@@ -288,10 +289,15 @@ class DemoCases:
         })
         self._do(p["wu_tao"], "case.approve_report", case, {
             "report_id": str(report), "body": "county_government", "meeting": "县政府第36次常务会议",
+            "report_digest": _digest(json.dumps(sections, ensure_ascii=False)),
         })
         self._do(p["chen_jianhua"], "case.publish_results", case, {
             "report_id": str(report),
-            "url": "http://www.xixian.gov.cn/zwgk/pgbg/2023-0412.html",
+            "report_digest": _digest(json.dumps(sections, ensure_ascii=False)),
+            "channels": [  # XX-17: 县政府门户网站 and 本单位网站
+                {"channel": "county_portal", "url": "http://www.xixian.gov.cn/zwgk/pgbg/2023-0412.html"},
+                {"channel": "unit_site", "url": "http://www.xixian.gov.cn/zfcxjsj/pgbg/2023-0412.html"},
+            ],
             "summary": "《息县农村生活垃圾治理实施方案》跟踪反馈与后评估结论：方案继续实施，完善偏远村组清运频次和保洁经费动态核定机制。",
             "withheld_material_ids": [str(complaint)],
         })

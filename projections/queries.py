@@ -144,7 +144,7 @@ def published_results(views: Views, ledger: Ledger, limit: int = 50, offset: int
                          "document_number": decision.document_number, "organ": decision.organ}
             if decision else None,
             "published_at": publication.get("at"),
-            "url": publication.get("url"),
+            "channels": publication.get("channels", []),
             "summary": publication.get("summary"),
             "recommendation": report.get("recommendation"),
             "ruling": {k: ruling[k] for k in ("ruling", "body", "meeting", "measures") if k in ruling} or None,

@@ -60,7 +60,7 @@ class TownshipScript(XXScript):
         ]
 
     def approval(self, body: str = "deciding_organ", meeting: str = "项店镇党政联席会议") -> dict[str, Any]:
-        return {"report_id": str(self.report_id), "body": body, "meeting": meeting}
+        return {"report_id": str(self.report_id), "report_digest": self.report_digest(), "body": body, "meeting": meeting}
 
     def _organisation(self, name: str, kind: str, parent: UUID | None) -> UUID:
         organisation_id = uuid4()

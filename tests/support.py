@@ -19,6 +19,7 @@ from api.signer import Signer
 from domain import clock
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
+from domain.model import process_record as pr
 from domain.model.calendar import china_date
 from domain.model.sealing import KEY_BYTES, MATERIAL_FIELDS, Place, seal
 from domain.service.ledger import Ledger, NewPrincipal, Recorded
@@ -251,6 +252,22 @@ class CaseScript(ABC):
     def report_args(self, sections: dict[str, str], key: str, item_id: UUID) -> dict[str, Any]:
         return {key: str(item_id), "sections": sections, "digest": digest(str(sections))}
 
+    # issue 18 — the report records the whole process (NX-10(4)); texts bound to its digest
+    def process_digest(self) -> str:
+        """The digest of the case's 全过程记录 as it stands, as the evaluator's client computes it."""
+        return pr.current_digest(self.case, pr.names_from(self.world.ledger))
+
+    def report_digest(self) -> str:
+        """The digest of the case's finalised report, which approval, ruling and publication name."""
+        report = self.case.report
+        return str(report["digest"]) if report else digest(str(self.SECTIONS))
+
+    def channels(self) -> list[dict[str, str]]:
+        """Where results are published: XX-17's two channels; NX names none, the 厅's site here."""
+        if self.jurisdiction == "XX":
+            return XX_CHANNELS
+        return [{"channel": "unit_site", "url": "http://swt.nx.gov.cn/pgbg/1.html"}]
+
 
 class NXScript(CaseScript):
     jurisdiction = "NX"
@@ -318,7 +335,7 @@ class NXScript(CaseScript):
             })),
             Step("finalise_report", lambda: self.do(self.lead, "case.finalise_report", {
                 **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "adjust",
-                "addressed_items": self.ITEMS,
+                "addressed_items": self.ITEMS, "process_record_digest": self.process_digest(),
             })),
             Step("submit_report", lambda: self.do(self.lead, "case.submit_report", {
                 "report_id": str(self.report_id), "recommendation": "adjust", "note": "提请审议",
@@ -326,12 +343,21 @@ class NXScript(CaseScript):
             Step("record_ruling", lambda: self.do(self.organ, "case.record_ruling", {
                 "report_id": str(self.report_id), "ruling": "adjust", "body": "office_meeting",
                 "meeting": "2022年第21次厅务会议", "measures": ["过渡期六个月"],
+                "report_digest": self.report_digest(),
             })),
             Step("publish_results", lambda: self.do(self.lead, "case.publish_results", {
-                "report_id": str(self.report_id), "url": "http://swt.nx.gov.cn/pgbg/1.html",
+                "report_id": str(self.report_id), "report_digest": self.report_digest(),
+                "channels": self.channels(),
                 "summary": "评估结论：调整执行", "withheld_material_ids": [str(self.material_id)],
             })),
         ]
+
+
+#: issue 18 — XX-17: 县政府门户网站 and 本单位网站
+XX_CHANNELS = [
+    {"channel": "county_portal", "url": "http://www.xixian.gov.cn/pgbg/1.html"},
+    {"channel": "unit_site", "url": "http://xxfgw.xixian.gov.cn/pgbg/1.html"},
+]
 
 
 class XXScript(CaseScript):
@@ -413,15 +439,18 @@ class XXScript(CaseScript):
                 **self.report_args(self.SECTIONS, "report_id", self.report_id), "recommendation": "continue",
                 # issue 18 — XX-8 applies to simplified cases: with no plan, every item is addressed
                 "addressed_items": self.SIMPLIFIED_ITEMS if self.simplified else self.ITEMS,
+                "process_record_digest": self.process_digest(),
             })),
             Step("pass_justice_review", lambda: self.do(self.justice, "case.pass_justice_review", {
                 "report_id": str(self.report_id), "opinion": "合法",
             })),
             Step("approve_report", lambda: self.do(self.county, "case.approve_report", {
                 "report_id": str(self.report_id), "body": "county_government", "meeting": "县政府第36次常务会议",
+                "report_digest": self.report_digest(),
             })),
             Step("publish_results", lambda: self.do(self.lead, "case.publish_results", {
-                "report_id": str(self.report_id), "url": "http://www.xixian.gov.cn/pgbg/1.html",
+                "report_id": str(self.report_id), "report_digest": self.report_digest(),
+                "channels": self.channels(),
                 "summary": "继续实施", "withheld_material_ids": [str(self.material_id)],
             })),
         ]

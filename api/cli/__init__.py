@@ -31,6 +31,7 @@ COMMANDS = {
     "grant": "api.cli.roles",
     "backup": "api.cli.backup",
     "shred": "api.cli.shred",
+    "process-record": "api.cli.process_record",  # issue 18 — the whole process (NX-10(4))
 }
 
 

@@ -334,7 +334,7 @@ def _action_command(spec: ActionSpec) -> click.Command:
         from domain.errors import MalformedInput
         from domain.evidence.intent import sign_intent
         from domain.model.acts import new_intent
-        from domain.model.commands.case import CollectMaterial
+        from domain.model.commands.case import CollectMaterial, FinaliseReport
 
         connection = _connection(given)
         dry_run = given.pop("dry_run")
@@ -369,6 +369,8 @@ def _action_command(spec: ActionSpec) -> click.Command:
             version = expected if expected is not None else _current_version(connection, target)
         if spec.command is CollectMaterial:
             args = _sealed_if_classified(connection, target, args)
+        if spec.command is FinaliseReport and "process_record_digest" not in args:
+            args["process_record_digest"] = _process_record_digest(connection, target)
         key, actor = connection.key(), connection.principal_id()
         envelope = sign_intent(key, new_intent(actor, spec.name, target, version, args)).to_json()
         if dry_run:
@@ -423,6 +425,23 @@ def _sealed_if_classified(connection: Connection, case_id: UUID, args: dict[str,
     except (KeyError, ValueError, MalformedInput) as error:
         _fail(f"the service issued an unusable data key: {error}")
     return {**{k: v for k, v in args.items() if k not in MATERIAL_FIELDS}, "sealed": sealed}
+
+
+def _process_record_digest(connection: Connection, case_id: UUID) -> str:
+    """全过程记录 (NX-10(4)): the record of the case as it stands, read from the service, and its
+    digest computed here by the one function the ledger checks with — a service whose record does
+    not give the digest it states is not believed (issue 18)."""
+    from domain.model.process_record import digest_of
+
+    response = connection.request("GET", f"/v1/cases/{case_id}/process-record")
+    if response.status_code != 200:
+        _finish(response)
+    document = response.json()
+    digest = digest_of(document["record"])
+    if digest != document.get("digest"):
+        _fail(f"the service's process record gives {digest}, not the digest it states ({document.get('digest')})",
+              EXIT_BROKEN)
+    return digest
 
 
 def _current_version(connection: Connection, target: UUID) -> int:

@@ -26,7 +26,6 @@ EXAMPLE_TIME = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 BY_NAME: dict[str, Any] = {
     "digest": hashlib.sha256(b"document").hexdigest(),
     "credit_code": "12640000455380040F",
-    "url": "http://www.xixian.gov.cn/zwgk/pgbg/1.html",
     "old_keyid": EXAMPLE_KEY.keyid,
     "keyid": EXAMPLE_KEY.keyid,
     "public_key": EXAMPLE_KEY.public_key.jwk,
@@ -52,6 +51,11 @@ BY_NAME: dict[str, Any] = {
     "holidays": ["2027-01-01", "2027-01-02", "2027-01-03"],
     "workdays": [],
     "none": True,  # issue 18 — avoidance: 无承担主要论证工作的专家、机构 (decision.record_demonstrators)
+    # issue 18 — the 全过程记录 a finalisation binds, the report's digest, XX-17's two channels
+    "process_record_digest": "sha256:" + hashlib.sha256(b"process record").hexdigest(),
+    "report_digest": hashlib.sha256(b"document").hexdigest(),
+    "channels": [{"channel": "county_portal", "url": "http://www.xixian.gov.cn/zwgk/pgbg/1.html"},
+                 {"channel": "unit_site", "url": "http://www.xixian.gov.cn/fgw/pgbg/1.html"}],
 }
 
 

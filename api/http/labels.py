@@ -287,6 +287,14 @@ UI: dict[str, tuple[str, str]] = {
     # H2 accountability
     "procedures": ("责任追究程序", "Accountability procedures"),
     "steps": ("程序步骤", "Steps"),
+    # issue 18 — publication channels (XX-17)
+    "county_portal": ("县政府门户网站", "County government portal"),
+    "unit_site": ("本单位网站", "The unit's website"),
+    "website": ("网站", "Website"),
+    "process_record_bound": ("正式形成的报告所载全过程记录摘要", "Process record bound by the finalised report"),
+    "process_record_matches": ("与账本生成的一致", "matches the one the ledger generates"),
+    "process_record_differs": ("与账本生成的不一致", "differs from the one the ledger generates"),
+    "later_from": ("第{0}版起为报告形成后的操作", "the acts from version {0} on came after the report"),
 }
 
 

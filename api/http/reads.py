@@ -15,6 +15,7 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE
 from domain import clock
 from domain.evidence.canonical import MAX_SAFE_INTEGER
+from domain.model import process_record
 from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
@@ -180,6 +181,14 @@ def router() -> APIRouter:
         readable(svc, who, case_id)
         events = timeline(svc.ledger, UUID(case_id), who)
         return Page(items=events[offset: offset + limit], limit=limit, offset=offset)
+
+    # issue 18 — the whole process (NX-10(4))
+    @api.get("/cases/{case_id}/process-record",
+             summary="The whole-process record (全过程记录, NX-10(4)): every act, the digest the report binds")
+    def case_process_record(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader,
+                            svc: Svc) -> dict[str, Any]:
+        case = readable(svc, who, case_id)
+        return process_record.document(case, process_record.names_from(svc.ledger))
 
     @api.get("/persons/{principal_id}", summary="A lifetime accountability chain (NX-16, XX-23, XX-18)")
     def person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:

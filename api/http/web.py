@@ -37,6 +37,7 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError
+from domain.model import process_record
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
 from domain.model.principal import Principal
@@ -233,7 +234,9 @@ def router() -> APIRouter:
         svc = service(request)
         current = readable(svc, who, case_id)
         events = timeline(svc.ledger, UUID(case_id), who)
-        return render(request, "case.html", case=current, events=events, names=_names(svc))
+        # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
+        bound = process_record.document(current, process_record.names_from(svc.ledger))["binding"]
+        return render(request, "case.html", case=current, events=events, names=_names(svc), process=bound)
 
     @pages.get("/cases/{case_id}/at")
     def case_at_moment(request: Request, case_id: Id,

@@ -105,6 +105,7 @@ class LedgerEvent(AggregateEvent):
         act = stored_act(self)
         self.on(aggregate, act)
         aggregate.head_hash = self.hash
+        aggregate.applied(self, act)  # issue 18 — the whole process (NX-10(4))
 
     def on(self, aggregate: Any, act: Act[Any]) -> None:
         """How this event changes its aggregate; overridden by each event class."""
@@ -154,6 +155,10 @@ class LedgerAggregate(BaseAggregate[UUID]):
 
     class Event(LedgerEvent):
         pass
+
+    def applied(self, event: LedgerEvent, act: Act[Any]) -> None:
+        """Called after each event is applied (issue 18 — the case keeps its acts for its
+        全过程记录, NX-10(4)); nothing by default."""
 
     @classmethod
     def _record_creation(

@@ -169,6 +169,10 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "supply/coordination-under-xx": ("NX-4",),
     # issue 18 — domain/model/evidence_work.py: a stance is confirmed by a second person
     "evidence/second-person-confirms": ("NX-9", "XX-7"),
+    # issue 18 — the report records the whole process (domain/model/process_record.py, publication.py)
+    "process-record/bound-at-finalisation": ("NX-10(4)", "XX-14(1)"),
+    "process-record/report-digest": ("NX-12a", "XX-13(4)", "XX-16", "XX-17"),
+    "publication/both-channels": ("XX-17",),
 }
 
 PERMISSION = "permission/"

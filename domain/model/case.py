@@ -25,6 +25,8 @@ from uuid import UUID
 from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted, Refused
 from domain.model import case_events as ev
 from domain.model import evidence_work, fault, outsourcing
+from domain.model import process_record as pr
+from domain.model import publication as pub
 from domain.model import supply as supplying  # issue 18 — duty to supply (XX-6)
 from domain.model.acts import Act
 from domain.model.agency import Agency
@@ -102,6 +104,7 @@ class EvaluationCase(LedgerAggregate):
         # issue 18 — duty to supply (XX-6): requests to related units, by request id
         self.supply_requests: dict[str, dict[str, Any]] = {}
         self.interim_findings: dict[str, dict[str, Any]] = {}  # issue 18 — evidence (NX-9, XX-7)
+        self.acts: list[dict[str, Any]] = []  # issue 18 — every act, for the 全过程记录 (NX-10(4))
 
     # --- where the case stands -------------------------------------------------------------
 
@@ -156,6 +159,10 @@ class EvaluationCase(LedgerAggregate):
         return self.report is not None and not (
             self.justice_review and self.justice_review["status"] == "returned"
         )
+
+    def applied(self, event: ev.LedgerEvent, act: Act[Any]) -> None:
+        """全过程记录 (NX-10(4)): keep each act, in order (:mod:`domain.model.process_record`)."""
+        self.acts.append(pr.act_entry(event, act, self.jurisdiction))
 
     def _art(self, nx: str, xx: str) -> str:
         return nx if self.is_nx else xx
@@ -533,6 +540,7 @@ class EvaluationCase(LedgerAggregate):
             raise self._refuse(P.EXPERT_REVIEW_BEFORE_FINAL)
         if self.report and self.report["report_id"] == act.command.report_id:
             raise Conflict("a report returned by the justice review is finalised under a new id")
+        pr.check_finalisation(self, act.command.process_record_digest, ctx)
         self._record(self.ReportFinalised, act)
 
     def pass_justice_review(self, act: Act[c.PassJusticeReview], ctx: Context) -> None:
@@ -559,6 +567,7 @@ class EvaluationCase(LedgerAggregate):
             raise self._refuse(P.JUSTICE_BEFORE_APPROVAL)
         if self.report_approval:
             raise Conflict("the report is already approved")
+        pr.check_report_digest(self, act.command.report_digest, "XX-13(4)")
         self._record(self.ReportApproved, act)
 
     def submit_report(self, act: Act[c.SubmitReport], ctx: Context) -> None:
@@ -581,6 +590,7 @@ class EvaluationCase(LedgerAggregate):
             raise self._refuse(P.APPROVAL_BEFORE_RULING)
         if self.ruling:
             raise Conflict("a ruling is already recorded on this case")
+        pr.check_report_digest(self, act.command.report_digest, self._art("NX-12a", "XX-16"))
         self._record(self.RulingRecorded, act)
 
     def publish_results(self, act: Act[c.PublishResults], ctx: Context) -> None:
@@ -593,6 +603,8 @@ class EvaluationCase(LedgerAggregate):
             raise self._refuse(P.APPROVAL_BEFORE_PUBLICATION)
         if self.publication:
             raise Conflict("the results are already published")
+        pr.check_report_digest(self, act.command.report_digest, self._art("NX-12a", "XX-17"))
+        pub.check_channels(self, act.command)
         unknown = [m for m in act.command.withheld_material_ids if str(m) not in self.materials]
         if unknown:
             raise NotFound(f"withheld materials not on this case: {', '.join(map(str, unknown))}")

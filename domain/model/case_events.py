@@ -12,6 +12,7 @@ from domain.model.acts import Act
 from domain.model.aggregate import LedgerCreated, LedgerEvent
 from domain.model.commands import case as c
 from domain.model.evidence_work import stated_beforehand
+from domain.model.publication import channels_of
 
 if TYPE_CHECKING:
     from domain.model.case import EvaluationCase
@@ -307,6 +308,7 @@ class ReportFinalised(LedgerEvent):
             "addressed_items": list(act.command.addressed_items),
             "recommendation": act.command.recommendation.value,
             "digest": act.command.digest,
+            "process_record_digest": act.command.process_record_digest,  # issue 18 (NX-10(4))
             **_by(self, act),
         }
         case.justice_review = None
@@ -342,6 +344,7 @@ class ReportApproved(LedgerEvent):
             "report_id": act.command.report_id,
             "body": act.command.body.value,
             "meeting": act.command.meeting,
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 
@@ -373,6 +376,7 @@ class RulingRecorded(LedgerEvent):
             **({"basis": act.command.basis.value, "emergency": act.command.emergency,
                 "major_change": act.command.major_change, "follow_up": act.command.follow_up}
                if act.command.basis else {}),
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 
@@ -384,9 +388,10 @@ class ResultsPublished(LedgerEvent):
     def on(self, case: EvaluationCase, act: Act[c.PublishResults]) -> None:
         case.publication = {
             "report_id": act.command.report_id,
-            "url": act.command.url,
+            "channels": channels_of(act.command),  # issue 18 — XX-17's two channels
             "summary": act.command.summary,
             "withheld_material_ids": list(act.command.withheld_material_ids),
+            "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }
 

@@ -431,3 +431,10 @@ class RulingBasis(StrEnum):
 
     STUDIED_AND_AGREED = "studied_and_agreed"  # 经报县政府研究同意
     EMERGENCY_SUSPENSION = "emergency_suspension"  # 情况紧急，行政首长先决定中止执行
+# issue 18 — the report records the whole process; publication channels (XX-17)
+class PublicationChannel(StrEnum):
+    """Where results are published: XX-17 names two channels, both required."""
+
+    COUNTY_PORTAL = "county_portal"  # 县政府门户网站 (XX-17)
+    UNIT_SITE = "unit_site"  # 本单位网站 (XX-17)
+    WEBSITE = "website"  # 网站 (NX names no channel; an address published before issue 18)

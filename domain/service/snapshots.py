@@ -114,7 +114,19 @@ def unsealed_state(data: bytes) -> dict[str, Any]:
     state = _unpickled(data[len(FORMAT) + SEAL_BYTES :])
     if type(state) is not dict:
         raise SnapshotUnusable("the snapshot is not a case's state")
+    require_current_fields(state)
     return state
+
+
+def require_current_fields(state: dict[str, Any]) -> None:
+    """A snapshot taken before the case gained a field (issue 18: ``acts``, the 全过程记录) holds no
+    value for it: no replay uses it — the events give the state — and ``verify`` has nothing it
+    could make anyone see."""
+    fresh = object.__new__(EvaluationCase)
+    EvaluationCase.__init__(fresh)
+    missing = sorted(set(vars(fresh)) - set(state))
+    if missing:
+        raise SnapshotUnusable(f"the snapshot predates the case's fields {', '.join(missing)}")
 
 
 def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> EvaluationCase:
@@ -133,6 +145,7 @@ def decode_case(data: bytes, case_id: UUID, version: int, key: bytes) -> Evaluat
         or not isinstance(state.get("head_hash"), str)
     ):
         raise SnapshotUnusable("the snapshot is not the state of this case at its version")
+    require_current_fields(state)
     state["_pending_events"] = []
     case = object.__new__(EvaluationCase)
     object.__setattr__(case, "__dict__", state)

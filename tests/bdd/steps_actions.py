@@ -224,6 +224,7 @@ def finalise_sections(story: Story, person: str, sections: dict[str, str], items
     story.act(story.person(person), "case.finalise_report", {
         **script.report_args(sections, "report_id", script.report_id),
         "recommendation": "continue", "addressed_items": items,
+        "process_record_digest": script.process_digest(),
     })
 
 
@@ -258,7 +259,7 @@ def rule_with(story: Story, body: str, ruling: str, measures: list[str], report:
     organ = script.organ if isinstance(script, NXScript) else cast(XXScript, script).county
     story.act(organ, "case.record_ruling", {
         "report_id": str(report or script.report_id), "ruling": RULINGS[ruling], "body": BODIES[body],
-        "meeting": f"{body}会议", "measures": measures,
+        "meeting": f"{body}会议", "measures": measures, "report_digest": script.report_digest(),
     })
 
 
@@ -281,7 +282,7 @@ def publish_all(story: Story, person: str) -> None:
 def publish(story: Story, person: str, withheld: list[Any]) -> None:
     script = story.case_script
     story.act(story.person(person), "case.publish_results", {
-        "report_id": str(script.report_id), "url": "http://www.xixian.gov.cn/pgbg/1.html",
+        "report_id": str(script.report_id), "channels": script.channels(), "report_digest": script.report_digest(),
         "summary": "评估结论", "withheld_material_ids": [str(m) for m in withheld],
     })
 

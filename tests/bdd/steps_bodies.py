@@ -45,21 +45,21 @@ def a_township_case_before(story: Story, step: str) -> None:
 def approve_report_by(story: Story, body: str) -> None:
     xx = story.xx
     story.act(xx.county, "case.approve_report", {
-        "report_id": str(xx.report_id), "body": BODIES[body], "meeting": f"{body}第36次会议",
+        "report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": BODIES[body], "meeting": f"{body}第36次会议",
     })
 
 
 @when(parsers.parse('"{person}"以{body}的名义审定评估报告'))
 def approve_report_as(story: Story, person: str, body: str) -> None:
     story.act(story.person(person), "case.approve_report", {
-        "report_id": str(story.xx.report_id), "body": BODIES[body], "meeting": f"{body}会议",
+        "report_id": str(story.xx.report_id), "report_digest": story.xx.report_digest(), "body": BODIES[body], "meeting": f"{body}会议",
     })
 
 
 @when(parsers.parse('"{person}"以{body}的名义作出"{ruling}"决定'))
 def rule_as(story: Story, person: str, body: str, ruling: str) -> None:
     story.act(story.person(person), "case.record_ruling", {
-        "report_id": str(story.xx.report_id), "ruling": RULINGS[ruling], "body": BODIES[body],
+        "report_id": str(story.xx.report_id), "report_digest": story.xx.report_digest(), "ruling": RULINGS[ruling], "body": BODIES[body],
         "meeting": f"{body}会议",
     })
 
@@ -75,7 +75,7 @@ def approved_by(story: Story, body: str) -> None:
 def _ruling(story: Story, ruling: str, **extra: Any) -> None:
     xx = story.xx
     story.act(xx.county, "case.record_ruling", {
-        "report_id": str(xx.report_id), "ruling": RULINGS[ruling], "body": "county_government",
+        "report_id": str(xx.report_id), "report_digest": xx.report_digest(), "ruling": RULINGS[ruling], "body": "county_government",
         "meeting": "县政府第40次常务会议", **extra,
     })
 

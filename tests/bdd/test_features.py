@@ -15,6 +15,7 @@ from tests.bdd.steps_evidence import *  # issue 18 — preset conclusions and pr
 from tests.bdd.steps_lifetime import *  # a person for a lifetime
 from tests.bdd.steps_making import *  # the making of a decision
 from tests.bdd.steps_outsourcing import *  # issue 18 — outsourcing (NX-4, XX-20)
+from tests.bdd.steps_process import *  # issue 18 — the whole process, the bound report, XX-17 channels
 from tests.bdd.steps_supply import *  # issue 18 — duty to supply (XX-6)
 
 scenarios(".")

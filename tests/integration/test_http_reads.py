@@ -86,13 +86,37 @@ def test_public_results_are_published_and_redacted(served: Served) -> None:
     page = served.get("/v1/public/results").json()
     assert [r["case_id"] for r in page["items"]] == [xx]
     result = page["items"][0]
-    assert result["recommendation"] == "continue" and result["url"].startswith("http") and result["summary"]
+    assert result["recommendation"] == "continue" and result["summary"]
+    # issue 18 — XX-17: 县政府门户网站 and 本单位网站, each with its address
+    assert sorted(c["channel"] for c in result["channels"]) == ["county_portal", "unit_site"]
+    assert all(c["url"].startswith("http") for c in result["channels"])
+    page_html = served.client.get("/").text  # the public results page names both channels
+    assert "县政府门户网站" in page_html and "本单位网站" in page_html
+    assert all(c["url"] in page_html for c in result["channels"])
     titles = {m["title"] for m in result["materials"]}
     assert "2020—2022年农村保洁经费拨付情况" in titles
     hotline = "县长热线垃圾清运诉求登记表（含来电人信息）"
     assert hotline not in titles, "personal privacy is never published (XX-17, XX-22)"
     assert result["materials_withheld"] >= 1
     assert hotline not in served.client.get("/v1/public/results").text
+
+
+def test_the_process_record_is_served_and_bound(served: Served) -> None:
+    """NX-10(4): the 全过程记录 of a finalised case, its digest bound by the report, later acts marked later;
+    the client recomputes the digest with the one function the ledger checks with (issue 18)."""
+    from domain.model.process_record import digest_of
+
+    _, xx, _ = cases_of(served)
+    document = served.get(f"/v1/cases/{xx}/process-record", "chen_jianhua").json()
+    record = document["record"]
+    assert digest_of(record) == document["digest"] == document["binding"]["process_record_digest"]
+    assert document["binding"]["matches"] is True
+    assert [a["version"] for a in record["acts"]] == list(range(1, record["through_version"] + 1))
+    assert [e["action"] for e in document["later"]][:1] == ["case.finalise_report"]
+    assert all(e["later"] for e in document["later"])
+    page = served.client.get(f"/cases/{xx}", headers=_session(served, "chen_jianhua")).text  # the case page
+    assert document["digest"] in page and "与账本生成的一致" in page
+    assert page.count('class="event later"') == len(document["later"])
 
 
 def checkpoint_parts(served: Served) -> tuple[int, bytes]:

@@ -69,7 +69,7 @@ def test_nx_approval_dated_ahead_is_refused_citing_nx_10_2(world: World) -> None
 def test_nx_ruling_only_by_the_three_bodies(world: World) -> None:
     nx = NXScript(world)
     nx.advance_to("record_ruling")
-    ruling = {"report_id": str(nx.report_id), "ruling": "adjust", "measures": ["过渡期六个月"]}
+    ruling = {"report_id": str(nx.report_id), "report_digest": nx.report_digest(), "ruling": "adjust", "measures": ["过渡期六个月"]}
     refused(nx, lambda: nx.do(nx.organ, "case.record_ruling", {
         **ruling, "body": "county_government", "meeting": "县政府常务会议"}), "NX-4")
     refused(nx, lambda: nx.do(nx.organ, "case.record_ruling", {
@@ -85,7 +85,7 @@ def test_nx_ruling_only_by_the_three_bodies(world: World) -> None:
 def test_xx_report_approved_by_the_county_government_or_its_meetings(world: World, body: str) -> None:
     xx = XXScript(world)
     xx.advance_to("approve_report")
-    xx.do(xx.county, "case.approve_report", {"report_id": str(xx.report_id), "body": body, "meeting": "县政府第36次常务会议"})
+    xx.do(xx.county, "case.approve_report", {"report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": body, "meeting": "县政府第36次常务会议"})
     assert xx.case.phase is Phase.REPORT_APPROVED
 
 
@@ -94,13 +94,13 @@ def test_xx_report_approved_by_another_body_is_refused_citing_xx_13_4(world: Wor
     xx = XXScript(world)
     xx.advance_to("approve_report")
     refused(xx, lambda: xx.do(xx.county, "case.approve_report", {
-        "report_id": str(xx.report_id), "body": body, "meeting": "2022年第15次厅务会议"}), "XX-13(4)")
+        "report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": body, "meeting": "2022年第15次厅务会议"}), "XX-13(4)")
 
 
 def test_xx_ruling_by_another_body_is_refused_citing_xx_16(world: World) -> None:
     xx = XXScript(world)
     xx.run_all()
-    ruling = {"report_id": str(xx.report_id), "ruling": "continue", "meeting": "厅务会议"}
+    ruling = {"report_id": str(xx.report_id), "report_digest": xx.report_digest(), "ruling": "continue", "meeting": "厅务会议"}
     refused(xx, lambda: xx.do(xx.county, "case.record_ruling", {**ruling, "body": "office_meeting"}), "XX-16")
     xx.do(xx.county, "case.record_ruling", {**ruling, "body": "county_government", "meeting": "县政府常务会议"})
     assert xx.case.ruling["body"] == "county_government"
@@ -120,10 +120,10 @@ def test_xx_26_a_townships_own_decision_is_approved_by_the_township(world: World
     town.do(town.township_head, "case.approve_report", town.approval())
     assert town.case.report_approval["body"] == "deciding_organ"
     refused(town, lambda: town.do(town.township_head, "case.record_ruling", {
-        "report_id": str(town.report_id), "ruling": "continue", "body": "county_government",
+        "report_id": str(town.report_id), "report_digest": town.report_digest(), "ruling": "continue", "body": "county_government",
         "meeting": "县政府常务会议"}), "XX-16")
     town.do(town.township_head, "case.record_ruling", {
-        "report_id": str(town.report_id), "ruling": "continue", "body": "deciding_organ", "meeting": "项店镇党政联席会议"})
+        "report_id": str(town.report_id), "report_digest": town.report_digest(), "ruling": "continue", "body": "deciding_organ", "meeting": "项店镇党政联席会议"})
     assert town.case.phase is Phase.RULED
 
 
@@ -146,7 +146,7 @@ def _ruled(world: World) -> XXScript:
 
 
 def _ruling(xx: XXScript, ruling: str, **extra: Any) -> dict[str, Any]:
-    return {"report_id": str(xx.report_id), "ruling": ruling, "body": "county_government",
+    return {"report_id": str(xx.report_id), "report_digest": xx.report_digest(), "ruling": ruling, "body": "county_government",
             "meeting": "县政府第40次常务会议", "measures": ["妥善处理已签订的合同"], **extra}
 
 
@@ -235,7 +235,8 @@ def test_a_recorded_commission_is_the_cases_basis(world: World, part: str) -> No
 def test_a_simplified_report_addresses_every_item_of_xx_8(world: World) -> None:
     simple = XXScript(world, simplified=True)
     simple.advance_to("finalise_report")
-    final = {**simple.report_args(simple.SECTIONS, "report_id", simple.report_id), "recommendation": "continue"}
+    final = {**simple.report_args(simple.SECTIONS, "report_id", simple.report_id), "recommendation": "continue",
+             "process_record_digest": simple.process_digest()}
     refused(simple, lambda: simple.do(simple.lead, "case.finalise_report", {**final, "addressed_items": []}), "XX-8")
     error = refused(simple, lambda: simple.do(simple.lead, "case.finalise_report", {
         **final, "addressed_items": ["XX-8(1)", "XX-8(2)"]}), "XX-8")
@@ -249,7 +250,8 @@ def test_a_simplified_partial_report_addresses_at_least_one_item(world: World) -
     simple.open_args = lambda: {**XXScript.open_args(simple), "scope": "partial",  # type: ignore[method-assign]
                                 "scope_parts": ["农村垃圾收运"]}
     simple.advance_to("finalise_report")
-    final = {**simple.report_args(simple.SECTIONS, "report_id", simple.report_id), "recommendation": "continue"}
+    final = {**simple.report_args(simple.SECTIONS, "report_id", simple.report_id), "recommendation": "continue",
+             "process_record_digest": simple.process_digest()}
     refused(simple, lambda: simple.do(simple.lead, "case.finalise_report", {**final, "addressed_items": []}), "XX-8")
     simple.do(simple.lead, "case.finalise_report", {**final, "addressed_items": ["XX-8(2)"], "report_id": str(uuid4())})
     assert simple.case.phase is Phase.REPORT_FINALISED

@@ -188,3 +188,24 @@ def test_without_the_ledger_key_snapshots_are_neither_read_nor_written(ledger: L
         script.do(script.member, "case.collect_material", material(f"late-{n}"))
     assert snapshot_versions(ledger, script.case_id) == [7], "no snapshot without the seal key"
     ledger.ledger_key = key
+
+
+def test_a_snapshot_taken_before_a_field_was_added_is_not_used(ledger: Ledger, world: World) -> None:
+    """issue 18: the case keeps its acts (the 全过程记录); a snapshot written by the code before
+    holds none, so a replay takes the events instead of failing, and the case still records."""
+    script = NXScript(world)
+    script.advance_to("submit_plan")
+    case = script.case
+    old = {k: v for k, v in state(case).items() if k != "acts"}
+    data = sealed(ledger, pickle.dumps(old, protocol=5))
+    with pytest.raises(SnapshotUnusable, match="acts"):
+        decode_case(data, script.case_id, case.version, key_of(ledger))
+    recorder = ledger.case_snapshots.recorder
+    assert recorder is not None
+    from eventsourcing.persistence import StoredEvent
+
+    recorder.insert_events([StoredEvent(script.case_id, case.version, TOPIC, data)])
+    replayed = ledger.get_case(script.case_id)
+    assert [a["version"] for a in replayed.acts] == list(range(1, case.version + 1))
+    script.step("submit_plan").run()
+

@@ -134,7 +134,7 @@ def test_ruling_follows_county_approval(xx: XXScript) -> None:
     xx.advance_to("approve_report")
     ruling = {"report_id": str(xx.report_id), "ruling": "suspend", "body": "county_government",
               "meeting": "县政府常务会议", "measures": ["妥善处理已签订的保洁合同"],
-              "basis": "studied_and_agreed"}
+              "basis": "studied_and_agreed", "report_digest": xx.report_digest()}
     with pytest.raises(Refused) as caught:
         xx.do(xx.county, "case.record_ruling", ruling)
     assert caught.value.article == "XX-16"
@@ -152,7 +152,7 @@ def test_publication_withholds_only_case_materials(xx: XXScript) -> None:
     xx.advance_to("publish_results")
     with pytest.raises(NotFound, match="withheld"):
         xx.do(xx.lead, "case.publish_results", {
-            "report_id": str(xx.report_id), "url": "http://www.xixian.gov.cn/1.html",
+            "report_id": str(xx.report_id), "channels": xx.channels(), "report_digest": xx.report_digest(),
             "summary": "继续实施", "withheld_material_ids": [str(xx.material_id), str(uuid4())],
         })
     xx.step("publish_results").run()

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from domain.model.commands.base import Command, Digest, IsoDate, LongText, Name, Text, unique
+from domain.model.commands.publication import Channel, ProcessDigest, Url
 from domain.model.vocabulary import (
     Affiliation,
     Classification,
@@ -351,6 +352,9 @@ class FinaliseReport(Command):
     addressed_items: Annotated[list[str], AfterValidator(unique), Field(max_length=20)] = Field(
         default_factory=list
     )  # the plan's content items (NX-6, XX-8) the report addresses
+    # issue 18 — the 全过程记录 bound (NX-10(4)); the case refuses a missing or other digest
+    # (None only in acts recorded before issue 18)
+    process_record_digest: ProcessDigest | None = None
 
 
 class PassJusticeReview(Command):
@@ -379,6 +383,7 @@ class ApproveReport(Command):
     report_id: UUID
     body: DecisionBody
     meeting: Name
+    report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 
 class SubmitReport(Command):
@@ -410,6 +415,7 @@ class RecordRuling(Command):
     emergency: Annotated[str, Field(max_length=2000)] = ""  # 情况紧急: what made it urgent
     major_change: bool = False  # 对决策内容作重大修改
     follow_up: Annotated[str, Field(max_length=2000)] = ""  # 依照国令第713号履行的相关法定程序
+    report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 
 class PublishResults(Command):
@@ -418,9 +424,12 @@ class PublishResults(Command):
     ACTION = "case.publish_results"
 
     report_id: UUID
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)]
+    url: Url | None = None  # one address: acts recorded before issue 18 only (now ``channels``)
     summary: LongText
     withheld_material_ids: Annotated[list[UUID], Field(max_length=1000, default_factory=list)]
+    # issue 18 — XX-17: 县政府门户网站 and 本单位网站; the report's digest
+    channels: Annotated[list[Channel], Field(max_length=5, default_factory=list)]
+    report_digest: Digest | None = None
 
 
 class RecordShredding(Command):
