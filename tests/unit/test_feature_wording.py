@@ -48,3 +48,16 @@ def test_a_list_of_citations_leaves_out_what_an_item_shares_with_the_one_before(
         article_keys("第（一）项")
     with pytest.raises(ValueError):
         article_keys("NX-6(1)")
+
+
+@pytest.mark.parametrize("path", sorted(FEATURES.glob("*.feature")), ids=lambda p: p.name)
+def test_prose_cites_the_texts_by_name_not_by_key(path: Path) -> None:
+    """A feature's description cites 宁夏商务厅办法第十条第（二）项, never NX-10(2) or "NX 第十条"
+    (issue 18): tags alone carry the keys."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        text = line.strip()
+        if text.startswith(("@", "#")):
+            continue
+        where = f"{path.name}:{number}: {text[:60]}"
+        assert not re.search(r"\b(NX|XX|713)-\d", text), f"an article key in prose: {where}"
+        assert not re.search(r"\b(NX|XX) 第", text), f"a text named by its key: {where}"
