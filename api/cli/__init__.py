@@ -21,7 +21,8 @@ import click
 
 #: every command, by name: the module that defines it (imported when the command is used)
 COMMANDS = {
-    **dict.fromkeys(("init", "demo", "verify", "articles", "check-deadlines"), "api.cli.ledger"),
+    **dict.fromkeys(("init", "demo", "verify", "articles"), "api.cli.ledger"),
+    "check-deadlines": "api.cli.deadlines",
     **dict.fromkeys(("keygen", "key-proof"), "api.cli.keys"),
     **dict.fromkeys(("checkpoint", "cosign", "prove", "export"), "api.cli.log"),
     **dict.fromkeys(("project", "rebuild", "cases", "case", "person", "trace-decision", "findings", "deadlines",
