@@ -376,7 +376,8 @@ def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
 
 
 def annual_figures(views: Views, today: date, year: int | None = None,
-                   keep: Callable[[dict[str, Any]], bool] = lambda row: True) -> list[dict[str, Any]]:
+                   keep: Callable[[dict[str, Any]], bool] = lambda row: True,
+                   calendar: OfficialCalendar | None = None) -> list[dict[str, Any]]:
     """NX-18 / XX-25: per unit and year, each event counted in the year it happened (China
     Standard Time) — of the cases ``keep`` keeps (a reader's scope):
 
@@ -388,9 +389,10 @@ def annual_figures(views: Views, today: date, year: int | None = None,
     * ``findings``: findings raised that year.
 
     A case opened in one year and finished or found wanting in the next counts in each year for
-    what happened in it (issue 18)."""
+    what happened in it (issue 18). Deadlines are counted on ``calendar`` (the ledger's, with its
+    confirmed holiday notices), as :func:`deadlines` and the rules count them."""
     missed: dict[str, list[date]] = defaultdict(list)
-    for row in deadlines(views, today):
+    for row in deadlines(views, today, calendar):
         if row["status"] in ("late", "overdue"):
             missed[row["case_id"]].append(date.fromisoformat(row["due_on"]) + timedelta(days=1))
     with views.reading() as c:

@@ -327,16 +327,18 @@ def agencies(db: str | None, as_json: bool) -> None:
 
 @main.command()
 @db_option
-@click.option("--year", type=int, help="Only this year (of opening, China Standard Time).")
+@click.option("--year", type=int, help="Only this year (each event counts in the year it happened, China Standard Time).")
 @json_option
 def annual(db: str | None, year: int | None, as_json: bool) -> None:
     """Annual figures per unit (NX-18, XX-25): opened, finished, on time, overdue, findings."""
     from domain import clock
     from domain.model.calendar import china_date
+    from domain.model.rules.deadlines import official_calendar
     from projections import queries
 
-    _, projector = _current(_settings(db, None))
-    rows = queries.annual_figures(projector.views, china_date(clock.now()), year)
+    ledger, projector = _current(_settings(db, None))
+    rows = queries.annual_figures(projector.views, china_date(clock.now()), year,
+                                  calendar=official_calendar(ledger))
     if as_json:
         _print_json(rows)
         return

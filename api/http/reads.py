@@ -240,7 +240,8 @@ def router() -> APIRouter:
         scope = Scope(who, svc.ledger)
         counts_all = who.has_role(Role.ADMINISTRATOR)  # counts per unit only: no case content
         rows = queries.annual_figures(svc.current().views, china_date(clock.now()), year,
-                                      keep=lambda row: counts_all or scope.within(row["decision_id"]))
+                                      keep=lambda row: counts_all or scope.within(row["decision_id"]),
+                                      calendar=official_calendar(svc.ledger))
         return Page(items=rows, limit=len(rows), offset=0)
 
     @api.get("/exports/cases/{case_id}", summary="An offline evidence bundle of a case (inspectors)")

@@ -139,6 +139,8 @@ class RuleCitation:
 #: Rules an aggregate enforces itself, outside the rulebooks: the ``rule`` of its refusals, and
 #: the articles it cites. A part that adds such a refusal adds its rule here, so the article is traced.
 AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
+    # domain/model/decision.py: the superior's evaluation is recorded once (XX-19's exception holds)
+    "XX/superior-evaluation-once": ("XX-19",),
     # domain/model/accountability.py: the procedure of 责任追究
     "NX-16/accountability-procedure": ("NX-16",),
     "XX-23/accountability-procedure": ("XX-23",),

@@ -101,6 +101,13 @@ class Decision(LedgerAggregate):
             raise Refused("XX-19", "接受上级委任或根据上级要求协助评估的，不得免于评估（息县办法第十九条除外规定）",
                           "a county commissioned by or assisting the superior cannot be exempt (XX-19's exception)",
                           rule="XX/superior-evaluation")
+        if self.superior_evaluation is not None:
+            # a second record would replace the first: a commission recorded once cannot be
+            # overwritten by an exemption (XX-19's exception)
+            raise Refused("XX-19", "上级机关组织评估的情况已经记录，不得另行记录或者覆盖（接受上级委任或协助评估的记录不能改为不重复评估）",
+                          "the superior's evaluation of this decision is already recorded: it cannot be recorded again "
+                          "or replaced (a commission cannot be turned into an exemption)",
+                          rule="XX/superior-evaluation-once")
         self._record(self.SuperiorEvaluationRecorded, act)
 
     # H1 making: the making of the decision, signed by those who made it (XX-18; 713-30, 713-33)

@@ -417,6 +417,12 @@ COUNTY_BODIES = frozenset(
     {DecisionBody.COUNTY_GOVERNMENT, DecisionBody.COUNTY_STANDING_MEETING, DecisionBody.COUNTY_PLENARY_MEETING}
 )
 
+#: what the name of a county government's meeting must contain to be the body it claims to be
+COUNTY_BODY_NAMES: dict[DecisionBody, str] = {
+    DecisionBody.COUNTY_STANDING_MEETING: "常务会",
+    DecisionBody.COUNTY_PLENARY_MEETING: "全体会",
+}
+
 #: what a meeting's name must contain to be the body it claims to be (NX-4: 厅党组会议、厅务会议、厅专题会议)
 NX_BODY_NAMES: dict[DecisionBody, str] = {
     DecisionBody.PARTY_GROUP_MEETING: "党组会",

@@ -49,6 +49,15 @@ def approve_report_by(story: Story, body: str) -> None:
     })
 
 
+@when(parsers.parse('以县政府的名义审定评估报告，会议名称为"{meeting}"'))
+def approve_report_at(story: Story, meeting: str) -> None:
+    xx = story.xx
+    story.act(xx.county, "case.approve_report", {
+        "report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": "county_government",
+        "meeting": meeting,
+    })
+
+
 @when(parsers.parse('"{person}"以{body}的名义审定评估报告'))
 def approve_report_as(story: Story, person: str, body: str) -> None:
     story.act(story.person(person), "case.approve_report", {

@@ -85,8 +85,24 @@ def test_nx_ruling_only_by_the_three_bodies(world: World) -> None:
 def test_xx_report_approved_by_the_county_government_or_its_meetings(world: World, body: str) -> None:
     xx = XXScript(world)
     xx.advance_to("approve_report")
-    xx.do(xx.county, "case.approve_report", {"report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": body, "meeting": "县政府第36次常务会议"})
+    meeting = {"county_plenary_meeting": "县政府第3次全体会议"}.get(body, "县政府第36次常务会议")
+    xx.do(xx.county, "case.approve_report", {"report_id": str(xx.report_id), "report_digest": xx.report_digest(),
+                                             "body": body, "meeting": meeting})
     assert xx.case.phase is Phase.REPORT_APPROVED
+
+
+@pytest.mark.parametrize(("body", "meeting"), [
+    ("county_government", "2022年第15次厅务会议"),  # a 厅 meeting, whatever the body field says (review of issue 18)
+    ("county_standing_meeting", "县政府第3次全体会议"),  # not the body claimed
+    ("county_plenary_meeting", "县长办公会议"),
+])
+def test_xx_report_approved_at_a_meeting_that_is_not_the_county_governments_is_refused(
+        world: World, body: str, meeting: str) -> None:
+    xx = XXScript(world)
+    xx.advance_to("approve_report")
+    refused(xx, lambda: xx.do(xx.county, "case.approve_report", {
+        "report_id": str(xx.report_id), "report_digest": xx.report_digest(), "body": body, "meeting": meeting}),
+        "XX-13(4)")
 
 
 @pytest.mark.parametrize("body", ["office_meeting", "party_group_meeting", "deciding_organ"])
@@ -227,6 +243,14 @@ def test_a_recorded_commission_is_the_cases_basis(world: World, part: str) -> No
     refused(xx, lambda: _open(xx, other), "XX-19")
     _open(xx, part)
     assert xx.case.opened
+
+
+def test_a_recorded_commission_cannot_be_overwritten_by_an_exemption(world: World) -> None:
+    xx = XXScript(world)
+    _superior(xx, county_part="commissioned", county_part_ref="信政办〔2022〕9号")
+    refused(xx, lambda: _superior(xx, county_exempt=True, exemption_reason="市政府统一组织评估"), "XX-19")
+    superior = world.ledger.get_decision(xx.decision_id).superior_evaluation
+    assert superior is not None and superior["county_part"] == "commissioned" and not superior["county_exempt"]
 
 
 # --- XX-8 on the simplified procedure ----------------------------------------------------------

@@ -139,8 +139,16 @@ def test_the_deadlines_read_model_counts_as_the_rules_do(projected) -> None:  # 
     assert row(national_day, date(2026, 10, 9))["status"] == "overdue"
     assert row(new_year, date(2026, 12, 31))["status"] == "open"
     assert row(new_year, date(2027, 1, 5))["status"] == "undetermined"
+
+    def overdue_in_2027() -> int:  # the annual figures count on the ledger's calendar too (NX-18)
+        rows = queries.annual_figures(projector.views, date(2027, 1, 5), 2027, calendar=official_calendar(ledger))
+        return sum(r["overdue"] for r in rows)
+
+    assert overdue_in_2027() == 0  # undetermined: never guessed overdue
     adopter, confirmer = office(world, "王芳"), office(world, "赵磊")
     world.do(adopter, "holiday_notice.adopt", notice_id(2027), ARGS)
     world.do(confirmer, "holiday_notice.confirm", notice_id(2027), CONFIRM)
     assert (row(new_year, date(2027, 1, 5))["status"], row(new_year, date(2027, 1, 5))["due_on"]) == (
         "overdue", "2027-01-04")
+    projector.catch_up()
+    assert overdue_in_2027() == 1  # the confirmed notice decides the year, as for the rules

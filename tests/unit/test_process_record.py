@@ -124,7 +124,8 @@ def test_xx_approval_and_publication_name_the_reports_digest(world: World, step:
     xx.advance_to(step)
     signer = xx.county if step == "approve_report" else xx.lead
     choices: dict[str, dict[str, Any]] = {
-        "approve_report": {"report_id": str(xx.report_id), "body": "county_government", "meeting": "常务会议"},
+        "approve_report": {"report_id": str(xx.report_id), "body": "county_government",
+                           "meeting": "县政府常务会议"},
         "publish_results": {"report_id": str(xx.report_id), "channels": xx.channels(), "summary": "继续实施",
                             "withheld_material_ids": [str(xx.material_id)]},
     }
@@ -214,3 +215,23 @@ def test_the_client_computes_the_digest_it_signs_with_the_ledgers_function(world
     with pytest.raises(SystemExit) as stopped:
         _process_record_digest(_Service(lying), nx.case_id)  # type: ignore[arg-type]
     assert stopped.value.code == 1
+
+
+#: The catalogue of the articles each case action carries out, as process records of format v1 list
+#: them. A process record bound at finalisation must give the same digest for ever; its articles
+#: come from this table, so the table is frozen: a change to it is a new process-record format (and
+#: a table kept per format), never an edit of this one (docs/spec.md §18).
+ACTION_ARTICLES_V1 = "7c81c2bcbebc4b3fa023312f39185e99424b99bb2639f7fef72d0124a4a0c8cd"
+
+
+def test_the_article_table_a_bound_record_lists_is_frozen() -> None:
+    import hashlib
+
+    from domain.evidence.canonical import canonical_bytes
+    from domain.model.articles import ACTION_ARTICLES
+    from domain.model.process_record import FORMAT
+
+    assert FORMAT == "decision-ledger/process-record/v1"
+    assert hashlib.sha256(canonical_bytes(ACTION_ARTICLES)).hexdigest() == ACTION_ARTICLES_V1, (
+        "ACTION_ARTICLES changed: every process record already bound to a report would change its "
+        "digest. Keep the v1 table for records of format v1 and add the new one under a new format")

@@ -14,6 +14,7 @@ from domain.model.rules.base import Judgement, Refuse, Rule
 from domain.model.rules.common import codes, rule_of
 from domain.model.vocabulary import (
     COUNTY_BODIES,
+    COUNTY_BODY_NAMES,
     NX_BODY_NAMES,
     NX_DECISION_BODIES,
     Classification,
@@ -95,6 +96,12 @@ def county_body(jurisdiction: Jurisdiction, articles: tuple[str, ...], action: s
                 f"{what}应当由县政府作出（县政府常务会议、全体会议视为县政府），“{j.command.meeting}”不是县政府",
                 f"{action} is for the county government (its standing or plenary meeting), not {body.value}",
             )
+        elif organ is None and not county_meeting(body, j.command.meeting):
+            yield Refuse(
+                f"{what}应当由县政府作出：“{j.command.meeting}”不是县政府的会议"
+                + (f"（{body_label(body)}的名称应当含“{COUNTY_BODY_NAMES[body]}”）" if body in COUNTY_BODY_NAMES else ""),
+                f"'{j.command.meeting}' is not a meeting of the county government ({body.value})",
+            )
         elif organ is not None and body is not DecisionBody.DECIDING_ORGAN:
             yield Refuse(
                 f"本决策由{organ.name}作出，参照息县办法执行，{what}由{organ.name}作出",
@@ -107,6 +114,18 @@ def county_body(jurisdiction: Jurisdiction, articles: tuple[str, ...], action: s
             )
 
     return check
+
+
+def county_meeting(body: DecisionBody, meeting: str) -> bool:
+    """Is the meeting named a meeting of the county (县人民政府, its 常务会议 or 全体会议), and of the
+    body claimed? A 厅 body's meeting (厅务会议…) is not, whatever the body field says."""
+    named = "县" in meeting and "厅" not in meeting
+    return named and (body not in COUNTY_BODY_NAMES or COUNTY_BODY_NAMES[body] in meeting)
+
+
+def body_label(body: DecisionBody) -> str:
+    return {DecisionBody.COUNTY_STANDING_MEETING: "县政府常务会议", DecisionBody.COUNTY_PLENARY_MEETING: "县政府全体会议"}.get(
+        body, "县政府")
 
 
 def belongs_to(j: Judgement, organ: Organisation) -> bool:
