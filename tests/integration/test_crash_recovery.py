@@ -176,7 +176,9 @@ def test_a_server_killed_mid_stream_loses_no_acknowledged_write_and_stores_none_
 
 #: when each kill lands: in the batch catching up on what was stored while the worker was down,
 #: or in an event's batch once it follows the notifications
-KILL_WHILE = ("catching up", "following", "catching up")
+#: five kills: one landing inside an open batch is what the test needs, and on a loaded machine a
+#: kill can land between batches by chance (seen once in ~20 runs with three)
+KILL_WHILE = ("catching up", "following", "catching up", "following", "catching up")
 FOLLOWING = "following (Ctrl-C to stop)"
 
 
