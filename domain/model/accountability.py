@@ -17,7 +17,7 @@ from domain.model.acts import Act
 from domain.model.aggregate import Context, Directory, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.case import EvaluationCase
 from domain.model.commands import accountability as c
-from domain.model.commands.case import EventCitation
+from domain.model.commands.findings import EventCitation
 from domain.model.decision import Decision
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal

@@ -22,6 +22,7 @@ from domain.model.commands import decision as dc
 from domain.model.commands import eligibility as ec
 from domain.model.commands import evidence as evc
 from domain.model.commands import fault as fc
+from domain.model.commands import findings as fnc
 from domain.model.commands import holiday_notice as hc
 from domain.model.commands import making as mc
 from domain.model.commands import organisation as oc
@@ -124,12 +125,12 @@ _SPECS = [
     _spec(cc.RecordRuling, EvaluationCase, "record_ruling", roles={Role.DECISION_ORGAN}, article="NX-12a / XX-16"),
     _spec(cc.PublishResults, EvaluationCase, "publish_results"),
     _spec(cc.HandOverWork, EvaluationCase, "hand_over_work"),
-    _spec(cc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
+    _spec(fnc.FindMisconduct, EvaluationCase, "find_misconduct", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
     _spec(fc.ConfirmDecisionFault, EvaluationCase, "confirm_decision_fault", roles={Role.LEAD_UNIT},
           article="XX-18"),
-    _spec(cc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
-    _spec(cc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
+    _spec(fnc.RaiseFinding, EvaluationCase, "raise_finding", roles={Role.LEDGER}),
+    _spec(fnc.CloseFinding, EvaluationCase, "close_finding", roles={Role.DISCIPLINE_INSPECTOR},
           article="NX-16 / XX-23"),
     # 取消评估资格 (国令第713号第四十一条): by the unit that engaged the agency or expert on the case
     _spec(ec.RevokeAgencyEligibility, Agency, "revoke_eligibility", roles={Role.LEAD_UNIT}, article="713-41"),

@@ -32,6 +32,7 @@ from domain.model.aggregate import Context
 from domain.model.case_state import CaseState, Phase
 from domain.model.commands import case as c
 from domain.model.commands import evidence as evc
+from domain.model.commands import findings as fc
 from domain.model.commands import supply as sc  # issue 18 — duty to supply (XX-6)
 from domain.model.commands.fault import ConfirmDecisionFault
 from domain.model.decision import Decision
@@ -398,7 +399,7 @@ class EvaluationCase(CaseState):
 
     # --- accountability and findings ----------------------------------------------------------
 
-    def find_misconduct(self, act: Act[c.FindMisconduct], ctx: Context) -> None:
+    def find_misconduct(self, act: Act[fc.FindMisconduct], ctx: Context) -> None:
         """纪检监察认定 (NX-16, XX-23, XX-18): citations are checked by the rulebook."""
         for person in act.command.persons:
             if ctx.directory.find(person.principal_id, Principal) is None:
@@ -438,13 +439,13 @@ class EvaluationCase(CaseState):
         supplying.check_coordination(self, act, ctx)
         self._record(self.SupplyCoordinated, act)
 
-    def raise_finding(self, act: Act[c.RaiseFinding], ctx: Context) -> None:
+    def raise_finding(self, act: Act[fc.RaiseFinding], ctx: Context) -> None:
         """发现问题: only the ledger raises a rule's finding, with its own key."""
         ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
         self._require_new_finding(act.command.finding_id)
         self._record(self.FindingRaised, act)
 
-    def close_finding(self, act: Act[c.CloseFinding], ctx: Context) -> None:
+    def close_finding(self, act: Act[fc.CloseFinding], ctx: Context) -> None:
         """结案: an inspector records the outcome of a finding; the finding stays on record."""
         finding = next((f for f in self.findings if f["finding_id"] == act.command.finding_id), None)
         if finding is None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from domain.model.acts import Act
 from domain.model.aggregate import LedgerCreated, LedgerEvent
 from domain.model.commands import case as c
+from domain.model.commands import findings as fc
 from domain.model.evidence_work import stated_beforehand
 from domain.model.publication import channels_of
 
@@ -398,9 +399,9 @@ class ResultsPublished(LedgerEvent):
 
 class MisconductFound(LedgerEvent):
     TOPIC = "decision-ledger/EvaluationCase/MisconductFound/v1"
-    COMMAND = c.FindMisconduct
+    COMMAND = fc.FindMisconduct
 
-    def on(self, case: EvaluationCase, act: Act[c.FindMisconduct]) -> None:
+    def on(self, case: EvaluationCase, act: Act[fc.FindMisconduct]) -> None:
         command = act.command
         case.findings.append(
             {
@@ -423,9 +424,9 @@ class MisconductFound(LedgerEvent):
 
 class FindingRaised(LedgerEvent):
     TOPIC = "decision-ledger/EvaluationCase/FindingRaised/v1"
-    COMMAND = c.RaiseFinding
+    COMMAND = fc.RaiseFinding
 
-    def on(self, case: EvaluationCase, act: Act[c.RaiseFinding]) -> None:
+    def on(self, case: EvaluationCase, act: Act[fc.RaiseFinding]) -> None:
         command = act.command
         case.findings.append(
             {
@@ -447,9 +448,9 @@ class FindingRaised(LedgerEvent):
 
 class FindingClosed(LedgerEvent):
     TOPIC = "decision-ledger/EvaluationCase/FindingClosed/v1"
-    COMMAND = c.CloseFinding
+    COMMAND = fc.CloseFinding
 
-    def on(self, case: EvaluationCase, act: Act[c.CloseFinding]) -> None:
+    def on(self, case: EvaluationCase, act: Act[fc.CloseFinding]) -> None:
         for finding in case.findings:
             if finding["finding_id"] == act.command.finding_id:
                 finding["closed"] = {

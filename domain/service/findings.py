@@ -24,7 +24,7 @@ from domain.model.acts import Act, new_intent
 from domain.model.aggregate import Context, LedgerAggregate, LedgerEvent
 from domain.model.calendar import CHINA_STANDARD_TIME
 from domain.model.case import EvaluationCase
-from domain.model.commands.case import RaiseFinding
+from domain.model.commands.findings import RaiseFinding
 from domain.model.holidays import DEFAULT_PERIODS, Periods
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for

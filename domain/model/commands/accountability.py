@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.model.commands.base import Command, Digest, LongText, Name, Text
-from domain.model.commands.case import EventCitation
+from domain.model.commands.findings import EventCitation
 from domain.model.vocabulary import (
     AccountabilityGround,
     Conduct,

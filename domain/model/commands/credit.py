@@ -10,7 +10,7 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from domain.model.commands.base import Command, Text
-from domain.model.commands.case import EventCitation
+from domain.model.commands.findings import EventCitation
 
 
 class ProposeBadCredit(Command):

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.model.commands.base import Command, LongText
-from domain.model.commands.case import EventCitation
+from domain.model.commands.findings import EventCitation
 from domain.model.vocabulary import DecisionFault
 
 
