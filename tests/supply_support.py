@@ -50,17 +50,24 @@ def unit(world: World, name: str, organ: UUID, kind: str = "unit") -> Unit:
     return Unit(world, name, organisation(world, name, kind, organ))
 
 
+#: the items a standard request lists (:func:`request_args`), answered one material each (:func:`answer_args`)
+ITEMS = ["2021年至2022年农村生活垃圾治理资金拨付明细", "运营单位考核记录"]
+
+
 def request_args(unit: Unit, responsible: Signer, request_id: UUID | None = None, *, days: int = 10,
                  **changes: Any) -> dict[str, Any]:
     return {"request_id": str(request_id or uuid4()), "unit_id": str(unit.organisation_id),
-            "responsible_id": str(responsible.principal_id),
-            "items": ["2021年至2022年农村生活垃圾治理资金拨付明细", "运营单位考核记录"], "within_days": days,
+            "responsible_id": str(responsible.principal_id), "items": list(ITEMS), "within_days": days,
             **changes}
 
 
-def answer_args(request_id: UUID | str, material_id: UUID | None = None, **changes: Any) -> dict[str, Any]:
+def answer_args(request_id: UUID | str, material_id: UUID | None = None, *, items: list[str] | None = None,
+                **changes: Any) -> dict[str, Any]:
+    """An answer supplying every item requested (the standard request's unless ``items`` says), one
+    material each, the first with ``material_id``."""
+    ids = [material_id or uuid4(), *(uuid4() for _ in (items or ITEMS)[1:])]
     return {"request_id": str(request_id),
-            "materials": [{"material_id": str(material_id or uuid4()), "title": "农村生活垃圾治理资金拨付明细",
-                           "digest": digest("拨付明细"), "period": "during"}],
+            "materials": [{"material_id": str(mid), "title": item, "digest": digest(item), "period": "during",
+                           "item": item} for mid, item in zip(ids, items or ITEMS, strict=True)],
             "problems_and_risks": "部分乡镇转运设备配套资金未按期到位，存在运营中断的风险",
             "suggestions": "建议将配套资金纳入年初预算", "truthful": True, **changes}

@@ -175,6 +175,8 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "process-record/bound-at-finalisation": ("NX-10(4)", "XX-14(1)"),
     "process-record/report-digest": ("NX-12a", "XX-13(4)", "XX-16", "XX-17"),
     "publication/both-channels": ("XX-17",),
+    # issue 18 review — duty to supply (XX-6): the answer accounts for every requested item
+    "supply/every-item-accounted": ("XX-6", "713-40"),
 }
 
 PERMISSION = "permission/"

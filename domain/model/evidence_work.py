@@ -4,9 +4,14 @@ or confirmed by a second person, and what the plan and the entrustment state bef
 
 * 阶段性发现 (``case.record_interim_finding``): 跟踪反馈 reports what the work shows as it goes; an
   interim finding is recorded while the evidence is open and is never judged as a conclusion.
-* 资料立场: the collector's label alone does not count. A stance counts when the material came
-  ``via`` a recorded survey, meeting, visit or consultation (its source), or when a second person
-  confirmed it (``case.confirm_stance``); otherwise it counts as :data:`UNCONFIRMED`.
+* 资料立场: the collector's label alone does not count. A stance counts as sourced when the
+  source's own record states it: the material came ``via`` a recorded survey, meeting, visit or
+  consultation and an opinion recorded ``via`` that same activity has that stance; or a related
+  unit supplied the material (``case.answer_request``: the unit states it, signed and attested
+  truthful, :mod:`domain.model.supply`). Otherwise a second person confirms it
+  (``case.confirm_stance``), or it counts as :data:`UNCONFIRMED`. Findings on collection name the
+  person who chose the material — its collector, or for a supplied one the person who requested
+  it (:func:`chosen_by`), never the unit's signer.
 * 预设结论: the plan and each entrustment keep their text, without spaces and punctuation, and
   whether any evidence existed when they were written; a conclusion one of whose sentences (at
   least :data:`PRESET_MIN_CHARS` characters) appears word for word in a text written before any
@@ -41,15 +46,39 @@ def article_of(case: EvaluationCase) -> str:
     return "NX-9" if case.is_nx else "XX-7"
 
 
-def counted_stance(material: dict[str, Any]) -> str:
-    """The stance the skew rules count: the second person's, else the label of a material that
-    came from a recorded activity, else :data:`UNCONFIRMED`."""
+def counted_stance(case: EvaluationCase, material: dict[str, Any]) -> str:
+    """The stance the skew rules count: the second person's; else the label when its source
+    states it (:func:`sourced`); else :data:`UNCONFIRMED`."""
     confirmed = material.get("confirmed")
     if confirmed:
         return str(confirmed["stance"])
-    if material.get("via"):
+    if sourced(case, material):
         return str(material["stance"])
     return UNCONFIRMED
+
+
+def sourced(case: EvaluationCase, material: dict[str, Any]) -> bool:
+    """Whether the source's own record supports a material's stance: a related unit supplied it
+    (its stance is the unit's statement), or it came ``via`` an activity whose recorded opinions
+    (``case.record_opinion`` with the same ``via``) include that stance. The activity record
+    itself holds no stance, so a label ``via`` an activity without such an opinion is not sourced."""
+    if material.get("supplied_for"):
+        return True
+    via = material.get("via")
+    if not via:
+        return False
+    return any(str(o.get("via")) == str(via) and o["stance"] == material["stance"] for o in case.opinions.values())
+
+
+def chosen_by(case: EvaluationCase, material: dict[str, Any]) -> Any:
+    """Who chose to put a material on the case: its collector; for a material a related unit
+    supplied, the person who requested it (the unit's signer chose nothing and is not named)."""
+    supplied_for = material.get("supplied_for")
+    if supplied_for:
+        request = case.supply_requests.get(str(supplied_for))
+        if request is not None:
+            return request["by"]
+    return material["collected"]["by"]
 
 
 def normalised(text: str) -> str:

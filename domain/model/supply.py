@@ -11,6 +11,12 @@ conceals, misreports or omits (瞒报、谎报、漏报) major problems found in
 * A person of that unit answers (materials with their digests, recorded on the case as its
   materials and linked to the request; the problems and risks; suggestions; an attestation that
   the answer is truthful) or refuses with a reason; a person of another unit cannot do either.
+  The answer accounts for each requested item: a material names the item it answers, or the item
+  is listed as not supplied with its reason; an answer leaving an item unaccounted for is refused,
+  and items not supplied are a finding against the signer (713-40 漏报; XX-6 如实提供).
+* A supplied material's stance is the unit's own statement (signed, attested truthful): it counts
+  as sourced (:func:`domain.model.evidence_work.counted_stance`), and an evidence finding names who
+  requested it, never the unit's signer.
 * A refusal is recorded and the ledger raises a finding against its signer; silence past the due
   date is found by the deadline sweep against the responsible person, once per request
   (:mod:`domain.model.rules.supply`).
@@ -127,6 +133,33 @@ def check_answer(case: EvaluationCase, act: Act[AnswerRequest], ctx: Context) ->
     known = [i for i in ids if i in case.materials]
     if known:
         raise Conflict(f"material {known[0]} is already recorded on this case")
+    _check_every_item(case, request_of(case, command.request_id), command)
+
+
+def _check_every_item(case: EvaluationCase, request: dict[str, Any], command: AnswerRequest) -> None:
+    """逐项答复: every requested item is supplied (a material names it) or listed as not supplied
+    with a reason; an item named in the answer is one the request lists, listed once."""
+    items = list(request["items"])
+    supplied = [m.item for m in command.materials if m.item is not None]
+    withheld = [n.item for n in command.not_supplied]
+    unknown = [i for i in [*supplied, *withheld] if i not in items]
+    if unknown:
+        raise Refused(article_of(case), f"答复所称的事项“{unknown[0]}”不是请求所列的材料",
+                      f"the answer names an item the request does not list: {unknown[0]}",
+                      rule="supply/every-item-accounted")
+    both = [i for i in withheld if i in supplied or withheld.count(i) > 1]
+    if both:
+        raise Refused(article_of(case), f"事项“{both[0]}”在答复中既作为已提供又作为未提供，或者重复列出",
+                      f"the item {both[0]} is listed as both supplied and not supplied, or twice",
+                      rule="supply/every-item-accounted")
+    missing = [i for i in items if i not in supplied and i not in withheld]
+    if missing:
+        raise Refused(article_of(case),
+                      f"答复应当逐项说明所请求的材料：已提供的注明所答复的事项，未提供的说明理由；未说明的事项："
+                      f"{'、'.join(missing)}",
+                      "the answer accounts for each item requested (supplied, or not supplied with the reason); "
+                      f"unaccounted for: {'; '.join(missing)}",
+                      rule="supply/every-item-accounted")
 
 
 def check_refusal(case: EvaluationCase, act: Act[RefuseRequest], ctx: Context) -> None:
@@ -186,11 +219,13 @@ class RequestAnswered(LedgerEvent):
                 "collected": by,
                 "excluded": None,
                 "supplied_for": command.request_id,
+                "supplied_item": material.item,
             }
         request["answer"] = {
             "materials": [m.material_id for m in command.materials],
             "problems_and_risks": command.problems_and_risks,
             "suggestions": command.suggestions,
+            "not_supplied": [{"item": n.item, "reason": n.reason} for n in command.not_supplied],
             "truthful": command.truthful,
             **by,
         }

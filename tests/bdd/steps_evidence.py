@@ -159,7 +159,7 @@ def confirm(story: Story, person: str, title: str, stance: str) -> None:
 def counted(story: Story, title: str, stance: str) -> None:
     from domain.model.evidence_work import counted_stance
 
-    assert STANCE_NAMES[counted_stance(story.case.materials[str(story.materials[title])])] == stance
+    assert STANCE_NAMES[counted_stance(story.case, story.case.materials[str(story.materials[title])])] == stance
 
 
 def _of_rule(story: Story, title: str) -> list[dict[str, Any]]:

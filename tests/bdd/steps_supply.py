@@ -104,9 +104,19 @@ def request(story: Story, supply: Supply, person: str, name: str, days: str, ite
     _request(story, supply, person, name, days, items.split("、"), responsible)
 
 
+@given(parsers.re(rf'^"(?P<person>[^"]+)"已请求"(?P<name>[^"]+)"在(?P<days>{NUMERAL})日内提供"(?P<items>[^"]+)"，'
+                  r'负责人为"(?P<responsible>[^"]+)"$'))
+def requested_items(story: Story, supply: Supply, person: str, name: str, days: str, items: str,
+                    responsible: str) -> None:
+    _request(story, supply, person, name, days, items.split("、"), responsible)
+    story.require_success()
+
+
 def _answer(story: Story, supply: Supply, person: str, title: str, truthful: bool) -> None:
-    material_id = supply.materials[title] = uuid4()
-    args = answer_args(supply.last_request(), material_id, truthful=truthful)
+    """An answer supplying every item requested, one material each, the first titled ``title``."""
+    material_id = supply.materials[title] = story.materials[title] = uuid4()
+    items = story.case.supply_requests[str(supply.last_request())]["items"]
+    args = answer_args(supply.last_request(), material_id, items=items, truthful=truthful)
     args["materials"][0]["title"] = title
     story.act(story.person(person), "case.answer_request", args)
 
@@ -119,6 +129,21 @@ def answer(story: Story, supply: Supply, person: str, name: str, title: str) -> 
 @when(parsers.parse('"{person}"代表"{name}"提供"{title}"，但未承诺如实说明'))
 def answer_without_attestation(story: Story, supply: Supply, person: str, name: str, title: str) -> None:
     _answer(story, supply, person, title, truthful=False)
+
+
+@when(parsers.parse('"{person}"代表"{name}"答复，未提供任何材料，问题和风险、建议均为"无"'))
+def empty_answer(story: Story, supply: Supply, person: str, name: str) -> None:
+    story.act(story.person(person), "case.answer_request", answer_args(
+        supply.last_request(), materials=[], problems_and_risks="无", suggestions="无"))
+
+
+@when(parsers.parse('"{person}"代表"{name}"提供"{supplied}"，说明"{withheld}"未提供，理由为"{reason}"'))
+def partial_answer(story: Story, supply: Supply, person: str, name: str, supplied: str, withheld: str,
+                   reason: str) -> None:
+    supply.materials[supplied] = story.materials[supplied] = uuid4()
+    story.act(story.person(person), "case.answer_request", answer_args(
+        supply.last_request(), supply.materials[supplied], items=[supplied],
+        not_supplied=[{"item": withheld, "reason": reason}]))
 
 
 @when(parsers.parse('"{person}"代表"{name}"拒绝提供材料，理由为"{reason}"'))
@@ -155,3 +180,10 @@ def coordinated_finding_open(story: Story, supply: Supply, cited: str) -> None:
     article = article_key(cited)
     found = [f for f in story.findings() if article in f["articles"]]
     assert len(found) == 1 and found[0]["closed"] is None
+
+
+@then(parsers.parse('没有记录以"{person}"为责任人的问题'))
+def no_finding_naming(story: Story, person: str) -> None:
+    someone = story.person(person).principal_id
+    named = [f["rule"] for f in story.findings() if any(p["principal_id"] == someone for p in f["persons"])]
+    assert named == [], named

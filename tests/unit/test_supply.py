@@ -17,6 +17,7 @@ from domain.model.holidays import OfficialCalendar
 from domain.model.supply import due_date
 from tests.supply_support import (
     COUNTY,
+    ITEMS,
     NX_ORGAN,
     NX_RELATED,
     XX_OTHER,
@@ -180,3 +181,75 @@ def test_decree_713_article_40_and_xx_6_are_traced_by_rules_that_refuse_and_flag
     assert rules["NX/supply-overdue"] == "flag" and rules["XX/supply-refused"] == "flag"
     assert rules["supply/answered-by-the-unit"] == "refuse"
     assert {"XX/supply-overdue", "supply/truthful-attestation"} <= {c.rule for c in cited["XX-6"]}
+
+
+# --- issue 18 review: every item accounted for; a supplied material is its source's statement ---
+
+
+def test_an_answer_accounts_for_every_item_requested_and_items_not_supplied_are_found(world: World) -> None:
+    xx, finance, _ = _xx(world)
+    head, clerk = finance.person("刘志强"), finance.person("王芳")
+    request_id = uuid4()
+    xx.do(xx.lead, "case.request_materials", request_args(finance, head, request_id))
+    funds, audits = ITEMS
+    before = _stored(world)
+    for unaccounted in (  # an empty answer; one item silently left out; an item the request does not list
+            answer_args(request_id, materials=[], problems_and_risks="无", suggestions="无"),
+            answer_args(request_id, items=[funds]),
+            answer_args(request_id, not_supplied=[{"item": "其他材料", "reason": "无"}])):
+        with pytest.raises(Refused) as refused:
+            xx.do(clerk, "case.answer_request", unaccounted)
+        assert refused.value.article == "XX-6" and refused.value.rule == "supply/every-item-accounted"
+        assert _stored(world) == before
+    assert audits in str(refused.value.zh) or "其他材料" in str(refused.value.zh)
+    with pytest.raises(Refused):  # supplied and not supplied at once
+        xx.do(clerk, "case.answer_request", answer_args(
+            request_id, not_supplied=[{"item": audits, "reason": "尚未考核"}]))
+    assert xx.case.supply_requests[str(request_id)]["answer"] is None and _stored(world) == before
+
+    partly = answer_args(request_id, items=[funds], not_supplied=[{"item": audits, "reason": "考核记录尚未归档"}])
+    recorded = xx.do(clerk, "case.answer_request", partly)
+    assert recorded.findings == ("XX/supply-withheld",)
+    (found,) = _supply_findings(xx, "supply-withheld")
+    assert found["articles"] == ["XX-6", "713-40"]
+    assert [p["principal_id"] for p in found["persons"]] == [clerk.principal_id]
+    assert audits in found["summary_zh"] and "尚未归档" in found["summary_zh"]
+    assert found["figures"]["items_not_supplied"] == 1 and len(found["cited_events"]) == 2
+    answer = xx.case.supply_requests[str(request_id)]["answer"]
+    assert answer["not_supplied"] == [{"item": audits, "reason": "考核记录尚未归档"}]
+    assert [m["supplied_item"] for m in xx.case.materials.values() if m.get("supplied_for")] == [funds]
+
+
+def test_all_items_supplied_raise_no_finding(world: World) -> None:
+    xx, finance, _ = _xx(world)
+    head = finance.person("刘志强")
+    request_id = uuid4()
+    xx.do(xx.lead, "case.request_materials", request_args(finance, head, request_id))
+    recorded = xx.do(head, "case.answer_request", answer_args(request_id))
+    assert recorded.findings == () and xx.case.findings == []
+
+
+def test_supplied_materials_count_as_sourced_and_never_name_the_supplier(world: World) -> None:
+    from domain.model.evidence_work import UNCONFIRMED, counted_stance
+
+    xx, finance, _ = _xx(world)
+    head = finance.person("刘志强")
+    xx.advance_to("close_evidence")
+    four = [f"明细{n}" for n in range(4)]
+    request_id = uuid4()
+    xx.do(xx.lead, "case.request_materials", request_args(finance, head, request_id, items=four))
+    answer = answer_args(request_id, items=four)
+    for material in answer["materials"]:
+        material["stance"] = "supporting"
+    xx.do(head, "case.answer_request", answer)
+    supplied = [m for m in xx.case.materials.values() if m.get("supplied_for")]
+    assert [counted_stance(xx.case, m) for m in supplied] == ["supporting"] * 4
+    for source in ("村民代表甲", "村民代表乙", "村民代表丙"):
+        xx.do(xx.lead, "case.record_opinion", {"opinion_id": str(uuid4()), "source": source, "stance": "opposing",
+                                              "summary": "反对"})
+    xx.step("close_evidence").run()
+    named = {p["principal_id"] for f in xx.case.findings for p in f["persons"]}
+    assert head.principal_id not in named
+    assert not [f for f in xx.case.findings if f["figures"].get("stance") == UNCONFIRMED]
+    (selective,) = [f for f in xx.case.findings if f["rule"] == "XX/selective-collection"]
+    assert [p["principal_id"] for p in selective["persons"]] == [xx.lead.principal_id]  # who requested them

@@ -39,6 +39,17 @@ class SuppliedMaterial(_Part):
     digest: Digest
     period: Period
     stance: Stance = Stance.NEUTRAL
+    #: the requested item it answers, as the request words it (逐项答复); a material naming none
+    #: is supplied in addition and accounts for no item
+    item: Text | None = None
+
+
+class NotSupplied(_Part):
+    """A requested item the unit does not supply, with its reason (未提供的事项及理由). Recorded, and
+    the ledger raises a finding against the signer (XX-6 如实提供; 713-40 漏报)."""
+
+    item: Text
+    reason: Text
 
 
 class RequestMaterials(Command):
@@ -60,12 +71,16 @@ class RequestMaterials(Command):
 class AnswerRequest(Command):
     """有关单位答复: a person of the requested unit supplies the materials and data, states the
     problems and risks in implementation, and gives suggestions; the signer attests that the answer
-    is truthful (如实说明)."""
+    is truthful (如实说明). The answer accounts for each requested item: a material names the item
+    it answers, or the item is listed as not supplied with the reason; an item left unaccounted
+    for is refused, and an item not supplied is a finding against the signer."""
 
     ACTION = "case.answer_request"
 
     request_id: UUID
     materials: Annotated[list[SuppliedMaterial], Field(max_length=100, default_factory=list)]
+    #: each requested item no material answers, with the reason: every item is accounted for
+    not_supplied: Annotated[list[NotSupplied], Field(max_length=50, default_factory=list)]
     problems_and_risks: LongText  # 实施过程中存在的问题和风险
     suggestions: LongText  # 相关建议
     truthful: bool  # 签署人承诺如实说明 (XX-6): an answer without it is refused

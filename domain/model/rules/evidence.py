@@ -9,6 +9,7 @@ from typing import Any
 from domain.model.evidence_work import (
     PRESET_MIN_CHARS,
     UNCONFIRMED,
+    chosen_by,
     counted_stance,
     has_evidence,
     repeated_in,
@@ -76,11 +77,11 @@ def skewed_exclusions(jurisdiction: Jurisdiction, article: str) -> Rule:
         target = case.materials.get(str(j.command.material_id))
         if target is None or target["excluded"]:
             return
-        stances = Counter(counted_stance(m) for m in [*mine, target])
+        stances = Counter(counted_stance(case, m) for m in [*mine, target])
         stance, count = stances.most_common(1)[0]
         total = len(mine) + 1
         share = count * 100 // total
-        collected = Counter(counted_stance(m) for m in case.materials.values())
+        collected = Counter(counted_stance(case, m) for m in case.materials.values())
         collected_share = collected[stance] * 100 // max(1, len(case.materials))
         already = any(
             f["rule"] == rule_id
@@ -268,7 +269,7 @@ def skewed_team_exclusions(jurisdiction: Jurisdiction, article: str) -> Rule:
                                for f in case.findings):
             return
         stance = str(skew["stance"])
-        on_stance = [m for m in excluded if counted_stance(m) == stance]
+        on_stance = [m for m in excluded if counted_stance(case, m) == stance]
         persons = tuple(dict.fromkeys([*(m["excluded"]["by"] for m in on_stance), j.actor_id]))
         if len(persons) < 2:
             return  # one person's exclusions: the rule ``skewed-exclusions``
@@ -285,11 +286,11 @@ def skewed_team_exclusions(jurisdiction: Jurisdiction, article: str) -> Rule:
 
 def _exclusion_skew(case: Any, excluded: list[dict[str, Any]]) -> dict[str, int | str] | None:
     """The figures of a skew of these exclusions against all collected material, if there is one."""
-    stances = Counter(counted_stance(m) for m in excluded)
+    stances = Counter(counted_stance(case, m) for m in excluded)
     stance, count = stances.most_common(1)[0]
     total = len(excluded)
     share = count * 100 // total
-    collected = Counter(counted_stance(m) for m in case.materials.values())
+    collected = Counter(counted_stance(case, m) for m in case.materials.values())
     collected_share = collected[stance] * 100 // max(1, len(case.materials))
     if total < SKEW_MIN_EXCLUSIONS or share < SKEW_MIN_SHARE or share - collected_share < SKEW_MIN_EXCESS:
         return None
@@ -300,7 +301,9 @@ def _exclusion_skew(case: Any, excluded: list[dict[str, Any]]) -> dict[str, int 
 
 def selective_collection(jurisdiction: Jurisdiction, article: str) -> Rule:
     """NX-9 / XX-7 不得按照工作人员的偏好取舍信息资料, on collection: when the evidence closes,
-    the materials with a sourced or confirmed stance — the team's, or else one person's — are
+    the materials with a sourced or confirmed stance (:func:`~domain.model.evidence_work.counted_stance`)
+    — the team's, or else those one person chose (:func:`~domain.model.evidence_work.chosen_by`: a
+    supplied material is chosen by the person who requested it, never the unit's signer) — are
     selective when at least 4 of them, at least 75% are of one stance (supporting or opposing),
     while of at least 3 opinions recorded that stance's share is 40 points lower or more. Among
     at least 4 materials, more than half unconfirmed is flagged too: it would hide the check."""
@@ -314,18 +317,19 @@ def selective_collection(jurisdiction: Jurisdiction, article: str) -> Rule:
         if team is not None:
             yield _collection_flag(case, "评估小组收集", team)
         else:
-            for person in dict.fromkeys(m["collected"]["by"] for m in materials):
-                skew = _collection_skew(case, [m for m in materials if m["collected"]["by"] == person])
+            for person in dict.fromkeys(chosen_by(case, m) for m in materials):
+                skew = _collection_skew(case, [m for m in materials if chosen_by(case, m) == person])
                 if skew is not None:
                     yield _collection_flag(case, "同一工作人员收集", skew)
-        unconfirmed = [m for m in materials if counted_stance(m) == UNCONFIRMED]
+        unconfirmed = [m for m in materials if counted_stance(case, m) == UNCONFIRMED]
         share = len(unconfirmed) * 100 // max(1, len(materials))
         if len(materials) >= COLLECTION_MIN_MATERIALS and share > UNCONFIRMED_MAX_SHARE:
             yield Flag(
                 f"结束证据收集时{len(materials)}份资料中{len(unconfirmed)}份（{share}%）的立场仅有收集人标注，"
-                "既无来源调查活动，也未经他人核实，无法检查是否按偏好取舍信息资料",
-                f"{len(unconfirmed)} of {len(materials)} materials ({share}%) carry only their collector's stance",
-                persons=tuple(dict.fromkeys(m["collected"]["by"] for m in unconfirmed)),
+                "来源记录（同一调查活动记录的意见）不能印证，也未经他人核实，无法检查是否按偏好取舍信息资料",
+                f"{len(unconfirmed)} of {len(materials)} materials ({share}%) carry only their collector's stance, "
+                "supported neither by their source's record nor by a second person",
+                persons=tuple(dict.fromkeys(chosen_by(case, m) for m in unconfirmed)),
                 cited=tuple(EventRef.of(case.id, m["collected"]) for m in unconfirmed),
                 figures={"stance": UNCONFIRMED, "collected_total": len(materials),
                          "collected_on_stance": len(unconfirmed), "collected_share_percent": share})
@@ -334,12 +338,12 @@ def selective_collection(jurisdiction: Jurisdiction, article: str) -> Rule:
 
 
 def _collection_skew(case: Any, materials: list[dict[str, Any]]) -> dict[str, Any] | None:
-    counted = [m for m in materials if counted_stance(m) in ("supporting", "opposing", "neutral", "mixed")]
+    counted = [m for m in materials if counted_stance(case, m) in ("supporting", "opposing", "neutral", "mixed")]
     opinions = Counter(o["stance"] for o in case.opinions.values())
     total_opinions = sum(opinions.values())
     if len(counted) < COLLECTION_MIN_MATERIALS or total_opinions < COLLECTION_MIN_OPINIONS:
         return None
-    stances = Counter(counted_stance(m) for m in counted)
+    stances = Counter(counted_stance(case, m) for m in counted)
     for stance in ("supporting", "opposing"):
         share = stances[stance] * 100 // len(counted)
         heard = opinions[stance] * 100 // total_opinions
@@ -347,7 +351,7 @@ def _collection_skew(case: Any, materials: list[dict[str, Any]]) -> dict[str, An
             return {"stance": stance, "collected_total": len(counted), "collected_on_stance": stances[stance],
                     "collected_share_percent": share, "opinions_total": total_opinions,
                     "opinions_on_stance": opinions[stance], "opinions_share_percent": heard,
-                    "materials": [m for m in counted if counted_stance(m) == stance]}
+                    "materials": [m for m in counted if counted_stance(case, m) == stance]}
     return None
 
 
@@ -360,5 +364,5 @@ def _collection_flag(case: Any, who: str, skew: dict[str, Any]) -> Flag:
         f"意见中该立场仅占{skew['opinions_share_percent']}%，涉嫌按偏好选择性收集信息资料",
         f"{skew['collected_on_stance']} of {skew['collected_total']} materials ({skew['collected_share_percent']}%) "
         f"are '{stance}' while {skew['opinions_share_percent']}% of {skew['opinions_total']} opinions are",
-        persons=tuple(dict.fromkeys(m["collected"]["by"] for m in chosen)),
+        persons=tuple(dict.fromkeys(chosen_by(case, m) for m in chosen)),
         cited=tuple(EventRef.of(case.id, m["collected"]) for m in chosen), figures=skew)

@@ -49,6 +49,7 @@ RULEBOOK = Rulebook(
         # issue 18 — duty to supply (XX-6): the Ningxia text is silent on related units, so Decree 713 Art. 40 alone
         supplying.supply_refused(NX, ("713-40",)),
         supplying.supply_overdue(NX, ("713-40",)),
+        supplying.supply_withheld(NX, ("713-40",)),  # issue 18 review — items not supplied
         # issue 18 — preset conclusion and preference (NX-9)
         evidence.material_source(NX, "NX-9"),
         evidence.evidence_closed_empty(NX, "NX-9"),

@@ -1,5 +1,5 @@
 """Rules on the related units' duty to supply materials (XX-6 第二款; 国令第713号第四十条): a refusal,
-and silence past the due date, are findings (:mod:`domain.model.supply` holds the acts)."""
+items an answer does not supply, and silence past the due date, are findings (:mod:`domain.model.supply` holds the acts)."""
 
 from __future__ import annotations
 
@@ -85,5 +85,35 @@ def supply_overdue(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rul
                          "deadline": str(due), "days_overdue": late,
                          "calendar": calendar.version()},
             )
+
+    return check
+
+
+# issue 18 review — duty to supply (XX-6): the items an answer does not supply
+
+
+def supply_withheld(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
+    """XX-6 有关单位应当提供材料和数据; 713-40 漏报: an answer recording requested items as not
+    supplied, each with its reason, is accepted and raised as a finding against its signer, like a
+    refusal of those items."""
+
+    @rule_of(jurisdiction, "supply-withheld", articles, "有关单位未提供所请求的部分材料",
+             "a related unit does not supply some items requested", "flag", {"case.answer_request"})
+    def check(j: Judgement) -> Iterator[Flag]:
+        request = j.the_case.supply_requests.get(str(j.command.request_id))
+        withheld = list(j.command.not_supplied)
+        if request is None or request["answer"] or request["refusal"] or not withheld:
+            return  # the case refuses it, or everything is supplied
+        unit = _unit_name(j, request)
+        listed = "；".join(f"{n.item}（理由：{n.reason}）" for n in withheld)
+        yield Flag(
+            f"{unit}未提供所请求的{len(withheld)}项材料：{listed}",
+            f"{unit} did not supply {len(withheld)} of the items requested: "
+            + "; ".join(f"{n.item} ({n.reason})" for n in withheld),
+            persons=(j.actor_id,),
+            cited=(EventRef.of(j.the_case.id, request),),
+            figures={"unit": unit, "unit_id": str(request["unit_id"]), "request_id": str(j.command.request_id),
+                     "items_requested": len(request["items"]), "items_not_supplied": len(withheld)},
+        )
 
     return check

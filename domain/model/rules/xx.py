@@ -49,6 +49,7 @@ RULEBOOK = Rulebook(
         # issue 18 — duty to supply (XX-6): XX-6 with Decree 713 Art. 40
         supplying.supply_refused(XX, ("XX-6", "713-40")),
         supplying.supply_overdue(XX, ("XX-6", "713-40")),
+        supplying.supply_withheld(XX, ("XX-6", "713-40")),  # issue 18 review — items not supplied
         # issue 18 — preset conclusion and preference (XX-7)
         evidence.material_source(XX, "XX-7"),
         evidence.evidence_closed_empty(XX, "XX-7"),
