@@ -12,6 +12,9 @@ An agency works on a case through two kinds of people, and through no one else:
 Anyone else who does entrusted work for the agency — a person the agency names as its own but whose
 employment is not on record, or a person of the agency engaged by no one — is the agency's work
 handed on (变相转包): judged from the conduct, not from a confession (``case.hand_over_work``).
+Being on the lead unit's team changes none of this. A person who holds the agency's staff role but
+whose evidence was never recorded (registered before it was asked for) is refused until an
+administrator records it, without a finding: the gap is the ledger's, not a hand-over.
 """
 
 from __future__ import annotations
@@ -64,8 +67,25 @@ def agency_acted_for(case: EvaluationCase, ctx: Context) -> UUID | None:
 
 
 def acts_as_lead_unit(case: EvaluationCase, ctx: Context) -> bool:
-    """Acting as the lead unit or its team, not as an agency (the team is the lead unit's choice)."""
-    return case.is_lead_unit_staff(ctx) or str(ctx.actor.id) in case.team
+    """Acting as the lead unit or its team, not as an agency. A person of an agency entrusted on
+    the case (``agency_id``), or an expert an agency engaged, acts for that agency whether or not
+    the lead unit put them on the team: the team is the lead unit's choice, the entrustment and the
+    ban on handing work on still bind them (NX-4, XX-20). Only the lead unit's own staff act as the
+    lead unit whatever else they are."""
+    if case.is_lead_unit_staff(ctx):
+        return True
+    return agency_acted_for(case, ctx) is None and str(ctx.actor.id) in case.team
+
+
+def is_unproven_staff(actor: Actor, agency_id: UUID) -> bool:
+    """Holds the agency's staff role (``agency_staff``, registered with it) but no evidence of
+    employment is on record — a principal registered before it was asked for. Not yet the
+    agency's staff; the evidence is recorded by ``principal.grant_role`` (agency_staff, employment)."""
+    return (
+        actor.agency_id == agency_id
+        and actor.has_role(Role.AGENCY_STAFF)
+        and employment_of(actor) is None
+    )
 
 
 # --- registration: the evidence of employment ----------------------------------------------------
@@ -81,6 +101,14 @@ def require_employment(as_agency_staff: bool, employment: Employment | None) -> 
             "受委托评估机构工作人员应当附劳动合同或聘任文件 (NX-4, XX-20)")
     if employment is not None and not as_agency_staff:
         raise MalformedInput("evidence of employment (employment) is recorded for an agency's staff (agency_staff) only")
+
+
+def records_missing_employment(actor: Actor, role: Role, employment: Employment | None) -> bool:
+    """``principal.grant_role`` of agency_staff, with the evidence of employment, to a person who
+    already holds the role without it (registered before it was asked for): it records the evidence,
+    signed by an administrator as any grant is; the role is not granted twice."""
+    return role is Role.AGENCY_STAFF and employment is not None and actor.has_role(role) \
+        and employment_of(actor) is None
 
 
 def employment_record(employment: Employment | None, at: datetime) -> dict[str, Any] | None:

@@ -144,7 +144,7 @@ class Principal(LedgerAggregate):
         ctx.require(ctx.actor.id != self.id, "separation of duties (issue 16 point 2): an administrator cannot "
                     "grant himself a role; 管理员不得给自己授予角色 — ask another administrator")
         self._refuse_retired("principal.grant_role")
-        if self.has_role(role):
+        if self.has_role(role) and not outsourcing.records_missing_employment(self, role, act.command.employment):
             raise Conflict(f"{self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
@@ -298,9 +298,11 @@ class Principal(LedgerAggregate):
         COMMAND = GrantRole
 
         def on(self, principal: Principal, act: Act[GrantRole]) -> None:
-            principal.roles.append(act.command.role.value)
             if act.command.employment is not None:  # issue 18 — outsourcing
                 principal.employment = outsourcing.employment_record(act.command.employment, self.timestamp)
+                if principal.has_role(act.command.role):
+                    return  # the evidence recorded for staff who held the role without it
+            principal.roles.append(act.command.role.value)
             principal.role_history.append(
                 {"role": act.command.role.value, "granted_at": self.timestamp, "revoked_at": None}
             )

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from pytest_bdd import given, parsers, then, when
 
 from api.signer import Signer
-from domain.errors import MalformedInput, Refused
+from domain.errors import Conflict, MalformedInput, Refused
 from domain.evidence.signing import SigningKey
+from domain.model import outsourcing
 from tests.bdd.steps import cited_key
 from tests.bdd.story import Story
 from tests.support import NXScript, digest, today
@@ -117,3 +119,72 @@ def expert_collects_refused(story: Story, expert: str, cited: str) -> None:
     assert isinstance(story.error, Refused), f"{story.error!r}"
     assert story.error.article == cited_key(cited), f"{story.error}"
     assert story.rows() == story.before, "a refused action leaves the store unchanged"
+
+
+# --- review fixes: the team, old staff, each text's words ------------------------------------------
+
+
+@given(parsers.parse('"{person}"已成立评估小组，吸收"{member}"为成员'))
+def team_formed_with(story: Story, person: str, member: str) -> None:
+    """The 承办处室 forms the team with its leader and one member of its choosing."""
+    script = story.case_script
+    story.act(story.person(person), "case.form_team", {"members": [
+        {"principal_id": str(script.lead.principal_id), "team_role": "leader"},
+        {"principal_id": str(story.person(member).principal_id), "team_role": "member"},
+    ]})
+    story.require_success()
+    script.done.append("form_team")
+
+
+@given(parsers.parse('"{name}"此前已登记为评估机构"{agency}"的工作人员，当时未要求附劳动合同或聘任文件'))
+def staff_registered_before_evidence(story: Story, name: str, agency: str) -> None:
+    """A principal stored before issue 18 asked for the evidence of employment: the role
+    agency_staff with the agency, no evidence on record (registration without it is refused now,
+    so the old rule is put back for this one registration)."""
+    key = SigningKey.generate()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(outsourcing, "require_employment", lambda *_: None)
+        signer = story.world.enrol({"kind": "person", "name": name, "public_keys": [key.public_key.jwk],
+                                    "roles": ["agency_staff"], "unit": agency,
+                                    "agency_id": str(agency_named(story, agency))}, key)
+    assert story.ledger.get_principal(signer.principal_id).employment is None
+    story.people[name] = signer
+
+
+@when(parsers.parse('管理员为"{name}"补录劳动合同摘要'))
+def record_contract(story: Story, name: str) -> None:
+    story.act(story.world.admin, "principal.grant_role", {
+        "role": "agency_staff", "employment": {"document": "labour_contract", "digest": digest(f"劳动合同：{name}")},
+    }, target=story.person(name).principal_id)
+
+
+@then(parsers.parse('"{name}"仍只持有一项受委托机构工作人员角色'))
+def role_held_once(story: Story, name: str) -> None:
+    principal = story.ledger.get_principal(story.person(name).principal_id)
+    assert principal.roles.count("agency_staff") == 1, principal.roles
+
+
+@then("该补录因角色已附用工证明被拒绝")
+def recording_conflicts(story: Story) -> None:
+    assert isinstance(story.error, Conflict), f"{story.error!r}"
+    assert story.rows() == story.before, "nothing is stored"
+
+
+@then("拒绝理由说明由管理员补录劳动合同或聘任文件")
+def refusal_says_how_to_record(story: Story) -> None:
+    assert isinstance(story.error, Refused), f"{story.error!r}"
+    assert "principal.grant_role" in story.error.zh and "补录用工证明" in story.error.zh
+
+
+@then(parsers.parse('"{person}"随后收集资料，该操作被记录'))
+def collects_recorded(story: Story, person: str) -> None:
+    story.act(story.person(person), "case.collect_material", story.case_script.material_args(uuid4()))
+    assert story.error is None, f"refused: {story.error}"
+    assert len(story.rows()) > len(story.before)
+
+
+@then(parsers.re(r'^拒绝理由援引原文“(?P<quote>[^”]+)”(，不含“(?P<absent>[^”]+)”)?$'))
+def refusal_quotes(story: Story, quote: str, absent: str | None) -> None:
+    assert isinstance(story.error, Refused), f"{story.error!r}"
+    assert quote in story.error.zh, story.error.zh
+    assert absent is None or absent not in story.error.zh, story.error.zh

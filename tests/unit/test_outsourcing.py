@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.errors import MalformedInput, NotPermitted, Refused
+from domain.errors import Conflict, MalformedInput, NotPermitted, Refused
 from domain.evidence.signing import SigningKey
 from tests.support import NXScript, World, XXScript, digest, today
 
@@ -140,3 +140,111 @@ def test_a_stranger_with_no_agency_is_simply_not_permitted(world: World) -> None
     with pytest.raises(NotPermitted):
         nx.do(stranger, "case.collect_material", nx.material_args(uuid4()))
     assert count(world) == before
+
+
+
+# --- review fixes (issue 18): the team, old staff, each text's words ------------------------------
+
+
+def with_agency_person_on_team(world: World, name: str | None = None) -> tuple[NXScript, Any]:
+    """The 承办处室 puts a person of the entrusted agency on its team: its staff member 杨帆, or
+    ``name``, registered with the agency but not as its staff."""
+    nx = NXScript(world)
+    person = nx.agency_staff if name is None else world.person(name, [], "宁夏大学", nx.agency_id)
+    nx.advance_to("form_team")
+    nx.do(nx.lead, "case.form_team", {"members": [
+        {"principal_id": str(nx.lead.principal_id), "team_role": "leader"},
+        {"principal_id": str(person.principal_id), "team_role": "member"}]})
+    nx.done.append("form_team")
+    nx.advance_to("collect_material")
+    assert str(person.principal_id) in nx.case.team
+    return nx, person
+
+
+def test_agency_staff_on_the_team_still_work_inside_the_entrustment(world: World) -> None:
+    nx, staff = with_agency_person_on_team(world)
+    assert "field_visit" not in nx.case.agencies[str(nx.agency_id)]["tasks"]
+    error = refused(world, "NX-4", lambda: nx.do(staff, "case.visit_site", {
+        "visit_id": str(uuid4()), "visited_on": today(-1), "place": "银川", "summary": "调研"}))
+    assert error.rule == "NX/entrusted-scope"
+    nx.step("collect_material").run()  # inside the entrustment: recorded
+    assert nx.case.findings == []
+
+
+def test_a_person_of_the_agency_on_the_team_without_evidence_is_a_hand_over(world: World) -> None:
+    nx, person = with_agency_person_on_team(world, "王磊")
+    before = count(world)
+    with pytest.raises(Refused) as caught:
+        nx.do(person, "case.collect_material", nx.material_args(uuid4()))
+    assert caught.value.rule == "NX/hand-over-by-conduct"
+    assert count(world) == before + 1, "only the finding is stored"
+    finding = nx.case.findings[-1]
+    assert finding["rule"] == "NX/hand-over-by-conduct"
+    assert [p["principal_id"] for p in finding["persons"]] == [person.principal_id]
+
+
+def test_the_lead_unit_s_own_team_members_act_as_the_lead_unit(world: World) -> None:
+    nx = NXScript(world)
+    nx.advance_to("collect_material")
+    nx.do(nx.member, "case.visit_site", {  # on the team, of no agency: not judged by the entrustment
+        "visit_id": str(uuid4()), "visited_on": today(-1), "place": "银川", "summary": "调研"})
+    assert nx.case.findings == []
+
+
+def old_staff(world: World, nx: NXScript, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A staff member of the agency registered before issue 18: the role, no evidence on record."""
+    from domain.model import outsourcing
+
+    monkeypatch.setattr(outsourcing, "require_employment", lambda *_: None)
+    key = SigningKey.generate()
+    person = world.enrol({"kind": "person", "name": "老员工", "public_keys": [key.public_key.jwk],
+                          "roles": ["agency_staff"], "unit": "宁夏大学", "agency_id": str(nx.agency_id)}, key)
+    monkeypatch.undo()
+    assert world.ledger.get_principal(person.principal_id).employment is None
+    return person
+
+
+def test_old_staff_without_evidence_are_refused_without_a_finding(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    nx = NXScript(world)
+    nx.advance_to("collect_material")
+    person = old_staff(world, nx, monkeypatch)
+    error = refused(world, "NX-4", lambda: nx.do(person, "case.collect_material", nx.material_args(uuid4())))
+    assert error.rule == "NX/hand-over-by-conduct"
+    assert "principal.grant_role" in error.zh and "employment" in error.en
+    assert nx.case.findings == [], "not a hand-over: the evidence was never asked for"
+
+
+def test_an_administrator_records_the_evidence_of_old_staff(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    nx = NXScript(world)
+    nx.advance_to("collect_material")
+    person = old_staff(world, nx, monkeypatch)
+    with pytest.raises(NotPermitted):  # an administrator's act, as every grant
+        world.do(person, "principal.grant_role", person.principal_id, {
+            "role": "agency_staff", "employment": {"document": "labour_contract", "digest": digest("合同")}})
+    with pytest.raises(Conflict):  # the role is held: without the evidence there is nothing to record
+        world.do(world.admin, "principal.grant_role", person.principal_id, {"role": "agency_staff"})
+    world.do(world.admin, "principal.grant_role", person.principal_id, {
+        "role": "agency_staff", "employment": {"document": "appointment_letter", "digest": digest("聘任文件")}})
+    principal = world.ledger.get_principal(person.principal_id)
+    assert principal.roles.count("agency_staff") == 1 and len(principal.role_history) == 1
+    assert principal.employment is not None and principal.employment["digest"] == digest("聘任文件")
+    with pytest.raises(Conflict):  # recorded once; a second time is a grant of a held role
+        world.do(world.admin, "principal.grant_role", person.principal_id, {
+            "role": "agency_staff", "employment": {"document": "labour_contract", "digest": digest("合同")}})
+    nx.do(person, "case.collect_material", nx.material_args(uuid4()))
+    assert nx.case.findings == []
+
+
+def test_nx_quotes_nx4_and_xx_quotes_xx20_on_hand_over(world: World) -> None:
+    nx = NXScript(world)
+    nx.advance_to("collect_material")
+    with pytest.raises(Refused) as caught:
+        nx.do(nx.agency_staff, "case.hand_over_work", {
+            "tasks": ["survey"], "to": "某公司", "arrangement": "整体交由对方实施"})
+    assert caught.value.article == "NX-4"
+    assert "不得擅自将委托事项变相转包给其他单位（" in caught.value.zh and "或者个人" not in caught.value.zh
+    stranger = world.person("王磊", [], "宁夏大学", nx.agency_id)
+    with pytest.raises(Refused) as caught:
+        nx.do(stranger, "case.collect_material", nx.material_args(uuid4()))
+    assert caught.value.zh.endswith("不得擅自将委托事项变相转包给其他单位") and "或者个人" not in caught.value.zh
+    assert all("或者个人" not in f["summary_zh"] for f in nx.case.findings)

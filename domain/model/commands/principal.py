@@ -75,7 +75,9 @@ class GrantRole(Command):
     ACTION = "principal.grant_role"
 
     role: Role
-    #: issue 18 — outsourcing: granting agency_staff records the evidence of employment
+    #: issue 18 — outsourcing: granting agency_staff records the evidence of employment; granted
+    #: again with it to a person who holds the role without it (registered before it was asked
+    #: for), it records the evidence only
     employment: Employment | None = None
 
 

@@ -34,6 +34,13 @@ _HEARING_TASKS = {
     EntrustedTask.FIELD_VISIT, EntrustedTask.CONSULTATION,
 }
 
+#: The ban on handing work on, as each text words it: NX-4 names only 其他单位; XX-20 adds 或者个人.
+NO_HAND_ON: dict[Jurisdiction, tuple[str, str]] = {
+    Jurisdiction.NX: ("不得擅自将委托事项变相转包给其他单位", "may not hand entrusted work on to another unit"),
+    Jurisdiction.XX: ("不得擅自将委托事项变相转包给其他单位或者个人",
+                      "may not hand entrusted work on to another unit or person"),
+}
+
 
 def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
     """NX-4 / XX-20 受委托评估机构应当在委托范围内开展工作。 An agency's staff act only on the tasks
@@ -70,16 +77,18 @@ def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
 
 
 def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
-    """NX-4 / XX-20 不得擅自将委托事项变相转包给其他单位或者个人。 The attempt is refused and recorded
-    as a finding against the person, with their signed attempt as the evidence."""
+    """NX-4 不得擅自将委托事项变相转包给其他单位 / XX-20 ……给其他单位或者个人。 The attempt is refused
+    and recorded as a finding against the person, with their signed attempt as the evidence. Each
+    text is quoted in its own words (:data:`NO_HAND_ON`)."""
+    forbidden, forbidden_en = NO_HAND_ON[jurisdiction]
 
     @rule_of(jurisdiction, "no-hand-over", (article,), "不得转包委托事项", "no hand-on of entrusted work",
            "refuse+flag", {"case.hand_over_work"})
     def check(j: Judgement) -> Iterator[Refuse]:
         if outsourcing.agency_acted_for(j.the_case, j.ctx) is not None:
             yield Refuse(
-                f"受委托评估机构不得擅自将委托事项变相转包给其他单位或者个人（拟转交给：{j.command.to}）",
-                f"an entrusted agency may not hand entrusted work on to another unit or person ({j.command.to})",
+                f"受委托评估机构{forbidden}（拟转交给：{j.command.to}）",
+                f"an entrusted agency {forbidden_en} ({j.command.to})",
                 record_attempt=True,
                 persons=(j.actor_id,),
             )
@@ -136,11 +145,15 @@ ENTRUSTED_WORK = {action for action, task in TASK_OF_ACTION.items() if task is n
 
 
 def hand_over_by_conduct(jurisdiction: Jurisdiction, article: str) -> Rule:
-    """NX-4 / XX-20 不得擅自将委托事项变相转包给其他单位或者个人, seen from the conduct: entrusted
+    """NX-4 / XX-20 不得擅自将委托事项变相转包给其他单位（XX-20: 或者个人）, seen from the conduct: entrusted
     work done for the agency by a person who is neither its registered staff (with evidence of
     employment) nor an outside expert it engaged is work handed on. Refused — the work of such a
     person does not enter the evaluation — and kept as a finding against them, with their signed
-    attempt as the evidence (as a confessed hand-over is)."""
+    attempt as the evidence (as a confessed hand-over is). Being on the lead unit's team does not
+    exempt a person of the agency (:func:`outsourcing.acts_as_lead_unit`). A person who holds the
+    agency's staff role but whose evidence of employment was never recorded (registered before it
+    was asked for) is refused without a finding, told how to record it."""
+    forbidden, forbidden_en = NO_HAND_ON[jurisdiction]
 
     @rule_of(jurisdiction, "hand-over-by-conduct", (article,), "以受委托机构名义办理委托事项者应为其工作人员或外聘专家",
              "whoever does entrusted work for the agency is its staff or its engaged expert", "refuse+flag",
@@ -154,11 +167,21 @@ def hand_over_by_conduct(jurisdiction: Jurisdiction, article: str) -> Rule:
             return
         found = j.ctx.directory.find(agency, Agency)
         name = found.name if found is not None else str(agency)
+        if outsourcing.is_unproven_staff(j.ctx.actor, agency):
+            yield Refuse(
+                f"持有受委托评估机构{name}工作人员角色的人员，未记录劳动合同或聘任文件，尚不能以该机构名义办理委托事项"
+                f"（{j.action}）：请管理员以 principal.grant_role（角色 agency_staff，附 employment：document 为 "
+                "labour_contract 或 appointment_letter，digest 为其 SHA-256）补录用工证明",
+                f"the signer holds the agency_staff role of {name} but no evidence of employment is on record, so may "
+                f"not do its entrusted work ({j.action}) yet: an administrator records it with principal.grant_role "
+                "(role agency_staff, employment: {document, digest})",
+            )
+            return
         yield Refuse(
             f"以受委托评估机构{name}名义办理委托事项（{j.action}）的人员，既不是该机构登记在册、附有劳动合同或聘任文件的"
-            "工作人员，也不是该机构外聘的专家：受委托评估机构不得擅自将委托事项变相转包给其他单位或者个人",
+            f"工作人员，也不是该机构外聘的专家：受委托评估机构{forbidden}",
             f"entrusted work ({j.action}) for {name} by a person who is neither its registered staff (with evidence "
-            "of employment) nor an expert it engaged: entrusted work may not be handed on",
+            f"of employment) nor an expert it engaged: an entrusted agency {forbidden_en}",
             record_attempt=True,
             persons=(j.actor_id,),
         )
