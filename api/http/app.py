@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import problems, public, read_examples, reads, secrets, web, writes
+from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
@@ -54,7 +54,8 @@ def create_app(service: Service) -> FastAPI:
         finally:
             service.stop()
 
-    app = FastAPI(title="Decision Ledger", version=_version(), description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Decision Ledger", version=_version(), description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # /docs is served offline (api/http/docs.py)
     app.state.service = service
 
     async def on_ledger_error(request: Request, error: Exception) -> Response:
@@ -122,4 +123,5 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(web.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
+    docs.attach(app)
     return app

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from typing import Any
 from uuid import uuid4
 
@@ -451,6 +452,18 @@ def test_openapi_describes_every_endpoint_with_schemas_and_examples(served: Serv
         signed.verify(EXAMPLE_KEY.public_key)
         for code in ("400", "401", "403", "409", "422"):
             assert "application/problem+json" in op["responses"][code]["content"], (path, code)
+
+
+def test_the_api_document_works_offline(served: Served) -> None:
+    """/docs loads Swagger UI from the service itself, never a CDN (issue 19 point 6)."""
+    page = served.client.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/docs/assets/") for s in sources), sources
+    for source in sources:
+        asset = served.client.get(source)
+        assert asset.status_code == 200 and len(asset.content) > 100, source
+    assert "swagger-ui-bundle.js" in page.text and served.client.get("/redoc").status_code == 404
 
 
 def test_read_examples_match_live_answers(served: Served) -> None:
