@@ -4,10 +4,8 @@ applying the county's measures under XX-26 (参照执行), with its people in th
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
-from api.signer import Signer
-from domain.evidence.signing import SigningKey
 from tests.support import Step, World, XXScript
 
 TOWNSHIP = "项店镇人民政府"
@@ -24,21 +22,21 @@ class TownshipScript(XXScript):
         """``department``: the decision is that county department's own instead (XX-26's 县政府部门),
         carried out by the department itself."""
         super().__init__(world)
-        self.county_id = self._organisation("息县人民政府", "organ", None)
+        self.county_id = self.world.organisation("息县人民政府", "organ", None)
         if department is None:
-            self.township_id = self._organisation(TOWNSHIP, "organ", self.county_id)
-            self.unit_id = self._organisation(TOWNSHIP_UNIT, "unit", self.township_id)
+            self.township_id = self.world.organisation(TOWNSHIP, "organ", self.county_id)
+            self.unit_id = self.world.organisation(TOWNSHIP_UNIT, "unit", self.township_id)
             self.organ_name, self.unit_name = TOWNSHIP, TOWNSHIP_UNIT
         else:
-            self.township_id = self.unit_id = self._organisation(department, "unit", self.county_id)
+            self.township_id = self.unit_id = self.world.organisation(department, "unit", self.county_id)
             self.organ_name = self.unit_name = department
-        self.justice_id = self._organisation("息县司法局", "justice", self.county_id)
-        self.office_id = self._organisation("息县人民政府办公室", "office", self.county_id)
-        self.lead = self._person("刘洋", ["lead_unit"], self.unit_id, self.unit_name)
-        self.member = self._person("王芳", ["lead_unit"], self.unit_id, self.unit_name)
-        self.justice = self._person("何静", ["justice_reviewer"], self.justice_id, "息县司法局")
-        self.township_head = self._person("张强", ["decision_organ"], self.township_id, self.organ_name)
-        self.county_officer = self._person("郑军", ["decision_organ"], self.office_id, "息县人民政府办公室")
+        self.justice_id = self.world.organisation("息县司法局", "justice", self.county_id)
+        self.office_id = self.world.organisation("息县人民政府办公室", "office", self.county_id)
+        self.lead = self.world.member("刘洋", ["lead_unit"], self.unit_id, self.unit_name)
+        self.member = self.world.member("王芳", ["lead_unit"], self.unit_id, self.unit_name)
+        self.justice = self.world.member("何静", ["justice_reviewer"], self.justice_id, "息县司法局")
+        self.township_head = self.world.member("张强", ["decision_organ"], self.township_id, self.organ_name)
+        self.county_officer = self.world.member("郑军", ["decision_organ"], self.office_id, "息县人民政府办公室")
         self.county = self.township_head
         self.decision_id = uuid4()
         world.do(self.member, "decision.register", self.decision_id, {
@@ -61,16 +59,3 @@ class TownshipScript(XXScript):
 
     def approval(self, body: str = "deciding_organ", meeting: str = "项店镇党政联席会议") -> dict[str, Any]:
         return {"report_id": str(self.report_id), "report_digest": self.report_digest(), "body": body, "meeting": meeting}
-
-    def _organisation(self, name: str, kind: str, parent: UUID | None) -> UUID:
-        organisation_id = uuid4()
-        args: dict[str, Any] = {"name": name, "kind": kind}
-        if parent is not None:
-            args["parent_id"] = str(parent)
-        self.world.do(self.world.admin, "organisation.register", organisation_id, args)
-        return organisation_id
-
-    def _person(self, name: str, roles: list[str], organisation_id: UUID, unit: str) -> Signer:
-        key = SigningKey.generate()
-        return self.world.enrol({"kind": "person", "name": name, "public_keys": [key.public_key.jwk],
-                                 "roles": roles, "unit": unit, "organisation_id": str(organisation_id)}, key)

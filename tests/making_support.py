@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from api.signer import Signer
-from domain.evidence.signing import SigningKey
 from domain.service.ledger import Recorded
 from tests.support import World, digest
 
@@ -27,10 +26,10 @@ class Making:
         self.world = world
         self.jurisdiction = jurisdiction
         organ, unit, office, justice, self.body = ORGANS[jurisdiction]
-        self.organ_id = self._organisation(organ, "organ", None)
-        self.unit_id = self._organisation(unit, "unit", self.organ_id)
-        self.office_id = self._organisation(office, "office", self.organ_id)
-        self.justice_id = self._organisation(justice, "justice", self.organ_id)
+        self.organ_id = self.world.organisation(organ, "organ", None)
+        self.unit_id = self.world.organisation(unit, "unit", self.organ_id)
+        self.office_id = self.world.organisation(office, "office", self.organ_id)
+        self.justice_id = self.world.organisation(justice, "justice", self.organ_id)
         self.drafter = self.person("王建军", ["lead_unit"], self.unit_id, unit)
         self.reviewer = self.person("刘芳", ["justice_reviewer"], self.justice_id, justice)
         self.convener = self.person("赵敏", ["decision_organ", "government_office"], self.office_id, office)
@@ -46,18 +45,8 @@ class Making:
             "organisation_id": str(self.organ_id)})
         self.discussion_id = uuid4()
 
-    def _organisation(self, name: str, kind: str, parent: UUID | None) -> UUID:
-        organisation_id = uuid4()
-        args: dict[str, Any] = {"name": name, "kind": kind}
-        if parent is not None:
-            args["parent_id"] = str(parent)
-        self.world.do(self.world.admin, "organisation.register", organisation_id, args)
-        return organisation_id
-
     def person(self, name: str, roles: list[str], organisation_id: UUID, unit: str) -> Signer:
-        key = SigningKey.generate()
-        return self.world.enrol({"kind": "person", "name": name, "public_keys": [key.public_key.jwk],
-                                 "roles": roles, "unit": unit, "organisation_id": str(organisation_id)}, key)
+        return self.world.member(name, roles, organisation_id, unit)
 
     @property
     def members(self) -> list[str]:

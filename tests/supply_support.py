@@ -38,12 +38,7 @@ class Unit:
 
 
 def organisation(world: World, name: str, kind: str, parent: UUID | None = None) -> UUID:
-    organisation_id = uuid4()
-    args: dict[str, Any] = {"name": name, "kind": kind}
-    if parent is not None:
-        args["parent_id"] = str(parent)
-    world.do(world.admin, "organisation.register", organisation_id, args)
-    return organisation_id
+    return world.organisation(name, kind, parent)
 
 
 def unit(world: World, name: str, organ: UUID, kind: str = "unit") -> Unit:

@@ -126,6 +126,21 @@ class World:
             args["identifier"] = f"GH-{seen:04d}"
         return self.enrol(args, key)
 
+    def organisation(self, name: str, kind: str, parent: UUID | None = None) -> UUID:
+        """An organisation registered by the administrator, under ``parent`` if given."""
+        organisation_id = uuid4()
+        args: dict[str, Any] = {"name": name, "kind": kind}
+        if parent is not None:
+            args["parent_id"] = str(parent)
+        self.do(self.admin, "organisation.register", organisation_id, args)
+        return organisation_id
+
+    def member(self, name: str, roles: list[str], organisation_id: UUID, unit: str) -> Signer:
+        """A person enrolled as a member of an organisation, with their own key."""
+        key = SigningKey.generate()
+        return self.enrol({"kind": "person", "name": name, "public_keys": [key.public_key.jwk],
+                           "roles": roles, "unit": unit, "organisation_id": str(organisation_id)}, key)
+
     def agency(self, name: str = "宁夏大学经济管理学院") -> UUID:
         agency_id = uuid4()
         self.do(

@@ -152,7 +152,7 @@ def test_a_decision_fault_and_the_dissenters_relief(world: World) -> None:
     agreed = cite(making.state(making.agreeing, "agree"))
     making.state(making.head, "agree")
     decided_event = cite(making.decide("approve"))
-    inspection = making._organisation("县纪检监察组", "inspection", making.organ_id)
+    inspection = making.world.organisation("县纪检监察组", "inspection", making.organ_id)
     who = making.person("蒋卫国", ["discipline_inspector"], inspection, "县纪检监察组")
     procedure_id = uuid4()
     world.do(who, "accountability.open", procedure_id, open_args(
@@ -192,7 +192,7 @@ def test_a_dissent_transcribed_from_the_archive_grounds_relief_as_well(world: Wo
     assert decision is not None
     (dissent,) = decision.dissent_of(making.dissenter.principal_id)
     assert dissent["transcribed"] and dissent["hash"] == transcribed["hash"]
-    inspection = making._organisation("县纪检监察组", "inspection", making.organ_id)
+    inspection = making.world.organisation("县纪检监察组", "inspection", making.organ_id)
     who = making.person("蒋卫国", ["discipline_inspector"], inspection, "县纪检监察组")
     procedure_id = uuid4()
     world.do(who, "accountability.open", procedure_id, open_args(

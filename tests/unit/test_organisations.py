@@ -19,12 +19,7 @@ from tests.support import World
 
 
 def organisation(world: World, name: str, kind: str, parent: UUID | None = None) -> UUID:
-    organisation_id = uuid4()
-    args: dict[str, Any] = {"name": name, "kind": kind}
-    if parent is not None:
-        args["parent_id"] = str(parent)
-    world.do(world.admin, "organisation.register", organisation_id, args)
-    return organisation_id
+    return world.organisation(name, kind, parent)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ and a later sweep judges the case again once the year's notice is confirmed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -53,6 +53,17 @@ def undetermined(rule_id: str, what: str, unknown: UnknownYear) -> Undetermined:
         f"was judged. Adopt and confirm the State Council's holiday notice for {unknown.year}")
 
 
+def past_due(rule_id: str, what: str, on: date, calendar: OfficialCalendar,
+             last_day: Callable[[OfficialCalendar], date]) -> tuple[date, int] | Undetermined | None:
+    """A period's last day on the official calendar and how many days ``on`` is past it; ``None``
+    when ``on`` is within it; :class:`Undetermined` when the calendar does not know a year it needs."""
+    try:
+        deadline = last_day(calendar)
+    except UnknownYear as unknown:
+        return undetermined(rule_id, what, unknown)
+    return None if on <= deadline else (deadline, (on - deadline).days)
+
+
 def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> Rule:
     """NX-11 应当在确定评估开始之日起九十日内完成评估工作。 From the day the decision organ decided to
     start (not counted) to the report's finalisation, on the official calendar. Flagged when the
@@ -73,14 +84,12 @@ def completion_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         if on <= start + timedelta(days=days):  # within the days themselves: in time on any calendar
             return
         calendar = official_calendar(j.ctx.directory)
-        try:
-            deadline = calendar.last_day(start, days)
-        except UnknownYear as unknown:
-            yield undetermined(rule_id, f"评估自{start}开始的{days}日期限", unknown)
+        past = past_due(rule_id, f"评估自{start}开始的{days}日期限", on, calendar, lambda c: c.last_day(start, days))
+        if isinstance(past, Undetermined):
+            yield past
+        if not isinstance(past, tuple):
             return
-        if on <= deadline:
-            return
-        late = (on - deadline).days
+        deadline, late = past
         cited = (EventRef.of(case.id, case.approval),) + ((EventRef.of(case.id, report),) if report is not None else ())
         yield Flag(
             f"评估自{start}开始，应于{deadline}前完成，{'完成时' if j.action != SWEEP or finished else '至今'}已逾期{late}日",
@@ -114,14 +123,13 @@ def submission_deadline(jurisdiction: Jurisdiction, article: str, days: int) -> 
         if on <= done + timedelta(days=days):
             return
         calendar = official_calendar(j.ctx.directory)
-        try:
-            deadline = calendar.last_day(done, days)
-        except UnknownYear as unknown:
-            yield undetermined(rule_id, f"评估工作于{done}完成后{days}日内提请审议的期限", unknown)
+        past = past_due(rule_id, f"评估工作于{done}完成后{days}日内提请审议的期限", on, calendar,
+                        lambda c: c.last_day(done, days))
+        if isinstance(past, Undetermined):
+            yield past
+        if not isinstance(past, tuple):
             return
-        if on <= deadline:
-            return
-        late = (on - deadline).days
+        deadline, late = past
         cited = (EventRef.of(case.id, case.report),) + ((EventRef.of(case.id, submission),) if submission is not None else ())
         yield Flag(
             f"评估工作于{done}完成，应于{deadline}前提请厅决策机关审议，已逾期{late}日",
@@ -157,14 +165,13 @@ def publication_period(jurisdiction: Jurisdiction, article: str) -> Rule:
         if on <= approved + timedelta(days=period):  # fewer calendar days than working days
             return
         calendar = official_calendar(j.ctx.directory)
-        try:
-            deadline = calendar.working_days_after(approved, period)
-        except UnknownYear as unknown:
-            yield undetermined(rule_id, f"评估报告于{approved}审定后{period}个工作日内公开的期限", unknown)
+        past = past_due(rule_id, f"评估报告于{approved}审定后{period}个工作日内公开的期限", on, calendar,
+                        lambda c: c.working_days_after(approved, period))
+        if isinstance(past, Undetermined):
+            yield past
+        if not isinstance(past, tuple):
             return
-        if on <= deadline:
-            return
-        late = (on - deadline).days
+        deadline, late = past
         cited = (EventRef.of(case.id, case.report_approval),) + (
             (EventRef.of(case.id, case.publication),) if case.publication is not None else ())
         yield Flag(
