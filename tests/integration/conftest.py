@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.browser import address, browser, page  # noqa: F401  (the browser tests' fixtures)
 from tests.integration.commands import Run, _command, invoke, run_cli
 from tests.integration.http_support import Served, serve_ledger
 from tests.integration.stores import (

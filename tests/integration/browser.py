@@ -1,0 +1,86 @@
+"""Headless Chromium for the web tests (Debian's /usr/bin/chromium driven by Playwright): one
+browser for the whole run, the served app on a real port, screenshots as test artefacts.
+
+The fixtures are registered in ``tests/integration/conftest.py``, so every browser test module
+shares them and the suite starts Chromium once. Screenshots go to
+``artifacts/screenshots/`` (or ``$DECISION_LEDGER_ARTIFACTS``). Without Chromium or Playwright the
+tests skip, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from tests.integration.http_support import Served
+
+CHROMIUM = os.environ.get("DECISION_LEDGER_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("DECISION_LEDGER_ARTIFACTS", Path(__file__).parents[2] / "artifacts")) / "screenshots"
+
+
+def unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true requires the browser tests)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def address(served: Served) -> Iterator[str]:
+    """The served app on a real port (uvicorn in a thread); the test client already runs its
+    lifespan, so uvicorn does not start the service again."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    server = uvicorn.Server(uvicorn.Config(served.client.app, lifespan="off", log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole test run."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (its own cookies and IndexedDB) and page, in Chinese."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def shoot(page: Any, served: Served, name: str) -> Path:
+    """A full-page screenshot saved as a test artefact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    kind = "postgres" if served.url.startswith("postgres") else "sqlite"
+    path = ARTIFACTS / f"{kind}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
