@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
@@ -18,6 +20,7 @@ from api.http.service import RequestGuard, Service, log
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
+STATIC = Path(__file__).parent / "static"
 DESCRIPTION = """\
 An event-sourced, signed audit ledger of the tracking-feedback and post-evaluation
 (跟踪反馈与后评估) of major administrative decisions.
@@ -124,4 +127,6 @@ def create_app(service: Service) -> FastAPI:
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
+    # the pages' scripts (the browser's keys and signatures: static/ledger.js), from the package
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
