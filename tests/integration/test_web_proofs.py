@@ -20,10 +20,17 @@ from typing import Any
 import pytest
 
 from api.http.auth import make_token
-from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, parse_verifier_key, verifier_key
+from domain.evidence.checkpoint import (
+    Checkpoint,
+    NoteError,
+    SignedNote,
+    open_checkpoint,
+    parse_verifier_key,
+    verifier_key,
+)
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
-from domain.evidence.signing import PublicKey
+from domain.evidence.signing import PublicKey, SigningKey
 from tests.integration.browser import shoot
 from tests.integration.http_support import Served
 
@@ -123,7 +130,7 @@ def _note_cases(directory: Path) -> list[dict[str, Any]]:
         sig = bytearray(base64.b64decode(signature_line.rsplit(" ", 1)[1]))
         sig[10] ^= 0x01
         flipped_sig = signature_line.rsplit(" ", 1)[0] + " " + base64.b64encode(bytes(sig)).decode()
-        cosigned = SignedNoteLine.other(text)
+        cosigned = _witness_line(text)
         root_bytes = bytearray(base64.b64decode(root))
         root_bytes[0] ^= 0x01
         variants = {
@@ -147,17 +154,10 @@ def _note_cases(directory: Path) -> list[dict[str, Any]]:
     return cases
 
 
-class SignedNoteLine:
-    """A witness's signature line (any other key, its own name), which a verifier ignores."""
-
-    @staticmethod
-    def other(text: str) -> str:
-        from domain.evidence.checkpoint import SignedNote
-        from domain.evidence.signing import SigningKey
-
-        witness = SigningKey.generate()
-        signed = SignedNote(text + "\n").signed(witness, "witness.example/justice")
-        return signed.signatures[0].line()
+def _witness_line(text: str) -> str:
+    """A witness's signature line (another key, its own name), which a verifier ignores (§11)."""
+    signed = SignedNote(text + "\n").signed(SigningKey.generate(), "witness.example/justice")
+    return signed.signatures[0].line()
 
 
 def _hash_cases(directory: Path) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -290,9 +290,11 @@ def test_the_proof_page_checks_a_demo_event_and_says_which_step_fails(page: Any,
     assert steps["step-consistency"][0] == "info", "a first visit: nothing remembered yet"
     assert page.inner_text("#proof-summary") == "全部核验通过"
     assert "{" not in page.inner_text("main"), "no raw JSON on the page"
+    assert not page.locator("#step-inclusion .hashes code").first.is_visible(), "hashes only on demand"
     page.click("#proof-details summary")
+    page.wait_for_selector("#step-inclusion .hashes:not([hidden]) code")
     leaf = page.locator("#step-inclusion .hashes code").first
-    assert leaf.is_visible() and len(leaf.get_attribute("title") or "") == 64 and "…" in leaf.inner_text()
+    assert len(leaf.get_attribute("title") or "") == 64 and "…" in leaf.inner_text()
     shoot(page, served, "proof-01-event")
 
     # the checkpoint this browser remembers, and one typed in: consistency, checked with a real proof
@@ -400,3 +402,24 @@ def test_the_evidence_bundles_download_from_the_case_and_person_pages(page: Any,
     bundle = json.loads(Path(caught.value.path()).read_text())
     assert caught.value.suggested_filename == f"person-{person_id}.bundle.json"
     assert bundle["subject"] == {"kind": "person", "id": person_id}
+
+
+def test_a_reader_not_cleared_gets_the_proofs_but_not_the_withheld_event(page: Any, served: Served,
+                                                                         address: str) -> None:
+    """NX-15: the decision organ reads the NX case but not the commercial secret collected in it —
+    its proof page checks the proofs and says why the hash is not recomputed; no bundle for him."""
+    nx = served.demo.cases[0]
+    items = served.get(f"/v1/cases/{nx['id']}/timeline", "kong_deming").json()["items"]
+    secret = next(e for e in items if e["action"] == "case.collect_material"
+                  and e["args"].get("classification") == "commercial_secret")
+    _sign_in(page, served, address, "zhao_min")
+    page.goto(f"{address}/cases/{nx['id']}")
+    assert page.locator("#case-bundle").count() == 0, "bundles are for inspectors"
+    page.goto(f"{address}/proofs/events/{nx['id']}/{secret['version']}")
+    steps = _steps(page)
+    assert steps["step-hash"][0] == "info" and "无权查看" in steps["step-hash"][1]
+    assert [steps[s][0] for s in ("step-inclusion", "step-signature")] == ["pass", "pass"]
+    assert page.evaluate("JSON.parse(document.getElementById('proof-stored').textContent)") is None
+    assert secret["args"]["title"] not in page.content()
+    refused = page.goto(f"{address}/proofs/bundles/cases/{nx['id']}")
+    assert refused is not None and refused.status == 403 and "纪检监察" in page.inner_text("main")
