@@ -42,7 +42,7 @@ def test_inspector_signs_in_opens_a_case_and_steps_back(page: Any, served: Serve
     assert "启动评估" in first and "马晓东" in first and "NX-4" in first
     assert page.locator("#timeline .verified").count() == nx["version"], "every event verifies"
     proof = page.locator("#timeline a.proof").first.get_attribute("href")
-    assert proof and proof.startswith(f"/v1/public/proofs/inclusion?event={nx['id']}:1")
+    assert proof == f"/proofs/events/{nx['id']}/1"
     shoot(page, served, "02-case-timeline")
 
     page.click("#latest-version")
