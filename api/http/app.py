@@ -124,15 +124,9 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.router())
     app.include_router(public.operations())
     app.include_router(web.router())
-    # issue 19 — proofs: the proof page, bundle downloads, and the static files its script is served from
-    from pathlib import Path
-
-    from fastapi.staticfiles import StaticFiles
-
+    # issue 19 — proofs: the proof page and bundle downloads
     from api.http import web_proofs
     app.include_router(web_proofs.router())
-    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
-        app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
