@@ -124,6 +124,10 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.router())
     app.include_router(public.operations())
     app.include_router(web.router())
+    # issue 19 — keys: browser keys, enrolment invitations and sign-in by challenge
+    from api.http import web_keys
+
+    app.include_router(web_keys.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
