@@ -24,6 +24,9 @@ KEYS: dict[str, tuple[str, str]] = {
     "browser_key": ("本浏览器的密钥", "This browser's key"),
     "no_browser_key": ("本浏览器中还没有您的密钥。", "This browser holds no key of yours yet."),
     "make_key": ("在本浏览器中生成密钥", "Make a key in this browser"),
+    "held_here": ("本浏览器中已保存此人员的一把密钥。在此生成新密钥会替换它：若那把密钥仍有效，请不要继续。",
+                  ("This browser already keeps a key of this person's. Making a new one here replaces it: do not go "
+                  "on if that key is still active.")),
     "made_key": ("已在本浏览器中生成密钥，指纹：", "A key was made in this browser; its fingerprint:"),
     "consent_title": ("用已有的密钥同意添加（本人同意，立即生效）", "Add it with a key you already hold (your consent, active at once)"),
     "consent_cli": (("如果您持有命令行密钥文件（例如初始化时生成的管理员密钥），在命令行运行下面的命令，"

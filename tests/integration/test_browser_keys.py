@@ -182,7 +182,10 @@ def _bootstrap_admin(page: Any, served: Served, address: str, handle: str, name:
     page.reload()
     row = page.locator(f'tr[data-keyid="{kept["keyid"]}"]')
     row.locator(".here").wait_for()
-    assert "有效" in row.inner_text() and "本浏览器中" in row.inner_text()
+    assert "有效" in row.inner_text()
+    cli = page.locator(f'tr[data-keyid="{served.people[handle].key.keyid}"]')
+    assert "有效" in cli.inner_text() and not cli.locator(".here").is_visible(), "the CLI key is not in the browser"
+    assert page.locator("#consent").is_hidden(), "nothing left to add"
     return str(kept["keyid"])
 
 
@@ -246,6 +249,7 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
         assert "用本浏览器中的密钥登录" in person.inner_text("#signin-key") and fingerprint in button.inner_text()
         assert "孔德明" in button.inner_text()
         shoot(person, served, "keys-06-signin")
+        keyid = person.evaluate("id => DecisionLedger.loadKey(id).then(k => k.keyid)", str(kong))
         button.click()
         person.wait_for_url(re.compile(r"/cases$"))
         assert "孔德明" in person.inner_text("#me")
@@ -259,7 +263,6 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
         assert "/signin" in stranger.url
 
         # revoking the key (through the API) ends his session at the next request
-        keyid = person.evaluate("id => DecisionLedger.loadKey(id).then(k => k.keyid)", str(kong))
         revoked = served.client.post(f"/v1/principals/{kong}/key-revocations", json=served.sign(
             "kong_deming", "principal.revoke_key", kong, {"keyid": keyid, "reason": "测试：电脑遗失"}).to_json())
         assert revoked.status_code == 201, revoked.text
