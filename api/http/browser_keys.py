@@ -97,6 +97,7 @@ class Invitation:
     jwk: dict[str, Any] | None
     proof: str | None
     keyid: str | None
+    requested_at: datetime | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -110,7 +111,8 @@ class Invitation:
 def _invitation(row: Any) -> Invitation:
     return Invitation(row["code_hash"], row["principal_id"], row["issued_by"], _when(int(row["created_at"])),
                       _when(int(row["expires_at"])), json.loads(row["jwk"]) if row["jwk"] else None,
-                      row["proof"], row["keyid"])
+                      row["proof"], row["keyid"],
+                      _when(int(row["requested_at"])) if row["requested_at"] is not None else None)
 
 
 class Invitations:

@@ -135,6 +135,8 @@ def test_an_invited_key_is_pending_until_a_second_administrator_confirms_it(serv
                       ).status_code == 409, "an invitation works once"
     listed = admin_session.get("/keys/requests")
     assert sent.json()["fingerprint"] in listed.text and "双人控制" in listed.text
+    english = admin_session.get("/keys/requests?lang=en").text
+    assert "dual control" in english and "双人控制" not in english
 
     proposed = admin.post(f"/v1/principals/{person}/keys", json=served.sign(
         "admin", "principal.add_key", person, {"public_key": new.public_key.jwk, "proof": proof}).to_json())
@@ -262,7 +264,24 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
         stranger.goto(f"{address}/cases")
         assert "/signin" in stranger.url
 
-        # revoking the key (through the API) ends his session at the next request
+        # a new computer (the browser that had no key): a one-time link made on /keys, opened there;
+        # 孔德明 consents on /keys/requests with the key of his first browser: active at once
+        person.goto(f"{address}/keys")
+        person.click("#make-link")
+        link = person.inner_text("#invitation-link").strip()
+        stranger.goto(link)
+        stranger.click("#make-key")
+        stranger.wait_for_selector("#sent:not([hidden])")
+        second_print = stranger.inner_text("#fingerprint")
+        person.goto(f"{address}/keys/requests")
+        person.locator("tr.request", has_text=second_print).locator("button.consent").click()
+        person.wait_for_selector(f'tr.request.active:has-text("{second_print}")')
+        shoot(person, served, "keys-08-consent")
+        stranger.goto(f"{address}/signin?next=/cases")
+        stranger.locator("button.key-signin").click()
+        stranger.wait_for_url(re.compile(r"/cases$"))
+
+        # revoking the first key (through the API) ends its session at the next request, not the other's
         revoked = served.client.post(f"/v1/principals/{kong}/key-revocations", json=served.sign(
             "kong_deming", "principal.revoke_key", kong, {"keyid": keyid, "reason": "测试：电脑遗失"}).to_json())
         assert revoked.status_code == 201, revoked.text
@@ -271,6 +290,8 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
         person.click("button.key-signin")
         person.wait_for_selector("#key-problem:not([hidden])")
         assert "已失效" in person.inner_text("#key-problem")
+        stranger.goto(f"{address}/cases")
+        assert stranger.url.endswith("/cases"), "the other computer's key still stands"
     finally:
         for context in contexts:
             context.close()
