@@ -156,7 +156,7 @@ class Invitations:
         if row is None:
             raise self._unknown()
         if int(row["expires_at"]) <= micros():
-            raise refuse("unauthenticated", "邀请链接已过期：请管理员重新发出邀请",
+            raise refuse("not-found", "邀请链接已过期：请管理员重新发出邀请",
                          "this invitation has expired: ask an administrator for a new one")
         return _invitation(row)
 
