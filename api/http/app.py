@@ -127,6 +127,10 @@ def create_app(service: Service) -> FastAPI:
     # issue 19 — proofs: the proof page and bundle downloads
     from api.http import web_proofs
     app.include_router(web_proofs.router())
+    # issue 19 — keys: browser keys, enrolment invitations and sign-in by challenge
+    from api.http import web_keys
+
+    app.include_router(web_keys.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)

@@ -63,30 +63,36 @@ def authenticate(ledger: Ledger, token: str) -> Authenticated:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
-        raise ApiError("unauthenticated", f"not a JWT: {error}") from None
+        raise ApiError("unauthenticated", "这不是登录令牌：请粘贴 decision-ledger client token 打印的整段令牌 — "
+                                          f"not a JWT: {error}") from None
     if header.get("alg") != "EdDSA" or not isinstance(header.get("kid"), str):
-        raise ApiError("unauthenticated", 'the token must be signed with "alg": "EdDSA" and name its "kid"')
+        raise ApiError("unauthenticated", "令牌须用 Ed25519（EdDSA）密钥签名并注明密钥编号 kid — "
+                                          'the token must be signed with "alg": "EdDSA" and name its "kid"')
     try:
         principal_id = UUID(str(unverified.get("sub")))
     except ValueError:
-        raise ApiError("unauthenticated", "the token's sub is not a principal id") from None
+        raise ApiError("unauthenticated", "令牌中的人员编号（sub）不是有效的编号 — the token's sub is not a principal id") from None
     principal = ledger.find(principal_id, Principal)
     now = clock.now()
     record = principal.key(header["kid"]) if principal else None
     if principal is None or record is None:
-        raise ApiError("unauthenticated", "the token's key is not a key of its subject")
+        raise ApiError("unauthenticated", "签发令牌的密钥不是该人员的密钥：请用本人的密钥文件签发 — "
+                                          "the token's key is not a key of its subject")
     if not record.active_at(now):
-        raise ApiError("unauthenticated", record.describe_at(now))
+        raise ApiError("unauthenticated", "签发令牌的密钥当前无效（待确认、已吊销或已轮换）：请用有效密钥重新签发 — "
+                                          + record.describe_at(now))
     public = Ed25519PublicKey.from_public_bytes(record.public_key.raw)
     try:
         claims = jwt.decode(token, public, algorithms=["EdDSA"], audience=AUDIENCE, leeway=SKEW,
                             options={"require": ["exp", "iat", "sub", "aud"]})
     except jwt.PyJWTError as error:
-        raise ApiError("unauthenticated", f"the token does not verify: {error}") from None
+        raise ApiError("unauthenticated", "令牌无法验证（签名不符、已过期或不是发给本系统的）：请重新签发 — "
+                                          f"the token does not verify: {error}") from None
     if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME:
-        raise ApiError("unauthenticated", f"a token may live at most {MAX_LIFETIME // 60} minutes")
+        raise ApiError("unauthenticated", f"令牌有效期最长 {MAX_LIFETIME // 60} 分钟：请缩短有效期重新签发 — "
+                                          f"a token may live at most {MAX_LIFETIME // 60} minutes")
     if int(claims["iat"]) > now.timestamp() + SKEW:
-        raise ApiError("unauthenticated", "the token was issued in the future")
+        raise ApiError("unauthenticated", "令牌的签发时间晚于现在：请校准电脑时钟后重新签发 — the token was issued in the future")
     # iat counts whole seconds: a revocation in the second the token was signed does not refuse it
     revoked = revoked_since(principal, datetime.fromtimestamp(int(claims["iat"]) + 1, tz=UTC))
     if revoked is not None:

@@ -77,6 +77,22 @@ class Sessions:
             )
         return Session(cookie, found.principal)
 
+    # issue 19 — keys: a session for a principal whose browser key answered a sign-in challenge
+    def begin_verified(self, principal: Principal, keyid: str) -> Session:
+        """Open a session for ``principal``, whose key ``keyid`` (active now) has just signed a
+        sign-in challenge (:mod:`api.http.browser_keys` checked it and spent the challenge). The
+        session keeps the key id: revoking that key, or a role, ends it as it ends any other."""
+        now = micros()
+        cookie = secrets.token_urlsafe(32)
+        with self.state.writing() as cursor:
+            cursor.execute("DELETE FROM {dl_sessions} WHERE expires_at < ?", (now,))
+            cursor.execute(
+                "INSERT INTO {dl_sessions} (session_hash, principal_id, keyid, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (_hash(cookie), str(principal.id), keyid, now, now + SESSION_LIFETIME * 1_000_000),
+            )
+        return Session(cookie, principal)
+
     def principal(self, ledger: Ledger, cookie: str | None) -> Principal | None:
         """Who the session of this cookie belongs to, if it is open and its authority stands."""
         if not cookie or len(cookie) > 200:

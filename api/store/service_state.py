@@ -11,7 +11,12 @@ one worker is ended in all:
 * ``dl_spent_tokens``: the SHA-256 of each sign-in token already exchanged for a session, kept
   until the token expires (a sign-in link works once);
 * ``dl_data_keys``: each data key ``POST /v1/secrets/keys`` minted — for whom, when, until when
-  it may be used, and when a material sealed with it was submitted (``claimed_at``).
+  it may be used, and when a material sealed with it was submitted (``claimed_at``);
+* ``dl_key_invitations`` (issue 19): one-time links that let a person enrol a browser key — the
+  SHA-256 of the code, for whom, by whom, until when, and the key the person's browser sent back
+  (its JWK and proof of possession: a request, not an event, until administrators sign);
+* ``dl_sign_in_challenges`` (issue 19): the SHA-256 of each sign-in challenge, the origin and
+  browser it was issued to, until when, and when it was spent (single use).
 
 None of this is evidence: ``verify`` never reads it, and the service role may insert, update and
 delete its rows (on PostgreSQL it has no such right over the events).
@@ -47,12 +52,25 @@ TABLES = {
         "kid TEXT PRIMARY KEY, principal_id TEXT NOT NULL, minted_at BIGINT NOT NULL, "
         "expires_at BIGINT NOT NULL, claimed_at BIGINT"
     ),
+    # issue 19 — keys: browser-key enrolment invitations and sign-in challenges (api/http/browser_keys.py)
+    "dl_key_invitations": (
+        "code_hash TEXT PRIMARY KEY, principal_id TEXT NOT NULL, issued_by TEXT NOT NULL, "
+        "created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, jwk TEXT, proof TEXT, keyid TEXT, "
+        "requested_at BIGINT"
+    ),
+    "dl_sign_in_challenges": (
+        "challenge_hash TEXT PRIMARY KEY, origin TEXT NOT NULL, browser_hash TEXT NOT NULL, "
+        "created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, spent_at BIGINT"
+    ),
 }
 INDEXES = (
     ("dl_sessions_expiry", "dl_sessions", "expires_at"),
     ("dl_spent_tokens_expiry", "dl_spent_tokens", "expires_at"),
     ("dl_data_keys_holder", "dl_data_keys", "principal_id, claimed_at"),
     ("dl_data_keys_expiry", "dl_data_keys", "expires_at"),
+    # issue 19 — keys
+    ("dl_key_invitations_expiry", "dl_key_invitations", "expires_at"),
+    ("dl_sign_in_challenges_expiry", "dl_sign_in_challenges", "expires_at"),
 )
 #: what the service role holds on each of these tables (PostgreSQL)
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")

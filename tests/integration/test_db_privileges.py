@@ -47,6 +47,9 @@ SERVICE_TABLE_GRANTS = {
     # the service's own state (sessions, spent sign-in tokens, data keys minted): not evidence
     *((table, privilege) for table in ("dl_sessions", "dl_spent_tokens", "dl_data_keys")
       for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")),
+    # issue 19 — keys: browser-key enrolment invitations and sign-in challenges, not evidence either
+    *((table, privilege) for table in ("dl_key_invitations", "dl_sign_in_challenges")
+      for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")),
 }
 
 
