@@ -297,6 +297,11 @@ UI: dict[str, tuple[str, str]] = {
     "later_from": ("第{0}版起为报告形成后的操作", "the acts from version {0} on came after the report"),
 }
 
+# issue 19 — words: the pages' own words (api/http/labels_pages.py) and the error pages' words
+from api.http.labels_pages import PAGE_WORDS
+
+UI.update(PAGE_WORDS)
+
 
 def word(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     pair = table.get(key)
