@@ -250,7 +250,7 @@ UI: dict[str, tuple[str, str]] = {
     "keys": ("密钥", "Keys"),
     "acts": ("签署的行为", "Signed acts"),
     "dissent": ("记录在案的不同意见", "Recorded dissent"),
-    "dissent_stated": ("在集体讨论中表示不同意", "stated 不同意 (disagree) in the collective discussion"),
+    "dissent_stated": ("在集体讨论中表示不同意", "stated disagreement in the collective discussion"),
     "transcribed_from": ("据档案转录，来源", "transcribed from the archive:"),
     "relief_ground": ("依照《重大行政决策程序暂行条例》第三十八条可减免责任",
                       "grounds reduced or no liability under Decree 713 Art. 38"),

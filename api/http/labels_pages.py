@@ -6,7 +6,7 @@ from __future__ import annotations
 PAGE_WORDS: dict[str, tuple[str, str]] = {
     "trace": ("责任倒查", "Reverse tracing"),
     "at_time": ("时刻（可选，北京时间）", "time (optional, China time)"),
-    "at_moment_help": ("只选日期时，显示该日北京时间结束时的状态；也可填写版本号，如 /at?moment=12。",
+    "at_moment_help": ("只选日期时，显示该日北京时间结束时的状态。",
                        "A date alone shows the case as it stood at the end of that day, China time."),
     "go_back": ("返回上一页", "Go back"),
     "unnamed": ("（未登记名称）", "(no name recorded)"),
@@ -14,9 +14,9 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
     "pages": ("分页", "Pages"),
     "page_of": ("第 {0} 页，共 {1} 页", "page {0} of {1}"),
     "deadlines_intro": (
-        ("宁夏商务厅办法规定的期限：评估工作自决定开展评估之日起90日内完成（第十一条），报告形成后15日内提请审议（第十二条）。"
+        ("宁夏商务厅办法规定的期限：评估工作自确定的评估开始之日起90日内完成（第十一条），评估工作完成之日起15日内提请厅决策机关审议（第十二条）。"
         "期限按日计算，最后一日遇法定节假日顺延至节假日后的第一个工作日。"),
-        ("The Ningxia measures' deadlines: the evaluation within 90 days of its approval (Art. 11), the report to the "
+        ("The Ningxia measures' deadlines: the evaluation within 90 days of its set start (Art. 11), the report to the "
         "decision organ within 15 days of being finalised (Art. 12). Days are counted on the calendar; a last day "
         "falling on a public holiday moves to the first working day after it.")),
     "deadline_what": ("期限要求", "What is due"),

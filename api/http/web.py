@@ -190,8 +190,9 @@ def _directory(svc: Service) -> tuple[dict[str, str], dict[str, str]]:
             names[row["agency_id"]], links[row["agency_id"]] = row["name"], f"/agencies#a-{row['agency_id']}"
         for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
             names[row["case_id"]], links[row["case_id"]] = row["title"], f"/cases/{row['case_id']}"
-        for row in c.execute("SELECT decision_id, title FROM {dl_decisions}").fetchall():
-            names[row["decision_id"]] = row["title"]
+        for row in c.execute("SELECT decision_id, title, document_number FROM {dl_decisions}").fetchall():
+            number = row["document_number"]
+            names[row["decision_id"]] = f"{row['title']}（{number}）" if number else row["title"]
             links[row["decision_id"]] = f"/decisions/{row['decision_id']}/trace"
     return names, links
 

@@ -84,12 +84,13 @@ def rule_mark(rule_id: Any, lang: str) -> Markup:
 def deadline_rule(article: str, lang: str) -> str:
     """What a deadline is (NX-11: 90 days …), from the rules' own table of days."""
     days = dict(DEADLINES).get(article)
-    if article == "NX-11":
-        return (f"评估工作应当自决定开展评估之日起{days}日内完成（NX-11）" if lang == "zh"
-                else f"the evaluation is to be finished within {days} days of the approval (NX-11)")
-    if article == "NX-12b":
-        return (f"评估报告形成后{days}日内提请厅决策机关审议（NX-12）" if lang == "zh"
-                else f"the report goes to the decision organ within {days} days of being finalised (NX-12)")
+    if article == "NX-11":  # ARTICLE: NX-11 应当在确定评估开始之日起九十日内完成评估工作
+        return (f"自确定的评估开始之日起{days}日内完成评估工作（宁夏办法第十一条）" if lang == "zh"
+                else f"the evaluation is finished within {days} days of its set start (Ningxia Art. 11)")
+    if article == "NX-12b":  # ARTICLE: NX-12b 评估工作完成之日起十五日内……提请审议
+        return (f"评估工作完成（报告正式形成）之日起{days}日内，承办处室向厅决策机关提请审议（宁夏办法第十二条）"
+                if lang == "zh" else f"within {days} days of the report being finalised, the lead unit submits it "
+                "to the decision organ (Ningxia Art. 12)")
     return f"{article}: {days}日" if lang == "zh" else f"{article}: {days} days"
 
 

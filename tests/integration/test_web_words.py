@@ -15,11 +15,10 @@ import pytest
 
 from api.http.auth import make_token
 from api.http.labels_vocab import VOCABULARY
-from api.http.words import RULES
 from domain.model.vocabulary import Jurisdiction
 from tests.integration.http_support import Served
 
-UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 UTC_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 RULE_ID = re.compile(r"\b(?:NX|XX)/[a-z][a-z0-9-]*")
 #: the domain's enum values (NX and XX, also the articles' prefix, excepted), and the event classes
@@ -252,3 +251,47 @@ def test_person_page_is_paginated(served: Any, monkeypatch: pytest.MonkeyPatch) 
     assert rows(last) == acts - 10 * ((acts - 1) // 10) and 'rel="prev"' in last and 'rel="next"' not in last
     assert 'id="person-name"' in last and 'id="person-findings"' in last
     served.client.cookies.clear()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_a_chromium_walk_in_chinese_with_a_screenshot_of_every_page(page: Any, served: Served, address: str) -> None:
+    """The inspector's pages as Chromium renders them, each scanned and photographed; the
+    "at a moment" box takes a date; a bad entry answers in Chinese."""
+    from tests.integration.browser import shoot
+
+    signer = served.people["kong_deming"]
+    page.goto(f"{address}/signin")
+    page.fill("#token", "not-a-token")
+    page.click("#signin")
+    assert "令牌无法识别" in page.inner_text("#problem")
+    shoot(page, served, "words-00-signin-error")
+    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
+    page.click("#signin")
+    page.wait_for_url(re.compile(r"/cases$"))
+    nx = served.demo.cases[0]
+    flagged = served.demo.cases[2]
+    visits = [(path.strip("/").replace("?", "-").replace("=", "-") or "results", path) for path in TOP] + [
+        ("case-nx", f"/cases/{nx['id']}"), ("case-flagged", f"/cases/{flagged['id']}"),
+        ("person-he-jing", f"/persons/{served.people['he_jing'].principal_id}"),
+        ("person-inspector", f"/persons/{signer.principal_id}"),
+        ("trace", f"/decisions/{nx['decision_id']}/trace" if nx.get("decision_id") else "/findings")]
+    for number, (name, path) in enumerate(visits, start=1):
+        page.goto(f"{address}{path}")
+        assert page.get_attribute("html", "lang") == "zh-CN"
+        assert scan_chinese(page.content()) == [], (path, scan_chinese(page.content()))
+        shoot(page, served, f"words-{number:02d}-{name}")
+    page.goto(f"{address}/cases/{nx['id']}")
+    trace = page.locator("#decision-trace")
+    assert trace.inner_text() == "责任倒查"
+    page.fill("#moment-day", "2099-12-31")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(rf"/versions/{nx['version']}$"))
+    page.goto(f"{address}/cases/{nx['id']}/at?moment=yesterday")
+    assert page.inner_text("#error-title") == "无法识别您填写的内容" and "请选择一个日期" in page.inner_text("#problem")
+    shoot(page, served, "words-90-moment-error")
+    page.goto(f"{address}/deadlines?lang=en")
+    english = page.inner_text("body")
+    assert "Deadlines" in english and "days" in english and "期限" not in english
+    shoot(page, served, "words-91-deadlines-en")
