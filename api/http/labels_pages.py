@@ -5,6 +5,7 @@ from __future__ import annotations
 
 PAGE_WORDS: dict[str, tuple[str, str]] = {
     "trace": ("责任倒查", "Reverse tracing"),
+    "colon": ("：", ": "),
     "at_time": ("时刻（可选，北京时间）", "time (optional, China time)"),
     "at_moment_help": ("只选日期时，显示该日北京时间结束时的状态。",
                        "A date alone shows the case as it stood at the end of that day, China time."),
