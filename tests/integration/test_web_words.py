@@ -199,6 +199,16 @@ def test_pages_say_what_they_mean(served: Served) -> None:
     assert "Pick a date" in english.text and "请选择" not in english.text
     missing = served.client.get("/cases/00000000-0000-4000-8000-000000000000", params={"lang": "zh"})
     assert missing.status_code == 404 and "找不到" in missing.text
+    for path, status, title in (("/cases?offset=-5", 422, "请求的地址或参数不正确"), ("/cases/not-a-case", 422, "请求的地址或参数不正确"),
+                                ("/nowhere", 404, "找不到")):
+        answer = served.client.get(path)
+        assert answer.status_code == status and title in answer.text and scan_chinese(answer.text) == [], path
+        assert re.search(r'<p class="problem" id="problem"[^>]*>[^<]*[\u4e00-\u9fff]', answer.text), "what to do next"
+    _sign_in(served, "he_jing")
+    refused = served.client.get("/findings")
+    assert refused.status_code == 403 and "您无权查看此页面" in refused.text and scan_chinese(refused.text) == []
+    assert "discipline inspectors" not in visible_text(refused.text)
+    _sign_in(served, "kong_deming")
 
     findings = served.client.get("/findings").text
     assert "不得预设" in findings or "预设" in findings
