@@ -120,10 +120,10 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(secrets.router())
     app.include_router(public.router())
     app.include_router(public.operations())
-    app.include_router(web.router())
     # issue 19 — words: the agencies and annual figures pages
     from api.http import web_directory
     app.include_router(web_directory.router())
+    app.include_router(web.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
