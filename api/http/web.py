@@ -37,7 +37,7 @@ from api.http.reads import (
 from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
-from domain.errors import LedgerError
+from domain.errors import LedgerError, NotFound
 from domain.model import process_record
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
@@ -301,7 +301,13 @@ def router() -> APIRouter:
         asked = moment or words.moment_of(day, at)
         with collection_paused():
             readable(svc, who, case_id)
-            version = replay.case_at(svc.ledger, UUID(case_id), words.parse_moment(asked)).version
+            wanted = words.parse_moment(asked)
+            try:
+                version = replay.case_at(svc.ledger, UUID(case_id), wanted).version
+            except NotFound:
+                zh, en = words.NOT_YET
+                return error_page(request, 404, "", f"no version at {asked}", kind="not-found",
+                                  said=zh if lang_of(request) == "zh" else en)
         return RedirectResponse(f"/cases/{case_id}/versions/{version}", status_code=303)
 
     @pages.get("/cases/{case_id}/versions/{version}")

@@ -193,6 +193,9 @@ def error_words(kind: str | None, status: int, lang: str) -> tuple[str, str]:
     return (found[0], found[1]) if lang == "zh" else (found[2], found[3])
 
 
+NOT_YET = ("所选时刻案件尚未启动，或没有这个版本。请选择启动之后的日期，或填写 1 至最新版本之间的版本号。",
+           ("The case had not been opened at that moment, or has no such version. Pick a later date, or a version "
+           "between 1 and the latest."))
 SIGNIN_PROBLEM = ("令牌无法识别、签名不符或已过期。请用您本人的私钥重新生成令牌（有效期较短），完整粘贴后再登录。",
                   ("The token cannot be read, does not verify, or has expired. Make a new one with your own key "
                   "and paste all of it."))

@@ -189,7 +189,9 @@ def test_pages_say_what_they_mean(served: Served) -> None:
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}</time>", case)
     # a date means the end of that day (China time): the case as it stood then, else a page in Chinese
     gone = served.client.get(f"/cases/{nx['id']}/at", params={"day": "2000-01-01"}, follow_redirects=False)
-    assert gone.status_code == 404 or "版本" in gone.text
+    assert gone.status_code == 404 and "案件尚未启动" in gone.text and scan_chinese(gone.text) == []
+    beyond = served.client.get(f"/cases/{nx['id']}/at", params={"moment": "9999"}, follow_redirects=False)
+    assert beyond.status_code == 404 and "没有这个版本" in beyond.text
     moved = served.client.get(f"/cases/{nx['id']}/at", params={"day": "2099-12-31"}, follow_redirects=False)
     assert moved.status_code == 303 and moved.headers["location"].endswith(f"/versions/{nx['version']}")
     bad = served.client.get(f"/cases/{nx['id']}/at", params={"moment": "yesterday"})
