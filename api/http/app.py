@@ -123,6 +123,9 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(secrets.router())
     app.include_router(public.router())
     app.include_router(public.operations())
+    # issue 19 — words: the agencies and annual figures pages
+    from api.http import web_directory
+    app.include_router(web_directory.router())
     app.include_router(web.router())
     # issue 19 — proofs: the proof page and bundle downloads
     from api.http import web_proofs

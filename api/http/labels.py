@@ -250,7 +250,7 @@ UI: dict[str, tuple[str, str]] = {
     "keys": ("密钥", "Keys"),
     "acts": ("签署的行为", "Signed acts"),
     "dissent": ("记录在案的不同意见", "Recorded dissent"),
-    "dissent_stated": ("在集体讨论中表示不同意", "stated 不同意 (disagree) in the collective discussion"),
+    "dissent_stated": ("在集体讨论中表示不同意", "stated disagreement in the collective discussion"),
     "transcribed_from": ("据档案转录，来源", "transcribed from the archive:"),
     "relief_ground": ("依照《重大行政决策程序暂行条例》第三十八条可减免责任",
                       "grounds reduced or no liability under Decree 713 Art. 38"),
@@ -296,6 +296,11 @@ UI: dict[str, tuple[str, str]] = {
     "process_record_differs": ("与账本生成的不一致", "differs from the one the ledger generates"),
     "later_from": ("第{0}版起为报告形成后的操作", "the acts from version {0} on came after the report"),
 }
+
+# issue 19 — words: the pages' own words (api/http/labels_pages.py) and the error pages' words
+from api.http.labels_pages import PAGE_WORDS
+
+UI.update(PAGE_WORDS)
 
 
 def word(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -10,6 +10,7 @@ The pages ask :mod:`domain.service.access` what the reader may see, as the JSON 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -20,7 +21,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.http import labels
+from api.http import labels, labels_vocab, words
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
@@ -36,7 +37,7 @@ from api.http.reads import (
 from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
-from domain.errors import LedgerError
+from domain.errors import LedgerError, NotFound
 from domain.model import process_record
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
@@ -71,6 +72,7 @@ def _shown(value: Any) -> Any:
 
 TEMPLATES.env.filters["merge"] = _merge
 TEMPLATES.env.finalize = _shown
+TEMPLATES.env.filters["fingerprint"] = words.fingerprint
 TEMPLATES.env.tests["match_hex"] = lambda value: isinstance(value, str) and bool(_HEX.match(value))
 Id = Annotated[str, Path(pattern=UUID_PATTERN)]
 
@@ -113,6 +115,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         return labels.word(labels.UI, key, lang).format(*args)
 
     names: dict[str, str] = context.pop("names", {})
+    links: dict[str, str] = context.pop("links", {})
     page = {
         "request": request,
         "lang": lang,
@@ -125,6 +128,15 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "part": lambda key: labels.word(labels.STATE_LABELS, key, lang),
         "article_title": lambda key: CATALOGUE[key].title if key in CATALOGUE else "",
         "name_of": lambda value: names.get(str(value)),
+        # issue 19 — words: enum values, rule names, times and deadlines in the page's language
+        "link_of": lambda value: (links[str(value)] or None) if str(value) in links else (
+            f"/persons/{value}" if str(value) in names else None),
+        "vocab": lambda kind, value: labels_vocab.of(kind, value, lang),
+        "rule_name": lambda rule_id: words.rule_name(rule_id, lang),
+        "rule_mark": lambda rule_id: words.rule_mark(rule_id, lang),
+        "when": lambda value: words.when(value, lang),
+        "deadline_rule": lambda article: words.deadline_rule(article, lang),
+        "deadline_state": lambda status, days: words.deadline_state(status, days, lang),
         "is_uuid": lambda value: isinstance(value, str) and bool(_UUID.match(value)),
         "me": signed_in(request),
         "switch_url": _switch_url(request, lang),
@@ -140,12 +152,17 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 _UUID = re.compile(UUID_PATTERN)
 
 
-def error_page(request: Request, status: int, title: str, detail: str, article: str | None = None) -> Response:
-    """What a page shows when it cannot: a sign-in redirect for 401, an explanation otherwise."""
+def error_page(request: Request, status: int, title: str, detail: str, article: str | None = None,
+               kind: str | None = None, said: str | None = None) -> Response:
+    """What a page shows when it cannot: a sign-in redirect for 401, otherwise a title and what to
+    do next in the page's language; ``said`` is what the error itself says in that language (a
+    rule's refusal, a bad date), else the machine ``detail`` is kept only on hover."""
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?{urlencode({'next': target})}", status_code=303)
-    return render(request, "error.html", status=status, title=title, detail=detail, article=article)
+    heading, next_step = words.error_words(kind, status, lang_of(request))
+    return render(request, "error.html", status=status, title=heading, detail=detail, article=article,
+                  said=said, next_step=next_step, technical=title)
 
 
 def _safe_next(target: str | None) -> str:
@@ -158,6 +175,38 @@ def _names(svc: Service) -> dict[str, str]:
     with svc.current().views.reading() as c:
         rows = c.execute("SELECT principal_id, name FROM {dl_principals}").fetchall()
     return {row["principal_id"]: row["name"] for row in rows}
+
+
+def _directory(svc: Service) -> tuple[dict[str, str], dict[str, str]]:
+    """Every id a page may show, by name, and where its name links: persons, agencies (their row
+    on the agencies page), cases and decisions (issue 19 — words: names instead of ids)."""
+    names, links = _names(svc), {}
+    with svc.current().views.reading() as c:
+        for row in c.execute("SELECT aggregate_id, args FROM {dl_actions} WHERE action = ?",
+                             ("organisation.register",)).fetchall():
+            args = json.loads(row["args"]) if isinstance(row["args"], str) else row["args"]
+            names[row["aggregate_id"]], links[row["aggregate_id"]] = str(args.get("name", "")), ""
+        for row in c.execute("SELECT agency_id, name FROM {dl_agencies}").fetchall():
+            names[row["agency_id"]], links[row["agency_id"]] = row["name"], f"/agencies#a-{row['agency_id']}"
+        for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
+            names[row["case_id"]], links[row["case_id"]] = row["title"], f"/cases/{row['case_id']}"
+        for row in c.execute("SELECT decision_id, title, document_number FROM {dl_decisions}").fetchall():
+            number = row["document_number"]
+            names[row["decision_id"]] = f"{row['title']}（{number}）" if number else row["title"]
+            links[row["decision_id"]] = f"/decisions/{row['decision_id']}/trace"
+    return names, links
+
+
+def _summaries_en(svc: Service) -> dict[str, str]:
+    """The English summary each finding's event keeps (the findings view keeps the Chinese)."""
+    with svc.current().views.reading() as c:
+        rows = c.execute("SELECT args FROM {dl_actions} WHERE action = ?", ("case.raise_finding",)).fetchall()
+    out = {}
+    for row in rows:
+        args = json.loads(row["args"]) if isinstance(row["args"], str) else row["args"]
+        if args.get("finding_id") and args.get("summary_en"):
+            out[str(args["finding_id"])] = str(args["summary_en"])
+    return out
 
 
 def router() -> APIRouter:
@@ -194,7 +243,9 @@ def router() -> APIRouter:
         try:
             session = svc.sessions.begin(svc.ledger, token)
         except ApiError as error:
-            return render(request, "signin.html", status=401, next=_safe_next(target), problem=error.detail)
+            problem = words.SIGNIN_PROBLEM[0 if lang_of(request) == "zh" else 1]
+            return render(request, "signin.html", status=401, next=_safe_next(target), problem=problem,
+                          technical=error.detail)
         response = RedirectResponse(_safe_next(target), status_code=303)
         response.set_cookie(SESSION_COOKIE, session.cookie, max_age=SESSION_LIFETIME, httponly=True,
                             samesite="lax")
@@ -236,16 +287,27 @@ def router() -> APIRouter:
         events = timeline(svc.ledger, UUID(case_id), who)
         # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
         bound = process_record.document(current, process_record.names_from(svc.ledger))["binding"]
-        return render(request, "case.html", case=current, events=events, names=_names(svc), process=bound)
+        names, links = _directory(svc)
+        return render(request, "case.html", case=current, events=events, names=names, links=links, process=bound)
 
     @pages.get("/cases/{case_id}/at")
     def case_at_moment(request: Request, case_id: Id,
-                       moment: Annotated[str, Query(min_length=1, max_length=40)]) -> Response:
+                       moment: Annotated[str | None, Query(max_length=40)] = None,
+                       day: Annotated[str | None, Query(max_length=20)] = None,
+                       at: Annotated[str | None, Query(max_length=20)] = None) -> Response:
         who = require(request)
         svc = service(request)
+        # issue 19 — words: a date means the end of that day in China time (words.parse_moment)
+        asked = moment or words.moment_of(day, at)
         with collection_paused():
             readable(svc, who, case_id)
-            version = replay.case_at(svc.ledger, UUID(case_id), queries.parse_moment(moment)).version
+            wanted = words.parse_moment(asked)
+            try:
+                version = replay.case_at(svc.ledger, UUID(case_id), wanted).version
+            except NotFound:
+                zh, en = words.NOT_YET
+                return error_page(request, 404, "", f"no version at {asked}", kind="not-found",
+                                  said=zh if lang_of(request) == "zh" else en)
         return RedirectResponse(f"/cases/{case_id}/versions/{version}", status_code=303)
 
     @pages.get("/cases/{case_id}/versions/{version}")
@@ -262,21 +324,22 @@ def router() -> APIRouter:
             shown = queries.render_case(readable_case(case, who, svc.ledger))
             event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
+            names, links = _directory(svc)
             page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
-                          event=event, names=_names(svc))
+                          event=event, names=names, links=links)
             del current, case, shown, parts
         return page
 
     @pages.get("/persons/{principal_id}")
-    def person(request: Request, principal_id: Id) -> Response:
+    def person(request: Request, principal_id: Id, offset: Offset = 0) -> Response:
         who = require(request)
         svc = service(request)
         chain = chain_for(svc, who, principal_id)
-        titles = {}
-        with svc.current().views.reading() as c:
-            for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
-                titles[row["case_id"]] = row["title"]
-        return render(request, "person.html", chain=chain, titles=titles, names=_names(svc))
+        names, links = _directory(svc)
+        acts = chain["actions"]
+        return render(request, "person.html", chain=chain, titles=names, names=names, links=links,
+                      acts=acts[offset: offset + PAGE], total=len(acts), offset=offset, page=PAGE,
+                      keys=person_keys(svc, chain["principal"]), summaries_en=_summaries_en(svc))
 
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
     def decision_trace(request: Request, decision_id: Id) -> Response:
@@ -286,7 +349,9 @@ def router() -> APIRouter:
         if not Scope(who, svc.ledger).reaches_decision(decision_id):
             raise ApiError("not-permitted", OUT_OF_SCOPE)
         trace = queries.trace_decision(svc.current().views, decision_id)
-        return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=_names(svc))
+        names, links = _directory(svc)
+        return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=names, links=links,
+                      summaries_en=_summaries_en(svc))
 
     @pages.get("/findings")
     def findings(request: Request, open_only: Annotated[bool, Query(alias="open")] = False,
@@ -297,8 +362,9 @@ def router() -> APIRouter:
         scope = Scope(who, svc.ledger)
         rows = [r for r in queries.findings(svc.current().views, open_only=open_only, limit=100_000)
                 if scope.oversees(r)][offset: offset + PAGE]
+        names, links = _directory(svc)
         return render(request, "findings.html", findings=rows, open_only=open_only, offset=offset, page=PAGE,
-                      names=_names(svc))
+                      names=names, links=links, summaries_en=_summaries_en(svc))
 
     @pages.get("/deadlines")
     def deadlines(request: Request) -> Response:
@@ -324,6 +390,29 @@ def is_page(request: Request) -> bool:
 def page_error(request: Request, error: Exception, status: int, title: str) -> Response:
     article = getattr(error, "article", None)
     detail = getattr(error, "detail", None) or str(error)
+    said = None
     if isinstance(error, LedgerError) and getattr(error, "zh", None):
         detail = f"{error.zh} — {error.en}"  # type: ignore[attr-defined]
-    return error_page(request, status, title, detail, article)
+        said = error.zh if lang_of(request) == "zh" else error.en  # type: ignore[attr-defined]
+    return error_page(request, status, title, detail, article, kind=getattr(error, "kind", None), said=said)
+
+
+def person_keys(svc: Service, person: dict[str, Any]) -> list[dict[str, Any]]:
+    """A person's keys as the page shows them (issue 19 — words): fingerprint, since, until, and
+    who enrolled and who confirmed each — from the signed acts on the person's record."""
+    enrolled: dict[str, str] = {}
+    confirmed: dict[str, str] = {}
+    with svc.current().views.reading() as c:
+        rows = c.execute("SELECT action, actor_id, args FROM {dl_actions} WHERE aggregate_id = ? "
+                         "ORDER BY notification_id", (person["principal_id"],)).fetchall()
+    for row in rows:
+        args = json.loads(row["args"]) if isinstance(row["args"], str) else row["args"]
+        jwks = args.get("public_keys") or ([args["public_key"]] if args.get("public_key") else [])
+        for jwk in jwks:
+            if isinstance(jwk, dict) and jwk.get("x"):
+                enrolled.setdefault(str(jwk["x"]), row["actor_id"])
+        if row["action"] == "principal.confirm_key" and args.get("keyid"):
+            confirmed[str(args["keyid"])] = row["actor_id"]
+    return [{"keyid": k.get("keyid"), "since": k.get("active_from"), "until": k.get("active_until"),
+             "reason": k.get("reason"), "enrolled_by": enrolled.get(str((k.get("jwk") or {}).get("x"))),
+             "confirmed_by": confirmed.get(str(k.get("keyid")))} for k in person.get("keys", [])]
