@@ -43,10 +43,11 @@ KEYS: dict[str, tuple[str, str]] = {
                              "a key; then, on the requests page, compare the fingerprint and consent with this "
                              "browser's key: the new key is active at once.")),
     "make_link": ("生成一次性链接", "Make a one-time link"),
-    "sm2_note": (("持有 SM2 密钥（国密）的人员暂时不能在浏览器中签名：请继续使用命令行客户端 "
-                 "decision-ledger client 签署和登录，浏览器支持将在以后提供。"),
-                 ("Persons holding SM2 keys cannot sign in the browser yet: keep using the command-line client "
-                 "(decision-ledger client) to sign and to sign in until a browser path exists.")),
+    # the command itself follows in <code> on the pages
+    "sm2_note": (("持有 SM2 密钥（国密）的人员暂时不能在浏览器中签名，浏览器支持将在以后提供；"
+                 "在此之前请继续用命令行客户端签署和登录："),
+                 ("Persons holding SM2 keys cannot sign in the browser yet; until a browser path exists, keep "
+                 "signing and signing in with the command-line client:")),
     "invitations": ("密钥登记邀请", "Key enrolment invitations"),
     "invitations_intro": (("为已登记的人员发出一次性邀请链接（24 小时内有效，只能使用一次）。"
                           "本人在自己的浏览器中打开链接生成密钥，并把屏幕上的指纹当面或电话念给管理员。"),

@@ -394,7 +394,25 @@ def page_error(request: Request, error: Exception, status: int, title: str) -> R
     if isinstance(error, LedgerError) and getattr(error, "zh", None):
         detail = f"{error.zh} — {error.en}"  # type: ignore[attr-defined]
         said = error.zh if lang_of(request) == "zh" else error.en  # type: ignore[attr-defined]
+    elif isinstance(error, ApiError) and error.kind == "not-permitted":
+        said = _in_language(error.detail, lang_of(request))  # why exactly, in the page's language
     return error_page(request, status, title, detail, article, kind=getattr(error, "kind", None), said=said)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CHINESE_ASIDE = re.compile(r"[（(]([^()（）]*[\u3400-\u9fff][^()（）]*)[）)]")
+
+
+def _in_language(detail: str, lang: str) -> str | None:
+    """The part of a bilingual refusal in the page's language: "中文 · English" or "English (中文)"."""
+    if " · " in detail:
+        first, _, rest = detail.partition(" · ")
+        chinese, english = (first, rest) if _CJK.search(first) else (rest, first)
+    elif aside := _CHINESE_ASIDE.search(detail):
+        chinese, english = aside.group(1), _CHINESE_ASIDE.sub("", detail).strip()
+    else:
+        return None
+    return chinese if lang == "zh" else (english if not _CJK.search(english) else None)
 
 
 def person_keys(svc: Service, person: dict[str, Any]) -> list[dict[str, Any]]:
