@@ -26,7 +26,7 @@ def pages(served: Served) -> list[str]:
     inspector = served.people["kong_deming"].principal_id
     return ["/", "/checkpoints", "/signin", "/cases", f"/cases/{nx['id']}", f"/cases/{nx['id']}/versions/3",
             f"/persons/{inspector}", f"/decisions/{nx['decision_id']}/trace", "/findings", "/deadlines",
-            "/no-such-page"]
+            "/agencies", "/annual", f"/proofs/events/{nx['id']}/1", "/keys", "/no-such-page"]
 
 
 def violations(page: Any) -> list[str]:
