@@ -174,7 +174,7 @@ def build(action: str, name: str, annotation: Any, meta: list[Any], required: bo
         else:
             made.kind = "list"
             made.children = [build(action, name, item, item_meta, True, ctx)]
-            made.children[0].label = label
+            made.children[0].label, made.children[0].help = label, ""
     else:
         raise TypeError(f"{action} {name}: no form field for {annotation!r}")
     if made.kind != "fixed" and name in ctx.defaults:

@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.http import form_labels, labels
+from api.http import article_texts, form_labels, labels
 from api.http.forms import FormContext, form_of
 from api.http.problems import ApiError
 from api.http.reads import UUID_PATTERN, service
@@ -49,7 +49,13 @@ def _rules(jurisdiction: str, lang: str) -> dict[str, dict[str, Any]]:
 
 
 def _articles() -> dict[str, str]:
-    return {key: article.title for key, article in CATALOGUE.items()}
+    """What a quoted article says: its words from the text, else the catalogue's title (国令第713号)."""
+    return {**{key: article.title for key, article in CATALOGUE.items()}, **article_texts.texts()}
+
+
+def _title(key: str) -> str:
+    base = key.split("(")[0]
+    return CATALOGUE[key].title if key in CATALOGUE else CATALOGUE[base].title if base in CATALOGUE else ""
 
 
 def _people(request: Request) -> list[dict[str, Any]]:
@@ -145,7 +151,7 @@ def _form_page(request: Request, me: Principal, action: str, target: str | None,
               "signer": me.name}
     return render(request, "act_form.html", fields=form_of(action, ctx), words=_words(lang), back=back,
                   action_name=action, action_label=config["action_label"], target_name=target_name,
-                  action_articles=[(a, CATALOGUE[a].title if a in CATALOGUE else "") for a in articles],
+                  action_articles=[(a, _title(a), article_texts.quote(a) or "") for a in articles],
                   roles=roles, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
 
 

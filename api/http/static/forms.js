@@ -297,8 +297,7 @@
       return;
     }
     const envelope = await DecisionLedger.signIntent(me, pending.intent);
-    const post = config.post.includes("{") ? config.post : config.post;
-    const response = await fetch(post, {
+    const response = await fetch(config.post, {
       method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" },
       body: JSON.stringify(envelope),
     });
