@@ -105,6 +105,13 @@ FIELD_LABELS: dict[str, W] = {
     "visited_on": ("调研日期", "visited on"),
     "withheld_material_ids": ("不予公开的资料", "materials withheld"),
     "work": ("承担的论证工作", "demonstration work done"),
+    "request_id": ("请求编号", "request id"),
+    "unit_id": ("有关单位", "related unit"),
+    "responsible_id": ("有关单位负责人", "the unit's responsible person"),
+    "items": ("请求提供的材料和数据", "materials and data requested"),
+    "within_days": ("提供期限（日）", "within (days)"),
+    "finding_id": ("问题", "finding"),
+    "outcome": ("处理结果", "outcome"),
 }
 
 #: where one field name means something else in one command
@@ -158,6 +165,8 @@ HELP: dict[str, W] = {
     "via": ("NX-9 / XX-7：资料或意见所来自的调查活动", "NX-9 / XX-7: the activity it came from"),
     "period": ("XX-12(1)：收集实施前后的信息", "XX-12(1): information from before and after"),
     "tasks": ("NX-4 / XX-20：委托范围", "NX-4 / XX-20: the scope of the entrustment"),
+    "items": ("XX-6：有关单位应当提供与决策实施情况有关的材料和数据", "XX-6: related units supply materials and data"),
+    "outcome": ("XX-18：问题结案后仍终身留存", "XX-18: a closed finding stays on record"),
 }
 
 ENUM_LABELS: dict[str, dict[str, W]] = {
@@ -196,6 +205,8 @@ ENUM_LABELS: dict[str, dict[str, W]] = {
                       "own_reason": ("本级自行评估（说明理由）", "own reason")},
     "RulingBasis": {"studied_and_agreed": ("经报县政府研究同意", "studied and agreed"),
                     "emergency_suspension": ("情况紧急，行政首长先决定中止执行", "emergency suspension")},
+    "FindingOutcome": {"held_accountable": ("已追究责任", "held accountable"),
+                       "no_liability": ("经核查不予追究", "no liability"), "rectified": ("已整改", "rectified")},
     "PublicationChannel": {"county_portal": ("县政府门户网站", "county portal"), "unit_site": ("本单位网站", "unit site"),
                            "website": ("网站", "website")},
 }

@@ -43,13 +43,14 @@ from domain.model.vocabulary import (
 Options = list[tuple[str, str]]
 
 #: ids the signer makes up for what the act creates
-NEW_IDS = {"survey_id", "meeting_id", "visit_id", "consultation_id", "opinion_id", "interim_id"}
+NEW_IDS = {"survey_id", "meeting_id", "visit_id", "consultation_id", "opinion_id", "interim_id", "request_id"}
 CREATED_BY = {"material_id": "case.collect_material", "draft_id": "case.draft_report",
               "report_id": "case.finalise_report"}
 #: references, by field name, to the context's option lists
 REFERENCES = {"principal_id": "people", "expert_id": "experts", "agency_id": "agencies", "via": "activities",
               "material_id": "materials", "draft_id": "drafts", "report_id": "reports",
-              "withheld_material_ids": "materials", "organisation_id": "organisations"}
+              "withheld_material_ids": "materials", "organisation_id": "organisations", "unit_id": "units",
+              "responsible_id": "people", "finding_id": "findings"}
 #: a text's codes, by field name
 CODES = {"grounds": TRIGGER_GROUNDS, "content_items": CONTENT_ITEMS, "addressed_items": CONTENT_ITEMS}
 PARTS = {"parts": PLAN_PARTS, "sections": REPORT_SECTIONS}
@@ -72,6 +73,8 @@ class FormContext:
     drafts: Options = field(default_factory=list)
     reports: Options = field(default_factory=list)
     organisations: Options = field(default_factory=list)
+    units: Options = field(default_factory=list)  # every registered organisation (XX-6: a related unit)
+    findings: Options = field(default_factory=list)  # the case's open findings
     fixed: dict[str, Any] = field(default_factory=dict)  # values the page knows (a case's decision, …)
     defaults: dict[str, Any] = field(default_factory=dict)  # values a field starts with (the signer's unit, …)
 

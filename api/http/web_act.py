@@ -78,6 +78,13 @@ def _case_context(request: Request, case: EvaluationCase, lang: str) -> FormCont
               for n, (did, d) in enumerate(case.drafts.items(), start=1)]
     reports = ([(str(case.report["report_id"]), f"{form_labels.label('x', 'report_id', lang)}（{case.report['digest'][:8]}）")]
                if case.report else [])
+    rules = _rules(case.jurisdiction, lang)
+    findings = [(str(f["finding_id"]), rules.get(f["rule"], {}).get("title", f["rule"])
+                 + (f"（{f['summary_zh']}）" if lang == "zh" and f.get("summary_zh") else ""))
+                for f in case.open_findings()]
+    svc = service(request)
+    units = [(str(oid), found.name) for oid in svc.ledger.organisation_ids()
+             if (found := svc.ledger.find(oid, Organisation)) is not None]
     fixed: dict[str, Any] = {}
     if case.report:
         fixed["report_digest"] = case.report["digest"]
@@ -85,7 +92,8 @@ def _case_context(request: Request, case: EvaluationCase, lang: str) -> FormCont
         lang=lang, jurisdiction=case.jurisdiction, people=_named(people),
         experts=_named([p for p in people if "expert" in p["roles"]]),
         agencies=[(a["agency_id"], a["name"]) for a in queries.agencies(views)],
-        materials=materials, activities=activities, drafts=drafts, reports=reports, fixed=fixed)
+        materials=materials, activities=activities, drafts=drafts, reports=reports, units=units,
+        findings=findings, fixed=fixed)
 
 
 def _material(material: dict[str, Any], lang: str) -> str:

@@ -69,6 +69,9 @@ CASE_STEPS: dict[str, Check] = {
     "case.solicit_opinions": _work,
     "case.record_opinion": _work,
     "case.record_interim_finding": _work,
+    # issue 18 — duty to supply (XX-6; 713-40): the lead unit or the team asks a related unit
+    "case.request_materials": lambda c, x: not c.declined and c.work_open and _lead_or_team(c, x)
+    and not c.evidence_closed,
     "case.confirm_stance": lambda c, x: c.is_evaluator(x) and _report_open(c) and bool(c.materials),
     "case.exclude_material": lambda c, x: not c.declined and c.work_open and c.is_evaluator(x)
     and _report_open(c) and any(not m["excluded"] for m in c.materials.values()),
@@ -92,6 +95,8 @@ CASE_STEPS: dict[str, Check] = {
     and bool(c.submission if c.is_nx else c.report_approval),
     "case.publish_results": lambda c, x: c.is_lead_unit_staff(x) and _final(c) and not c.publication
     and bool(c.ruling if c.is_nx else c.report_approval),
+    # 结案 (NX-16, XX-23): an inspector, while a finding is open
+    "case.close_finding": lambda c, x: bool(c.open_findings()),
 }
 
 #: what a decision's page offers: its pre-decision demonstrators (NX-8) and opening a case on it

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -147,10 +148,21 @@ SECTIONS = {f"NX-7({i})": text for i, text in enumerate([
 ], start=1)}
 
 
+@pytest.fixture
+def people(browser: Any, served: Served, address: str) -> Iterator[dict[str, Person]]:
+    """The NX case's people, each in their own browser with their own key."""
+    made: dict[str, Person] = {}
+    try:
+        for handle in ("li_na", "ma_xiaodong", "zhao_min", "wang_qiang", "zhou_li"):
+            made[handle] = Person(browser, served, address, handle)
+        yield made
+    finally:
+        for person in made.values():
+            person.context.close()
+
+
 def test_an_nx_case_run_through_the_pages_each_step_signed_by_its_person(
-        browser: Any, served: Served, address: str) -> None:
-    people = {h: Person(browser, served, address, h)
-              for h in ("li_na", "ma_xiaodong", "zhao_min", "wang_qiang", "zhou_li")}
+        people: dict[str, Person], served: Served, address: str) -> None:
     li, ma, zhao, wang, zhou = (people[h] for h in ("li_na", "ma_xiaodong", "zhao_min", "wang_qiang", "zhou_li"))
 
     # 李娜 registers the decision (NX-2) and states that no expert or agency demonstrated it (NX-8)
@@ -300,5 +312,3 @@ def test_an_nx_case_run_through_the_pages_each_step_signed_by_its_person(
                            ("case.give_expert_opinion", "zhou_li"), ("case.submit_report", "ma_xiaodong")]:
         assert signed_by[action] == (str(served.people[handle].principal_id), people[handle].keyid), action
     assert ma.offered(case_page) == [], "submitted: nothing left for the lead unit until the ruling"
-    for person in people.values():
-        person.context.close()

@@ -72,3 +72,13 @@ def test_decision_pages(served: Served, as_person: object) -> None:
     new = served.client.get("/decisions/new")
     assert new.status_code == 200 and "登记重大行政决策" in new.text and "文号" in new.text
     assert "宁夏回族自治区商务厅" in new.text, "the deciding organ chosen by name"
+
+
+def test_an_inspector_is_offered_to_close_the_findings_of_a_case_in_scope(served: Served, as_person: object) -> None:
+    flagged = served.demo.cases[2]  # the NX case with misconduct the rules flag
+    as_person("kong_deming")  # type: ignore[operator]
+    assert "case.close_finding" in _offers(served.client.get(f"/cases/{flagged['id']}/act").text)
+    form = served.client.get(f"/cases/{flagged['id']}/act/case.close_finding").text
+    assert "不得预设评估结论" in form and "已追究责任" in form, "findings by their rule's name, outcomes in words"
+    as_person("ma_xiaodong")  # type: ignore[operator]
+    assert "case.close_finding" not in _offers(served.client.get(f"/cases/{served.demo.cases[0]['id']}/act").text)

@@ -274,7 +274,8 @@
     box.append(head);
     const message = document.createElement("p");
     message.id = "refusal-message";
-    message.textContent = problem.message_zh || problem.detail || problem.title;
+    const said = config.lang === "zh" ? problem.message_zh : problem.message_en;
+    message.textContent = said || problem.detail || problem.title;
     box.append(message);
     if (problem.article) {
       const article = document.createElement("p");
@@ -282,7 +283,7 @@
       article.textContent = `${W.article}：${problem.article}`;
       box.append(article, quote(problem.article));
     }
-    if (problem.message_zh && problem.detail) {
+    if (said && problem.detail) {
       box.append(Object.assign(document.createElement("p"), { className: "muted", textContent: problem.detail }));
     }
     out.replaceChildren(box);
