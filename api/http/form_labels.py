@@ -148,8 +148,8 @@ HELP: dict[str, W] = {
     "process_record_digest": ("NX-10(4)：签名时自动读取案件全过程记录并在浏览器中计算摘要",
                               "NX-10(4): read and digested in the browser when you sign"),
     "stance": ("NX-9 / XX-7：不得按照偏好取舍信息资料，如实标明立场", "NX-9 / XX-7: state the stance as it is"),
-    "classification": ("NX-15 / XX-22：涉密资料须在签名前加密，请用命令行客户端；此处仅记录无密级资料",
-                       "NX-15 / XX-22: classified content is sealed before signing (CLI client)"),
+    "classification": ("NX-15 / XX-22：有密级的资料，其名称、来源、摘要和文件摘要在签名前于浏览器中加密，账本只保存密文",
+                       "NX-15 / XX-22: classified content is encrypted in the browser before signing"),
     "reason": ("NX-9 / XX-7：剔除资料应当说明理由", "NX-9 / XX-7: an exclusion states its reason"),
     "stakeholder": ("NX-10(3)：应注重听取利害关系人的意见", "NX-10(3): hear the parties concerned"),
     "participants": ("NX-10(3)：座谈会、论证会的参加人员", "NX-10(3): who took part"),
@@ -249,6 +249,9 @@ UI: dict[str, W] = {
     "open_case_link": ("查看案件", "Open the case"),
     "not_permitted": ("您无权办理此事项", "You may not take this step"),
     "invalid": ("填写的内容不符合要求", "The form is not filled in as required"),
+    "sealed_note": ("该资料有密级：名称、来源、文件摘要和摘要已在本浏览器中加密，签名和提交的只是密文（NX-15、XX-22）。",
+                    ("Classified: title, source, digest and summary are encrypted in this browser; only the "
+                    "ciphertext is signed and sent (NX-15, XX-22).")),
 }
 
 

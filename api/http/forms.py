@@ -54,8 +54,8 @@ REFERENCES = {"principal_id": "people", "expert_id": "experts", "agency_id": "ag
 #: a text's codes, by field name
 CODES = {"grounds": TRIGGER_GROUNDS, "content_items": CONTENT_ITEMS, "addressed_items": CONTENT_ITEMS}
 PARTS = {"parts": PLAN_PARTS, "sections": REPORT_SECTIONS}
-#: fields a page does not ask for: sealed content is made by the CLI client (NX-15, XX-22); a single
-#: address stands only in acts recorded before issue 18
+#: fields a page does not ask for: sealed content is made from the clear fields in the browser
+#: (static/forms.js, NX-15, XX-22); a single address stands only in acts recorded before issue 18
 HIDDEN = {("case.collect_material", "sealed"), ("case.publish_results", "url")}
 
 

@@ -249,6 +249,23 @@ def test_an_nx_case_run_through_the_pages_each_step_signed_by_its_person(
     wang.fill("summary", "全区外贸进出口统计。")
     material = wang.submit("act-06-collect-material-preview")
     assert "中立" in material["preview"] and "无密级" in material["preview"]
+    # a classified material is sealed in the browser before it is signed (NX-15, XX-22)
+    wang.open_form(case_page, "case.collect_material")
+    wang.fill("title", "企业来函：补贴兑现周期过长")
+    wang.fill("source", "宁夏某外贸企业")
+    wang.choose("stance", "opposing")
+    wang.choose("classification", "commercial_secret")
+    wang.choose("period", "during")
+    wang.attach("digest", "企业来函".encode())
+    wang.fill("summary", "企业反映补贴兑现平均超过九十日。")
+    secret = wang.preview()
+    assert "商业秘密" in secret and "企业来函：补贴兑现周期过长" in secret and "加密" in secret
+    assert "recorded" in wang.sign()
+    stored = served.ledger.stored_event(case_id, served.ledger.version_of(case_id))
+    signed = json.loads(base64.b64decode(stored.envelope["payload"]))["args"]  # type: ignore[union-attr]
+    assert "sealed" in signed and "title" not in signed and "补贴兑现周期" not in json.dumps(signed, ensure_ascii=False)
+    read = served.client.get(f"/v1/cases/{case_id}", headers=served.headers("ma_xiaodong")).text
+    assert "企业来函：补贴兑现周期过长" in read, "opened for a reader cleared for it"
     wang.open_form(case_page, "case.hold_forum")
     wang.fill("held_on", _day(-10))
     wang.fill("place", "商务厅三楼会议室")

@@ -50,7 +50,7 @@ def test_kinds_follow_the_model() -> None:
     opinion = {f.name: f for f in form_of("case.give_expert_opinion", FormContext(drafts=[("x", "稿")]))}
     assert opinion["draft_id"].kind == "ref" and opinion["draft_id"].options == [("x", "稿")]
     material = {f.name: f for f in form_of("case.collect_material", FormContext())}
-    assert "sealed" not in material, "sealed content is made by the CLI client"
+    assert "sealed" not in material, "sealed in the browser from the clear fields"
 
 
 def test_every_ui_word_in_both_languages() -> None:

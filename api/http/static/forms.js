@@ -189,6 +189,35 @@
     return digest;
   }
 
+  /**
+   * A classified material's content sealed here, before it is signed (NX-15, XX-22; spec: sealed
+   * values): a fresh data key from the service, AES-256-GCM over the content's canonical JSON,
+   * bound to this case and material by the additional data. The signed intent carries only the
+   * ciphertext; the clear content is shown in the preview, never sent in the intent.
+   */
+  const MATERIAL_FIELDS = ["title", "source", "digest", "summary"];
+  async function sealIfClassified(args) {
+    if (config.action !== "case.collect_material" || !args.classification || args.classification === "none") {
+      return args;
+    }
+    const response = await fetch("/v1/secrets/keys", { method: "POST", credentials: "same-origin" });
+    const issued = await response.json();
+    if (response.status !== 201) throw new Error(issued.detail || issued.title);
+    const content = {};
+    for (const name of MATERIAL_FIELDS) if (args[name] !== undefined) content[name] = args[name];
+    const key = await crypto.subtle.importKey("raw", DecisionLedger.fromBase64(issued.key), "AES-GCM", false, ["encrypt"]);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const aad = new TextEncoder().encode(DecisionLedger.canonical({
+      alg: "A256GCM", case_id: config.case, format: "decision-ledger/sealed/v1", kid: issued.kid,
+      material_id: args.material_id }));
+    const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, key,
+                                           new TextEncoder().encode(DecisionLedger.canonical(content)));
+    const sealed = { alg: "A256GCM", kid: issued.kid, iv: DecisionLedger.base64(iv), ct: DecisionLedger.base64(ct) };
+    const out = { ...args, sealed };
+    for (const name of MATERIAL_FIELDS) delete out[name];
+    return out;
+  }
+
   async function preview() {
     const problem = document.getElementById("form-problem");
     problem.hidden = true;
@@ -198,7 +227,8 @@
         field.dataset.value = await processDigest();
         field.querySelector(".v").textContent = field.dataset.value;
       }
-      const args = collect(form);
+      const shown = collect(form);
+      const args = await sealIfClassified(shown);
       const target = config.target || (pending && pending.created) || crypto.randomUUID();
       const version = config.creates ? 0 : (await getJson(`/v1/aggregates/${target}/version`)).version;
       const intent = DecisionLedger.newIntent(config.me, config.action, target, version, args);
@@ -210,9 +240,13 @@
                     Object.assign(document.createElement("dd"), { textContent: text }));
       }
       head.id = "preview-head";
-      const body = describe(form, args);
+      const body = describe(form, shown);
       body.id = "preview-args";
-      document.getElementById("preview-body").replaceChildren(head, body);
+      const parts = [head, body];
+      if (args.sealed) {
+        parts.push(Object.assign(document.createElement("p"), { id: "sealed-note", textContent: W.sealed_note }));
+      }
+      document.getElementById("preview-body").replaceChildren(...parts);
       document.getElementById("preview").hidden = false;
       document.getElementById("sign").disabled = false;
       document.getElementById("preview").scrollIntoView();
