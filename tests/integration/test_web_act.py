@@ -329,3 +329,11 @@ def test_an_nx_case_run_through_the_pages_each_step_signed_by_its_person(
                            ("case.give_expert_opinion", "zhou_li"), ("case.submit_report", "ma_xiaodong")]:
         assert signed_by[action] == (str(served.people[handle].principal_id), people[handle].keyid), action
     assert ma.offered(case_page) == [], "submitted: nothing left for the lead unit until the ruling"
+
+    # in English: 周丽 tries to draw a conclusion once the report is final — refused in English
+    zhou.page.goto(f"{address}{case_page}/case.draw_conclusion?lang=en")
+    assert zhou.page.inner_text("#act-title") == "draw a conclusion"
+    zhou.fill("conclusion", "A late conclusion.")
+    assert "Sign and submit" in zhou.preview()
+    late = zhou.sign()["refused"]
+    assert "the report is already finalised" in late and "Article: NX-10(4)" in late and "形成评估报告" in late

@@ -15,7 +15,10 @@
   const W = config.words;
   const form = document.getElementById("act-form");
   const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  let pending = null; // {intent, target}
+  let pending = null; // {intent, created}
+  const ZH = config.lang === "zh";
+  const COLON = ZH ? "：" : ": ";
+  const COMMA = ZH ? "，" : ", ";
 
   class Invalid extends Error {}
 
@@ -56,7 +59,7 @@
 
   function invalid(field) {
     field.classList.add("invalid");
-    throw new Invalid(`${W.invalid}：${field.dataset.label}`);
+    throw new Invalid(`${W.invalid}${COLON}${field.dataset.label}`);
   }
 
   /** The value of one field, or undefined to leave it out. */
@@ -131,9 +134,9 @@
       case "bool":
         return span(value ? W.yes : W.no);
       case "checks": case "refs":
-        return span([...field.querySelectorAll(".v:checked")].map((b) => b.parentElement.textContent.trim()).join("、"));
+        return span([...field.querySelectorAll(".v:checked")].map((b) => b.parentElement.textContent.trim()).join(ZH ? "、" : ", "));
       case "newid":
-        return span(`${value}（${W.generated}）`);
+        return span(ZH ? `${value}（${W.generated}）` : `${value} (${W.generated})`);
       case "sections": {
         const dl = document.createElement("dl");
         for (const area of field.querySelectorAll(".v")) {
@@ -261,7 +264,7 @@
     const text = config.articles[article] || config.articles[String(article).replace(/\(.*$/, "")];
     const block = document.createElement("blockquote");
     block.className = "article-text";
-    block.textContent = `${article}${text ? "：" + text : ""}`;
+    block.textContent = `${article}${text ? COLON + text : ""}`;
     return block;
   }
 
@@ -271,7 +274,7 @@
     box.className = "recorded";
     box.id = "recorded";
     const line = document.createElement("p");
-    line.textContent = `${W.recorded}：${W.version} ${recorded.version}，${W.event_hash} ${recorded.hash.slice(0, 12)}…`;
+    line.textContent = `${W.recorded}${COLON}${W.version} ${recorded.version}${COMMA}${W.event_hash} ${recorded.hash.slice(0, 12)}…`;
     box.append(line);
     const h = Object.assign(document.createElement("h3"), { textContent: W.findings_raised });
     box.append(h);
@@ -282,7 +285,7 @@
       const rule = config.rules[id] || { title: id, articles: [] };
       const li = document.createElement("li");
       li.className = "finding";
-      li.textContent = `${rule.title}（${rule.articles.join("、")}）`;
+      li.textContent = ZH ? `${rule.title}（${rule.articles.join("、")}）` : `${rule.title} (${rule.articles.join(", ")})`;
       for (const article of rule.articles) li.append(quote(article));
       list.append(li);
     }
@@ -314,7 +317,7 @@
     if (problem.article) {
       const article = document.createElement("p");
       article.id = "refusal-article";
-      article.textContent = `${W.article}：${problem.article}`;
+      article.textContent = `${W.article}${COLON}${problem.article}`;
       box.append(article, quote(problem.article));
     }
     if (said && problem.detail) {
