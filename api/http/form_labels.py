@@ -167,6 +167,19 @@ HELP: dict[str, W] = {
     "tasks": ("NX-4 / XX-20：委托范围", "NX-4 / XX-20: the scope of the entrustment"),
     "items": ("XX-6：有关单位应当提供与决策实施情况有关的材料和数据", "XX-6: related units supply materials and data"),
     "outcome": ("XX-18：问题结案后仍终身留存", "XX-18: a closed finding stays on record"),
+    "lead_unit": ("NX-4：承办处室负责组织开展评估具体工作；XX-6：决策执行单位负责具体实施",
+                  "NX-4 / XX-6: the unit that carries out the evaluation"),
+    "ground_statement": ("NX-4 / XX-9：说明符合所选情形的事实", "NX-4 / XX-9: the facts behind the grounds"),
+    "purpose": ("NX-6(1) / XX-8(6)：实施结果与决策目的是否符合，以此衡量", "NX-6(1) / XX-8(6): results are measured against it"),
+    "document_number": ("决策文件的文号，如“宁商规发〔2021〕3号”", "the decision's document number"),
+    "meeting": ("NX-4：厅党组会议、厅务会议或厅专题会议；会议名称应与所选会议一致",
+                "NX-4: the meeting's name matches the body chosen"),
+    "conclusion": ("NX-10(3) / XX-12(3)：对收集的信息资料和征集的意见进行分析，得出初步结论",
+                   "NX-10(3) / XX-12(3): the preliminary conclusion from the analysis"),
+    "comments": ("NX-10(4) / XX-13(2)：组织有关专家对评估报告进行论证", "NX-10(4) / XX-13(2): the experts' review"),
+    "note": ("可不填", "optional"),
+    "expert_id": ("NX-4 / XX-20：外聘专家；NX-8：决策前论证专家原则上不得参与", "NX-4 / XX-20; NX-8"),
+    "respondents": ("回收的有效问卷份数", "valid questionnaires returned"),
 }
 
 ENUM_LABELS: dict[str, dict[str, W]] = {
