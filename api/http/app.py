@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
+from api.http.web_act import router as act_pages  # issue 19 — forms
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
@@ -134,6 +135,7 @@ def create_app(service: Service) -> FastAPI:
     from api.http import web_keys
 
     app.include_router(web_keys.router())
+    app.include_router(act_pages())  # issue 19 — forms: evaluators act from the page
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
