@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import secrets as random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 from uuid import UUID
@@ -98,19 +98,10 @@ def _words(request: Request, lang: str) -> Any:
     return k
 
 
-def china_time(moment: datetime | None, lang: str) -> str:
-    """A moment in China time (北京时间, UTC+8) to the minute."""
-    if moment is None:
-        return "—"
-    local = moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    return f"{local}（北京时间）" if lang == "zh" else f"{local} (China time)"
-
-
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     svc = service(request)
     lang = lang_of(request)
     return render(request, template, status=status, k=_words(request, lang),
-                  when=lambda moment: china_time(moment, lang),
                   utc=lambda moment: format_time(moment) if moment else "",
                   ledger_id=str(svc.ledger.genesis().ledger_id), site=site_origin(request), **context)
 

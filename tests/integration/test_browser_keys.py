@@ -170,6 +170,7 @@ def _bootstrap_admin(page: Any, served: Served, address: str, handle: str, name:
     adds it by consent with his CLI key (the command the page shows, signed here as the CLI would)."""
     _token_sign_in(page, served, address, handle, "/keys")
     page.click("#make-key")
+    page.wait_for_function("() => document.querySelector('#cli-command').textContent.length > 0")
     command = page.inner_text("#cli-command")
     me = served.people[handle].principal_id
     assert command.startswith(f"decision-ledger client principal add-key {me} --public-key '")
@@ -268,6 +269,7 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
         # 孔德明 consents on /keys/requests with the key of his first browser: active at once
         person.goto(f"{address}/keys")
         person.click("#make-link")
+        person.wait_for_function("() => document.querySelector('#invitation-link').textContent.trim().length > 0")
         link = person.inner_text("#invitation-link").strip()
         stranger.goto(link)
         stranger.click("#make-key")

@@ -138,7 +138,8 @@ def _links(html_text: str) -> set[str]:
     found = set()
     for href in re.findall(r'href="([^"#]+)', html_text):
         path = urlsplit(href).path
-        if path.startswith(("/cases/", "/persons/", "/decisions/")) and "/versions/" not in path and "lang=" not in href:
+        if (path.startswith(("/cases/", "/persons/", "/decisions/", "/proofs/events/", "/keys"))
+                and "/versions/" not in path and "lang=" not in href and not path.endswith(".pdf")):
             found.add(href.replace("&amp;", "&"))
     return found
 
@@ -161,7 +162,8 @@ def _walk(served: Served, start: list[str], limit: int = 400) -> dict[str, str]:
     return seen
 
 
-TOP = ["/", "/checkpoints", "/cases", "/findings", "/findings?open=true", "/deadlines", "/agencies", "/annual"]
+TOP = ["/", "/checkpoints", "/cases", "/findings", "/findings?open=true", "/deadlines", "/agencies", "/annual",
+       "/keys", "/decisions/new"]
 
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
@@ -172,7 +174,7 @@ def test_every_reachable_chinese_page_is_in_chinese(served: Served, handle: str 
         pages = {path: served.client.get(path).text for path in ["/", "/checkpoints", "/signin"]}
     else:
         _sign_in(served, handle)
-        allowed = TOP if handle == "kong_deming" else ["/", "/checkpoints", "/cases", "/agencies", "/annual"]
+        allowed = TOP if handle == "kong_deming" else ["/", "/checkpoints", "/cases", "/agencies", "/annual", "/keys"]
         pages = _walk(served, allowed)
     assert len(pages) >= (3 if handle is None else 8)
     problems = {path: found for path, html_text in pages.items() if (found := scan_chinese(html_text))}
