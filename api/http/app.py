@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
+from api.http.web_story import router as story_pages  # issue 19 — pictures
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
@@ -121,6 +122,7 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.router())
     app.include_router(public.operations())
     app.include_router(web.router())
+    app.include_router(story_pages())  # issue 19 — pictures: timeline, what changed, who did what, search
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)

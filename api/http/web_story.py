@@ -1,0 +1,251 @@
+"""A case read as a story (issue 19 point 3), server-side pictures and no script: the timeline by
+business date (on the case page, and ``/cases/{id}/story`` with its events in that order), what a
+version changed (the version page's template asks :func:`version_changes`), who did what for a
+decision and for a person (SVG), and search.
+
+Access is the pages' own (:mod:`api.http.web`): ``readable`` for a case, ``oversee`` and the
+reader's scope for a decision, ``chain_for`` for a person; search keeps only what the reader may
+open, as ``/cases`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.http import labels
+from api.http.problems import ApiError
+from api.http.reads import OUT_OF_SCOPE, chain_for, oversee, readable, service
+from api.http.service import Service
+from api.http.story import diff, graph, timeline
+from api.http.story.words import STORY_WORDS
+from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
+from domain.evidence.times import parse_time
+from domain.model.calendar import CHINA_STANDARD_TIME, china_date
+from domain.model.case import EvaluationCase
+from domain.model.principal import Principal
+from domain.model.rules.deadlines import official_calendar
+from domain.service import access, replay
+from projections import queries, search, story
+from projections.scoping import Scope
+from projections.timeline import readable_case
+
+SEARCH_LIMIT = 20
+
+
+def words(lang: str) -> Callable[..., str]:
+    """The story pages' words in ``lang``, with ``{}`` filled."""
+
+    def w(key: str, *args: Any) -> str:
+        return labels.word(STORY_WORDS, key, lang).format(*args)
+
+    return w
+
+
+def beijing(value: Any) -> str:
+    """A recorded time as people read it: 北京时间 to the minute (the exact UTC time goes on hover)."""
+    moment = value if isinstance(value, datetime) else parse_time(str(value))
+    return moment.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def _day(value: Any) -> date:
+    return china_date(value if isinstance(value, datetime) else parse_time(str(value)))
+
+
+def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
+    """The case's events from the actions read model (indexed by case), with each signer's name."""
+    with svc.current().views.reading() as c:
+        rows = c.execute(
+            "SELECT a.version, a.action, a.event, a.actor_id, a.recorded_at, a.event_hash, a.args, p.name AS actor "
+            "FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
+            "WHERE a.case_id = ? ORDER BY a.version", (case_id,)
+        ).fetchall()
+    return [queries._loads(row, "args") for row in rows]
+
+
+def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The marks of the case's timeline and where they go: its events by business date, its
+    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day."""
+    lang = lang_of(request)
+    w = words(lang)
+    svc = service(request)
+
+    def action(key: str) -> str:
+        return labels.word(labels.ACTION_LABELS, key, lang)
+
+    href = f"/cases/{case.id}/versions/{{}}"
+    marks: list[timeline.Mark] = []
+    for d in story.dated(events):
+        source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
+        period = f"–{d.until}" if d.until else ""
+        signer = d.event.get("actor") or ""
+        title = f"{w('version_n', d.version)} · {action(d.action)} · {d.day}{period}（{source}）· {signer}"
+        marks.append(timeline.Mark("event", d.day, href.format(d.version), title, hollow=not d.from_content))
+    for finding in case.findings:
+        summary = finding.get("summary_en") if lang == "en" else None
+        summary = summary or finding.get("summary_zh") or finding.get("conduct") or ""
+        marks.append(timeline.Mark("finding", _day(finding["at"]), href.format(finding["version"]),
+                                   w("finding_at", finding["rule"], summary)))
+    for deadline in story.case_deadlines(case, official_calendar(svc.ledger)):
+        status = w(f"deadline_{deadline.status}")
+        day = deadline.due_on or deadline.starts_on
+        title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', deadline.starts_on, deadline.due_on or '?')} · {status}"
+        marks.append(timeline.Mark("deadline", day, href.format(deadline.version), title, label=deadline.article,
+                                   status=deadline.status))
+    return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
+
+
+def version_changes(request: Request, case: EvaluationCase, version: int) -> list[diff.Part]:
+    """What the event at ``version`` changed: the case's parts (as the reader may see them) at this
+    version against the version before."""
+    svc = service(request)
+    who = signed_in(request)
+    if who is None:
+        raise ApiError("unauthenticated", "sign in first")
+    after = queries.render_case(readable_case(case, who, svc.ledger))
+    before = None
+    if version > 1:
+        previous = replay.case_at(svc.ledger, case.id, version - 1)
+        before = queries.render_case(readable_case(previous, who, svc.ledger))
+    return diff.changes(before, after, labels.STATE_LABELS)
+
+
+TEMPLATES.env.globals.update(
+    story_timeline=timeline_picture,
+    version_changes=version_changes,
+    story_words=words,
+    beijing=beijing,
+    field_word=lambda key, lang: labels.word(STORY_WORDS, f"f_{key}", lang) if f"f_{key}" in STORY_WORDS else key,
+)
+
+
+def _scope_cases(svc: Service, who: Principal, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cases the reader may open, as ``/cases`` decides."""
+    scope = Scope(who, svc.ledger)
+    kept = []
+    for row in rows:
+        if scope.oversees(row):
+            kept.append(row)
+            continue
+        case = svc.ledger.find_case(UUID(row["case_id"]))
+        if case is not None and access.can_read_case(who, case, svc.ledger):
+            kept.append(row)
+    return kept
+
+
+def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
+    """Search (issue 19 point 3): each kind of answer kept only where the reader may open it."""
+    query = search.parse(text)
+    views = svc.current().views
+    scope = Scope(who, svc.ledger)
+    persons = [p for p in search.persons(views, query, SEARCH_LIMIT) if access.can_read_person(who, p["principal_id"])]
+    decisions = [d for d in search.decisions(views, query, SEARCH_LIMIT)
+                 if access.can_oversee(who) and scope.reaches_decision(d["decision_id"])]
+    cases = _scope_cases(svc, who, search.cases(views, query, SEARCH_LIMIT))
+    readable_cases: dict[str, bool] = {}
+    events = []
+    for event in search.events(views, query, SEARCH_LIMIT):
+        if event["case_id"]:
+            case_id = event["case_id"]
+            if case_id not in readable_cases:
+                readable_cases[case_id] = bool(_scope_cases(svc, who, [{"case_id": case_id,
+                                                                         "decision_id": event["decision_id"]}]))
+            if readable_cases[case_id]:
+                events.append({**event, "href": f"/cases/{case_id}/versions/{event['version']}"})
+        elif event["aggregate_type"] == "Decision" and access.can_oversee(who) \
+                and scope.reaches_decision(event["decision_id"]):
+            events.append({**event, "href": f"/decisions/{event['decision_id']}/trace"})
+        elif event["aggregate_type"] == "Principal" and access.can_read_person(who, event["aggregate_id"]):
+            events.append({**event, "href": f"/persons/{event['aggregate_id']}"})
+    return {"query": query, "persons": persons, "decisions": decisions, "cases": cases, "events": events,
+            "limit": SEARCH_LIMIT}
+
+
+def router() -> APIRouter:
+    pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @pages.get("/cases/{case_id}/story")
+    def case_story(request: Request, case_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        case = readable(svc, who, case_id)
+        events = _case_actions(svc, case_id)
+        return render(request, "story.html", case=case, picture=timeline_picture(request, case, events),
+                      ordered=story.story_order(events), w=words(lang_of(request)))
+
+    @pages.get("/decisions/{decision_id}/graph")
+    def decision_graph(request: Request, decision_id: Id) -> Response:
+        who = require(request)
+        oversee(who)
+        svc = service(request)
+        if not Scope(who, svc.ledger).reaches_decision(decision_id):
+            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        trace = queries.trace_decision(svc.current().views, decision_id)
+        lang = lang_of(request)
+        w = words(lang)
+        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang))
+        d = trace["decision"]
+        basis = w("graph_basis_xx") if d["jurisdiction"] == "XX" else w("graph_basis_nx")
+        return render(request, "graph.html", graph=drawn, w=w, heading=w("graph_decision"), subject=d["title"],
+                      note=f"{d['organ']} · {d['document_number']} · {basis}",
+                      back=(f"/decisions/{decision_id}/trace", "责任倒查" if lang == "zh" else "reverse tracing"))
+
+    @pages.get("/persons/{principal_id}/graph")
+    def person_graph(request: Request, principal_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        chain = chain_for(svc, who, principal_id)
+        case_ids = sorted({a["case_id"] for a in chain["actions"] if a["case_id"]}
+                          | {f["case_id"] for f in chain["findings"]})
+        decision_ids = sorted({a["decision_id"] for a in chain["actions"] if a["decision_id"]}
+                              | {f["decision_id"] for f in chain["findings"] if f.get("decision_id")}
+                              | {d["decision_id"] for d in chain.get("dissent", [])})
+        titles, decisions = _titles(svc, case_ids, decision_ids)
+        lang = lang_of(request)
+        w = words(lang)
+        drawn = graph.person_graph(chain, titles, decisions, w, _action(lang), _term(lang))
+        p = chain["principal"]
+        return render(request, "graph.html", graph=drawn, w=w, heading=w("graph_person"), subject=p["name"],
+                      note=p.get("unit") or "", withheld=chain.get("withheld", 0),
+                      back=(f"/persons/{principal_id}", p["name"]))
+
+    @pages.get("/search")
+    def search_page(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        who = require(request)
+        svc = service(request)
+        found = find(svc, who, q) if q else None
+        return render(request, "search.html", found=found, q=q or "", w=words(lang_of(request)))
+
+    return pages
+
+
+def _action(lang: str) -> Callable[[str], str]:
+    return lambda key: labels.word(labels.ACTION_LABELS, key, lang)
+
+
+def _term(lang: str) -> Callable[[str], str]:
+    return lambda key: labels.word(labels.ACCOUNTABILITY_LABELS, key, lang) if key else ""
+
+
+def _titles(svc: Service, case_ids: list[str],
+            decision_ids: list[str]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """The titles of these cases and decisions, by their keys (a few indexed queries)."""
+    titles: dict[str, str] = {}
+    decisions: dict[str, dict[str, Any]] = {}
+    with svc.current().views.reading() as c:
+        for table, key, ids in (("dl_cases", "case_id", case_ids), ("dl_decisions", "decision_id", decision_ids)):
+            columns = "case_id, title" if table == "dl_cases" else "decision_id, title, document_number"
+            for start in range(0, len(ids), 500):
+                chunk = ids[start: start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in c.execute(f"SELECT {columns} FROM {{{table}}} WHERE {key} IN ({marks})", chunk).fetchall():
+                    if table == "dl_cases":
+                        titles[row["case_id"]] = row["title"]
+                    else:
+                        decisions[row["decision_id"]] = row
+    return titles, decisions
