@@ -23,7 +23,7 @@ from api.http.problems import ApiError
 from api.http.reads import OUT_OF_SCOPE, chain_for, oversee, readable, service
 from api.http.service import Service
 from api.http.story import diff, graph, timeline
-from api.http.story.words import STORY_WORDS
+from api.http.story.words import ENUM_FIELDS, STORY_WORDS
 from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
 from domain.evidence.times import parse_time
 from domain.model.calendar import CHINA_STANDARD_TIME, china_date
@@ -121,6 +121,8 @@ TEMPLATES.env.globals.update(
     story_words=words,
     beijing=beijing,
     field_word=lambda key, lang: labels.word(STORY_WORDS, f"f_{key}", lang) if f"f_{key}" in STORY_WORDS else key,
+    value_word=lambda key, value, lang: labels.word(STORY_WORDS, f"v_{value}", lang)
+    if key in ENUM_FIELDS and f"v_{value}" in STORY_WORDS else value,
 )
 
 
@@ -191,7 +193,7 @@ def router() -> APIRouter:
         drawn = graph.decision_graph(trace, w, _action(lang), _term(lang))
         d = trace["decision"]
         basis = w("graph_basis_xx") if d["jurisdiction"] == "XX" else w("graph_basis_nx")
-        return render(request, "graph.html", graph=drawn, w=w, heading=w("graph_decision"), subject=d["title"],
+        return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_decision"), subject=d["title"],
                       note=f"{d['organ']} · {d['document_number']} · {basis}",
                       back=(f"/decisions/{decision_id}/trace", "责任倒查" if lang == "zh" else "reverse tracing"))
 
@@ -210,7 +212,7 @@ def router() -> APIRouter:
         w = words(lang)
         drawn = graph.person_graph(chain, titles, decisions, w, _action(lang), _term(lang))
         p = chain["principal"]
-        return render(request, "graph.html", graph=drawn, w=w, heading=w("graph_person"), subject=p["name"],
+        return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_person"), subject=p["name"],
                       note=p.get("unit") or "", withheld=chain.get("withheld", 0),
                       back=(f"/persons/{principal_id}", p["name"]))
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_PER_COLUMN = 12
-NODE_W, NODE_H = 190, 38
-COLUMN_GAP = 80
+NODE_W, NODE_H = 170, 38
+COLUMN_GAP = 140
 ROW = 52
 TOP = 40
+LEFT = 20
 
 Word = Callable[..., str]
 
@@ -33,6 +34,7 @@ class Node:
     kind: str = "person"  # person, decision, case, finding, more
     x: float = 0
     y: float = 0
+    full: str = ""  # the whole label (the node shows it shortened)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Graph:
             self.edges.append(edge)
 
 
-def short(text: str | None, size: int = 14) -> str:
+def short(text: str | None, size: int = 12) -> str:
     text = text or ""
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -83,19 +85,58 @@ def place(graph: Graph, word: Word) -> Graph:
         held = [n for n in graph.nodes if n.column == column]
         shown = held if len(held) <= MAX_PER_COLUMN else held[: MAX_PER_COLUMN - 1]
         if len(shown) < len(held):
-            shown.append(Node(f"more-{column}", column, word("more_nodes", len(held) - len(shown), len(held)),
-                              kind="more"))
+            shown.append(Node(f"more-{column}", column, word("more_nodes", len(held) - len(shown)),
+                              word("in_all", len(held)), kind="more"))
         for row, node in enumerate(shown):
-            node.x = 20 + column * (NODE_W + COLUMN_GAP)
+            node.full, node.label = node.full or node.label, short(node.full or node.label)
+            node.sub = short(node.sub, 15)
+            node.x = LEFT + column * (NODE_W + COLUMN_GAP)
             node.y = TOP + row * ROW
         kept += shown
     ids = {n.id for n in kept}
     graph.nodes = kept
+    graph._index = {n.id: n for n in kept}
     graph.edges = [e for e in graph.edges if e.source in ids and e.target in ids]
     rows = max([sum(1 for n in kept if n.column == c) for c in range(len(graph.columns))] + [1])
-    graph.width = 40 + len(graph.columns) * NODE_W + (len(graph.columns) - 1) * COLUMN_GAP
+    graph.width = 2 * LEFT + len(graph.columns) * NODE_W + (len(graph.columns) - 1) * COLUMN_GAP
     graph.height = TOP + rows * ROW + 10
     return graph
+
+
+@dataclass(frozen=True)
+class Route:
+    """An edge's path from the side of one node to the facing side of the other, and where its
+    label goes: beside the end with fewer edges, so the labels of a fan never pile up."""
+
+    edge: Edge
+    source: Node
+    target: Node
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    lx: float
+    ly: float
+    anchor: str  # SVG text-anchor: "start" or "end"
+
+
+def routes(graph: Graph) -> list[Route]:
+    degree: Counter[str] = Counter()
+    for edge in graph.edges:
+        degree[edge.source] += 1
+        degree[edge.target] += 1
+    out = []
+    for edge in graph.edges:
+        s, d = graph._index[edge.source], graph._index[edge.target]
+        right = d.x >= s.x
+        x1, x2 = (s.x + NODE_W, d.x) if right else (s.x, d.x + NODE_W)
+        y1, y2 = s.y + NODE_H / 2, d.y + NODE_H / 2
+        if degree[edge.source] <= degree[edge.target]:  # beside the source
+            lx, ly, anchor = (x1 + 6, y1 - 4, "start") if right else (x1 - 6, y1 - 4, "end")
+        else:  # beside the target
+            lx, ly, anchor = (x2 - 10, y2 - 4, "end") if right else (x2 + 10, y2 - 4, "start")
+        out.append(Route(edge, s, d, x1, y1, x2, y2, lx, ly, anchor))
+    return out
 
 
 def _acts_label(word: Word, action: Callable[[str], str], actions: Sequence[str]) -> str:
@@ -111,7 +152,7 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
     d = trace["decision"]
     graph = Graph([word("col_makers"), word("col_decision"), word("col_cases"), word("col_evaluators"),
                    word("col_findings")])
-    decision = graph.add(Node(f"d:{d['decision_id']}", 1, short(d["title"]), d.get("document_number") or "",
+    decision = graph.add(Node(f"d:{d['decision_id']}", 1, d["title"], d.get("document_number") or "",
                               f"/decisions/{d['decision_id']}/trace", "decision"))
     for maker in trace.get("makers", []):
         node = graph.add(Node(f"m:{maker['principal_id']}", 0, maker.get("name") or "—", maker.get("unit") or "",
@@ -124,7 +165,7 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
         graph.link(node.id, decision.id, word("edge_demonstrated"))
     cases = {c["case_id"]: c for c in trace.get("cases", [])}
     for case in cases.values():
-        node = graph.add(Node(f"c:{case['case_id']}", 2, short(case["title"]), case.get("lead_unit") or "",
+        node = graph.add(Node(f"c:{case['case_id']}", 2, case["title"], case.get("lead_unit") or "",
                               f"/cases/{case['case_id']}", "case"))
         graph.link(decision.id, node.id, word("edge_evaluates"))
     by_person: dict[tuple[str, str], list[str]] = {}
@@ -137,14 +178,14 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
         node = graph.add(Node(f"p:{who}", 3, person.get("name") or "—", person.get("unit") or "", f"/persons/{who}"))
         graph.link(node.id, f"c:{case_id}", _acts_label(word, action, actions))
     for finding in trace.get("findings", []):
-        node = graph.add(Node(f"f:{finding['finding_id']}", 4, finding["rule"], short(finding.get("summary"), 16),
+        node = graph.add(Node(f"f:{finding['finding_id']}", 4, finding["rule"], finding.get("summary") or "",
                               f"/cases/{finding['case_id']}/versions/{finding['version']}", "finding"))
         named = finding.get("persons") or []
         for person in named:
             pid = person["principal_id"]
             target = f"p:{pid}" if graph.node(f"p:{pid}") else f"m:{pid}"
             if graph.node(target) is None:
-                graph.add(Node(f"p:{pid}", 3, short(pid, 8), "", f"/persons/{pid}"))
+                graph.add(Node(f"p:{pid}", 3, "—", "", f"/persons/{pid}"))
                 target = f"p:{pid}"
             label = (word("edge_named_as", term(person["responsibility"])) if person.get("responsibility")
                      else word("edge_named"))
@@ -178,7 +219,7 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
             decision_of.setdefault(finding["case_id"], finding["decision_id"])
     busiest = sorted(by_case.items(), key=lambda item: (-len(item[1]), titles.get(item[0], ""), item[0]))
     for case_id, actions in busiest:
-        node = graph.add(Node(f"c:{case_id}", 2, short(titles.get(case_id, case_id)), word("acts_count", len(actions)),
+        node = graph.add(Node(f"c:{case_id}", 2, titles.get(case_id, case_id), word("acts_count", len(actions)),
                               f"/cases/{case_id}", "case"))
         if actions:
             graph.link(me.id, node.id, _acts_label(word, action, actions))
@@ -193,7 +234,7 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
         node = _decision_node(graph, dissent["decision_id"], decisions)
         graph.link(me.id, node.id, word("edge_dissent"))
     for finding in chain.get("findings", []):
-        node = graph.add(Node(f"f:{finding['finding_id']}", 0, finding["rule"], short(finding.get("summary"), 16),
+        node = graph.add(Node(f"f:{finding['finding_id']}", 0, finding["rule"], finding.get("summary") or "",
                               f"/cases/{finding['case_id']}/versions/{finding['version']}", "finding"))
         label = (word("edge_named_as", term(finding["responsibility"])) if finding.get("responsibility")
                  else word("edge_named"))
@@ -203,5 +244,5 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
 
 def _decision_node(graph: Graph, decision_id: str, decisions: Mapping[str, Mapping[str, Any]]) -> Node:
     d = decisions.get(decision_id, {})
-    return graph.add(Node(f"dc:{decision_id}", 3, short(d.get("title") or decision_id), d.get("document_number") or "",
+    return graph.add(Node(f"dc:{decision_id}", 3, d.get("title") or decision_id, d.get("document_number") or "",
                           f"/decisions/{decision_id}/graph", "decision"))
