@@ -85,7 +85,8 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
         period = f"–{d.until}" if d.until else ""
         signer = d.event.get("actor") or ""
         title = f"{w('version_n', d.version)} · {action(d.action)} · {d.day}{period}（{source}）· {signer}"
-        marks.append(timeline.Mark("event", d.day, href.format(d.version), title, hollow=not d.from_content))
+        marks.append(timeline.Mark("event", d.day, href.format(d.version), title, hollow=not d.from_content,
+                                   until=d.until))
     for finding in case.findings:
         summary = finding.get("summary_en") if lang == "en" else None
         summary = summary or finding.get("summary_zh") or finding.get("conduct") or ""

@@ -171,3 +171,16 @@ def test_an_inspector_reads_the_story_in_chromium(page: Any, served: Served, add
     page.wait_for_url(re.compile(r"/search\?q="))
     assert nx["title"] in page.inner_text("#search-cases")
     shoot(page, served, "story-05-search")
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_an_event_hash_is_found_on_an_index_not_by_a_scan(served: Served) -> None:
+    """At a province's scale the actions read model holds a row per event: the hash prefix is a
+    range on ``dl_actions_event_hash`` (SQLite's plan names it), never a scan of the table."""
+    with served.service.current().views.reading() as c:
+        plan = c.execute(
+            "EXPLAIN QUERY PLAN SELECT a.event_hash FROM {dl_actions} a "
+            "WHERE a.event_hash >= ? AND a.event_hash < ?", ("abcdef01", "abcdef01g")
+        ).fetchall()
+    details = " ".join(str(row.get("detail")) for row in plan)
+    assert "dl_actions_event_hash" in details and "SCAN" not in details.replace("SCAN USING", "")

@@ -97,6 +97,11 @@ def test_marks_are_placed_by_day_with_month_ticks() -> None:
     assert drawn.deadlines[0].x > finding.x
     assert timeline.layout(marks) == drawn, "deterministic"
     assert timeline.layout([]) is None
+    survey = timeline.Mark("event", date(2026, 9, 28), "/v/5", "survey", until=date(2026, 10, 13))
+    with_period = timeline.layout([*marks, survey])
+    assert with_period is not None
+    (bar,) = [p for p in with_period.placed if p.mark.href == "/v/5"]
+    assert bar.x_end is not None and bar.x < bar.x_end < events[1].x + 1
 
 
 def test_marks_on_the_same_day_are_stacked_and_a_crowd_is_counted() -> None:

@@ -32,6 +32,7 @@ class Mark:
     label: str = ""  # a deadline's article
     hollow: bool = False  # an event dated by its recording, not its content
     status: str = ""  # a deadline's status
+    until: date | None = None  # the end of a period (a survey, a call for opinions): drawn as a bar
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Placed:
     mark: Mark
     x: float
     y: float
+    x_end: float | None = None  # where the mark's period ends
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def layout(marks: Sequence[Mark], width: int = WIDTH) -> Layout | None:
     """Where each mark goes; ``None`` when there is nothing to place."""
     if not marks:
         return None
-    start, end = _span(marks)
+    start, end = _span([*marks, *(Mark(m.kind, m.until, "", "") for m in marks if m.until)])
+    end_day = end
     plot = width - LEFT - RIGHT
     days = (end - start).days or 1
 
@@ -121,7 +124,8 @@ def layout(marks: Sequence[Mark], width: int = WIDTH) -> Layout | None:
     height = int(axis_y + AXIS_GAP + below * STEP + 34)
     out = Layout(width, height, axis_y, start, end, ticks=[(x_of(d), d) for d in month_ticks(start, end)])
     for mark, x, row in events:
-        out.placed.append(Placed(mark, x, axis_y - AXIS_GAP - row * STEP - STEP / 2))
+        x_end = x_of(min(max(mark.until, mark.day), end_day)) if mark.until else None
+        out.placed.append(Placed(mark, x, axis_y - AXIS_GAP - row * STEP - STEP / 2, x_end))
     for mark, x, row in findings:
         out.placed.append(Placed(mark, x, axis_y + AXIS_GAP + row * STEP + STEP / 2))
     for x, row, count in events_over:
