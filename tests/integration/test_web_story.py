@@ -108,6 +108,9 @@ def test_who_did_what_for_a_decision_and_a_person(served: Served) -> None:
     mine = served.client.get(f"/persons/{person}/graph", headers=_session(served, "ma_xiaodong"))
     assert mine.status_code == 200 and f'href="/cases/{nx["id"]}"' in mine.text and "项行为" in mine.text
     assert served.client.get(f"/persons/{person}/graph", headers=_session(served, "li_na")).status_code == 403
+    english = served.client.get(f"/decisions/{decision_id}/graph", headers=inspector, params={"lang": "en"}).text
+    assert "Who made, evaluated and was found wanting" in english and "evaluates" in english
+    assert "评估案件" not in english[english.index('<svg id="graph"'):]
 
 
 def test_search_finds_what_the_reader_may_read(served: Served) -> None:
@@ -130,6 +133,8 @@ def test_search_finds_what_the_reader_may_read(served: Served) -> None:
     assert f'href="/cases/{nx["id"]}/versions/5"' in found and event_hash[:16] in found
     assert "search-none" in search(event_hash[:10], _session(served, "chen_jianhua")), "not his case"
     assert "search-short" in search("x") and "search-none" in search("%_%")
+    english = served.client.get("/search", params={"q": "马晓", "lang": "en"}, headers=inspector).text
+    assert "Results for" in english and "Person" in english
     served.client.cookies.clear()
     assert served.client.get("/search", params={"q": "马"}, follow_redirects=False).status_code == 303
 
@@ -166,11 +171,18 @@ def test_an_inspector_reads_the_story_in_chromium(page: Any, served: Served, add
     assert page.locator("#graph a.node.case").count() >= 1 and "马晓东" in page.inner_text("#graph-edges")
     shoot(page, served, "story-04-decision-graph")
 
+    page.goto(f"{address}/persons/{served.people['ma_xiaodong'].principal_id}")
+    page.click("#person-graph")
+    page.wait_for_url(re.compile(r"/graph$"))
+    assert page.inner_text("#graph-subject") == "马晓东"
+    assert page.locator("#graph a.node.case").count() >= 1 and page.locator("#graph a.node.decision").count() >= 1
+    shoot(page, served, "story-05-person-graph")
+
     page.fill("#nav-search", "宁商规发")
     page.press("#nav-search", "Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
     assert nx["title"] in page.inner_text("#search-cases")
-    shoot(page, served, "story-05-search")
+    shoot(page, served, "story-06-search")
 
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
