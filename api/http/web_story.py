@@ -116,7 +116,39 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
     return diff.changes(before, after, labels.STATE_LABELS)
 
 
+def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
+    """Names for the ids inside a case's parts, so a page shows a name where an id stands: agencies
+    (from the read model), materials (their title, as the reader may see it), activities (their
+    kind and day), opinions (their source), drafts and the report (their version)."""
+    lang = lang_of(request)
+    w = words(lang)
+    svc = service(request)
+    who = signed_in(request)
+    shown = readable_case(case, who, svc.ledger) if who is not None else case
+    names: dict[str, str] = {}
+    for mid, material in shown.materials.items():
+        names[str(mid)] = str(material.get("title") or w("f_material_id"))
+    for aid, activity in case.activities.items():
+        day = activity.get("held_on") or activity.get("visited_on") or activity.get("period_from") or ""
+        names[str(aid)] = f"{w('activity_' + str(activity.get('kind')))} {day}".strip()
+    for oid, opinion in case.opinions.items():
+        names[str(oid)] = f"{w('f_opinion_id')}：{opinion.get('source', '')}"
+    for did, draft in case.drafts.items():
+        names[str(did)] = f"{w('f_draft_id')}（{w('version_n', draft.get('version', '?'))}）"
+    if case.report:
+        names[str(case.report.get("report_id"))] = labels.word(labels.STATE_LABELS, "report", lang)
+    agencies = [str(a) for a in case.agencies]
+    if agencies:
+        marks = ",".join("?" * len(agencies))
+        with svc.current().views.reading() as c:
+            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
+                                 agencies).fetchall():
+                names[row["agency_id"]] = row["name"]
+    return names
+
+
 TEMPLATES.env.globals.update(
+    story_things=story_things,
     story_timeline=timeline_picture,
     version_changes=version_changes,
     story_words=words,

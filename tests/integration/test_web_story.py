@@ -84,6 +84,12 @@ def test_a_version_shows_what_it_changed(served: Served) -> None:
     # hashes short, the full value on hover; no English class names for the action
     assert re.search(r'<span class="hash" title="[0-9a-f]{64}">[0-9a-f]{12}…</span>', four)
     assert "ApprovedEvaluation" not in four and "EvaluationApproved" not in four
+    # ids inside the parts read as names: the material collected from its survey, the agency by name
+    seventeen = served.client.get(f"/cases/{nx['id']}/versions/18", headers=member).text
+    opinion = seventeen[seventeen.index('id="change-opinions"'):]
+    assert "座谈会 2026-10-18" in opinion[:opinion.index("</section>")], "via: the forum it came from"
+    unchanged = seventeen[seventeen.index('id="part-agencies"'):]
+    assert "宁夏大学经济管理学院" in unchanged[:unchanged.index("</details>")]
     english = served.client.get(f"/cases/{nx['id']}/versions/4", headers=member, params={"lang": "en"}).text
     assert "What this version changed" in english and "was" in english
 

@@ -82,6 +82,11 @@ STORY_WORDS: dict[str, tuple[str, str]] = {
     "graph_basis_nx": ("依据《重大行政决策程序暂行条例》第三十八条（倒查责任）",
                        "Decree 713 Art. 38: tracing responsibility back"),
     "acts_count": ("{}项行为", "{} acts"),
+    "activity_survey": ("问卷调查", "survey"),
+    "activity_forum": ("座谈会", "forum"),
+    "activity_hearing": ("论证会", "hearing"),
+    "activity_site_visit": ("实地调研", "site visit"),
+    "activity_consultation": ("征求意见", "call for opinions"),
     "edges_list": ("关系一览", "Every relation"),
     # search
     "search": ("搜索", "Search"),
