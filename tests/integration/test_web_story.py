@@ -159,6 +159,15 @@ def test_an_inspector_reads_the_story_in_chromium(page: Any, served: Served, add
     assert page.locator("#story-timeline svg a.deadline").count() >= 2
     shoot(page, served, "story-01-case-timeline")
 
+    flagged = served.demo.cases[2]  # 县域商业体系建设: the rules raised findings on it
+    page.goto(f"{address}/cases/{flagged['id']}")
+    findings = page.locator("#story-timeline svg a.mark.finding")
+    assert findings.count() == served.client.get(f"/v1/cases/{flagged['id']}",
+                                                 headers=served.headers("kong_deming")).json()["case"]["findings"].__len__()
+    assert findings.count() > 0 and "NX/" in findings.first.locator("title").text_content()
+    shoot(page, served, "story-01b-case-with-findings")
+    page.goto(f"{address}/cases/{nx['id']}")
+
     page.click("#story-link")
     page.wait_for_url(re.compile(r"/story$"))
     first = page.locator("#story-events tr.story-event").first.inner_text()

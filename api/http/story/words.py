@@ -49,6 +49,7 @@ STORY_WORDS: dict[str, tuple[str, str]] = {
     "first_version": ("这是案件的第一个版本：以下内容均为新增。", "The case's first version: everything below was added."),
     "event_hash": ("事件哈希", "Event hash"),
     "signed_at": ("签名时间", "Signed at"),
+    "beijing_time": ("（北京时间）", "(Beijing time)"),
     # who did what
     "graph": ("关系图", "Who did what"),
     "graph_decision": ("决策关系图：谁作出、谁评估、谁被认定", "Who made, evaluated and was found wanting"),
@@ -82,6 +83,8 @@ STORY_WORDS: dict[str, tuple[str, str]] = {
     "graph_basis_nx": ("依据《重大行政决策程序暂行条例》第三十八条（倒查责任）",
                        "Decree 713 Art. 38: tracing responsibility back"),
     "acts_count": ("{}项行为", "{} acts"),
+    "graph_withheld": ("{}项行为或问题发生在您所在机构的监督范围之外，未予显示。",
+                       "{} acts or findings lie outside your organisation's scope and are not shown."),
     "activity_survey": ("问卷调查", "survey"),
     "activity_forum": ("座谈会", "forum"),
     "activity_hearing": ("论证会", "hearing"),
