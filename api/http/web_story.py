@@ -28,6 +28,7 @@ from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
 from domain.evidence.times import parse_time
 from domain.model.calendar import CHINA_STANDARD_TIME, china_date
 from domain.model.case import EvaluationCase
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
@@ -223,7 +224,7 @@ def router() -> APIRouter:
         trace = queries.trace_decision(svc.current().views, decision_id)
         lang = lang_of(request)
         w = words(lang)
-        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang))
+        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace))
         d = trace["decision"]
         basis = w("graph_basis_xx") if d["jurisdiction"] == "XX" else w("graph_basis_nx")
         return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_decision"), subject=d["title"],
@@ -257,6 +258,24 @@ def router() -> APIRouter:
         return render(request, "search.html", found=found, q=q or "", w=words(lang_of(request)))
 
     return pages
+
+
+def _unit_and_agency_names(svc: Service, trace: Mapping[str, Any]) -> dict[str, str]:
+    """The names of the undertaking units (organisations) and the entrusted agencies of a trace."""
+    names: dict[str, str] = {}
+    for maker in trace.get("makers", []):
+        if (unit := maker.get("undertaking_unit_id")) is not None:
+            found = svc.ledger.find(UUID(unit), Organisation)
+            names[unit] = found.name if found is not None else unit
+    agencies = sorted({str(a["args"]["agency_id"]) for a in trace.get("actions", [])
+                       if a["action"] == "case.entrust_agency" and (a.get("args") or {}).get("agency_id")})
+    if agencies:
+        marks = ",".join("?" * len(agencies))
+        with svc.current().views.reading() as c:
+            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
+                                 agencies).fetchall():
+                names[row["agency_id"]] = row["name"]
+    return names
 
 
 def _action(lang: str) -> Callable[[str], str]:

@@ -104,6 +104,7 @@ def test_who_did_what_for_a_decision_and_a_person(served: Served) -> None:
     svg = page.text[page.text.index('<svg id="graph"'):page.text.index("</svg>")]
     assert f'href="/cases/{nx["id"]}"' in svg and "决策前论证" in svg and "评估" in svg
     assert "马晓东" in svg, "the team leader who acted in the case"
+    assert "宁夏大学经济管理学院" in svg and "受委托评估" in svg, "the agency entrusted, by name"
     # outside the inspector's organisation: the refusal page, not the picture
     xx_decision = served.client.get(f"/v1/cases/{_xx(served)['id']}",
                                     headers=served.headers("jiang_weiguo")).json()["case"]["decision_id"]

@@ -185,24 +185,28 @@ def test_a_decisions_graph_links_makers_cases_evaluators_and_findings() -> None:
     trace = {
         "decision": {"decision_id": "d", "title": "若干措施", "document_number": "宁商规发〔2021〕3号",
                      "demonstrators": [{"name": "张卫东", "kind": "expert", "principal_id": None}]},
-        "makers": [{"principal_id": "h", "name": "厅长", "unit": "厅", "role": "head"}],
+        "makers": [{"principal_id": "h", "name": "厅长", "unit": "厅", "role": "head"},
+                   {"principal_id": "r", "name": "起草人", "unit": "处", "role": "drafter", "undertaking_unit_id": "u"}],
         "cases": [{"case_id": "c", "title": "后评估", "lead_unit": "处"}],
         "persons": [{"principal_id": "e", "name": "杨帆", "unit": "大学"}],
-        "actions": [{"case_id": "c", "actor_id": "e", "action": "case.collect_material"}] * 3,
+        "actions": [{"case_id": "c", "actor_id": "e", "action": "case.collect_material"}] * 3
+        + [{"case_id": "c", "actor_id": "h", "action": "case.entrust_agency", "args": {"agency_id": "ag"}}],
         "findings": [{"finding_id": "f", "case_id": "c", "rule": "NX/no-hand-over", "summary": "转包", "version": 9,
                       "persons": [{"principal_id": "e", "responsibility": ""}]},
                      {"finding_id": "g", "case_id": "c", "rule": "NX/late", "summary": "逾期", "version": 12,
                       "persons": []}],
     }
-    drawn = graph.decision_graph(trace, w, action, term)
+    drawn = graph.decision_graph(trace, w, action, term, {"u": "商务厅对外贸易处", "ag": "宁夏大学经济管理学院"})
     labels = {(e.source, e.target): e.label for e in drawn.edges}
-    assert labels[("m:h", "d:d")] == "行政首长"
+    assert labels[("m:h", "d:d")] == "行政首长" and labels[("m:r", "d:d")] == "起草人"
+    assert labels[("u:u", "d:d")] == "承办" and drawn.node("u:u").full == "商务厅对外贸易处"  # type: ignore[union-attr]
+    assert labels[("a:ag", "c:c")] == "受委托评估"
     assert labels[("demo:0", "d:d")] == "决策前论证"
     assert labels[("d:d", "c:c")] == "评估"
     assert labels[("p:e", "c:c")] == "收集信息资料 等3项行为"
     assert labels[("f:f", "p:e")] == "认定涉及" and labels[("f:g", "c:c")] == "发现于"
-    assert {n.id: n.column for n in drawn.nodes} == {"d:d": 1, "m:h": 0, "demo:0": 0, "c:c": 2, "p:e": 3, "f:f": 4,
-                                                      "f:g": 4}
+    assert {n.id: n.column for n in drawn.nodes} == {"d:d": 1, "m:h": 0, "m:r": 0, "u:u": 0, "demo:0": 0, "c:c": 2,
+                                                      "p:e": 3, "p:h": 3, "a:ag": 3, "f:f": 4, "f:g": 4}
     routes = {(r.edge.source, r.edge.target): r for r in graph.routes(drawn)}
     fan = routes[("p:e", "c:c")]
     assert fan.x2 < fan.x1 and fan.anchor == "end", "right to left, its label beside the person"

@@ -146,9 +146,11 @@ def _acts_label(word: Word, action: Callable[[str], str], actions: Sequence[str]
 
 
 def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str], str],
-                   term: Callable[[str], str]) -> Graph:
-    """责任倒查 (XX-18) as a picture: makers and demonstrators → the decision → its cases ← the persons
-    who acted in them ← the findings naming them."""
+                   term: Callable[[str], str], names: Mapping[str, str] | None = None) -> Graph:
+    """责任倒查 (XX-18) as a picture: the undertaking unit, makers and demonstrators → the decision →
+    its cases ← the agencies entrusted and the persons who acted in them ← the findings naming them.
+    ``names``: the names of the units and agencies the trace gives by id."""
+    names = names or {}
     d = trace["decision"]
     graph = Graph([word("col_makers"), word("col_decision"), word("col_cases"), word("col_evaluators"),
                    word("col_findings")])
@@ -158,6 +160,9 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
         node = graph.add(Node(f"m:{maker['principal_id']}", 0, maker.get("name") or "—", maker.get("unit") or "",
                               f"/persons/{maker['principal_id']}"))
         graph.link(node.id, decision.id, word(f"role_{maker['role']}"))
+        if (unit := maker.get("undertaking_unit_id")) is not None:
+            unit_node = graph.add(Node(f"u:{unit}", 0, names.get(unit) or "—", word("undertaking_unit"), kind="unit"))
+            graph.link(unit_node.id, decision.id, word("edge_undertook"))
     for n, demonstrator in enumerate(d.get("demonstrators") or []):
         pid = demonstrator.get("principal_id")
         node = graph.add(Node(f"m:{pid}" if pid else f"demo:{n}", 0, demonstrator["name"], word("demonstrator"),
@@ -172,6 +177,9 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
     for act in trace.get("actions", []):
         if act.get("case_id") in cases:
             by_person.setdefault((act["actor_id"], act["case_id"]), []).append(act["action"])
+            if act["action"] == "case.entrust_agency" and (agency := (act.get("args") or {}).get("agency_id")):
+                agency_node = graph.add(Node(f"a:{agency}", 3, names.get(agency) or "—", word("agency"), kind="agency"))
+                graph.link(agency_node.id, f"c:{act['case_id']}", word("edge_entrusted"))
     persons = {p["principal_id"]: p for p in trace.get("persons", [])}
     for (who, case_id), actions in by_person.items():
         person = persons.get(who, {})
