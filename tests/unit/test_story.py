@@ -139,6 +139,7 @@ def test_a_version_marks_what_it_changed() -> None:
     assert parts["plan"].status == diff.ADDED and not parts["plan"].scalar
     removed = diff.changes(after, before, ["plan", "grounds"])
     assert removed[0].status == diff.REMOVED and removed[0].before == {"parts": {}}
+    assert removed[0].removed == [("parts", {})], "a part removed lists what it held"
     assert removed[1].removed == ["NX-4(3)"]
 
 

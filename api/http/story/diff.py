@@ -44,19 +44,20 @@ def compare(key: str, before: Any, after: Any) -> Part:
     if not _present(before):
         part = Part(key, ADDED, after)
     elif not _present(after):
-        return Part(key, REMOVED, None, before=before)
+        part = Part(key, REMOVED, None, before=before)
     elif before == after:
         return Part(key, SAME, after)
     else:
         part = Part(key, CHANGED, after, before=before)
     old = before if _present(before) else type(after)()
-    if isinstance(after, dict) and isinstance(old, dict):
-        part.added = [(k, v) for k, v in after.items() if k not in old]
-        part.removed = [(k, v) for k, v in old.items() if k not in after]
-        part.changed = [(k, old[k], v) for k, v in after.items() if k in old and old[k] != v]
-    elif isinstance(after, list) and isinstance(old, list):
-        part.added = _minus(after, old)
-        part.removed = _minus(old, after)
+    new = after if _present(after) else type(before)()
+    if isinstance(new, dict) and isinstance(old, dict):
+        part.added = [(k, v) for k, v in new.items() if k not in old]
+        part.removed = [(k, v) for k, v in old.items() if k not in new]
+        part.changed = [(k, old[k], v) for k, v in new.items() if k in old and old[k] != v]
+    elif isinstance(new, list) and isinstance(old, list):
+        part.added = _minus(new, old)
+        part.removed = _minus(old, new)
     return part
 
 
