@@ -102,6 +102,17 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
     return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
 
 
+def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
+    """The case as this reader may see it (materials opened or withheld), once per request: opening
+    sealed materials costs a decryption each."""
+    cached: dict[tuple[int, int], tuple[EvaluationCase, EvaluationCase]] = \
+        request.scope.setdefault("state", {}).setdefault("story_readable", {})
+    key = (id(case), case.version)
+    if key not in cached:
+        cached[key] = (case, readable_case(case, who, service(request).ledger))  # the case kept: its id stays its own
+    return cached[key][1]
+
+
 def version_changes(request: Request, case: EvaluationCase, version: int) -> list[diff.Part]:
     """What the event at ``version`` changed: the case's parts (as the reader may see them) at this
     version against the version before."""
@@ -109,7 +120,7 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
     who = signed_in(request)
     if who is None:
         raise ApiError("unauthenticated", "sign in first")
-    after = queries.render_case(readable_case(case, who, svc.ledger))
+    after = queries.render_case(_readable(request, case, who))
     before = None
     if version > 1:
         previous = replay.case_at(svc.ledger, case.id, version - 1)
@@ -125,7 +136,7 @@ def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
     w = words(lang)
     svc = service(request)
     who = signed_in(request)
-    shown = readable_case(case, who, svc.ledger) if who is not None else case
+    shown = _readable(request, case, who) if who is not None else case
     names: dict[str, str] = {}
     for mid, material in shown.materials.items():
         names[str(mid)] = str(material.get("title") or w("f_material_id"))
