@@ -10,6 +10,7 @@ open, as ``/cases`` does.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -66,7 +67,7 @@ def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
             "FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
             "WHERE a.case_id = ? ORDER BY a.version", (case_id,)
         ).fetchall()
-    return [queries._loads(row, "args") for row in rows]
+    return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
 
 
 def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
