@@ -31,6 +31,7 @@ from domain.model.calendar import CHINA_STANDARD_TIME, china_date
 from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
+from domain.model.rules import rulebook_for
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
 from projections import queries, search, story
@@ -49,10 +50,35 @@ def words(lang: str) -> Callable[..., str]:
     return w
 
 
-def beijing(value: Any) -> str:
-    """A recorded time as people read it: 北京时间 to the minute (the exact UTC time goes on hover)."""
-    moment = value if isinstance(value, datetime) else parse_time(str(value))
-    return moment.astimezone(CHINA_STANDARD_TIME).strftime("%Y-%m-%d %H:%M")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: every rule of both rulebooks: its id → (Chinese name, English name); pages show the name, the id on hover
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    rule.id: (rule.title, rule.title_en) for text in ("NX", "XX") for rule in rulebook_for(text).rules
+} | {f"{text}/accountability": ("纪检监察认定", "an inspector's finding") for text in ("NX", "XX")}
+
+
+def rule_name(rule_id: Any, lang: str) -> str:
+    return labels.word(RULE_NAMES, str(rule_id), lang)
+
+
+def day_words(day: date, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _day_text(text: str, lang: str) -> str:
+    """An ISO date in words; anything that only looks like one, as it is."""
+    try:
+        return day_words(date.fromisoformat(text), lang)
+    except ValueError:
+        return text
+
+
+def beijing(value: Any, lang: str = "zh") -> str:
+    """A recorded time as people read it: China time (北京时间) to the minute, in words (the exact UTC
+    time goes on hover, in the page's ``title``)."""
+    moment = (value if isinstance(value, datetime) else parse_time(str(value))).astimezone(CHINA_STANDARD_TIME)
+    return f"{day_words(moment.date(), lang)} {moment:%H:%M}" + ("" if lang == "zh" else " CST (UTC+8)")
 
 
 def _day(value: Any) -> date:
@@ -84,20 +110,21 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
     marks: list[timeline.Mark] = []
     for d in story.dated(events):
         source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
-        period = f"–{d.until}" if d.until else ""
+        period = f"–{day_words(d.until, lang)}" if d.until else ""
         signer = d.event.get("actor") or ""
-        title = f"{w('version_n', d.version)} · {action(d.action)} · {d.day}{period}（{source}）· {signer}"
+        title = f"{w('version_n', d.version)} · {action(d.action)} · {day_words(d.day, lang)}{period}（{source}）· {signer}"
         marks.append(timeline.Mark("event", d.day, href.format(d.version), title, hollow=not d.from_content,
                                    until=d.until))
     for finding in case.findings:
         summary = finding.get("summary_en") if lang == "en" else None
         summary = summary or finding.get("summary_zh") or finding.get("conduct") or ""
         marks.append(timeline.Mark("finding", _day(finding["at"]), href.format(finding["version"]),
-                                   w("finding_at", finding["rule"], summary)))
+                                   w("finding_at", rule_name(finding["rule"], lang), summary)))
     for deadline in story.case_deadlines(case, official_calendar(svc.ledger)):
         status = w(f"deadline_{deadline.status}")
         day = deadline.due_on or deadline.starts_on
-        title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', deadline.starts_on, deadline.due_on or '?')} · {status}"
+        due = day_words(deadline.due_on, lang) if deadline.due_on else "?"
+        title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', day_words(deadline.starts_on, lang), due)} · {status}"
         marks.append(timeline.Mark("deadline", day, href.format(deadline.version), title, label=deadline.article,
                                    status=deadline.status))
     return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
@@ -166,6 +193,9 @@ TEMPLATES.env.globals.update(
     version_changes=version_changes,
     story_words=words,
     beijing=beijing,
+    day_words=day_words,
+    rule_name=rule_name,
+    story_day=lambda text, lang: _day_text(text, lang),
     field_word=lambda key, lang: labels.word(STORY_WORDS, f"f_{key}", lang) if f"f_{key}" in STORY_WORDS else key,
     value_word=lambda key, value, lang: labels.word(STORY_WORDS, f"v_{value}", lang)
     if key in ENUM_FIELDS and f"v_{value}" in STORY_WORDS else value,
@@ -236,7 +266,8 @@ def router() -> APIRouter:
         trace = queries.trace_decision(svc.current().views, decision_id)
         lang = lang_of(request)
         w = words(lang)
-        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace))
+        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace),
+                                     rule=lambda rule_id: rule_name(rule_id, lang))
         d = trace["decision"]
         basis = w("graph_basis_xx") if d["jurisdiction"] == "XX" else w("graph_basis_nx")
         return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_decision"), subject=d["title"],
@@ -256,7 +287,8 @@ def router() -> APIRouter:
         titles, decisions = _titles(svc, case_ids, decision_ids)
         lang = lang_of(request)
         w = words(lang)
-        drawn = graph.person_graph(chain, titles, decisions, w, _action(lang), _term(lang))
+        drawn = graph.person_graph(chain, titles, decisions, w, _action(lang), _term(lang),
+                                   rule=lambda rule_id: rule_name(rule_id, lang))
         p = chain["principal"]
         return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_person"), subject=p["name"],
                       note=p.get("unit") or "", withheld=chain.get("withheld", 0),

@@ -6,6 +6,7 @@ Chromium (SQLite), every page opened and photographed."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -22,6 +23,41 @@ def _session(served: Served, handle: str) -> dict[str, str]:
     assert signed.status_code == 303
     served.client.cookies.clear()
     return {"cookie": f"dl_session={signed.cookies['dl_session']}"}
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no tags or attributes, nothing in <title>, <style>, <script> or a hash."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: list[bool] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "input", "meta", "link", "img", "hr"):
+            return
+        hide = tag in ("title", "style", "script") or "hash" in (dict(attrs).get("class") or "").split()
+        self.hidden.append(hide or bool(self.hidden and self.hidden[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ("br", "input", "meta", "link", "img", "hr") and self.hidden:
+            self.hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.hidden and self.hidden[-1]):
+            self.parts.append(data)
+
+
+MACHINE_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # a bare UUID
+                          r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"  # a UTC timestamp as the text
+                          r"|\b(?:NX|XX)/[a-z][a-z0-9-]*")  # a rule id
+
+
+def machine_text(html_text: str) -> list[str]:
+    """What a Chinese page shows that is machine text rather than words."""
+    seen = _Visible()
+    seen.feed(html_text)
+    return MACHINE_TEXT.findall(" ".join(seen.parts))
 
 
 def _nx(served: Served) -> dict[str, Any]:
@@ -43,10 +79,10 @@ def test_the_case_page_draws_its_timeline_by_business_date(served: Served) -> No
     marks = re.findall(r'<a href="/cases/[0-9a-f-]+/versions/(\d+)" class="mark event[^"]*"><title>([^<]+)</title>', svg)
     assert sorted(int(v) for v, _ in marks) == list(range(1, nx["version"] + 1))
     titles = dict(marks)
-    assert "决定开展评估" in titles["4"] and "2026-09-18" in titles["4"] and "决定日期" in titles["4"]
+    assert "决定开展评估" in titles["4"] and "2026年9月18日" in titles["4"] and "决定日期" in titles["4"]
     assert "内容未载日期" in titles["7"], "a material carries no date: its recording day stands in, marked"
     # deadlines: NX-11 ninety days from the decision to start, NX-12b fifteen from the report
-    assert re.search(r'class="deadline met"><title>NX-11 [^<]*2026-09-18', svg)
+    assert re.search(r'class="deadline met"><title>NX-11 [^<]*2026年9月18日', svg)
     assert "NX-12b" in svg and "月</text>" in svg, "month ticks in Chinese"
     english = served.client.get(f"/cases/{nx['id']}", headers=inspector, params={"lang": "en"}).text
     assert "Timeline by business date" in english and "date decided" in english
@@ -146,6 +182,26 @@ def test_search_finds_what_the_reader_may_read(served: Served) -> None:
     assert served.client.get("/search", params={"q": "马"}, follow_redirects=False).status_code == 303
 
 
+def test_the_story_pages_show_words_not_machine_text(served: Served) -> None:
+    nx, flagged = _nx(served), served.demo.cases[2]
+    inspector = _session(served, "kong_deming")
+    decision_id = served.client.get(f"/v1/cases/{flagged['id']}",
+                                    headers=served.headers("kong_deming")).json()["case"]["decision_id"]
+    person = served.people["he_jing"].principal_id
+    pages = [f"/cases/{nx['id']}/story", f"/cases/{flagged['id']}/story", f"/decisions/{decision_id}/graph",
+             f"/persons/{person}/graph", f"/cases/{nx['id']}/versions/10", f"/cases/{flagged['id']}/versions/6",
+             f"/cases/{flagged['id']}/versions/{flagged['version']}"]
+    found = {}
+    for path in pages:
+        answer = served.client.get(path, headers=inspector)
+        assert answer.status_code == 200, path
+        if machine := machine_text(answer.text):
+            found[path] = machine
+    assert not found
+    assert machine_text("<p>NX/preset-conclusion 2026-12-06T05:54 0b5e1f2a-1111-4222-8333-944445555666</p>") == [
+        "NX/preset-conclusion", "2026-12-06T05:54", "0b5e1f2a-1111-4222-8333-944445555666"]
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
@@ -165,14 +221,14 @@ def test_an_inspector_reads_the_story_in_chromium(page: Any, served: Served, add
     findings = page.locator("#story-timeline svg a.mark.finding")
     assert findings.count() == served.client.get(f"/v1/cases/{flagged['id']}",
                                                  headers=served.headers("kong_deming")).json()["case"]["findings"].__len__()
-    assert findings.count() > 0 and "NX/" in findings.first.locator("title").text_content()
+    assert findings.count() > 0 and "问题 " in findings.first.locator("title").text_content()
     shoot(page, served, "story-01b-case-with-findings")
     page.goto(f"{address}/cases/{nx['id']}")
 
     page.click("#story-link")
     page.wait_for_url(re.compile(r"/story$"))
     first = page.locator("#story-events tr.story-event").first.inner_text()
-    assert "2026-09-18" in first and "决定开展评估" in first
+    assert "2026年9月18日" in first and "决定开展评估" in first
     shoot(page, served, "story-02-story")
 
     page.goto(f"{address}/cases/{nx['id']}/versions/10")

@@ -146,7 +146,8 @@ def _acts_label(word: Word, action: Callable[[str], str], actions: Sequence[str]
 
 
 def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str], str],
-                   term: Callable[[str], str], names: Mapping[str, str] | None = None) -> Graph:
+                   term: Callable[[str], str], names: Mapping[str, str] | None = None,
+                   rule: Callable[[str], str] = str) -> Graph:
     """责任倒查 (XX-18) as a picture: the undertaking unit, makers and demonstrators → the decision →
     its cases ← the agencies entrusted and the persons who acted in them ← the findings naming them.
     ``names``: the names of the units and agencies the trace gives by id."""
@@ -186,7 +187,7 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
         node = graph.add(Node(f"p:{who}", 3, person.get("name") or "—", person.get("unit") or "", f"/persons/{who}"))
         graph.link(node.id, f"c:{case_id}", _acts_label(word, action, actions))
     for finding in trace.get("findings", []):
-        node = graph.add(Node(f"f:{finding['finding_id']}", 4, finding["rule"], finding.get("summary") or "",
+        node = graph.add(Node(f"f:{finding['finding_id']}", 4, rule(finding["rule"]), finding.get("summary") or "",
                               f"/cases/{finding['case_id']}/versions/{finding['version']}", "finding"))
         named = finding.get("persons") or []
         for person in named:
@@ -204,7 +205,8 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
 
 
 def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions: Mapping[str, Mapping[str, Any]],
-                 word: Word, action: Callable[[str], str], term: Callable[[str], str]) -> Graph:
+                 word: Word, action: Callable[[str], str], term: Callable[[str], str],
+                 rule: Callable[[str], str] = str) -> Graph:
     """A person's part: the person → the cases they acted on (busiest first, with what they did) →
     the decisions those cases evaluate; the findings naming them → the person."""
     p = chain["principal"]
@@ -242,7 +244,7 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
         node = _decision_node(graph, dissent["decision_id"], decisions)
         graph.link(me.id, node.id, word("edge_dissent"))
     for finding in chain.get("findings", []):
-        node = graph.add(Node(f"f:{finding['finding_id']}", 0, finding["rule"], finding.get("summary") or "",
+        node = graph.add(Node(f"f:{finding['finding_id']}", 0, rule(finding["rule"]), finding.get("summary") or "",
                               f"/cases/{finding['case_id']}/versions/{finding['version']}", "finding"))
         label = (word("edge_named_as", term(finding["responsibility"])) if finding.get("responsibility")
                  else word("edge_named"))
