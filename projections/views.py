@@ -33,7 +33,7 @@ from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
-from projections import accountability, making, persons
+from projections import accountability, making, persons, search  # issue 19 — pictures: search
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -111,6 +111,8 @@ class LedgerViewTables(ViewTables):
         ("dl_cases_decision", "dl_cases", "decision_id"),
         *accountability.INDEXES,  # H2 accountability
         *persons.INDEXES,  # H3 lifetime
+        # issue 19 — pictures: search by event hash prefix (a range on an index, never a scan)
+        *search.INDEXES,
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}

@@ -18,6 +18,7 @@ from api.http import docs, problems, public, read_examples, reads, secrets, web,
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
 from api.http.web_act import router as act_pages  # issue 19 — forms
+from api.http.web_story import router as story_pages  # issue 19 — pictures
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
@@ -136,6 +137,7 @@ def create_app(service: Service) -> FastAPI:
 
     app.include_router(web_keys.router())
     app.include_router(act_pages())  # issue 19 — forms: evaluators act from the page
+    app.include_router(story_pages())  # issue 19 — pictures: timeline, what changed, who did what, search
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)

@@ -1,0 +1,349 @@
+"""A case read as a story (issue 19 point 3), server-side pictures and no script: the timeline by
+business date (on the case page, and ``/cases/{id}/story`` with its events in that order), what a
+version changed (the version page's template asks :func:`version_changes`), who did what for a
+decision and for a person (SVG), and search.
+
+Access is the pages' own (:mod:`api.http.web`): ``readable`` for a case, ``oversee`` and the
+reader's scope for a decision, ``chain_for`` for a person; search keeps only what the reader may
+open, as ``/cases`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.http import labels
+from api.http.problems import ApiError
+from api.http.reads import OUT_OF_SCOPE, chain_for, oversee, readable, service
+from api.http.service import Service
+from api.http.story import diff, graph, timeline
+from api.http.story.words import ENUM_FIELDS, STORY_WORDS
+from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
+from domain.evidence.times import parse_time
+from domain.model.calendar import CHINA_STANDARD_TIME, china_date
+from domain.model.case import EvaluationCase
+from domain.model.organisation import Organisation
+from domain.model.principal import Principal
+from domain.model.rules import rulebook_for
+from domain.model.rules.deadlines import official_calendar
+from domain.service import access, replay
+from projections import queries, search, story
+from projections.scoping import Scope
+from projections.timeline import readable_case
+
+SEARCH_LIMIT = 20
+
+
+def words(lang: str) -> Callable[..., str]:
+    """The story pages' words in ``lang``, with ``{}`` filled."""
+
+    def w(key: str, *args: Any) -> str:
+        return labels.word(STORY_WORDS, key, lang).format(*args)
+
+    return w
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: every rule of both rulebooks: its id → (Chinese name, English name); pages show the name, the id on hover
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    rule.id: (rule.title, rule.title_en) for text in ("NX", "XX") for rule in rulebook_for(text).rules
+} | {f"{text}/accountability": ("纪检监察认定", "an inspector's finding") for text in ("NX", "XX")}
+
+
+def rule_name(rule_id: Any, lang: str) -> str:
+    return labels.word(RULE_NAMES, str(rule_id), lang)
+
+
+def day_words(day: date, lang: str) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _day_text(text: str, lang: str) -> str:
+    """An ISO date in words; anything that only looks like one, as it is."""
+    try:
+        return day_words(date.fromisoformat(text), lang)
+    except ValueError:
+        return text
+
+
+def beijing(value: Any, lang: str = "zh") -> str:
+    """A recorded time as people read it: China time (北京时间) to the minute, in words (the exact UTC
+    time goes on hover, in the page's ``title``)."""
+    moment = (value if isinstance(value, datetime) else parse_time(str(value))).astimezone(CHINA_STANDARD_TIME)
+    return f"{day_words(moment.date(), lang)} {moment:%H:%M}" + ("" if lang == "zh" else " CST (UTC+8)")
+
+
+def _day(value: Any) -> date:
+    return china_date(value if isinstance(value, datetime) else parse_time(str(value)))
+
+
+def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
+    """The case's events from the actions read model (indexed by case), with each signer's name."""
+    with svc.current().views.reading() as c:
+        rows = c.execute(
+            "SELECT a.version, a.action, a.event, a.actor_id, a.recorded_at, a.event_hash, a.args, p.name AS actor "
+            "FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
+            "WHERE a.case_id = ? ORDER BY a.version", (case_id,)
+        ).fetchall()
+    return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
+
+
+def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The marks of the case's timeline and where they go: its events by business date, its
+    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day."""
+    lang = lang_of(request)
+    w = words(lang)
+    svc = service(request)
+
+    def action(key: str) -> str:
+        return labels.word(labels.ACTION_LABELS, key, lang)
+
+    href = f"/cases/{case.id}/versions/{{}}"
+    marks: list[timeline.Mark] = []
+    for d in story.dated(events):
+        source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
+        period = f"–{day_words(d.until, lang)}" if d.until else ""
+        signer = d.event.get("actor") or ""
+        title = f"{w('version_n', d.version)} · {action(d.action)} · {day_words(d.day, lang)}{period}（{source}）· {signer}"
+        marks.append(timeline.Mark("event", d.day, href.format(d.version), title, hollow=not d.from_content,
+                                   until=d.until))
+    for finding in case.findings:
+        summary = finding.get("summary_en") if lang == "en" else None
+        summary = summary or finding.get("summary_zh") or finding.get("conduct") or ""
+        marks.append(timeline.Mark("finding", _day(finding["at"]), href.format(finding["version"]),
+                                   w("finding_at", rule_name(finding["rule"], lang), summary)))
+    for deadline in story.case_deadlines(case, official_calendar(svc.ledger)):
+        status = w(f"deadline_{deadline.status}")
+        day = deadline.due_on or deadline.starts_on
+        due = day_words(deadline.due_on, lang) if deadline.due_on else "?"
+        title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', day_words(deadline.starts_on, lang), due)} · {status}"
+        marks.append(timeline.Mark("deadline", day, href.format(deadline.version), title, label=deadline.article,
+                                   status=deadline.status))
+    return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
+
+
+def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
+    """The case as this reader may see it (materials opened or withheld), once per request: opening
+    sealed materials costs a decryption each."""
+    cached: dict[tuple[int, int], tuple[EvaluationCase, EvaluationCase]] = \
+        request.scope.setdefault("state", {}).setdefault("story_readable", {})
+    key = (id(case), case.version)
+    if key not in cached:
+        cached[key] = (case, readable_case(case, who, service(request).ledger))  # the case kept: its id stays its own
+    return cached[key][1]
+
+
+def version_changes(request: Request, case: EvaluationCase, version: int) -> list[diff.Part]:
+    """What the event at ``version`` changed: the case's parts (as the reader may see them) at this
+    version against the version before."""
+    svc = service(request)
+    who = signed_in(request)
+    if who is None:
+        raise ApiError("unauthenticated", "sign in first")
+    after = queries.render_case(_readable(request, case, who))
+    before = None
+    if version > 1:
+        previous = replay.case_at(svc.ledger, case.id, version - 1)
+        before = queries.render_case(readable_case(previous, who, svc.ledger))
+    return diff.changes(before, after, labels.STATE_LABELS)
+
+
+def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
+    """Names for the ids inside a case's parts, so a page shows a name where an id stands: agencies
+    (from the read model), materials (their title, as the reader may see it), activities (their
+    kind and day), opinions (their source), drafts and the report (their version)."""
+    lang = lang_of(request)
+    w = words(lang)
+    svc = service(request)
+    who = signed_in(request)
+    shown = _readable(request, case, who) if who is not None else case
+    names: dict[str, str] = {}
+    for mid, material in shown.materials.items():
+        names[str(mid)] = str(material.get("title") or w("f_material_id"))
+    for aid, activity in case.activities.items():
+        day = activity.get("held_on") or activity.get("visited_on") or activity.get("period_from") or ""
+        names[str(aid)] = f"{w('activity_' + str(activity.get('kind')))} {day}".strip()
+    for oid, opinion in case.opinions.items():
+        names[str(oid)] = f"{w('f_opinion_id')}：{opinion.get('source', '')}"
+    for did, draft in case.drafts.items():
+        names[str(did)] = f"{w('f_draft_id')}（{w('version_n', draft.get('version', '?'))}）"
+    if case.report:
+        names[str(case.report.get("report_id"))] = labels.word(labels.STATE_LABELS, "report", lang)
+    agencies = [str(a) for a in case.agencies]
+    if agencies:
+        marks = ",".join("?" * len(agencies))
+        with svc.current().views.reading() as c:
+            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
+                                 agencies).fetchall():
+                names[row["agency_id"]] = row["name"]
+    return names
+
+
+TEMPLATES.env.globals.update(
+    story_things=story_things,
+    story_timeline=timeline_picture,
+    version_changes=version_changes,
+    story_words=words,
+    beijing=beijing,
+    day_words=day_words,
+    rule_name=rule_name,
+    story_day=lambda text, lang: _day_text(text, lang),
+    field_word=lambda key, lang: labels.word(STORY_WORDS, f"f_{key}", lang) if f"f_{key}" in STORY_WORDS else key,
+    value_word=lambda key, value, lang: labels.word(STORY_WORDS, f"v_{value}", lang)
+    if key in ENUM_FIELDS and f"v_{value}" in STORY_WORDS else value,
+)
+
+
+def _scope_cases(svc: Service, who: Principal, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cases the reader may open, as ``/cases`` decides."""
+    scope = Scope(who, svc.ledger)
+    kept = []
+    for row in rows:
+        if scope.oversees(row):
+            kept.append(row)
+            continue
+        case = svc.ledger.find_case(UUID(row["case_id"]))
+        if case is not None and access.can_read_case(who, case, svc.ledger):
+            kept.append(row)
+    return kept
+
+
+def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
+    """Search (issue 19 point 3): each kind of answer kept only where the reader may open it."""
+    query = search.parse(text)
+    views = svc.current().views
+    scope = Scope(who, svc.ledger)
+    persons = [p for p in search.persons(views, query, SEARCH_LIMIT) if access.can_read_person(who, p["principal_id"])]
+    decisions = [d for d in search.decisions(views, query, SEARCH_LIMIT)
+                 if access.can_oversee(who) and scope.reaches_decision(d["decision_id"])]
+    cases = _scope_cases(svc, who, search.cases(views, query, SEARCH_LIMIT))
+    readable_cases: dict[str, bool] = {}
+    events = []
+    for event in search.events(views, query, SEARCH_LIMIT):
+        if event["case_id"]:
+            case_id = event["case_id"]
+            if case_id not in readable_cases:
+                readable_cases[case_id] = bool(_scope_cases(svc, who, [{"case_id": case_id,
+                                                                         "decision_id": event["decision_id"]}]))
+            if readable_cases[case_id]:
+                events.append({**event, "href": f"/cases/{case_id}/versions/{event['version']}"})
+        elif event["aggregate_type"] == "Decision" and access.can_oversee(who) \
+                and scope.reaches_decision(event["decision_id"]):
+            events.append({**event, "href": f"/decisions/{event['decision_id']}/trace"})
+        elif event["aggregate_type"] == "Principal" and access.can_read_person(who, event["aggregate_id"]):
+            events.append({**event, "href": f"/persons/{event['aggregate_id']}"})
+    return {"query": query, "persons": persons, "decisions": decisions, "cases": cases, "events": events,
+            "limit": SEARCH_LIMIT}
+
+
+def router() -> APIRouter:
+    pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @pages.get("/cases/{case_id}/story")
+    def case_story(request: Request, case_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        case = readable(svc, who, case_id)
+        events = _case_actions(svc, case_id)
+        return render(request, "story.html", case=case, picture=timeline_picture(request, case, events),
+                      ordered=story.story_order(events), w=words(lang_of(request)))
+
+    @pages.get("/decisions/{decision_id}/graph")
+    def decision_graph(request: Request, decision_id: Id) -> Response:
+        who = require(request)
+        oversee(who)
+        svc = service(request)
+        if not Scope(who, svc.ledger).reaches_decision(decision_id):
+            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        trace = queries.trace_decision(svc.current().views, decision_id)
+        lang = lang_of(request)
+        w = words(lang)
+        drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace),
+                                     rule=lambda rule_id: rule_name(rule_id, lang))
+        d = trace["decision"]
+        basis = w("graph_basis_xx") if d["jurisdiction"] == "XX" else w("graph_basis_nx")
+        return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_decision"), subject=d["title"],
+                      note=f"{d['organ']} · {d['document_number']} · {basis}",
+                      back=(f"/decisions/{decision_id}/trace", "责任倒查" if lang == "zh" else "reverse tracing"))
+
+    @pages.get("/persons/{principal_id}/graph")
+    def person_graph(request: Request, principal_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        chain = chain_for(svc, who, principal_id)
+        case_ids = sorted({a["case_id"] for a in chain["actions"] if a["case_id"]}
+                          | {f["case_id"] for f in chain["findings"]})
+        decision_ids = sorted({a["decision_id"] for a in chain["actions"] if a["decision_id"]}
+                              | {f["decision_id"] for f in chain["findings"] if f.get("decision_id")}
+                              | {d["decision_id"] for d in chain.get("dissent", [])})
+        titles, decisions = _titles(svc, case_ids, decision_ids)
+        lang = lang_of(request)
+        w = words(lang)
+        drawn = graph.person_graph(chain, titles, decisions, w, _action(lang), _term(lang),
+                                   rule=lambda rule_id: rule_name(rule_id, lang))
+        p = chain["principal"]
+        return render(request, "graph.html", graph=drawn, routes=graph.routes(drawn), w=w, heading=w("graph_person"), subject=p["name"],
+                      note=p.get("unit") or "", withheld=chain.get("withheld", 0),
+                      back=(f"/persons/{principal_id}", p["name"]))
+
+    @pages.get("/search")
+    def search_page(request: Request, q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+        who = require(request)
+        svc = service(request)
+        found = find(svc, who, q) if q else None
+        return render(request, "search.html", found=found, q=q or "", w=words(lang_of(request)))
+
+    return pages
+
+
+def _unit_and_agency_names(svc: Service, trace: Mapping[str, Any]) -> dict[str, str]:
+    """The names of the undertaking units (organisations) and the entrusted agencies of a trace."""
+    names: dict[str, str] = {}
+    for maker in trace.get("makers", []):
+        if (unit := maker.get("undertaking_unit_id")) is not None:
+            found = svc.ledger.find(UUID(unit), Organisation)
+            names[unit] = found.name if found is not None else unit
+    agencies = sorted({str(a["args"]["agency_id"]) for a in trace.get("actions", [])
+                       if a["action"] == "case.entrust_agency" and (a.get("args") or {}).get("agency_id")})
+    if agencies:
+        marks = ",".join("?" * len(agencies))
+        with svc.current().views.reading() as c:
+            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
+                                 agencies).fetchall():
+                names[row["agency_id"]] = row["name"]
+    return names
+
+
+def _action(lang: str) -> Callable[[str], str]:
+    return lambda key: labels.word(labels.ACTION_LABELS, key, lang)
+
+
+def _term(lang: str) -> Callable[[str], str]:
+    return lambda key: labels.word(labels.ACCOUNTABILITY_LABELS, key, lang) if key else ""
+
+
+def _titles(svc: Service, case_ids: list[str],
+            decision_ids: list[str]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """The titles of these cases and decisions, by their keys (a few indexed queries)."""
+    titles: dict[str, str] = {}
+    decisions: dict[str, dict[str, Any]] = {}
+    with svc.current().views.reading() as c:
+        for table, key, ids in (("dl_cases", "case_id", case_ids), ("dl_decisions", "decision_id", decision_ids)):
+            columns = "case_id, title" if table == "dl_cases" else "decision_id, title, document_number"
+            for start in range(0, len(ids), 500):
+                chunk = ids[start: start + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in c.execute(f"SELECT {columns} FROM {{{table}}} WHERE {key} IN ({marks})", chunk).fetchall():
+                    if table == "dl_cases":
+                        titles[row["case_id"]] = row["title"]
+                    else:
+                        decisions[row["decision_id"]] = row
+    return titles, decisions
