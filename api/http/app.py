@@ -14,11 +14,23 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
+from api.http import (
+    docs,
+    problems,
+    public,
+    read_examples,
+    reads,
+    secrets,
+    web,
+    web_act,
+    web_directory,
+    web_keys,
+    web_proofs,
+    web_story,
+    writes,
+)
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
-from api.http.web_act import router as act_pages  # issue 19 — forms
-from api.http.web_story import router as story_pages  # issue 19 — pictures
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
 from domain.errors import LedgerError
 
@@ -125,19 +137,10 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(secrets.router())
     app.include_router(public.router())
     app.include_router(public.operations())
-    # issue 19 — words: the agencies and annual figures pages
-    from api.http import web_directory
-    app.include_router(web_directory.router())
-    app.include_router(web.router())
-    # issue 19 — proofs: the proof page and bundle downloads
-    from api.http import web_proofs
-    app.include_router(web_proofs.router())
-    # issue 19 — keys: browser keys, enrolment invitations and sign-in by challenge
-    from api.http import web_keys
-
-    app.include_router(web_keys.router())
-    app.include_router(act_pages())  # issue 19 — forms: evaluators act from the page
-    app.include_router(story_pages())  # issue 19 — pictures: timeline, what changed, who did what, search
+    # the web pages: agencies and annual figures, the inspectors' reading pages, proofs checked in
+    # the browser, browser keys and sign-in, evaluators' forms, the case as a story
+    for pages in (web_directory, web, web_proofs, web_keys, web_act, web_story):
+        app.include_router(pages.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)

@@ -26,7 +26,9 @@ def pages(served: Served) -> list[str]:
     inspector = served.people["kong_deming"].principal_id
     return ["/", "/checkpoints", "/signin", "/cases", f"/cases/{nx['id']}", f"/cases/{nx['id']}/versions/3",
             f"/persons/{inspector}", f"/decisions/{nx['decision_id']}/trace", "/findings", "/deadlines",
-            "/agencies", "/annual", f"/proofs/events/{nx['id']}/1", "/keys", "/no-such-page"]
+            "/agencies", "/annual", f"/proofs/events/{nx['id']}/1", "/keys", f"/cases/{nx['id']}/story",
+            f"/cases/{nx['id']}/act", f"/decisions/{nx['decision_id']}/graph", f"/persons/{inspector}/graph",
+            "/search?q=%E5%AD%94", "/decisions/new", "/no-such-page"]
 
 
 def violations(page: Any) -> list[str]:
