@@ -26,12 +26,12 @@ from api.http.service import Service
 from api.http.story import diff, graph, timeline
 from api.http.story.words import ENUM_FIELDS, STORY_WORDS
 from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
+from api.http.words import day_words, rule_name
 from domain.evidence.times import parse_time
 from domain.model.calendar import CHINA_STANDARD_TIME, china_date
 from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
-from domain.model.rules import rulebook_for
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
 from projections import queries, search, story
@@ -53,19 +53,6 @@ def words(lang: str) -> Callable[..., str]:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: every rule of both rulebooks: its id → (Chinese name, English name); pages show the name, the id on hover
-RULE_NAMES: dict[str, tuple[str, str]] = {
-    rule.id: (rule.title, rule.title_en) for text in ("NX", "XX") for rule in rulebook_for(text).rules
-} | {f"{text}/accountability": ("纪检监察认定", "an inspector's finding") for text in ("NX", "XX")}
-
-
-def rule_name(rule_id: Any, lang: str) -> str:
-    return labels.word(RULE_NAMES, str(rule_id), lang)
-
-
-def day_words(day: date, lang: str) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def _day_text(text: str, lang: str) -> str:
     """An ISO date in words; anything that only looks like one, as it is."""
     try:
@@ -194,7 +181,6 @@ TEMPLATES.env.globals.update(
     story_words=words,
     beijing=beijing,
     day_words=day_words,
-    rule_name=rule_name,
     story_day=lambda text, lang: _day_text(text, lang),
     field_word=lambda key, lang: labels.word(STORY_WORDS, f"f_{key}", lang) if f"f_{key}" in STORY_WORDS else key,
     value_word=lambda key, value, lang: labels.word(STORY_WORDS, f"v_{value}", lang)

@@ -22,7 +22,7 @@ _LOCAL = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 #: every rule of both rulebooks: its id → (Chinese name, English name)
 RULES: dict[str, tuple[str, str]] = {
     rule.id: (rule.title, rule.title_en) for text in ("NX", "XX") for rule in rulebook_for(text).rules
-}
+} | {f"{text}/accountability": ("纪检监察认定", "an inspector's finding") for text in ("NX", "XX")}
 
 
 def _instant(value: Any) -> datetime | None:

@@ -76,13 +76,13 @@ def test_the_case_page_draws_its_timeline_by_business_date(served: Served) -> No
     svg = page.text[page.text.index('id="story-timeline"'):]
     assert "<svg" in svg and "按业务日期排列的时间线" in svg
     # every event is a link to its version page with a tooltip
-    marks = re.findall(r'<a href="/cases/[0-9a-f-]+/versions/(\d+)" class="mark event[^"]*"><title>([^<]+)</title>', svg)
+    marks = re.findall(r'<a href="/cases/[0-9a-f-]+/versions/(\d+)" class="mark event[^"]*"[^>]*><title>([^<]+)</title>', svg)
     assert sorted(int(v) for v, _ in marks) == list(range(1, nx["version"] + 1))
     titles = dict(marks)
     assert "决定开展评估" in titles["4"] and "2026年9月18日" in titles["4"] and "决定日期" in titles["4"]
     assert "内容未载日期" in titles["7"], "a material carries no date: its recording day stands in, marked"
     # deadlines: NX-11 ninety days from the decision to start, NX-12b fifteen from the report
-    assert re.search(r'class="deadline met"><title>NX-11 [^<]*2026年9月18日', svg)
+    assert re.search(r'class="deadline met"[^>]*><title>NX-11 [^<]*2026年9月18日', svg)
     assert "NX-12b" in svg and "月</text>" in svg, "month ticks in Chinese"
     english = served.client.get(f"/cases/{nx['id']}", headers=inspector, params={"lang": "en"}).text
     assert "Timeline by business date" in english and "date decided" in english
