@@ -21,7 +21,6 @@ from uuid import UUID
 import pytest
 
 from api.demo_cast import NX_ORGAN, NX_UNIT
-from api.http.auth import make_token
 from domain import clock
 from domain.model.calendar import china_date
 from domain.model.case import Phase
@@ -42,14 +41,14 @@ class Person:
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
-        self._sign_in()
         self.keyid = self._browser_key()
+        self._sign_in()
 
     def _sign_in(self) -> None:
+        """Signed in by answering the server's challenge with the browser key (issue 19 point 1)."""
         page = self.page
-        page.goto(f"{self.address}/signin")
-        page.fill("#token", make_token(self.signer.key, self.signer.principal_id, lifetime=600))
-        page.click("#signin")
+        page.goto(f"{self.address}/signin?next=/cases")
+        page.locator("button.key-signin").click()
         page.wait_for_url(re.compile(r"/cases$"))
 
     def _browser_key(self) -> str:
@@ -58,11 +57,11 @@ class Person:
         ledger_id = str(self.served.ledger.genesis().ledger_id)
         self.page.goto(f"{self.address}/checkpoints")
         self.page.add_script_tag(url="/static/ledger.js")
-        made = self.page.evaluate("""async ([person, ledger]) => {
+        made = self.page.evaluate("""async ([person, ledger, name]) => {
             const key = await DecisionLedger.generateKey();
-            await DecisionLedger.saveKey({principal_id: person, ledger_id: ledger, ...key});
+            await DecisionLedger.saveKey({principal_id: person, ledger_id: ledger, name, ...key});
             return {jwk: key.jwk, keyid: key.keyid, proof: await DecisionLedger.keyProof(key, ledger, person)};
-        }""", [person, ledger_id])
+        }""", [person, ledger_id, self.signer.name])
         added = self.served.client.post(f"/v1/principals/{person}/keys", json=self.served.sign(
             self.handle, "principal.add_key", UUID(person), {"public_key": made["jwk"], "proof": made["proof"]},
         ).to_json())
