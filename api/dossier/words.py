@@ -87,8 +87,8 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Materials withheld by classification show only that they exist and their level (NX-15, XX-22)."),
     "events": ("事件", "Events"),
     "events_intro": ("每一事件：版本、签署与记录时间（北京时间）、行为、签署人及其密钥指纹、依据条款、事件哈希及其二维码（二维码内容即事件哈希）。",
-                     "Each event: version, signing and recording time (Beijing time), action, signer and key "
-                     "fingerprint, articles, event hash and its QR code (the QR code holds the event hash)."),
+                     ("Each event: version, signing and recording time (Beijing time), action, signer and key "
+                      "fingerprint, articles, event hash and its QR code (the QR code holds the event hash).")),
     "recorded": ("记录", "recorded"),
     "beijing": ("表中时间均为北京时间。", "Times are Beijing time (UTC+8)."),
     "signed": ("签署", "signed"),
@@ -192,7 +192,7 @@ def china_time(moment: datetime | str | None, lang: str = "zh", *, short: bool =
     if moment is None or moment == "":
         return ""
     if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(moment)
     local = moment.astimezone(CHINA_STANDARD_TIME)
     if short:
         return local.strftime("%Y-%m-%d %H:%M")

@@ -121,6 +121,10 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.router())
     app.include_router(public.operations())
     app.include_router(web.router())
+    # issue 19 — dossier
+    from api.http import web_dossier  # here: one marked block for the merge
+
+    app.include_router(web_dossier.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
