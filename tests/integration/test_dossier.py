@@ -33,7 +33,7 @@ A4 = (595.28, 841.89)  # points
 def fonts_of(resources: Any, seen: set[int] | None = None) -> list[Any]:
     """Every font a page's resources use, its form XObjects' included."""
     seen = set() if seen is None else seen
-    found = []
+    found: list[Any] = []
     if resources is None:
         return found
     resources = resources.get_object()
