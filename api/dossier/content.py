@@ -70,6 +70,7 @@ class Dossier:
         entries = self.process["record"]["acts"] + self.process["later"]
         later_from = entries[len(self.process["record"]["acts"])]["version"] if self.process["later"] else None
         previous = genesis_hash(self.case.id)
+        signers = _Remembering(self.ledger)  # each signer replayed once, not once an event
         done = 0
         while done < self.case.version:
             page = list(self.ledger.events.get(self.case.id, gt=done, lte=self.case.version, limit=PAGE))
@@ -82,7 +83,7 @@ class Dossier:
                 entry = entries[event.originator_version - 1]
                 if entry["version"] != event.originator_version or entry["event_hash"] != event.hash:
                     raise RuntimeError(f"the process record and the store disagree at version {entry['version']}")
-                problems = verify_event(self.ledger, event, previous)
+                problems = verify_event(cast(Ledger, signers), event, previous)
                 previous = event.hash
                 yield {
                     **entry,
@@ -93,6 +94,19 @@ class Dossier:
                     "later": later_from is not None and event.originator_version >= later_from,
                 }
             done = page[-1].originator_version
+
+
+class _Remembering:
+    """The ledger's ``find``, each aggregate looked up once (what :func:`verify_event` asks)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.found: dict[tuple[UUID, type], Any] = {}
+
+    def find(self, aggregate_id: UUID, kind: type) -> Any:
+        if (aggregate_id, kind) not in self.found:
+            self.found[(aggregate_id, kind)] = self.ledger.find(aggregate_id, kind)
+        return self.found[(aggregate_id, kind)]
 
 
 def _signed_args(ledger: Ledger, case_id: UUID, version: int | None) -> dict[str, Any]:

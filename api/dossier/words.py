@@ -82,14 +82,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "material_title": ("资料名称与来源", "Title and source"),
     "classification": ("密级", "Classification"),
     "stance": ("立场", "Stance"),
+    "excluded": ("已剔除", "excluded"),
     "no_materials": ("未收集信息资料。", "No material was collected."),
     "withheld_note": ("按密级隐去的资料只列其存在与密级（NX-15、XX-22）。",
                       "Materials withheld by classification show only that they exist and their level (NX-15, XX-22)."),
     "events": ("事件", "Events"),
-    "events_intro": ("每一事件：版本、签署与记录时间（北京时间）、行为、签署人及其密钥指纹、依据条款、事件哈希及其二维码（二维码内容即事件哈希）。",
-                     ("Each event: version, signing and recording time (Beijing time), action, signer and key "
-                      "fingerprint, articles, event hash and its QR code (the QR code holds the event hash).")),
+    "events_intro": (("每一事件四行：版本、行为、签署人，✓ 表示其哈希、哈希链与签名均验证通过；签署与记录时间、依据条款；"
+                     "签署人的密钥指纹；事件哈希。右侧二维码的内容即事件哈希。"),
+                     ("Each event in four lines: version, action, signer, and ✓ where its hash, chain link and "
+                      "signature verify; signing and recording time, articles; the signer's key fingerprint; the "
+                      "event hash. The QR code on the right holds the event hash.")),
     "recorded": ("记录", "recorded"),
+    "articles_of": ("所列条款出自", "Articles cited are of the "),
     "beijing": ("表中时间均为北京时间。", "Times are Beijing time (UTC+8)."),
     "signed": ("签署", "signed"),
     "fingerprint": ("密钥指纹", "Key fingerprint"),

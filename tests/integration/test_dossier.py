@@ -12,7 +12,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -183,3 +183,26 @@ def test_the_case_page_prints_the_dossier_for_its_reader(served: Served) -> None
     refused = served.client.get(path)
     assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
     served.client.cookies.clear()
+
+
+@pytest.mark.parametrize("demo_ledger", ["sqlite"], indirect=True)
+def test_a_long_case_is_laid_out_a_part_at_a_time(demo_ledger: DemoLedger) -> None:
+    """Past ``chunk`` events the dossier is laid out in several documents and joined: the pages
+    run on, numbered without a break, and every event is there once."""
+    from api.dossier import pdf
+    from api.dossier.content import gather
+    from tests.integration.writers import ledger_at
+
+    flagged = demo_ledger.demo["cases"][2]
+    with ledger_at(demo_ledger.store.url) as ledger:
+        case = ledger.get_case(UUID(str(flagged["id"])))
+        whole, parts = io.BytesIO(), io.BytesIO()
+        pages = pdf.write(gather(ledger, case, None, None), whole)
+        split = pdf.write(gather(ledger, case, None, None), parts, chunk=4)
+        hashes = [act["hash"] for act in case.acts]
+    assert split >= pages and len(pypdf.PdfReader(parts).pages) == split
+    texts = [page.extract_text() for page in pypdf.PdfReader(parts).pages]
+    assert [text.strip().splitlines()[-1] for text in texts] == [str(n) for n in range(1, split + 1)]
+    compact = "".join(texts).replace(" ", "").replace("\n", "")
+    assert all(compact.count(h) == 1 for h in hashes), "every event once"
+    assert "本卷宗据以打印的检查点" in compact and "账本尚未签署检查点" in compact  # no log given
