@@ -103,7 +103,7 @@ def html(dossier: Dossier, lang: str = "zh", parts: list[Piece] | None = None, f
     names = dossier.names
     template = _ENV.get_template("dossier.html")
     return template.render(
-        lang=lang, w=w, case=case, decision=dossier.decision, process=dossier.process,
+        lang=lang, w=w, case=case, sep="、" if lang == "zh" else ", ", decision=dossier.decision, process=dossier.process,
         pieces=parts if parts is not None else list(pieces(dossier, 10**9)), first_page=first_page,
         sections=dossier.report_sections, submission_note=dossier.submission_note,
         signers=dossier.signers, checkpoint=dossier.checkpoint,
