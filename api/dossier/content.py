@@ -59,14 +59,13 @@ class Dossier:
     names: dict[str, str]
     checkpoint: Checkpoint | None
     reader: str  # who it is printed for: a name, or "" for the operator
+    ledger: Ledger  # where the events are read from, as they are printed
     printed_at: datetime = field(default_factory=clock.now)
-    ledger: Ledger | None = None
 
     def events(self) -> Iterator[dict[str, Any]]:
         """Every event of the case in order, a page at a time: the process record's entry for
         it (action, signer's name then, articles, hash), with the signed envelope's key
         fingerprint and signing time, and whether its hash, chain link and signature verify."""
-        assert self.ledger is not None
         entries = self.process["record"]["acts"] + self.process["later"]
         later_from = entries[len(self.process["record"]["acts"])]["version"] if self.process["later"] else None
         previous = genesis_hash(self.case.id)
