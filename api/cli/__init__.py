@@ -33,6 +33,8 @@ COMMANDS = {
     "backup": "api.cli.backup",
     "shred": "api.cli.shred",
     "process-record": "api.cli.process_record",  # issue 18 — the whole process (NX-10(4))
+    # issue 19 — dossier
+    "dossier": "api.cli.dossier",
 }
 
 

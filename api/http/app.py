@@ -24,6 +24,7 @@ from api.http import (
     web,
     web_act,
     web_directory,
+    web_dossier,
     web_keys,
     web_proofs,
     web_story,
@@ -138,8 +139,9 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(public.router())
     app.include_router(public.operations())
     # the web pages: agencies and annual figures, the inspectors' reading pages, proofs checked in
-    # the browser, browser keys and sign-in, evaluators' forms, the case as a story
-    for pages in (web_directory, web, web_proofs, web_keys, web_act, web_story):
+    # the browser, browser keys and sign-in, evaluators' forms, the case as a story,
+    # its dossier
+    for pages in (web_directory, web, web_proofs, web_keys, web_act, web_story, web_dossier):
         app.include_router(pages.router())
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
