@@ -1,8 +1,11 @@
-"""The web pages: server-rendered HTML (Jinja2, no JavaScript), Chinese by default, English
-with ``?lang=en`` (remembered in a cookie).
+"""The inspectors' reading pages: server-rendered HTML (Jinja2; these pages need no JavaScript),
+Chinese by default, English with ``?lang=en`` (remembered in a cookie). The pages that sign or
+check in the browser are their own modules: :mod:`api.http.web_keys` (browser keys, sign-in by
+challenge), :mod:`api.http.web_act` (evaluators' forms), :mod:`api.http.web_proofs`; the
+pictures are :mod:`api.http.web_story`, the dossier :mod:`api.http.web_dossier`.
 
-Public: published results (XX-17) and the checkpoints. Signed in (a token pasted on the sign-in
-page becomes a session): the case list, a case's timeline — who signed each event, the articles
+Public: published results (XX-17) and the checkpoints. Signed in (a browser key answering a
+challenge, or a token pasted on the sign-in page, becomes a server-side session): the case list, a case's timeline — who signed each event, the articles
 it carries out, a verification mark, a link to its inclusion proof — the case as it stood at
 any version, stepping through its history, a person's lifetime chain, findings, deadlines.
 The pages ask :mod:`domain.service.access` what the reader may see, as the JSON API does.
