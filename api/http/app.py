@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http import docs, problems, public, read_examples, reads, secrets, web, writes
+from api.http import docs, openapi_doc, problems, public, read_examples, reads, secrets, web, writes
 from api.http.problems import TITLES, ApiError
 from api.http.service import RequestGuard, Service, log
 from api.store.health import FAULT_HOLD, STORE_ERRORS, explain, storage_fault
@@ -124,4 +124,6 @@ def create_app(service: Service) -> FastAPI:
     app.add_middleware(RequestGuard, service=service)
     read_examples.attach(app)
     docs.attach(app)
+    # issue 19 — apidoc: security schemes, date formats, plan part names, who may sign
+    openapi_doc.attach(app)
     return app
