@@ -169,8 +169,9 @@ def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> Ev
     copy)."""
     shown = copy.copy(case)
     keyring = ledger.keyring
+    looked = Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
     shown.materials = {
-        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, ledger)
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, looked)
               else redact_material(m))
         for mid, m in case.materials.items()
     }

@@ -285,7 +285,7 @@ def router() -> APIRouter:
         svc = service(request)
         if not Scope(who, svc.ledger).reaches_decision(decision_id):
             raise ApiError("not-permitted", OUT_OF_SCOPE)
-        trace = queries.trace_decision(svc.current().views, decision_id)
+        trace = queries.trace_decision(svc.current().views, decision_id, acts=False)  # counts, not the acts
         return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=_names(svc))
 
     @pages.get("/findings")

@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 
 from domain.model.principal import Principal
+from projections import queries
 from projections import timeline as timelines
 from tests.integration.http_support import Served
 
@@ -69,3 +70,15 @@ def test_the_first_event_of_a_page_is_linked_to_the_one_before(served: Served,
     assert broken[0]["problems"] == ["chain"] and not broken[0]["verified"]
     assert broken[1]["verified"]  # its own link is to the shown event 6
     assert [e["version"] for e in broken] == [6, 7]
+
+
+def test_the_trace_page_counts_each_persons_acts_in_the_store(served: Served) -> None:
+    """The web trace shows each person's number of acts: counted by the store (acts=False), the
+    same persons in the same order with the same counts as from every act."""
+    views = served.service.current().views
+    for decision in {c["decision_id"] for c in served.demo.cases}:
+        whole = queries.trace_decision(views, decision)
+        counted = queries.trace_decision(views, decision, acts=False)
+        assert [(p["principal_id"], p["name"], p["actions"]) for p in counted["persons"]] == \
+            [(p["principal_id"], p["name"], p["actions"]) for p in whole["persons"]]
+        assert counted["actions"] == [] and whole["actions"] and counted["cases"] == whole["cases"]
