@@ -47,6 +47,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="`serve --workers N` for the PostgreSQL ingest (default: one per core; SQLite: 1)")
     parser.add_argument("--work", type=Path, metavar="DIR",
                         help="where the scratch stores go (default: a temporary directory, removed afterwards)")
+    # issue 19 — apidoc: the pages' benchmark (bench/pages.py takes its own options)
+    parser.add_argument("--pages", action="store_true",
+                        help="instead: the web pages' and timeline's latencies on a grown ledger "
+                        "(`python -m bench --pages --help` for its options)")
     return parser.parse_args(argv)
 
 
@@ -68,6 +72,11 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # issue 19 — apidoc: `--pages` hands every other option to bench/pages.py
+    given = sys.argv[1:] if argv is None else argv
+    if "--pages" in given:
+        from bench.pages import main as pages
+        return pages([arg for arg in given if arg != "--pages"])
     args = parse(argv)
     sizes = FULL if args.full else TINY if args.tiny else QUICK
     if args.ledger_events is not None:

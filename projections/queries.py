@@ -279,15 +279,27 @@ def _lifetime(views: Views, principal_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
-    """责任倒查 (XX-18): from a decision to every case, every person who acted, every finding."""
+def trace_decision(views: Views, decision_id: str, *, acts: bool = True) -> dict[str, Any]:
+    """责任倒查 (XX-18): from a decision to every case, every person who acted, every finding.
+
+    Without ``acts`` (the web page, which shows each person's count of acts, not the acts: issue
+    19 point 7) the persons are counted in the store and ``actions`` is empty and each person's
+    ``events`` too: a decision's evaluation may hold tens of thousands of acts."""
     with views.reading() as c:
         decision = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
         if decision is None:
             raise NotFound(f"no decision {decision_id}")
         principals = {row["principal_id"]: row for row in c.execute("SELECT * FROM {dl_principals}").fetchall()}
-    actions = _actions(views, "decision_id", decision_id)
-    people: dict[str, dict[str, Any]] = {}
+        counted = [] if acts else c.execute(
+            "SELECT actor_id, COUNT(*) AS n, MIN(notification_id) AS first FROM {dl_actions} WHERE decision_id = ? "
+            "GROUP BY actor_id ORDER BY first", (decision_id,)).fetchall()
+    actions = _actions(views, "decision_id", decision_id) if acts else []
+    people: dict[str, dict[str, Any]] = {
+        row["actor_id"]: {"principal_id": row["actor_id"], "name": principals.get(row["actor_id"], {}).get("name"),
+                          "unit": principals.get(row["actor_id"], {}).get("unit"), "actions": int(row["n"]),
+                          "events": []}
+        for row in counted
+    }
     for action in actions:
         who = action["actor_id"]
         entry = people.setdefault(who, {
@@ -302,7 +314,8 @@ def trace_decision(views: Views, decision_id: str) -> dict[str, Any]:
     return {
         "decision": _loads(decision, "demonstrators", "superior_evaluation"),
         "cases": cases(views, decision_id=decision_id, limit=10_000),
-        "persons": sorted(people.values(), key=lambda p: p["events"][0]["recorded_at"]),
+        "persons": sorted(people.values(), key=lambda p: p["events"][0]["recorded_at"]) if acts
+        else list(people.values()),
         "findings": _findings(views, "decision_id = ?", (decision_id,)),
         "actions": actions,
         "procedures": accountability.procedures(views, decision_id=decision_id),  # H2 accountability

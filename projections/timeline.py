@@ -13,7 +13,7 @@ from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
 from domain.evidence.times import format_time
-from domain.model.aggregate import LedgerEvent
+from domain.model.aggregate import A, Directory, LedgerEvent
 from domain.model.articles import ACTION_ARTICLES
 from domain.model.case import EvaluationCase
 from domain.model.principal import Principal
@@ -30,7 +30,7 @@ from domain.service.ledger import Ledger
 REDACTED_ARGS = ("title", "source", "summary", "digest")
 
 
-def verify_event(ledger: Ledger, event: LedgerEvent, previous_hash: str) -> list[str]:
+def verify_event(ledger: Directory, event: LedgerEvent, previous_hash: str) -> list[str]:
     """What fails for one stored event: its hash, its link, its signature under the key the
     signer held when it was recorded. Empty when it verifies."""
     problems = []
@@ -53,19 +53,67 @@ def verify_event(ledger: Ledger, event: LedgerEvent, previous_hash: str) -> list
     return problems
 
 
-def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str, Any]]:
-    case = ledger.get_case(case_id)
+class Looked:
+    """The ledger as one reading of a timeline consults it: each aggregate found once (the
+    signers, the case's decision, the organisations its access rules walk), not once per event.
+    A page is read at one moment, so what it finds does not change while it is built."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._found: dict[tuple[UUID, type], Any] = {}
+
+    def find(self, aggregate_id: UUID, kind: type[A]) -> A | None:
+        key = (aggregate_id, kind)
+        if key not in self._found:
+            self._found[key] = self.ledger.find(aggregate_id, kind)
+        return self._found[key]  # type: ignore[no-any-return]
+
+    def stored_event_hash(self, aggregate_id: UUID, version: int) -> str | None:
+        return self.ledger.stored_event_hash(aggregate_id, version)
+
+    def stored_event(self, aggregate_id: UUID, version: int) -> Any | None:
+        return self.ledger.stored_event(aggregate_id, version)
+
+    def namesakes(self, name: str, unit: str) -> list[Any]:
+        return self.ledger.namesakes(name, unit)
+
+
+def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 0, limit: int | None = None,
+             case: EvaluationCase | None = None) -> list[dict[str, Any]]:
+    """The case's events ``offset`` to ``offset + limit`` (all from ``offset`` when ``limit`` is
+    None), each as the reader may see it, with whether it verifies.
+
+    Only the events shown are read and verified, plus the one event before the first of them,
+    whose recorded hash the first one's link is checked against. For each event shown,
+    ``verified`` means (``problems`` names what failed):
+
+    * ``hash``: its hash, recomputed over its content (RFC 8785), is the hash it records;
+    * ``chain``: its ``prev_hash`` is the hash recorded by the case's event before it (for the
+      first event, the case's genesis hash): the link to the previous event is checked for every
+      event shown, on every page, the first included;
+    * ``key`` / ``signature``: its envelope's Ed25519 signature verifies under the key its signer
+      held when it was recorded.
+
+    It does not say that the events not shown verify (each is checked when it is shown; the whole
+    ledger, checkpoints and log included, is ``decision-ledger verify``'s), nor that the previous
+    event's own content matches its recorded hash (that is the previous event's own mark).
+    ``case`` is the case as it stands now, when the caller has it already."""
+    case = case if case is not None else ledger.get_case(case_id)
+    looked = Looked(ledger)
     names: dict[UUID, str] = {}
-    out = []
+    out: list[dict[str, Any]] = []
     previous = genesis_hash(case_id)
-    for stored in ledger.events.get(case_id):
+    if offset > 0:  # the event before the first shown: only its recorded hash is used
+        previous = ledger.stored_event_hash(case_id, offset) or ""
+    upto = None if limit is None else offset + limit
+    for stored in ledger.events.get(case_id, gt=offset or None, lte=upto):
         event = stored if isinstance(stored, LedgerEvent) else None
         if event is None:
             continue
         envelope = Envelope.from_json(event.envelope)
         intent = Intent.decode(envelope.payload)
         if intent.actor not in names:
-            signer = ledger.find(intent.actor, Principal)
+            signer = looked.find(intent.actor, Principal)
             names[intent.actor] = signer.name if signer else str(intent.actor)
         args = dict(intent.args)
         if intent.action == "case.raise_finding":
@@ -73,8 +121,8 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str,
         else:
             articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
         if intent.action == "case.collect_material":
-            args = _material_args(ledger, case, reader, args)
-        problems = verify_event(ledger, event, previous)
+            args = _material_args(ledger, looked, case, reader, args)
+        problems = verify_event(looked, event, previous)
         previous = event.hash
         out.append({
             "version": event.originator_version,
@@ -96,7 +144,8 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal) -> list[dict[str,
     return out
 
 
-def _material_args(ledger: Ledger, case: EvaluationCase, reader: Principal, args: dict[str, Any]) -> dict[str, Any]:
+def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, reader: Principal,
+                   args: dict[str, Any]) -> dict[str, Any]:
     """A collected material's signed arguments as this reader may see them: a sealed content
     opened for a cleared reader (NX-15, XX-22), withheld from others, shredded for everyone once
     its key is destroyed."""
@@ -105,7 +154,7 @@ def _material_args(ledger: Ledger, case: EvaluationCase, reader: Principal, args
     if material is None:
         return args
     shredded = bool(material.get("shredded"))
-    if not cleared_for(reader, case, material, ledger):
+    if not cleared_for(reader, case, material, directory):
         marker = SHREDDED if shredded else WITHHELD
         shown = {k: v for k, v in args.items() if k != "sealed"}
         return {**shown, **dict.fromkeys(REDACTED_ARGS, marker), "withheld": True}
@@ -120,8 +169,9 @@ def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> Ev
     copy)."""
     shown = copy.copy(case)
     keyring = ledger.keyring
+    looked = Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
     shown.materials = {
-        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, ledger)
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, looked)
               else redact_material(m))
         for mid, m in case.materials.items()
     }

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http import (
     docs,
+    openapi_doc,
     problems,
     public,
     read_examples,
@@ -148,4 +149,6 @@ def create_app(service: Service) -> FastAPI:
     docs.attach(app)
     # the pages' scripts (the browser's keys and signatures: static/ledger.js), from the package
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    # issue 19 — apidoc: security schemes, date formats, plan part names, who may sign
+    openapi_doc.attach(app)
     return app

@@ -287,7 +287,7 @@ def router() -> APIRouter:
         who = require(request)
         svc = service(request)
         current = readable(svc, who, case_id)
-        events = timeline(svc.ledger, UUID(case_id), who)
+        events = timeline(svc.ledger, UUID(case_id), who, case=current)
         # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
         bound = process_record.document(current, process_record.names_from(svc.ledger))["binding"]
         names, links = _directory(svc)
@@ -325,7 +325,7 @@ def router() -> APIRouter:
             # the version from the store; the latest, readable() already replayed for its access check
             case = current if version == latest else replay.case_at(svc.ledger, current.id, version)
             shown = queries.render_case(readable_case(case, who, svc.ledger))
-            event = timeline(svc.ledger, UUID(case_id), who)[version - 1]
+            event = timeline(svc.ledger, current.id, who, offset=version - 1, limit=1, case=current)[0]
             parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
             names, links = _directory(svc)
             page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
@@ -351,7 +351,7 @@ def router() -> APIRouter:
         svc = service(request)
         if not Scope(who, svc.ledger).reaches_decision(decision_id):
             raise ApiError("not-permitted", OUT_OF_SCOPE)
-        trace = queries.trace_decision(svc.current().views, decision_id)
+        trace = queries.trace_decision(svc.current().views, decision_id, acts=False)  # counts, not the acts
         names, links = _directory(svc)
         return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=names, links=links,
                       summaries_en=_summaries_en(svc))

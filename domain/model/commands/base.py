@@ -24,6 +24,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
 )
 
 from domain.errors import MalformedInput
@@ -59,7 +60,12 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterVali
 LongText = Annotated[
     str, StringConstraints(min_length=1, max_length=20000), AfterValidator(_not_blank)
 ]
-IsoDate = Annotated[str, AfterValidator(_iso_date)]
+#: a calendar date as the day falls in China (北京时间); what the document says of it (issue 19 point 6)
+IsoDate = Annotated[str, AfterValidator(_iso_date), WithJsonSchema({
+    "type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$", "examples": ["2026-03-02"],
+    "description": "a calendar date, YYYY-MM-DD, as the day falls in China (Beijing time, UTC+8); no time, no "
+                   "zone (公历日期，按北京时间)",
+})]
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 """Lowercase hex SHA-256 of a document's bytes: the ledger records what was read, not the file."""
 KeyId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
