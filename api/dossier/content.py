@@ -61,6 +61,7 @@ class Dossier:
     reader: str  # who it is printed for: a name, or "" for the operator
     ledger: Ledger  # where the events are read from, as they are printed
     printed_at: datetime = field(default_factory=clock.now)
+    summaries_en: dict[str, str] = field(default_factory=dict)  # finding id → the English its event signed
 
     def events(self) -> Iterator[dict[str, Any]]:
         """Every event of the case in order, a page at a time: the process record's entry for
@@ -197,7 +198,12 @@ def gather(ledger: Ledger, case: EvaluationCase, reader: Principal | None, log: 
     note = _signed_args(ledger, case.id, submission.get("version")).get("note") or ""
     names: dict[str, str] = {}
     signers = _signers(case, ledger, names)
+    summaries_en = {}
     for finding in case.findings:
+        if finding.get("source") == "rule":  # the ledger's finding keeps its English beside the Chinese
+            english = _signed_args(ledger, case.id, finding.get("version")).get("summary_en")
+            if english:
+                summaries_en[str(finding["finding_id"])] = str(english)
         for person in finding.get("persons", []):
             pid = str(person["principal_id"])
             if pid not in names:
@@ -208,5 +214,5 @@ def gather(ledger: Ledger, case: EvaluationCase, reader: Principal | None, log: 
         report_sections={str(k): str(v) for k, v in dict(sections).items()}, submission_note=str(note),
         materials=_materials(case, reader, ledger), signers=signers, names=names,
         checkpoint=_checkpoint(log, case) if log is not None else None,
-        reader=reader.name if reader is not None else "", ledger=ledger,
+        reader=reader.name if reader is not None else "", ledger=ledger, summaries_en=summaries_en,
     )

@@ -32,6 +32,7 @@ from api.dossier.words import (
     word,
 )
 from api.http import labels
+from api.http.words import rule_name
 from domain.model.articles import ACTION_ARTICLES
 from domain.model.vocabulary import CONTENT_ITEMS, REPORT_SECTIONS, Jurisdiction
 
@@ -119,6 +120,9 @@ def html(dossier: Dossier, lang: str = "zh", parts: list[Piece] | None = None, f
         action=label(labels.ACTION_LABELS), phase=label(labels.PHASE_LABELS), ruling=label(labels.RULING_LABELS),
         term=label(labels.ACCOUNTABILITY_LABELS), body=label(BODIES), classification=label(CLASSIFICATIONS),
         stance=label(STANCES), qr=lambda event_hash: qr.png_uri(qr.event_data(event_hash)),
+        rule_name=lambda rule_id: rule_name(rule_id, lang),
+        summary=lambda f: f["summary_zh"] if lang == "zh" else dossier.summaries_en.get(str(f["finding_id"]),
+                                                                                       f["summary_zh"]),
     )
 
 

@@ -123,9 +123,16 @@ def test_the_command_prints_the_nx_dossiers(cli, demo_ledger: DemoLedger, tmp_pa
     assert cli("dossier", "--db", store.url, "--case", str(flagged["id"]), "--out", str(findings)).code == 0
     _, flagged_text = read_pdf(findings.read_bytes(), f"dossier-{store.kind}-cli-findings")
     compact = flagged_text.replace(" ", "").replace("\n", "")
-    for words in ("发现的问题与处理", "证据收集结束前记录初步结论，涉嫌预设评估结论", "NX/preset-conclusion",
+    for words in ("发现的问题与处理", "证据收集结束前记录初步结论，涉嫌预设评估结论", "不得预设评估结论",
                   "第九条（全面调查，不得预设结论，不得按偏好取舍资料）", "何静", "纪检监察认定"):
         assert words in compact, words
+    assert "NX/preset-conclusion" not in compact, "the rule by its name, not its id"
+    english = tmp_path / "findings-en.pdf"
+    assert cli("dossier", "--db", store.url, "--case", str(flagged["id"]), "--out", str(english),
+               "--lang", "en").code == 0
+    english_text = " ".join(p.extract_text() for p in pypdf.PdfReader(english).pages)
+    assert "was recorded before the evidence phase closed: a preset conclusion" in english_text.replace("\n", " ")
+    assert "no preset conclusion" in english_text and "涉嫌预设评估结论" not in english_text, "English summaries"
 
 
 def test_the_commands_errors(cli, demo_ledger: DemoLedger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
