@@ -1,0 +1,90 @@
+"""The browser work of issue 19 attacked (review): each test is a way a page could show or do more
+than the JSON API and the rules allow, and checks that it does not."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from api.http.auth import make_token
+from domain.service.access import WITHHELD
+from tests.integration.http_support import Served
+
+pytestmark = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def as_person(served: Served) -> Iterator[Any]:
+    def sign_in(handle: str) -> None:
+        signer = served.people[handle]
+        served.client.cookies.clear()
+        answer = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
+                                    follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+    yield sign_in
+    served.client.cookies.clear()
+
+
+def _secret(served: Served) -> dict[str, Any]:
+    """The NX demo case's commercial secret, as an inspector (cleared for it) reads it."""
+    nx = served.demo.cases[0]
+    items = served.get(f"/v1/cases/{nx['id']}/timeline", "kong_deming").json()["items"]
+    return next(e["args"] for e in items if e["action"] == "case.collect_material"
+                and e["args"].get("classification") == "commercial_secret")
+
+
+def _options(page: str, name: str) -> dict[str, str]:
+    """The options of the field ``name``'s select: value → the text shown."""
+    select = re.search(rf'data-name="{name}".*?<select[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, f"no select {name}"
+    return {value: html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+            for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.S)}
+
+
+def test_the_act_page_shows_a_classified_material_as_the_json_api_does(served: Served, as_person: Any) -> None:
+    """NX-15, XX-22: a reader not cleared for a material sees that it exists and its classification,
+    never its content — its stance included (``access.redact_material``); a cleared reader picks it
+    by its title."""
+    nx = served.demo.cases[0]
+    secret = _secret(served)
+    mid = secret["material_id"]
+    api = served.get(f"/v1/cases/{nx['id']}", "zhao_min").json()["case"]["materials"][mid]
+    assert api["stance"] == WITHHELD, "the JSON API withholds the stance from the decision organ"
+    as_person("zhao_min")  # the decision organ reads the case, not its commercial secrets
+    form = served.client.get(f"/cases/{nx['id']}/act/case.exclude_material")
+    assert form.status_code == 200, form.text
+    shown = _options(form.text, "material_id")[mid]
+    assert "反对" not in shown and "opposing" not in shown, f"the stance leaks: {shown}"
+    assert secret["title"] not in form.text
+    as_person("ma_xiaodong")  # the lead unit is cleared for it: it reads its title
+    cleared = _options(served.client.get(f"/cases/{nx['id']}/act/case.exclude_material").text, "material_id")[mid]
+    assert secret["title"] in cleared and "反对" in cleared, cleared
+
+
+def test_a_title_cannot_break_out_of_the_forms_configuration(served: Served, as_person: Any) -> None:
+    """A decision's title typed with ``<!--<script>`` and ``</script>``: the act page's embedded
+    configuration holds no ``<`` at all (in a script element ``<!--`` followed by ``<script``
+    swallows the closing tag and the rest of the page), and still reads back as typed."""
+    title = "会展业意见<!--<script>alert(1)</script>--></script><b>x</b>"
+    decision = uuid4()
+    args = {"jurisdiction": "NX", "title": title, "document_number": "宁商发〔2026〕99号",
+            "organ": "宁夏回族自治区商务厅（厅务会议）",
+            "organisation_id": served.demo.organisations["宁夏回族自治区商务厅"],
+            "decided_on": "2026-01-05", "purpose": "测试标题中的标记不被页面当作标记"}
+    recorded = served.client.post("/v1/decisions", json=served.sign("ma_xiaodong", "decision.register",
+                                                                     decision, args).to_json())
+    assert recorded.status_code == 201, recorded.text
+    as_person("ma_xiaodong")
+    page = served.client.get(f"/decisions/{decision}/act/case.open")
+    assert page.status_code == 200, page.text
+    found = re.search(r'<script type="application/json" id="act-config">(.*?)</script>', page.text, re.S)
+    assert found is not None
+    assert "<" not in found.group(1), "markup inside the embedded configuration"
+    assert json.loads(found.group(1))["target_name"] == title
+    assert "<b>x</b>" not in page.text and "<script>alert(1)" not in page.text
