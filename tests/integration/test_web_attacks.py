@@ -88,3 +88,33 @@ def test_a_title_cannot_break_out_of_the_forms_configuration(served: Served, as_
     assert "<" not in found.group(1), "markup inside the embedded configuration"
     assert json.loads(found.group(1))["target_name"] == title
     assert "<b>x</b>" not in page.text and "<script>alert(1)" not in page.text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_an_edit_after_the_preview_withdraws_it(page: Any, served: Served, address: str) -> None:
+    """What is signed is what the preview shows of the form as it stands: once a field changes after
+    the preview, the preview is withdrawn and the sign button signs nothing until a new preview."""
+    nx = served.demo.cases[0]
+    signer = served.people["ma_xiaodong"]
+    page.goto(f"{address}/signin")
+    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
+    page.click("#signin")
+    page.wait_for_url(re.compile(r"/cases$"))
+    page.goto(f"{address}/cases/{nx['id']}/act/case.confirm_stance")
+    material = '.field[data-name="material_id"] select'
+    page.select_option(material, index=1)
+    page.select_option('.field[data-name="stance"] select', "supporting")
+    page.click("#preview-button")
+    page.wait_for_selector("#preview-args")
+    assert page.is_visible("#preview") and "支持" in page.inner_text("#preview-args")
+    page.select_option('.field[data-name="stance"] select', "opposing")
+    page.wait_for_selector("#preview", state="hidden")
+    assert page.is_disabled("#sign"), "the old intent can no longer be signed"
+    page.click("#preview-button")
+    page.wait_for_selector("#preview", state="visible")
+    assert "反对" in page.inner_text("#preview-args") and not page.is_disabled("#sign")
+    page.click('.field[data-name="note"] textarea, .field[data-name="note"] input')
+    page.keyboard.type("已核对")
+    page.wait_for_selector("#preview", state="hidden")
+    assert page.is_disabled("#sign")
