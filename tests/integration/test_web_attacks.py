@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
@@ -41,10 +42,10 @@ def _secret(served: Served) -> dict[str, Any]:
 
 def _options(page: str, name: str) -> dict[str, str]:
     """The options of the field ``name``'s select: value → the text shown."""
-    select = re.search(rf'data-name="{name}".*?<select[^>]*>(.*?)</select>', page, re.S)
+    select = re.search(rf'data-name="{name}".*?<select[^>]*>(.*?)</select>', page, re.DOTALL)
     assert select is not None, f"no select {name}"
     return {value: html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-            for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.S)}
+            for value, text in re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.DOTALL)}
 
 
 def test_the_act_page_shows_a_classified_material_as_the_json_api_does(served: Served, as_person: Any) -> None:
@@ -83,7 +84,7 @@ def test_a_title_cannot_break_out_of_the_forms_configuration(served: Served, as_
     as_person("ma_xiaodong")
     page = served.client.get(f"/decisions/{decision}/act/case.open")
     assert page.status_code == 200, page.text
-    found = re.search(r'<script type="application/json" id="act-config">(.*?)</script>', page.text, re.S)
+    found = re.search(r'<script type="application/json" id="act-config">(.*?)</script>', page.text, re.DOTALL)
     assert found is not None
     assert "<" not in found.group(1), "markup inside the embedded configuration"
     assert json.loads(found.group(1))["target_name"] == title
@@ -118,3 +119,38 @@ def test_an_edit_after_the_preview_withdraws_it(page: Any, served: Served, addre
     page.keyboard.type("已核对")
     page.wait_for_selector("#preview", state="hidden")
     assert page.is_disabled("#sign")
+
+
+def test_no_page_scans_every_recorded_act(served: Served, as_person: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a province's scale the actions read model holds a row per event (a million on the
+    bench): a page may read it by an index (a case's, a person's, a decision's acts), never scan
+    it whole per request, as looking every name up by scanning every act did (issue 19 point 7)."""
+    from projections.store import ViewCursor
+
+    statements: list[tuple[str, tuple[Any, ...]]] = []
+    original = ViewCursor.execute
+
+    def recording(self: ViewCursor, sql: str, params: Any = ()) -> ViewCursor:
+        statements.append((self._sql(sql), tuple(params)))
+        return original(self, sql, params)
+
+    monkeypatch.setattr(ViewCursor, "execute", recording)
+    nx = served.demo.cases[0]
+    as_person("kong_deming")
+    actions = served.service.current().views.names["dl_actions"]  # type: ignore[attr-defined]
+    database = sqlite3.connect(served.url.removeprefix("sqlite:///"))
+    scans: dict[str, list[str]] = {}
+    for path in (f"/cases/{nx['id']}", f"/cases/{nx['id']}/versions/3", f"/persons/{served.people['ma_xiaodong'].principal_id}",
+                 f"/decisions/{nx['decision_id']}/trace", "/findings", "/agencies"):
+        for lang in ("zh", "en"):
+            statements.clear()
+            assert served.client.get(path, params={"lang": lang}).status_code == 200, path
+            for sql, params in statements:
+                if actions not in sql:
+                    continue
+                aliases = {actions, *re.findall(rf"{re.escape(actions)}\s+(?:AS\s+)?(\w+)", sql)} - {"WHERE", "ON"}
+                plan = [row[3] for row in database.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+                if any(re.match(rf"SCAN ({'|'.join(map(re.escape, aliases))})\b(?! USING)", step) for step in plan):
+                    scans.setdefault(f"{path}?lang={lang}", []).append(sql)
+    database.close()
+    assert not scans, scans
