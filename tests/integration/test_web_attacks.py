@@ -141,7 +141,9 @@ def test_no_page_scans_every_recorded_act(served: Served, as_person: Any, monkey
     database = sqlite3.connect(served.url.removeprefix("sqlite:///"))
     scans: dict[str, list[str]] = {}
     for path in (f"/cases/{nx['id']}", f"/cases/{nx['id']}/versions/3", f"/persons/{served.people['ma_xiaodong'].principal_id}",
-                 f"/decisions/{nx['decision_id']}/trace", "/findings", "/agencies"):
+                 f"/decisions/{nx['decision_id']}/trace", "/findings", "/agencies", f"/cases/{nx['id']}/story",
+                 f"/decisions/{nx['decision_id']}/graph", f"/persons/{served.people['ma_xiaodong'].principal_id}/graph",
+                 "/search?q=跨境电商", f"/proofs/events/{nx['id']}/3", f"/cases/{nx['id']}/act/case.exclude_material"):
         for lang in ("zh", "en"):
             statements.clear()
             assert served.client.get(path, params={"lang": lang}).status_code == 200, path
