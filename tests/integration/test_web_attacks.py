@@ -156,3 +156,18 @@ def test_no_page_scans_every_recorded_act(served: Served, as_person: Any, monkey
                     scans.setdefault(f"{path}?lang={lang}", []).append(sql)
     database.close()
     assert not scans, scans
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/\\evil.example",
+                                    "//evil.example", "https://evil.example"])
+def test_the_sign_in_page_sends_nobody_to_another_site(served: Served, target: str) -> None:
+    """A browser drops tabs and line breaks from an address (the URL standard), so ``/<TAB>/evil``
+    is ``//evil``, another site: the sign-in page's ``next`` (which static/keys.js follows after a
+    browser key signs in) is only ever a path of this site."""
+    page = served.client.get("/signin", params={"next": target})
+    if page.status_code == 400:
+        return  # refused as text the text rule refuses: nothing to follow either
+    assert page.status_code == 200, page.text
+    found = re.search(r'<input type="hidden" name="next" value="([^"]*)">', page.text)
+    assert found is not None
+    assert html.unescape(found.group(1)) == "/cases", found.group(1)
