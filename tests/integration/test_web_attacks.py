@@ -171,3 +171,38 @@ def test_the_sign_in_page_sends_nobody_to_another_site(served: Served, target: s
     found = re.search(r'<input type="hidden" name="next" value="([^"]*)">', page.text)
     assert found is not None
     assert html.unescape(found.group(1)) == "/cases", found.group(1)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_proof_page_checks_the_event_it_was_asked_about(page: Any, served: Served, address: str) -> None:
+    """The browser's checker trusts no server (spec §13.5): served another event of the case —
+    its stored record and its own valid proof, all consistent — for version 3, it says the record
+    is of another event instead of passing every step."""
+    nx = served.demo.cases[0]
+    signer = served.people["kong_deming"]
+    page.goto(f"{address}/signin")
+    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
+    page.click("#signin")
+    page.wait_for_url(re.compile(r"/cases$"))
+    other = page.goto(f"{address}/proofs/events/{nx['id']}/2")
+    assert other is not None and other.ok
+    stored_two = page.text_content("#proof-stored")
+    assert stored_two and json.loads(stored_two)["version"] == 2
+
+    def swap_stored(route: Any) -> None:
+        answer = route.fetch()
+        body = re.sub(r'(<script type="application/json" id="proof-stored">)(.*?)(</script>)',
+                      lambda m: m.group(1) + str(stored_two) + m.group(3), answer.text(), flags=re.DOTALL)
+        route.fulfill(response=answer, body=body)
+
+    def swap_proof(route: Any) -> None:
+        route.fulfill(response=route.fetch(url=route.request.url.replace(f"{nx['id']}:3", f"{nx['id']}:2")))
+
+    page.route(re.compile(rf"/proofs/events/{nx['id']}/3$"), swap_stored)
+    page.route(re.compile(r"/v1/public/proofs/inclusion\?event=.*:3$"), swap_proof)
+    page.goto(f"{address}/proofs/events/{nx['id']}/3")
+    page.wait_for_selector("body[data-proofs-done]")
+    assert page.get_attribute("#step-hash", "data-verdict") == "fail", page.inner_text("#step-hash")
+    assert "另一事件" in page.inner_text("#step-hash .words")
+    assert page.inner_text("#proof-summary") != "全部核验通过"
