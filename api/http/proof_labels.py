@@ -35,6 +35,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "hash_differs": ("重新计算的哈希 {0} 与记录的哈希 {1} 不一致：记录内容已被改动",
                      "The recomputed hash {0} differs from the recorded hash {1}: the stored event was changed"),
     "hash_not_logged": ("重新计算的哈希 {0} 与日志中的哈希 {1} 不一致", "The recomputed hash {0} differs from the hash in the log {1}"),
+    "hash_other_event": ("服务器提供的是另一事件（{0} 第 {1} 版）的记录，而不是本页所查的事件：不能据此核验本事件",
+                         ("The server sent the record of another event ({0}, version {1}), not of the event this page "
+                          "checks: it proves nothing about this one")),
     "hash_failed": ("无法重新计算事件哈希：{0}", "The event's hash could not be recomputed: {0}"),
     "inclusion_ok": ("从该事件到日志根的 {0} 个哈希已逐级计算（叶序号 {1}，日志大小 {2}），得到的根与检查点的根一致：该事件确在日志之中",
                      ("The {0} hashes from the event up to the log's root were combined (leaf {1} of a log of {2}) and "

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.http import labels, labels_vocab, words
+from api.http import labels, labels_vocab, page_names, words
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
@@ -174,42 +174,11 @@ def _safe_next(target: str | None) -> str:
     return "/cases"
 
 
-def _names(svc: Service) -> dict[str, str]:
-    with svc.current().views.reading() as c:
-        rows = c.execute("SELECT principal_id, name FROM {dl_principals}").fetchall()
-    return {row["principal_id"]: row["name"] for row in rows}
-
-
-def _directory(svc: Service) -> tuple[dict[str, str], dict[str, str]]:
-    """Every id a page may show, by name, and where its name links: persons, agencies (their row
-    on the agencies page), cases and decisions (issue 19 — words: names instead of ids)."""
-    names, links = _names(svc), {}
-    with svc.current().views.reading() as c:
-        for row in c.execute("SELECT aggregate_id, args FROM {dl_actions} WHERE action = ?",
-                             ("organisation.register",)).fetchall():
-            args = json.loads(row["args"]) if isinstance(row["args"], str) else row["args"]
-            names[row["aggregate_id"]], links[row["aggregate_id"]] = str(args.get("name", "")), ""
-        for row in c.execute("SELECT agency_id, name FROM {dl_agencies}").fetchall():
-            names[row["agency_id"]], links[row["agency_id"]] = row["name"], f"/agencies#a-{row['agency_id']}"
-        for row in c.execute("SELECT case_id, title FROM {dl_cases}").fetchall():
-            names[row["case_id"]], links[row["case_id"]] = row["title"], f"/cases/{row['case_id']}"
-        for row in c.execute("SELECT decision_id, title, document_number FROM {dl_decisions}").fetchall():
-            number = row["document_number"]
-            names[row["decision_id"]] = f"{row['title']}（{number}）" if number else row["title"]
-            links[row["decision_id"]] = f"/decisions/{row['decision_id']}/trace"
-    return names, links
-
-
-def _summaries_en(svc: Service) -> dict[str, str]:
-    """The English summary each finding's event keeps (the findings view keeps the Chinese)."""
-    with svc.current().views.reading() as c:
-        rows = c.execute("SELECT args FROM {dl_actions} WHERE action = ?", ("case.raise_finding",)).fetchall()
-    out = {}
-    for row in rows:
-        args = json.loads(row["args"]) if isinstance(row["args"], str) else row["args"]
-        if args.get("finding_id") and args.get("summary_en"):
-            out[str(args["finding_id"])] = str(args["summary_en"])
-    return out
+def _directory(svc: Service) -> tuple[page_names.Names, page_names.Links]:
+    """The names of the ids a page shows, and where each name links: persons, organisations,
+    agencies (their row on the agencies page), cases and decisions (issue 19 — words: names
+    instead of ids), each looked up when the page asks (:mod:`api.http.page_names`)."""
+    return page_names.lookup(svc)
 
 
 def router() -> APIRouter:
@@ -342,7 +311,8 @@ def router() -> APIRouter:
         acts = chain["actions"]
         return render(request, "person.html", chain=chain, titles=names, names=names, links=links,
                       acts=acts[offset: offset + PAGE], total=len(acts), offset=offset, page=PAGE,
-                      keys=person_keys(svc, chain["principal"]), summaries_en=_summaries_en(svc))
+                      keys=person_keys(svc, chain["principal"]),
+                      summaries_en=page_names.summaries_en(svc, chain["findings"], lang_of(request)))
 
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
     def decision_trace(request: Request, decision_id: Id) -> Response:
@@ -354,7 +324,7 @@ def router() -> APIRouter:
         trace = queries.trace_decision(svc.current().views, decision_id, acts=False)  # counts, not the acts
         names, links = _directory(svc)
         return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=names, links=links,
-                      summaries_en=_summaries_en(svc))
+                      summaries_en=page_names.summaries_en(svc, trace.get("findings", []), lang_of(request)))
 
     @pages.get("/findings")
     def findings(request: Request, open_only: Annotated[bool, Query(alias="open")] = False,
@@ -367,7 +337,8 @@ def router() -> APIRouter:
                 if scope.oversees(r)][offset: offset + PAGE]
         names, links = _directory(svc)
         return render(request, "findings.html", findings=rows, open_only=open_only, offset=offset, page=PAGE,
-                      names=names, links=links, summaries_en=_summaries_en(svc))
+                      names=names, links=links,
+                      summaries_en=page_names.summaries_en(svc, rows, lang_of(request)))
 
     @pages.get("/deadlines")
     def deadlines(request: Request) -> Response:

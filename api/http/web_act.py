@@ -30,6 +30,7 @@ from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.service import access, offers
 from projections import queries
+from projections.timeline import readable_case
 
 Id = Annotated[str, Path(pattern=UUID_PATTERN)]
 ActionName = Annotated[str, Path(pattern=r"^[a-z_]+\.[a-z_]+$")]
@@ -67,10 +68,12 @@ def _named(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(p["principal_id"], f"{p['name']}（{p['unit']}）" if p.get("unit") else p["name"]) for p in rows]
 
 
-def _case_context(request: Request, case: EvaluationCase, lang: str) -> FormContext:
+def _case_context(request: Request, case: EvaluationCase, me: Principal, lang: str) -> FormContext:
     people = _people(request)
     views = service(request).current().views
-    materials = [(mid, _material(m, lang)) for mid, m in case.materials.items()]
+    # ARTICLE: NX-15, XX-22 — the materials as this reader may see them, as the JSON API shows them
+    shown = readable_case(case, me, service(request).ledger)
+    materials = [(mid, _material(m, lang)) for mid, m in shown.materials.items()]
     activities = [(aid, f"{labels.word(labels.ACTION_LABELS, _ACTIVITY_ACTIONS.get(a['kind'], ''), lang)} "
                         f"{a.get('held_on') or a.get('period_from') or a.get('visited_on') or ''} {a.get('place', '')}".strip())
                   for aid, a in case.activities.items()]
@@ -97,8 +100,12 @@ def _case_context(request: Request, case: EvaluationCase, lang: str) -> FormCont
 
 
 def _material(material: dict[str, Any], lang: str) -> str:
-    """A material by its title (a sealed one by its classification) and stance."""
-    title = material.get("title") or form_labels.enum_word("Classification", material["classification"], lang)
+    """A material by its title and stance; one withheld from the reader by its classification alone
+    (its title and stance are withheld: :func:`domain.service.access.redact_material`)."""
+    classification = form_labels.enum_word("Classification", material["classification"], lang)
+    if material.get("withheld"):
+        return classification
+    title = material.get("title") or classification
     return f"{title}（{form_labels.enum_word('Stance', material['stance'], lang)}）"
 
 
@@ -160,7 +167,15 @@ def _form_page(request: Request, me: Principal, action: str, target: str | None,
     return render(request, "act_form.html", fields=form_of(action, ctx), words=_words(lang), back=back,
                   action_name=action, action_label=config["action_label"], target_name=target_name,
                   action_articles=[(a, _title(a), article_texts.quote(a) or "") for a in articles],
-                  roles=roles, config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"))
+                  roles=roles, config=_embedded(config))
+
+
+def _embedded(value: Any) -> str:
+    """JSON to embed in a ``<script>`` element: no ``<``, ``>`` or ``&`` left in it (each written as
+    its ``\\u`` escape, which JSON reads back the same), so no text typed into a title — ``</script>``
+    or ``<!--<script>`` — can end the element or swallow the rest of the page."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def router() -> APIRouter:
@@ -184,7 +199,7 @@ def router() -> APIRouter:
         case = _case(request, case_id, me)
         if action not in offers.CASE_STEPS:
             raise ApiError("not-found", f"no case step {action}")
-        return _form_page(request, me, action, case_id, case.title, _case_context(request, case, lang_of(request)),
+        return _form_page(request, me, action, case_id, case.title, _case_context(request, case, me, lang_of(request)),
                           f"/cases/{case_id}", case.jurisdiction)
 
     @pages.get("/decisions/new")

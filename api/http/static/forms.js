@@ -55,7 +55,20 @@
   }
   form.addEventListener("click", (event) => {
     if (event.target.matches("button.remove")) event.target.closest(".row").remove();
+    if (event.target.matches("button.add, button.remove")) withdraw();
   });
+  /**
+   * What is signed is what the preview shows of the form as it stands: any edit after the preview
+   * withdraws it (its intent is dropped; the id a creating action drew is kept), so the sign
+   * button never signs values the form no longer shows.
+   */
+  function withdraw() {
+    if (pending) pending = { intent: null, created: pending.created };
+    document.getElementById("preview").hidden = true;
+    document.getElementById("sign").disabled = true;
+  }
+  form.addEventListener("input", withdraw);
+  form.addEventListener("change", withdraw);
 
   function invalid(field) {
     field.classList.add("invalid");
@@ -328,6 +341,7 @@
 
   async function sign() {
     const button = document.getElementById("sign");
+    if (!pending || !pending.intent) return; // withdrawn by an edit: preview again
     button.disabled = true;
     const me = await DecisionLedger.loadKey(config.me);
     if (!me) {

@@ -308,7 +308,11 @@
       } else {
         const computed = await eventHash(stored.aggregate_id, stored.version, stored.topic, stored.state);
         const details = [[W.computed, computed], [W.recorded, stored.state.hash], [W.in_log, proof.event_hash]];
-        if (computed !== stored.state.hash) show("step-hash", "fail", say(W.hash_differs, short(computed), short(stored.state.hash)), details);
+        // the record served must be of the event this page checks: another event's, with its own
+        // valid proof, would otherwise pass every step
+        if (stored.aggregate_id !== cfg.case_id || stored.version !== cfg.version) {
+          show("step-hash", "fail", say(W.hash_other_event, stored.aggregate_id, stored.version), details);
+        } else if (computed !== stored.state.hash) show("step-hash", "fail", say(W.hash_differs, short(computed), short(stored.state.hash)), details);
         else if (computed !== proof.event_hash) show("step-hash", "fail", say(W.hash_not_logged, short(computed), short(proof.event_hash)), details);
         else show("step-hash", "pass", say(W.hash_ok, short(computed)), details);
       }
