@@ -46,6 +46,8 @@ from domain.service.ledger import Ledger
 #: seconds an enrolment invitation may be answered and its request signed
 INVITATION_LIFETIME = 24 * 3600
 #: seconds a sign-in challenge may be answered
+#: how many unexpired sign-in challenges the store keeps at once (a flood of requests is refused)
+MAX_OPEN_CHALLENGES = 10_000
 CHALLENGE_LIFETIME = 120
 SIGN_IN_TYPE = "application/vnd.decision-ledger.sign-in+json"
 SIGN_IN_PURPOSE = "decision-ledger/sign-in/v1"
@@ -228,6 +230,13 @@ class Challenges:
         expires = now + CHALLENGE_LIFETIME * 1_000_000
         with self.state.writing() as cursor:
             cursor.execute("DELETE FROM {dl_sign_in_challenges} WHERE expires_at < ?", (now - 3600 * 1_000_000,))
+            # anyone may ask for a challenge: the table holds at most MAX_OPEN_CHALLENGES unexpired ones,
+            # so a flood of requests cannot fill the store (it delays sign-ins for two minutes at most)
+            open_ = cursor.execute("SELECT COUNT(*) AS n FROM (SELECT 1 FROM {dl_sign_in_challenges} "
+                                   "WHERE expires_at > ? LIMIT ?) AS o", (now, MAX_OPEN_CHALLENGES)).fetchone()
+            if int(open_["n"]) >= MAX_OPEN_CHALLENGES:
+                raise refuse("too-many", "正在进行的登录过多，请两分钟后重新登录",
+                             "too many sign-ins are under way: wait two minutes and sign in again")
             cursor.execute(
                 "INSERT INTO {dl_sign_in_challenges} (challenge_hash, origin, browser_hash, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?)", (digest(challenge), origin, digest(browser), now, expires))

@@ -219,6 +219,11 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "signin_howto": ("生成令牌：", "Make one with:"),
     "token": ("令牌", "Token"),
+    "signin_link_as": ("此登录链接将以下列人员的身份登录：", "This sign-in link signs you in as"),
+    "signin_link_not_you": ("如果这不是您本人，请关闭本页：登录链接只能由本人打开，他人发来的链接会让您以他人身份操作。",
+                            ("If this is not you, close this page: a sign-in link is for its holder only, and a "
+                             "link someone else sent would have you act under their name.")),
+    "signin_link_confirm": ("以{}的身份登录", "Sign in as {}"),
     "signed_in_as": ("当前用户", "Signed in as"),
     "jurisdiction": ("适用办法", "Text"),
     "phase": ("阶段", "Phase"),

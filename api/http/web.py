@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.http import labels, labels_vocab, page_names, words
+from api.http.auth import authenticate
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
@@ -199,8 +200,15 @@ def router() -> APIRouter:
 
     @pages.get("/signin")
     def signin_form(request: Request, next: str | None = None, token: str | None = None) -> Response:
-        if token:
-            return _sign_in(request, token, next)
+        if token:  # a sign-in link: shown, not spent — the person confirms by POST (no login CSRF)
+            svc = service(request)
+            try:
+                found = authenticate(svc.ledger, token)
+            except ApiError as error:
+                problem = words.SIGNIN_PROBLEM[0 if lang_of(request) == "zh" else 1]
+                return render(request, "signin.html", status=401, next=_safe_next(next), problem=problem,
+                              technical=error.detail)
+            return render(request, "signin_confirm.html", who=found.principal, token=token, next=_safe_next(next))
         return render(request, "signin.html", next=_safe_next(next), problem=None)
 
     @pages.post("/signin")

@@ -72,7 +72,7 @@ def router() -> APIRouter:
         case = readable(svc, who, case_id)
         if version > case.version:
             raise ApiError("not-found", f"the case has {case.version} versions; there is no version {version}")
-        entry = timeline(svc.ledger, UUID(case_id), who)[version - 1]
+        entry = timeline(svc.ledger, UUID(case_id), who, offset=version - 1, limit=1, case=case)[0]  # this event only
         whole = _may_export(who) or not entry["args"].get("withheld")
         lang = lang_of(request)
         return render(request, "proof.html", case=case, entry=entry, words=proof_labels.words(lang),

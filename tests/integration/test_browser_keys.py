@@ -15,6 +15,7 @@ from uuid import UUID
 import pytest
 
 from api.http.auth import make_token
+from api.store.service_state import micros
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey, pae
@@ -74,6 +75,21 @@ def test_a_signed_challenge_opens_a_session_once(served: Served) -> None:
     assert replayed.get("/cases", follow_redirects=False).status_code == 303, "a replay opens nothing"
 
 
+def test_a_flood_of_challenges_cannot_fill_the_store(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anyone may ask for a challenge; the store keeps a bounded number of open ones."""
+    from api.http import browser_keys
+
+    with served.service.state.reading() as cursor:
+        open_now = int(cursor.execute("SELECT COUNT(*) AS n FROM {dl_sign_in_challenges} WHERE expires_at > ?",
+                                      (micros(),)).fetchone()["n"])
+    monkeypatch.setattr(browser_keys, "MAX_OPEN_CHALLENGES", open_now + 2)
+    client = _fresh_client(served)
+    _challenge(client)
+    _challenge(client)
+    flooded = client.post("/v1/sign-in/challenges", json={})
+    assert flooded.status_code == 429 and "请两分钟后重新登录" in flooded.json()["detail"]
+
+
 def test_sign_in_refusals_say_what_to_do_in_chinese(served: Served) -> None:
     client = _fresh_client(served)
     inspector = served.people["kong_deming"]
@@ -113,7 +129,7 @@ def test_an_invited_key_is_pending_until_a_second_administrator_confirms_it(serv
     """The invitation's request through HTTP with a Python key (the browser's part is below)."""
     admin = served.client
     admin_session = _fresh_client(served)
-    assert admin_session.get("/signin", params={"token": make_token(served.people["admin"].key,
+    assert admin_session.post("/signin", data={"token": make_token(served.people["admin"].key,
                                                                      served.people["admin"].principal_id)},
                              follow_redirects=False).status_code == 303
     person = served.people["kong_deming"].principal_id

@@ -156,7 +156,7 @@ def test_the_commands_errors(cli, demo_ledger: DemoLedger, tmp_path: Path) -> No
 def sign_in(served: Served, handle: str) -> None:
     signer = served.people[handle]
     served.client.cookies.clear()
-    response = served.client.get("/signin", params={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
+    response = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
                                  follow_redirects=False)
     assert response.status_code == 303
 

@@ -484,7 +484,7 @@ def test_read_examples_match_live_answers(served: Served) -> None:
 
 def _session(served: Served, handle: str) -> dict[str, str]:
     signer = served.people[handle]
-    signed = served.client.get("/signin", params={"token": make_token(signer.key, signer.principal_id)},
+    signed = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
                                follow_redirects=False)
     assert signed.status_code == 303
     served.client.cookies.clear()

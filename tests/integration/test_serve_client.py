@@ -7,6 +7,7 @@ process (``cli``)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,7 +158,11 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
 def test_serve_prints_a_sign_in_link_that_works(demo_server: DemoServer) -> None:
     address = demo_server.address
     with httpx.Client(follow_redirects=False) as browser:
-        signed = browser.get(demo_server.link)
+        shown = browser.get(demo_server.link)  # whose session the link opens, to confirm
+        assert shown.status_code == 200 and "孔德明" in shown.text and 'id="confirm-signin"' in shown.text
+        token = re.search(r'name="token" value="([^"]+)"', shown.text)
+        assert token is not None
+        signed = browser.post(f"{address}/signin", data={"token": token.group(1), "next": "/cases"})
         assert signed.status_code == 303 and signed.headers["location"] == "/cases"
         cases = browser.get(f"{address}/cases")
         assert cases.status_code == 200 and "跨境电商若干措施实施情况后评估" in cases.text

@@ -105,7 +105,7 @@ def test_workers_share_one_port_and_stop_together(pg_store: Store, tmp_path: Pat
         # a session cookie one worker issued is good on every worker
         token = make_token(cast.people[0].key, cast.people[0].principal_id)
         with httpx.Client(timeout=30) as client:
-            signed_in = client.get(f"{address}/signin", params={"token": token})
+            signed_in = client.post(f"{address}/signin", data={"token": token})
         assert signed_in.status_code == 303
         cookies = dict(signed_in.cookies)
         answers: list[int] = []

@@ -28,7 +28,7 @@ def _people_with_roles(served: Served) -> list[str]:
 
 def _sign_in(served: Served, handle: str) -> str:
     signer = served.people[handle]
-    answer = served.client.get("/signin", params={"token": make_token(signer.key, signer.principal_id)},
+    answer = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
                                follow_redirects=False)
     assert answer.status_code == 303, answer.text
     cookie: str = answer.cookies["dl_session"]
@@ -53,10 +53,16 @@ def test_a_sign_in_link_works_once(served: Served) -> None:
     signer = served.people[handle]
     token = make_token(signer.key, signer.principal_id)
     served.client.cookies.clear()
-    first = served.client.get("/signin", params={"token": token}, follow_redirects=False)
+    # the link shows whose session it opens and spends nothing: no one is signed in by opening a
+    # link someone else sent (login CSRF); the person confirms, and the confirmation spends it
+    shown = served.client.get("/signin", params={"token": token}, follow_redirects=False)
+    assert shown.status_code == 200 and 'id="confirm-signin"' in shown.text and signer.name in shown.text
+    assert "dl_session" not in shown.cookies
+    assert served.client.get("/signin", params={"token": token}).status_code == 200, "still unspent"
+    first = served.client.post("/signin", data={"token": token}, follow_redirects=False)
     assert first.status_code == 303
     served.client.cookies.clear()
-    again = served.client.get("/signin", params={"token": token}, follow_redirects=False)
+    again = served.client.post("/signin", data={"token": token}, follow_redirects=False)
     assert again.status_code == 401
     assert "dl_session" not in again.cookies
     assert "already used" in again.text and "只能使用一次" in again.text

@@ -167,7 +167,7 @@ def test_text_recorded_before_the_rule_is_projected_read_and_shown_escaped(serve
     assert served.client.get(f"/v1/exports/cases/{case}", headers=inspector).status_code == 200
     assert served.client.get("/v1/public/checkpoint").text.split("\n")[1] == str(served.stored())
     pages = TestClient(served.client.app)  # a browser of its own, signed in as the inspector
-    assert pages.get("/signin", params={"token": inspector["Authorization"].split()[1]}).status_code == 200
+    assert pages.post("/signin", data={"token": inspector["Authorization"].split()[1]}).status_code == 200
     for path in (f"/cases/{case}", "/cases", f"/cases/{case}/versions/1"):
         page = pages.get(path)
         assert page.status_code == 200, path
