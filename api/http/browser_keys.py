@@ -234,7 +234,7 @@ class Challenges:
             # so a flood of requests cannot fill the store (it delays sign-ins for two minutes at most)
             open_ = cursor.execute("SELECT COUNT(*) AS n FROM (SELECT 1 FROM {dl_sign_in_challenges} "
                                    "WHERE expires_at > ? LIMIT ?) AS o", (now, MAX_OPEN_CHALLENGES)).fetchone()
-            if int(open_["n"]) >= MAX_OPEN_CHALLENGES:
+            if open_ is not None and int(open_["n"]) >= MAX_OPEN_CHALLENGES:
                 raise refuse("too-many", "正在进行的登录过多，请两分钟后重新登录",
                              "too many sign-ins are under way: wait two minutes and sign in again")
             cursor.execute(

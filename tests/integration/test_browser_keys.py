@@ -80,8 +80,10 @@ def test_a_flood_of_challenges_cannot_fill_the_store(served: Served, monkeypatch
     from api.http import browser_keys
 
     with served.service.state.reading() as cursor:
-        open_now = int(cursor.execute("SELECT COUNT(*) AS n FROM {dl_sign_in_challenges} WHERE expires_at > ?",
-                                      (micros(),)).fetchone()["n"])
+        row = cursor.execute("SELECT COUNT(*) AS n FROM {dl_sign_in_challenges} WHERE expires_at > ?",
+                             (micros(),)).fetchone()
+    assert row is not None
+    open_now = int(row["n"])
     monkeypatch.setattr(browser_keys, "MAX_OPEN_CHALLENGES", open_now + 2)
     client = _fresh_client(served)
     _challenge(client)
