@@ -164,14 +164,18 @@ def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
         names[str(did)] = f"{w('f_draft_id')}（{w('version_n', draft.get('version', '?'))}）"
     if case.report:
         names[str(case.report.get("report_id"))] = labels.word(labels.STATE_LABELS, "report", lang)
-    agencies = [str(a) for a in case.agencies]
-    if agencies:
-        marks = ",".join("?" * len(agencies))
-        with svc.current().views.reading() as c:
-            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
-                                 agencies).fetchall():
-                names[row["agency_id"]] = row["name"]
+    names.update(_agency_names(svc, [str(a) for a in case.agencies]))
     return names
+
+
+def _agency_names(svc: Service, agencies: list[str]) -> dict[str, str]:
+    """The names of these agencies, looked up by their keys."""
+    if not agencies:
+        return {}
+    marks = ",".join("?" * len(agencies))
+    with svc.current().views.reading() as c:
+        rows = c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})", agencies)
+        return {row["agency_id"]: row["name"] for row in rows.fetchall()}
 
 
 TEMPLATES.env.globals.update(
@@ -299,12 +303,7 @@ def _unit_and_agency_names(svc: Service, trace: Mapping[str, Any]) -> dict[str, 
             names[unit] = found.name if found is not None else unit
     agencies = sorted({str(a["args"]["agency_id"]) for a in trace.get("actions", [])
                        if a["action"] == "case.entrust_agency" and (a.get("args") or {}).get("agency_id")})
-    if agencies:
-        marks = ",".join("?" * len(agencies))
-        with svc.current().views.reading() as c:
-            for row in c.execute(f"SELECT agency_id, name FROM {{dl_agencies}} WHERE agency_id IN ({marks})",
-                                 agencies).fetchall():
-                names[row["agency_id"]] = row["name"]
+    names.update(_agency_names(svc, agencies))
     return names
 
 

@@ -10,16 +10,19 @@ tests skip, except under ``CI=true``, where they fail.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import uvicorn
 
+from api.http.auth import make_token
 from tests.integration.http_support import Served
 
 CHROMIUM = os.environ.get("DECISION_LEDGER_CHROMIUM", "/usr/bin/chromium")
@@ -74,6 +77,16 @@ def page(browser: Any) -> Iterator[Any]:
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
+
+
+def sign_in(page: Any, served: Served, address: str, handle: str = "kong_deming", target: str = "/cases") -> None:
+    """Sign in in the browser with a token signed by the person's own key (the CLI holder's way;
+    sign-in by browser key is ``test_browser_keys.py``'s), landing on ``target``."""
+    signer = served.people[handle]
+    page.goto(f"{address}/signin?{urlencode({'next': target})}")
+    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
+    page.click("#signin")
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
 
 
 def shoot(page: Any, served: Served, name: str) -> Path:

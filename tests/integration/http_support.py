@@ -57,6 +57,23 @@ class Served:
         signer = self.people[handle]
         return signer.sign(action, target, self.ledger.version_of(target) if expected is None else expected, args)
 
+    def sign_in(self, handle: str) -> str:
+        """Sign in on the web as this person (a token of theirs exchanged on ``/signin``): the test
+        client holds the session cookie from now on, which is also returned."""
+        signer = self.people[handle]
+        self.client.cookies.clear()
+        answer = self.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
+                                  follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+        cookie: str = answer.cookies["dl_session"]
+        return cookie
+
+    def session(self, handle: str) -> dict[str, str]:
+        """Headers carrying a web session of this person's, the test client's own cookies left empty."""
+        cookie = self.sign_in(handle)
+        self.client.cookies.clear()
+        return {"cookie": f"dl_session={cookie}"}
+
     def case_ids(self) -> dict[str, str]:
         """The demo's cases by jurisdiction and title keyword."""
         return {c["title"]: str(c["id"]) for c in self.demo.cases}

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 from tests.accountability_support import decided, notice, open_args, subject
 from tests.integration.commands import invoke
 from tests.integration.http_support import Served
-from tests.integration.test_http_reads import _session, problem_of
+from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import new_case, nothing_stored, post
 
 
@@ -91,7 +91,7 @@ def test_a_procedure_over_http_and_in_the_subject_s_chain(served: Served) -> Non
     verified = json.loads(invoke("verify", "--db", served.url, "--json").out)  # signatures, chains, read models
     assert verified["ok"], verified["breaks"]
 
-    page = served.client.get(f"/persons/{li_na}", headers=_session(served, "li_na"))
+    page = served.client.get(f"/persons/{li_na}", headers=served.session("li_na"))
     assert page.status_code == 200 and 'id="person-procedures"' in page.text
     assert "陈述申辩" in page.text and "复核" in page.text and "给予处分：警告" in page.text and "warning" not in page.text
     served.client.cookies.clear()

@@ -17,7 +17,6 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.dossier import qr
-from api.http.auth import make_token
 from tests.integration.browser import ARTIFACTS
 from tests.integration.conftest import DemoLedger
 from tests.integration.http_support import Served
@@ -153,12 +152,6 @@ def test_the_commands_errors(cli, demo_ledger: DemoLedger, tmp_path: Path) -> No
     assert "dossier" in cli("--help").out
 
 
-def sign_in(served: Served, handle: str) -> None:
-    signer = served.people[handle]
-    served.client.cookies.clear()
-    response = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
-                                 follow_redirects=False)
-    assert response.status_code == 303
 
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
@@ -168,7 +161,7 @@ def test_the_case_page_prints_the_dossier_for_its_reader(served: Served) -> None
     served.client.cookies.clear()
     assert served.client.get(path, follow_redirects=False).status_code == 303, "sign in first"
 
-    sign_in(served, "kong_deming")  # the inspector whose scope reaches the case
+    served.sign_in("kong_deming")  # the inspector whose scope reaches the case
     page = served.client.get(f"/cases/{nx['id']}")
     assert f'href="{path}"' in page.text and 'id="dossier"' in page.text, "the case page's button"
     response = served.client.get(path)
@@ -186,7 +179,7 @@ def test_the_case_page_prints_the_dossier_for_its_reader(served: Served) -> None
     assert "Case dossier" in cover and "The checkpoint this dossier is printed under" in cover
     assert any("open an evaluation" in page.extract_text() for page in english.pages[-4:])
 
-    sign_in(served, "sun_li")  # 息县's lead unit: not a reader of the NX case
+    served.sign_in("sun_li")  # 息县's lead unit: not a reader of the NX case
     refused = served.client.get(path)
     assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
     served.client.cookies.clear()

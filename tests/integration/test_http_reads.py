@@ -15,7 +15,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from api.http.auth import AUDIENCE, MAX_LIFETIME, make_token
+from api.http.auth import AUDIENCE, MAX_LIFETIME
 from api.http.examples import EXAMPLE_KEY
 from api.http.writes import ROUTES
 from domain import clock
@@ -115,7 +115,7 @@ def test_the_process_record_is_served_and_bound(served: Served) -> None:
     assert [a["version"] for a in record["acts"]] == list(range(1, record["through_version"] + 1))
     assert [e["action"] for e in document["later"]][:1] == ["case.finalise_report"]
     assert all(e["later"] for e in document["later"])
-    page = served.client.get(f"/cases/{xx}", headers=_session(served, "chen_jianhua")).text  # the case page
+    page = served.client.get(f"/cases/{xx}", headers=served.session("chen_jianhua")).text  # the case page
     assert document["digest"] in page and "与账本生成的一致" in page
     assert page.count('class="event later"') == len(document["later"])
 
@@ -482,20 +482,13 @@ def test_read_examples_match_live_answers(served: Served) -> None:
 # --- the web pages, without a browser -----------------------------------------------------------
 
 
-def _session(served: Served, handle: str) -> dict[str, str]:
-    signer = served.people[handle]
-    signed = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
-                               follow_redirects=False)
-    assert signed.status_code == 303
-    served.client.cookies.clear()
-    return {"cookie": f"dl_session={signed.cookies['dl_session']}"}
 
 
 def test_web_pages_respect_the_same_access_rules(served: Served) -> None:
     nx, xx, _ = cases_of(served)
     served.client.cookies.clear()
     assert served.client.get(f"/cases/{nx}", follow_redirects=False).headers["location"].startswith("/signin")
-    expert = _session(served, "ma_jianguo")
+    expert = served.session("ma_jianguo")
     page = served.client.get(f"/cases/{nx}", headers=expert)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     denied = served.client.get(f"/cases/{xx}", headers=expert)
@@ -505,7 +498,7 @@ def test_web_pages_respect_the_same_access_rules(served: Served) -> None:
     assert served.client.get("/findings", headers=expert).status_code == 403
     secret = "企业来函：补贴申报材料重复提交问题"
     assert secret not in served.client.get(f"/cases/{nx}/versions/9", headers=expert).text
-    assert secret in served.client.get(f"/cases/{nx}/versions/9", headers=_session(served, "ma_xiaodong")).text
+    assert secret in served.client.get(f"/cases/{nx}/versions/9", headers=served.session("ma_xiaodong")).text
     english = served.client.get("/", params={"lang": "en"})
     assert english.status_code == 200 and 'lang="en"' in english.text
     out = served.client.post("/signout", headers=expert, follow_redirects=False)

@@ -10,7 +10,7 @@ from uuid import uuid4
 from tests.integration.commands import invoke
 from tests.integration.enrolment import enrol
 from tests.integration.http_support import Served
-from tests.integration.test_http_reads import _session, problem_of
+from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import DECISION, nothing_stored, post
 
 
@@ -44,7 +44,7 @@ def test_transfer_rename_and_retirement_keep_one_readable_chain(served: Served) 
     assert [e["action"] for e in chain["lifetime"]] == [
         "principal.register", "principal.transfer", "principal.rename", "principal.retire"]
     assert chain["principal"]["retired"]["reason"] == "到龄退休"
-    page = served.client.get(f"/persons/{pid}", headers=_session(served, "jiang_weiguo"))
+    page = served.client.get(f"/persons/{pid}", headers=served.session("jiang_weiguo"))
     assert page.status_code == 200 and "曾用名" in page.text and "已退休" in page.text and "息县住房和城乡建设局" in page.text
     shown = invoke("person", str(pid), "--db", served.url)  # the CLI reads the same chain
     assert shown.code == 0 and "韩雪梅 (曾用名 韩雪)" in shown.out and "status retired" in shown.out

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from tests.integration.commands import invoke
 from tests.integration.http_support import Served
-from tests.integration.test_http_reads import _session, problem_of
+from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import nothing_stored, post
 from tests.support import digest
 
@@ -83,10 +83,10 @@ def test_the_making_over_http_and_reverse_tracing_to_the_makers(served: Served) 
     verified = json.loads(invoke("verify", "--db", served.url, "--json").out)  # signatures, chains, read models
     assert verified["ok"], verified["breaks"]
 
-    page = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "jiang_weiguo"))
+    page = served.client.get(f"/decisions/{decision}/trace", headers=served.session("jiang_weiguo"))
     assert page.status_code == 200 and 'id="trace-makers"' in page.text
     assert "行政首长" in page.text and "减免责任理由" in page.text and "本人签名" in page.text
-    outside = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "kong_deming"))
+    outside = served.client.get(f"/decisions/{decision}/trace", headers=served.session("kong_deming"))
     assert outside.status_code == 403 and "陈建华" not in outside.text
     served.client.cookies.clear()
 
@@ -94,7 +94,7 @@ def test_the_making_over_http_and_reverse_tracing_to_the_makers(served: Served) 
 def test_the_case_page_links_to_the_trace_of_its_decision(served: Served) -> None:
     case = next(iter(served.case_ids().values()))
     decision = served.ledger.get_case(UUID(case)).decision_id
-    page = served.client.get(f"/cases/{case}", headers=_session(served, "kong_deming"))
+    page = served.client.get(f"/cases/{case}", headers=served.session("kong_deming"))
     assert page.status_code == 200 and f'href="/decisions/{decision}/trace"' in page.text
     served.client.cookies.clear()
 
@@ -104,12 +104,12 @@ def test_the_demo_decision_at_fault_reads_as_a_story_of_its_makers_and_their_acc
     the opinion they signed, and each subject of the procedure with the decision on them in
     Chinese; the dissenter's page shows his dissent and the relief it gave."""
     decision = str(served.demo.cases[3]["decision_id"])
-    page = served.client.get(f"/decisions/{decision}/trace", headers=_session(served, "jiang_weiguo")).text
+    page = served.client.get(f"/decisions/{decision}/trace", headers=served.session("jiang_weiguo")).text
     for text in ("郑国栋", "不同意", "依据息县办法第十八条", "决策严重失误", "给予处分：记过",
                  "免除责任（在集体讨论中持不同意见并记录在案）"):
         assert text in page, text
     zheng = served.demo.handles["zheng_guodong"]
-    person = served.client.get(f"/persons/{zheng}", headers=_session(served, "jiang_weiguo")).text
+    person = served.client.get(f"/persons/{zheng}", headers=served.session("jiang_weiguo")).text
     assert "负有责任的领导人员" in person and "依照《重大行政决策程序暂行条例》第三十八条可减免责任" in person
     assert "exempted" not in person and "leader" not in person
     served.client.cookies.clear()

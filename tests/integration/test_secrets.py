@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from api.http.auth import make_token
 from domain.model.sealing import SHREDDED
 from domain.service.access import WITHHELD
 from tests.integration.http_support import Served
@@ -53,13 +52,6 @@ def secrets_of(served: Served) -> list[dict[str, Any]]:
     return out
 
 
-def _session(served: Served, handle: str) -> dict[str, str]:
-    signer = served.people[handle]
-    signed = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
-                               follow_redirects=False)
-    assert signed.status_code == 303
-    served.client.cookies.clear()
-    return {"cookie": f"dl_session={signed.cookies['dl_session']}"}
 
 
 def needles(args: dict[str, Any]) -> list[str]:
@@ -104,7 +96,7 @@ def test_cleared_readers_see_the_content_and_others_see_it_withheld(served: Serv
             assert state["title"] == WITHHELD and state["withheld"] is True
             assert HOTLINE not in served.get(f"/v1/cases/{xx}/timeline", handle).text
         latest = served.get(f"/v1/cases/{xx}", handle).json()["as_of"]["version"]
-        page = served.client.get(f"/cases/{xx}/versions/{latest}", headers=_session(served, handle))
+        page = served.client.get(f"/cases/{xx}/versions/{latest}", headers=served.session(handle))
         assert page.status_code == 200 and hotline["material_id"] in page.text
         assert (HOTLINE in page.text) is cleared, handle
 

@@ -26,15 +26,6 @@ def _people_with_roles(served: Served) -> list[str]:
     return found
 
 
-def _sign_in(served: Served, handle: str) -> str:
-    signer = served.people[handle]
-    answer = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
-                               follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-    cookie: str = answer.cookies["dl_session"]
-    return cookie
-
-
 def _me(served: Served, cookie: str) -> int:
     served.client.cookies.clear()
     status: int = served.client.get("/v1/me", headers={"cookie": f"dl_session={cookie}"}).status_code
@@ -67,13 +58,13 @@ def test_a_sign_in_link_works_once(served: Served) -> None:
     assert "dl_session" not in again.cookies
     assert "already used" in again.text and "只能使用一次" in again.text
     # a fresh token signs in again
-    assert _me(served, _sign_in(served, handle)) == 200
+    assert _me(served, served.sign_in(handle)) == 200
 
 
 def test_signing_out_ends_the_session_on_the_server(served: Served) -> None:
     handle = _people_with_roles(served)[1]
-    cookie = _sign_in(served, handle)
-    other = _sign_in(served, handle)
+    cookie = served.sign_in(handle)
+    other = served.sign_in(handle)
     assert _me(served, cookie) == 200
     served.client.cookies.clear()
     out = served.client.post("/signout", headers={"cookie": f"dl_session={cookie}"}, follow_redirects=False)
@@ -93,7 +84,7 @@ def test_signing_out_ends_the_session_on_the_server(served: Served) -> None:
 def test_revoking_the_key_ends_every_session_made_with_it(served: Served) -> None:
     handle = _people_with_roles(served)[2]
     signer = served.people[handle]
-    sessions = [_sign_in(served, handle), _sign_in(served, handle)]
+    sessions = [served.sign_in(handle), served.sign_in(handle)]
     bearer = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
     assert all(_me(served, cookie) == 200 for cookie in sessions)
     _post(served, handle, "principal.revoke_key", signer.principal_id,
@@ -108,7 +99,7 @@ def test_revoking_a_role_ends_sessions_and_tokens_made_before(served: Served) ->
     signer = served.people[handle]
     principal = served.ledger.find(signer.principal_id, Principal)
     assert principal is not None
-    cookie = _sign_in(served, handle)
+    cookie = served.sign_in(handle)
     bearer = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
     served.client.cookies.clear()
     assert served.client.get("/v1/me", headers=bearer).status_code == 200
@@ -123,4 +114,4 @@ def test_revoking_a_role_ends_sessions_and_tokens_made_before(served: Served) ->
     time.sleep(1.1)
     fresh = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
     assert served.client.get("/v1/me", headers=fresh).status_code == 200
-    assert _me(served, _sign_in(served, handle)) == 200
+    assert _me(served, served.sign_in(handle)) == 200

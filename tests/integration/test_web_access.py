@@ -4,14 +4,12 @@ serious or critical violation — and can be walked with the keyboard alone."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from api.http.auth import make_token
-from tests.integration.browser import shoot
+from tests.integration.browser import shoot, sign_in
 from tests.integration.http_support import Served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.parametrize("served", ["sqlite"], indirect=True)]
@@ -39,12 +37,6 @@ def violations(page: Any) -> list[str]:
             for v in found if v["impact"] in SERIOUS]
 
 
-def sign_in(page: Any, served: Served, address: str) -> None:
-    signer = served.people["kong_deming"]
-    page.goto(f"{address}/signin?next=/cases")
-    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
-    page.click("#signin")
-    page.wait_for_url(re.compile(r"/cases$"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

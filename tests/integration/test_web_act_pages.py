@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.http.auth import make_token
 from tests.integration.http_support import Served
 
 pytestmark = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
@@ -17,13 +16,7 @@ pytestmark = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 
 @pytest.fixture
 def as_person(served: Served) -> Iterator[object]:
-    def sign_in(handle: str) -> None:
-        signer = served.people[handle]
-        served.client.cookies.clear()
-        answer = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
-                                    follow_redirects=False)
-        assert answer.status_code == 303, answer.text
-    yield sign_in
+    yield served.sign_in
     served.client.cookies.clear()
 
 

@@ -22,13 +22,7 @@ pytestmark = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 
 @pytest.fixture
 def as_person(served: Served) -> Iterator[Any]:
-    def sign_in(handle: str) -> None:
-        signer = served.people[handle]
-        served.client.cookies.clear()
-        answer = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id, lifetime=600)},
-                                    follow_redirects=False)
-        assert answer.status_code == 303, answer.text
-    yield sign_in
+    yield served.sign_in
     served.client.cookies.clear()
 
 

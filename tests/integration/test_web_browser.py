@@ -9,21 +9,13 @@ from typing import Any
 
 import pytest
 
-from api.http.auth import make_token
 from api.http.words import RULES
-from tests.integration.browser import shoot
+from tests.integration.browser import shoot, sign_in
 from tests.integration.http_support import Served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def sign_in(page: Any, served: Served, address: str, handle: str = "kong_deming") -> None:
-    signer = served.people[handle]
-    page.goto(f"{address}/cases")
-    assert "/signin" in page.url, "the case list needs signing in"
-    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
-    page.click("#signin")
-    page.wait_for_url(re.compile(r"/cases$"))
 
 
 def test_inspector_signs_in_opens_a_case_and_steps_back(page: Any, served: Served, address: str) -> None:

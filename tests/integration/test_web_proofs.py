@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from api.http.auth import make_token
 from domain.evidence.checkpoint import (
     Checkpoint,
     NoteError,
@@ -31,7 +30,7 @@ from domain.evidence.checkpoint import (
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from domain.evidence.signing import PublicKey, SigningKey
-from tests.integration.browser import shoot
+from tests.integration.browser import shoot, sign_in
 from tests.integration.http_support import Served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -258,12 +257,6 @@ def test_a_verifier_key_is_read_as_the_python_verifier_reads_it(page: Any, serve
         assert refused == str(python.value)
 
 
-def _sign_in(page: Any, served: Served, address: str, handle: str = "kong_deming") -> None:
-    signer = served.people[handle]
-    page.goto(f"{address}/signin")
-    page.fill("#token", make_token(signer.key, signer.principal_id, lifetime=600))
-    page.click("#signin")
-    page.wait_for_url(re.compile(r"/cases$"))
 
 
 def _steps(page: Any) -> dict[str, tuple[str, str]]:
@@ -275,7 +268,7 @@ def _steps(page: Any) -> dict[str, tuple[str, str]]:
 def test_the_proof_page_checks_a_demo_event_and_says_which_step_fails(page: Any, served: Served,
                                                                       address: str) -> None:
     nx = served.demo.cases[0]
-    _sign_in(page, served, address)
+    sign_in(page, served, address)
     page.goto(f"{address}/cases/{nx['id']}")
     mark = page.locator("#timeline .verified").first
     assert "服务器已核验" in (mark.get_attribute("title") or "") and "签名" in (mark.get_attribute("title") or "")
@@ -384,7 +377,7 @@ def test_the_proof_page_checks_a_demo_event_and_says_which_step_fails(page: Any,
 def test_the_evidence_bundles_download_from_the_case_and_person_pages(page: Any, served: Served,
                                                                        address: str) -> None:
     nx = served.demo.cases[0]
-    _sign_in(page, served, address)
+    sign_in(page, served, address)
     page.goto(f"{address}/cases/{nx['id']}")
     with page.expect_download() as caught:
         page.click("#case-bundle")
@@ -412,7 +405,7 @@ def test_a_reader_not_cleared_gets_the_proofs_but_not_the_withheld_event(page: A
     items = served.get(f"/v1/cases/{nx['id']}/timeline", "kong_deming").json()["items"]
     secret = next(e for e in items if e["action"] == "case.collect_material"
                   and e["args"].get("classification") == "commercial_secret")
-    _sign_in(page, served, address, "zhao_min")
+    sign_in(page, served, address, "zhao_min")
     page.goto(f"{address}/cases/{nx['id']}")
     assert page.locator("#case-bundle").count() == 0, "bundles are for inspectors"
     page.goto(f"{address}/proofs/events/{nx['id']}/{secret['version']}")

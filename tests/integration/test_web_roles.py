@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from api.http.auth import make_token
-from tests.integration.browser import shoot
+from tests.integration.browser import shoot, sign_in
 from tests.integration.http_support import Served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.parametrize("served", ["sqlite"], indirect=True)]
@@ -24,11 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.parametrize("se
 def test_the_inspector_replays_diffs_traces_searches_downloads_and_prints(
         page: Any, served: Served, address: str) -> None:
     nx = served.demo.cases[0]
-    inspector = served.people["kong_deming"]
-    page.goto(f"{address}/signin?next=/cases")
-    page.fill("#token", make_token(inspector.key, inspector.principal_id, lifetime=600))
-    page.click("#signin")
-    page.wait_for_url(re.compile(r"/cases$"))
+    sign_in(page, served, address, "kong_deming")
 
     # the case, with its timeline by business date; a version, with what it changed
     page.click(f"text={nx['title']}")

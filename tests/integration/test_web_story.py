@@ -16,15 +16,6 @@ from tests.integration.browser import shoot
 from tests.integration.http_support import Served
 
 
-def _session(served: Served, handle: str) -> dict[str, str]:
-    signer = served.people[handle]
-    signed = served.client.post("/signin", data={"token": make_token(signer.key, signer.principal_id)},
-                               follow_redirects=False)
-    assert signed.status_code == 303
-    served.client.cookies.clear()
-    return {"cookie": f"dl_session={signed.cookies['dl_session']}"}
-
-
 class _Visible(HTMLParser):
     """The text a reader sees: no tags or attributes, nothing in <title>, <style>, <script> or a hash."""
 
@@ -70,7 +61,7 @@ def _xx(served: Served) -> dict[str, Any]:
 
 def test_the_case_page_draws_its_timeline_by_business_date(served: Served) -> None:
     nx = _nx(served)
-    inspector = _session(served, "kong_deming")
+    inspector = served.session("kong_deming")
     page = served.client.get(f"/cases/{nx['id']}", headers=inspector)
     assert page.status_code == 200
     svg = page.text[page.text.index('id="story-timeline"'):]
@@ -90,7 +81,7 @@ def test_the_case_page_draws_its_timeline_by_business_date(served: Served) -> No
 
 def test_the_story_page_orders_events_by_business_date(served: Served) -> None:
     nx = _nx(served)
-    member = _session(served, "ma_xiaodong")
+    member = served.session("ma_xiaodong")
     page = served.client.get(f"/cases/{nx['id']}/story", headers=member)
     assert page.status_code == 200
     table = page.text[page.text.index('id="story-events"'):]
@@ -104,7 +95,7 @@ def test_the_story_page_orders_events_by_business_date(served: Served) -> None:
 
 def test_a_version_shows_what_it_changed(served: Served) -> None:
     nx = _nx(served)
-    member = _session(served, "ma_xiaodong")
+    member = served.session("ma_xiaodong")
     page = served.client.get(f"/cases/{nx['id']}/versions/10", headers=member).text
     changes = page[page.index('id="changes"'):page.index("未变化的部分")]
     assert "信息资料" in changes and "新增" in changes or "变更" in changes
@@ -132,7 +123,7 @@ def test_a_version_shows_what_it_changed(served: Served) -> None:
 
 def test_who_did_what_for_a_decision_and_a_person(served: Served) -> None:
     nx = _nx(served)
-    inspector = _session(served, "kong_deming")
+    inspector = served.session("kong_deming")
     case = served.client.get(f"/v1/cases/{nx['id']}", headers=served.headers("kong_deming")).json()
     decision_id = case["case"]["decision_id"]
     page = served.client.get(f"/decisions/{decision_id}/graph", headers=inspector)
@@ -146,11 +137,11 @@ def test_who_did_what_for_a_decision_and_a_person(served: Served) -> None:
                                     headers=served.headers("jiang_weiguo")).json()["case"]["decision_id"]
     refused = served.client.get(f"/decisions/{xx_decision}/graph", headers=inspector)
     assert refused.status_code == 403 and "<svg" not in refused.text
-    assert served.client.get(f"/decisions/{decision_id}/graph", headers=_session(served, "ma_xiaodong")).status_code == 403
+    assert served.client.get(f"/decisions/{decision_id}/graph", headers=served.session("ma_xiaodong")).status_code == 403
     person = served.people["ma_xiaodong"].principal_id
-    mine = served.client.get(f"/persons/{person}/graph", headers=_session(served, "ma_xiaodong"))
+    mine = served.client.get(f"/persons/{person}/graph", headers=served.session("ma_xiaodong"))
     assert mine.status_code == 200 and f'href="/cases/{nx["id"]}"' in mine.text and "项行为" in mine.text
-    assert served.client.get(f"/persons/{person}/graph", headers=_session(served, "li_na")).status_code == 403
+    assert served.client.get(f"/persons/{person}/graph", headers=served.session("li_na")).status_code == 403
     english = served.client.get(f"/decisions/{decision_id}/graph", headers=inspector, params={"lang": "en"}).text
     assert "Who made, evaluated and was found wanting" in english and "evaluates" in english
     assert "评估案件" not in english[english.index('<svg id="graph"'):]
@@ -158,7 +149,7 @@ def test_who_did_what_for_a_decision_and_a_person(served: Served) -> None:
 
 def test_search_finds_what_the_reader_may_read(served: Served) -> None:
     nx, xx = _nx(served), _xx(served)
-    inspector = _session(served, "kong_deming")
+    inspector = served.session("kong_deming")
 
     def search(q: str, who: dict[str, str] = inspector) -> str:
         answer = served.client.get("/search", params={"q": q}, headers=who)
@@ -174,7 +165,7 @@ def test_search_finds_what_the_reader_may_read(served: Served) -> None:
     event_hash = items[4]["hash"]
     found = search(event_hash[:10].upper())
     assert f'href="/cases/{nx["id"]}/versions/5"' in found and event_hash[:16] in found
-    assert "search-none" in search(event_hash[:10], _session(served, "chen_jianhua")), "not his case"
+    assert "search-none" in search(event_hash[:10], served.session("chen_jianhua")), "not his case"
     assert "search-short" in search("x") and "search-none" in search("%_%")
     english = served.client.get("/search", params={"q": "马晓", "lang": "en"}, headers=inspector).text
     assert "Results for" in english and "Person" in english
@@ -184,7 +175,7 @@ def test_search_finds_what_the_reader_may_read(served: Served) -> None:
 
 def test_the_story_pages_show_words_not_machine_text(served: Served) -> None:
     nx, flagged = _nx(served), served.demo.cases[2]
-    inspector = _session(served, "kong_deming")
+    inspector = served.session("kong_deming")
     decision_id = served.client.get(f"/v1/cases/{flagged['id']}",
                                     headers=served.headers("kong_deming")).json()["case"]["decision_id"]
     person = served.people["he_jing"].principal_id
