@@ -218,6 +218,7 @@ def test_the_vectors_agree_in_chromium(page: Any, served: Served, address: str, 
     assert any(c["python"] is None for c in inclusion) and any(c["python"] for c in inclusion)
     assert any(c["python"] is None for c in consistency) and any(c["python"] for c in consistency)
     page.goto(f"{address}/checkpoints")
+    page.add_script_tag(url="/static/ledger.js")
     page.add_script_tag(url="/static/proofs.js")
     got = page.evaluate(RUN_VECTORS, {
         "inclusion": inclusion, "consistency": consistency, "notes": notes, "hashes": hashes, "genesis": genesis,
@@ -245,6 +246,7 @@ def test_a_verifier_key_is_read_as_the_python_verifier_reads_it(page: Any, serve
     vkey = served.client.get("/v1/public/vkey").text
     name, public = parse_verifier_key(vkey)
     page.goto(f"{address}/checkpoints")
+    page.add_script_tag(url="/static/ledger.js")
     page.add_script_tag(url="/static/proofs.js")
     read = page.evaluate("""async (texts) => { const out = [];
       for (const t of texts) { try { const k = await DLProofs.parseVerifierKey(t);

@@ -38,20 +38,25 @@ const DecisionLedger = (() => {
   }
 
   // --- canonical JSON (spec §2; RFC 8785) -------------------------------------------------------
-  function canonical(value) {
-    if (value === null || typeof value === "boolean" || typeof value === "string") {
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/;
+
+  /** RFC 8785 over the restricted domain of spec §2: integers only, string keys, depth ≤ 64, no
+   *  lone surrogate. The one canonical form of the pages: signing (here) and checking (proofs.js). */
+  function canonical(value, depth = 0) {
+    if (value === null || typeof value === "boolean") return JSON.stringify(value);
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) throw new Error("a lone surrogate has no canonical form");
       return JSON.stringify(value); // ES string serialisation is RFC 8785's
     }
     if (typeof value === "number") {
-      if (!Number.isSafeInteger(value)) throw new Error("canonical JSON holds integers within ±(2^53−1) only");
+      if (!Number.isSafeInteger(value)) throw new Error("a number is an integer within ±(2^53−1)");
       return String(value);
     }
-    if (Array.isArray(value)) return "[" + value.map(canonical).join(",") + "]";
-    if (typeof value === "object") {
-      const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort(); // UTF-16 code units
-      return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonical(value[k])).join(",") + "}";
-    }
-    throw new Error("canonical JSON cannot hold a " + typeof value);
+    if (typeof value !== "object") throw new Error("canonical JSON cannot hold a " + typeof value);
+    if (depth >= 64) throw new Error("nesting deeper than 64 levels");
+    if (Array.isArray(value)) return "[" + value.map((v) => canonical(v, depth + 1)).join(",") + "]";
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort(); // UTF-16 code units
+    return "{" + keys.map((k) => canonical(k) + ":" + canonical(value[k], depth + 1)).join(",") + "}";
   }
 
   function pae(type, payload) {

@@ -209,23 +209,14 @@
   }
 
   // --- event hashes (docs/spec.md §2, §6.2) ------------------------------------------------------
-  /** RFC 8785 over the restricted domain of §2 (integers only, string keys, depth ≤ 64). */
-  function canonical(value, depth = 0) {
-    if (value === null || typeof value === "boolean") return JSON.stringify(value);
-    if (typeof value === "string") {
-      if (/[\ud800-\udbff](?![\udc00-\udfff])|(?:[^\ud800-\udbff]|^)[\udc00-\udfff]/.test(value)) {
-        throw new ProofError("a lone surrogate has no canonical form");
-      }
-      return JSON.stringify(value);
+  /** RFC 8785 over the restricted domain of §2: ledger.js's canonical form (loaded before this
+   *  script), its refusals reported as this checker's. */
+  function canonical(value) {
+    try {
+      return DecisionLedger.canonical(value);
+    } catch (error) {
+      throw new ProofError(error.message);
     }
-    if (typeof value === "number") {
-      if (!Number.isSafeInteger(value)) throw new ProofError("a number is an integer within ±(2^53−1)");
-      return String(value);
-    }
-    if (depth >= 64) throw new ProofError("nesting deeper than 64 levels");
-    if (Array.isArray(value)) return "[" + value.map((v) => canonical(v, depth + 1)).join(",") + "]";
-    const keys = Object.keys(value).sort();  // UTF-16 code units, as RFC 8785 orders them
-    return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonical(value[k], depth + 1)).join(",") + "}";
   }
 
   function hashInput(aggregateId, version, topic, state) {
