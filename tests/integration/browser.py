@@ -2,7 +2,7 @@
 browser for the whole run, the served app on a real port, screenshots as test artefacts.
 
 The fixtures are registered in ``tests/integration/conftest.py``, so every browser test module
-shares them and the suite starts Chromium once. Screenshots go to
+uses the same ones (Chromium starts once per module). Screenshots go to
 ``artifacts/screenshots/`` (or ``$DECISION_LEDGER_ARTIFACTS``). Without Chromium or Playwright the
 tests skip, except under ``CI=true``, where they fail.
 """
@@ -54,9 +54,10 @@ def address(served: Served) -> Iterator[str]:
     sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole test run."""
+    """One Chromium per test module: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, which would break later tests that start one of their own."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
