@@ -48,7 +48,7 @@ from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.model.text import shown
 from domain.service import access, replay
-from projections import queries
+from projections import chain_page, queries
 from projections.gc_pause import collection_paused
 from projections.making import OPINION_ZH
 from projections.scoping import Scope
@@ -337,11 +337,11 @@ def router() -> APIRouter:
     def person(request: Request, principal_id: Id, offset: Offset = 0) -> Response:
         who = require(request)
         svc = service(request)
-        chain = chain_for(svc, who, principal_id)
+        # issue 19 — perf: the page's acts only, counted and paged by the store (projections/chain_page.py)
+        chain = chain_page_for(svc, who, principal_id, offset=offset, limit=PAGE)
         names, links = _directory(svc)
-        acts = chain["actions"]
         return render(request, "person.html", chain=chain, titles=names, names=names, links=links,
-                      acts=acts[offset: offset + PAGE], total=len(acts), offset=offset, page=PAGE,
+                      acts=chain["actions"], total=chain["total"], offset=offset, page=PAGE,
                       keys=person_keys(svc, chain["principal"]), summaries_en=_summaries_en(svc))
 
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
@@ -416,6 +416,16 @@ def _in_language(detail: str, lang: str) -> str | None:
     else:
         return None
     return chinese if lang == "zh" else (english if not _CJK.search(english) else None)
+
+
+def chain_page_for(svc: Service, who: Principal, principal_id: str, *, offset: int, limit: int) -> dict[str, Any]:
+    """:func:`api.http.reads.chain_for` a page of acts at a time: the same access check and scope,
+    the acts counted and paged by the store (issue 19 — perf)."""
+    if not access.can_read_person(who, principal_id):
+        chain_for(svc, who, principal_id)  # refuses, with its words
+    subject = svc.ledger.find(UUID(principal_id), Principal)
+    return chain_page.person_page(svc.current().views, Scope(who, svc.ledger), subject, principal_id,
+                                  offset=offset, limit=limit)
 
 
 def person_keys(svc: Service, person: dict[str, Any]) -> list[dict[str, Any]]:
