@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.http import labels, labels_vocab, words
+from api.http import case_page, labels, labels_vocab, words
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
@@ -41,7 +41,6 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError, NotFound
-from domain.model import process_record
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
 from domain.model.principal import Principal
@@ -283,15 +282,24 @@ def router() -> APIRouter:
                       filters={"jurisdiction": jurisdiction or "", "phase": phase or "", "unit": unit or ""})
 
     @pages.get("/cases/{case_id}")
-    def case(request: Request, case_id: Id) -> Response:
+    def case(request: Request, case_id: Id,
+             offset: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None) -> Response:
         who = require(request)
         svc = service(request)
-        current = readable(svc, who, case_id)
-        events = timeline(svc.ledger, UUID(case_id), who, case=current)
-        # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
-        bound = process_record.document(current, process_record.names_from(svc.ledger))["binding"]
-        names, links = _directory(svc)
-        return render(request, "case.html", case=current, events=events, names=names, links=links, process=bound)
+        with collection_paused():  # a long case is tens of thousands of objects
+            current = readable(svc, who, case_id)
+            # issue 19 — perf: a page of the events (the latest by default), verified; the picture
+            # from the read model, bounded (case_page.py)
+            start = case_page.page_start(current.version, offset)
+            events = timeline(svc.ledger, UUID(case_id), who, offset=start, limit=case_page.EVENTS, case=current)
+            # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
+            bound = case_page.binding(current, svc.ledger)
+            names, links = _directory(svc)
+            page = render(request, "case.html", case=current, events=events, names=names, links=links,
+                          process=bound, story_events=case_page.picture_rows(svc, case_id), offset=start,
+                          page=case_page.EVENTS)
+            del current, events
+        return page
 
     @pages.get("/cases/{case_id}/at")
     def case_at_moment(request: Request, case_id: Id,

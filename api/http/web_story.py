@@ -95,7 +95,11 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
 
     href = f"/cases/{case.id}/versions/{{}}"
     marks: list[timeline.Mark] = []
-    for d in story.dated(events):
+    # issue 19 — perf: only the events a column can show become marks; the rest of a day are counted
+    shown, hidden = timeline.capped(
+        list(events), day=lambda e: story.business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0],
+        href=lambda e: href.format(e["version"]), always=lambda e: e["action"] in story.PERIODS)
+    for d in story.dated(shown):
         source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
         period = f"–{day_words(d.until, lang)}" if d.until else ""
         signer = d.event.get("actor") or ""
@@ -114,7 +118,7 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
         title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', day_words(deadline.starts_on, lang), due)} · {status}"
         marks.append(timeline.Mark("deadline", day, href.format(deadline.version), title, label=deadline.article,
                                    status=deadline.status))
-    return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
+    return {"layout": timeline.layout(marks, hidden=hidden), "w": w, "case_id": str(case.id)}
 
 
 def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
