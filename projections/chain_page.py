@@ -105,7 +105,7 @@ def person_page(views: Views, scope: Scope, subject: Principal | None, principal
     total = sum(int(g["n"]) for g in groups if sees(g["period"], g["decision_id"]))
     hidden = sum(int(g["n"]) for g in groups) - total
     acts: list[dict[str, Any]] = []
-    if visible and offset < total:
+    if visible and limit > 0 and offset < total:
         where, params = "actor_id = ?", [principal_id]
         if hidden:  # only the groups the reader sees
             period, period_params = periods.sql()

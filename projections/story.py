@@ -9,11 +9,10 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from domain.evidence.times import parse_time

@@ -21,11 +21,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.http import labels
 from api.http.problems import ApiError
-from api.http.reads import OUT_OF_SCOPE, chain_for, oversee, readable, service
+from api.http.reads import OUT_OF_SCOPE, oversee, readable, service
 from api.http.service import Service
 from api.http.story import diff, graph, timeline
 from api.http.story.words import ENUM_FIELDS, STORY_WORDS
-from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
+from api.http.web import TEMPLATES, Id, chain_page_for, lang_of, render, require, signed_in
 from api.http.words import day_words, rule_name
 from domain.evidence.times import parse_time
 from domain.model.calendar import CHINA_STANDARD_TIME, china_date
@@ -34,7 +34,7 @@ from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
-from projections import queries, search, story
+from projections import chain_page, queries, search, story
 from projections.scoping import Scope
 from projections.timeline import readable_case
 
@@ -253,7 +253,9 @@ def router() -> APIRouter:
         svc = service(request)
         if not Scope(who, svc.ledger).reaches_decision(decision_id):
             raise ApiError("not-permitted", OUT_OF_SCOPE)
-        trace = queries.trace_decision(svc.current().views, decision_id)
+        # issue 19 — perf: the acts counted by the store (person, case, action), not read one by one
+        trace = queries.trace_decision(svc.current().views, decision_id, acts=False)
+        trace["acted"], trace["actions"] = chain_page.decision_acted(svc.current().views, decision_id)
         lang = lang_of(request)
         w = words(lang)
         drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace),
@@ -268,10 +270,13 @@ def router() -> APIRouter:
     def person_graph(request: Request, principal_id: Id) -> Response:
         who = require(request)
         svc = service(request)
-        chain = chain_for(svc, who, principal_id)
-        case_ids = sorted({a["case_id"] for a in chain["actions"] if a["case_id"]}
+        # issue 19 — perf: the acts counted by the store, as the reader may see them (chain_page.py)
+        chain = chain_page_for(svc, who, principal_id, offset=0, limit=0)
+        chain["acted"], _ = chain_page.person_acted(svc.current().views, Scope(who, svc.ledger),
+                                                    svc.ledger.find(UUID(principal_id), Principal), principal_id)
+        case_ids = sorted({a["case_id"] for a in chain["acted"] if a["case_id"]}
                           | {f["case_id"] for f in chain["findings"]})
-        decision_ids = sorted({a["decision_id"] for a in chain["actions"] if a["decision_id"]}
+        decision_ids = sorted({a["decision_id"] for a in chain["acted"] if a["decision_id"]}
                               | {f["decision_id"] for f in chain["findings"] if f.get("decision_id")}
                               | {d["decision_id"] for d in chain.get("dissent", [])})
         titles, decisions = _titles(svc, case_ids, decision_ids)
