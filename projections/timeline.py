@@ -20,6 +20,7 @@ from domain.model.principal import Principal
 from domain.model.sealing import SHREDDED, Place
 from domain.service.access import (
     WITHHELD,
+    clearance,
     cleared_for,
     disclose_material,
     redact_material,
@@ -170,9 +171,9 @@ def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> Ev
     shown = copy.copy(case)
     keyring = ledger.keyring
     looked = Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
+    cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     shown.materials = {
-        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, looked)
-              else redact_material(m))
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared(m) else redact_material(m))
         for mid, m in case.materials.items()
     }
     return shown

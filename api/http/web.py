@@ -51,7 +51,7 @@ from projections import chain_page, queries
 from projections.gc_pause import collection_paused
 from projections.making import OPINION_ZH
 from projections.scoping import Scope
-from projections.timeline import readable_case, timeline
+from projections.timeline import timeline
 
 LANG_COOKIE = "dl_lang"
 TEMPLATES = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -332,13 +332,12 @@ def router() -> APIRouter:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
             # the version from the store; the latest, readable() already replayed for its access check
             case = current if version == latest else replay.case_at(svc.ledger, current.id, version)
-            shown = queries.render_case(readable_case(case, who, svc.ledger))
             event = timeline(svc.ledger, current.id, who, offset=version - 1, limit=1, case=current)[0]
-            parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
             names, links = _directory(svc)
-            page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
+            # issue 19 — perf: the page shows what changed (web_story.version_changes), not the whole state
+            page = render(request, "case_version.html", case=case, version=version, latest=latest,
                           event=event, names=names, links=links)
-            del current, case, shown, parts
+            del current, case
         return page
 
     @pages.get("/persons/{principal_id}")
