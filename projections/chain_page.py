@@ -142,6 +142,6 @@ def decision_acted(views: Views, decision_id: str) -> tuple[list[dict[str, Any]]
             "SELECT actor_id, case_id, action, COUNT(*) AS n, MIN(notification_id) AS first FROM {dl_actions} "
             "WHERE decision_id = ? GROUP BY actor_id, case_id, action ORDER BY first", (decision_id,)).fetchall()
         entrusted = c.execute(
-            "SELECT actor_id, case_id, action, args FROM {dl_actions} WHERE decision_id = ? AND action = ? "
+            "SELECT notification_id, actor_id, case_id, action, args FROM {dl_actions} WHERE decision_id = ? AND action = ? "
             "ORDER BY notification_id", (decision_id, "case.entrust_agency")).fetchall()
     return groups, [{**row, "args": json.loads(row["args"]) if row.get("args") else {}} for row in entrusted]

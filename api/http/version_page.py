@@ -86,9 +86,11 @@ def _part(key: str, before: Any, after: Any, render_before: Render, render_after
             part.folded, part.size = True, len(new)
         else:
             part.value = {str(k): render_after(k, v) for k, v in new.items()}
-    if status == diff.REMOVED:
-        part.before = {} if len(old) > FOLD else {str(k): render_before(k, v) for k, v in old.items()}
-        part.folded = part.folded or len(old) > FOLD
+    if status in (diff.REMOVED, diff.CHANGED):
+        if len(old) > FOLD:
+            part.folded, part.size = True, part.size or len(old)
+        else:
+            part.before = {str(k): render_before(k, v) for k, v in old.items()}
     return part
 
 
