@@ -113,7 +113,6 @@ PAGES: list[Page] = [
          lambda s: f"/persons/{s.person.principal_id}/graph", lambda s: s.person),
     Page("search by document number", "/search", lambda s: "/search?q=" + quote("息政〔2022〕7号"),
          lambda s: s.inspector),
-    Page("search, by a case's member", "/search", lambda s: "/search?q=" + quote("养护"), lambda s: s.person),
 ]
 
 

@@ -72,7 +72,7 @@ def business_date(action: str, args: Mapping[str, Any], recorded_at: str) -> tup
         day = _iso(args.get(name))
         if day is not None:
             return day, name
-    return _recording_day(recorded_at[:13], recorded_at), RECORDED
+    return recording_day(recorded_at), RECORDED
 
 
 _SPELLING = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z")  # times.format_time's
@@ -83,12 +83,12 @@ def _day_of_hour(hour: str) -> date:
     return china_date(parse_time(f"{hour}:00:00.000000Z"))
 
 
-def _recording_day(hour: str, recorded_at: str) -> date:
+def recording_day(recorded_at: str) -> date:
     """The China Standard Time day of a recorded time: the day of its UTC hour (China's offset is
     whole hours and has no summer time), found once per hour (issue 19 — perf: a case of 10,000
     events); a time not in the one spelling is parsed, and refused, whole."""
     if _SPELLING.fullmatch(recorded_at):
-        return _day_of_hour(hour)
+        return _day_of_hour(recorded_at[:13])
     return china_date(parse_time(recorded_at))
 
 

@@ -83,9 +83,11 @@ def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
     return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
 
 
-def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]],
+                     unread: Mapping[date, int] | None = None) -> dict[str, Any]:
     """The marks of the case's timeline and where they go: its events by business date, its
-    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day."""
+    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day.
+    ``unread``: events of a day not given, only counted (issue 19 — perf, case_page.py)."""
     lang = lang_of(request)
     w = words(lang)
     svc = service(request)
@@ -99,6 +101,8 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
     shown, hidden = timeline.capped(
         list(events), day=lambda e: story.business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0],
         href=lambda e: href.format(e["version"]), always=lambda e: e["action"] in story.PERIODS)
+    for day, count in (unread or {}).items():
+        hidden[day] = hidden.get(day, 0) + count
     for d in story.dated(shown):
         source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
         period = f"–{day_words(d.until, lang)}" if d.until else ""
