@@ -55,28 +55,37 @@ def picture_rows(svc: Service, case_id: str) -> tuple[list[dict[str, Any]], dict
     A day's column shows at most :data:`timeline.MAX_ROWS` of its events, the first in the order
     of their links (the version, as text); an event whose content carries no date sits on the day
     it was recorded (China time, a whole number of hours from UTC), so the first ``MAX_ROWS`` of
-    each hour of recording, by that order, hold the first of each day: the store gives those
-    (and every event whose content may carry a date), and counts the rest per hour."""
+    each hour of recording, in that order, hold the first of each day. Those, and every event whose
+    content may carry a date, are read whole; the others are only counted."""
     dated = sorted(BUSINESS_DATE_FIELDS)
+    with svc.current().views.reading() as c:
+        every = c.execute("SELECT version, action, recorded_at FROM {dl_actions} WHERE case_id = ?",
+                          (case_id,)).fetchall()
+    by_hour: dict[str, list[str]] = {}
+    wanted: list[int] = []
+    for row in every:
+        if row["action"] in BUSINESS_DATE_FIELDS:
+            wanted.append(int(row["version"]))
+        else:
+            by_hour.setdefault(row["recorded_at"][:13], []).append(str(row["version"]))
+    unread: dict[date, int] = {}
+    for hour, versions in by_hour.items():
+        if len(versions) > timeline.MAX_ROWS:
+            versions.sort()
+            day = recording_day(f"{hour}:00:00.000000Z")
+            unread[day] = unread.get(day, 0) + len(versions) - timeline.MAX_ROWS
+        wanted += [int(v) for v in versions[: timeline.MAX_ROWS]]
+    wanted.sort()
+    rows: list[dict[str, Any]] = []
     marks = ",".join("?" * len(dated))
     with svc.current().views.reading() as c:
-        rows = c.execute(
-            "SELECT t.version, t.action, t.recorded_at, t.args, p.name AS actor FROM (SELECT a.version, a.action, "
-            f"a.recorded_at, a.actor_id, CASE WHEN a.action IN ({marks}) THEN a.args END AS args, ROW_NUMBER() OVER "
-            f"(PARTITION BY substr(a.recorded_at, 1, 13), CASE WHEN a.action IN ({marks}) THEN a.version ELSE 0 END "
-            "ORDER BY CAST(a.version AS TEXT)) AS place FROM {dl_actions} a WHERE a.case_id = ?) t "
-            "LEFT JOIN {dl_principals} p ON p.principal_id = t.actor_id WHERE t.place <= ? ORDER BY t.version",
-            [*dated, *dated, case_id, timeline.MAX_ROWS]).fetchall()
-        hours = c.execute(
-            f"SELECT substr(recorded_at, 1, 13) AS hour, COUNT(*) AS n FROM {{dl_actions}} WHERE case_id = ? "
-            f"AND action NOT IN ({marks}) GROUP BY substr(recorded_at, 1, 13)", [case_id, *dated]).fetchall()
-    unread: dict[date, int] = {}
-    for hour in hours:
-        day = recording_day(f"{hour['hour']}:00:00.000000Z")
-        unread[day] = unread.get(day, 0) + int(hour["n"])
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start: start + 500]
+            rows += c.execute(
+                f"SELECT a.version, a.action, a.recorded_at, CASE WHEN a.action IN ({marks}) THEN a.args END AS args, "
+                "p.name AS actor FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
+                f"WHERE a.case_id = ? AND a.version IN ({','.join('?' * len(chunk))}) ORDER BY a.version",
+                [*dated, case_id, *chunk]).fetchall()
     for row in rows:
         row["args"] = json.loads(row["args"]) if row["args"] else {}
-        if row["action"] not in BUSINESS_DATE_FIELDS:
-            day = recording_day(row["recorded_at"])
-            unread[day] -= 1
-    return rows, {day: n for day, n in unread.items() if n}
+    return rows, unread
