@@ -5,6 +5,7 @@ XX-22)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,6 @@ from domain.model.sealing import SHREDDED, Place
 from domain.service.access import (
     WITHHELD,
     clearance,
-    cleared_for,
     disclose_material,
     redact_material,
     sealed_content,
@@ -101,6 +101,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     ``case`` is the case as it stands now, when the caller has it already."""
     case = case if case is not None else ledger.get_case(case_id)
     looked = Looked(ledger)
+    cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     names: dict[UUID, str] = {}
     out: list[dict[str, Any]] = []
     previous = genesis_hash(case_id)
@@ -122,7 +123,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
         else:
             articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
         if intent.action == "case.collect_material":
-            args = _material_args(ledger, looked, case, reader, args)
+            args = _material_args(ledger, cleared, case, args)
         problems = verify_event(looked, event, previous)
         previous = event.hash
         out.append({
@@ -145,7 +146,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     return out
 
 
-def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, reader: Principal,
+def _material_args(ledger: Ledger, cleared: Callable[[dict[str, Any]], bool], case: EvaluationCase,
                    args: dict[str, Any]) -> dict[str, Any]:
     """A collected material's signed arguments as this reader may see them: a sealed content
     opened for a cleared reader (NX-15, XX-22), withheld from others, shredded for everyone once
@@ -155,7 +156,7 @@ def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, r
     if material is None:
         return args
     shredded = bool(material.get("shredded"))
-    if not cleared_for(reader, case, material, directory):
+    if not cleared(material):
         marker = SHREDDED if shredded else WITHHELD
         shown = {k: v for k, v in args.items() if k != "sealed"}
         return {**shown, **dict.fromkeys(REDACTED_ARGS, marker), "withheld": True}
