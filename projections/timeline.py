@@ -166,12 +166,12 @@ def _material_args(ledger: Ledger, cleared: Callable[[dict[str, Any]], bool], ca
     return {**args, **sealed_content(ledger.keyring, args["sealed"], place, shredded)}
 
 
-def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> EvaluationCase:
+def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger, looked: Looked | None = None) -> EvaluationCase:
     """The case with the materials the reader is cleared for opened, and the others redacted (a
-    copy)."""
+    copy). ``looked``: the reading's lookups, when the caller has them (one page's)."""
     shown = copy.copy(case)
     keyring = ledger.keyring
-    looked = Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
+    looked = looked or Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
     cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     shown.materials = {
         mid: (disclose_material(keyring, case.id, mid, m) if cleared(m) else redact_material(m))

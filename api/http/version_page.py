@@ -95,12 +95,13 @@ def _part(key: str, before: Any, after: Any, render_before: Render, render_after
 
 
 def changes(before_case: EvaluationCase | None, after_case: EvaluationCase, reader: Principal, ledger: Ledger,
-            keys: Iterable[str]) -> list[diff.Part]:
+            keys: Iterable[str], looked: Looked | None = None) -> list[diff.Part]:
     """:func:`api.http.story.diff.changes` of the two versions as the reader may see them
-    (``before_case`` ``None`` at the first version), large parts folded."""
+    (``before_case`` ``None`` at the first version), large parts folded; ``looked``: the page's
+    lookups in the ledger, when it has them."""
     after = _state(after_case)
     before = _state(before_case) if before_case is not None else {}
-    looked = Looked(ledger)
+    looked = looked or Looked(ledger)
     materials_after = _Materials(after_case, reader, ledger, looked)
     materials_before = _Materials(before_case, reader, ledger, looked) if before_case is not None else None
     parts = []

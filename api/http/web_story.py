@@ -36,7 +36,7 @@ from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
 from projections import chain_page, queries, search, story
 from projections.scoping import Scope
-from projections.timeline import readable_case
+from projections.timeline import Looked, readable_case
 
 SEARCH_LIMIT = 20
 
@@ -125,6 +125,16 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
     return {"layout": timeline.layout(marks, hidden=hidden), "w": w, "case_id": str(case.id)}
 
 
+def _looked(request: Request) -> Looked:
+    """The request's lookups in the ledger (signers, decisions, organisations), each found once
+    (issue 19 — perf): a page is read at one moment."""
+    state = request.scope.setdefault("state", {})
+    if "story_looked" not in state:
+        state["story_looked"] = Looked(service(request).ledger)
+    looked: Looked = state["story_looked"]
+    return looked
+
+
 def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
     """The case as this reader may see it (materials opened or withheld), once per request: opening
     sealed materials costs a decryption each."""
@@ -132,7 +142,7 @@ def _readable(request: Request, case: EvaluationCase, who: Principal) -> Evaluat
         request.scope.setdefault("state", {}).setdefault("story_readable", {})
     key = (id(case), case.version)
     if key not in cached:
-        cached[key] = (case, readable_case(case, who, service(request).ledger))  # the case kept: its id stays its own
+        cached[key] = (case, readable_case(case, who, service(request).ledger, _looked(request)))  # the case kept: its id stays its own
     return cached[key][1]
 
 
@@ -145,7 +155,7 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
         raise ApiError("unauthenticated", "sign in first")
     # issue 19 — perf: only the entries that differ are rendered; large parts folded (version_page.py)
     previous = replay.case_at(svc.ledger, case.id, version - 1) if version > 1 else None
-    return version_page.changes(previous, case, who, svc.ledger, labels.STATE_LABELS)
+    return version_page.changes(previous, case, who, svc.ledger, labels.STATE_LABELS, _looked(request))
 
 
 def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
