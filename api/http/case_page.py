@@ -17,6 +17,8 @@ import json
 from datetime import date
 from typing import Any
 
+from fastapi.responses import Response
+
 from api.http.service import Service
 from api.http.story import timeline
 from domain.model import process_record
@@ -36,6 +38,15 @@ def page_start(events: int, offset: int | None) -> int:
     if offset is None:
         return last
     return min(offset, last)
+
+
+def release(page: Response) -> None:
+    """Let go of what a rendered page was made from: a template response keeps its context (the
+    case: tens of thousands of objects) until it is dropped, past the pause of garbage collection
+    (:mod:`projections.gc_pause`), so the collector's next full pass would walk it."""
+    context = getattr(page, "context", None)
+    if isinstance(context, dict):
+        page.context = {"request": context.get("request")}  # type: ignore[attr-defined]
 
 
 def binding(case: EvaluationCase, ledger: Ledger) -> dict[str, Any] | None:

@@ -298,6 +298,7 @@ def router() -> APIRouter:
             page = render(request, "case.html", case=current, events=events, names=names, links=links,
                           process=bound, story_events=case_page.picture_rows(svc, case_id), offset=start,
                           page=case_page.EVENTS)
+            case_page.release(page)
             del current, events
         return page
 
@@ -337,6 +338,7 @@ def router() -> APIRouter:
             # issue 19 — perf: the page shows what changed (web_story.version_changes), not the whole state
             page = render(request, "case_version.html", case=case, version=version, latest=latest,
                           event=event, names=names, links=links)
+            case_page.release(page)
             del current, case
         return page
 
