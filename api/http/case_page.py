@@ -44,9 +44,8 @@ def release(page: Response) -> None:
     """Let go of what a rendered page was made from: a template response keeps its context (the
     case: tens of thousands of objects) until it is dropped, past the pause of garbage collection
     (:mod:`projections.gc_pause`), so the collector's next full pass would walk it."""
-    context = getattr(page, "context", None)
-    if isinstance(context, dict):
-        page.context = {"request": context.get("request")}  # type: ignore[attr-defined]
+    if isinstance(getattr(page, "context", None), dict):
+        page.context = {}  # type: ignore[attr-defined]  # the request too: its state holds the page's readings
 
 
 def binding(case: EvaluationCase, ledger: Ledger) -> dict[str, Any] | None:
