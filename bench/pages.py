@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import psycopg
@@ -99,6 +100,19 @@ PAGES: list[Page] = [
     Page("decision trace", "/decisions/{decision_id}/trace", lambda s: f"/decisions/{s.decision}/trace",
          lambda s: s.inspector),
     Page("search", "/search", lambda s: "/search?q=%E5%85%BB%E6%8A%A4", lambda s: s.inspector),  # q=养护
+    # issue 19 — perf: the last page of the person's acts, another page of the case, the pictures
+    Page("person page, last page", "/persons/{principal_id}",
+         lambda s: f"/persons/{s.person.principal_id}?offset={max(0, s.long_version - 50)}", lambda s: s.person),
+    Page("person page, read by an inspector", "/persons/{principal_id}",
+         lambda s: f"/persons/{s.person.principal_id}", lambda s: s.inspector),
+    Page("case page, first page", "/cases/{case_id}", lambda s: f"/cases/{s.long_case}?offset=0",
+         lambda s: s.person),
+    Page("decision graph", "/decisions/{decision_id}/graph", lambda s: f"/decisions/{s.decision}/graph",
+         lambda s: s.inspector),
+    Page("person graph (10,000 acts)", "/persons/{principal_id}/graph",
+         lambda s: f"/persons/{s.person.principal_id}/graph", lambda s: s.person),
+    Page("search by document number", "/search", lambda s: "/search?q=" + quote("息政〔2022〕7号"),
+         lambda s: s.inspector),
 ]
 
 

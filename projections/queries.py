@@ -231,11 +231,14 @@ def decision(views: Views, decision_id: str) -> dict[str, Any]:
             "making": making.making_of(views, decision_id)}  # H1 making
 
 
-def person_chain(views: Views, principal_id: str) -> dict[str, Any]:
+def person_chain(views: Views, principal_id: str, *, acts: bool = True) -> dict[str, Any]:
     """终身责任链 (NX-16, XX-23, XX-18): everything a person signed, every finding naming them,
-    their roles and keys over time. Never closed: a closed finding stays, with its outcome."""
+    their roles and keys over time. Never closed: a closed finding stays, with its outcome.
+
+    Without ``acts`` (the web pages, which read the acts a page at a time or counted:
+    :mod:`projections.chain_page`; issue 19 point 7) ``actions`` is empty."""
     person = principal(views, principal_id)
-    actions = _actions(views, "actor_id", principal_id)
+    actions = _actions(views, "actor_id", principal_id) if acts else []
     with views.reading() as c:
         named = c.execute(
             "SELECT finding_id, responsibility FROM {dl_finding_persons} WHERE principal_id = ?", (principal_id,)

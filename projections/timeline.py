@@ -5,6 +5,7 @@ XX-22)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from domain.model.principal import Principal
 from domain.model.sealing import SHREDDED, Place
 from domain.service.access import (
     WITHHELD,
-    cleared_for,
+    clearance,
     disclose_material,
     redact_material,
     sealed_content,
@@ -100,6 +101,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     ``case`` is the case as it stands now, when the caller has it already."""
     case = case if case is not None else ledger.get_case(case_id)
     looked = Looked(ledger)
+    cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     names: dict[UUID, str] = {}
     out: list[dict[str, Any]] = []
     previous = genesis_hash(case_id)
@@ -121,7 +123,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
         else:
             articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
         if intent.action == "case.collect_material":
-            args = _material_args(ledger, looked, case, reader, args)
+            args = _material_args(ledger, cleared, case, args)
         problems = verify_event(looked, event, previous)
         previous = event.hash
         out.append({
@@ -144,7 +146,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     return out
 
 
-def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, reader: Principal,
+def _material_args(ledger: Ledger, cleared: Callable[[dict[str, Any]], bool], case: EvaluationCase,
                    args: dict[str, Any]) -> dict[str, Any]:
     """A collected material's signed arguments as this reader may see them: a sealed content
     opened for a cleared reader (NX-15, XX-22), withheld from others, shredded for everyone once
@@ -154,7 +156,7 @@ def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, r
     if material is None:
         return args
     shredded = bool(material.get("shredded"))
-    if not cleared_for(reader, case, material, directory):
+    if not cleared(material):
         marker = SHREDDED if shredded else WITHHELD
         shown = {k: v for k, v in args.items() if k != "sealed"}
         return {**shown, **dict.fromkeys(REDACTED_ARGS, marker), "withheld": True}
@@ -164,15 +166,15 @@ def _material_args(ledger: Ledger, directory: Directory, case: EvaluationCase, r
     return {**args, **sealed_content(ledger.keyring, args["sealed"], place, shredded)}
 
 
-def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger) -> EvaluationCase:
+def readable_case(case: EvaluationCase, reader: Principal, ledger: Ledger, looked: Looked | None = None) -> EvaluationCase:
     """The case with the materials the reader is cleared for opened, and the others redacted (a
-    copy)."""
+    copy). ``looked``: the reading's lookups, when the caller has them (one page's)."""
     shown = copy.copy(case)
     keyring = ledger.keyring
-    looked = Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
+    looked = looked or Looked(ledger)  # the decision and organisations the clearance walks, found once, not per material
+    cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     shown.materials = {
-        mid: (disclose_material(keyring, case.id, mid, m) if cleared_for(reader, case, m, looked)
-              else redact_material(m))
+        mid: (disclose_material(keyring, case.id, mid, m) if cleared(m) else redact_material(m))
         for mid, m in case.materials.items()
     }
     return shown

@@ -113,6 +113,9 @@ class LedgerViewTables(ViewTables):
         *persons.INDEXES,  # H3 lifetime
         # issue 19 — pictures: search by event hash prefix (a range on an index, never a scan)
         *search.INDEXES,
+        # issue 19 — perf: the pages' names and English summaries read a few kinds of act
+        # (organisation.register, case.raise_finding), found on an index, not by a scan
+        ("dl_actions_action", "dl_actions", "action"),
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.http import labels, labels_vocab, page_names, words
+from api.http import case_page, labels, labels_vocab, page_names, words
 from api.http.auth import authenticate
 from api.http.problems import ApiError
 from api.http.reads import (
@@ -42,18 +42,17 @@ from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from domain import clock
 from domain.errors import LedgerError, NotFound
-from domain.model import process_record
 from domain.model.articles import CATALOGUE
 from domain.model.calendar import china_date
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.model.text import shown
 from domain.service import access, replay
-from projections import queries
+from projections import chain_page, queries
 from projections.gc_pause import collection_paused
 from projections.making import OPINION_ZH
 from projections.scoping import Scope
-from projections.timeline import readable_case, timeline
+from projections.timeline import timeline
 
 LANG_COOKIE = "dl_lang"
 TEMPLATES = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
@@ -260,15 +259,25 @@ def router() -> APIRouter:
                       filters={"jurisdiction": jurisdiction or "", "phase": phase or "", "unit": unit or ""})
 
     @pages.get("/cases/{case_id}")
-    def case(request: Request, case_id: Id) -> Response:
+    def case(request: Request, case_id: Id,
+             offset: Annotated[int | None, Query(ge=0, le=MAX_POSITION)] = None) -> Response:
         who = require(request)
         svc = service(request)
-        current = readable(svc, who, case_id)
-        events = timeline(svc.ledger, UUID(case_id), who, case=current)
-        # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
-        bound = process_record.document(current, process_record.names_from(svc.ledger))["binding"]
-        names, links = _directory(svc)
-        return render(request, "case.html", case=current, events=events, names=names, links=links, process=bound)
+        with collection_paused():  # a long case is tens of thousands of objects
+            current = readable(svc, who, case_id)
+            # issue 19 — perf: a page of the events (the latest by default), verified; the picture
+            # from the read model, bounded (case_page.py)
+            start = case_page.page_start(current.version, offset)
+            events = timeline(svc.ledger, UUID(case_id), who, offset=start, limit=case_page.EVENTS, case=current)
+            # issue 18 — the 全过程记录 the finalised report binds (NX-10(4)), and the acts after it
+            bound = case_page.binding(current, svc.ledger)
+            names, links = _directory(svc)
+            page = render(request, "case.html", case=current, events=events, names=names, links=links,
+                          process=bound, story_events=case_page.picture_rows(svc, case_id), offset=start,
+                          page=case_page.EVENTS)
+            case_page.release(page)
+            del current, events
+        return page
 
     @pages.get("/cases/{case_id}/at")
     def case_at_moment(request: Request, case_id: Id,
@@ -301,24 +310,24 @@ def router() -> APIRouter:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
             # the version from the store; the latest, readable() already replayed for its access check
             case = current if version == latest else replay.case_at(svc.ledger, current.id, version)
-            shown = queries.render_case(readable_case(case, who, svc.ledger))
             event = timeline(svc.ledger, current.id, who, offset=version - 1, limit=1, case=current)[0]
-            parts = [(key, shown[key]) for key in labels.STATE_LABELS if shown.get(key) not in (None, "", [], {})]
             names, links = _directory(svc)
-            page = render(request, "case_version.html", case=case, version=version, latest=latest, parts=parts,
+            # issue 19 — perf: the page shows what changed (web_story.version_changes), not the whole state
+            page = render(request, "case_version.html", case=case, version=version, latest=latest,
                           event=event, names=names, links=links)
-            del current, case, shown, parts
+            case_page.release(page)
+            del current, case
         return page
 
     @pages.get("/persons/{principal_id}")
     def person(request: Request, principal_id: Id, offset: Offset = 0) -> Response:
         who = require(request)
         svc = service(request)
-        chain = chain_for(svc, who, principal_id)
+        # issue 19 — perf: the page's acts only, counted and paged by the store (projections/chain_page.py)
+        chain = chain_page_for(svc, who, principal_id, offset=offset, limit=PAGE)
         names, links = _directory(svc)
-        acts = chain["actions"]
         return render(request, "person.html", chain=chain, titles=names, names=names, links=links,
-                      acts=acts[offset: offset + PAGE], total=len(acts), offset=offset, page=PAGE,
+                      acts=chain["actions"], total=chain["total"], offset=offset, page=PAGE,
                       keys=person_keys(svc, chain["principal"]),
                       summaries_en=page_names.summaries_en(svc, chain["findings"], lang_of(request)))
 
@@ -395,6 +404,16 @@ def _in_language(detail: str, lang: str) -> str | None:
     else:
         return None
     return chinese if lang == "zh" else (english if not _CJK.search(english) else None)
+
+
+def chain_page_for(svc: Service, who: Principal, principal_id: str, *, offset: int, limit: int) -> dict[str, Any]:
+    """:func:`api.http.reads.chain_for` a page of acts at a time: the same access check and scope,
+    the acts counted and paged by the store (issue 19 — perf)."""
+    if not access.can_read_person(who, principal_id):
+        chain_for(svc, who, principal_id)  # refuses, with its words
+    subject = svc.ledger.find(UUID(principal_id), Principal)
+    return chain_page.person_page(svc.current().views, Scope(who, svc.ledger), subject, principal_id,
+                                  offset=offset, limit=limit)
 
 
 def person_keys(svc: Service, person: dict[str, Any]) -> list[dict[str, Any]]:

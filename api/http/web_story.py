@@ -19,13 +19,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.http import labels
+from api.http import labels, version_page
 from api.http.problems import ApiError
-from api.http.reads import OUT_OF_SCOPE, chain_for, oversee, readable, service
+from api.http.reads import OUT_OF_SCOPE, oversee, readable, service
 from api.http.service import Service
 from api.http.story import diff, graph, timeline
 from api.http.story.words import ENUM_FIELDS, STORY_WORDS
-from api.http.web import TEMPLATES, Id, lang_of, render, require, signed_in
+from api.http.web import TEMPLATES, Id, chain_page_for, lang_of, render, require, signed_in
 from api.http.words import day_words, rule_name
 from domain.evidence.times import parse_time
 from domain.model.calendar import CHINA_STANDARD_TIME, china_date
@@ -34,9 +34,9 @@ from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
-from projections import queries, search, story
+from projections import chain_page, queries, search, story
 from projections.scoping import Scope
-from projections.timeline import readable_case
+from projections.timeline import Looked, readable_case
 
 SEARCH_LIMIT = 20
 
@@ -83,9 +83,11 @@ def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
     return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
 
 
-def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]],
+                     unread: Mapping[date, int] | None = None) -> dict[str, Any]:
     """The marks of the case's timeline and where they go: its events by business date, its
-    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day."""
+    findings on the day raised, its deadlines (NX-11, NX-12b, XX-17) on their last day.
+    ``unread``: events of a day not given, only counted (issue 19 — perf, case_page.py)."""
     lang = lang_of(request)
     w = words(lang)
     svc = service(request)
@@ -95,7 +97,13 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
 
     href = f"/cases/{case.id}/versions/{{}}"
     marks: list[timeline.Mark] = []
-    for d in story.dated(events):
+    # issue 19 — perf: only the events a column can show become marks; the rest of a day are counted
+    shown, hidden = timeline.capped(
+        list(events), day=lambda e: story.business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0],
+        href=lambda e: href.format(e["version"]), always=lambda e: e["action"] in story.PERIODS)
+    for day, count in (unread or {}).items():
+        hidden[day] = hidden.get(day, 0) + count
+    for d in story.dated(shown):
         source = w(f"field_{d.field}") if d.from_content else w("recorded_day")
         period = f"–{day_words(d.until, lang)}" if d.until else ""
         signer = d.event.get("actor") or ""
@@ -114,7 +122,17 @@ def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Ma
         title = f"{deadline.article} {w(deadline.what)} · {w('deadline_from', day_words(deadline.starts_on, lang), due)} · {status}"
         marks.append(timeline.Mark("deadline", day, href.format(deadline.version), title, label=deadline.article,
                                    status=deadline.status))
-    return {"layout": timeline.layout(marks), "w": w, "case_id": str(case.id)}
+    return {"layout": timeline.layout(marks, hidden=hidden), "w": w, "case_id": str(case.id)}
+
+
+def _looked(request: Request) -> Looked:
+    """The request's lookups in the ledger (signers, decisions, organisations), each found once
+    (issue 19 — perf): a page is read at one moment."""
+    state = request.scope.setdefault("state", {})
+    if "story_looked" not in state:
+        state["story_looked"] = Looked(service(request).ledger)
+    looked: Looked = state["story_looked"]
+    return looked
 
 
 def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
@@ -124,7 +142,7 @@ def _readable(request: Request, case: EvaluationCase, who: Principal) -> Evaluat
         request.scope.setdefault("state", {}).setdefault("story_readable", {})
     key = (id(case), case.version)
     if key not in cached:
-        cached[key] = (case, readable_case(case, who, service(request).ledger))  # the case kept: its id stays its own
+        cached[key] = (case, readable_case(case, who, service(request).ledger, _looked(request)))  # the case kept: its id stays its own
     return cached[key][1]
 
 
@@ -135,12 +153,9 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
     who = signed_in(request)
     if who is None:
         raise ApiError("unauthenticated", "sign in first")
-    after = queries.render_case(_readable(request, case, who))
-    before = None
-    if version > 1:
-        previous = replay.case_at(svc.ledger, case.id, version - 1)
-        before = queries.render_case(readable_case(previous, who, svc.ledger))
-    return diff.changes(before, after, labels.STATE_LABELS)
+    # issue 19 — perf: only the entries that differ are rendered; large parts folded (version_page.py)
+    previous = replay.case_at(svc.ledger, case.id, version - 1) if version > 1 else None
+    return version_page.changes(previous, case, who, svc.ledger, labels.STATE_LABELS, _looked(request))
 
 
 def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
@@ -253,7 +268,9 @@ def router() -> APIRouter:
         svc = service(request)
         if not Scope(who, svc.ledger).reaches_decision(decision_id):
             raise ApiError("not-permitted", OUT_OF_SCOPE)
-        trace = queries.trace_decision(svc.current().views, decision_id)
+        # issue 19 — perf: the acts counted by the store (person, case, action), not read one by one
+        trace = queries.trace_decision(svc.current().views, decision_id, acts=False)
+        trace["acted"], trace["actions"] = chain_page.decision_acted(svc.current().views, decision_id)
         lang = lang_of(request)
         w = words(lang)
         drawn = graph.decision_graph(trace, w, _action(lang), _term(lang), _unit_and_agency_names(svc, trace),
@@ -268,10 +285,13 @@ def router() -> APIRouter:
     def person_graph(request: Request, principal_id: Id) -> Response:
         who = require(request)
         svc = service(request)
-        chain = chain_for(svc, who, principal_id)
-        case_ids = sorted({a["case_id"] for a in chain["actions"] if a["case_id"]}
+        # issue 19 — perf: the acts counted by the store, as the reader may see them (chain_page.py)
+        chain = chain_page_for(svc, who, principal_id, offset=0, limit=0)
+        chain["acted"], _ = chain_page.person_acted(svc.current().views, Scope(who, svc.ledger),
+                                                    svc.ledger.find(UUID(principal_id), Principal), principal_id)
+        case_ids = sorted({a["case_id"] for a in chain["acted"] if a["case_id"]}
                           | {f["case_id"] for f in chain["findings"]})
-        decision_ids = sorted({a["decision_id"] for a in chain["actions"] if a["decision_id"]}
+        decision_ids = sorted({a["decision_id"] for a in chain["acted"] if a["decision_id"]}
                               | {f["decision_id"] for f in chain["findings"] if f.get("decision_id")}
                               | {d["decision_id"] for d in chain.get("dissent", [])})
         titles, decisions = _titles(svc, case_ids, decision_ids)

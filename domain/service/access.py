@@ -18,6 +18,7 @@ nothing itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -93,18 +94,39 @@ def oversees_case(principal: Principal, case: EvaluationCase, directory: Directo
 def cleared_for(principal: Principal, case: EvaluationCase, material: dict[str, Any],
                 directory: Directory) -> bool:
     """May this reader see the content of this material (NX-15, XX-22)?"""
-    level = material["classification"]
-    if not can_read_case(principal, case, directory):
-        return False
-    if level == Classification.NONE.value or oversees_case(principal, case, directory):
-        return True
-    if material.get("collected", {}).get("by") == principal.id:
-        return True
-    if level == Classification.WORK_SECRET.value:
-        return True
-    if level in (Classification.COMMERCIAL_SECRET.value, Classification.PERSONAL_PRIVACY.value):
-        return is_lead_unit(principal, case, directory) or str(principal.id) in case.team
-    return is_lead_unit(principal, case, directory)  # state secret
+    return clearance(principal, case, directory)(material)
+
+
+def clearance(principal: Principal, case: EvaluationCase, directory: Directory) -> Callable[[dict[str, Any]], bool]:
+    """:func:`cleared_for` for the materials of one state of a case: what depends on the reader and the case
+    alone (may they read it, do they oversee it, are they its lead unit) is found once, at the
+    first material that asks (issue 19 — perf: a case of 10,000 materials)."""
+    facts: dict[str, bool] = {}
+
+    def cleared(material: dict[str, Any]) -> bool:
+        level = material["classification"]
+        if "read" not in facts:
+            facts["read"] = can_read_case(principal, case, directory)
+        if not facts["read"]:
+            return False
+        if level == Classification.NONE.value:
+            return True
+        if "oversee" not in facts:
+            facts["oversee"] = oversees_case(principal, case, directory)
+        if facts["oversee"]:
+            return True
+        if material.get("collected", {}).get("by") == principal.id:
+            return True
+        if level == Classification.WORK_SECRET.value:
+            return True
+        if "lead" not in facts:
+            facts["lead"] = is_lead_unit(principal, case, directory)
+        lead = facts["lead"]
+        if level in (Classification.COMMERCIAL_SECRET.value, Classification.PERSONAL_PRIVACY.value):
+            return lead or str(principal.id) in case.team
+        return lead  # state secret
+
+    return cleared
 
 
 def redact_material(material: dict[str, Any]) -> dict[str, Any]:

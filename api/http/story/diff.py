@@ -27,9 +27,15 @@ class Part:
     added: list[Any] = field(default_factory=list)  # list items, or mapping entries (key, value)
     removed: list[Any] = field(default_factory=list)
     changed: list[tuple[str, Any, Any]] = field(default_factory=list)  # mapping entries: (key, old, new)
+    # issue 19 — perf: a part too large to show whole (api/http/version_page.py): ``value`` is not
+    # rendered, ``size`` says how many entries it holds
+    folded: bool = False
+    size: int = 0
 
     @property
     def scalar(self) -> bool:
+        if self.folded:
+            return False
         return not isinstance(self.value if self.value not in EMPTY else self.before, list | dict)
 
 

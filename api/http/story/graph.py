@@ -139,10 +139,24 @@ def routes(graph: Graph) -> list[Route]:
     return out
 
 
-def _acts_label(word: Word, action: Callable[[str], str], actions: Sequence[str]) -> str:
-    counted = Counter(actions)
+def _acts_label(word: Word, action: Callable[[str], str], actions: Sequence[str] | Counter[str]) -> str:
+    counted = actions if isinstance(actions, Counter) else Counter(actions)
+    total = sum(counted.values())
     first = action(counted.most_common(1)[0][0])
-    return word("edge_act", first) if len(actions) == 1 else word("edge_acts", first, len(actions))
+    return word("edge_act", first) if total == 1 else word("edge_acts", first, total)
+
+
+def grouped(acts: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Acts counted as the store counts them (:mod:`projections.chain_page`): one row per distinct
+    ``keys`` with ``n``, in the order of each group's first act (issue 19 — perf: the pictures
+    read counts, not every act)."""
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for act in acts:
+        key = tuple(act.get(k) for k in keys)
+        if key not in rows:
+            rows[key] = {**dict(zip(keys, key, strict=True)), "n": 0}
+        rows[key]["n"] += 1
+    return list(rows.values())
 
 
 def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str], str],
@@ -174,13 +188,18 @@ def decision_graph(trace: Mapping[str, Any], word: Word, action: Callable[[str],
         node = graph.add(Node(f"c:{case['case_id']}", 2, case["title"], case.get("lead_unit") or "",
                               f"/cases/{case['case_id']}", "case"))
         graph.link(decision.id, node.id, word("edge_evaluates"))
-    by_person: dict[tuple[str, str], list[str]] = {}
+    by_person: dict[tuple[str, str], Counter[str]] = {}
+    # the acts counted (``acted``: by person, case and action, in the order of each group's first
+    # act), or counted here from every act; the entrustments name the agencies
+    acted = trace["acted"] if "acted" in trace else grouped(trace.get("actions", []), ("actor_id", "case_id", "action"))
+    for group in acted:
+        if group.get("case_id") in cases:
+            by_person.setdefault((group["actor_id"], group["case_id"]), Counter())[group["action"]] += int(group["n"])
     for act in trace.get("actions", []):
-        if act.get("case_id") in cases:
-            by_person.setdefault((act["actor_id"], act["case_id"]), []).append(act["action"])
-            if act["action"] == "case.entrust_agency" and (agency := (act.get("args") or {}).get("agency_id")):
-                agency_node = graph.add(Node(f"a:{agency}", 3, names.get(agency) or "—", word("agency"), kind="agency"))
-                graph.link(agency_node.id, f"c:{act['case_id']}", word("edge_entrusted"))
+        if act.get("case_id") in cases and act["action"] == "case.entrust_agency" \
+                and (agency := (act.get("args") or {}).get("agency_id")):
+            agency_node = graph.add(Node(f"a:{agency}", 3, names.get(agency) or "—", word("agency"), kind="agency"))
+            graph.link(agency_node.id, f"c:{act['case_id']}", word("edge_entrusted"))
     persons = {p["principal_id"]: p for p in trace.get("persons", [])}
     for (who, case_id), actions in by_person.items():
         person = persons.get(who, {})
@@ -213,23 +232,27 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
     graph = Graph([word("col_findings"), word("col_person"), word("col_cases"), word("col_decisions")])
     me = graph.add(Node(f"p:{p['principal_id']}", 1, p.get("name") or "—", p.get("unit") or "",
                         f"/persons/{p['principal_id']}"))
-    by_case: dict[str, list[str]] = {}
+    by_case: dict[str, Counter[str]] = {}
     decision_of: dict[str, str] = {}
-    on_decision: dict[str, list[str]] = {}
-    for act in chain.get("actions", []):
-        if act.get("case_id"):
-            by_case.setdefault(act["case_id"], []).append(act["action"])
-            if act.get("decision_id"):
-                decision_of[act["case_id"]] = act["decision_id"]
-        elif act.get("aggregate_type") == "Decision" and act.get("decision_id"):
-            on_decision.setdefault(act["decision_id"], []).append(act["action"])
+    on_decision: dict[str, int] = {}
+    # the acts counted (``acted``: by case, decision, kind of aggregate and action, in the order of
+    # each group's first act), or counted here from every act
+    acted = chain["acted"] if "acted" in chain else grouped(
+        chain.get("actions", []), ("case_id", "decision_id", "aggregate_type", "action"))
+    for group in acted:
+        if group.get("case_id"):
+            by_case.setdefault(group["case_id"], Counter())[group["action"]] += int(group["n"])
+            if group.get("decision_id"):
+                decision_of[group["case_id"]] = group["decision_id"]
+        elif group.get("aggregate_type") == "Decision" and group.get("decision_id"):
+            on_decision[group["decision_id"]] = on_decision.get(group["decision_id"], 0) + int(group["n"])
     for finding in chain.get("findings", []):
-        by_case.setdefault(finding["case_id"], [])
+        by_case.setdefault(finding["case_id"], Counter())
         if finding.get("decision_id"):
             decision_of.setdefault(finding["case_id"], finding["decision_id"])
-    busiest = sorted(by_case.items(), key=lambda item: (-len(item[1]), titles.get(item[0], ""), item[0]))
+    busiest = sorted(by_case.items(), key=lambda item: (-item[1].total(), titles.get(item[0], ""), item[0]))
     for case_id, actions in busiest:
-        node = graph.add(Node(f"c:{case_id}", 2, titles.get(case_id, case_id), word("acts_count", len(actions)),
+        node = graph.add(Node(f"c:{case_id}", 2, titles.get(case_id, case_id), word("acts_count", actions.total()),
                               f"/cases/{case_id}", "case"))
         if actions:
             graph.link(me.id, node.id, _acts_label(word, action, actions))
@@ -237,9 +260,9 @@ def person_graph(chain: Mapping[str, Any], titles: Mapping[str, str], decisions:
         if (decision_id := decision_of.get(case_id)) is not None:
             _decision_node(graph, decision_id, decisions)
             graph.link(f"c:{case_id}", f"dc:{decision_id}", word("edge_evaluates"))
-    for decision_id, actions in on_decision.items():
+    for decision_id, count in on_decision.items():
         node = _decision_node(graph, decision_id, decisions)
-        graph.link(me.id, node.id, word("edge_signed_decision", len(actions)))
+        graph.link(me.id, node.id, word("edge_signed_decision", count))
     for dissent in chain.get("dissent", []):
         node = _decision_node(graph, dissent["decision_id"], decisions)
         graph.link(me.id, node.id, word("edge_dissent"))

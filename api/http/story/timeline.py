@@ -9,10 +9,12 @@ article. Marks falling on the same spot are stacked; past :data:`MAX_ROWS` a col
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypeVar
 
+T = TypeVar("T")
 WIDTH = 1100
 LEFT, RIGHT = 40, 30
 STEP = 13  # a mark's cell, in pixels: marks closer than this stack
@@ -91,8 +93,36 @@ def month_ticks(start: date, end: date) -> list[date]:
     return months[::every]
 
 
-def layout(marks: Sequence[Mark], width: int = WIDTH) -> Layout | None:
-    """Where each mark goes; ``None`` when there is nothing to place."""
+def capped(items: Sequence[T], day: Callable[[T], date], href: Callable[[T], str],
+           always: Callable[[T], bool] = lambda item: False, rows: int = MAX_ROWS) -> tuple[list[T], dict[date, int]]:
+    """The items (events) that can show on a timeline, and how many of each day cannot: a column
+    shows at most ``rows`` marks, the first in the order of (day, href) — every day's in one
+    column — so on a day of more than ``rows`` events only its first ``rows`` may show; the rest
+    are only counted (``+n``), except those ``always`` kept (a period, which widens the picture).
+    :func:`layout` given the kept items and the counts places exactly what it would place given
+    them all, so a case of 10,000 events costs at most ``rows`` marks a day."""
+    by_day: dict[date, list[tuple[str, int]]] = {}
+    for n, item in enumerate(items):
+        by_day.setdefault(day(item), []).append((href(item), n))
+    kept: list[int] = []
+    hidden: dict[date, int] = {}
+    for when, held in by_day.items():
+        if len(held) > rows:
+            held.sort()
+            first = [n for _, n in held[:rows]]
+            rest = [n for _, n in held[rows:] if always(items[n])]
+            hidden[when] = len(held) - rows - len(rest)
+            kept += first + rest
+        else:
+            kept += [n for _, n in held]
+    return [items[n] for n in sorted(kept)], hidden
+
+
+def layout(marks: Sequence[Mark], width: int = WIDTH, hidden: Mapping[date, int] | None = None) -> Layout | None:
+    """Where each mark goes; ``None`` when there is nothing to place. ``hidden``: events of a day
+    left out of ``marks`` beforehand (:func:`capped`), counted in their column's ``+n`` as if
+    they had been given."""
+    hidden = hidden or {}
     if not marks:
         return None
     start, end = _span([*marks, *(Mark(m.kind, m.until, "", "") for m in marks if m.until)])
@@ -105,15 +135,21 @@ def layout(marks: Sequence[Mark], width: int = WIDTH) -> Layout | None:
 
     def stack(kind: str) -> tuple[list[tuple[Mark, float, int]], list[tuple[float, int, int]]]:
         columns: dict[int, list[Mark]] = {}
+        left_out: dict[int, int] = {}
         for mark in sorted((m for m in marks if m.kind == kind), key=lambda m: (m.day, m.href)):
             columns.setdefault(int((x_of(mark.day) - LEFT) // STEP), []).append(mark)
+        if kind == "event":
+            for day, count in hidden.items():
+                column = int((x_of(day) - LEFT) // STEP)
+                left_out[column] = left_out.get(column, 0) + count
         shown, extra = [], []
         for column, held in sorted(columns.items()):
             x = LEFT + column * STEP + STEP / 2
-            keep = held if len(held) <= MAX_ROWS else held[: MAX_ROWS - 1]
+            count = len(held) + left_out.get(column, 0)
+            keep = held if count <= MAX_ROWS else held[: MAX_ROWS - 1]
             shown += [(mark, x, row) for row, mark in enumerate(keep)]
-            if len(keep) < len(held):
-                extra.append((x, len(keep), len(held) - len(keep)))
+            if len(keep) < count:
+                extra.append((x, len(keep), count - len(keep)))
         return shown, extra
 
     events, events_over = stack("event")
