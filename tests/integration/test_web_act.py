@@ -109,6 +109,18 @@ class Person:
             "([sel, hex]) => document.querySelector(sel).value === hex",
             arg=[f'{FORM} > .field[data-name="{name}"] .v', expected])
 
+    def material_form(self, case_page: str, title: str, source: str, stance: str, classification: str,
+                      period: str, summary: str) -> None:
+        """The collect-material form filled in (NX-9): the document's digest is of its title's bytes."""
+        self.open_form(case_page, "case.collect_material")
+        self.fill("title", title)
+        self.fill("source", source)
+        self.choose("stance", stance)
+        self.choose("classification", classification)
+        self.choose("period", period)
+        self.attach("digest", title.encode())
+        self.fill("summary", summary)
+
     def preview(self) -> str:
         self.page.click("#preview-button")
         self.page.wait_for_selector("#preview:not([hidden])")
@@ -238,25 +250,13 @@ def test_an_nx_case_run_through_the_pages_each_step_signed_by_its_person(
     assert "厅务会议" in zhao.submit()["preview"]
 
     # 王强 now collects the material (offered), and holds a forum with no party concerned
-    wang.open_form(case_page, "case.collect_material")
-    wang.fill("title", "2024年全区外贸统计数据")
-    wang.fill("source", "银川海关")
-    wang.choose("stance", "neutral")
-    wang.choose("classification", "none")
-    wang.choose("period", "after")
-    wang.attach("digest", "2024年全区外贸统计数据".encode())
-    wang.fill("summary", "全区外贸进出口统计。")
+    wang.material_form(case_page, "2024年全区外贸统计数据", "银川海关", "neutral", "none", "after",
+                       "全区外贸进出口统计。")
     material = wang.submit("act-06-collect-material-preview")
     assert "中立" in material["preview"] and "无密级" in material["preview"]
     # a classified material is sealed in the browser before it is signed (NX-15, XX-22)
-    wang.open_form(case_page, "case.collect_material")
-    wang.fill("title", "企业来函：补贴兑现周期过长")
-    wang.fill("source", "宁夏某外贸企业")
-    wang.choose("stance", "opposing")
-    wang.choose("classification", "commercial_secret")
-    wang.choose("period", "during")
-    wang.attach("digest", "企业来函".encode())
-    wang.fill("summary", "企业反映补贴兑现平均超过九十日。")
+    wang.material_form(case_page, "企业来函：补贴兑现周期过长", "宁夏某外贸企业", "opposing", "commercial_secret",
+                       "during", "企业反映补贴兑现平均超过九十日。")
     secret = wang.preview()
     assert "商业秘密" in secret and "企业来函：补贴兑现周期过长" in secret and "加密" in secret
     assert "recorded" in wang.sign()
