@@ -130,7 +130,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         sys.exit(code)
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
-                      keystore=Keystore.beside(settings.keys_dir), projecting=projecting)
+                      keystore=Keystore.beside(settings.keys_dir), projecting=projecting,
+                      witnessing=_witnessing(settings))  # issue 20 — witnesses
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
@@ -323,3 +324,14 @@ def _address(host: str, port: int) -> str:
         shown = "127.0.0.1"
     return f"http://{shown}:{port}"
 
+
+# issue 20 — witnesses
+def _witnessing(settings: Settings) -> Any:
+    """The witnesses of the keys directory's policy file ``tlog-policy``, if it holds one."""
+    from api.witness.submitter import POLICY_FILE, Witnessing
+    from domain.evidence.tlog_policy import PolicyError
+
+    try:
+        return Witnessing.beside(settings.keys_dir)
+    except (PolicyError, OSError) as error:
+        _fail(f"{settings.keys_dir / POLICY_FILE}: {error}", EXIT_USAGE)

@@ -32,8 +32,9 @@ def witness() -> None:
 @click.option("--log", "logs", multiple=True, required=True, metavar="VKEY",
               help="A log it witnesses: its verifier key (`decision-ledger checkpoint --vkey`). Repeatable.")
 def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ...]) -> None:
-    """Make a witness: its key (if new) and its store. Prints its verifier key (type 0x04),
-    which goes into the ledger's policy file as `witness NAME VKEY URL`.
+    """Make a witness: its key (if new) and its store. Prints its verifier key (type 0x04, kept
+    in the store as witness.vkey too), which goes into the ledger's policy file as
+    `witness NAME VKEY URL`.
 
     Exit 2 if the store exists already, a log's verifier key or the name is malformed, or the
     key file cannot be read or written."""
@@ -48,6 +49,7 @@ def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ..
         if not key_file.exists():
             write_key(key_file, key)
         store = WitnessStore.create(store_dir, name, list(logs))
+        (store_dir / "witness.vkey").write_text(store.vkey(key) + "\n", encoding="utf-8")
     except (NoteError, KeyFileError, WitnessStoreError) as error:
         _fail(str(error), EXIT_USAGE)
     click.echo(store.vkey(key))

@@ -4,7 +4,8 @@ proof from each witness's latest (C2SP add-checkpoint; a 409 tells that size, an
 submission is made again from it). The cosignatures that verify are added to the checkpoint;
 once they make the policy's quorum, the note is kept in ``witnessed.note`` beside the key and is
 the one the service publishes. Writes never wait: this runs in the background, and while no
-quorum answers the newest witnessed checkpoint stays published and ``lag`` says for how long.
+quorum answers the newest witnessed checkpoint stays published and :func:`witness_lag` says
+for how long.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.cosignature import with_cosignatures
+from domain.evidence.times import parse_time
 from domain.evidence.tlog_policy import Policy, Witness, parse_policy
 
 POLICY_FILE = "tlog-policy"
@@ -57,8 +60,6 @@ class Witnessing:
     keys_dir: Path
     #: each witness's latest cosigned size, as it last told us (0 until it says otherwise)
     known: dict[str, int] = field(default_factory=dict)
-    #: when the newest checkpoint not yet witnessed by a quorum was first seen (``time.time()``)
-    pending_since: float | None = None
     last_error: str | None = None
 
     @classmethod
@@ -83,10 +84,6 @@ class Witnessing:
     def published_size(self) -> int:
         note = self.published()
         return Checkpoint.from_text(SignedNote.parse(note).text).size if note else 0
-
-    def lag(self, now: float | None = None) -> float:
-        """Seconds since the newest checkpoint began to wait for a quorum (0 when none waits)."""
-        return 0.0 if self.pending_since is None else max(0.0, (now or time.time()) - self.pending_since)
 
     def submit(self, witness: Witness, note: str, proof: Proof) -> str:
         """Submit ``note`` to one witness; its cosignature lines. A 409 is followed once."""
@@ -116,10 +113,7 @@ class Witnessing:
             return True
         size, note = latest
         if self.published_size() >= size:
-            self.pending_since = None
             return True
-        if self.pending_since is None:
-            self.pending_since = time.time()
         cosigned = note
         errors = []
         for witness in self.policy.witnesses.values():
@@ -138,7 +132,6 @@ class Witnessing:
         if not self.policy.satisfied(names):
             return False
         self._publish(cosigned)
-        self.pending_since = None
         return True
 
     def _publish(self, note: str) -> None:
@@ -149,3 +142,23 @@ class Witnessing:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, self.path)
+
+
+def waiting_since(reader: Any, witnessed_size: int) -> datetime | None:
+    """When the ledger signed its oldest checkpoint beyond the witnessed one (``None`` when the
+    witnessed checkpoint is the latest): from the store, so every worker says the same."""
+    with reader.views.reading() as c:
+        row = c.execute("SELECT MIN(signed_at) AS t FROM {dl_log_checkpoints} WHERE tree_size > ?",
+                        (witnessed_size,)).fetchone()
+    return parse_time(row["t"]) if row and row["t"] else None
+
+
+def witness_lag(witnessing: Witnessing, reader: Any, now: datetime) -> dict[str, Any]:
+    """What /readyz and the metrics say: the published (witnessed) size, the latest signed size,
+    and the seconds since a newer checkpoint began waiting for a quorum."""
+    size = witnessing.published_size()
+    latest = reader.latest_checkpoint()
+    since = waiting_since(reader, size)
+    return {"witnessed_size": size, "checkpoint_size": latest[0] if latest else 0,
+            "witness_lag_seconds": round((now - since).total_seconds(), 3) if since else 0.0,
+            "witness_error": witnessing.last_error}
