@@ -10,7 +10,15 @@ from pathlib import Path
 import click
 
 from api.cli import main
-from api.cli.common import EXIT_BROKEN, EXIT_USAGE, _current, _fail, _settings, db_option, keys_option
+from api.cli.common import (
+    EXIT_BROKEN,
+    EXIT_USAGE,
+    _current,
+    _fail,
+    _settings,
+    db_option,
+    keys_option,
+)
 
 PATH = click.Path(path_type=Path)
 

@@ -21,7 +21,7 @@ from domain.evidence.report import LOG, VerificationReport
 
 def _get(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 — the URL the operator gave
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, ""
@@ -73,9 +73,9 @@ def verify_with_witness(ledger: Any, records: Any, reader: Any, witness: str, vk
     try:
         cosigned = verify_cosignature(SignedNote.parse(note), name, key)
     except NoteError as error:
-        report = VerificationReport()
-        report.add(LOG, 0, None, "checkpoint", f"the witness's checkpoint is not cosigned by {name}: {error}")
-        return report
+        refused = VerificationReport()
+        refused.add(LOG, 0, None, "checkpoint", f"the witness's checkpoint is not cosigned by {name}: {error}")
+        return refused
     report: VerificationReport = since(note)
     report.notes.insert(0, f"witness {name} cosigned size {note.split(chr(10))[1]} at POSIX time "
                            f"{cosigned.timestamp}")

@@ -36,7 +36,7 @@ def make_server(store: WitnessStore, key: SigningKey, host: str, port: int) -> T
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:  # noqa: N802 — the standard library's name
+        def do_POST(self) -> None:
             if self.path.rstrip("/") != "/add-checkpoint":
                 self._send(Answer(404, NOTE_TYPE, "not found: POST /add-checkpoint\n"))
                 return
@@ -52,7 +52,7 @@ def make_server(store: WitnessStore, key: SigningKey, host: str, port: int) -> T
             log.info("add-checkpoint %s", answer.status)
             self._send(answer)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == "/vkey":
                 self._send(Answer(200, NOTE_TYPE, vkey + "\n"))
@@ -65,7 +65,7 @@ def make_server(store: WitnessStore, key: SigningKey, host: str, port: int) -> T
             else:
                 self._send(Answer(404, NOTE_TYPE, "not found\n"))
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — quiet: one line per add above
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
     return ThreadingHTTPServer((host, port), Handler)
