@@ -119,8 +119,10 @@ class Witnessing:
         for witness in self.policy.witnesses.values():
             try:
                 cosigned = with_cosignatures(cosigned, self.submit(witness, note, proof))
-            except (SubmissionError, NoteError, OSError) as error:
+            except (SubmissionError, NoteError) as error:
                 errors.append(str(error))
+            except OSError as error:  # refused, timed out, unreachable
+                errors.append(f"witness {witness.name} does not answer: {error}")
         try:
             names = self.policy.cosigners(cosigned)
         except NoteError as error:  # a witness sent a line under its key that does not verify
