@@ -35,13 +35,14 @@ def witness() -> None:
 @witness.command("init")
 @click.option("--key", "key_file", required=True, type=PATH,
               help="The witness's private key file: made (Ed25519, 0600) if it does not exist.")
-@click.option("--store", "store_dir", required=True, type=PATH, help="The witness's store, a new directory.")
+@click.option("--store", "store_dir", required=True, metavar="DIR|DB",
+              help="The witness's store, new: a directory, or a SQLite file (sqlite:///FILE, or FILE.db).")
 @click.option("--name", required=True, help="The witness's key name, e.g. sfj.xixian.gov.cn/witness.")
 @click.option("--log", "logs", multiple=True, required=True, metavar="VKEY",
               help="A log it witnesses: its verifier key (`decision-ledger checkpoint --vkey`). Repeatable.")
-def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ...]) -> None:
+def witness_init(key_file: Path, store_dir: str, name: str, logs: tuple[str, ...]) -> None:
     """Make a witness: its key (if new) and its store. Prints its verifier key (type 0x04, kept
-    in the store as witness.vkey too), which goes into the ledger's policy file as
+    in the store too), which goes into the ledger's policy file as
     `witness NAME VKEY URL`.
 
     Exit 2 if the store exists already, a log's verifier key or the name is malformed, or the
@@ -49,6 +50,7 @@ def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ..
     from api.keyfiles import KeyFileError, read_key, write_key
     from api.witness.store import WitnessStore, WitnessStoreError
     from domain.evidence.checkpoint import NoteError, check_name
+    from domain.evidence.cosignature import cosigner_vkey
     from domain.evidence.signing import SigningKey
 
     try:
@@ -56,8 +58,7 @@ def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ..
         key = read_key(key_file) if key_file.exists() else SigningKey.generate()
         if not key_file.exists():
             write_key(key_file, key)
-        store = WitnessStore.create(store_dir, name, list(logs))
-        (store_dir / "witness.vkey").write_text(store.vkey(key) + "\n", encoding="utf-8")
+        store = WitnessStore.create(store_dir, name, list(logs), cosigner_vkey(name, key.public_key))
     except (NoteError, KeyFileError, WitnessStoreError) as error:
         _fail(str(error), EXIT_USAGE)
     click.echo(store.vkey(key))
@@ -66,12 +67,12 @@ def witness_init(key_file: Path, store_dir: Path, name: str, logs: tuple[str, ..
 @witness.command("serve")
 @click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The witness's private key file.")
-@click.option("--store", "store_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The witness's store (`witness init`).")
+@click.option("--store", "store_dir", required=True, metavar="DIR|DB",
+              help="The witness's store (`witness init`): its directory or SQLite file.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8100, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-def witness_serve(key_file: Path, store_dir: Path, host: str, port: int) -> None:
+def witness_serve(key_file: Path, store_dir: str, host: str, port: int) -> None:
     """Run the witness: POST /add-checkpoint (C2SP tlog-witness), GET /<sha256(origin)>/checkpoint,
     GET /vkey, GET /healthz. Prints `listening on http://HOST:PORT/` and the verifier key.
 
@@ -82,7 +83,7 @@ def witness_serve(key_file: Path, store_dir: Path, host: str, port: int) -> None
 
     try:
         key = read_key(key_file)
-        store = WitnessStore(store_dir)
+        store = WitnessStore.open(store_dir)
         server = make_server(store, key, host, port)
     except (KeyFileError, WitnessStoreError) as error:
         _fail(str(error), EXIT_USAGE)

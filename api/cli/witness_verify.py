@@ -1,6 +1,6 @@
 """`verify --witness URL|DIR`: the ledger checked against a witness's latest cosigned checkpoint
 (docs/spec.md §20.4). The witness's checkpoint is fetched (``GET <URL>/<sha256(origin)>/checkpoint``,
-or read from the witness's store directory), its cosignature verified under the witness's
+or read from the witness's store, a directory or SQLite file), its cosignature verified under the witness's
 verifier key, and then the ledger is verified from it as from any trusted checkpoint
 (``--since-checkpoint``): its ledger signature, the consistency of the ledger's latest checkpoint
 with it, and every event after it. A rewrite of anything the witness saw is a break.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 from api.cli.common import EXIT_USAGE, _fail
@@ -31,7 +30,7 @@ def _get(url: str) -> tuple[int, str]:
 
 def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str, str]:
     """The witness's latest cosigned checkpoint of ``origin`` and its verifier key (given, the
-    store's ``witness.vkey``, or the witness's ``/vkey``)."""
+    one its store keeps, or the witness's ``/vkey``)."""
     from api.witness.store import WitnessStore, WitnessStoreError, origin_hash
 
     digest = origin_hash(origin)
@@ -48,17 +47,15 @@ def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str
                 _fail(f"--witness {witness}: give the witness's verifier key (--witness-vkey)", EXIT_USAGE)
         return note, vkey.strip()
     try:
-        store = WitnessStore(Path(witness))
+        store = WitnessStore.open(witness)
     except WitnessStoreError as error:
         _fail(f"--witness {witness}: {error}", EXIT_USAGE)
     found = store.latest_note(digest)
     if found is None:
         _fail(f"--witness {witness}: the witness has cosigned no checkpoint of {origin}", EXIT_USAGE)
+    vkey = vkey or store.stored_vkey()
     if vkey is None:
-        try:
-            vkey = (Path(witness) / "witness.vkey").read_text(encoding="utf-8").strip()
-        except OSError:
-            _fail(f"--witness {witness}: give the witness's verifier key (--witness-vkey)", EXIT_USAGE)
+        _fail(f"--witness {witness}: give the witness's verifier key (--witness-vkey)", EXIT_USAGE)
     return found, vkey
 
 

@@ -28,9 +28,11 @@ from tests.spec_verifier import cosignature as spec
 
 
 @contextmanager
-def witness_process(directory: Path, log_vkey: str, name: str) -> Iterator[tuple[str, str]]:
-    """`witness init` and `witness serve --port 0` in a process of its own: (URL, vkey)."""
-    key, store = directory / "witness.pem", directory / "store"
+def witness_process(directory: Path, log_vkey: str, name: str, store_name: str = "store",
+                    ) -> Iterator[tuple[str, str]]:
+    """`witness init` and `witness serve --port 0` in a process of its own: (URL, vkey). The
+    store is a directory, or a SQLite file if ``store_name`` ends in ``.db``."""
+    key, store = directory / "witness.pem", directory / store_name
     made = subprocess.run([*_command(), "witness", "init", "--key", str(key), "--store", str(store),
                            "--name", name, "--log", log_vkey], capture_output=True, text=True, check=False)
     assert made.returncode == 0, made.stderr
@@ -122,7 +124,7 @@ def test_the_service_publishes_only_a_checkpoint_a_quorum_cosigned(cli, projecte
     log_vkey = cli("checkpoint", "--db", store.url, "--vkey").out.strip()
     with witness_process(tmp_path / "b", log_vkey, "b.example/witness") as (dead_url, dead_vkey):
         pass  # the justice bureau's witness is made, but its process is gone: it never answers
-    with witness_process(tmp_path / "a", log_vkey, "a.example/witness") as (url, vkey):
+    with witness_process(tmp_path / "a", log_vkey, "a.example/witness", "store.db") as (url, vkey):
         policy(keys, log_vkey, [("审计局", vkey, url), ("司法局", dead_vkey, dead_url)],
                "group 两家 all 审计局 司法局\nquorum 两家")
         with serving(tmp_path, "--db", store.url, "--keys", str(keys), "--interval", "0.2") as (address, _):
@@ -149,3 +151,6 @@ def test_the_service_publishes_only_a_checkpoint_a_quorum_cosigned(cli, projecte
             assert spec.verify_witnessed(published, log_vkey, [vkey], 1).size == ready["checkpoint_size"]
             ready = httpx.get(f"{address}/readyz").json()
             assert ready["witnessed_size"] == ready["checkpoint_size"] and ready["witness_lag_seconds"] == 0
+        # the audit office's store is a SQLite file; verify reads it as well as the witness's URL
+        for witness in (url, f"sqlite:///{tmp_path / 'a' / 'store.db'}"):
+            assert cli("verify", "--db", store.url, "--witness", witness).code == 0

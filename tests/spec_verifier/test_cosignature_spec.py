@@ -43,9 +43,13 @@ def test_product_cosignatures_verify_under_the_c2sp_text_and_a_changed_byte_does
                               log, vkeys, 1)
 
 
-def test_a_witness_store_s_answer_is_a_cosignature_the_c2sp_text_accepts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("location", ["w", "w.db"])
+def test_a_witness_store_s_answer_is_a_cosignature_the_c2sp_text_accepts(tmp_path: Path, location: str) -> None:
+    """A directory store and a SQLite store answer alike."""
     key = SigningKey.generate()
-    store = WitnessStore.create(tmp_path / "w", "sfj.example/witness", [verifier_key(ORIGIN, LOG.public_key)])
+    store = WitnessStore.create(tmp_path / location, "sfj.example/witness", [verifier_key(ORIGIN, LOG.public_key)],
+                                cosigner_vkey("sfj.example/witness", key.public_key))
+    assert WitnessStore.open(tmp_path / location).stored_vkey() == store.vkey(key)
     note = Checkpoint(ORIGIN, 1, ROOT).sign(LOG).render()
     answer = store.add_checkpoint(f"old 0\n\n{note}".encode(), key, now=1_700_000_123)
     assert answer.status == 200 and answer.body.startswith("\u2014 sfj.example/witness ")
@@ -60,3 +64,6 @@ def test_a_witness_store_s_answer_is_a_cosignature_the_c2sp_text_accepts(tmp_pat
     refused = store.add_checkpoint(f"old 1\n\n{other}".encode(), key)
     assert refused.status == 422
     assert [(r["status"], r["request"]) for r in store.refused()] == [(422, f"old 1\n\n{other}")]
+    reopened = WitnessStore.open(tmp_path / location)
+    assert [r["status"] for r in reopened.refused()] == [422]
+    assert reopened.latest_note(hashlib.sha256(ORIGIN.encode()).hexdigest()) == kept
