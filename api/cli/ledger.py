@@ -269,9 +269,9 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     "with the count of the breaks that follow from it).",
 )
 # issue 20 — witnesses
-@click.option("--witness", metavar="URL|DIR",
-              help="Check the ledger against this witness's latest cosigned checkpoint (its URL, or its store "
-              "directory): the cosignature, then as --since-checkpoint from it.")
+@click.option("--witness", metavar="URL|DIR|DB",
+              help="Check the ledger against this witness's latest cosigned checkpoint (its URL, or its store: "
+              "a directory or SQLite file): the cosignature, then as --since-checkpoint from it.")
 @click.option("--witness-vkey", metavar="VKEY",
               help="The witness's verifier key (type 0x04; default: DIR/witness.vkey, or the witness's /vkey).")
 @json_option

@@ -81,8 +81,12 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     transaction (group commit) in each process. The first worker keeps the read models current
     and signs the checkpoints; every worker brings them up to date before it answers a read.
 
-    Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
-    taken.
+    With a policy file `tlog-policy` in the keys directory (C2SP tlog-policy: the witnesses, their
+    URLs, the quorum), each new checkpoint is offered to the witnesses in the background and
+    /v1/public/checkpoint serves the newest a quorum cosigned (docs/operations.md, "Witnesses").
+
+    Exit 2 if the store cannot be opened or holds no ledger (without --demo), the port is
+    taken, or the policy file is malformed.
     """
     import uvicorn  # the web stack is imported here: the other commands do not need it
 
