@@ -135,7 +135,7 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
                       keystore=Keystore.beside(settings.keys_dir), projecting=projecting,
-                      witnessing=_witnessing(settings))  # issue 20 — witnesses
+                      witnessing=_witnessing(settings, projector.reader.origin))  # issue 20 — witnesses
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
@@ -330,12 +330,12 @@ def _address(host: str, port: int) -> str:
 
 
 # issue 20 — witnesses
-def _witnessing(settings: Settings) -> Any:
+def _witnessing(settings: Settings, origin: str) -> Any:
     """The witnesses of the keys directory's policy file ``tlog-policy``, if it holds one."""
     from api.witness.submitter import POLICY_FILE, Witnessing
     from domain.evidence.tlog_policy import PolicyError
 
     try:
-        return Witnessing.beside(settings.keys_dir)
+        return Witnessing.beside(settings.keys_dir, origin)
     except (PolicyError, OSError) as error:
         _fail(f"{settings.keys_dir / POLICY_FILE}: {error}", EXIT_USAGE)

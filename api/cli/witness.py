@@ -115,14 +115,16 @@ def witness_submit(db: str | None, keys: str | None) -> None:
     from domain.evidence.tlog_policy import PolicyError
 
     settings = _settings(db, keys)
-    try:
-        witnessing = Witnessing.beside(settings.keys_dir)
-    except PolicyError as error:
-        _fail(f"{settings.keys_dir / POLICY_FILE}: {error}", EXIT_USAGE)
-    if witnessing is None:
+    if not (settings.keys_dir / POLICY_FILE).exists():
         _fail(f"no policy file {settings.keys_dir / POLICY_FILE} (c2sp.org/tlog-policy)", EXIT_USAGE)
     _, projector = _current(settings, signing=True)
     reader = projector.reader
+    try:
+        witnessing = Witnessing.beside(settings.keys_dir, reader.origin)
+    except PolicyError as error:
+        _fail(f"{settings.keys_dir / POLICY_FILE}: {error}", EXIT_USAGE)
+    if witnessing is None:
+        _fail(f"no policy file {settings.keys_dir / POLICY_FILE}", EXIT_USAGE)
     latest = reader.latest_checkpoint()
     if latest is None:
         _fail("no checkpoint yet: run `decision-ledger checkpoint` with the ledger key", EXIT_USAGE)

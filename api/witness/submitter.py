@@ -24,7 +24,7 @@ from typing import Any
 from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.cosignature import with_cosignatures
 from domain.evidence.times import parse_time
-from domain.evidence.tlog_policy import Policy, Witness, parse_policy
+from domain.evidence.tlog_policy import Policy, PolicyError, Witness, parse_policy
 
 POLICY_FILE = "tlog-policy"
 WITNESSED_FILE = "witnessed.note"
@@ -63,12 +63,17 @@ class Witnessing:
     last_error: str | None = None
 
     @classmethod
-    def beside(cls, keys_dir: Path) -> Witnessing | None:
-        """The witnessing the keys directory's ``tlog-policy`` asks for, if it holds one."""
+    def beside(cls, keys_dir: Path, origin: str | None = None) -> Witnessing | None:
+        """The witnessing the keys directory's ``tlog-policy`` asks for, if it holds one. A policy
+        that lists logs must list this ledger's (``origin``) among them."""
         path = keys_dir / POLICY_FILE
         if not path.exists():
             return None
-        return cls(parse_policy(path.read_text(encoding="utf-8")), keys_dir)
+        policy = parse_policy(path.read_text(encoding="utf-8"))
+        if origin is not None and policy.logs and all(name != origin for name, _, _ in policy.logs):
+            raise PolicyError(f"the policy's log lines do not name this ledger ({origin}): add "
+                              "`log <decision-ledger checkpoint --vkey>` / 策略文件未列出本账本的日志公钥")
+        return cls(policy, keys_dir)
 
     @property
     def path(self) -> Path:

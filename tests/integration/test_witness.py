@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from domain.evidence.checkpoint import verifier_key
+from domain.evidence.signing import SigningKey
 from tests.integration.conftest import DemoLedger, Run, Store, _command
 from tests.integration.insider import forget_checkpoints
 from tests.integration.served_process import serving
@@ -125,6 +127,11 @@ def test_the_service_publishes_only_a_checkpoint_a_quorum_cosigned(cli, projecte
     with witness_process(tmp_path / "b", log_vkey, "b.example/witness") as (dead_url, dead_vkey):
         pass  # the justice bureau's witness is made, but its process is gone: it never answers
     with witness_process(tmp_path / "a", log_vkey, "a.example/witness", "store.db") as (url, vkey):
+        # a policy naming another log is refused, saying what to add
+        other = verifier_key("decision-ledger/another", SigningKey.generate().public_key)
+        policy(keys, other, [("审计局", vkey, url)], "quorum 审计局")
+        result = cli("witness", "submit", "--db", store.url)
+        assert result.code == 2 and "do not name this ledger" in result.err, result.err
         policy(keys, log_vkey, [("审计局", vkey, url), ("司法局", dead_vkey, dead_url)],
                "group 两家 all 审计局 司法局\nquorum 两家")
         with serving(tmp_path, "--db", store.url, "--keys", str(keys), "--interval", "0.2") as (address, _):
