@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from domain.evidence.checkpoint import verifier_key
+from domain.evidence.checkpoint import Checkpoint, verifier_key
 from domain.evidence.signing import SigningKey
 from tests.integration.conftest import DemoLedger, Run, Store, _command
 from tests.integration.insider import forget_checkpoints
@@ -127,6 +127,18 @@ def test_the_service_publishes_only_a_checkpoint_a_quorum_cosigned(cli, projecte
     with witness_process(tmp_path / "b", log_vkey, "b.example/witness") as (dead_url, dead_vkey):
         pass  # the justice bureau's witness is made, but its process is gone: it never answers
     with witness_process(tmp_path / "a", log_vkey, "a.example/witness", "store.db") as (url, vkey):
+        # the witness's HTTP interface: its verifier key, and refusals as C2SP tlog-witness says
+        assert httpx.get(f"{url}/vkey").text.strip() == vkey
+        assert httpx.post(f"{url}/add-checkpoint", content=b"garbage").status_code == 400
+        stranger = SigningKey.generate()
+        own = cli("checkpoint", "--db", store.url).out
+        origin, size = own.split("\n")[0], own.split("\n")[1]
+        unknown = Checkpoint("decision-ledger/another", 1, bytes(32)).sign(stranger).render()
+        assert httpx.post(f"{url}/add-checkpoint", content=f"old 0\n\n{unknown}".encode()).status_code == 404
+        forged = Checkpoint(origin, int(size), bytes(32)).sign(stranger, origin).render()
+        assert httpx.post(f"{url}/add-checkpoint", content=f"old 0\n\n{forged}".encode()).status_code == 403
+        assert httpx.post(f"{url}/add-checkpoint", content=f"old {int(size) + 1}\n\n{own}".encode()).status_code == 400
+        assert httpx.get(f"{url}/{_origin_hash(log_vkey)}/checkpoint").status_code == 404  # nothing cosigned yet
         # a policy naming another log is refused, saying what to add
         other = verifier_key("decision-ledger/another", SigningKey.generate().public_key)
         policy(keys, other, [("审计局", vkey, url)], "quorum 审计局")
