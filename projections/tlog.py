@@ -459,12 +459,18 @@ class LogReader:
             memory.remember(note, size)
 
     def cosign(self, size: int, key: SigningKey, name: str, ledger_key: PublicKey) -> str:
-        """A witness adds its signature to a checkpoint whose ledger signature verifies."""
+        """A witness adds its cosignature — C2SP ``tlog-cosignature/v1``, type 0x04, timestamped
+        (docs/spec.md §20.1) — to a checkpoint whose ledger signature verifies (issue 20)."""
+        from domain.evidence.cosignature import cosign
+
         note = self.checkpoint_at(size)
         if note is None:
             raise LogError(f"no checkpoint of size {size}")
         open_checkpoint(note, ledger_key, self.origin)
-        cosigned = SignedNote.parse(note).signed(key, name).render()
+        parsed = SignedNote.parse(note)
+        line = cosign(parsed.text, key, name, int(clock.now().timestamp()))
+        kept = tuple(s for s in parsed.signatures if (s.name, s.key_id) != (line.name, line.key_id))
+        cosigned = SignedNote(parsed.text, (*kept, line)).render()
         with self.views.writing() as c:
             c.execute("UPDATE {dl_log_checkpoints} SET note = ? WHERE tree_size = ?", (cosigned, size))
         return cosigned

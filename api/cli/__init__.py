@@ -35,6 +35,8 @@ COMMANDS = {
     "process-record": "api.cli.process_record",  # issue 18 — the whole process (NX-10(4))
     # issue 19 — dossier
     "dossier": "api.cli.dossier",
+    # issue 20 — witnesses
+    "witness": "api.cli.witness",
 }
 
 

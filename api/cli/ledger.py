@@ -268,6 +268,12 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     help="Also list every break that follows from a root cause (by default each root cause is named once, "
     "with the count of the breaks that follow from it).",
 )
+# issue 20 — witnesses
+@click.option("--witness", metavar="URL|DIR|DB",
+              help="Check the ledger against this witness's latest cosigned checkpoint (its URL, or its store: "
+              "a directory or SQLite file): the cosignature, then as --since-checkpoint from it.")
+@click.option("--witness-vkey", metavar="VKEY",
+              help="The witness's verifier key (type 0x04; default: DIR/witness.vkey, or the witness's /vkey).")
 @json_option
 def verify(
     db: str | None,
@@ -278,6 +284,8 @@ def verify(
     progress: bool | None,
     jobs: int | None,
     verbose: bool,
+    witness: str | None,
+    witness_vkey: str | None,
     as_json: bool,
 ) -> None:
     """Check every stored event from the raw store, and the transparency log.
@@ -295,8 +303,11 @@ def verify(
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
     event: one line, at its place). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
-    (and, with --since-checkpoint, that its checkpoint extends that one).
-    Exit 0 when intact, 1 when anything is broken, 2 for usage errors.
+    (and, with --since-checkpoint, that its checkpoint extends that one). With --witness URL|DIR,
+    checks the witness's cosignature on its latest checkpoint of this ledger, then as
+    --since-checkpoint from that checkpoint: a rewrite of what the witness saw is a break.
+    Exit 0 when intact, 1 when anything is broken, 2 for usage errors (with --witness: the witness
+    does not answer or holds no checkpoint of this ledger).
     """
     if bundle is not None:
         if db is not None:
@@ -318,7 +329,14 @@ def verify(
     reader = projector.reader if projector is not None else None
     records = LedgerRecords(ledger)
     with click.progressbar(length=total, label="verifying", file=sys.stderr) if show else _no_bar() as bar:
-        if since is not None:
+        if witness is not None:  # issue 20 — witnesses
+            from api.cli.witness_verify import verify_with_witness
+
+            if reader is None or since is not None:
+                _fail("--witness needs the store's transparency log, and no --since-checkpoint", EXIT_USAGE)
+            report = verify_with_witness(ledger, records, reader, witness, witness_vkey, lambda note: _verify_since(
+                ledger, records, reader, note, ledger_key, bar))
+        elif since is not None:
             if reader is None:
                 _fail("there is no transparency log in this store to check against (run `project`)", EXIT_USAGE)
             report = _verify_since(ledger, records, reader, since.read_text(encoding="utf-8"), ledger_key, bar)
@@ -326,7 +344,7 @@ def verify(
             workers = jobs if jobs is not None else available_cores()
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
-    if since is None:
+    if since is None and witness is None:
         audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir))
     _report(report, as_json, verbose)
 

@@ -81,8 +81,12 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     transaction (group commit) in each process. The first worker keeps the read models current
     and signs the checkpoints; every worker brings them up to date before it answers a read.
 
-    Exit 2 if the store cannot be opened or holds no ledger (without --demo), or the port is
-    taken.
+    With a policy file `tlog-policy` in the keys directory (C2SP tlog-policy: the witnesses, their
+    URLs, the quorum), each new checkpoint is offered to the witnesses in the background and
+    /v1/public/checkpoint serves the newest a quorum cosigned (docs/operations.md, "Witnesses").
+
+    Exit 2 if the store cannot be opened or holds no ledger (without --demo), the port is
+    taken, or the policy file is malformed.
     """
     import uvicorn  # the web stack is imported here: the other commands do not need it
 
@@ -130,7 +134,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
         sys.exit(code)
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
-                      keystore=Keystore.beside(settings.keys_dir), projecting=projecting)
+                      keystore=Keystore.beside(settings.keys_dir), projecting=projecting,
+                      witnessing=_witnessing(settings, projector.reader.origin))  # issue 20 — witnesses
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     freeze_startup_heap()  # full collections then scan only what requests allocate
@@ -323,3 +328,14 @@ def _address(host: str, port: int) -> str:
         shown = "127.0.0.1"
     return f"http://{shown}:{port}"
 
+
+# issue 20 — witnesses
+def _witnessing(settings: Settings, origin: str) -> Any:
+    """The witnesses of the keys directory's policy file ``tlog-policy``, if it holds one."""
+    from api.witness.submitter import POLICY_FILE, Witnessing
+    from domain.evidence.tlog_policy import PolicyError
+
+    try:
+        return Witnessing.beside(settings.keys_dir, origin)
+    except (PolicyError, OSError) as error:
+        _fail(f"{settings.keys_dir / POLICY_FILE}: {error}", EXIT_USAGE)

@@ -45,10 +45,11 @@ def router() -> APIRouter:
     @api.get("/checkpoint", response_class=PlainTextResponse, summary="The latest signed checkpoint (C2SP note)",
              responses={200: {"content": {NOTE: {"example": "decision-ledger/…\n42\nBASE64ROOT=\n\n— decision-ledger/… AbCd…\n"}}}})
     def checkpoint(svc: Svc) -> PlainTextResponse:
-        latest = svc.checkpointed().reader.latest_checkpoint()
-        if latest is None:
-            raise ApiError("not-found", "no checkpoint yet: the log is empty or the ledger key is not at hand")
-        return _note(latest[1])
+        published = svc.published_checkpoint()  # issue 20 — with a witness policy: the newest witnessed
+        if published is None:
+            raise ApiError("not-found", "no checkpoint yet: the log is empty, the ledger key is not at hand, or "
+                                        "no quorum of witnesses has cosigned one")
+        return _note(published)
 
     @api.get("/checkpoints/{size}", response_class=PlainTextResponse, summary="The checkpoint of a tree size",
              responses={200: {"content": {NOTE: {}}}})
@@ -111,12 +112,18 @@ def operations() -> APIRouter:
             raise ApiError("unavailable", cannot_write, stored=stored)
         if lag > MAX_LAG:
             raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
-        return JSONResponse({"status": "ready", "stored_events": stored, "projection_lag": lag})
+        ready: dict[str, Any] = {"status": "ready", "stored_events": stored, "projection_lag": lag}
+        # issue 20 — witnesses: the published checkpoint's size and how long a newer one has waited
+        witnessed = svc.witness_state()
+        if witnessed is not None:
+            ready.update(witnessed)
+        return JSONResponse(ready)
 
     @api.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics (text format 0.0.4)")
     def metrics(svc: Svc) -> Response:
         try:
             svc.metrics.lag.set(svc.projector.pending())
+            svc.witness_state()  # issue 20 — witnesses: sets dl_witnessed_tree_size, dl_witness_lag_seconds
         except Exception:  # noqa: BLE001 — report what is known; /readyz says why
             log.warning("projection lag unknown", exc_info=True)
         return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)

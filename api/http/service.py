@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event, Thread
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from eventsourcing.persistence import IntegrityError
@@ -25,6 +25,7 @@ from api.store.data_keys import DataKeys
 from api.store.health import StorageHealth
 from api.store.secrets import Keystore
 from api.store.service_state import ServiceState
+from domain import clock
 from domain.evidence.checkpoint import verifier_key
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import LogUnavailable
@@ -34,7 +35,11 @@ from domain.service.ledger import Ledger
 from projections.runner import Projector
 from projections.signed import CheckpointRefused
 
+if TYPE_CHECKING:  # issue 20 — witnesses
+    from api.witness.submitter import Witnessing
+
 MAX_BODY = 256 * 1024  # bytes; a larger body is refused with 413
+WITNESS_INTERVAL = 2.0  # seconds at least between two witnessing rounds (issue 20)
 log = logging.getLogger("decision_ledger.http")
 
 
@@ -71,6 +76,11 @@ class Metrics:
         self.lag = Gauge("dl_projection_lag_events", "Stored events not yet projected", registry=r)
         self.batch = Histogram("dl_group_commit_intents", "Signed intents judged and stored per transaction",
                                registry=r, buckets=(1, 2, 4, 8, 16, 32, 64, 128))
+        # issue 20 — witnesses: the published (witnessed) checkpoint and how long a newer one has waited
+        self.witnessed = Gauge("dl_witnessed_tree_size", "Tree size of the published checkpoint, cosigned by a "
+                               "quorum of the policy's witnesses", registry=r)
+        self.witness_lag = Gauge("dl_witness_lag_seconds", "Seconds since the oldest checkpoint not yet "
+                                 "cosigned by a quorum was signed (0: the latest is witnessed)", registry=r)
 
 
 class Service:
@@ -86,6 +96,7 @@ class Service:
         keystore: Keystore | None = None,
         sessions: Sessions | None = None,
         projecting: Projector | None = None,
+        witnessing: Witnessing | None = None,  # issue 20 — witnesses
     ) -> None:
         self.ledger = ledger
         #: writes are judged one by one and stored in groups (domain.service.group_commit)
@@ -116,6 +127,10 @@ class Service:
         self.interval = interval
         self._stop = Event()
         self._thread: Thread | None = None
+        # issue 20 — witnesses: checkpoints go to the policy's witnesses in the background (writes
+        # never wait); with a policy, the published checkpoint is the newest a quorum cosigned
+        self.witnessing = witnessing
+        self._witness_thread: Thread | None = None
 
     def start(self) -> None:
         if self.data_keys is not None:
@@ -126,6 +141,9 @@ class Service:
         if self.follows and self._thread is None:
             self._thread = Thread(target=self._project, name="projections", daemon=True)
             self._thread.start()
+        if self.follows and self.witnessing is not None and self._witness_thread is None:  # issue 20 — witnesses
+            self._witness_thread = Thread(target=self._witness, name="witnessing", daemon=True)
+            self._witness_thread.start()
 
     def _project(self) -> None:
         while not self._stop.is_set():
@@ -143,6 +161,8 @@ class Service:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._witness_thread is not None:  # issue 20 — witnesses
+            self._witness_thread.join(timeout=30)
 
     def current(self) -> Projector:
         """The projections, caught up with every stored event (read-your-writes)."""
@@ -161,6 +181,41 @@ class Service:
         if record is None:
             raise RuntimeError("the ledger principal has lost its genesis key")
         return verifier_key(self.projector.reader.origin, record.public_key)
+
+    # issue 20 — witnesses
+    def _witness(self) -> None:
+        """Offer each new checkpoint to the witnesses, a round at a time (a witness that does not
+        answer costs its timeout, never a write)."""
+        if self.witnessing is None:
+            return
+        while not self._stop.is_set():
+            try:
+                reader = self.projecting.reader
+                self.witnessing.round(reader.latest_checkpoint(), reader.consistency)
+            except Exception:  # keep serving; the next round retries
+                log.exception("witnessing round failed", extra={"fields": {"event": "witness-error"}})
+            self._stop.wait(max(self.interval, WITNESS_INTERVAL))
+
+    def witness_state(self) -> dict[str, Any] | None:
+        """The published checkpoint's size and how long a newer one has waited (``None``
+        without a policy); the metrics are set from it."""
+        if self.witnessing is None:
+            return None
+        from api.witness.submitter import witness_lag
+
+        state = witness_lag(self.witnessing, self.projector.reader, clock.now())
+        self.metrics.witnessed.set(state["witnessed_size"])
+        self.metrics.witness_lag.set(state["witness_lag_seconds"])
+        return state
+
+    def published_checkpoint(self) -> str | None:
+        """The checkpoint the service publishes: with a witness policy, the newest a quorum
+        cosigned; without one, the latest the ledger signed."""
+        if self.witnessing is not None:
+            self.checkpointed()
+            return self.witnessing.published()
+        latest = self.checkpointed().reader.latest_checkpoint()
+        return latest[1] if latest is not None else None
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""

@@ -377,8 +377,11 @@ def test_a_witness_cosigns_the_latest_checkpoint(cli, projected_ledger: DemoLedg
     line = next(line for line in note.splitlines() if line.startswith(f"\u2014 {name} "))
     raw = base64.b64decode(line.split(" ")[-1])
     public = base64.urlsafe_b64decode(witness["public_jwk"]["x"] + "=")
-    assert raw[:4] == hashlib.sha256(name.encode() + b"\n\x01" + public).digest()[:4]
-    Ed25519PublicKey.from_public_bytes(public).verify(raw[4:], text.encode())
+    # a C2SP tlog-cosignature/v1 line (issue 20): type 0x04, a timestamp, over the v1 message
+    assert raw[:4] == hashlib.sha256(name.encode() + b"\n\x04" + public).digest()[:4]
+    stamp = int.from_bytes(raw[4:12], "big")
+    assert stamp > 1_700_000_000 and len(raw) == 4 + 8 + 64
+    Ed25519PublicKey.from_public_bytes(public).verify(raw[12:], f"cosignature/v1\ntime {stamp}\n{text}".encode())
     checkpoint_of(cli, store)  # the ledger's own signature still verifies
     assert cli("verify", "--db", store.url).code == 0
     assert cli("cosign", "--db", store.url, "--key", "witness.pem", "--name", "bad name").code == 2
