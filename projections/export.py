@@ -65,10 +65,12 @@ class Exporter:
         return str(Intent.decode(Envelope.from_json(event.state["envelope"]).payload).actor)
 
     def _signers_whole(self, events: dict[tuple[str, int], BundleEvent], whole: set[str]) -> None:
-        """Add the genesis and, whole, every signer's principal, until no new signer appears."""
-        genesis = self.ledger.genesis()
-        for event in self._stored(str(genesis.ledger_id), 1):
-            events.setdefault((event.aggregate_id, 1), event)
+        """Add the ledger principal whole (its genesis, and its key rotations, which say which key
+        signs the checkpoint) and, whole, every signer's principal, until no new signer appears."""
+        ledger_id = str(self.ledger.genesis().ledger_id)
+        for event in self._stored(ledger_id):
+            events.setdefault((event.aggregate_id, event.version), event)
+        whole.add(ledger_id)
         while True:
             signers = {self._signer(e) for e in events.values()} - whole
             if not signers:
@@ -163,13 +165,18 @@ class Exporter:
         """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (``note``, a
         checkpoint this ledger signed) to the bundle's checkpoint."""
         genesis = self.ledger.genesis()
-        record = self.ledger.get_principal(genesis.ledger_id).key(genesis.ledger_keyid)
-        try:
-            if record is None:
-                raise NoteError("the ledger principal has no genesis key")
-            old = open_checkpoint(note, record.public_key, self.reader.origin)
-        except NoteError as error:
-            raise LogError(f"the checkpoint to prove from is not this ledger's: {error}") from None
+        keys = [r for r in self.ledger.get_principal(genesis.ledger_id).key_history.keys.values()
+                if r.active_from is not None]
+        old = None
+        refusal = NoteError("the ledger principal has no key")
+        for record in keys:  # signed before a rotation, by the key it rotated out: still this ledger's
+            try:
+                old = open_checkpoint(note, record.public_key, self.reader.origin)
+                break
+            except NoteError as error:
+                refusal = error
+        if old is None:
+            raise LogError(f"the checkpoint to prove from is not this ledger's: {refusal}")
         if not 0 < old.size <= bundle["tree_size"]:
             raise LogError(f"a checkpoint of size {old.size} cannot precede the bundle's ({bundle['tree_size']})")
         path = self.reader.consistency(old.size, bundle["tree_size"])

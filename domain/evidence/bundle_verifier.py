@@ -16,9 +16,11 @@ from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, v
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
 from domain.evidence.intent import Intent
+from domain.evidence.keys import ROTATE_LEDGER
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from domain.evidence.report import BUNDLE, Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey
+from domain.evidence.times import format_time
 from domain.evidence.verifier import (
     Chains,
     KeyChecks,
@@ -129,13 +131,16 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
         reading.brk("key", "the genesis does not yield a ledger key")
         return report
     report.ledger_keyid = checks.ledger_keyid
-    ledger_key = checks.ledger_key
+    ledger_id = good[0]["aggregate_id"]
+    # The genesis key, or a key the ledger principal's rotations in the bundle propose (§13.2.4);
+    # which of them may sign is known only once their events are checked (_check_signing_key).
+    candidates = [checks.ledger_key, *_proposed_ledger_keys(good, ledger_id)]
     try:
-        checkpoint = open_checkpoint(str(data.get("checkpoint", "")), ledger_key, ledger.get("origin"))
+        checkpoint, ledger_key = _open_under(str(data.get("checkpoint", "")), candidates, ledger.get("origin"))
     except NoteError as error:
         reading.brk("checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report
-    _check_ledger(reading, ledger, good[0], ledger_key, checkpoint)
+    _check_ledger(reading, ledger, good[0], checks.ledger_key, ledger_key, checkpoint)
 
     def included(record: StoredRecord, links: Links | None) -> list[Problem]:
         if links is None:
@@ -155,7 +160,7 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
         for kind, detail in included(records[0], Links(genesis_state["hash"], "")):
             reading.brk(kind, detail, good[0])
     if "consistency" in data or trusted_checkpoint is not None:
-        _check_consistency(reading, data.get("consistency"), trusted_checkpoint, checkpoint, ledger_key)
+        _check_consistency(reading, data.get("consistency"), trusted_checkpoint, checkpoint, candidates)
 
     verifier.log = included
     for record in records[1:]:
@@ -172,17 +177,62 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
     else:
         _check_head(reading, subject["kind"], subject["id"], data.get("head"), good, checkpoint, ledger_key)
     _check_keys(reading, data.get("keys"), checks, good)
+    _check_signing_key(reading, checks, ledger_id, ledger_key)
     return report
 
 
-def _check_ledger(reading: _Reading, ledger: dict[str, Any], genesis: dict[str, Any], key: PublicKey,
-                  checkpoint: Checkpoint) -> None:
-    """Every field of the ledger block says what the genesis and the checkpoint say."""
+def _proposed_ledger_keys(events: list[dict[str, Any]], ledger_id: str) -> list[PublicKey]:
+    """The keys the ledger principal's rotations in the bundle propose, as their intents say
+    (not yet checked: only to find the key a note is signed with)."""
+    found = []
+    for event in events:
+        intent = _intent(event["state"]) if event["aggregate_id"] == ledger_id else None
+        if intent is not None and event["topic"] == topics.EVENT_OF_ACTION[ROTATE_LEDGER]:
+            try:
+                found.append(PublicKey.from_jwk(intent.args.get("public_key")))
+            except LedgerError:
+                continue
+    return found
+
+
+def _open_under(note: str, keys: list[PublicKey], origin: Any) -> tuple[Checkpoint, PublicKey]:
+    """The checkpoint, and which of ``keys`` signs it (the first that does)."""
+    refusal = NoteError("no key to open it with")
+    for key in keys:
+        try:
+            return open_checkpoint(note, key, origin), key
+        except NoteError as error:
+            refusal = error
+    raise refusal
+
+
+def _check_signing_key(reading: _Reading, checks: KeyChecks, ledger_id: str, key: PublicKey) -> None:
+    """§13.2.9: the key that signs the checkpoint and the head is the ledger's active key at the
+    end of the ledger principal's history the bundle holds — the genesis key until a rotation is
+    confirmed, then the confirmed key; a rotated (retired) or pending key signs no checkpoint."""
+    history = checks.keys.get(ledger_id)
+    record = history.keys.get(key.keyid) if history is not None else None
+    if record is None:
+        state = "no key event of the ledger principal in the bundle adds it"
+    elif record.active_from is None:
+        state = "pending: never confirmed"
+    elif record.active_until is not None:
+        state = f"{record.ended_by or 'ended'} at {format_time(record.active_until)}"
+    else:
+        return
+    reading.brk("checkpoint", f"the checkpoint is signed by ledger key {key.keyid}, which is not the ledger's "
+                f"active key in the bundle's ledger-principal history ({state})")
+
+
+def _check_ledger(reading: _Reading, ledger: dict[str, Any], genesis: dict[str, Any], genesis_key: PublicKey,
+                  key: PublicKey, checkpoint: Checkpoint) -> None:
+    """Every field of the ledger block says what the genesis and the checkpoint say: the ledger's
+    identity is its genesis key; ``verifier_key`` is that of the key signing the checkpoint."""
     ledger_id = genesis["aggregate_id"]
     expected = {
         "ledger_id": ledger_id,
         "origin": f"decision-ledger/{ledger_id}",
-        "ledger_keyid": key.keyid,
+        "ledger_keyid": genesis_key.keyid,
         "verifier_key": verifier_key(checkpoint.origin, key),
     }
     for name, value in expected.items():
@@ -195,13 +245,14 @@ def _check_ledger(reading: _Reading, ledger: dict[str, Any], genesis: dict[str, 
 
 
 def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, checkpoint: Checkpoint,
-                       ledger_key: PublicKey) -> None:
+                       ledger_keys: list[PublicKey]) -> None:
     """The bundle's checkpoint extends an earlier one: the one the bundle carries (always checked)
-    and the one the recipient trusts (RFC 9162 consistency proof)."""
+    and the one the recipient trusts (RFC 9162 consistency proof). An earlier checkpoint may be
+    signed by any of the ledger's keys: one signed before a rotation, by the key it rotated out."""
     trusted = None
     if trusted_note is not None:
         try:
-            trusted = open_checkpoint(trusted_note, ledger_key, checkpoint.origin)
+            trusted, _ = _open_under(trusted_note, ledger_keys, checkpoint.origin)
         except NoteError as error:
             reading.brk("checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
             return
@@ -219,7 +270,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
                 old = trusted
         else:
             try:
-                old = open_checkpoint(str(proof.get("old_checkpoint", "")), ledger_key, checkpoint.origin)
+                old, _ = _open_under(str(proof.get("old_checkpoint", "")), ledger_keys, checkpoint.origin)
             except NoteError as error:
                 reading.brk("checkpoint", f"the consistency proof's old checkpoint does not verify: {error}")
                 return

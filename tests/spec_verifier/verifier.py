@@ -30,6 +30,7 @@ BUNDLE_HEAD = "decision-ledger/bundle-head/v1"
 CASE_HEAD = "decision-ledger/case-head/v1"
 REGISTERED = "decision-ledger/Principal/Registered/v1"
 PRINCIPAL_TOPICS = "decision-ledger/Principal/"
+LEDGER_KEY_PROPOSED = "decision-ledger/Principal/LedgerKeyProposed/v1"
 MAX_SKEW = timedelta(seconds=300)
 TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -658,6 +659,7 @@ class _Bundle:
         if self.data.get("tree_size") != self.size:
             self.bundle_break("checkpoint", f"tree_size is {self.data.get('tree_size')!r}, "
                                             f"the checkpoint's size {self.size}")
+        self.check_verifier_key()
         for event in events:  # §13.2.5
             self.check_event(event)
         self.check_consistency(trusted)  # §13.2.6
@@ -666,6 +668,7 @@ class _Bundle:
         else:
             self.check_head(events)
         self.check_keys()  # §13.2.8
+        self.check_signing_key()  # §13.2.9
 
     def check_keys(self) -> None:
         """§12 `keys`: exactly what the key events held say (v1 entries carry no reason)."""
@@ -715,12 +718,47 @@ class _Bundle:
         return sorted(events, key=lambda e: e["leaf_index"])
 
     def open(self, what: str, note: Any) -> list[str] | None:
-        try:
-            return open_note(note, self.origin, self.ledger_public)
-        except Refused as error:
-            self.bundle_break("checkpoint", f"the {what} does not verify under the ledger key: "
-                                            f"{error}")
-            return None
+        """§13.2.4: the checkpoint under the genesis key or a key a ledger rotation in the bundle
+        proposes (the one that signs it is kept: §13.2.9 judges it once the events are read); the
+        head under that same key; an earlier or trusted checkpoint under any of them."""
+        keys = [self.signing] if what.endswith("head") else self.candidates
+        error = Refused("no ledger key")
+        for public in keys:
+            try:
+                lines = open_note(note, self.origin, public)
+            except Refused as refused:
+                error = refused
+                continue
+            if what == "checkpoint":
+                self.signing = public
+            return lines
+        self.bundle_break("checkpoint", f"the {what} does not verify under the ledger key: "
+                                        f"{error}")
+        return None
+
+    def proposed_ledger_keys(self, events: list[dict[str, Any]]) -> list[bytes]:
+        """§13.2.4: the public keys the ledger principal's `principal.rotate_ledger_key` events
+        in the bundle propose, as their intents say."""
+        found = []
+        for event in events:
+            if event["aggregate_id"] != self.ledger_id or event["topic"] != LEDGER_KEY_PROPOSED:
+                continue
+            try:
+                state = event.get("state")
+                opened = open_envelope(state.get("envelope") if isinstance(state, dict) else None)
+                found.append(jwk_public(opened.intent["args"].get("public_key")))
+            except (Refused, AttributeError, TypeError):
+                continue
+        return found
+
+    def check_signing_key(self) -> None:
+        """§13.2.9: the key signing the checkpoint and head is the ledger principal's active key
+        at the end of its history in the bundle."""
+        record = self.histories.key(self.ledger_id, key_id(self.signing))
+        if record is None or record.begin is None or record.end is not None:
+            self.bundle_break("checkpoint", f"the checkpoint is signed by ledger key "
+                                            f"{key_id(self.signing)}, which is not the ledger's "
+                                            "active key")
 
     def check_genesis(self, events: list[dict[str, Any]], pinned: str | None) -> None:
         """§8, §13.2.2–3: leaf 0 is the genesis; it gives the ledger id, origin and key."""
@@ -750,6 +788,8 @@ class _Bundle:
         self.origin = f"decision-ledger/{self.ledger_id}"
         self.ledger_public = keys[opened.keyid]
         self.ledger_keyid = opened.keyid
+        self.signing = self.ledger_public
+        self.candidates = [self.ledger_public, *self.proposed_ledger_keys(events)]
         if pinned is not None and pinned != opened.keyid:
             self.bundle_break("key", f"the ledger key is {opened.keyid}, not {pinned}")
         ledger = self.data.get("ledger")
@@ -757,11 +797,19 @@ class _Bundle:
         for member, want, kind in (
                 ("ledger_id", self.ledger_id, "checkpoint"),
                 ("origin", self.origin, "checkpoint"),
-                ("ledger_keyid", self.ledger_keyid, "key"),
-                ("verifier_key", verifier_key(self.origin, self.ledger_public), "key")):
+                ("ledger_keyid", self.ledger_keyid, "key")):
             if ledger.get(member) != want:
                 self.bundle_break(kind, f"ledger.{member} is {ledger.get(member)!r}, but the "
                                         f"genesis makes it {want!r}")
+
+    def check_verifier_key(self) -> None:
+        """§13.2.5: `ledger.verifier_key` is the verifier key of the key signing the checkpoint."""
+        ledger = self.data.get("ledger")
+        given = ledger.get("verifier_key") if isinstance(ledger, dict) else None
+        want = verifier_key(self.origin, self.signing)
+        if given != want:
+            self.bundle_break("key", f"ledger.verifier_key is {given!r}, but the checkpoint's key "
+                                     f"makes it {want!r}")
 
     def check_event(self, event: dict[str, Any]) -> None:
         """§13.1 for one event, then its inclusion proof (§13.2.5)."""

@@ -14,9 +14,12 @@ from api.settings import Database
 from api.store.opening import open_ledger, open_projector
 from domain import clock
 from domain.errors import LedgerKeyMissing
+from domain.evidence.bundle_verifier import verify_bundle
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_store
 from domain.service.records import LedgerRecords
+from projections.export import Exporter
+from tests.spec_verifier import verifier as spec
 from tests.support import NXScript, World
 
 
@@ -56,6 +59,54 @@ def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
         projector.sign_checkpoint(old)
         report = verify_store(LedgerRecords(ledger), projector.reader)
         assert [b.kind for b in report.breaks] == ["checkpoint"], [str(b) for b in report.breaks]
+    finally:
+        projector.close()
+        ledger.close()
+
+
+def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
+        tmp_path: Path, manual_clock: clock.ManualClock) -> None:
+    """The bundle holds the ledger principal whole, so its rotation says which key signs the
+    checkpoint and the head (spec §13.2.4 and .9); the product's verifier and the one written from
+    the spec agree, and a checkpoint signed by the retired key is a `checkpoint` break to both."""
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    projector = open_projector(database, ledger)
+    try:
+        nx = NXScript(world)
+        nx.advance_to("close_evidence")
+        projector.catch_up()
+        before = projector.sign_checkpoint(world.ledger_key)
+        ledger_id, old = world.genesis.ledger_id, world.ledger_key
+        new = SigningKey.generate()
+        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+        manual_clock.advance(timedelta(seconds=5))
+        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
+        ledger.ledger_key = new
+        nx.run_all()
+        projector.catch_up()
+        projector.sign_checkpoint(new)
+        exporter = Exporter(ledger, projector, new)
+        bundle = exporter.since(exporter.case(str(nx.case_id)), before)
+        report = verify_bundle(bundle, trusted_ledger_keyid=old.keyid, trusted_checkpoint=before)
+        assert report.ok, [str(b) for b in report.breaks]
+        assert bundle["ledger"]["ledger_keyid"] == old.keyid  # the ledger's identity: its genesis key
+        found = spec.verify_bundle(bundle, before, old.keyid)
+        assert found["ok"], found["breaks"]
+
+        # the retired key signs a later checkpoint (and head): both verifiers name it
+        world.person("新人", ["expert"], "宁夏大学")
+        projector.catch_up()
+        projector.sign_checkpoint(old)
+        stale = Exporter(ledger, projector, old).case(str(nx.case_id))
+        report = verify_bundle(stale)
+        assert [b.kind for b in report.breaks] == ["checkpoint"], [str(b) for b in report.breaks]
+        assert "not the ledger's active key" in report.breaks[0].detail
+        assert "rotated at" in report.breaks[0].detail
+        found = spec.verify_bundle(stale)
+        assert [b["kind"] for b in found["breaks"]] == ["checkpoint"], found["breaks"]
     finally:
         projector.close()
         ledger.close()
