@@ -602,6 +602,8 @@ class _Bundle:
         self.checked: list[dict[str, Any]] = []
         self.genesis_read: str | None = None  # §14: the genesis counts as checked once it is read
         self.ledger_keyid: str | None = None
+        self.signing: bytes = b""  # §13.2.4: the key the checkpoint verifies under
+        self.candidates: list[bytes] = []  # §13.2.4: the genesis key, then keys rotations propose
         self.histories = Histories()
         self.seen: dict[str, tuple[int, str]] = {}  # aggregate → last version and its hash
         self.times: dict[str, datetime] = {}  # aggregate → its last version's recording time
