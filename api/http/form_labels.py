@@ -330,6 +330,10 @@ UI: dict[str, W] = {
     "open_case_link": ("查看案件", "Open the case"),
     "not_permitted": ("您无权办理此事项", "You may not take this step"),
     "invalid": ("填写的内容不符合要求", "The form is not filled in as required"),
+    # issue 19 — forms2: the typed lookups
+    "lookup_none": ("没有找到：请换个写法，或者输入更多的字", "No match: try another spelling, or type more"),
+    "lookup_more": ("匹配的较多，只列出前面的部分：请输入更多的字", "Many match; only the first are listed: type more"),
+    "lookup_choose": ("请从列表中选择", "choose one from the list"),
     "sealed_note": ("该资料有密级：名称、来源、文件摘要和摘要已在本浏览器中加密，签名和提交的只是密文（NX-15、XX-22）。",
                     ("Classified: title, source, digest and summary are encrypted in this browser; only the "
                     "ciphertext is signed and sent (NX-15, XX-22).")),
