@@ -35,6 +35,8 @@ COMMANDS = {
     "process-record": "api.cli.process_record",  # issue 18 — the whole process (NX-10(4))
     # issue 19 — dossier
     "dossier": "api.cli.dossier",
+    # issue 19 — forms2: browser-key invitations from the command line
+    "keys": "api.cli.keys",
 }
 
 
