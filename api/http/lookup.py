@@ -18,7 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from api.http.reads import UUID_PATTERN, Reader, Svc
+from api.http.reads import ERRORS, UUID_PATTERN, Reader, Svc
 from domain.model.organisation import Organisation, lineage
 from domain.model.principal import Principal
 from projections import lookup
@@ -69,7 +69,7 @@ def _person_label(row: dict[str, Any]) -> str:
 
 
 def router() -> Any:
-    api = APIRouter(prefix="/v1", tags=["reads"])
+    api = APIRouter(prefix="/v1", tags=["reads"], responses=ERRORS)
 
     @api.get("/lookup/{source}", response_model=Matches,
              summary="Look a person, expert, organisation or agency up by name, within the reader's scope "
