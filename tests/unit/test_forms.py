@@ -94,7 +94,7 @@ def test_no_two_fields_of_a_form_share_a_label_and_no_label_is_its_help(action: 
     fixed = {"decision_id": "d"} if action == "case.open" else {}
     for lang in ("zh", "en"):
         fields = list(walk(form_of(action, FormContext(lang, "XX", fixed=fixed))))
-        labels = {}
+        labels: dict[str, str] = {}
         for one in fields:
             assert one.label != one.help, f"{action} {one.name}"
             assert labels.setdefault(one.label, one.name) == one.name, f"{action}: {one.name} and {labels[one.label]}"
