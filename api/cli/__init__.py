@@ -37,6 +37,8 @@ COMMANDS = {
     "dossier": "api.cli.dossier",
     # issue 20 — witnesses
     "witness": "api.cli.witness",
+    # issue 19 — forms2: browser-key invitations from the command line
+    "keys": "api.cli.keys",
 }
 
 

@@ -115,3 +115,64 @@ def key_proof(key_file: Path, principal_id: str, ledger_id: str, as_json: bool) 
         _emit({"keyid": key.keyid, "principal": principal_id, "ledger_id": ledger_id, "proof": proof})
     else:
         click.echo(proof)
+
+
+# issue 19 — forms2: key invitations from the command line (the /keys/invitations page's twin)
+
+
+@main.group()
+def keys() -> None:
+    """Browser-key enrolment invitations, from the command line (docs/authority.md).
+
+    An administrator invites a registered person (or a person invites their own other computer):
+    the service answers a one-time link, valid 24 hours and usable once, that the person opens in
+    their browser to make a key. The key does nothing until it is signed on /keys/requests — by
+    two administrators (dual control) or by the person with a key they already hold. Each command
+    signs in with --key as --as and talks to --server, like `client`.
+
+    Output: JSON on stdout. Exit codes: 0 done; 1 the service refused (the RFC 9457 problem on
+    stdout, the reason on stderr); 2 a usage error or a service that cannot be reached.
+    """
+
+
+def _keys_connection(command: Any) -> Any:
+    from api.cli.client import connection_options
+
+    return connection_options(command)
+
+
+@keys.command("invite")
+@click.argument("principal_id")
+@_keys_connection
+def keys_invite(principal_id: str, **params: Any) -> None:
+    """Invite PRINCIPAL_ID to enrol a browser key: print the one-time link.
+
+    Prints {"principal_id", "name", "link", "code", "expires_at"}. Give the link to the person
+    through a trusted channel; it is shown this once (the service keeps only its SHA-256).
+    """
+    from api.cli.client import _connection, _finish
+
+    try:
+        UUID(principal_id)
+    except ValueError:
+        _fail(f"PRINCIPAL_ID {principal_id!r} is not a principal id (a UUID)", EXIT_USAGE)
+    connection = _connection(params)
+    _finish(connection.request("POST", "/v1/key-invitations", body={"principal_id": principal_id}))
+
+
+@keys.command("invitations")
+@click.option("--requested", is_flag=True,
+              help="List the invitations a browser has answered with a key (waiting for signatures), "
+                   "instead of those not yet used.")
+@_keys_connection
+def keys_invitations(requested: bool, **params: Any) -> None:
+    """List the open invitations: all of them for an administrator, your own otherwise.
+
+    Prints {"items": [{"principal_id", "name", "issued_by", "issuer", "created_at", "expires_at",
+    "keyid", "fingerprint", "state"}], "requested"}; ``state`` is where the requested key stands in
+    the ledger: none, pending, active or ended.
+    """
+    from api.cli.client import _connection, _finish
+
+    connection = _connection(params)
+    _finish(connection.request("GET", f"/v1/key-invitations?requested={'true' if requested else 'false'}"))

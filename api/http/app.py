@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http import (
     docs,
+    lookup,  # issue 19 — forms2
     openapi_doc,
     problems,
     public,
@@ -151,4 +152,6 @@ def create_app(service: Service) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     # issue 19 — apidoc: security schemes, date formats, plan part names, who may sign
     openapi_doc.attach(app)
+    # issue 19 — forms2: people, organisations and agencies looked up by name as a form is filled
+    app.include_router(lookup.router())
     return app

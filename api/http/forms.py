@@ -7,8 +7,10 @@ turned into form fields a person fills in — no JSON text areas.
   text's codes (grounds, content items) → check boxes; a dict of a text's parts or sections →
   one long text per part;
 * lists → rows added and removed; nested models → fieldsets (optional ones behind a box);
-* references by name: a person → the organisation's people or the case's team; an expert → the
-  registered experts; a material, a draft, an activity, an agency → by title or name;
+* references by name: a person, an expert, an agency or an organisation → looked up by name as
+  the person types (``GET /v1/lookup/…``, within the reader's scope: a province's directory is too
+  long for a list); a material, a draft, an activity, a request, a finding of the case → chosen
+  from the case's own; events to cite → check boxes of the case's and its decision's events;
 * ids the signer chooses (material, meeting, draft, report …) → made in the browser
   (``crypto.randomUUID()``); a document's digest → computed in the browser from a chosen file;
   the 全过程记录's digest → read and computed in the browser when signing (NX-10(4)).
@@ -32,6 +34,7 @@ from pydantic.fields import FieldInfo
 from api.http import form_labels as words
 from domain.model.actions import ACTIONS
 from domain.model.commands.base import _iso_date
+from domain.model.commands.findings import EventCitation
 from domain.model.vocabulary import (
     CONTENT_ITEMS,
     PLAN_PARTS,
@@ -43,14 +46,23 @@ from domain.model.vocabulary import (
 Options = list[tuple[str, str]]
 
 #: ids the signer makes up for what the act creates
-NEW_IDS = {"survey_id", "meeting_id", "visit_id", "consultation_id", "opinion_id", "interim_id", "request_id"}
-CREATED_BY = {"material_id": "case.collect_material", "draft_id": "case.draft_report",
-              "report_id": "case.finalise_report"}
-#: references, by field name, to the context's option lists
-REFERENCES = {"principal_id": "people", "expert_id": "experts", "agency_id": "agencies", "via": "activities",
-              "material_id": "materials", "draft_id": "drafts", "report_id": "reports",
-              "withheld_material_ids": "materials", "organisation_id": "organisations", "unit_id": "units",
-              "responsible_id": "people", "finding_id": "findings"}
+NEW_IDS = {"survey_id", "meeting_id", "visit_id", "consultation_id", "opinion_id", "interim_id"}
+#: ids a field names when the action creates the thing, and refers to otherwise
+CREATED_BY = {"material_id": {"case.collect_material", "case.answer_request"}, "draft_id": {"case.draft_report"},
+              "report_id": {"case.finalise_report"}, "request_id": {"case.request_materials"},
+              "finding_id": {"case.find_misconduct", "case.confirm_decision_fault"}}
+#: references, by field name, to the context's option lists (few: the case's own things)
+REFERENCES = {"via": "activities", "material_id": "materials", "draft_id": "drafts", "report_id": "reports",
+              "withheld_material_ids": "materials", "organisation_id": "organisations", "finding_id": "findings",
+              "request_id": "requests"}
+#: references looked up by name as the person types (issue 19 point 2: a province's directory is
+#: too long for a list): the source of ``GET /v1/lookup/{source}`` (api/http/lookup.py), and the
+#: field of the same form whose chosen organisation narrows it (a unit's responsible person)
+LOOKUPS = {"principal_id": "people", "responsible_id": "people", "expert_id": "experts", "agency_id": "agencies",
+           "unit_id": "organisations"}
+WITHIN = {"responsible_id": "unit_id"}
+#: text fields with suggestions (a requested item, as the request words it: XX-6 逐项答复)
+SUGGESTED = {"item": "request_items"}
 #: a text's codes, by field name
 CODES = {"grounds": TRIGGER_GROUNDS, "content_items": CONTENT_ITEMS, "addressed_items": CONTENT_ITEMS}
 PARTS = {"parts": PLAN_PARTS, "sections": REPORT_SECTIONS}
@@ -65,16 +77,15 @@ class FormContext:
 
     lang: str = "zh"
     jurisdiction: str = "NX"
-    people: Options = field(default_factory=list)
-    experts: Options = field(default_factory=list)
-    agencies: Options = field(default_factory=list)
     materials: Options = field(default_factory=list)
     activities: Options = field(default_factory=list)
     drafts: Options = field(default_factory=list)
     reports: Options = field(default_factory=list)
     organisations: Options = field(default_factory=list)
-    units: Options = field(default_factory=list)  # every registered organisation (XX-6: a related unit)
     findings: Options = field(default_factory=list)  # the case's open findings
+    requests: Options = field(default_factory=list)  # the case's requests to related units (XX-6)
+    request_items: Options = field(default_factory=list)  # the items those requests list
+    events: Options = field(default_factory=list)  # the case's and its decision's events, to cite
     fixed: dict[str, Any] = field(default_factory=dict)  # values the page knows (a case's decision, …)
     defaults: dict[str, Any] = field(default_factory=dict)  # values a field starts with (the signer's unit, …)
 
@@ -91,6 +102,8 @@ class Field:
     value: Any = None  # fixed: the value; digest kinds: what is computed
     multiline: int = 0  # rows of a long text
     optional_group: bool = False  # an object that may be left out
+    source: str = ""  # lookup: what GET /v1/lookup/{source} looks up
+    within: str = ""  # lookup: the field whose organisation narrows it
 
 
 def _optional(annotation: Any) -> tuple[Any, bool]:
@@ -150,8 +163,12 @@ def build(action: str, name: str, annotation: Any, meta: list[Any], required: bo
     origin = typing.get_origin(annotation)
     if name in ctx.fixed:
         made.kind, made.value = "fixed", ctx.fixed[name]
-    elif name in NEW_IDS or CREATED_BY.get(name) == action:
+    elif name in NEW_IDS or action in CREATED_BY.get(name, ()):
         made.kind = "newid"
+    elif name in LOOKUPS and annotation is UUID:
+        made.kind, made.source, made.within = "lookup", LOOKUPS[name], WITHIN.get(name, "")
+    elif name in SUGGESTED and annotation is str:
+        made.kind, made.options = "suggest", getattr(ctx, SUGGESTED[name])
     elif name in PARTS:
         made.kind, made.options = "sections", _texts(PARTS[name], ctx)
     elif name in CODES:
@@ -172,7 +189,9 @@ def build(action: str, name: str, annotation: Any, meta: list[Any], required: bo
         made.optional_group = optional
     elif origin is list:
         item, item_meta = _unwrap(typing.get_args(annotation)[0])
-        if isinstance(item, type) and issubclass(item, Enum):
+        if item is EventCitation:
+            made.kind, made.options = "citations", ctx.events
+        elif isinstance(item, type) and issubclass(item, Enum):
             made.kind, made.options = "checks", _enum_options(item, ctx)
         else:
             made.kind = "list"

@@ -105,4 +105,21 @@ KEYS: dict[str, tuple[str, str]] = {
                         "This browser keeps no key for this ledger. If you were invited, open your invitation link first."),
     "signin_key_as": ("用本浏览器中的密钥登录：", "Sign in with this browser's key:"),
     "signin_token_title": ("用命令行客户端签发的令牌登录", "Sign in with a token from the command-line client"),
+    # issue 19 — forms2: revoking a key from the page (the person themself or an administrator)
+    "actions": ("操作", "Action"),
+    "revoke": ("吊销", "Revoke"),
+    "withdraw": ("撤回（尚未生效）", "Withdraw (not yet active)"),
+    "revoke_reason": ("吊销理由", "Reason for revoking"),
+    "revoke_intro": (("密钥丢失、电脑更换或人员不再使用时，本人或系统管理员可以吊销密钥：用本浏览器中您自己的密钥签署"
+                      "“吊销密钥”，自签署时起该密钥签署的任何内容都不被接受，用它开始的登录也随之结束。"
+                      "吊销只需一人签名（只减少权限）；添加他人的密钥才需要两位管理员。"),
+                     ("When a key is lost, a computer replaced or a key no longer used, the person or an "
+                      "administrator revokes it, signing principal.revoke_key with their own browser key: nothing it "
+                      "signs from then on is accepted, and sessions begun with it end. One signature suffices (it "
+                      "only takes authority away); adding someone's key takes two administrators.")),
+    "revoke_reason_needed": ("请填写吊销理由。", "State why the key is revoked."),
+    "revoke_this_browser": ("这是本浏览器中的密钥：吊销后须用其他有效密钥重新登录。",
+                            "This is the key kept in this browser: once it is revoked, sign in with another key."),
+    "keys_of": ("的密钥", "'s keys"),
+    "view_keys": ("查看密钥", "Keys"),
 }

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.http import article_texts, form_labels, labels
-from api.http.forms import FormContext, form_of
+from api.http import form_choices as supply_choices  # issue 19 — forms2
+from api.http.forms import FormContext, form_of, walk
 from api.http.problems import ApiError
 from api.http.reads import UUID_PATTERN, service
 from api.http.web import lang_of, render, require
@@ -29,7 +30,6 @@ from domain.model.organisation import Organisation, lineage
 from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.service import access, offers
-from projections import queries
 from projections.timeline import readable_case
 
 Id = Annotated[str, Path(pattern=UUID_PATTERN)]
@@ -59,20 +59,13 @@ def _title(key: str) -> str:
     return CATALOGUE[key].title if key in CATALOGUE else CATALOGUE[base].title if base in CATALOGUE else ""
 
 
-def _people(request: Request) -> list[dict[str, Any]]:
-    views = service(request).current().views
-    return [p for p in queries.principals(views, limit=100_000) if p.get("kind") != "ledger"]
-
-
-def _named(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(p["principal_id"], f"{p['name']}（{p['unit']}）" if p.get("unit") else p["name"]) for p in rows]
-
-
-def _case_context(request: Request, case: EvaluationCase, me: Principal, lang: str) -> FormContext:
-    people = _people(request)
-    views = service(request).current().views
+def _case_context(request: Request, case: EvaluationCase, me: Principal, lang: str, action: str) -> FormContext:
+    """What a case's forms choose from: the case's own materials, activities, drafts, report,
+    findings, requests and events. People, organisations and agencies are looked up as the person
+    types (``GET /v1/lookup/…``, :mod:`api.http.lookup`), never listed."""
+    svc = service(request)
     # ARTICLE: NX-15, XX-22 — the materials as this reader may see them, as the JSON API shows them
-    shown = readable_case(case, me, service(request).ledger)
+    shown = readable_case(case, me, svc.ledger)
     materials = [(mid, _material(m, lang)) for mid, m in shown.materials.items()]
     activities = [(aid, f"{labels.word(labels.ACTION_LABELS, _ACTIVITY_ACTIONS.get(a['kind'], ''), lang)} "
                         f"{a.get('held_on') or a.get('period_from') or a.get('visited_on') or ''} {a.get('place', '')}".strip())
@@ -85,18 +78,19 @@ def _case_context(request: Request, case: EvaluationCase, me: Principal, lang: s
     findings = [(str(f["finding_id"]), rules.get(f["rule"], {}).get("title", f["rule"])
                  + (f"（{f['summary_zh']}）" if lang == "zh" and f.get("summary_zh") else ""))
                 for f in case.open_findings()]
-    svc = service(request)
-    units = [(str(oid), found.name) for oid in svc.ledger.organisation_ids()
-             if (found := svc.ledger.find(oid, Organisation)) is not None]
     fixed: dict[str, Any] = {}
     if case.report:
         fixed["report_digest"] = case.report["digest"]
+    mine = action in ("case.answer_request", "case.refuse_request")
+    requests, items = supply_choices.requests(svc, case, me, lang, mine=mine)
     return FormContext(
-        lang=lang, jurisdiction=case.jurisdiction, people=_named(people),
-        experts=_named([p for p in people if "expert" in p["roles"]]),
-        agencies=[(a["agency_id"], a["name"]) for a in queries.agencies(views)],
-        materials=materials, activities=activities, drafts=drafts, reports=reports, units=units,
-        findings=findings, fixed=fixed)
+        lang=lang, jurisdiction=case.jurisdiction, materials=materials, activities=activities, drafts=drafts,
+        reports=reports, findings=findings, fixed=fixed, requests=requests, request_items=items,
+        events=supply_choices.events(svc, case, lang) if action in CITING else [])
+
+
+#: the forms that cite recorded events (NX-16, XX-23, XX-18)
+CITING = ("case.find_misconduct", "case.confirm_decision_fault")
 
 
 def _material(material: dict[str, Any], lang: str) -> str:
@@ -115,7 +109,6 @@ _ACTIVITY_ACTIONS = {"survey": "case.conduct_survey", "forum": "case.hold_forum"
 
 def _decision_context(request: Request, decision: Decision | None, me: Principal, lang: str) -> FormContext:
     svc = service(request)
-    people = _people(request)
     organisations: list[tuple[str, str]] = []
     if me.organisation_id is not None:
         for oid in lineage(me.organisation_id, lambda o: svc.ledger.find(o, Organisation)):
@@ -124,8 +117,7 @@ def _decision_context(request: Request, decision: Decision | None, me: Principal
     fixed: dict[str, Any] = {}
     if decision is not None:
         fixed = {"decision_id": str(decision.id), "jurisdiction": decision.jurisdiction}
-    return FormContext(lang=lang, jurisdiction=decision.jurisdiction if decision else "NX", people=_named(people),
-                       agencies=[(a["agency_id"], a["name"]) for a in queries.agencies(svc.current().views)],
+    return FormContext(lang=lang, jurisdiction=decision.jurisdiction if decision else "NX",
                        organisations=organisations, fixed=fixed)
 
 
@@ -164,7 +156,9 @@ def _form_page(request: Request, me: Principal, action: str, target: str | None,
               "lang": lang, "words": _words(lang), "rules": _rules(jurisdiction, lang), "articles": _articles(),
               "action_label": labels.word(labels.ACTION_LABELS, action, lang), "target_name": target_name,
               "signer": me.name}
-    return render(request, "act_form.html", fields=form_of(action, ctx), words=_words(lang), back=back,
+    fields = form_of(action, ctx)
+    suggestions = {f.name: f.options for f in walk(fields) if f.kind == "suggest"}
+    return render(request, "act_form.html", fields=fields, suggestions=suggestions, words=_words(lang), back=back,
                   action_name=action, action_label=config["action_label"], target_name=target_name,
                   action_articles=[(a, _title(a), article_texts.quote(a) or "") for a in articles],
                   roles=roles, config=_embedded(config))
@@ -199,7 +193,7 @@ def router() -> APIRouter:
         case = _case(request, case_id, me)
         if action not in offers.CASE_STEPS:
             raise ApiError("not-found", f"no case step {action}")
-        return _form_page(request, me, action, case_id, case.title, _case_context(request, case, me, lang_of(request)),
+        return _form_page(request, me, action, case_id, case.title, _case_context(request, case, me, lang_of(request), action),
                           f"/cases/{case_id}", case.jurisdiction)
 
     @pages.get("/decisions/new")

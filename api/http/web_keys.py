@@ -54,7 +54,7 @@ from api.http.browser_keys import (
     refuse,
 )
 from api.http.labels_keys import KEYS
-from api.http.reads import service
+from api.http.reads import UUID_PATTERN, reader, service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
 from api.http.web import TEMPLATES, lang_of, render, require
 from domain.evidence.times import format_time
@@ -144,10 +144,20 @@ def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False)
 
     @pages.get("/keys", response_class=HTMLResponse)
-    def my_keys(request: Request) -> Response:
+    def my_keys(request: Request, person: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None) -> Response:
+        """My keys; with ``person``, an administrator's view of someone's keys, to revoke one
+        (``principal.revoke_key``: the person or an administrator, docs/authority.md)."""
         who = require(request)
         svc = service(request)
-        return _page(request, "keys_index.html", person=who, keys=_key_rows(svc.ledger, who), link=None)
+        shown = who
+        if person is not None and person != str(who.id):
+            _require_administrator(who)
+            found = svc.ledger.find(UUID(person), Principal)
+            if found is None or found.kind != "person":
+                raise refuse("not-found", "没有这个人员", "no such person")
+            shown = found
+        return _page(request, "keys_index.html", person=shown, viewer=who, own=shown.id == who.id,
+                     keys=_key_rows(svc.ledger, shown), link=None)
 
     @pages.post("/keys/invitations", response_class=HTMLResponse)
     async def invite(request: Request) -> Response:
@@ -159,7 +169,8 @@ def router() -> APIRouter:
         code = Invitations(svc.state).issue(svc.ledger, who, person_id)
         link = f"{site_origin(request)}/keys/enrol?code={code}"
         if person_id == str(who.id) and not is_administrator(who):
-            return _page(request, "keys_index.html", person=who, keys=_key_rows(svc.ledger, who), link=link)
+            return _page(request, "keys_index.html", person=who, viewer=who, own=True,
+                         keys=_key_rows(svc.ledger, who), link=link)
         return _invitations(request, who, q=None, link=link, invited=_name(svc.ledger, person_id))
 
     @pages.get("/keys/invitations", response_class=HTMLResponse)
@@ -213,6 +224,37 @@ def router() -> APIRouter:
         svc = service(request)
         keyid = Invitations(svc.state).submit(svc.ledger, body["code"], body.get("jwk"), body.get("proof"))
         return JSONResponse({"keyid": keyid, "fingerprint": fingerprint(keyid)}, status_code=201)
+
+    # issue 19 — forms2: invitations for the command line (`decision-ledger keys invite`, `keys invitations`)
+    @pages.post("/v1/key-invitations", status_code=201)
+    async def invite_json(request: Request) -> Response:
+        same_site(request)
+        who = reader(request)
+        body = await json_body(request)
+        if not isinstance(body, dict) or not isinstance(body.get("principal_id"), str):
+            raise refuse("malformed-input", "请求须包含被邀请人员的 principal_id", "the body holds the person's principal_id")
+        svc = service(request)
+        invitations = Invitations(svc.state)
+        code = invitations.issue(svc.ledger, who, body["principal_id"])
+        made = invitations.find(code)
+        return JSONResponse({"principal_id": made.principal_id, "name": _name(svc.ledger, made.principal_id),
+                             "link": f"{site_origin(request)}/keys/enrol?code={code}", "code": code,
+                             "expires_at": format_time(made.expires_at)}, status_code=201)
+
+    @pages.get("/v1/key-invitations")
+    def invitations_json(request: Request, requested: bool = False) -> Response:
+        who = reader(request)
+        svc = service(request)
+        rows = []
+        for invitation in Invitations(svc.state).listed(who, requested=requested):
+            person = svc.ledger.find(UUID(invitation.principal_id), Principal)
+            rows.append({"principal_id": invitation.principal_id, "name": person.name if person else "",
+                         "issued_by": invitation.issued_by, "issuer": _name(svc.ledger, invitation.issued_by),
+                         "created_at": format_time(invitation.created_at),
+                         "expires_at": format_time(invitation.expires_at), "keyid": invitation.keyid,
+                         "fingerprint": invitation.fingerprint,
+                         "state": key_state(person, invitation.keyid) if person and invitation.keyid else "none"})
+        return JSONResponse({"items": rows, "requested": requested})
 
     @pages.post("/v1/sign-in/challenges", status_code=201)
     def challenge(request: Request) -> Response:

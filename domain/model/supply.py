@@ -81,6 +81,16 @@ def _belongs_to(principal: Principal, unit_id: Any, ctx: Context) -> bool:
     return unit_id in lineage(principal.organisation_id, lambda oid: ctx.directory.find(oid, Organisation))
 
 
+def answerable_by(case: EvaluationCase, ctx: Context) -> list[str]:
+    """The requests of this case the signer may still answer or refuse: open (neither answered nor
+    refused), and addressed to the signer's unit or a unit above it (:func:`_check_unit_signs`)."""
+    signer = ctx.directory.find(ctx.actor.id, Principal)
+    if signer is None:
+        return []
+    return [rid for rid, request in case.supply_requests.items()
+            if not request["answer"] and not request["refusal"] and _belongs_to(signer, request["unit_id"], ctx)]
+
+
 def request_of(case: EvaluationCase, request_id: Any) -> dict[str, Any]:
     request = case.supply_requests.get(str(request_id))
     if request is None:

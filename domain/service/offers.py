@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.model import supply as supplying
 from domain.model.actions import ACTIONS, ActionSpec
 from domain.model.aggregate import Context, Directory
 from domain.model.case import EvaluationCase
@@ -97,6 +98,22 @@ CASE_STEPS: dict[str, Check] = {
     and bool(c.ruling if c.is_nx else c.report_approval),
     # 结案 (NX-16, XX-23): an inspector, while a finding is open
     "case.close_finding": lambda c, x: bool(c.open_findings()),
+    # issue 19 — forms2: the related unit answers or refuses (XX-6; 713-40), while the evidence is
+    # open, a request to its own unit; the 县政府办公室 coordinates (XX-6 第一款, 息县 only)
+    "case.answer_request": lambda c, x: not c.evidence_closed and bool(supplying.answerable_by(c, x)),
+    "case.refuse_request": lambda c, x: not c.evidence_closed and bool(supplying.answerable_by(c, x)),
+    "case.coordinate_supply": lambda c, x: not c.is_nx and bool(c.supply_requests),
+    # 纪检监察认定 (NX-16, XX-23): an inspector whose scope reaches the case, at any step
+    "case.find_misconduct": lambda c, x: True,
+    # 确认决策过错 (XX-18; 713-38): the lead unit, once the report is formed
+    "case.confirm_decision_fault": lambda c, x: c.is_lead_unit_staff(x) and bool(c.report),
+}
+
+#: the case's actions no page offers, and why (docs/acting-in-the-browser.md)
+NOT_OFFERED = {
+    "case.record_shredding": "the data key is destroyed by the service's key store: `decision-ledger shred`",
+    "case.hand_over_work": "never recorded: an entrusted agency's hand-over is refused and kept as a finding",
+    "case.raise_finding": "signed by the ledger's own key, never by a person",
 }
 
 #: what a decision's page offers: its pre-decision demonstrators (NX-8) and opening a case on it

@@ -44,10 +44,12 @@ def requests(served: Served) -> Iterator[tuple[str, str, dict[str, str] | None]]
         "{case_id}": flagged, "{principal_id}": served.demo.handles["he_jing"],
         "{decision_id}": served.demo.cases[2]["decision_id"], "{aggregate_id}": nx, "{size}": str(size),
         "{accountability_id}": procedure_id(served),  # H2 accountability
+        "{source}": "people",  # issue 19 — forms2: the forms' lookups
     }
     params: dict[str, dict[str, str]] = {
         "/v1/public/proofs/inclusion": {"event": f"{nx}:3"},
         "/v1/public/proofs/consistency": {"old": "7", "new": str(size)},
+        "/v1/lookup/{source}": {"q": "孔"},  # issue 19 — forms2
     }
     for path, item in served.client.get("/openapi.json").json()["paths"].items():
         if "get" not in item:

@@ -55,7 +55,8 @@ def read_paths(served: Served) -> list[str]:
             continue
         paths.append(path.replace("{case_id}", nx).replace("{principal_id}", he_jing)
                      .replace("{decision_id}", decision).replace("{aggregate_id}", nx)
-                     .replace("{accountability_id}", procedure))
+                     .replace("{accountability_id}", procedure)
+                     .replace("/v1/lookup/{source}", "/v1/lookup/people?q=孔"))  # issue 19 — forms2
     return paths
 
 

@@ -169,14 +169,15 @@ def test_default_database_and_environment(cli, tmp_path: Path) -> None:  # type:
 
 COMMANDS = ["init", "demo", "verify", "keygen", "articles", "check-deadlines", "project", "rebuild", "cases",
             "case", "person", "trace-decision", "findings", "deadlines", "agencies", "annual", "checkpoint",
-            "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup", "key-proof"]
+            "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup", "key-proof",
+            "keys"]  # issue 19 — forms2
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])
 def test_every_command_has_help(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
     result = cli(*command, "--help")
     assert result.code == 0 and "Usage: decision-ledger" in result.out
-    assert "--db" in result.out or command in ([], ["keygen"], ["articles"], ["client"], ["key-proof"])
+    assert "--db" in result.out or command in ([], ["keygen"], ["articles"], ["client"], ["key-proof"], ["keys"])
     if not command:
         assert all(name in result.out for name in COMMANDS), "every command is listed"
 

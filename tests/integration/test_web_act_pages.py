@@ -29,7 +29,8 @@ def test_a_ruled_case_offers_its_lead_unit_only_what_is_left(served: Served, as_
     as_person("ma_xiaodong")  # type: ignore[operator]
     page = served.client.get(f"/cases/{nx['id']}/act")
     assert page.status_code == 200, page.text
-    assert _offers(page.text) == ["case.publish_results"], "ruled: only the publication is left"
+    assert _offers(page.text) == ["case.publish_results", "case.confirm_decision_fault"], \
+        "ruled: the publication is left, and a fault the evaluation found may be confirmed (XX-18)"
     assert 'data-action="case.collect_material"' in page.text, "other actions stay reachable (the ledger refuses)"
     case_page = served.client.get(f"/cases/{nx['id']}")
     assert f'href="/cases/{nx["id"]}/act"' in case_page.text, "the case page links to 办理"
@@ -53,7 +54,7 @@ def test_forms_are_generated_in_chinese_without_json(served: Served, as_person: 
     english = served.client.get(f"/cases/{nx['id']}/act/case.hold_forum?lang=en").text
     assert "participants" in english and "party concerned" in english and "Sign and submit" in english
     team = served.client.get(f"/cases/{nx['id']}/act/case.form_team?lang=zh").text
-    assert "马晓东" in team and "组长" in team, "a person by name, an enum by its word"
+    assert 'data-source="people"' in team and "组长" in team, "a person looked up by name, an enum by its word"
     plan = served.client.get(f"/cases/{nx['id']}/act/case.submit_plan").text
     assert "评估程序与时间安排" in plan and "NX-6(5)" in plan, "the plan's parts and the text's content items"
     digest = served.client.get(f"/cases/{nx['id']}/act/case.draft_report").text

@@ -68,3 +68,49 @@ def test_registering_a_decision_needs_a_keeper(world: World) -> None:
     assert offers.may_register_decision(world.ledger.get_principal(nx.member.principal_id))
     assert not offers.may_register_decision(world.ledger.get_principal(nx.expert.principal_id))
     assert isinstance(world.ledger.get_decision(nx.decision_id), Decision)
+
+
+# issue 19 — forms2: the related unit's answer or refusal, the office's coordination, an inspector's
+# finding and the lead unit's confirmation of a decision fault are offered as the ledger allows them
+
+
+def _xx_with_a_request(world: World) -> tuple[Any, Any, Any, Any]:
+    from uuid import uuid4
+
+    from tests.supply_support import COUNTY, XX_OTHER, XX_RELATED, organisation, request_args, unit
+    from tests.support import XXScript
+
+    county = organisation(world, COUNTY, "organ")
+    xx = XXScript(world)
+    xx.advance_to("collect_material")
+    finance, other = unit(world, XX_RELATED, county), unit(world, XX_OTHER, county)
+    head, stranger = finance.person("刘志强"), other.person("赵磊")
+    xx.do(xx.lead, "case.request_materials", request_args(finance, head, uuid4()))
+    return xx, head, stranger, next(iter(xx.case.supply_requests))
+
+
+def test_a_request_is_offered_for_answer_to_its_unit_only_and_the_office_coordinates(world: World) -> None:
+    xx, head, stranger, request_id = _xx_with_a_request(world)
+    offered = _offered(world, head, xx.case_id)
+    assert {"case.answer_request", "case.refuse_request"} <= offered
+    assert not {"case.answer_request", "case.refuse_request"} & _offered(world, stranger, xx.case_id)
+    with pytest.raises(LedgerError):  # not offered to the stranger, and refused by the ledger
+        xx.do(stranger, "case.refuse_request", {"request_id": request_id, "reason": "不是本单位的事"})
+    office = world.person("郑红", ["government_office"], "息县人民政府办公室")
+    assert "case.coordinate_supply" in _offered(world, office, xx.case_id)
+    assert "case.coordinate_supply" not in _offered(world, xx.lead, xx.case_id), "the office's role"
+    xx.do(head, "case.refuse_request", {"request_id": request_id, "reason": "涉及内部资料，不便提供"})
+    assert not {"case.answer_request", "case.refuse_request"} & _offered(world, head, xx.case_id), "refused once"
+
+
+def test_an_inspector_finds_misconduct_and_the_lead_unit_confirms_a_fault_once_the_report_is_formed(
+        world: World) -> None:
+    nx = NXScript(world)
+    inspector = world.person("孔德明", ["discipline_inspector"], "自治区纪委监委驻商务厅纪检监察组")
+    nx.advance_to("finalise_report")
+    assert "case.find_misconduct" in _offered(world, inspector, nx.case_id)
+    assert "case.find_misconduct" not in _offered(world, nx.lead, nx.case_id)
+    assert "case.confirm_decision_fault" not in _offered(world, nx.lead, nx.case_id), "before the report"
+    nx.step("finalise_report").run()
+    assert "case.confirm_decision_fault" in _offered(world, nx.lead, nx.case_id)
+    assert "case.confirm_decision_fault" not in _offered(world, nx.agency_staff, nx.case_id), "the lead unit's"

@@ -37,6 +37,7 @@
   }
   function prepare(root) {
     for (const f of root.querySelectorAll('.field[data-kind="newid"] .v')) if (!f.value) f.value = crypto.randomUUID();
+    for (const f of root.querySelectorAll('.field[data-kind="lookup"]')) lookup(f);
     for (const input of root.querySelectorAll('.field[data-kind="digest"] input.file')) {
       input.addEventListener("change", async () => {
         const out = input.parentElement.querySelector(".v");
@@ -93,6 +94,19 @@
         value = c.checked;
         if (!required && !value) value = undefined;
         break;
+      case "citations": {
+        // ARTICLE: NX-16, XX-23, XX-18 — each ticked event cited by position and pinned by its hash
+        const ticked = [...field.querySelectorAll(".v:checked")].map((box) => {
+          const [aggregate_id, version, hash] = box.value.split("|");
+          return { aggregate_id, version: Number.parseInt(version, 10), hash };
+        });
+        value = ticked.length || required ? ticked : undefined;
+        if (required && !ticked.length) invalid(field);
+        break;
+      }
+      case "lookup": case "suggest":
+        value = c.value.trim() === "" ? undefined : (kind === "suggest" ? c.value : c.value.trim());
+        break;
       case "checks": case "refs": {
         const ticked = [...field.querySelectorAll(".v:checked")].map((box) => box.value);
         value = ticked.length || required ? ticked : undefined;
@@ -136,6 +150,105 @@
     return args;
   }
 
+  // --- people, organisations and agencies looked up by name (GET /v1/lookup/…) ----------------
+  /**
+   * A combobox (WAI-ARIA 1.2, list autocomplete): typing asks the service for matches within the
+   * reader's scope; ArrowDown/ArrowUp move through them, Enter chooses, Escape closes. The chosen
+   * id goes into the field's hidden value; typing again clears it until another is chosen.
+   */
+  let lookups = 0;
+  function lookup(field) {
+    const input = field.querySelector(".lookup-text");
+    if (!input || input.dataset.ready) return;
+    input.dataset.ready = "1";
+    const hidden = control(field);
+    const list = field.querySelector(".lookup-list");
+    const status = field.querySelector(".lookup-status");
+    const id = `lookup-${++lookups}`;
+    list.id = id;
+    input.setAttribute("aria-controls", id);
+    let active = -1;
+    let timer = null;
+    let asked = 0;
+    const options = () => [...list.querySelectorAll('[role="option"]')];
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function highlight(index) {
+      const all = options();
+      if (!all.length) return;
+      active = (index + all.length) % all.length;
+      all.forEach((li, i) => li.setAttribute("aria-selected", String(i === active)));
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(li) {
+      hidden.value = li.dataset.id;
+      input.value = li.textContent;
+      status.textContent = "";
+      close();
+      withdraw();
+    }
+    async function search() {
+      const q = input.value.trim();
+      if (!q) { close(); status.textContent = ""; return; }
+      const params = new URLSearchParams({ q });
+      if (input.dataset.within) {
+        const scope = field.parentElement.querySelector(`:scope > .field[data-name="${input.dataset.within}"] .v`);
+        if (scope && scope.value) params.set("organisation", scope.value);
+      }
+      const mine = ++asked;
+      let found;
+      try {
+        found = await getJson(`/v1/lookup/${input.dataset.source}?${params}`);
+      } catch (error) {
+        status.textContent = error.message;
+        return;
+      }
+      if (mine !== asked) return; // an older answer, overtaken by typing
+      list.replaceChildren(...found.items.map((match, i) => Object.assign(document.createElement("li"), {
+        id: `${id}-${i}`, textContent: match.label, role: "option",
+      })));
+      options().forEach((li, i) => { li.setAttribute("role", "option"); li.setAttribute("aria-selected", "false"); li.dataset.id = found.items[i].id; });
+      status.textContent = !found.items.length ? W.lookup_none : found.more ? W.lookup_more : "";
+      if (found.items.length) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        active = -1;
+      } else {
+        close();
+      }
+    }
+    input.addEventListener("input", () => {
+      hidden.value = "";
+      clearTimeout(timer);
+      timer = setTimeout(search, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (list.hidden && options().length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (!list.hidden && active >= 0) choose(options()[active]);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    list.addEventListener("mousedown", (event) => {
+      const li = event.target.closest('[role="option"]');
+      if (li) { event.preventDefault(); choose(li); }
+    });
+    input.addEventListener("blur", () => {
+      setTimeout(close, 100);
+      if (input.value.trim() && !hidden.value) status.textContent = W.lookup_choose;
+    });
+  }
+
   // --- the intent in words -------------------------------------------------------------------
   function words(field, value) {
     const kind = field.dataset.kind;
@@ -146,7 +259,9 @@
         return span(c.selectedOptions[0].textContent);
       case "bool":
         return span(value ? W.yes : W.no);
-      case "checks": case "refs":
+      case "lookup":
+        return span(field.querySelector(".lookup-text").value);
+      case "checks": case "refs": case "citations":
         return span([...field.querySelectorAll(".v:checked")].map((b) => b.parentElement.textContent.trim()).join(ZH ? "、" : ", "));
       case "newid":
         return span(ZH ? `${value}（${W.generated}）` : `${value} (${W.generated})`);

@@ -55,8 +55,43 @@ const KeysPage = (() => {
     box.hidden = false;
   }
 
+  // --- /keys: revoking a key (principal.revoke_key, signed by the person or an administrator) -----
+  async function revoking(root) {
+    const { principal, me } = root.dataset;
+    const signer = await DecisionLedger.loadKey(me);
+    const here = root.dataset.other ? null : signer;
+    for (const button of document.querySelectorAll("button.revoke")) {
+      const row = button.closest("tr");
+      const problem = row.querySelector(".row-problem");
+      const say = (text) => { problem.textContent = text; problem.hidden = false; };
+      if (here && here.keyid === button.dataset.keyid) say(root.dataset.thisBrowser);
+      button.addEventListener("click", async () => {
+        const reason = row.querySelector(".revoke-reason").value.trim();
+        if (!reason) { say(root.dataset.reasonNeeded); return; }
+        if (!signer) { say(root.dataset.nokey); return; }
+        button.disabled = true;
+        try {
+          const asked = await fetch(`/v1/aggregates/${principal}/version`, { credentials: "same-origin" });
+          if (!asked.ok) throw new Error(await problemOf(asked));
+          const { version } = await asked.json();
+          const intent = DecisionLedger.newIntent(me, "principal.revoke_key", principal, version,
+                                                  { keyid: button.dataset.keyid, reason });
+          const response = await post(`/v1/principals/${principal}/key-revocations`,
+                                      await DecisionLedger.signIntent(signer, intent));
+          if (!response.ok) throw new Error(await problemOf(response));
+          location.reload();
+        } catch (error) {
+          say(error.message);
+          button.disabled = false;
+        }
+      });
+    }
+  }
+
   // --- /keys: my keys ----------------------------------------------------------------------------
   async function myKeys(root) {
+    await revoking(root);
+    if (root.dataset.other) return; // an administrator reading someone's keys: nothing of this browser's
     const { principal, ledger, name } = root.dataset;
     const mine = await DecisionLedger.loadKey(principal);
     if (mine && mine.ledger_id === ledger) {
