@@ -1,6 +1,7 @@
 """Verify Decision Ledger bundles from docs/spec.md alone (§12 bundles, §13 checks, §14 report).
 
-Imports only the standard library, ``cryptography`` and ``rfc8785``; nothing of the product.
+Imports only the standard library, ``cryptography`` and ``rfc8785`` (and, for SM2, ``gmalg``: an
+SM2 written apart from the product's GmSSL); nothing of the product.
 "§" numbers are docs/spec.md's. Where the spec leaves a choice open, the choice is marked GUESS;
 test_spec_verifier.py's module docstring lists those the test vectors settle.
 """
@@ -21,6 +22,8 @@ from typing import Any
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from tests.spec_verifier import sm2  # issue 20 — sm2: §22, checked with gmalg
 
 BUNDLE_V1 = "decision-ledger/bundle/v1"
 BUNDLE_V2 = "decision-ledger/bundle/v2"
@@ -214,7 +217,12 @@ def parse_time(value: Any) -> datetime:
 # §3 keys, §4 envelopes ------------------------------------------------------------------------
 
 def jwk_public(jwk: Any) -> bytes:
-    """The 32 bytes of an RFC 8037 Ed25519 public JWK."""
+    """The 32 bytes of an RFC 8037 Ed25519 public JWK (§22: or the 65 of an SM2 one)."""
+    if isinstance(jwk, dict) and jwk.get("kty") == "EC":  # issue 20 — sm2
+        try:
+            return sm2.jwk_public(jwk)
+        except sm2.NotSm2 as error:
+            raise Refused(str(error)) from None
     if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
         raise Refused("not an Ed25519 public JWK")
     if set(jwk) - {"kty", "crv", "x", "kid", "use", "alg"}:
@@ -227,11 +235,15 @@ def jwk_public(jwk: Any) -> bytes:
 
 def key_id(public: bytes) -> str:
     """RFC 7638 thumbprint of the key's JWK."""
+    if len(public) == 65:  # issue 20 — sm2
+        return sm2.key_id(public)
     return b64url(hashlib.sha256(canonical(
         {"crv": "Ed25519", "kty": "OKP", "x": b64url(public)})).digest())
 
 
 def ed25519_ok(public: bytes, signature: bytes, message: bytes) -> bool:
+    if len(public) == 65:  # issue 20 — sm2: an SM2 key's signature (§22)
+        return sm2.verify(public, signature, message)
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -269,7 +281,7 @@ def open_envelope(envelope: Any) -> Opened:
     if not isinstance(signature["keyid"], str):
         raise Refused("keyid is not a string")
     sig = b64decode(signature["sig"])
-    if len(sig) != 64:
+    if len(sig) != 64 and not sm2.signature_shape(sig):  # issue 20 — sm2: or SM2's DER (§22)
         raise Refused("an Ed25519 signature is 64 bytes")
     payload = b64decode(envelope["payload"])
     intent = parse_canonical(payload)
@@ -462,6 +474,8 @@ class Histories:
         except Refused:
             return  # GUESS: a malformed JWK in a signed intent begins nothing
         clean = {"crv": "Ed25519", "kty": "OKP", "x": jwk["x"]}
+        if len(public) == 65:  # issue 20 — sm2
+            clean = sm2.clean_jwk(public)
         pending = bool(proposer)
         self.keys.setdefault(principal, {})[key_id(public)] = KeyRecord(
             clean, public, None if pending else parse_time(when), None if pending else when,
