@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.evidence import topics
+from domain.evidence import (
+    sm2_note,  # issue 20 — sm2
+    topics,
+)
 from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, key_list
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
 from domain.evidence.errors import LedgerError
@@ -132,6 +135,10 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
     ledger_key = checks.ledger_key
     try:
         checkpoint = open_checkpoint(str(data.get("checkpoint", "")), ledger_key, ledger.get("origin"))
+        # issue 20 — sm2: a ledger whose genesis registers an SM2 key signs with it too (§22.2)
+        genesis_keys = checks.keys.get(good[0]["aggregate_id"])
+        sm2_note.check_lines(str(data.get("checkpoint", "")), checkpoint.origin,
+                             [r.public_key for r in genesis_keys.keys.values()] if genesis_keys else [])
     except NoteError as error:
         reading.brk("checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.evidence import sm2_note  # issue 20 — sm2
 from domain.evidence.checkpoint import NoteError, open_checkpoint
 from domain.evidence.keys import KeyHistory
 from domain.evidence.merkle import (
@@ -228,9 +229,12 @@ class LogAudit:
         refusal = NoteError(f"no ledger key active when event {size} was recorded signs it")
         for key in keys:
             try:
-                return open_checkpoint(note, key, self.log.origin)
+                opened = open_checkpoint(note, key, self.log.origin)
             except NoteError as error:
                 refusal = error
+            else:
+                sm2_note.check_lines(note, self.log.origin, keys)  # issue 20 — sm2: its line too (§22.2)
+                return opened
         raise refusal
 
 

@@ -150,3 +150,41 @@ def test_keygen_makes_an_sm2_key_whose_proof_and_signatures_verify(cli: Callable
         env={"P": "secret"},
     )
     assert refused.code == 2 and "passphrase" in refused.err
+
+
+def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(cli: Callable[..., Any], tmp_path: Path) -> None:
+    """§22.2: `init --sm2` registers the ledger's SM2 key in the genesis; every checkpoint carries
+    its 0xff line beside the Ed25519 one; a bundle whose checkpoint lost the SM2 line is broken."""
+    from domain.evidence import sm2_note
+    from domain.evidence.checkpoint import SignedNote, open_checkpoint
+
+    where = ("--db", f"sqlite:///{tmp_path / 'sm2.db'}", "--keys", str(tmp_path / "keys"))
+    made = cli("init", *where, "--sm2", "--json")
+    assert made.code == 0, made.err
+    info = json.loads(made.out)
+    assert Path(info["ledger_sm2_key_file"]).exists()
+    note = cli("checkpoint", *where).out
+    signed = SignedNote.parse(note)
+    assert len(signed.signatures) == 2
+    from api.keyfiles import read_key
+
+    ledger_key = read_key(tmp_path / "keys" / "ledger.pem")
+    sm2_key = read_key(tmp_path / "keys" / "ledger-sm2.pem")
+    origin = f"decision-ledger/{info['ledger_id']}"
+    open_checkpoint(note, ledger_key.public_key)  # the Ed25519 line, as any C2SP verifier reads it
+    sm2_note.verify(signed, origin, sm2_key.public_key)
+    assert sm2_note.parse_verifier_key(sm2_note.verifier_key(origin, sm2_key.public_key))[1] == sm2_key.public_key
+    assert cli("verify", *where).code == 0
+    bundle_path = tmp_path / "person.json"
+    exported = cli("export", *where, "--person", info["administrator_id"], "--out", str(bundle_path))
+    assert exported.code == 0, exported.err
+    assert cli("verify", "--bundle", str(bundle_path)).code == 0
+    bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
+    bundle["checkpoint"] = "".join(line for line in bundle["checkpoint"].splitlines(keepends=True)[:-1])
+    assert len(SignedNote.parse(bundle["checkpoint"]).signatures) == 1
+    stripped = tmp_path / "stripped.json"
+    stripped.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    report = cli("verify", "--bundle", str(stripped), "--json")
+    assert report.code == 1
+    assert [b["kind"] for b in json.loads(report.out)["breaks"]] == ["checkpoint"]
+    assert "SM2" in json.loads(report.out)["breaks"][0]["detail"]
