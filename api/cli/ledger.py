@@ -47,7 +47,7 @@ def _admin_key_file(keys_dir: Path, index: int) -> Path:
 
 def initialise(
     settings: Settings, admin_names: tuple[str, ...] = DEFAULT_ADMINS, admin_unit: str = "信息中心",
-    admin_keys: tuple[Path, ...] = (), *, sm2: bool = False,
+    admin_keys: tuple[Path, ...] = (), *, sm2: bool = False, hash_suite: str = "sha256",
 ) -> dict[str, Any]:
     """Create the store, the ledger key and the founding administrators (two at least: dual
     control, issue 16 point 2; docs/authority.md); write ledger.json. An administrator who brings
@@ -91,7 +91,7 @@ def initialise(
             ledger_key.sm2_companion = sm2_key  # type: ignore[attr-defined]
         genesis = ledger.initialise(ledger_key, *(
             NewPrincipal.holding(name, admin_unit, key, title="管理员")
-            for name, (key, _) in zip(admin_names, admins, strict=True)))
+            for name, (key, _) in zip(admin_names, admins, strict=True)), hash_suite=hash_suite)
     except (KeyFileError, LedgerError) as error:
         for path in written:
             path.unlink(missing_ok=True)
@@ -111,6 +111,7 @@ def initialise(
         "administrators": administrators,
         "keys_dir": str(keys_dir),
     }
+    info["hash"] = hash_suite  # issue 20 — sm3
     if sm2:  # issue 20 — sm2
         info["ledger_sm2_keyid"] = ledger_key.sm2_companion.keyid  # type: ignore[attr-defined]
         info["ledger_sm2_key_file"] = str(keys_dir / LEDGER_SM2_KEY_FILE)
@@ -135,6 +136,10 @@ def initialise(
 @click.option("--sm2", is_flag=True, help="issue 20 — sm2: the ledger also holds an SM2 key (国密; ledger-sm2.pem, "
               "registered in the genesis), and every checkpoint carries its SM2 signature line beside the Ed25519 one "
               "(docs/spec.md §22.2).")
+@click.option("--hash", "hash_suite", type=click.Choice(["sha256", "sm3"]), default="sha256", show_default=True,
+              help="issue 20 — sm3: the hash of the ledger's events and chains, recorded in the genesis; sm3 (国密, "
+              "GB/T 32905) for a system assessed under GB/T 39786. The transparency log stays RFC 9162 SHA-256 over "
+              "those hashes (docs/spec.md §22.4). Chosen once, at init.")
 @json_option
 def init(
     db: str | None,
@@ -143,6 +148,7 @@ def init(
     admin_unit: str,
     admin_keys: tuple[Path, ...],
     sm2: bool,
+    hash_suite: str,
     as_json: bool,
 ) -> None:
     """Create the store, the ledger key and the founding administrators.
@@ -153,7 +159,7 @@ def init(
     confirms the key (docs/authority.md). Runs once per store.
     """
     settings = _settings(db, keys)
-    info = initialise(settings, admin_names or DEFAULT_ADMINS, admin_unit, admin_keys, sm2=sm2)
+    info = initialise(settings, admin_names or DEFAULT_ADMINS, admin_unit, admin_keys, sm2=sm2, hash_suite=hash_suite)
     if as_json:
         _emit(info)
         return

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from domain.evidence import (
+    hashing,  # issue 20 — sm3
     sm2_note,  # issue 20 — sm2
     topics,
 )
@@ -30,6 +31,7 @@ from domain.evidence.verifier import (
     StoredRecord,
     Verifier,
     as_read,
+    declared_suite,
 )
 
 _TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "keys", "head", "consistency"}
@@ -92,6 +94,15 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
                   trusted_checkpoint: str | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
     checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
+    events = data.get("events") if isinstance(data, dict) else None  # issue 20 — sm3: the genesis's hash
+    genesis = next((e for e in events if isinstance(e, dict) and e.get("leaf_index") == 0), None) \
+        if isinstance(events, list) else None
+    with hashing.using(declared_suite(genesis.get("state")) if genesis is not None else hashing.SHA256):
+        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint)
+
+
+def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoint: str | None
+                   ) -> VerificationReport:
     fmt = data.get("format") if isinstance(data, dict) else None
     reading = _Reading(data, fmt == BUNDLE_FORMAT_V1)
     report = reading.report

@@ -56,8 +56,8 @@ class Genesis:
     administrator_ids: tuple[UUID, ...] = ()
 
 
-def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], directory: Directory
-          ) -> tuple[Principal, list[Principal]]:
+def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], directory: Directory,
+          hash_suite: str = "sha256") -> tuple[Principal, list[Principal]]:
     """The ledger's principal (self-signed) and its founding administrators, all pending
     storage, signed at the clock's now. Each administrator's key comes with its proof."""
     if len(administrators) < 2:
@@ -76,6 +76,7 @@ def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], direct
             "public_keys": [key.public_key.jwk for key in own_keys],
             "roles": [Role.LEDGER.value],
             "unit": LEDGER_PRINCIPAL_NAME,
+            **({"hash": "sm3"} if hash_suite == "sm3" else {}),  # issue 20 — sm3 (docs/spec.md §22.4)
         }))
         founded: list[Principal] = []
         for administrator in administrators:

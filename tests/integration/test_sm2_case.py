@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,26 +20,29 @@ from domain.evidence.signing import PublicKey, pae
 from domain.evidence.sm2_keys import Sm2SigningKey
 from tests import support
 from tests.spec_verifier.verifier import verify_bundle
-from tests.support import NXScript, Projected
+from tests.support import NXScript, World
 
 
 @pytest.fixture
-def sm2_case(
-    projected: Projected, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> dict[str, Any]:
-    """An NX case whose every person holds an SM2 key, on a SQLite ledger whose key is Ed25519."""
+def sm2_case(tmp_path: Path, manual_clock: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """An NX case whose every person holds an SM2 key, on a SQLite ledger that hashes with SM3 and
+    whose Ed25519 ledger key has an SM2 companion (the national suite end to end)."""
+    from api.settings import Database
+    from api.store.opening import open_ledger
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger, hash_suite="sm3", ledger_sm2=True)
     keys = tmp_path / "keys"
-    write_key(keys / "ledger.pem", projected.world.ledger_key)
+    write_key(keys / "ledger.pem", world.ledger_key)
+    write_key(keys / "ledger-sm2.pem", world.ledger_key.sm2_companion)  # type: ignore[attr-defined]
     monkeypatch.setattr(support, "SigningKey", Sm2SigningKey)
-    script = NXScript(projected.world)
+    script = NXScript(world)
     for step in script.steps()[:6]:  # opened, team formed, plan… (gmalg, pure Python, checks each)
         step.run()
-    return {
-        "db": f"sqlite:///{tmp_path / 'ledger.db'}",
-        "keys": str(keys),
-        "case": str(script.case_id),
-        "lead": script.lead,
-    }
+    yield {"db": f"sqlite:///{tmp_path / 'ledger.db'}", "keys": str(keys), "case": str(script.case_id),
+           "lead": script.lead}
+    ledger.close()
 
 
 def sm2_signatures(bundle: dict[str, Any]) -> list[tuple[bytes, bytes, bytes]]:
@@ -66,7 +69,7 @@ def sm2_signatures(bundle: dict[str, Any]) -> list[tuple[bytes, bytes, bytes]]:
     return found
 
 
-def test_an_sm2_case_verifies_exports_and_its_bundle_verifies_independently(
+def test_an_sm3_sm2_case_verifies_exports_and_its_bundle_verifies_independently(
     sm2_case: dict[str, Any], cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     where = ("--db", sm2_case["db"], "--keys", sm2_case["keys"])

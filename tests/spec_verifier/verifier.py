@@ -21,6 +21,7 @@ from typing import Any
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes  # issue 20 — sm3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.spec_verifier import sm2  # issue 20 — sm2: §22, checked with gmalg
@@ -301,14 +302,35 @@ def open_envelope(envelope: Any) -> Opened:
 
 # §6 event hashes ------------------------------------------------------------------------------
 
+#: issue 20 — sm3 (§22.4): the event hash the bundle's genesis declares ("sha256" or "sm3")
+EVENT_HASH = {"name": "sha256"}
+
+
+def _digest(data: bytes) -> str:
+    if EVENT_HASH["name"] == "sm3":  # issue 20 — sm3: SM3 (GB/T 32905) through OpenSSL
+        sm3 = hashes.Hash(hashes.SM3())
+        sm3.update(data)
+        return sm3.finalize().hex()
+    return hashlib.sha256(data).hexdigest()
+
+
 def event_hash(aggregate_id: str, version: int, topic: str, state: dict[str, Any]) -> str:
     body = {key: value for key, value in state.items() if key != "hash"}
-    return hashlib.sha256(canonical({"aggregate_id": aggregate_id, "version": version,
-                                     "topic": topic, "state": body})).hexdigest()
+    return _digest(canonical({"aggregate_id": aggregate_id, "version": version, "topic": topic, "state": body}))
 
 
 def genesis_hash(aggregate_id: str) -> str:
-    return hashlib.sha256(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode()).hexdigest()
+    return _digest(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode())
+
+
+def declared_hash(data: Any) -> str:
+    """§22.4: "sm3" if the genesis (leaf 0) of a bundle's events says `"hash": "sm3"`."""
+    try:
+        genesis = next(e for e in data["events"] if e["leaf_index"] == 0)
+        intent = json.loads(base64.b64decode(genesis["state"]["envelope"]["payload"]))
+        return "sm3" if intent["args"].get("hash") == "sm3" else "sha256"
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+        return "sha256"
 
 
 # §10 the log: RFC 9162 §2.1 -------------------------------------------------------------------
@@ -600,7 +622,11 @@ def root_causes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def verify_bundle(data: Any, trusted_checkpoint: str | None = None,
                   ledger_keyid: str | None = None) -> dict[str, Any]:
     """Verify a bundle (§13.2) and return the report of §14."""
-    return _Bundle(data).run(trusted_checkpoint, ledger_keyid)
+    EVENT_HASH["name"] = declared_hash(data)  # issue 20 — sm3
+    try:
+        return _Bundle(data).run(trusted_checkpoint, ledger_keyid)
+    finally:
+        EVENT_HASH["name"] = "sha256"
 
 
 class _Stop(Exception):
