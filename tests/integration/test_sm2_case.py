@@ -156,15 +156,16 @@ def test_keygen_makes_an_sm2_key_whose_proof_and_signatures_verify(cli: Callable
 
 
 def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(cli: Callable[..., Any], tmp_path: Path) -> None:
-    """§22.2: `init --sm2` registers the ledger's SM2 key in the genesis; every checkpoint carries
+    """§22.2: `init --sm2` (here with `--hash sm3`, §22.4) registers the ledger's SM2 key in the genesis; every checkpoint carries
     its 0xff line beside the Ed25519 one; a bundle whose checkpoint lost the SM2 line is broken."""
     from domain.evidence import sm2_note
     from domain.evidence.checkpoint import SignedNote, open_checkpoint
 
     where = ("--db", f"sqlite:///{tmp_path / 'sm2.db'}", "--keys", str(tmp_path / "keys"))
-    made = cli("init", *where, "--sm2", "--json")
+    made = cli("init", *where, "--sm2", "--hash", "sm3", "--json")
     assert made.code == 0, made.err
     info = json.loads(made.out)
+    assert info["hash"] == "sm3"  # §22.4, recorded in the genesis: verify below reads it from there
     assert Path(info["ledger_sm2_key_file"]).exists()
     note = cli("checkpoint", *where).out
     signed = SignedNote.parse(note)
