@@ -38,8 +38,8 @@ def using(suite: str) -> Iterator[None]:
 
 
 def suite_of(genesis_args: object) -> str:
-    """The suite a genesis's signed arguments declare: ``"hash": "sm3"``, else SHA-256."""
-    return SM3 if isinstance(genesis_args, dict) and genesis_args.get("hash") == SM3 else SHA256
+    """The suite a genesis's signed arguments declare: ``"event_hash": "sm3"``, else SHA-256."""
+    return SM3 if isinstance(genesis_args, dict) and genesis_args.get("event_hash") == SM3 else SHA256
 
 
 def digest_hex(data: bytes) -> str:

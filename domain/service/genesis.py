@@ -76,7 +76,7 @@ def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], direct
             "public_keys": [key.public_key.jwk for key in own_keys],
             "roles": [Role.LEDGER.value],
             "unit": LEDGER_PRINCIPAL_NAME,
-            **({"hash": "sm3"} if hash_suite == "sm3" else {}),  # issue 20 — sm3 (docs/spec.md §22.4)
+            **({"event_hash": "sm3"} if hash_suite == "sm3" else {}),  # issue 20 — sm3 (docs/spec.md §22.4)
         }))
         founded: list[Principal] = []
         for administrator in administrators:

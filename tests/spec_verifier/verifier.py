@@ -324,11 +324,11 @@ def genesis_hash(aggregate_id: str) -> str:
 
 
 def declared_hash(data: Any) -> str:
-    """§22.4: "sm3" if the genesis (leaf 0) of a bundle's events says `"hash": "sm3"`."""
+    """§22.4: "sm3" if the genesis (leaf 0) of a bundle's events says `"event_hash": "sm3"`."""
     try:
         genesis = next(e for e in data["events"] if e["leaf_index"] == 0)
         intent = json.loads(base64.b64decode(genesis["state"]["envelope"]["payload"]))
-        return "sm3" if intent["args"].get("hash") == "sm3" else "sha256"
+        return "sm3" if intent["args"].get("event_hash") == "sm3" else "sha256"
     except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
         return "sha256"
 

@@ -30,11 +30,17 @@ def test_an_sm3_ledger_hashes_with_sm3_and_verifies(sm3_world: World) -> None:
     records = list(LedgerRecords(ledger).all())
     genesis = LedgerRecords(ledger).decode(records[0].state)
     first = json.loads(records[1].state)
-    assert first["prev_hash"] == sm3_hex(f"decision-ledger/aggregate/v1\n{records[1].aggregate_id}".encode())
+    assert first["prev_hash"] == sm3_hex(
+        f"decision-ledger/aggregate/v1\n{records[1].aggregate_id}".encode()
+    )
     with hashing.using("sm3"):
-        assert genesis["hash"] == hashing.event_hash(records[0].aggregate_id, 1, records[0].topic, genesis)
+        assert genesis["hash"] == hashing.event_hash(
+            records[0].aggregate_id, 1, records[0].topic, genesis
+        )
     with hashing.using("sha256"):
-        assert genesis["hash"] != hashing.event_hash(records[0].aggregate_id, 1, records[0].topic, genesis)
+        assert genesis["hash"] != hashing.event_hash(
+            records[0].aggregate_id, 1, records[0].topic, genesis
+        )
     report = Verifier(LedgerRecords(ledger).decode).run(records)
     assert not report.ok, "hashed with SHA-256, an SM3 ledger is no ledger"
     with hashing.using("sm3"):
@@ -49,7 +55,9 @@ def test_the_choice_is_read_back_from_the_genesis(sm3_world: World) -> None:
     NXScript(sm3_world).advance_to("collect_material")  # and goes on writing with SM3
     with hashing.using("sm3"):
         assert Verifier(LedgerRecords(ledger).decode).run(list(LedgerRecords(ledger).all())).ok
-    assert Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).hash_suite == "sha256", "an empty store"
+    assert Ledger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).hash_suite == "sha256", (
+        "an empty store"
+    )
 
 
 def test_only_the_genesis_chooses_the_hash(sm3_world: World) -> None:
@@ -60,9 +68,20 @@ def test_only_the_genesis_chooses_the_hash(sm3_world: World) -> None:
     key = Sm2SigningKey.generate()
     principal = uuid4()
     with pytest.raises(MalformedInput, match="genesis"):
-        sm3_world.do(sm3_world.admin, "principal.register", principal, {
-            "kind": "person", "name": "张伟", "public_keys": [key.public_key.jwk], "roles": ["lead_unit"],
-            "unit": "宁夏回族自治区商务厅对外贸易处", "proofs": [sm3_world.proof(key, principal)], "hash": "sm3"})
+        sm3_world.do(
+            sm3_world.admin,
+            "principal.register",
+            principal,
+            {
+                "kind": "person",
+                "name": "张伟",
+                "public_keys": [key.public_key.jwk],
+                "roles": ["lead_unit"],
+                "unit": "宁夏回族自治区商务厅对外贸易处",
+                "proofs": [sm3_world.proof(key, principal)],
+                "event_hash": "sm3",
+            },
+        )
 
 
 def test_a_genesis_edited_to_claim_sha256_breaks(sm3_world: World) -> None:

@@ -56,7 +56,7 @@ class RegisterPrincipal(Command):
     #: issue 18 — outsourcing: an agency's staff (role agency_staff) come with evidence of employment
     employment: Employment | None = None
     #: issue 20 — sm3: set on the genesis only: the ledger hashes its events and chains with SM3
-    hash: Literal["sm3"] | None = None
+    event_hash: Literal["sm3"] | None = None
 
 
 class TransferPrincipal(Command):
