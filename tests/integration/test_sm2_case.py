@@ -24,7 +24,9 @@ from tests.support import NXScript, World
 
 
 @pytest.fixture
-def sm2_case(tmp_path: Path, manual_clock: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+def sm2_case(
+    tmp_path: Path, manual_clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
     """An NX case whose every person holds an SM2 key, on a SQLite ledger that hashes with SM3 and
     whose Ed25519 ledger key has an SM2 companion (the national suite end to end)."""
     from api.settings import Database
@@ -40,8 +42,12 @@ def sm2_case(tmp_path: Path, manual_clock: Any, monkeypatch: pytest.MonkeyPatch)
     script = NXScript(world)
     for step in script.steps()[:6]:  # opened, team formed, plan… (gmalg, pure Python, checks each)
         step.run()
-    yield {"db": f"sqlite:///{tmp_path / 'ledger.db'}", "keys": str(keys), "case": str(script.case_id),
-           "lead": script.lead}
+    yield {
+        "db": f"sqlite:///{tmp_path / 'ledger.db'}",
+        "keys": str(keys),
+        "case": str(script.case_id),
+        "lead": script.lead,
+    }
     ledger.close()
 
 
@@ -155,7 +161,9 @@ def test_keygen_makes_an_sm2_key_whose_proof_and_signatures_verify(cli: Callable
     assert refused.code == 2 and "passphrase" in refused.err
 
 
-def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(cli: Callable[..., Any], tmp_path: Path) -> None:
+def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
     """§22.2: `init --sm2` (here with `--hash sm3`, §22.4) registers the ledger's SM2 key in the genesis; every checkpoint carries
     its 0xff line beside the Ed25519 one; a bundle whose checkpoint lost the SM2 line is broken."""
     from domain.evidence import sm2_note
@@ -177,14 +185,22 @@ def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(cli: Callabl
     origin = f"decision-ledger/{info['ledger_id']}"
     open_checkpoint(note, ledger_key.public_key)  # the Ed25519 line, as any C2SP verifier reads it
     sm2_note.verify(signed, origin, sm2_key.public_key)
-    assert sm2_note.parse_verifier_key(sm2_note.verifier_key(origin, sm2_key.public_key))[1] == sm2_key.public_key
+    assert (
+        sm2_note.parse_verifier_key(sm2_note.verifier_key(origin, sm2_key.public_key))[1]
+        == sm2_key.public_key
+    )
     assert cli("verify", *where).code == 0
     bundle_path = tmp_path / "person.json"
-    exported = cli("export", *where, "--person", info["administrator_id"], "--out", str(bundle_path))
+    exported = cli(
+        "export", *where, "--person", info["administrator_id"], "--out", str(bundle_path)
+    )
     assert exported.code == 0, exported.err
     assert cli("verify", "--bundle", str(bundle_path)).code == 0
     bundle = json.loads(bundle_path.read_text(encoding="utf-8"))
-    bundle["checkpoint"] = "".join(line for line in bundle["checkpoint"].splitlines(keepends=True)[:-1])
+    assert verify_bundle(bundle)["ok"], "the spec's verifier checks the SM2 line with gmalg"
+    bundle["checkpoint"] = "".join(
+        line for line in bundle["checkpoint"].splitlines(keepends=True)[:-1]
+    )
     assert len(SignedNote.parse(bundle["checkpoint"]).signatures) == 1
     stripped = tmp_path / "stripped.json"
     stripped.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
@@ -192,3 +208,5 @@ def test_a_ledger_with_an_sm2_key_signs_each_checkpoint_with_it_too(cli: Callabl
     assert report.code == 1
     assert [b["kind"] for b in json.loads(report.out)["breaks"]] == ["checkpoint"]
     assert "SM2" in json.loads(report.out)["breaks"][0]["detail"]
+    independent = verify_bundle(bundle)
+    assert not independent["ok"] and [b["kind"] for b in independent["breaks"]] == ["checkpoint"]

@@ -93,3 +93,25 @@ def verify(raw: bytes, sig: bytes, message: bytes) -> bool:
         )
     except (NotSm2, ValueError, ArithmeticError):
         return False
+
+
+IDENTIFIER = b"decision-ledger/sm2-sm3/v1"  # §22.2: after the signature type 0xff
+
+
+def note_line_ok(note: str, name: str, raw: bytes) -> bool:
+    """§22.2: the note carries a line by `name` whose key ID is SHA-256(name ‖ 0x0A ‖ 0xff ‖
+    identifier ‖ key)[:4] and whose SM2 signature over the note's text verifies."""
+    want = hashlib.sha256(name.encode() + b"\n\xff" + IDENTIFIER + raw).digest()[:4]
+    text, _, signatures = note.partition("\n\n")
+    found = False
+    for line in signatures.split("\n"):
+        who, _, encoded = line.removeprefix("\u2014 ").rpartition(" ")
+        try:
+            blob = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            continue
+        if who == name and blob[:4] == want:
+            if not verify(raw, blob[4:], (text + "\n").encode()):
+                return False
+            found = True
+    return found

@@ -690,6 +690,10 @@ class _Bundle:
         lines = self.open("checkpoint", self.data.get("checkpoint"))  # §13.2.4
         if lines is None:
             raise _Stop  # GUESS (the vectors show it): without a checkpoint nothing else
+        for raw in self.ledger_sm2:  # issue 20 — sm2: §22.2, the ledger's SM2 key signs it too
+            if not sm2.note_line_ok(self.data["checkpoint"], self.origin, raw):
+                self.bundle_break("checkpoint", "the checkpoint carries no verifying SM2 line of the ledger's SM2 key")
+                raise _Stop
         try:
             self.size, self.root = parse_checkpoint(lines, self.origin)
         except Refused as error:
@@ -789,6 +793,7 @@ class _Bundle:
         self.ledger_id = genesis["aggregate_id"]
         self.origin = f"decision-ledger/{self.ledger_id}"
         self.ledger_public = keys[opened.keyid]
+        self.ledger_sm2 = [raw for raw in keys.values() if len(raw) == 65]  # issue 20 — sm2 (§22.2)
         self.ledger_keyid = opened.keyid
         if pinned is not None and pinned != opened.keyid:
             self.bundle_break("key", f"the ledger key is {opened.keyid}, not {pinned}")
