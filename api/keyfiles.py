@@ -60,9 +60,13 @@ def read_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
     except OSError as error:
         raise KeyFileError(f"cannot read key file {path}: {error.strerror}") from None
     try:
-        return SigningKey.from_pem(data, passphrase)
+        key = SigningKey.from_pem(data, passphrase)
     except MalformedInput as error:
         raise KeyFileError(f"{path}: {error.detail}") from None
+    companion = path.with_name("ledger-sm2.pem")  # issue 20 — sm2: the ledger's SM2 key signs beside it
+    if path.name == "ledger.pem" and companion.exists():
+        key.sm2_companion = read_key(companion)  # type: ignore[attr-defined]
+    return key
 
 
 def read_public_key(path: Path) -> PublicKey:

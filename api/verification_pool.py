@@ -28,6 +28,7 @@ from itertools import islice
 from typing import Any
 
 from api.settings import APP_PREFIX
+from domain.evidence import hashing  # issue 20 — sm3
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
 from domain.evidence.verifier import Prepared, StoredRecord, keys_named, prepare
@@ -78,7 +79,8 @@ def known_keys(records: LedgerRecords) -> dict[str, bytes]:
     return keys
 
 
-def _start(env: dict[str, str], keys: dict[str, bytes]) -> None:
+def _start(env: dict[str, str], keys: dict[str, bytes], suite: str = "sha256") -> None:
+    hashing.SUITE.set(suite)  # issue 20 — sm3: this ledger's event hash, for every task of this worker
     # the ledger's own settings (store, mapper): a connection of this worker's own, never the
     # parent's, and stored state decoded as the ledger wrote it
     ledger = Ledger(env=env)
@@ -155,7 +157,8 @@ def parallel_opener(
         context = worker_context()
         wanted = ranges()
         pending: deque[Future[list[Ready]]] = deque()
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(env, keys)) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start,
+                                 initargs=(env, keys, ledger.hash_suite)) as pool:
 
             def send() -> bool:
                 if not shared:  # the parent reads, the workers prepare

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import LedgerError
+from domain.evidence import hashing  # issue 20 — sm3
 from domain.evidence.hashing import event_hash, genesis_hash
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
@@ -31,12 +32,15 @@ from domain.service.ledger import Ledger
 REDACTED_ARGS = ("title", "source", "summary", "digest")
 
 
-def verify_event(ledger: Directory, event: LedgerEvent, previous_hash: str) -> list[str]:
-    """What fails for one stored event: its hash, its link, its signature under the key the
-    signer held when it was recorded. Empty when it verifies."""
+def verify_event(ledger: Directory, event: LedgerEvent, previous_hash: str, suite: str = hashing.SHA256
+                 ) -> list[str]:
+    """What fails for one stored event: its hash (``suite``: the ledger's, issue 20 — sm3), its
+    link, its signature under the key the signer held when it was recorded. Empty when it verifies."""
     problems = []
     state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
-    if event_hash(event.originator_id, event.originator_version, type(event).TOPIC, state) != event.hash:  # type: ignore[attr-defined]
+    with hashing.using(suite):
+        recomputed = event_hash(event.originator_id, event.originator_version, type(event).TOPIC, state)  # type: ignore[attr-defined]
+    if recomputed != event.hash:
         problems.append("hash")
     if event.prev_hash != previous_hash:
         problems.append("chain")
@@ -104,7 +108,8 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
     names: dict[UUID, str] = {}
     out: list[dict[str, Any]] = []
-    previous = genesis_hash(case_id)
+    with hashing.using(ledger.hash_suite):  # issue 20 — sm3
+        previous = genesis_hash(case_id)
     if offset > 0:  # the event before the first shown: only its recorded hash is used
         previous = ledger.stored_event_hash(case_id, offset) or ""
     upto = None if limit is None else offset + limit
@@ -124,7 +129,7 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
             articles = ACTION_ARTICLES.get(intent.action, {}).get(case.jurisdiction, [])
         if intent.action == "case.collect_material":
             args = _material_args(ledger, cleared, case, args)
-        problems = verify_event(looked, event, previous)
+        problems = verify_event(looked, event, previous, ledger.hash_suite)
         previous = event.hash
         out.append({
             "version": event.originator_version,

@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import Projection
 
 from domain import clock
+from domain.evidence import sm2_note  # issue 20 — sm2
 from domain.evidence.checkpoint import Checkpoint, SignedNote, open_checkpoint
 from domain.evidence.merkle import (
     Frontier,
@@ -434,7 +435,10 @@ class LogReader:
             note = latest[1]
         else:
             root = nodes.subtree(0, size)
-            note = Checkpoint(self.origin, size, root).sign(key).render()
+            signed_note = Checkpoint(self.origin, size, root).sign(key)
+            if (sm2_key := sm2_note.companion(key)) is not None:  # issue 20 — sm2: its line beside (§22.2)
+                signed_note = sm2_note.signed(signed_note, sm2_key, self.origin)
+            note = signed_note.render()
             with self.views.writing() as c:  # another signer may have got there first: keep theirs
                 c.execute(
                     "INSERT INTO {dl_log_checkpoints} VALUES (?,?,?,?) ON CONFLICT (tree_size) DO NOTHING",

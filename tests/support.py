@@ -71,15 +71,21 @@ def seal_material(keyring: Any, case_id: UUID, args: dict[str, Any]) -> dict[str
 
 
 class World:
-    def __init__(self, ledger: Ledger) -> None:
+    # issue 20 — sm3, sm2: a ledger hashing with SM3; a ledger key with an SM2 companion (checkpoint lines)
+    def __init__(self, ledger: Ledger, hash_suite: str = "sha256", ledger_sm2: bool = False) -> None:
         self.ledger = ledger
         self.keyring = MemoryKeyRing()
         ledger.keyring = self.keyring
         self.ledger_key = SigningKey.generate()
+        if ledger_sm2:  # issue 20 — sm2
+            from domain.evidence.sm2_keys import Sm2SigningKey
+
+            self.ledger_key.sm2_companion = Sm2SigningKey.generate()  # type: ignore[attr-defined]
         admin_key, second_key = SigningKey.generate(), SigningKey.generate()
         genesis = ledger.initialise(
             self.ledger_key, NewPrincipal.holding("系统管理员", "信息中心", admin_key),
             NewPrincipal.holding("复核管理员", "信息中心", second_key),
+            hash_suite=hash_suite,
         )
         self.genesis = genesis
         self.admin = Signer(genesis.administrator_id, admin_key, "系统管理员")

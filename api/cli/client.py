@@ -294,7 +294,9 @@ def _sealed_if_classified(connection: Connection, case_id: UUID, args: dict[str,
     issued = response.json()
     try:
         key = b64decode(issued["key"], "data key")
-        sealed = seal(key, issued["kid"], content, Place(case_id, UUID(args["material_id"])))
+        # issue 20 — sm4: DECISION_LEDGER_SEAL_ALG=SM4GCM seals with SM4-GCM (国密) instead of AES-256-GCM
+        alg = os.environ.get("DECISION_LEDGER_SEAL_ALG") or "A256GCM"
+        sealed = seal(key, issued["kid"], content, Place(case_id, UUID(args["material_id"])), alg=alg)
     except (KeyError, ValueError, MalformedInput) as error:
         _fail(f"the service issued an unusable data key: {error}")
     return {**{k: v for k, v in args.items() if k not in MATERIAL_FIELDS}, "sealed": sealed}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported where used: a command that opens no store does not
     from projections.runner import Projector
 
 LEDGER_KEY_FILE = "ledger.pem"
+LEDGER_SM2_KEY_FILE = "ledger-sm2.pem"  # issue 20 — sm2: read with ledger.pem (api/keyfiles.read_key)
 ADMIN_KEY_FILE = "administrator.pem"
 LEDGER_INFO_FILE = "ledger.json"
 

@@ -31,10 +31,14 @@ from api.cli.common import EXIT_USAGE, _emit, _fail, json_option
               help="Also prove possession for enrolment to this principal (with --ledger-id).")
 @click.option("--ledger-id", metavar="LEDGER_ID", help="The ledger's id (ledger.json, or the origin of "
               "GET /v1/public/checkpoint after decision-ledger/), which the proof names.")
+@click.option("--algorithm", type=click.Choice(["ed25519", "sm2"]), default="ed25519", show_default=True,
+              help="issue 20 — sm2: sm2 makes an SM2 key (国密, GB/T 32918; signs with SM3 and the default "
+              "user id, docs/spec.md §22), written without a passphrase.")
 @json_option
 def keygen(out: Path, passphrase_env: str | None, principal_id: str | None, ledger_id: str | None,
-           as_json: bool) -> None:
-    """Generate an Ed25519 key pair for signing; print its key id and public JWK.
+           algorithm: str, as_json: bool) -> None:
+    """Generate an Ed25519 (or, with --algorithm sm2, an SM2) key pair for signing; print its key
+    id and public JWK.
 
     The private key goes to FILE (PKCS#8 PEM, mode 0600, encrypted if a passphrase is given);
     the public key, as an RFC 8037 JWK, to FILE with the suffix .jwk. Give the .jwk file to an
@@ -63,13 +67,17 @@ def keygen(out: Path, passphrase_env: str | None, principal_id: str | None, ledg
     if (principal_id is None) != (ledger_id is None):
         _fail("a proof of possession names both the principal and the ledger: give --principal and --ledger-id",
               EXIT_USAGE)
-    key = SigningKey.generate()
+    if algorithm == "sm2" and passphrase is not None:  # issue 20 — sm2
+        _fail("an SM2 key file is written without a passphrase (keep it on an encrypted volume); drop "
+              "--passphrase-env", EXIT_USAGE)
+    key = SigningKey.generate() if algorithm == "ed25519" else _sm2_key()
     try:
         write_key(out, key, passphrase)
     except KeyFileError as error:
         _fail(str(error), EXIT_USAGE)
     public_out.write_text(json.dumps(key.public_key.jwk) + "\n", encoding="utf-8")
-    data = {"file": str(out), "public_file": str(public_out), "keyid": key.keyid, "public_jwk": key.public_key.jwk}
+    data = {"file": str(out), "public_file": str(public_out), "keyid": key.keyid, "public_jwk": key.public_key.jwk,
+            "algorithm": algorithm}
     if principal_id is not None and ledger_id is not None:
         data["proof"] = _proof(key, ledger_id, principal_id)
     if as_json:
@@ -77,6 +85,12 @@ def keygen(out: Path, passphrase_env: str | None, principal_id: str | None, ledg
     else:
         click.echo(f"wrote {out} (private) and {public_out} (public)\nkey id  {key.keyid}\n"
                    f"public  {json.dumps(key.public_key.jwk)}" + (f"\nproof   {data['proof']}" if "proof" in data else ""))
+
+
+def _sm2_key() -> Any:  # issue 20 — sm2
+    from domain.evidence.sm2_keys import Sm2SigningKey
+
+    return Sm2SigningKey.generate()
 
 
 def _proof(key: Any, ledger_id: str, principal_id: str) -> str:

@@ -19,6 +19,7 @@ from api.cli.common import (
     EXIT_USAGE,
     LEDGER_INFO_FILE,
     LEDGER_KEY_FILE,
+    LEDGER_SM2_KEY_FILE,
     _emit,
     _fail,
     _open,
@@ -46,7 +47,7 @@ def _admin_key_file(keys_dir: Path, index: int) -> Path:
 
 def initialise(
     settings: Settings, admin_names: tuple[str, ...] = DEFAULT_ADMINS, admin_unit: str = "信息中心",
-    admin_keys: tuple[Path, ...] = (),
+    admin_keys: tuple[Path, ...] = (), *, sm2: bool = False, hash_suite: str = "sha256",
 ) -> dict[str, Any]:
     """Create the store, the ledger key and the founding administrators (two at least: dual
     control, issue 16 point 2; docs/authority.md); write ledger.json. An administrator who brings
@@ -82,9 +83,15 @@ def initialise(
                 admins.append((admin_key, written[-1]))
         ledger_key = SigningKey.generate()
         written.append(write_key(ledger_key_path, ledger_key))
+        if sm2:  # issue 20 — sm2: the ledger's SM2 key, registered in the genesis, signs checkpoints too
+            from domain.evidence.sm2_keys import Sm2SigningKey
+
+            sm2_key = Sm2SigningKey.generate()
+            written.append(write_key(keys_dir / LEDGER_SM2_KEY_FILE, sm2_key))
+            ledger_key.sm2_companion = sm2_key  # type: ignore[attr-defined]
         genesis = ledger.initialise(ledger_key, *(
             NewPrincipal.holding(name, admin_unit, key, title="管理员")
-            for name, (key, _) in zip(admin_names, admins, strict=True)))
+            for name, (key, _) in zip(admin_names, admins, strict=True)), hash_suite=hash_suite)
     except (KeyFileError, LedgerError) as error:
         for path in written:
             path.unlink(missing_ok=True)
@@ -104,6 +111,10 @@ def initialise(
         "administrators": administrators,
         "keys_dir": str(keys_dir),
     }
+    info["hash"] = hash_suite  # issue 20 — sm3
+    if sm2:  # issue 20 — sm2
+        info["ledger_sm2_keyid"] = ledger_key.sm2_companion.keyid  # type: ignore[attr-defined]
+        info["ledger_sm2_key_file"] = str(keys_dir / LEDGER_SM2_KEY_FILE)
     write_private(keys_dir / LEDGER_INFO_FILE, (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
     return info
 
@@ -122,6 +133,13 @@ def initialise(
     "possession and does not copy it (passphrase in $DECISION_LEDGER_PASSPHRASE). Without it, init generates "
     "administrator.pem, administrator-2.pem… in the keys directory.",
 )
+@click.option("--sm2", is_flag=True, help="issue 20 — sm2: the ledger also holds an SM2 key (国密; ledger-sm2.pem, "
+              "registered in the genesis), and every checkpoint carries its SM2 signature line beside the Ed25519 one "
+              "(docs/spec.md §22.2).")
+@click.option("--hash", "hash_suite", type=click.Choice(["sha256", "sm3"]), default="sha256", show_default=True,
+              help="issue 20 — sm3: the hash of the ledger's events and chains, recorded in the genesis; sm3 (国密, "
+              "GB/T 32905) for a system assessed under GB/T 39786. The transparency log stays RFC 9162 SHA-256 over "
+              "those hashes (docs/spec.md §22.4). Chosen once, at init.")
 @json_option
 def init(
     db: str | None,
@@ -129,6 +147,8 @@ def init(
     admin_names: tuple[str, ...],
     admin_unit: str,
     admin_keys: tuple[Path, ...],
+    sm2: bool,
+    hash_suite: str,
     as_json: bool,
 ) -> None:
     """Create the store, the ledger key and the founding administrators.
@@ -139,7 +159,7 @@ def init(
     confirms the key (docs/authority.md). Runs once per store.
     """
     settings = _settings(db, keys)
-    info = initialise(settings, admin_names or DEFAULT_ADMINS, admin_unit, admin_keys)
+    info = initialise(settings, admin_names or DEFAULT_ADMINS, admin_unit, admin_keys, sm2=sm2, hash_suite=hash_suite)
     if as_json:
         _emit(info)
         return

@@ -20,6 +20,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from domain import clock
+from domain.evidence import hashing  # issue 20 — sm3
 from domain.evidence.hashing import genesis_hash
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
@@ -69,7 +70,8 @@ class Dossier:
         fingerprint and signing time, and whether its hash, chain link and signature verify."""
         entries = self.process["record"]["acts"] + self.process["later"]
         later_from = entries[len(self.process["record"]["acts"])]["version"] if self.process["later"] else None
-        previous = genesis_hash(self.case.id)
+        with hashing.using(self.ledger.hash_suite):  # issue 20 — sm3
+            previous = genesis_hash(self.case.id)
         signers = _Remembering(self.ledger)  # each signer replayed once, not once an event
         done = 0
         while done < self.case.version:
@@ -83,7 +85,7 @@ class Dossier:
                 entry = entries[event.originator_version - 1]
                 if entry["version"] != event.originator_version or entry["event_hash"] != event.hash:
                     raise RuntimeError(f"the process record and the store disagree at version {entry['version']}")
-                problems = verify_event(cast(Ledger, signers), event, previous)
+                problems = verify_event(cast(Ledger, signers), event, previous, self.ledger.hash_suite)
                 previous = event.hash
                 yield {
                     **entry,

@@ -81,6 +81,10 @@ def authenticate(ledger: Ledger, token: str) -> Authenticated:
     if not record.active_at(now):
         raise ApiError("unauthenticated", "签发令牌的密钥当前无效（待确认、已吊销或已轮换）：请用有效密钥重新签发 — "
                                           + record.describe_at(now))
+    if record.public_key.algorithm == "sm2":  # issue 20 — sm2: a read token is an EdDSA JWT
+        raise ApiError("unauthenticated", "SM2 密钥不能签发读取令牌（令牌为 EdDSA 签名）：请用本人的 Ed25519 密钥签发 — "
+                                          "an SM2 key cannot sign a read token (an EdDSA JWT): sign it with an Ed25519 "
+                                          "key of yours")
     public = Ed25519PublicKey.from_public_bytes(record.public_key.raw)
     try:
         claims = jwt.decode(token, public, algorithms=["EdDSA"], audience=AUDIENCE, leeway=SKEW,

@@ -120,7 +120,9 @@ class Signature(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     keyid: str = Field(min_length=1, max_length=128, description="RFC 7638 thumbprint of the signing key")
-    sig: str = Field(min_length=88, max_length=88, description="standard base64 of the 64-byte Ed25519 signature "
+    # issue 20 — sm2: or an SM2 key's strict-DER signature, at most 72 bytes (96 base64 characters)
+    sig: str = Field(min_length=12, max_length=96, description="standard base64 of the 64-byte Ed25519 signature "
+                     "(or of an SM2 key's DER signature, docs/spec.md §22) "
                      "over PAE(payloadType, payload)")
 
 

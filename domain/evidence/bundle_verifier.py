@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from domain.evidence import topics
+from domain.evidence import (
+    hashing,  # issue 20 — sm3
+    sm2_note,  # issue 20 — sm2
+    topics,
+)
 from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, key_list
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
 from domain.evidence.errors import LedgerError
@@ -29,6 +33,7 @@ from domain.evidence.verifier import (
     StoredRecord,
     Verifier,
     as_read,
+    declared_suite,
 )
 
 _TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "keys", "head", "consistency"}
@@ -91,6 +96,15 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
                   trusted_checkpoint: str | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
     checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
+    events = data.get("events") if isinstance(data, dict) else None  # issue 20 — sm3: the genesis's hash
+    genesis = next((e for e in events if isinstance(e, dict) and e.get("leaf_index") == 0), None) \
+        if isinstance(events, list) else None
+    with hashing.using(declared_suite(genesis.get("state")) if genesis is not None else hashing.SHA256):
+        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint)
+
+
+def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoint: str | None
+                   ) -> VerificationReport:
     fmt = data.get("format") if isinstance(data, dict) else None
     reading = _Reading(data, fmt == BUNDLE_FORMAT_V1)
     report = reading.report
@@ -137,6 +151,10 @@ def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
     candidates = [checks.ledger_key, *_proposed_ledger_keys(good, ledger_id)]
     try:
         checkpoint, ledger_key = _open_under(str(data.get("checkpoint", "")), candidates, ledger.get("origin"))
+        # issue 20 — sm2: a ledger whose genesis registers an SM2 key signs with it too (§22.2)
+        genesis_keys = checks.keys.get(good[0]["aggregate_id"])
+        sm2_note.check_lines(str(data.get("checkpoint", "")), checkpoint.origin,
+                             [r.public_key for r in genesis_keys.keys.values()] if genesis_keys else [])
     except NoteError as error:
         reading.brk("checkpoint", f"the checkpoint does not verify under the ledger key: {error}")
         return report

@@ -7,7 +7,9 @@ successor.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -17,9 +19,40 @@ from domain.evidence.times import format_time
 
 HASH_FIELD = "hash"
 
+# issue 20 — sm3: a ledger may hash its events and chains with SM3 (docs/spec.md §22.4); the suite
+# is the genesis's ``hash`` argument, set around every write and verification of that ledger
+SHA256, SM3 = "sha256", "sm3"
+SUITE: ContextVar[str] = ContextVar("decision_ledger_event_hash", default=SHA256)
+
+
+@contextmanager
+def using(suite: str) -> Iterator[None]:
+    """Hash events and chains with ``suite`` ("sha256" or "sm3") inside the block."""
+    if suite not in (SHA256, SM3):
+        raise ValueError(f"an event hash is {SHA256} or {SM3}, not {suite!r}")
+    token = SUITE.set(suite)
+    try:
+        yield
+    finally:
+        SUITE.reset(token)
+
+
+def suite_of(genesis_args: object) -> str:
+    """The suite a genesis's signed arguments declare: ``"event_hash": "sm3"``, else SHA-256."""
+    return SM3 if isinstance(genesis_args, dict) and genesis_args.get("event_hash") == SM3 else SHA256
+
+
+def digest_hex(data: bytes) -> str:
+    """SHA-256, or SM3 (GB/T 32905) on a ledger that chose it, of ``data``, in hex."""
+    if SUITE.get() == SM3:
+        from domain.evidence.sm3 import sm3_hex
+
+        return sm3_hex(data)
+    return hashlib.sha256(data).hexdigest()
+
 
 def genesis_hash(aggregate_id: UUID | str) -> str:
-    return hashlib.sha256(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode()).hexdigest()
+    return digest_hex(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode())
 
 
 def jsonable(value: Any) -> Any:
@@ -82,11 +115,11 @@ def event_hash(
         else:
             body = {"aggregate_id": str(aggregate_id), "version": version, "topic": topic, "state": plain}
             if -MAX_SAFE_INTEGER <= version <= MAX_SAFE_INTEGER and all(type(key) is str for key in plain):
-                return hashlib.sha256(encode_checked(body)).hexdigest()
+                return digest_hex(encode_checked(body))
     body = {
         "aggregate_id": str(aggregate_id),
         "version": version,
         "topic": topic,
         "state": {key: jsonable(value) for key, value in state.items() if key != HASH_FIELD},
     }
-    return hashlib.sha256(canonical_bytes(body)).hexdigest()
+    return digest_hex(canonical_bytes(body))

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from domain.evidence import sm2  # issue 20 — sm2
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.errors import MalformedInput, SignatureInvalid
 
@@ -70,11 +71,15 @@ class PublicKey:
     raw: bytes
 
     def __post_init__(self) -> None:
+        if sm2.is_public(self.raw):  # issue 20 — sm2: a 65-byte SM2 point (docs/spec.md §22)
+            return
         if len(self.raw) != 32:
             raise MalformedInput("an Ed25519 public key is 32 bytes")
 
     @property
     def jwk(self) -> dict[str, str]:
+        if sm2.is_public(self.raw):  # issue 20 — sm2
+            return sm2.jwk(self.raw)
         return {"crv": "Ed25519", "kty": "OKP", "x": b64url(self.raw)}
 
     @property
@@ -85,6 +90,11 @@ class PublicKey:
     def from_jwk(cls, jwk: Any) -> PublicKey:
         if not isinstance(jwk, dict):
             raise MalformedInput("a public key must be a JWK object")
+        if jwk.get("kty") == "EC":  # issue 20 — sm2: {"kty": "EC", "crv": "SM2", "x", "y"}
+            try:
+                return cls(sm2.raw_from_jwk(jwk))
+            except sm2.Sm2Error as error:
+                raise MalformedInput(str(error)) from None
         if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
             raise MalformedInput('a public key must be a JWK with "kty": "OKP", "crv": "Ed25519"')
         extra = set(jwk) - {"kty", "crv", "x", "kid", "use", "alg"}
@@ -94,7 +104,13 @@ class PublicKey:
             raise MalformedInput("a private key was sent where a public key belongs")
         return cls(b64url_decode(jwk.get("x"), "JWK x"))
 
+    @property
+    def algorithm(self) -> str:  # issue 20 — sm2
+        return "sm2" if sm2.is_public(self.raw) else "ed25519"
+
     def verify(self, signature: bytes, data: bytes) -> bool:
+        if sm2.is_public(self.raw):  # issue 20 — sm2: SM2 with SM3 and the default user id
+            return sm2.verify(self.raw, signature, data)
         try:
             _loaded(self.raw).verify(signature, data)
         except InvalidSignature:
@@ -129,6 +145,10 @@ class SigningKey:
 
     @classmethod
     def from_pem(cls, pem: bytes, password: bytes | None = None) -> SigningKey:
+        from domain.evidence import sm2_keys  # issue 20 — sm2: an SM2 key file
+
+        if sm2_keys.is_sm2_pem(pem):
+            return sm2_keys.Sm2SigningKey.from_pem(pem, password)
         try:
             key = serialization.load_pem_private_key(pem, password=password)
         except TypeError as error:  # password missing or given for an unencrypted key
@@ -200,8 +220,8 @@ class Envelope:
         if not isinstance(keyid, str) or not 1 <= len(keyid) <= 128:
             raise MalformedInput("signature keyid must be a non-empty string")
         sig = b64decode(signature["sig"], "signature sig")
-        if len(sig) != 64:
-            raise MalformedInput("an Ed25519 signature is 64 bytes")
+        if len(sig) != 64 and not sm2.signature_shape(sig):  # issue 20 — sm2
+            raise MalformedInput("an Ed25519 signature is 64 bytes (SM2: DER, ≤ 72)")
         return cls(payload_type, b64decode(data.get("payload"), "envelope payload"), keyid, sig)
 
     def verify(self, key: PublicKey) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from domain.evidence import hashing, sm2_note  # issue 20 — sm2, sm3
 from domain.evidence.checkpoint import NoteError, open_checkpoint
 from domain.evidence.keys import KeyHistory
 from domain.evidence.merkle import (
@@ -41,6 +42,7 @@ from domain.evidence.verifier import (
     Problem,
     StoredRecord,
     Verifier,
+    declared_suite,
     recorded_time,
     state_problems,
 )
@@ -228,9 +230,12 @@ class LogAudit:
         refusal = NoteError(f"no ledger key active when event {size} was recorded signs it")
         for key in keys:
             try:
-                return open_checkpoint(note, key, self.log.origin)
+                opened = open_checkpoint(note, key, self.log.origin)
             except NoteError as error:
                 refusal = error
+            else:
+                sm2_note.check_lines(note, self.log.origin, keys)  # issue 20 — sm2: its line too (§22.2)
+                return opened
         raise refusal
 
 
@@ -243,6 +248,22 @@ def verify_store(
 ) -> VerificationReport:
     """Every event of the store, and its log and checkpoints if it has them. ``opener`` prepares
     the records elsewhere (on other cores, :meth:`Verifier.run`)."""
+    with hashing.using(_suite(records)):  # issue 20 — sm3: the genesis's choice of event hash
+        return _verify_store(records, log, trusted_ledger_keyid, progress, opener)
+
+
+def _suite(records: Records) -> str:
+    first = next(records.all(), None)
+    if first is None:
+        return hashing.SHA256
+    try:
+        return declared_suite(records.decode(first.state))
+    except Exception:  # noqa: BLE001 — an undecodable genesis is reported by the verifier itself
+        return hashing.SHA256
+
+
+def _verify_store(records: Records, log: LogSource | None, trusted_ledger_keyid: str | None,
+                  progress: Callable[[int], None] | None, opener: Opener | None) -> VerificationReport:
     verifier = Verifier(records.decode, trusted_ledger_keyid)
     audit = LogAudit(log, verifier.report, records.decode) if log is not None else None
     if audit is not None:
@@ -257,6 +278,18 @@ def verify_store(
 
 
 def verify_since(
+    note: str,
+    records: Records,
+    log: LogSource,
+    ledger_key: PublicKey,
+    progress: Callable[[int], None] | None = None,
+) -> VerificationReport:
+    """:func:`_verify_since`, under the genesis's choice of event hash (issue 20 — sm3)."""
+    with hashing.using(_suite(records)):
+        return _verify_since(note, records, log, ledger_key, progress)
+
+
+def _verify_since(
     note: str,
     records: Records,
     log: LogSource,

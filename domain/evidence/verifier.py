@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from domain.evidence import topics
+from domain.evidence import hashing, topics
 from domain.evidence.enrolment import Enrolment
 from domain.evidence.errors import LedgerError
 from domain.evidence.hashing import event_hash, genesis_hash
@@ -158,6 +158,15 @@ def open_event(
         topic == topics.REGISTERED and intent.actor == intent.target, str(intent.actor), envelope.keyid,
         intent.signed_at,
     )
+
+
+def declared_suite(state: Any) -> str:  # issue 20 — sm3
+    """The event hash a genesis state's signed arguments declare (docs/spec.md §22.4): "sm3" or,
+    for any other genesis or one that does not read, "sha256"."""
+    try:
+        return hashing.suite_of(Intent.decode(Envelope.from_json(state["envelope"]).payload).args)
+    except (LedgerError, KeyError, TypeError, ValueError):
+        return hashing.SHA256
 
 
 def _kept(value: _T | None) -> _T:

@@ -108,6 +108,8 @@ class Principal(LedgerAggregate):
             raise NotPermitted("system principals are created by init only")
         if command.enrolment is not None:
             raise MalformedInput("enrolment is declared by the ledger's genesis only")
+        if command.event_hash is not None:  # issue 20 — sm3
+            raise MalformedInput("the event hash (sm3) is chosen by the ledger's genesis only, at init")
         if command.founding and not ctx.actor.has_role(Role.LEDGER):
             raise NotPermitted("only init registers the founding administrators (founding)")
         if command.agency_id is not None and ctx.directory.find(command.agency_id, Agency) is None:

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from domain.errors import LedgerError, MalformedInput
 from domain.evidence.canonical import canonical_bytes, parse_canonical
 from domain.evidence.signing import b64decode, b64encode
+from domain.model import sealing_sm4  # issue 20 — sm4: SM4-GCM as an option (docs/spec.md §22.3)
 
 FORMAT = "decision-ledger/sealed/v1"
 ALG = "A256GCM"
@@ -82,9 +83,9 @@ class Place:
     material_id: UUID
 
 
-def additional_data(kid: str, place: Place) -> bytes:
+def additional_data(kid: str, place: Place, alg: str = ALG) -> bytes:
     return canonical_bytes({
-        "alg": ALG,
+        "alg": alg,
         "case_id": str(place.case_id),
         "format": FORMAT,
         "kid": kid,
@@ -92,21 +93,29 @@ def additional_data(kid: str, place: Place) -> bytes:
     })
 
 
-def seal(key: bytes, kid: str, content: dict[str, Any], place: Place, iv: bytes | None = None) -> dict[str, str]:
-    """Encrypt ``content`` (a JSON object) for ``place`` under the data key ``kid``."""
+def seal(key: bytes, kid: str, content: dict[str, Any], place: Place, iv: bytes | None = None,
+         alg: str = ALG) -> dict[str, str]:
+    """Encrypt ``content`` (a JSON object) for ``place`` under the data key ``kid``, with
+    AES-256-GCM or (``alg`` ``"SM4GCM"``, issue 20) SM4-GCM."""
+    if alg not in (ALG, sealing_sm4.ALG):  # issue 20 — sm4
+        raise MalformedInput(f"a sealed value's alg is {ALG} or {sealing_sm4.ALG}, not {alg!r}")
     if len(key) != KEY_BYTES:
         raise MalformedInput(f"a data key is {KEY_BYTES} bytes, not {len(key)}")
     nonce = iv if iv is not None else os.urandom(IV_BYTES)
     if len(nonce) != IV_BYTES:
         raise MalformedInput(f"an iv is {IV_BYTES} bytes")
-    ciphertext = AESGCM(key).encrypt(nonce, canonical_bytes(content), additional_data(kid, place))
-    return {"alg": ALG, "kid": kid, "iv": b64encode(nonce), "ct": b64encode(ciphertext)}
+    if alg == sealing_sm4.ALG:  # issue 20 — sm4
+        ciphertext = sealing_sm4.encrypt(key, nonce, canonical_bytes(content), additional_data(kid, place, alg))
+    else:
+        ciphertext = AESGCM(key).encrypt(nonce, canonical_bytes(content), additional_data(kid, place))
+    return {"alg": alg, "kid": kid, "iv": b64encode(nonce), "ct": b64encode(ciphertext)}
 
 
 def unseal(key: bytes, sealed: dict[str, Any], place: Place) -> dict[str, Any]:
     """Decrypt a sealed value for ``place``; raise :class:`SealBroken` if it does not open."""
-    if sealed.get("alg") != ALG:
-        raise SealBroken(f"a sealed value's alg must be {ALG}")
+    alg = sealed.get("alg")
+    if alg not in (ALG, sealing_sm4.ALG):  # issue 20 — sm4
+        raise SealBroken(f"a sealed value's alg must be {ALG} or {sealing_sm4.ALG}")
     kid = sealed.get("kid")
     if not isinstance(kid, str):
         raise SealBroken("a sealed value names its data key in kid")
@@ -115,7 +124,10 @@ def unseal(key: bytes, sealed: dict[str, Any], place: Place) -> dict[str, Any]:
     if len(nonce) != IV_BYTES or len(ciphertext) < TAG_BYTES or len(key) != KEY_BYTES:
         raise SealBroken("a sealed value has a 12-byte iv and a ciphertext ending in its 16-byte tag")
     try:
-        plaintext = AESGCM(key).decrypt(nonce, ciphertext, additional_data(kid, place))
+        if alg == sealing_sm4.ALG:  # issue 20 — sm4
+            plaintext = sealing_sm4.decrypt(key, nonce, ciphertext, additional_data(kid, place, alg))
+        else:
+            plaintext = AESGCM(key).decrypt(nonce, ciphertext, additional_data(kid, place))
     except InvalidTag:
         raise SealBroken(
             f"the sealed value does not open under data key {kid} for material {place.material_id}: "

@@ -16,6 +16,7 @@ from domain.errors import MalformedInput
 from domain.evidence.intent import sign_intent
 from domain.evidence.keys import DUAL_CONTROL, make_proof
 from domain.evidence.signing import SigningKey
+from domain.evidence.sm2_note import companion
 from domain.model.acts import Act, new_intent
 from domain.model.aggregate import Context, Directory
 from domain.model.commands.principal import RegisterPrincipal
@@ -55,8 +56,8 @@ class Genesis:
     administrator_ids: tuple[UUID, ...] = ()
 
 
-def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], directory: Directory
-          ) -> tuple[Principal, list[Principal]]:
+def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], directory: Directory,
+          hash_suite: str = "sha256") -> tuple[Principal, list[Principal]]:
     """The ledger's principal (self-signed) and its founding administrators, all pending
     storage, signed at the clock's now. Each administrator's key comes with its proof."""
     if len(administrators) < 2:
@@ -64,15 +65,18 @@ def found(ledger_key: SigningKey, administrators: Sequence[NewPrincipal], direct
                              "a second registrar to confirm every key the first proposes")
     now = clock.now()
     ledger_id = uuid4()
+    # issue 20 — sm2: a ledger with an SM2 key (ledger-sm2.pem) registers it beside the Ed25519 one
+    own_keys = [ledger_key, *([sm2_key] if (sm2_key := companion(ledger_key)) is not None else [])]
     with clock.using(clock.ManualClock(now)):
         ledger = Principal.found_ledger(_ledger_act(ledger_key, ledger_id, ledger_id, {
             "enrolment": DUAL_CONTROL,
             "kind": PrincipalKind.SYSTEM.value,
             "name": LEDGER_PRINCIPAL_NAME,
-            "proofs": [make_proof(ledger_key, str(ledger_id), str(ledger_id))],
-            "public_keys": [ledger_key.public_key.jwk],
+            "proofs": [make_proof(key, str(ledger_id), str(ledger_id)) for key in own_keys],
+            "public_keys": [key.public_key.jwk for key in own_keys],
             "roles": [Role.LEDGER.value],
             "unit": LEDGER_PRINCIPAL_NAME,
+            **({"event_hash": "sm3"} if hash_suite == "sm3" else {}),  # issue 20 — sm3 (docs/spec.md §22.4)
         }))
         founded: list[Principal] = []
         for administrator in administrators:

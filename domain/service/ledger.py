@@ -25,8 +25,9 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import clock
 from domain.errors import Conflict, LedgerError, NotFound, Replayed
-from domain.evidence.intent import SignedIntent
-from domain.evidence.signing import SigningKey
+from domain.evidence import hashing  # issue 20 — sm3
+from domain.evidence.intent import Intent, SignedIntent
+from domain.evidence.signing import Envelope, SigningKey
 from domain.model.acts import stored_act
 from domain.model.agency import Agency
 from domain.model.aggregate import LedgerAggregate, LedgerEvent
@@ -85,6 +86,7 @@ class Ledger(Application[UUID]):
         self._writer: int | None = None  # the thread judging a batch, while it does
         self.working_set = WorkingSet(self.recorder)
         self._genesis: Genesis | None = None
+        self._hash_suite: str | None = None  # issue 20 — sm3: read from the genesis when first needed
 
     @property
     def ledger_key(self) -> SigningKey | None:
@@ -118,7 +120,7 @@ class Ledger(Application[UUID]):
         an intent fails after changing its aggregate, nothing of the batch is kept and each
         intent is judged and stored again alone, so every outcome is what it would have been
         one write at a time."""
-        with self._write_lock:
+        with self._write_lock, hashing.using(self.hash_suite):  # issue 20 — sm3
             self._writer = get_ident()
             try:
                 outcomes = self._write(envelopes)
@@ -220,7 +222,7 @@ class Ledger(Application[UUID]):
         """The deadline sweep, with the deadlines it could not judge for want of a year's calendar
         (reported, nothing stored for them)."""
         now = clock.now()
-        with self._write_lock, clock.using(clock.ManualClock(now)):
+        with self._write_lock, clock.using(clock.ManualClock(now)), hashing.using(self.hash_suite):
             changed, undetermined = self.findings.sweep_deadlines(periods=periods)
             return Sweep([recorded for case in changed for recorded in self._store(case)], undetermined)
 
@@ -229,13 +231,17 @@ class Ledger(Application[UUID]):
     def is_initialised(self) -> bool:
         return bool(self.recorder.max_notification_id())
 
-    def initialise(self, ledger_key: SigningKey, *administrators: NewPrincipal) -> Genesis:
+    def initialise(self, ledger_key: SigningKey, *administrators: NewPrincipal, hash_suite: str = "sha256"
+                   ) -> Genesis:
         """创世 (:mod:`domain.service.genesis`), on an empty store only, with two founding
-        administrators at least (dual control, issue 16 point 2)."""
+        administrators at least (dual control, issue 16 point 2); ``hash_suite`` "sm3" makes a
+        ledger whose events and chains are hashed with SM3 (issue 20, docs/spec.md §22.4)."""
         if self.is_initialised():
             raise Conflict("this store already holds a ledger; init runs once per store")
-        ledger, founded = genesis_.found(ledger_key, administrators, self)
-        self._store(ledger, *founded)
+        with hashing.using(hash_suite):
+            ledger, founded = genesis_.found(ledger_key, administrators, self, hash_suite)
+            self._store(ledger, *founded)
+        self._hash_suite = hash_suite
         self.ledger_key = self.ledger_key or ledger_key
         return Genesis(ledger.id, ledger_key.keyid, founded[0].id, tuple(p.id for p in founded))
 
@@ -254,6 +260,19 @@ class Ledger(Application[UUID]):
                 if principal is not None and principal.name == name and principal.unit == unit:
                     found.append(principal)
             last = rows[-1].id
+
+    @property
+    def hash_suite(self) -> str:
+        """issue 20 — sm3: "sm3" if the genesis chose SM3 for event hashes and chains, else
+        "sha256" (an empty store too), read once from the genesis's signed arguments."""
+        if self._hash_suite is None:
+            first = self.recorder.select_notifications(start=None, limit=1)
+            if not first:
+                return hashing.SHA256
+            event = self.stored_event(UUID(str(first[0].originator_id)), 1)
+            args = Intent.decode(Envelope.from_json(event.envelope).payload).args if event is not None else None
+            self._hash_suite = hashing.suite_of(args)
+        return self._hash_suite
 
     def genesis(self) -> Genesis:
         """The ledger principal and its founding administrators, read from the first events:

@@ -1,6 +1,7 @@
 """Verify Decision Ledger bundles from docs/spec.md alone (§12 bundles, §13 checks, §14 report).
 
-Imports only the standard library, ``cryptography`` and ``rfc8785``; nothing of the product.
+Imports only the standard library, ``cryptography`` and ``rfc8785`` (and, for SM2, ``gmalg``: an
+SM2 written apart from the product's GmSSL); nothing of the product.
 "§" numbers are docs/spec.md's. Where the spec leaves a choice open, the choice is marked GUESS;
 test_spec_verifier.py's module docstring lists those the test vectors settle.
 """
@@ -20,7 +21,10 @@ from typing import Any
 
 import rfc8785
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes  # issue 20 — sm3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from tests.spec_verifier import sm2  # issue 20 — sm2: §22, checked with gmalg
 
 BUNDLE_V1 = "decision-ledger/bundle/v1"
 BUNDLE_V2 = "decision-ledger/bundle/v2"
@@ -215,7 +219,12 @@ def parse_time(value: Any) -> datetime:
 # §3 keys, §4 envelopes ------------------------------------------------------------------------
 
 def jwk_public(jwk: Any) -> bytes:
-    """The 32 bytes of an RFC 8037 Ed25519 public JWK."""
+    """The 32 bytes of an RFC 8037 Ed25519 public JWK (§22: or the 65 of an SM2 one)."""
+    if isinstance(jwk, dict) and jwk.get("kty") == "EC":  # issue 20 — sm2
+        try:
+            return sm2.jwk_public(jwk)
+        except sm2.NotSm2 as error:
+            raise Refused(str(error)) from None
     if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
         raise Refused("not an Ed25519 public JWK")
     if set(jwk) - {"kty", "crv", "x", "kid", "use", "alg"}:
@@ -228,11 +237,15 @@ def jwk_public(jwk: Any) -> bytes:
 
 def key_id(public: bytes) -> str:
     """RFC 7638 thumbprint of the key's JWK."""
+    if len(public) == 65:  # issue 20 — sm2
+        return sm2.key_id(public)
     return b64url(hashlib.sha256(canonical(
         {"crv": "Ed25519", "kty": "OKP", "x": b64url(public)})).digest())
 
 
 def ed25519_ok(public: bytes, signature: bytes, message: bytes) -> bool:
+    if len(public) == 65:  # issue 20 — sm2: an SM2 key's signature (§22)
+        return sm2.verify(public, signature, message)
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -270,7 +283,7 @@ def open_envelope(envelope: Any) -> Opened:
     if not isinstance(signature["keyid"], str):
         raise Refused("keyid is not a string")
     sig = b64decode(signature["sig"])
-    if len(sig) != 64:
+    if len(sig) != 64 and not sm2.signature_shape(sig):  # issue 20 — sm2: or SM2's DER (§22)
         raise Refused("an Ed25519 signature is 64 bytes")
     payload = b64decode(envelope["payload"])
     intent = parse_canonical(payload)
@@ -290,14 +303,35 @@ def open_envelope(envelope: Any) -> Opened:
 
 # §6 event hashes ------------------------------------------------------------------------------
 
+#: issue 20 — sm3 (§22.4): the event hash the bundle's genesis declares ("sha256" or "sm3")
+EVENT_HASH = {"name": "sha256"}
+
+
+def _digest(data: bytes) -> str:
+    if EVENT_HASH["name"] == "sm3":  # issue 20 — sm3: SM3 (GB/T 32905) through OpenSSL
+        sm3 = hashes.Hash(hashes.SM3())
+        sm3.update(data)
+        return sm3.finalize().hex()
+    return hashlib.sha256(data).hexdigest()
+
+
 def event_hash(aggregate_id: str, version: int, topic: str, state: dict[str, Any]) -> str:
     body = {key: value for key, value in state.items() if key != "hash"}
-    return hashlib.sha256(canonical({"aggregate_id": aggregate_id, "version": version,
-                                     "topic": topic, "state": body})).hexdigest()
+    return _digest(canonical({"aggregate_id": aggregate_id, "version": version, "topic": topic, "state": body}))
 
 
 def genesis_hash(aggregate_id: str) -> str:
-    return hashlib.sha256(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode()).hexdigest()
+    return _digest(f"decision-ledger/aggregate/v1\n{aggregate_id}".encode())
+
+
+def declared_hash(data: Any) -> str:
+    """§22.4: "sm3" if the genesis (leaf 0) of a bundle's events says `"event_hash": "sm3"`."""
+    try:
+        genesis = next(e for e in data["events"] if e["leaf_index"] == 0)
+        intent = json.loads(base64.b64decode(genesis["state"]["envelope"]["payload"]))
+        return "sm3" if intent["args"].get("event_hash") == "sm3" else "sha256"
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+        return "sha256"
 
 
 # §10 the log: RFC 9162 §2.1 -------------------------------------------------------------------
@@ -463,6 +497,8 @@ class Histories:
         except Refused:
             return  # GUESS: a malformed JWK in a signed intent begins nothing
         clean = {"crv": "Ed25519", "kty": "OKP", "x": jwk["x"]}
+        if len(public) == 65:  # issue 20 — sm2
+            clean = sm2.clean_jwk(public)
         pending = bool(proposer)
         self.keys.setdefault(principal, {})[key_id(public)] = KeyRecord(
             clean, public, None if pending else parse_time(when), None if pending else when,
@@ -587,7 +623,11 @@ def root_causes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def verify_bundle(data: Any, trusted_checkpoint: str | None = None,
                   ledger_keyid: str | None = None) -> dict[str, Any]:
     """Verify a bundle (§13.2) and return the report of §14."""
-    return _Bundle(data).run(trusted_checkpoint, ledger_keyid)
+    EVENT_HASH["name"] = declared_hash(data)  # issue 20 — sm3
+    try:
+        return _Bundle(data).run(trusted_checkpoint, ledger_keyid)
+    finally:
+        EVENT_HASH["name"] = "sha256"
 
 
 class _Stop(Exception):
@@ -653,6 +693,10 @@ class _Bundle:
         lines = self.open("checkpoint", self.data.get("checkpoint"))  # §13.2.4
         if lines is None:
             raise _Stop  # GUESS (the vectors show it): without a checkpoint nothing else
+        for raw in self.ledger_sm2:  # issue 20 — sm2: §22.2, the ledger's SM2 key signs it too
+            if not sm2.note_line_ok(self.data["checkpoint"], self.origin, raw):
+                self.bundle_break("checkpoint", "the checkpoint carries no verifying SM2 line of the ledger's SM2 key")
+                raise _Stop
         try:
             self.size, self.root = parse_checkpoint(lines, self.origin)
         except Refused as error:
@@ -789,6 +833,7 @@ class _Bundle:
         self.ledger_id = genesis["aggregate_id"]
         self.origin = f"decision-ledger/{self.ledger_id}"
         self.ledger_public = keys[opened.keyid]
+        self.ledger_sm2 = [raw for raw in keys.values() if len(raw) == 65]  # issue 20 — sm2 (§22.2)
         self.ledger_keyid = opened.keyid
         self.signing = self.ledger_public
         self.candidates = [self.ledger_public, *self.proposed_ledger_keys(events)]

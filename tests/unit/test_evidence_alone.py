@@ -1,5 +1,6 @@
 """The evidence package stands alone: a third party can lift ``domain/evidence`` out and verify
-with it, so it imports nothing but the standard library, ``cryptography`` and ``rfc8785``."""
+with it, so it imports nothing but the standard library, ``cryptography``, ``rfc8785`` and, for the national
+suite (issue 20), ``gmssl_pyx`` (GmSSL's SM2)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from domain.evidence import topics
 from domain.model.actions import ACTIONS
 
 EVIDENCE = Path(domain.evidence.__file__).parent
-ALLOWED = {"cryptography", "rfc8785", "domain"}
+ALLOWED = {"cryptography", "rfc8785", "domain", "gmssl_pyx"}  # issue 20 — sm2: gmssl_pyx
 
 
 def test_importing_every_evidence_module_loads_no_framework_or_driver() -> None:

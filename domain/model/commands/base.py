@@ -98,7 +98,7 @@ class Command(BaseModel):
                                  pointer=pointer_of(("args", *first))) from None
 
 
-class Jwk(BaseModel):
+class Ed25519Jwk(BaseModel):
     """An Ed25519 public key as an RFC 8037 JWK."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -106,6 +106,22 @@ class Jwk(BaseModel):
     kty: Annotated[str, StringConstraints(pattern=r"^OKP$")]
     crv: Annotated[str, StringConstraints(pattern=r"^Ed25519$")]
     x: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+# issue 20 — sm2: a person's key may be SM2 (国密, docs/spec.md §22)
+class Sm2Jwk(BaseModel):
+    """An SM2 public key (GB/T 32918) as a JWK: ``{"kty": "EC", "crv": "SM2", "x", "y"}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    kty: Annotated[str, StringConstraints(pattern=r"^EC$")]
+    crv: Annotated[str, StringConstraints(pattern=r"^SM2$")]
+    x: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
+    y: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+#: a public key a principal may hold: Ed25519, or SM2 (issue 20)
+Jwk = Ed25519Jwk | Sm2Jwk
 
 
 def unique(items: list[Any]) -> list[Any]:

@@ -165,7 +165,7 @@ class Sealed(_Part):
     """Content encrypted before it was signed (:mod:`domain.model.sealing`): the signature and the
     chain hash cover the ciphertext, never the plaintext (NX-15, XX-22)."""
 
-    alg: Literal["A256GCM"]
+    alg: Literal["A256GCM", "SM4GCM"]  # issue 20 — sm4: SM4-GCM as an option
     kid: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     iv: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{16}$")]  # 12 bytes
     ct: Annotated[str, StringConstraints(min_length=24, max_length=40_000, pattern=BASE64)]

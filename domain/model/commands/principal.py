@@ -13,7 +13,8 @@ from domain.model.vocabulary import PrincipalKind, Role
 #: a proof of possession: the new key's Ed25519 signature over its enrolment statement, base64
 #: (docs/spec.md, "Proof of possession"; domain.evidence.keys.make_proof). Optional in the schema
 #: only because v1/v2 events carry none; every new enrolment must give it.
-Proof = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{86}==$")]
+# issue 20 — sm2: or an SM2 key's DER signature (starts 0x30: "M"), at most 72 bytes
+Proof = Annotated[str, StringConstraints(pattern=r"^(?:[A-Za-z0-9+/]{86}==|M[A-Za-z0-9+/]{10,95}={0,2})$")]
 #: what tells two people of one name in one unit apart: a staff number (工号) or an ID suffix
 Identifier = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9A-Za-z._/-]*$")]
 
@@ -54,6 +55,8 @@ class RegisterPrincipal(Command):
     enrolment: Literal["dual-control"] | None = None
     #: issue 18 — outsourcing: an agency's staff (role agency_staff) come with evidence of employment
     employment: Employment | None = None
+    #: issue 20 — sm3: set on the genesis only: the ledger hashes its events and chains with SM3
+    event_hash: Literal["sm3"] | None = None
 
 
 class TransferPrincipal(Command):
