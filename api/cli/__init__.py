@@ -35,6 +35,7 @@ COMMANDS = {
     "process-record": "api.cli.process_record",  # issue 18 — the whole process (NX-10(4))
     # issue 19 — dossier
     "dossier": "api.cli.dossier",
+    "timestamp": "api.cli.stamps",  # issue 20 — stamps: RFC 3161 timestamps of checkpoints
 }
 
 

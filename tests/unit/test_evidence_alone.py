@@ -1,5 +1,6 @@
 """The evidence package stands alone: a third party can lift ``domain/evidence`` out and verify
-with it, so it imports nothing but the standard library, ``cryptography`` and ``rfc8785``."""
+with it, so it imports nothing but the standard library, ``cryptography`` and ``rfc8785`` (and
+``rfc3161-client`` for timestamp tokens, issue 20)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from domain.evidence import topics
 from domain.model.actions import ACTIONS
 
 EVIDENCE = Path(domain.evidence.__file__).parent
-ALLOWED = {"cryptography", "rfc8785", "domain"}
+ALLOWED = {"cryptography", "rfc8785", "domain",
+           "rfc3161_client"}  # issue 20 — stamps: RFC 3161 tokens (domain/evidence/timestamps.py)
 
 
 def test_importing_every_evidence_module_loads_no_framework_or_driver() -> None:
