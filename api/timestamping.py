@@ -49,6 +49,9 @@ def http_ask(url: str, timeout: float = TIMEOUT) -> Ask:
             with urllib.request.urlopen(sent, timeout=timeout) as answer:
                 kind = answer.headers.get("Content-Type", "")
                 body: bytes = answer.read(MAX_REPLY + 1)
+        except urllib.error.HTTPError as error:
+            raise TsaUnreachable(f"the TSA at {url} answered HTTP {error.code} {error.reason} "
+                                 "/ 时间戳服务拒绝请求") from None
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise TsaUnreachable(f"the TSA at {url} did not answer: {getattr(error, 'reason', error)} "
                                  "/ 时间戳服务无应答") from None
