@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 from domain import clock
 from domain.evidence.bundle import Timestamp
 from domain.evidence.times import format_time
-from domain.evidence.timestamps import Stamped, Trust, read, request, verify
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the RFC 3161 reader is imported when a TSA is asked
+    from domain.evidence.timestamps import Stamped, Trust
     from projections.tlog import LogReader
 
 #: the append-only table of every TSA reply kept
@@ -75,6 +75,8 @@ class TimestampStore:
         reply kept and whether it is new (None: nothing signed yet). The reply is read before it
         is kept — granted, for this note, with the request's nonce, and, with ``trust``, verified
         under it (:class:`~domain.evidence.timestamps.TimestampError` otherwise, nothing kept)."""
+        from domain.evidence.timestamps import read, request, verify
+
         latest = self.latest_signed()
         if latest is None:
             return None

@@ -9,14 +9,16 @@ import base64
 import binascii
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time, parse_time
-from domain.evidence.timestamps import Stamped, Trust, read, verify
 from domain.evidence.tlog_proof import TlogProof, TlogProofError
+
+if TYPE_CHECKING:  # the RFC 3161 reader is imported when a bundle carries a timestamp
+    from domain.evidence.timestamps import Stamped, Trust
 
 #: the members of one timestamp of a bundle
 STAMP = frozenset({"checkpoint", "response", "consistency_path"})
@@ -73,6 +75,8 @@ def check_timestamps(stamps: Any, checkpoint: Checkpoint, ledger_key: PublicKey,
 
 def _check_one(number: int, stamp: Any, checkpoint: Checkpoint, ledger_key: PublicKey, events: list[dict[str, Any]],
                trust: Trust | None, brk: Breaker) -> tuple[int, Stamped] | None:
+    from domain.evidence.timestamps import read, verify
+
     what = f"timestamp {number}"
     if not isinstance(stamp, dict) or set(stamp) != STAMP:
         brk("timestamp", f"{what} is not an object of exactly {', '.join(sorted(STAMP))}")

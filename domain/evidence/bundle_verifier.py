@@ -8,7 +8,7 @@ still verify as they did.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.evidence import topics
 from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, key_list
@@ -20,7 +20,6 @@ from domain.evidence.intent import Intent
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from domain.evidence.report import BUNDLE, Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey
-from domain.evidence.timestamps import Trust
 from domain.evidence.verifier import (
     Chains,
     KeyChecks,
@@ -30,6 +29,9 @@ from domain.evidence.verifier import (
     Verifier,
     as_read,
 )
+
+if TYPE_CHECKING:  # the RFC 3161 reader is imported when a bundle carries a timestamp
+    from domain.evidence.timestamps import Trust
 
 _TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "keys", "head", "consistency"}
 _TOP_REQUIRED = _TOP - {"consistency"}
