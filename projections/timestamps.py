@@ -20,6 +20,7 @@ from domain.evidence.bundle import Timestamp
 from domain.evidence.times import format_time
 
 if TYPE_CHECKING:  # the RFC 3161 reader is imported when a TSA is asked
+    from domain.evidence.report import VerificationReport
     from domain.evidence.timestamps import Stamped, Trust
     from projections.tlog import LogReader
 
@@ -115,3 +116,32 @@ class TimestampStore:
             out += [Timestamp(kept.note, base64.b64encode(kept.response).decode(), path)
                     for kept in by_size[stamped_size]]
         return out
+
+
+def audit_timestamps(report: VerificationReport, reader: LogReader) -> None:
+    """What `verify` checks of ``dl_log_timestamps``: each token kept is for the note the ledger
+    signed at its size (``dl_log_signed``), and its reply is granted and for exactly those bytes —
+    a `timestamp` break of the log (``transparency-log``, the tree size) otherwise. The TSA's
+    signature is checked where a bundle is (``verify --bundle --tsa-cert``)."""
+    from domain.evidence.report import LOG
+    from domain.evidence.timestamps import TimestampError, read
+
+    store = TimestampStore(reader)
+    try:
+        kept = store.kept()
+        with store.views.reading() as c:
+            signed = {int(r["tree_size"]): r["note"] for r in c.execute("SELECT tree_size, note FROM {dl_log_signed}").fetchall()}
+    except Exception as error:  # noqa: BLE001 — a store written before issue 20 has no such table
+        report.notes.append(f"no timestamps table to check ({type(error).__name__}): a store from before timestamps")
+        return
+    for token in kept:
+        if signed.get(token.tree_size) != token.note:
+            report.add(LOG, token.tree_size, None, "timestamp",
+                       f"the token of {token.tsa} is for a note the ledger did not sign at size {token.tree_size}")
+            continue
+        try:
+            read(token.response, token.note)
+        except TimestampError as error:
+            report.add(LOG, token.tree_size, None, "timestamp", f"the token of {token.tsa}: {error}")
+    if kept:
+        report.notes.append(f"{len(kept)} timestamp tokens (dl_log_timestamps) checked against the checkpoints signed")

@@ -169,6 +169,19 @@ def test_a_tsa_that_is_down_holds_up_nothing_and_is_asked_again(cli, sqlite_ledg
         http_ask("file:///etc/passwd")
 
 
+    # `verify` holds the tokens kept to the checkpoints signed: one smuggled in is named
+    verified = json.loads(cli("verify", "--db", sqlite_ledger.store.url, "--json").out)
+    assert verified["ok"] and any("1 timestamp tokens" in n for n in verified["notes"])
+    size, note, response = sqlite_ledger.store.execute("SELECT tree_size, note, response FROM dl_log_timestamps")[0]
+    sqlite_ledger.store.execute("INSERT INTO dl_log_timestamps VALUES (?,?,?,?,?,?)",
+                                (size, "http://another.test/", note.replace("\n\n", "\n\n\u2014 x AAAA\n", 1), response,
+                                 "2026-01-01T00:00:00.000000Z", "2026-01-01T00:00:00.000000Z"))
+    run = cli("verify", "--db", sqlite_ledger.store.url, "--json")
+    assert run.code == 1
+    assert [(b["aggregate_id"], b["version"], b["kind"]) for b in json.loads(run.out)["breaks"]] == [
+        ("transparency-log", size, "timestamp")]
+
+
 def test_the_commands_say_what_they_do(cli) -> None:  # type: ignore[no-untyped-def]
     assert "RFC 3161" in cli("timestamp", "--help").out
     assert "--tsa-url" in cli("serve", "--help").out and "--tsa-interval" in cli("serve", "--help").out
