@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from api.timestamping import Timestamper, TsaUnreachable, http_ask
@@ -22,6 +24,7 @@ from domain.evidence.merkle import leaf_hash
 from domain.evidence.timestamps import request
 from domain.evidence.tlog_proof import TlogProof
 from tests.integration.conftest import DemoLedger, Pristines, Store
+from tests.integration.served_process import serving as serving_ledger
 from tests.tsa_support import Authority, serving
 
 
@@ -188,3 +191,21 @@ def test_the_commands_say_what_they_do(cli) -> None:  # type: ignore[no-untyped-
     assert "--tsa-cert" in cli("verify", "--help").out
     assert "tlog-proof" in cli("prove", "--help").out
     assert cli("verify", "--tsa-cert", __file__).code == 2  # --tsa-cert goes with --bundle
+
+
+def test_serve_has_the_latest_checkpoint_timestamped_from_its_own_thread(cli, sqlite_ledger: DemoLedger,  # type: ignore[no-untyped-def]
+                                                                         tmp_path: Path) -> None:
+    """The real entry point: `serve --tsa-url` asks the TSA at its interval while it serves."""
+    authority = Authority(name="服务时间戳机构")
+    db = sqlite_ledger.store.url
+    with serving(authority) as url, serving_ledger(tmp_path, "--db", db, "--keys", str(sqlite_ledger.keys),
+                                                   "--tsa-url", url, "--tsa-interval", "1") as (address, _):
+        deadline = time.monotonic() + 60
+        while authority.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the server asks on its own: nothing to wait on but the TSA's count
+        assert authority.requests >= 1
+        assert httpx.get(f"{address}/healthz", timeout=5).status_code == 200
+    kept = json.loads(cli("timestamp", "--db", db, "--list").out)
+    assert url in {k["tsa"] for k in kept}
+    assert '"event": "timestamped"' in (tmp_path / "serve.log").read_text() or \
+        '"event":"timestamped"' in (tmp_path / "serve.log").read_text()
