@@ -33,6 +33,7 @@ from tests.tsa_support import Authority
 HERE = Path(__file__).parent
 SOURCE = HERE / "v3"
 TSA_URL = "http://tsa.test/tsr"
+EARLY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # after the genesis, before most of the case
 TIMES = {34: datetime(2026, 3, 2, 4, 45, tzinfo=UTC), 35: datetime(2026, 3, 2, 5, 0, tzinfo=UTC)}
 
 
@@ -104,6 +105,13 @@ def main(out: Path) -> None:
             path = tampered / f"{name}.json"
             _write(path, edited)
             _write(tampered / f"{name}.report.json", _verify(path, "--tsa-cert", str(out / "tsa.pem")))
+        # a genuine token of the same TSA, dated before most of the events its checkpoint holds
+        early = copy.deepcopy(bundle)
+        tsa.clock = lambda: EARLY
+        early["timestamps"][0]["response"] = base64.b64encode(tsa.reply(request(early["timestamps"][0]["checkpoint"])[0])).decode()
+        path = tampered / "token-dated-before-its-events.json"
+        _write(path, early)
+        _write(tampered / "token-dated-before-its-events.report.json", _verify(path, "--tsa-cert", str(out / "tsa.pem")))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -59,7 +59,8 @@ def test_the_vectors_show_each_tampering_by_its_kind() -> None:
     kinds = {p.stem.removesuffix(".report"): {b["kind"] for b in _json(p)["breaks"]}
              for p in (HERE / "case-bundle-tampered").glob("*.report.json")}
     assert kinds == {"token-altered": {"timestamp"}, "token-of-another-checkpoint": {"timestamp"},
-                     "tlog-proof-altered": {"log"}, "timestamps-dropped": {"timestamp"}}
+                     "tlog-proof-altered": {"log"}, "timestamps-dropped": {"timestamp"},
+                     "token-dated-before-its-events": {"time"}}
     assert "message imprint" in _json(HERE / "case-bundle-tampered/token-of-another-checkpoint.report.json")[
         "breaks"][0]["detail"]
     good = _json(HERE / "case-bundle.report.json")
