@@ -11,6 +11,7 @@ service asks from a thread of its own (``api/timestamping.py``).
 from __future__ import annotations
 
 import base64
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -109,7 +110,7 @@ class TimestampStore:
         for kept in self.kept(size):
             by_size.setdefault(kept.tree_size, []).append(kept)
         sizes = sorted(by_size)
-        chosen = sorted({next(s for s in sizes if s > leaf) for leaf in leaves if sizes and leaf < sizes[-1]})
+        chosen = sorted({sizes[bisect_right(sizes, leaf)] for leaf in leaves if sizes and leaf < sizes[-1]})
         out = []
         for stamped_size in chosen:
             path = [p.hex() for p in self.reader.consistency(stamped_size, size)] if stamped_size < size else []
