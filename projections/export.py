@@ -27,12 +27,14 @@ from domain.evidence.hashing import jsonable
 from domain.evidence.heads import BundleHead
 from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope, SigningKey
+from domain.evidence.tlog_proof import TlogProof
 from domain.evidence.verifier import KeyChecks
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
 from projections.queries import person_chain
 from projections.runner import Projector
+from projections.timestamps import TimestampStore
 from projections.tlog import LogError
 
 
@@ -99,6 +101,7 @@ class Exporter:
         paths = self.reader.inclusions([e.leaf_index for e in ordered], size)  # their nodes in one go
         for event, path in zip(ordered, paths, strict=True):
             event.inclusion_path = [p.hex() for p in path]
+            event.tlog_proof = TlogProof(event.leaf_index, tuple(path), note).render()  # issue 20 — stamps
             event.why = ("genesis" if event.leaf_index == 0
                          else "subject" if event.aggregate_id == subject_id or (event.aggregate_id, event.version) in listed
                          else "context" if event.aggregate_id == decision else "keys")
@@ -127,6 +130,7 @@ class Exporter:
             events=ordered,
             keys=key_list(checks, names),
             head=head.sign(self.ledger_key),
+            timestamps=TimestampStore(self.reader).for_bundle([e.leaf_index for e in ordered], size),
         )
         return bundle.to_json()
 

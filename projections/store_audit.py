@@ -11,6 +11,7 @@ from domain.service.ledger import Ledger
 from projections.log_audit import audit_log
 from projections.runner import Projector
 from projections.signed import CheckpointMemory
+from projections.timestamps import audit_timestamps
 from projections.views_audit import audit_snapshots, audit_views
 
 
@@ -32,6 +33,7 @@ def audit_store(report: VerificationReport, ledger: Ledger, projector: Projector
     key = ledger_public_key(ledger, report.ledger_keyid)
     if projector is not None:
         audit_log(report, projector.reader, key, memory, ledger.name)
+        audit_timestamps(report, projector.reader)  # issue 20 — stamps
     if not events_hold:
         report.notes.append("the read models and snapshots were not compared: the events themselves are broken")
         return

@@ -48,6 +48,7 @@ from projections.store import (
     ViewTables,
     process_unless_tracked,
 )
+from projections.timestamps import TIMESTAMP_COLUMNS, TIMESTAMPS
 
 
 class LogTables(ViewTables):
@@ -65,24 +66,28 @@ class LogTables(ViewTables):
         "dl_log_signed": (
             "tree_size BIGINT PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL, signed_at TEXT NOT NULL"
         ),
+        # issue 20 — stamps: RFC 3161 replies over signed checkpoints, append-only like dl_log_signed
+        TIMESTAMPS: TIMESTAMP_COLUMNS,
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_log_leaves_event", "dl_log_leaves", "aggregate_id, version"),
     ]
-    KEEP: ClassVar[frozenset[str]] = frozenset({"dl_log_checkpoints", SIGNED})
+    KEEP: ClassVar[frozenset[str]] = frozenset({"dl_log_checkpoints", SIGNED, TIMESTAMPS})
 
 
 class SQLiteLog(LogTables, SQLiteViews):
     PREFIX = "dl_log"
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *sqlite_append_only(SIGNED)]
+        return [*super().construct_create_table_statements(), *sqlite_append_only(SIGNED),
+                *sqlite_append_only(TIMESTAMPS)]
 
 
 class PostgresLog(LogTables, PostgresViews):
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(postgres_append_only(self.datastore.schema, SIGNED))
+        self.sql_create_statements.extend(postgres_append_only(self.datastore.schema, TIMESTAMPS))
 
 
 class TransparencyLog(Projection[ViewRecorder]):

@@ -39,6 +39,7 @@ COMMANDS = {
     "witness": "api.cli.witness",
     # issue 19 — forms2: browser-key invitations from the command line
     "keys": "api.cli.keys",
+    "timestamp": "api.cli.stamps",  # issue 20 — stamps: RFC 3161 timestamps of checkpoints
 }
 
 

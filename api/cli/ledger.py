@@ -295,6 +295,10 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @click.option("--witness-vkey", metavar="VKEY",
               help="The witness's verifier key (type 0x04; default: DIR/witness.vkey, or the witness's /vkey).")
 @json_option
+# issue 20 — stamps: a bundle's RFC 3161 timestamps checked against a TSA's certificate
+@click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --bundle: the bundle's timestamps must verify under this PEM file (the TSA's "
+              "certificate then its chain to the root, or the root alone); at least one must.")
 def verify(
     db: str | None,
     keys: str | None,
@@ -307,6 +311,7 @@ def verify(
     witness: str | None,
     witness_vkey: str | None,
     as_json: bool,
+    tsa_cert: Path | None = None,
 ) -> None:
     """Check every stored event from the raw store, and the transparency log.
 
@@ -323,7 +328,8 @@ def verify(
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
     event: one line, at its place). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
-    (and, with --since-checkpoint, that its checkpoint extends that one). With --witness URL|DIR,
+    (and, with --since-checkpoint, that its checkpoint extends that one; with --tsa-cert, that its
+    RFC 3161 timestamps verify under that TSA's certificate). With --witness URL|DIR,
     checks the witness's cosignature on its latest checkpoint of this ledger, then as
     --since-checkpoint from that checkpoint: a rewrite of what the witness saw is a break.
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors (with --witness: the witness
@@ -332,7 +338,9 @@ def verify(
     if bundle is not None:
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
-        _report(_verify_bundle(bundle, ledger_key, since), as_json, verbose)
+        _report(_verify_bundle(bundle, ledger_key, since, tsa_cert), as_json, verbose)
+    if tsa_cert is not None:
+        _fail("--tsa-cert checks a bundle's timestamps: give --bundle FILE", EXIT_USAGE)
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
@@ -405,15 +413,20 @@ def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, p
     return verify_since(note, records, reader, record.public_key, progress=bar.update if bar else None)
 
 
-def _verify_bundle(path: Path, pinned: str | None, since: Path | None) -> VerificationReport:
+def _verify_bundle(path: Path, pinned: str | None, since: Path | None,
+                   tsa_cert: Path | None = None) -> VerificationReport:
     from domain.evidence.bundle_verifier import verify_bundle_json
+    from domain.evidence.timestamps import TimestampError, Trust
 
     try:
         text = path.read_text(encoding="utf-8")
         trusted = since.read_text(encoding="utf-8") if since is not None else None
+        trust = Trust.from_pem(tsa_cert.read_bytes()) if tsa_cert is not None else None
     except (OSError, UnicodeDecodeError) as error:
         _fail(f"cannot read {error.filename if isinstance(error, OSError) else path}: {error}", EXIT_USAGE)
-    return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted)
+    except TimestampError as error:
+        _fail(f"--tsa-cert {tsa_cert}: {error} / 时间戳服务证书无法读取", EXIT_USAGE)
+    return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted, tsa_trust=trust)
 
 
 def _report(report: VerificationReport, as_json: bool, verbose: bool = False) -> None:

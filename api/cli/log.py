@@ -102,20 +102,27 @@ def _parse_event(text: str) -> tuple[str, int]:
 @click.option("--consistency", nargs=2, type=int, metavar="OLD NEW",
               help="Prove the tree of size NEW extends the tree of size OLD.")
 @json_option
+# issue 20 — stamps: the inclusion proof as C2SP tlog-proof text
+@click.option("--format", "form", type=click.Choice(["text", "json", "tlog-proof"]), default="text",
+              show_default=True, help="tlog-proof: an event's inclusion proof as C2SP tlog-proof text "
+              "(c2sp.org/tlog-proof@v1, docs/spec.md §21.2); json: as --json.")
 def prove(db: str | None, keys: str | None, event: str | None, consistency: tuple[int, int] | None,
-          as_json: bool) -> None:
+          as_json: bool, form: str) -> None:
     """Print an RFC 9162 inclusion proof for an event, or a consistency proof between sizes.
 
     Inclusion: {"leaf_index", "tree_size", "event_hash", "leaf_hash", "inclusion_path",
     "checkpoint"} against the latest checkpoint. Consistency: {"old_size", "new_size",
     "old_root", "new_root", "consistency_path"}. Hashes are lowercase hex; paths run from the
-    leaf up.
+    leaf up. With --format tlog-proof (inclusion only) the proof is C2SP tlog-proof text: the
+    header, "index N", the path in base64 and, after a blank line, the checkpoint verbatim.
     """
     from domain.evidence.merkle import ProofError
     from projections.tlog import LogError
 
     if (event is None) == (consistency is None):
         _fail("give exactly one of --event ID:VERSION or --consistency OLD NEW", EXIT_USAGE)
+    if form == "tlog-proof" and event is None:
+        _fail("--format tlog-proof is an inclusion proof: give --event ID:VERSION", EXIT_USAGE)
     _, projector = _current(_settings(db, keys), signing=True)
     reader = projector.reader
     try:
@@ -127,7 +134,12 @@ def prove(db: str | None, keys: str | None, event: str | None, consistency: tupl
             proof = reader.consistency_proof(*consistency)
     except (LogError, ProofError) as error:
         _fail(str(error), EXIT_USAGE)
-    if as_json:
+    if form == "tlog-proof":
+        from domain.evidence.tlog_proof import TlogProof
+
+        path = tuple(bytes.fromhex(h) for h in proof["inclusion_path"])
+        click.echo(TlogProof(proof["leaf_index"], path, proof["checkpoint"]).render(), nl=False)
+    elif as_json or form == "json":
         _print_json(proof)
     else:
         for key, value in proof.items():

@@ -30,6 +30,7 @@ from api.cli.common import (
 )
 from api.cli.ledger import _administrator, initialise
 from api.cli.workers import listening_socket, supervise, watch_supervisor, worker_sockets
+from api.timestamping import TSA_URL_ENV
 from domain import clock
 
 if TYPE_CHECKING:
@@ -65,9 +66,18 @@ PROJECTOR_DB_ENV = "DECISION_LEDGER_PROJECTOR_DB"
 # a worker other than the first: it catches the read models up when it reads (read-your-writes),
 # but keeps no projections thread of its own (the first worker's is the one)
 @click.option("--reads-only-projections", is_flag=True, hidden=True)
+# issue 20 — stamps: RFC 3161 timestamps of checkpoints, from a thread of their own
+@click.option("--tsa-url", metavar="URL", envvar=TSA_URL_ENV, show_envvar=True,
+              help="Have the latest checkpoint timestamped by this RFC 3161 timestamp authority (HTTP) every "
+              "--tsa-interval seconds; writes never wait for it.")
+@click.option("--tsa-interval", default=3600.0, show_default=True, type=click.FloatRange(1, 86400),
+              help="Seconds between two requests to the TSA.")
+@click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Keep a token only if it verifies under this PEM file (the TSA's certificate then its chain).")
 def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: bool, interval: float,
           log_level: str, workers: int, projector_db: str | None, listen_fd: int | None,
-          reads_only_projections: bool) -> None:
+          reads_only_projections: bool, tsa_url: str | None = None, tsa_interval: float = 3600.0,
+          tsa_cert: Path | None = None) -> None:
     """Run the HTTP service: signed writes, authenticated reads, public results, proofs, the
     inspectors' web pages, /healthz, /readyz and /metrics.
 
@@ -128,7 +138,9 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
             projecting.close()
         arguments = [*(["--db", db] if db else []), *(["--keys", keys] if keys else []),
                      *(["--projector-db", projector_db] if projector_db else []),
-                     "--interval", str(interval), "--log-level", log_level]
+                     "--interval", str(interval), "--log-level", log_level,
+                     *(["--tsa-url", tsa_url, "--tsa-interval", str(tsa_interval)] if tsa_url else []),
+                     *(["--tsa-cert", str(tsa_cert)] if tsa_url and tsa_cert else [])]
         code = supervise(workers, worker_sockets(sock, workers), arguments)
         click.echo("stopped", err=True)
         sys.exit(code)
@@ -138,17 +150,34 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
                       witnessing=_witnessing(settings, projector.reader.origin))  # issue 20 — witnesses
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
+    stamper = _timestamper(projecting or projector, tsa_url, tsa_interval, tsa_cert) \
+        if tsa_url and not reads_only_projections else None  # issue 20 — stamps
     freeze_startup_heap()  # full collections then scan only what requests allocate
     if worker:
         watch_supervisor()  # a worker outlives no supervisor
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal: end quietly
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if stamper is not None:
+        stamper.start()
     try:
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass
+    if stamper is not None:
+        stamper.stop()
     if not worker:
         click.echo("stopped", err=True)
+
+
+def _timestamper(projector: Projector, url: str, interval: float, cert: Path | None) -> Any:
+    """issue 20 — stamps: the thread that has checkpoints timestamped (api/timestamping.py)."""
+    from api.timestamping import Timestamper, read_trust
+    from domain.evidence.timestamps import TimestampError
+
+    try:
+        return Timestamper(projector, url, interval, read_trust(cert) if cert is not None else None)
+    except (TimestampError, ValueError, OSError) as error:
+        _fail(f"--tsa-url/--tsa-cert: {error}", EXIT_USAGE)
 
 
 def _print_banner(settings: Settings, address: str, demo_info: dict[str, Any] | None) -> None:

@@ -16,7 +16,8 @@ from domain.evidence.verifier import (
     KeyChecks,
 )
 
-BUNDLE_FORMAT = "decision-ledger/bundle/v2"
+BUNDLE_FORMAT = "decision-ledger/bundle/v3"  # issue 20 — stamps: v2 + tlog_proof, timestamps (§21.3)
+BUNDLE_FORMAT_V2 = "decision-ledger/bundle/v2"
 BUNDLE_FORMAT_V1 = "decision-ledger/bundle/v1"
 WHY = ("genesis", "subject", "context", "keys")
 
@@ -32,10 +33,12 @@ class BundleEvent:
     state: dict[str, Any]
     inclusion_path: list[str] = field(default_factory=list)
     notification_id: int | None = None  # format v1 only
+    tlog_proof: str = ""  # format v3: the inclusion proof as C2SP tlog-proof text (§21.2)
 
     def to_json(self) -> dict[str, Any]:
         return {"leaf_index": self.leaf_index, "aggregate_id": self.aggregate_id, "version": self.version,
-                "topic": self.topic, "why": self.why, "state": self.state, "inclusion_path": self.inclusion_path}
+                "topic": self.topic, "why": self.why, "state": self.state, "inclusion_path": self.inclusion_path,
+                "tlog_proof": self.tlog_proof}
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,19 @@ class Consistency:
         return {"old_checkpoint": self.old_checkpoint, "consistency_path": self.consistency_path}
 
 
+@dataclass(frozen=True)
+class Timestamp:
+    """Format v3: a TSA's reply over a checkpoint the ledger signed, and the consistency proof from
+    that checkpoint to the bundle's (§21.3)."""
+
+    checkpoint: str
+    response: str  # base64 of the DER TimeStampResp
+    consistency_path: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"checkpoint": self.checkpoint, "response": self.response, "consistency_path": self.consistency_path}
+
+
 @dataclass
 class Bundle:
     """A bundle of format v2, as the exporter writes it and the verifier reads it."""
@@ -96,6 +112,7 @@ class Bundle:
     keys: list[PrincipalKeys]
     head: str
     consistency: Consistency | None = None
+    timestamps: list[Timestamp] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -107,6 +124,7 @@ class Bundle:
             "events": [e.to_json() for e in self.events],
             "keys": [k.to_json() for k in self.keys],
             "head": self.head,
+            "timestamps": [t.to_json() for t in self.timestamps],
         }
         if self.consistency is not None:
             data["consistency"] = self.consistency.to_json()

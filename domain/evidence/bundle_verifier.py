@@ -8,14 +8,15 @@ still verify as they did.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.evidence import (
     hashing,  # issue 20 — sm3
     sm2_note,  # issue 20 — sm2
     topics,
 )
-from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, key_list
+from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, key_list
+from domain.evidence.bundle_stamps import check_timestamps, tlog_proof_problem
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
@@ -36,11 +37,17 @@ from domain.evidence.verifier import (
     declared_suite,
 )
 
+if TYPE_CHECKING:  # the RFC 3161 reader is imported when a bundle carries a timestamp
+    from domain.evidence.timestamps import Trust
+
 _TOP = {"format", "subject", "ledger", "checkpoint", "tree_size", "events", "keys", "head", "consistency"}
 _TOP_REQUIRED = _TOP - {"consistency"}
 _LEDGER = {"ledger_id", "origin", "ledger_keyid", "verifier_key"}
 _EVENT = {"leaf_index", "aggregate_id", "version", "topic", "why", "state", "inclusion_path"}
 _KEY = {"keyid", "jwk", "active_from", "active_until", "ended_by", "reason"}
+# issue 20 — stamps: what format v3 adds to v2 (§21.3)
+_TOP_V3 = _TOP | {"timestamps"}
+_EVENT_V3 = _EVENT | {"tlog_proof"}
 
 
 def _intent(state: dict[str, Any]) -> Intent | None:
@@ -56,9 +63,10 @@ def _intent(state: dict[str, Any]) -> Intent | None:
 class _Reading:
     """One bundle being checked: its report, and the breaks it finds."""
 
-    def __init__(self, data: Any, v1: bool) -> None:
+    def __init__(self, data: Any, v1: bool, v3: bool = False) -> None:
         self.data = data
         self.v1 = v1
+        self.v3 = v3
         self.report = VerificationReport()
 
     def brk(self, kind: str, detail: str, event: dict[str, Any] | None = None) -> None:
@@ -93,37 +101,40 @@ def _event_shape(event: Any) -> str:
 
 
 def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
-                  trusted_checkpoint: str | None = None) -> VerificationReport:
+                  trusted_checkpoint: str | None = None, tsa_trust: Trust | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
-    checkpoint published earlier, the bundle's checkpoint must be consistent with it."""
+    checkpoint published earlier, the bundle's checkpoint must be consistent with it; with a TSA's
+    certificate (``tsa_trust``), the bundle's timestamps must verify under it (format v3)."""
     events = data.get("events") if isinstance(data, dict) else None  # issue 20 — sm3: the genesis's hash
     genesis = next((e for e in events if isinstance(e, dict) and e.get("leaf_index") == 0), None) \
         if isinstance(events, list) else None
     with hashing.using(declared_suite(genesis.get("state")) if genesis is not None else hashing.SHA256):
-        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint)
+        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust)
 
 
-def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoint: str | None
-                   ) -> VerificationReport:
+def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoint: str | None,
+                   tsa_trust: Trust | None) -> VerificationReport:
     fmt = data.get("format") if isinstance(data, dict) else None
-    reading = _Reading(data, fmt == BUNDLE_FORMAT_V1)
+    reading = _Reading(data, fmt == BUNDLE_FORMAT_V1, fmt == BUNDLE_FORMAT)
     report = reading.report
-    if fmt not in (BUNDLE_FORMAT, BUNDLE_FORMAT_V1):
-        reading.brk("hash", f"not a bundle of a format this verifier knows ({BUNDLE_FORMAT}, {BUNDLE_FORMAT_V1})"
-                    + (f": {fmt!r}" if isinstance(fmt, str) else ""))
+    if fmt not in (BUNDLE_FORMAT, BUNDLE_FORMAT_V2, BUNDLE_FORMAT_V1):
+        reading.brk("hash", f"not a bundle of a format this verifier knows ({BUNDLE_FORMAT}, {BUNDLE_FORMAT_V2}, "
+                    f"{BUNDLE_FORMAT_V1})" + (f": {fmt!r}" if isinstance(fmt, str) else ""))
         return report
     events, ledger = data.get("events"), data.get("ledger")
     if not isinstance(events, list) or not events or not isinstance(ledger, dict):
         reading.brk("hash", "the bundle lacks its events or its ledger")
         return report
-    reading.members("the bundle", data, _TOP, _TOP_REQUIRED)
+    top = _TOP_V3 if reading.v3 else _TOP
+    reading.members("the bundle", data, top, top - {"consistency"} if reading.v3 else _TOP_REQUIRED)
     reading.members("the ledger block", ledger, _LEDGER)
     shapes = [(e, _event_shape(e)) for e in events]
     for event, problem in shapes:
         if problem:
             reading.brk("hash", problem)
         else:
-            reading.members(f"event {event['aggregate_id']}:{event['version']}", event, _EVENT)
+            reading.members(f"event {event['aggregate_id']}:{event['version']}", event,
+                            _EVENT_V3 if reading.v3 else _EVENT)
     good = sorted((e for e, problem in shapes if not problem), key=lambda e: e["leaf_index"])
 
     def place(event: dict[str, Any]) -> int | None:
@@ -170,6 +181,11 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
                              checkpoint.root)
         except (ValueError, TypeError, ProofError) as error:
             return [("log", f"the inclusion proof does not verify: {error}")]
+        if reading.v3 and "tlog_proof" in event:  # issue 20 — stamps (§21.2); a missing one is named above
+            problem = tlog_proof_problem(event, links.hash, str(data.get("checkpoint")), ledger_key,
+                                         checkpoint.origin)
+            if problem:
+                return [("log", problem)]
         return []
 
     by_place = {(e["aggregate_id"], e["version"]): e for e in good}
@@ -179,6 +195,11 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
             reading.brk(kind, detail, good[0])
     if "consistency" in data or trusted_checkpoint is not None:
         _check_consistency(reading, data.get("consistency"), trusted_checkpoint, checkpoint, candidates)
+    # issue 20 — stamps: RFC 3161 timestamps of checkpoints (§21.3)
+    if reading.v3 and "timestamps" in data:
+        check_timestamps(data["timestamps"], checkpoint, ledger_key, good, tsa_trust, reading.brk, report.notes)
+    elif tsa_trust is not None and not reading.v3:
+        reading.brk("timestamp", f"a bundle of format {fmt} carries no timestamps (format {BUNDLE_FORMAT} does)")
 
     verifier.log = included
     for record in records[1:]:
@@ -490,7 +511,7 @@ def _canonical_keys(entries: list[Any]) -> list[Any]:
 
 
 def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None,
-                       trusted_checkpoint: str | None = None) -> VerificationReport:
+                       trusted_checkpoint: str | None = None, tsa_trust: Trust | None = None) -> VerificationReport:
     """:func:`verify_bundle` of a bundle's JSON text."""
     try:
         data = json.loads(text)
@@ -498,4 +519,4 @@ def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None,
         report = VerificationReport()
         report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
         return report
-    return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint)
+    return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust)

@@ -50,6 +50,8 @@ SERVICE_TABLE_GRANTS = {
     # issue 19 — keys: browser-key enrolment invitations and sign-in challenges, not evidence either
     *((table, privilege) for table in ("dl_key_invitations", "dl_sign_in_challenges")
       for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")),
+    # issue 20 — stamps: RFC 3161 tokens of checkpoints, append-only like dl_log_signed
+    *(("dl_log_timestamps", privilege) for privilege in ("SELECT", "INSERT")),
 }
 
 
@@ -357,7 +359,8 @@ def test_a_store_made_before_the_append_lock_function_is_upgraded_by_its_owner( 
 DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions",
            "dl_decision_making", "dl_accountabilities", "dl_accountability_subjects", "dl_principal_lifetime",
            "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
-           "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed")
+           "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed",
+           "dl_log_timestamps")  # issue 20 — stamps
 
 
 def table_grants(roles: Roles, role: str) -> set[tuple[str, str]]:

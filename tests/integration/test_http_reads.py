@@ -328,7 +328,7 @@ def test_oversight_reads_are_for_inspectors(served: Served) -> None:
     trace = served.get(f"/v1/decisions/{decision}/trace", "kong_deming").json()
     assert {p["name"] for p in trace["persons"]} >= {"高峰", "何静", "罗斌", "孔德明"}
     bundle = served.get(f"/v1/exports/cases/{flagged}", "kong_deming").json()
-    assert bundle["format"] == "decision-ledger/bundle/v2" and bundle["subject"]["id"] == flagged
+    assert bundle["format"] == "decision-ledger/bundle/v3" and bundle["subject"]["id"] == flagged
     findings = served.get("/v1/findings", "kong_deming", open="true").json()["items"]
     assert len(findings) == 8 and all(f["open"] for f in findings)
     for handle in ("ma_xiaodong", "zhao_min", "huang_zhigang"):

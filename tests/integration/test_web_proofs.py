@@ -386,7 +386,7 @@ def test_the_evidence_bundles_download_from_the_case_and_person_pages(page: Any,
     download = caught.value
     assert download.suggested_filename == f"case-{nx['id']}.bundle.json"
     bundle = json.loads(Path(download.path()).read_text())
-    assert bundle["subject"] == {"kind": "case", "id": nx["id"]} and bundle["format"].endswith("/v2")
+    assert bundle["subject"] == {"kind": "case", "id": nx["id"]} and bundle["format"].endswith("/v3")
 
     person = page.locator("#timeline td.signer a").first
     person_id = (person.get_attribute("href") or "").rsplit("/", 1)[1]

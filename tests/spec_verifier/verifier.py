@@ -1,7 +1,8 @@
 """Verify Decision Ledger bundles from docs/spec.md alone (§12 bundles, §13 checks, §14 report).
 
 Imports only the standard library, ``cryptography`` and ``rfc8785`` (and, for SM2, ``gmalg``: an
-SM2 written apart from the product's GmSSL); nothing of the product.
+SM2 written apart from the product's GmSSL; for §21's RFC 3161 tokens, ``asn1crypto``: stamps.py);
+nothing of the product.
 "§" numbers are docs/spec.md's. Where the spec leaves a choice open, the choice is marked GUESS;
 test_spec_verifier.py's module docstring lists those the test vectors settle.
 """
@@ -25,9 +26,11 @@ from cryptography.hazmat.primitives import hashes  # issue 20 — sm3
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.spec_verifier import sm2  # issue 20 — sm2: §22, checked with gmalg
+from tests.spec_verifier.stamps import Bad, check_signature, parse_tlog_proof, read_reply
 
 BUNDLE_V1 = "decision-ledger/bundle/v1"
 BUNDLE_V2 = "decision-ledger/bundle/v2"
+BUNDLE_V3 = "decision-ledger/bundle/v3"  # §21.3 (issue 20 — stamps)
 INTENT_TYPE = "decision-ledger/intent/v1"
 PAYLOAD_TYPE = "application/vnd.decision-ledger.intent+json"
 BUNDLE_HEAD = "decision-ledger/bundle-head/v1"
@@ -136,6 +139,12 @@ V2_MEMBERS: dict[str, tuple[set[str], set[str]]] = {
     "keys": ({"principal_id", "name", "keys"}, set()),
     "key": ({"keyid", "jwk", "active_from", "active_until", "ended_by", "reason"}, set()),
     "consistency": ({"old_checkpoint", "consistency_path"}, set()),
+}
+# §21.3: what v3 adds to v2's members
+V3_MEMBERS: dict[str, tuple[set[str], set[str]]] = {
+    **V2_MEMBERS,
+    "bundle": (V2_MEMBERS["bundle"][0] | {"timestamps"}, {"consistency"}),
+    "event": (V2_MEMBERS["event"][0] | {"tlog_proof"}, set()),
 }
 INTENT_MEMBERS = {"type", "action", "actor", "target", "expected_version", "args", "signed_at",
                   "nonce"}
@@ -621,11 +630,13 @@ def root_causes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # §13 verifying a bundle ------------------------------------------------------------------------
 
 def verify_bundle(data: Any, trusted_checkpoint: str | None = None,
-                  ledger_keyid: str | None = None) -> dict[str, Any]:
-    """Verify a bundle (§13.2) and return the report of §14."""
+                  ledger_keyid: str | None = None, tsa_pem: bytes | None = None) -> dict[str, Any]:
+    """Verify a bundle (§13.2, §21.4) and return the report of §14."""
     EVENT_HASH["name"] = declared_hash(data)  # issue 20 — sm3
     try:
-        return _Bundle(data).run(trusted_checkpoint, ledger_keyid)
+        bundle = _Bundle(data)
+        bundle.tsa_pem = tsa_pem
+        return bundle.run(trusted_checkpoint, ledger_keyid)
     finally:
         EVENT_HASH["name"] = "sha256"
 
@@ -638,6 +649,8 @@ class _Bundle:
     def __init__(self, data: Any) -> None:
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
         self.v1 = self.data.get("format") == BUNDLE_V1
+        self.v3 = self.data.get("format") == BUNDLE_V3
+        self.tsa_pem: bytes | None = None
         self.breaks: list[dict[str, Any]] = []
         self.checked: list[dict[str, Any]] = []
         self.genesis_read: str | None = None  # §14: the genesis counts as checked once it is read
@@ -681,7 +694,7 @@ class _Bundle:
                 "ledger_keyid": self.ledger_keyid, "breaks": root_causes(self.breaks), "notes": []}
 
     def check(self, trusted: str | None, pinned: str | None) -> None:
-        if self.data.get("format") not in (BUNDLE_V1, BUNDLE_V2):  # §13.2.1
+        if self.data.get("format") not in (BUNDLE_V1, BUNDLE_V2, BUNDLE_V3):  # §13.2.1
             self.bundle_break("hash", f"format {self.data.get('format')!r} is not a bundle's")
             raise _Stop
         if not self.v1:
@@ -709,6 +722,8 @@ class _Bundle:
         for event in events:  # §13.2.5
             self.check_event(event)
         self.check_consistency(trusted)  # §13.2.6
+        if self.v3 or self.tsa_pem is not None:  # §21.4
+            check_timestamps(self, events)
         if self.v1:  # §13.2.7
             self.check_case_head(events)
         else:
@@ -733,7 +748,7 @@ class _Bundle:
             if not isinstance(value, dict):
                 self.bundle_break("hash", f"{where} is not an object")
                 return
-            required, optional = V2_MEMBERS[level]
+            required, optional = (V3_MEMBERS if self.v3 else V2_MEMBERS)[level]
             for name in sorted(required - set(value)):
                 self.bundle_break("hash", f"{where} lacks {name!r}")
             for name in sorted(set(value) - required - optional):
@@ -895,6 +910,10 @@ class _Bundle:
             included = False
         if not included:
             self.event_break(event, "log", "the inclusion proof does not lead to the root")
+        elif self.v3 and "tlog_proof" in event:  # §21.4
+            problem = tlog_proof_problem(self, event, state)
+            if problem:
+                self.event_break(event, "log", problem)
 
     def check_link(self, event: dict[str, Any], state: dict[str, Any]) -> None:
         """§13.1.2: links where both versions are present; a version not above the last: gap."""
@@ -1137,3 +1156,54 @@ def _name(event: Any) -> str:
 
 
 from tests.spec_verifier.enrolment import Enrolment  # last: §7.1 reads this module's functions
+
+# §21 (issue 20 — stamps): tlog-proof text and RFC 3161 timestamps -------------------------------
+
+def tlog_proof_problem(bundle: _Bundle, event: dict[str, Any], state: dict[str, Any]) -> str:
+    """§21.4 step 1: the event's tlog-proof is its leaf, its path and the bundle's checkpoint."""
+    try:
+        index, path, checkpoint = parse_tlog_proof(event.get("tlog_proof"))
+    except Bad as error:
+        return f"the tlog-proof: {error}"
+    if index != event["leaf_index"] or [p.hex() for p in path] != event.get("inclusion_path"):
+        return "the tlog-proof's index or hashes are not the event's"
+    if checkpoint != bundle.data.get("checkpoint"):
+        return "the tlog-proof's checkpoint is not the bundle's"
+    leaf = leaf_hash(bytes.fromhex(state["hash"]))
+    if not verify_inclusion(index, bundle.size, leaf, path, bundle.root):
+        return "the tlog-proof does not lead to the checkpoint's root"
+    return ""
+
+
+def check_timestamps(bundle: _Bundle, events: list[dict[str, Any]]) -> None:
+    """§21.4 steps 2–4."""
+    stamps = bundle.data.get("timestamps") if bundle.v3 else None
+    if not isinstance(stamps, list):
+        bundle.bundle_break("timestamp", "the bundle carries no list of timestamps")
+        return
+    good = 0
+    for number, stamp in enumerate(stamps, 1):
+        try:
+            if not isinstance(stamp, dict) or set(stamp) != {"checkpoint", "response", "consistency_path"}:
+                raise Bad("not checkpoint, response and consistency_path")
+            lines = open_note(stamp["checkpoint"], bundle.origin, bundle.ledger_public)
+            size, root = parse_checkpoint(lines, bundle.origin)
+            if not verify_consistency(size, bundle.size, root, bundle.root, hex_hashes(stamp["consistency_path"])):
+                raise Bad("the bundle's checkpoint is not shown to extend it")
+            token, signed = read_reply(b64decode(stamp["response"]))
+            if token.imprint_algorithm != "sha256" \
+                    or token.imprint != hashlib.sha256(stamp["checkpoint"].encode()).digest():
+                raise Bad("the token's imprint is not SHA-256 of its checkpoint note")
+            if bundle.tsa_pem is not None:
+                check_signature(signed, bundle.tsa_pem, token.gen_time)
+        except (Bad, Refused) as error:
+            bundle.bundle_break("timestamp", f"timestamp {number}: {error}")
+            continue
+        good += 1
+        for event in events:
+            recorded = event.get("state", {}).get("timestamp")
+            if event["leaf_index"] < size and isinstance(recorded, str) \
+                    and parse_time(recorded) > token.gen_time + MAX_SKEW:
+                bundle.event_break(event, "time", f"recorded after the TSA's time of timestamp {number}")
+    if bundle.tsa_pem is not None and not good:
+        bundle.bundle_break("timestamp", "no timestamp verifies under the TSA certificate given")
