@@ -1,5 +1,6 @@
 """The evidence package stands alone: a third party can lift ``domain/evidence`` out and verify
-with it, so it imports nothing but the standard library, ``cryptography`` and ``rfc8785``."""
+with it, so it imports nothing but the standard library, ``cryptography``, ``rfc8785`` and
+``nacl`` (PyNaCl: libsodium verifies Ed25519 by the rule of docs/spec.md §23)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from domain.evidence import topics
 from domain.model.actions import ACTIONS
 
 EVIDENCE = Path(domain.evidence.__file__).parent
-ALLOWED = {"cryptography", "rfc8785", "domain"}
+ALLOWED = {"cryptography", "rfc8785", "domain", "nacl"}  # issue 20 — ed25519: nacl
 
 
 def test_importing_every_evidence_module_loads_no_framework_or_driver() -> None:
