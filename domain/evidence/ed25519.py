@@ -15,6 +15,8 @@ is refused; the verdict itself is libsodium's.
 
 from __future__ import annotations
 
+import functools
+
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError, CryptoError
 
@@ -57,8 +59,10 @@ def point_refusal(encoded: bytes, what: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def key_refusal(public: bytes) -> str:
-    """Why a public key cannot verify any signature under §23, or "" (a key to enrol)."""
+    """Why a public key cannot verify any signature under §23, or "" (a key to enrol).
+    Remembered: a ledger has few keys, read on every write."""
     return point_refusal(public, "the public key")
 
 
