@@ -5,6 +5,7 @@ verifier, the write path and the spec verifier must each give it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
+from api.http.auth import authenticate, make_token
+from api.http.problems import ApiError
 from domain.evidence import ed25519
-from domain.evidence.errors import MalformedInput
+from domain.evidence.errors import MalformedInput, SignatureInvalid
 from domain.evidence.keys import proof_statement
-from domain.evidence.signing import PublicKey, SigningKey, b64encode, b64url
+from domain.evidence.signing import Envelope, PublicKey, SigningKey, b64encode, b64url, pae
 from domain.service.ledger import Ledger
 from tests.spec_verifier import verifier as spec
 from tests.support import World
@@ -192,3 +195,48 @@ def test_the_ledger_refuses_a_small_order_key_whose_forged_proof_openssl_accepts
         world.do(world.admin, "principal.register", UUID(principal), args)
     assert "small order" in refused.value.detail and "§23" in refused.value.detail
     assert world.ledger.recorder.max_notification_id() == before
+
+
+def _identity_r_signature(key: SigningKey, message: bytes) -> bytes:
+    """A second signature of ``message`` only the key's holder can make: R the identity (a point
+    of small order), S = k·a. It satisfies the cofactorless equation, so OpenSSL accepts it."""
+    seed = key.private_key.private_bytes_raw()
+    digest = bytearray(hashlib.sha512(seed).digest()[:32])
+    digest[0] &= 248
+    digest[31] &= 127
+    digest[31] |= 64
+    scalar = int.from_bytes(digest, "little")
+    r = (1).to_bytes(32, "little")
+    k = (
+        int.from_bytes(hashlib.sha512(r + key.public_key.raw + message).digest(), "little")
+        % ed25519.L
+    )
+    return r + (k * scalar % ed25519.L).to_bytes(32, "little")
+
+
+def test_the_write_path_refuses_an_intent_its_own_signer_re_signed_with_a_small_order_r() -> None:
+    world = World(Ledger())
+    person = world.person("何静", ["lead_unit"])
+    envelope = person.sign("decision.register", uuid4(), 0, {})
+    data = pae(envelope.payload_type, envelope.payload)
+    forged = _identity_r_signature(person.key, data)
+    assert _openssl(person.key.public_key.raw, forged, data), "OpenSSL accepts it"
+    assert not PublicKey(person.key.public_key.raw).verify(forged, data)
+    before = world.ledger.recorder.max_notification_id()
+    with pytest.raises(SignatureInvalid):
+        world.ledger.submit(
+            Envelope(envelope.payload_type, envelope.payload, envelope.keyid, forged).to_json()
+        )
+    assert world.ledger.recorder.max_notification_id() == before
+
+
+def test_a_token_re_signed_with_a_small_order_r_is_refused() -> None:
+    world = World(Ledger())
+    person = world.person("何静", ["lead_unit"])
+    token = make_token(person.key, person.principal_id)
+    assert authenticate(world.ledger, token).principal.id == person.principal_id
+    signing_input = token.rsplit(".", 1)[0].encode()
+    forged = _identity_r_signature(person.key, signing_input)
+    assert _openssl(person.key.public_key.raw, forged, signing_input)
+    with pytest.raises(ApiError, match="§23|第23节"):
+        authenticate(world.ledger, f"{signing_input.decode()}.{b64url(forged)}")
