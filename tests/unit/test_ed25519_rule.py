@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -240,3 +241,25 @@ def test_a_token_re_signed_with_a_small_order_r_is_refused() -> None:
     assert _openssl(person.key.public_key.raw, forged, signing_input)
     with pytest.raises(ApiError, match="§23|第23节"):
         authenticate(world.ledger, f"{signing_input.decode()}.{b64url(forged)}")
+
+
+def test_verify_learns_no_key_from_a_key_change_naming_a_small_order_key() -> None:
+    """Spec §23: in ``verify`` such a key change does not read, so the key is never learnt and
+    nothing it signs counts; and its keys are not among those checked ahead."""
+    from domain.evidence.intent import Intent
+    from domain.evidence.keys import key_change
+    from domain.evidence.verifier import keys_named
+
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url(CASES[0][0])}
+    with pytest.raises(MalformedInput, match="§23"):
+        key_change("principal.add_key", {"public_key": jwk, "proof": b64encode(bytes(64))})
+    intent = Intent(
+        actor=uuid4(),
+        action="principal.add_key",
+        target=uuid4(),
+        expected_version=1,
+        args={"public_key": jwk, "proof": b64encode(bytes(64))},
+        signed_at=datetime.now(UTC),
+        nonce="n" * 16,
+    )
+    assert keys_named("decision-ledger/Principal/KeyAdded/v1", intent) == {}
