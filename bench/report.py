@@ -39,6 +39,13 @@ ROWS: list[tuple[str, str, str, str | None]] = [
     ("startup_verify_bundle_ms", "start-up: verify --bundle (28 events), median", "ms", None),
     ("startup_verify_bundle_max_ms", "  slowest run", "ms", None),
     ("startup_runs", "  runs of each", "", None),
+    # issue 20 — ed25519: the fastest library's single verify on one core, and each library's
+    ("baseline_ed25519_fastest_verify_per_s", "raw Ed25519, fastest library, one core", "verifies/s", None),
+    ("ed25519_fastest_library", "  the fastest library", "", None),
+    ("ed25519_message_bytes", "  message (median signed intent)", "bytes", None),
+    ("ed25519_cryptography_verify_one_core_per_s", "  cryptography (OpenSSL), one core", "verifies/s", None),
+    ("ed25519_pynacl_verify_one_core_per_s", "  PyNaCl (libsodium), one core", "verifies/s", None),
+    ("verify_ratio_fastest", "verify ÷ (fastest library × cores)", "×", None),
 ]
 
 

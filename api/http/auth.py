@@ -16,6 +16,7 @@ sign-in link, is exchanged once for a session the server keeps in the database.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from api.http.limits import MAX_LIFETIME
 from api.http.problems import ApiError
 from domain import clock
+from domain.evidence import ed25519
 from domain.evidence.signing import SigningKey
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
@@ -92,6 +94,12 @@ def authenticate(ledger: Ledger, token: str) -> Authenticated:
     except jwt.PyJWTError as error:
         raise ApiError("unauthenticated", "令牌无法验证（签名不符、已过期或不是发给本系统的）：请重新签发 — "
                                           f"the token does not verify: {error}") from None
+    # issue 20 — ed25519: PyJWT's OpenSSL checks the equation; the encodings of docs/spec.md §23 here
+    signature = token.rsplit(".", 1)[-1]
+    refusal = ed25519.signature_refusal(record.public_key.raw,
+                                        base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    if refusal:
+        raise ApiError("unauthenticated", f"令牌的签名不合规范（docs/spec.md 第23节）：请重新签发 — {refusal}")
     if int(claims["exp"]) - int(claims["iat"]) > MAX_LIFETIME:
         raise ApiError("unauthenticated", f"令牌有效期最长 {MAX_LIFETIME // 60} 分钟：请缩短有效期重新签发 — "
                                           f"a token may live at most {MAX_LIFETIME // 60} minutes")

@@ -1,5 +1,6 @@
 """Ed25519 keys (RFC 8037 JWKs named by their RFC 7638 thumbprints) and the DSSE v1 envelope
-every signed intent travels in (docs/spec.md §3, §4).
+every signed intent travels in (docs/spec.md §3, §4). Signatures verify by the validation rule of
+§23 (:mod:`domain.evidence.ed25519`).
 
 The server never needs a person's private key: clients call :func:`sign` (or
 :func:`domain.evidence.intent.sign_intent`) with their own :class:`SigningKey`.
@@ -14,11 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.evidence import sm2  # issue 20 — sm2
+from domain.evidence import ed25519, sm2  # issue 20 — sm2: sm2
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.errors import MalformedInput, SignatureInvalid
 
@@ -102,31 +102,27 @@ class PublicKey:
             raise MalformedInput(f"unexpected JWK members: {', '.join(sorted(extra))}")
         if "d" in jwk:
             raise MalformedInput("a private key was sent where a public key belongs")
-        return cls(b64url_decode(jwk.get("x"), "JWK x"))
+        key = cls(b64url_decode(jwk.get("x"), "JWK x"))
+        refusal = ed25519.key_refusal(key.raw)
+        if refusal:
+            raise MalformedInput(f"公钥不可用于签名，请重新生成密钥 — {refusal} (docs/spec.md §23): generate a new key")
+        return key
 
     @property
     def algorithm(self) -> str:  # issue 20 — sm2
         return "sm2" if sm2.is_public(self.raw) else "ed25519"
 
     def verify(self, signature: bytes, data: bytes) -> bool:
+        """Whether ``signature`` verifies over ``data``: by the rule of §23 (Ed25519), or SM2."""
         if sm2.is_public(self.raw):  # issue 20 — sm2: SM2 with SM3 and the default user id
             return sm2.verify(self.raw, signature, data)
-        try:
-            _loaded(self.raw).verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
+        return ed25519.verify(self.raw, signature, data)
 
 
 @functools.lru_cache(maxsize=4096)
 def _keyid(raw: bytes) -> str:
     """The RFC 7638 thumbprint of a raw key (remembered: a ledger has few keys, seen often)."""
     return b64url(hashlib.sha256(canonical_bytes(PublicKey(raw).jwk)).digest())
-
-
-@functools.lru_cache(maxsize=4096)
-def _loaded(raw: bytes) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 class SigningKey:

@@ -49,6 +49,9 @@ def assert_figures(figures: dict[str, Any], keys: tuple[str, ...]) -> None:
     assert figures["startup_help_stacks"] == figures["startup_verify_bundle_stacks"] == [], \
         "--help and verify --bundle import neither the web nor the database stack"
     assert all(t["met"] in (True, False, None) and t["measured"] for t in figures["targets"])
+    # issue 20 — ed25519: the fastest library's baseline, measured in the same run, and verify's ratio to it
+    assert all(measured(figures.get(k)) for k in ("baseline_ed25519_fastest_verify_per_s", "verify_ratio_fastest"))
+    assert figures["ed25519_fastest_library"] in ("cryptography", "pynacl")
 
 
 def test_the_quick_and_full_runs_are_documented() -> None:

@@ -418,3 +418,24 @@ def test_a_reader_not_cleared_gets_the_proofs_but_not_the_withheld_event(page: A
     assert secret["args"]["title"] not in page.content()
     refused = page.goto(f"{address}/proofs/bundles/cases/{nx['id']}")
     assert refused is not None and refused.status == 403 and "纪检监察" in page.inner_text("main")
+
+
+# issue 20 — ed25519: the browser's verifier holds the rule of docs/spec.md §23 on the speccheck vectors
+def test_the_browser_verifier_keeps_the_ed25519_rule(page: Any, served: Served, address: str) -> None:
+    from tests.unit import ed25519_reference
+
+    cases = json.loads((VECTORS / "ed25519-speccheck" / "cases.json").read_text())
+    expected = [ed25519_reference.verify(bytes.fromhex(c["pub_key"]), bytes.fromhex(c["signature"]),
+                                         bytes.fromhex(c["message"])) for c in cases]
+    key = SigningKey.generate()
+    honest = {"pub_key": key.public_key.raw.hex(), "signature": key.sign(b"honest").hex(), "message": b"honest".hex()}
+    page.goto(f"{address}/checkpoints")
+    page.add_script_tag(url="/static/ledger.js")
+    page.add_script_tag(url="/static/proofs.js")
+    got = page.evaluate("""async (cases) => { const out = [];
+      for (const c of cases) {
+        out.push(await DLProofs.ed25519Verify(DLProofs.fromHex(c.pub_key), DLProofs.fromHex(c.signature),
+                                              DLProofs.fromHex(c.message)));
+      }
+      return out; }""", [*cases, honest])
+    assert got == [*expected, True]

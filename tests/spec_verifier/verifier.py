@@ -252,9 +252,27 @@ def key_id(public: bytes) -> str:
         {"crv": "Ed25519", "kty": "OKP", "x": b64url(public)})).digest())
 
 
+# §23: A and R canonical (y < p) and not of small order, S < L, the cofactorless equation
+# (OpenSSL's, which checks S < L and R's canonical encoding itself but accepts small-order points
+# and a non-canonical A)
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_SMALL_ORDER_Y = {0, 1, _P - 1,
+                  2707385501144840649318225287225658788936804267575313519463743609750303402022,
+                  _P - 2707385501144840649318225287225658788936804267575313519463743609750303402022}
+
+
+def _point_allowed(encoded: bytes) -> bool:
+    y = int.from_bytes(encoded, "little") & ((1 << 255) - 1)
+    return y < _P and y not in _SMALL_ORDER_Y
+
+
 def ed25519_ok(public: bytes, signature: bytes, message: bytes) -> bool:
     if len(public) == 65:  # issue 20 — sm2: an SM2 key's signature (§22)
         return sm2.verify(public, signature, message)
+    if len(public) != 32 or len(signature) != 64 or not _point_allowed(public) \
+            or not _point_allowed(signature[:32]) or int.from_bytes(signature[32:], "little") >= _L:
+        return False
     try:
         Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):

@@ -1,6 +1,7 @@
 """The evidence package stands alone: a third party can lift ``domain/evidence`` out and verify
 with it, so it imports nothing but the standard library, ``cryptography``, ``rfc8785`` and, for issue 20,
-``gmssl_pyx`` (GmSSL's SM2, the national suite) and ``rfc3161_client`` (timestamp tokens)."""
+``gmssl_pyx`` (GmSSL's SM2, the national suite), ``rfc3161_client`` (timestamp tokens) and ``nacl``
+(PyNaCl: libsodium verifies Ed25519 by the rule of docs/spec.md §23)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from domain.model.actions import ACTIONS
 EVIDENCE = Path(domain.evidence.__file__).parent
 ALLOWED = {"cryptography", "rfc8785", "domain",
            "gmssl_pyx",  # issue 20 — sm2: GmSSL's SM2
-           "rfc3161_client"}  # issue 20 — stamps: RFC 3161 tokens (domain/evidence/timestamps.py)
+           "rfc3161_client",  # issue 20 — stamps: RFC 3161 tokens (domain/evidence/timestamps.py)
+           "nacl"}  # issue 20 — ed25519: libsodium
 
 
 def test_importing_every_evidence_module_loads_no_framework_or_driver() -> None:

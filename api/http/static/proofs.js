@@ -172,7 +172,29 @@
     return { origin, size: Number(sizeText), root };
   }
 
+  // docs/spec.md §23: S < L, A and R canonical (y < p) and not of small order, checked here; then
+  // WebCrypto's cofactorless equation (Chromium's, like OpenSSL, accepts small-order A and R)
+  const P25519 = (1n << 255n) - 19n;
+  const L25519 = (1n << 252n) + 27742317777372353535851937790883648493n;
+  const Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+  const SMALL_ORDER_Y = [0n, 1n, P25519 - 1n, Y8, P25519 - Y8];
+
+  function littleEndian(bytes) {
+    let n = 0n;
+    for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
+    return n;
+  }
+
+  function pointAllowed(encoded) {
+    const y = littleEndian(encoded) & ((1n << 255n) - 1n);
+    return y < P25519 && !SMALL_ORDER_Y.includes(y);
+  }
+
   async function ed25519Verify(publicKey, signature, message) {
+    if (publicKey.length !== 32 || signature.length !== 64 || !pointAllowed(publicKey)
+        || !pointAllowed(signature.slice(0, 32)) || littleEndian(signature.slice(32)) >= L25519) {
+      return false;
+    }
     let key;
     try {
       key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
@@ -389,6 +411,7 @@
     keyId, parseVerifierKey, parseNote, parseCheckpoint, verifyNote, openCheckpoint, canonical, hashInput,
     eventHash, genesisHash, runPage,
   };
+  global.DLProofs.ed25519Verify = ed25519Verify;  // issue 20 — ed25519: the rule of §23, for its test
   if (typeof document !== "undefined" && document.getElementById("proof-config")) {
     document.addEventListener("DOMContentLoaded", () => { runPage(); });
   }
