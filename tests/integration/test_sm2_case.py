@@ -19,6 +19,7 @@ from domain.evidence import sm2
 from domain.evidence.signing import PublicKey, pae
 from domain.evidence.sm2_keys import Sm2SigningKey
 from tests import support
+from tests.integration.test_witness import policy, witness_process
 from tests.spec_verifier.verifier import verify_bundle
 from tests.support import NXScript, World
 
@@ -75,7 +76,7 @@ def sm2_signatures(bundle: dict[str, Any]) -> list[tuple[bytes, bytes, bytes]]:
     return found
 
 
-def test_an_sm3_sm2_case_verifies_exports_and_its_bundle_verifies_independently(
+def test_an_sm3_sm2_case_verifies_is_witnessed_exports_and_its_bundle_verifies_independently(
     sm2_case: dict[str, Any], cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     where = ("--db", sm2_case["db"], "--keys", sm2_case["keys"])
@@ -84,6 +85,14 @@ def test_an_sm3_sm2_case_verifies_exports_and_its_bundle_verifies_independently(
     verified = cli("verify", *where, "--json")
     assert verified.code == 0, verified.out
     assert json.loads(verified.out)["ok"]
+    # a witness in its own process cosigns the SM3 ledger's checkpoint (its log stays RFC 9162
+    # SHA-256 over the SM3 event hashes, and the SM2 line beside the Ed25519 one is not its concern)
+    log_vkey = cli("checkpoint", *where, "--vkey").out.strip()
+    with witness_process(tmp_path / "witness", log_vkey, "sfj.example/witness") as (url, vkey):
+        policy(Path(sm2_case["keys"]), log_vkey, [("司法局", vkey, url)], "quorum 司法局")
+        submitted = cli("witness", "submit", *where)
+        assert submitted.code == 0 and json.loads(submitted.out)["published"], submitted.out + submitted.err
+        assert cli("verify", *where, "--witness", url).code == 0
     bundle_path = tmp_path / "case.bundle.json"
     exported = cli("export", *where, "--case", sm2_case["case"], "--out", str(bundle_path))
     assert exported.code == 0, exported.err
