@@ -41,6 +41,8 @@ SERVICE_TABLE_GRANTS = {
                                         "dl_accountability_subjects", "dl_principal_lifetime",
                                         "dl_views_tracking", "dl_log_tracking")
       for privilege in ("SELECT", "INSERT", "UPDATE")),
+    # issue 19 — perf2: who belongs to a case, a read model as the others
+    *(("dl_case_members", privilege) for privilege in ("SELECT", "INSERT", "UPDATE")),
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
                                         "dl_log_checkpoints", "dl_log_signed")
       for privilege in ("SELECT", "INSERT")),
@@ -357,7 +359,8 @@ def test_a_store_made_before_the_append_lock_function_is_upgraded_by_its_owner( 
 DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions",
            "dl_decision_making", "dl_accountabilities", "dl_accountability_subjects", "dl_principal_lifetime",
            "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
-           "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed")
+           "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed",
+           "dl_case_members")  # issue 19 — perf2
 
 
 def table_grants(roles: Roles, role: str) -> set[tuple[str, str]]:
