@@ -50,6 +50,7 @@ from bench.replay import rebuild
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
 from domain.evidence.times import format_time
+from projections.runner import Projector
 from tests.integration.conftest import PG_ADMIN_URL, _database
 from tests.integration.stores import Store
 from tests.integration.writers import Cast, ledger_at
@@ -337,7 +338,12 @@ def run(kind: str, work: Path, events: int, case_events: int, per_case: int, wri
         if rebuild_views:  # issue 19 — perf2: a version that adds a read model builds it first
             say("rebuilding every read model")
             with ledger_at(kept["url"], Path(kept["keys"])) as ledger:
-                projector = open_projector(Database.parse(kept["url"]), ledger)
+                database = Database.parse(kept["url"])
+                # a batch of the rebuild holds its transaction while it applies its events: on a
+                # busy machine that outlasts the library's 5 s idle-in-transaction limit
+                env = {**database.persistence_env(create_tables=False, prefix=""),
+                       "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0"}
+                projector = Projector(ledger, env, postgres=database.kind == "postgresql")
                 try:
                     started_rebuild = time.perf_counter()
                     projector.rebuild()
