@@ -42,9 +42,16 @@ class RowSink(Protocol):
     def upsert(self, sql: str, row: tuple[Any, ...], key: int = 1, updates: bool = True) -> None: ...
 
 
-def write(rows: RowSink, case: EvaluationCase) -> None:
-    """The member rows of one case as it stands (rows once written are never changed)."""
+def write(rows: RowSink, case: EvaluationCase, written: dict[str, int] | None = None) -> None:
+    """The member rows of one case as it stands (rows once written are never changed).
+    ``written``: how many members of each case a batch wrote already — members are only added,
+    so the same count is the same members, and nothing is written again."""
     case_id = str(case.id)
+    if written is not None:
+        count = len(case.team) + len(case.experts) + len(case.agencies)
+        if written.get(case_id) == count:
+            return
+        written[case_id] = count
     for kind, members in ((TEAM, case.team), (EXPERT, case.experts), (AGENCY, case.agencies)):
         for member in members:
             rows.upsert(_MEMBER, (case_id, kind, str(member)), key=3, updates=False)

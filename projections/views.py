@@ -223,6 +223,7 @@ class LedgerViews(Projection[ViewRecorder]):
         if aggregate.id in c.written:
             if isinstance(aggregate, EvaluationCase):
                 self._write_findings(c, aggregate, new_only=True)
+                membership.write(c, aggregate, c.members)  # issue 19 — perf2: a member added since, in its turn
             c.later[aggregate.id] = (aggregate, tracking.notification_id)
         else:
             c.written.add(aggregate.id)
@@ -256,7 +257,7 @@ class LedgerViews(Projection[ViewRecorder]):
             ),
         )
         self._write_findings(c, case)
-        membership.write(c, case)  # issue 19 — perf2
+        membership.write(c, case, c.members)  # issue 19 — perf2
         if case.is_nx:
             for article, starts_on, done_on, days in _deadlines(case):
                 c.upsert(
@@ -369,6 +370,8 @@ class Rows:
         self.written: set[UUID] = set()
         #: aggregates with later events in the batch, and the last one's notification id
         self.later: dict[UUID, tuple[LedgerAggregate, int]] = {}
+        #: how many members of each case the batch wrote (issue 19 — perf2, projections/membership.py)
+        self.members: dict[str, int] = {}
 
     def has(self, sql: str, key: tuple[Any, ...]) -> bool:
         """Whether a row of this key was upserted in this batch."""
