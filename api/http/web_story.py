@@ -281,7 +281,7 @@ def router() -> APIRouter:
             # the case page draws it (case_page.picture_rows)
             rows = _story_rows(svc, case_id)
             ordered = _story_events(svc, case_id, story.story_page(rows, offset, STORY_PAGE))
-            shown, unread = case_page.picture_rows(svc, case_id)
+            shown, unread = case_page.picture_rows(svc, case_id, rows)
             page = render(request, "story.html", case=case, picture=timeline_picture(request, case, shown, unread),
                           ordered=ordered, total=len(rows), offset=offset, page=STORY_PAGE,
                           w=words(lang_of(request)))
