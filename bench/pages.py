@@ -49,6 +49,8 @@ from bench.machine import describe
 from bench.replay import rebuild
 from domain.evidence.keys import make_proof
 from domain.evidence.signing import SigningKey
+from domain.evidence.times import format_time
+from projections.runner import Projector
 from tests.integration.conftest import PG_ADMIN_URL, _database
 from tests.integration.stores import Store
 from tests.integration.writers import Cast, ledger_at
@@ -72,6 +74,7 @@ class Subjects:
     decision: UUID  # the long case's decision
     person: Signer  # the first writer: every act of the long case is theirs
     inspector: Signer
+    middle_moment: str = ""  # issue 19 — perf2: when the long case's middle version was recorded
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Page:
     route: str
     path: Callable[[Subjects], str]
     reader: Callable[[Subjects], Signer]
+    status: int = 200  # issue 19 — perf2: the moment's page answers with a redirect to its version
 
 
 #: the pages measured, in order; a new page is one more row (a route not yet in the app is
@@ -113,6 +117,13 @@ PAGES: list[Page] = [
          lambda s: f"/persons/{s.person.principal_id}/graph", lambda s: s.person),
     Page("search by document number", "/search", lambda s: "/search?q=" + quote("息政〔2022〕7号"),
          lambda s: s.inspector),
+    # issue 19 — perf2: a search by a reader who is not an inspector, the story, the case at a moment
+    Page("search, read by a writer", "/search", lambda s: "/search?q=%E5%85%BB%E6%8A%A4", lambda s: s.person),
+    Page("story page", "/cases/{case_id}/story", lambda s: f"/cases/{s.long_case}/story", lambda s: s.person),
+    Page("story page, last page", "/cases/{case_id}/story",
+         lambda s: f"/cases/{s.long_case}/story?offset={max(0, s.long_version - 50)}", lambda s: s.person),
+    Page("case at a moment (redirect)", "/cases/{case_id}/at",
+         lambda s: f"/cases/{s.long_case}/at?moment={quote(s.middle_moment)}", lambda s: s.person, status=303),
 ]
 
 
@@ -214,7 +225,7 @@ def measure(client: TestClient, routes: set[str], subjects: Subjects, requests: 
             started = time.perf_counter()
             answer = client.get(path, headers=headers, follow_redirects=False)
             elapsed = time.perf_counter() - started
-            if answer.status_code != 200 or 'name="token"' in answer.text:
+            if answer.status_code != page.status or 'name="token"' in answer.text:
                 raise RuntimeError(f"{page.name}: {path} answered {answer.status_code}: {answer.text[:300]}")
             size = len(answer.content)
             if n >= warmup:
@@ -288,11 +299,13 @@ def serve_and_measure(kept: dict[str, Any], requests: int, warmup: int,
     """Serve the kept ledger in-process and measure every page of :data:`PAGES`."""
     keys = Path(kept["keys"])
     keystore = Keystore.beside(keys)
-    subjects = Subjects(UUID(kept["long_case"]), kept["case_events"], UUID(kept["decision"]),
-                        Signer.from_key_file(UUID(kept["person"][0]), Path(kept["person"][1]), "写入者0"),
-                        Signer.from_key_file(UUID(kept["inspector"][0]), Path(kept["inspector"][1]), "蒋卫国"))
     with ledger_at(kept["url"], keys) as ledger:
         ledger.keyring = keystore
+        middle = ledger.stored_event(UUID(kept["long_case"]), kept["case_events"] // 2)
+        subjects = Subjects(UUID(kept["long_case"]), kept["case_events"], UUID(kept["decision"]),
+                            Signer.from_key_file(UUID(kept["person"][0]), Path(kept["person"][1]), "写入者0"),
+                            Signer.from_key_file(UUID(kept["inspector"][0]), Path(kept["inspector"][1]), "蒋卫国"),
+                            format_time(middle.timestamp) if middle is not None else "")
         projector = open_projector(Database.parse(kept["url"]), ledger)
         service = Service(ledger, projector, read_key(keys / "ledger.pem"), interval=0.2, keystore=keystore)
         try:
@@ -314,7 +327,7 @@ def drop(kept: dict[str, Any]) -> None:
 
 def run(kind: str, work: Path, events: int, case_events: int, per_case: int, writers: int, requests: int,
         warmup: int, say: Callable[[str], None], keep: bool = False, reuse: bool = False,
-        budget: float | None = None) -> dict[str, Any]:
+        budget: float | None = None, rebuild_views: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     if reuse:
         kept = json.loads((work / "pages.json").read_text())
@@ -322,6 +335,21 @@ def run(kind: str, work: Path, events: int, case_events: int, per_case: int, wri
     figures: dict[str, Any] = {"store": kind, "machine": describe(PG_ADMIN_URL if kind == "postgres" else None)}
     if reuse:
         figures.update(kept)
+        if rebuild_views:  # issue 19 — perf2: a version that adds a read model builds it first
+            say("rebuilding every read model")
+            with ledger_at(kept["url"], Path(kept["keys"])) as ledger:
+                database = Database.parse(kept["url"])
+                # a batch of the rebuild holds its transaction while it applies its events: on a
+                # busy machine that outlasts the library's 5 s idle-in-transaction limit
+                env = {**database.persistence_env(create_tables=False, prefix=""),
+                       "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0"}
+                projector = Projector(ledger, env, postgres=database.kind == "postgresql")
+                try:
+                    started_rebuild = time.perf_counter()
+                    projector.rebuild()
+                    figures["rebuild_seconds"] = time.perf_counter() - started_rebuild
+                finally:
+                    projector.close()
         figures["pages"] = serve_and_measure(kept, requests, warmup, say, budget)
     else:
         with bench_store(kind, work, keep) as store:
@@ -385,7 +413,12 @@ def main(argv: list[str] | None = None) -> int:
                       help="build in DIR and keep the store there (PostgreSQL: its database) for --reuse")
     kept.add_argument("--reuse", type=Path, metavar="DIR", help="measure the store a --keep run left in DIR")
     kept.add_argument("--drop", type=Path, metavar="DIR", help="drop the store a --keep run left in DIR")
+    # issue 19 — perf2
+    parser.add_argument("--rebuild", action="store_true",
+                        help="with --reuse: rebuild every read model first (snapshots kept), for a version that adds one")
     args = parser.parse_args(argv)
+    if args.rebuild and args.reuse is None:
+        parser.error("--rebuild goes with --reuse")
     if args.writers < 2:
         parser.error("--writers must be at least 2 (the long case and a filler)")
 
@@ -405,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = args.keep or args.reuse
         directory.mkdir(parents=True, exist_ok=True)
         figures = run(kind, directory, *sizes, keep=args.keep is not None, reuse=args.reuse is not None,
-                      budget=args.budget)
+                      budget=args.budget, rebuild_views=args.rebuild)
     else:
         with tempfile.TemporaryDirectory(prefix="dl-bench-pages-", dir=args.work) as work:
             figures = run(kind, Path(work), *sizes, budget=args.budget)

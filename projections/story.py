@@ -9,7 +9,7 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -108,6 +108,15 @@ def story_order(events: Iterable[Mapping[str, Any]]) -> list[Dated]:
     """The events in the order the story tells them: by business date, then by the time they were
     recorded, then by version (the table of events on the case page reads them in this order)."""
     return sorted(dated(events), key=lambda d: (d.day, d.recorded_at, d.version))
+
+
+def story_page(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> list[Dated]:
+    """``story_order(events)[offset:offset + limit]`` (issue 19 — perf2: a page of the story of a
+    case of 10,000 events): every event is placed by its key alone, and only the page's are dated
+    whole."""
+    keys = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
+                   int(e["version"]), n) for n, e in enumerate(events))
+    return story_order(events[n] for *_, n in keys[offset: offset + limit])
 
 
 @dataclass(frozen=True)

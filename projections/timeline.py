@@ -22,6 +22,7 @@ from domain.model.principal import Principal
 from domain.model.sealing import SHREDDED, Place
 from domain.service.access import (
     WITHHELD,
+    CaseFacts,
     clearance,
     disclose_material,
     redact_material,
@@ -84,7 +85,7 @@ class Looked:
 
 
 def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 0, limit: int | None = None,
-             case: EvaluationCase | None = None) -> list[dict[str, Any]]:
+             case: EvaluationCase | None = None, facts: CaseFacts | None = None) -> list[dict[str, Any]]:
     """The case's events ``offset`` to ``offset + limit`` (all from ``offset`` when ``limit`` is
     None), each as the reader may see it, with whether it verifies.
 
@@ -102,10 +103,12 @@ def timeline(ledger: Ledger, case_id: UUID, reader: Principal, *, offset: int = 
     It does not say that the events not shown verify (each is checked when it is shown; the whole
     ledger, checkpoints and log included, is ``decision-ledger verify``'s), nor that the previous
     event's own content matches its recorded hash (that is the previous event's own mark).
-    ``case`` is the case as it stands now, when the caller has it already."""
+    ``case`` is the case as it stands now, when the caller has it already; or, with ``facts`` (who
+    belongs to the case now, issue 19 — perf2), the case at a version at or after the last event
+    shown: its materials, judged as ``facts`` say the reader may see them."""
     case = case if case is not None else ledger.get_case(case_id)
     looked = Looked(ledger)
-    cleared = clearance(reader, case, looked)  # what depends on the reader and the case, found once
+    cleared = clearance(reader, facts or case, looked)  # what depends on the reader and the case, found once
     names: dict[UUID, str] = {}
     out: list[dict[str, Any]] = []
     with hashing.using(ledger.hash_suite):  # issue 20 — sm3

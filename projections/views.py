@@ -33,7 +33,7 @@ from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
-from projections import accountability, making, persons, search  # issue 19 — pictures: search
+from projections import accountability, making, membership, persons, search  # issue 19
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -101,6 +101,8 @@ class LedgerViewTables(ViewTables):
         **accountability.TABLES,  # H2 accountability
         **making.TABLES,  # H1 making
         **persons.TABLES,  # H3 lifetime
+        # issue 19 — perf2: who belongs to a case (search and lists filter by access without loading cases)
+        **membership.TABLES,
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -116,10 +118,12 @@ class LedgerViewTables(ViewTables):
         # issue 19 — perf: the pages' names and English summaries read a few kinds of act
         # (organisation.register, case.raise_finding), found on an index, not by a scan
         ("dl_actions_action", "dl_actions", "action"),
+        *membership.INDEXES,  # issue 19 — perf2
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
     ) | accountability.UPSERTED | making.UPSERTED | persons.UPSERTED  # H2 accountability, H1 making, H3 lifetime
+    UPSERTED |= membership.UPSERTED  # issue 19 — perf2
 
 
 class SQLiteLedgerViews(LedgerViewTables, SQLiteViews):
@@ -219,6 +223,7 @@ class LedgerViews(Projection[ViewRecorder]):
         if aggregate.id in c.written:
             if isinstance(aggregate, EvaluationCase):
                 self._write_findings(c, aggregate, new_only=True)
+                membership.write(c, aggregate, c.members)  # issue 19 — perf2: a member added since, in its turn
             c.later[aggregate.id] = (aggregate, tracking.notification_id)
         else:
             c.written.add(aggregate.id)
@@ -252,6 +257,7 @@ class LedgerViews(Projection[ViewRecorder]):
             ),
         )
         self._write_findings(c, case)
+        membership.write(c, case, c.members)  # issue 19 — perf2
         if case.is_nx:
             for article, starts_on, done_on, days in _deadlines(case):
                 c.upsert(
@@ -364,6 +370,8 @@ class Rows:
         self.written: set[UUID] = set()
         #: aggregates with later events in the batch, and the last one's notification id
         self.later: dict[UUID, tuple[LedgerAggregate, int]] = {}
+        #: how many members of each case the batch wrote (issue 19 — perf2, projections/membership.py)
+        self.members: dict[str, int] = {}
 
     def has(self, sql: str, key: tuple[Any, ...]) -> bool:
         """Whether a row of this key was upserted in this batch."""

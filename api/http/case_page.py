@@ -57,7 +57,8 @@ def binding(case: EvaluationCase, ledger: Ledger) -> dict[str, Any] | None:
     return binding
 
 
-def picture_rows(svc: Service, case_id: str) -> tuple[list[dict[str, Any]], dict[date, int]]:
+def picture_rows(svc: Service, case_id: str,
+                 every: list[dict[str, Any]] | None = None) -> tuple[list[dict[str, Any]], dict[date, int]]:
     """The events of the case the timeline picture may show (``version``, ``action``,
     ``recorded_at``, ``actor``, and ``args`` where they may carry the business date), and how many
     of each day it need not read (counted in their column's ``+n``).
@@ -66,11 +67,14 @@ def picture_rows(svc: Service, case_id: str) -> tuple[list[dict[str, Any]], dict
     of their links (the version, as text); an event whose content carries no date sits on the day
     it was recorded (China time, a whole number of hours from UTC), so the first ``MAX_ROWS`` of
     each hour of recording, in that order, hold the first of each day. Those, and every event whose
-    content may carry a date, are read whole; the others are only counted."""
+    content may carry a date, are read whole; the others are only counted. ``every``: each event's
+    ``version``, ``action`` and ``recorded_at``, when the caller has read them already (the story
+    page, issue 19 — perf2)."""
     dated = sorted(BUSINESS_DATE_FIELDS)
-    with svc.current().views.reading() as c:
-        every = c.execute("SELECT version, action, recorded_at FROM {dl_actions} WHERE case_id = ?",
-                          (case_id,)).fetchall()
+    if every is None:
+        with svc.current().views.reading() as c:
+            every = c.execute("SELECT version, action, recorded_at FROM {dl_actions} WHERE case_id = ?",
+                              (case_id,)).fetchall()
     by_hour: dict[str, list[str]] = {}
     wanted: list[int] = []
     for row in every:

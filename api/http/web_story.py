@@ -10,6 +10,7 @@ open, as ``/cases`` does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -19,9 +20,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.http import labels, version_page
+from api.http import case_page, labels, version_page
 from api.http.problems import ApiError
-from api.http.reads import OUT_OF_SCOPE, oversee, readable, service
+from api.http.reads import OUT_OF_SCOPE, Offset, oversee, readable, service
 from api.http.service import Service
 from api.http.story import diff, graph, timeline
 from api.http.story.words import ENUM_FIELDS, STORY_WORDS
@@ -34,11 +35,14 @@ from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.service import access, replay
-from projections import chain_page, queries, search, story
+from projections import chain_page, membership, queries, search, story
+from projections.gc_pause import collection_paused
 from projections.scoping import Scope
 from projections.timeline import Looked, readable_case
 
 SEARCH_LIMIT = 20
+#: events in a page of a case's story (issue 19 — perf2: as the case page's)
+STORY_PAGE = case_page.EVENTS
 
 
 def words(lang: str) -> Callable[..., str]:
@@ -72,15 +76,33 @@ def _day(value: Any) -> date:
     return china_date(value if isinstance(value, datetime) else parse_time(str(value)))
 
 
-def _case_actions(svc: Service, case_id: str) -> list[dict[str, Any]]:
-    """The case's events from the actions read model (indexed by case), with each signer's name."""
+def _story_rows(svc: Service, case_id: str) -> list[dict[str, Any]]:
+    """Every event of the case from the actions read model (indexed by case): its version, action,
+    recording time and signer, and its signed arguments only where they may carry the day it tells
+    of (issue 19 — perf2: what places it in the story; the rest is read for a page's events only)."""
+    dated = sorted(story.BUSINESS_DATE_FIELDS)
+    with svc.current().views.reading() as c:
+        rows = c.execute(
+            f"SELECT version, action, actor_id, recorded_at, CASE WHEN action IN ({','.join('?' * len(dated))}) "
+            "THEN args END AS args FROM {dl_actions} WHERE case_id = ?", (*dated, case_id)
+        ).fetchall()
+    return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
+
+
+def _story_events(svc: Service, case_id: str, ordered: list[story.Dated]) -> list[story.Dated]:
+    """A page's events whole (as :func:`_story_rows` and with each signer's name and the event's
+    hash), in the same order."""
+    if not ordered:
+        return []
+    versions = [d.version for d in ordered]
     with svc.current().views.reading() as c:
         rows = c.execute(
             "SELECT a.version, a.action, a.event, a.actor_id, a.recorded_at, a.event_hash, a.args, p.name AS actor "
             "FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
-            "WHERE a.case_id = ? ORDER BY a.version", (case_id,)
+            f"WHERE a.case_id = ? AND a.version IN ({','.join('?' * len(versions))})", (case_id, *versions)
         ).fetchall()
-    return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
+    whole = {int(row["version"]): {**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows}
+    return [dataclasses.replace(d, event=whole.get(d.version, d.event)) for d in ordered]
 
 
 def timeline_picture(request: Request, case: EvaluationCase, events: Iterable[Mapping[str, Any]],
@@ -208,17 +230,15 @@ TEMPLATES.env.globals.update(
 
 
 def _scope_cases(svc: Service, who: Principal, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cases the reader may open, as ``/cases`` decides."""
+    """The cases the reader may open, as ``/cases`` decides: an inspector's by their scope, the
+    others' by the case-membership read model (issue 19 — perf2: one query, no case loaded;
+    :mod:`projections.membership`)."""
     scope = Scope(who, svc.ledger)
-    kept = []
-    for row in rows:
-        if scope.oversees(row):
-            kept.append(row)
-            continue
-        case = svc.ledger.find_case(UUID(row["case_id"]))
-        if case is not None and access.can_read_case(who, case, svc.ledger):
-            kept.append(row)
-    return kept
+    rows = list(rows)
+    unseen = [row for row in rows if not scope.oversees(row)]
+    with svc.current().views.reading() as c:
+        members = membership.readable_cases(c, who, Looked(svc.ledger), unseen) if unseen else set()
+    return [row for row in rows if scope.oversees(row) or str(row["case_id"]) in members]
 
 
 def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
@@ -230,15 +250,14 @@ def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
     decisions = [d for d in search.decisions(views, query, SEARCH_LIMIT)
                  if access.can_oversee(who) and scope.reaches_decision(d["decision_id"])]
     cases = _scope_cases(svc, who, search.cases(views, query, SEARCH_LIMIT))
-    readable_cases: dict[str, bool] = {}
+    found = search.events(views, query, SEARCH_LIMIT)
+    in_cases = {e["case_id"]: {"case_id": e["case_id"], "decision_id": e["decision_id"]} for e in found if e["case_id"]}
+    readable_cases = {row["case_id"] for row in _scope_cases(svc, who, in_cases.values())}
     events = []
-    for event in search.events(views, query, SEARCH_LIMIT):
+    for event in found:
         if event["case_id"]:
             case_id = event["case_id"]
-            if case_id not in readable_cases:
-                readable_cases[case_id] = bool(_scope_cases(svc, who, [{"case_id": case_id,
-                                                                         "decision_id": event["decision_id"]}]))
-            if readable_cases[case_id]:
+            if case_id in readable_cases:
                 events.append({**event, "href": f"/cases/{case_id}/versions/{event['version']}"})
         elif event["aggregate_type"] == "Decision" and access.can_oversee(who) \
                 and scope.reaches_decision(event["decision_id"]):
@@ -253,13 +272,22 @@ def router() -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
     @pages.get("/cases/{case_id}/story")
-    def case_story(request: Request, case_id: Id) -> Response:
+    def case_story(request: Request, case_id: Id, offset: Offset = 0) -> Response:
         who = require(request)
         svc = service(request)
-        case = readable(svc, who, case_id)
-        events = _case_actions(svc, case_id)
-        return render(request, "story.html", case=case, picture=timeline_picture(request, case, events),
-                      ordered=story.story_order(events), w=words(lang_of(request)))
+        with collection_paused():  # a long case is tens of thousands of objects
+            case = readable(svc, who, case_id)
+            # issue 19 — perf2: a page of the story (STORY_PAGE events), read whole; the picture as
+            # the case page draws it (case_page.picture_rows)
+            rows = _story_rows(svc, case_id)
+            ordered = _story_events(svc, case_id, story.story_page(rows, offset, STORY_PAGE))
+            shown, unread = case_page.picture_rows(svc, case_id, rows)
+            page = render(request, "story.html", case=case, picture=timeline_picture(request, case, shown, unread),
+                          ordered=ordered, total=len(rows), offset=offset, page=STORY_PAGE,
+                          w=words(lang_of(request)))
+            case_page.release(page)
+            del case
+        return page
 
     @pages.get("/decisions/{decision_id}/graph")
     def decision_graph(request: Request, decision_id: Id) -> Response:

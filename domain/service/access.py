@@ -18,9 +18,9 @@ nothing itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.errors import LedgerError
@@ -38,6 +38,29 @@ WITHHELD = "〔按密级隐去 withheld by classification〕"
 UNREADABLE = "〔无法解密 cannot be decrypted here〕"
 
 
+class CaseFacts(Protocol):
+    """What the rules of who reads a case look at: the case itself, or its facts as the read
+    models hold them (:class:`projections.membership.Membership`, issue 19 — perf)."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def decision_id(self) -> UUID | None: ...
+
+    @property
+    def lead_unit(self) -> str: ...
+
+    @property
+    def team(self) -> Collection[str]: ...
+
+    @property
+    def experts(self) -> Collection[str]: ...
+
+    @property
+    def agencies(self) -> Collection[str]: ...
+
+
 def has_any(principal: Principal, roles: frozenset[Role] | set[Role]) -> bool:
     return any(principal.has_role(role) for role in roles)
 
@@ -46,14 +69,14 @@ def is_inspector(principal: Principal) -> bool:
     return has_any(principal, OVERSEERS)
 
 
-def organisation_of(case: EvaluationCase, directory: Directory) -> UUID | None:
+def organisation_of(case: CaseFacts, directory: Directory) -> UUID | None:
     """The organisation a case belongs to: its decision's deciding organ (None if the decision
     was recorded without one)."""
     decision = directory.find(case.decision_id, Decision) if case.decision_id else None
     return decision.organisation_id if decision is not None else None
 
 
-def reaches_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+def reaches_case(principal: Principal, case: CaseFacts, directory: Directory) -> bool:
     """Does a role held in the reader's organisation reach this case's organisation?"""
     return reaches(principal.organisation_id, organisation_of(case, directory), _finder(directory))
 
@@ -62,7 +85,7 @@ def _finder(directory: Directory) -> Any:
     return lambda organisation_id: directory.find(organisation_id, Organisation)
 
 
-def is_lead_unit(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+def is_lead_unit(principal: Principal, case: CaseFacts, directory: Directory) -> bool:
     return (
         principal.has_role(Role.LEAD_UNIT)
         and principal.unit == case.lead_unit
@@ -70,7 +93,7 @@ def is_lead_unit(principal: Principal, case: EvaluationCase, directory: Director
     )
 
 
-def is_member(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+def is_member(principal: Principal, case: CaseFacts, directory: Directory) -> bool:
     pid = str(principal.id)
     agency = (
         principal.has_role(Role.AGENCY_STAFF)
@@ -80,13 +103,13 @@ def is_member(principal: Principal, case: EvaluationCase, directory: Directory) 
     return is_lead_unit(principal, case, directory) or pid in case.team or pid in case.experts or agency
 
 
-def can_read_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+def can_read_case(principal: Principal, case: CaseFacts, directory: Directory) -> bool:
     if is_member(principal, case, directory):
         return True
     return has_any(principal, OVERSEERS | REVIEWERS) and reaches_case(principal, case, directory)
 
 
-def oversees_case(principal: Principal, case: EvaluationCase, directory: Directory) -> bool:
+def oversees_case(principal: Principal, case: CaseFacts, directory: Directory) -> bool:
     """An inspector whose scope reaches the case."""
     return is_inspector(principal) and reaches_case(principal, case, directory)
 
@@ -97,7 +120,7 @@ def cleared_for(principal: Principal, case: EvaluationCase, material: dict[str, 
     return clearance(principal, case, directory)(material)
 
 
-def clearance(principal: Principal, case: EvaluationCase, directory: Directory) -> Callable[[dict[str, Any]], bool]:
+def clearance(principal: Principal, case: CaseFacts, directory: Directory) -> Callable[[dict[str, Any]], bool]:
     """:func:`cleared_for` for the materials of one state of a case: what depends on the reader and the case
     alone (may they read it, do they oversee it, are they its lead unit) is found once, at the
     first material that asks (issue 19 — perf: a case of 10,000 materials)."""

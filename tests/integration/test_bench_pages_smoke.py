@@ -26,8 +26,9 @@ def test_the_pages_benchmark_measures_every_page_of_its_table() -> None:
     assert [row["page"] for row in figures["pages"]] == [page.name for page in PAGES]
     measured = [row for row in figures["pages"] if row["built"]]
     assert len(measured) >= 6  # all but search, which is being built elsewhere
+    redirects = {page.name for page in PAGES if page.status != 200}  # issue 19 — perf2: the moment's page
     for row in measured:
-        assert row["requests"] == 4 and row["bytes"] > 1000, row
+        assert row["requests"] == 4 and (row["bytes"] > 1000 or row["page"] in redirects), row
         assert all(math.isfinite(row[k]) and row[k] > 0 for k in ("p50_ms", "p95_ms", "p99_ms")), row
         assert row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"] <= row["max_ms"], row
         assert row["met"] == (row["p95_ms"] <= 200), row

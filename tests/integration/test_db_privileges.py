@@ -41,6 +41,8 @@ SERVICE_TABLE_GRANTS = {
                                         "dl_accountability_subjects", "dl_principal_lifetime",
                                         "dl_views_tracking", "dl_log_tracking")
       for privilege in ("SELECT", "INSERT", "UPDATE")),
+    # issue 19 — perf2: who belongs to a case, a read model as the others
+    *(("dl_case_members", privilege) for privilege in ("SELECT", "INSERT", "UPDATE")),
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
                                         "dl_log_checkpoints", "dl_log_signed")
       for privilege in ("SELECT", "INSERT")),
@@ -360,7 +362,8 @@ DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agenc
            "dl_decision_making", "dl_accountabilities", "dl_accountability_subjects", "dl_principal_lifetime",
            "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
            "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed",
-           "dl_log_timestamps")  # issue 20 — stamps
+           "dl_log_timestamps",  # issue 20 — stamps
+           "dl_case_members")  # issue 19 — perf2
 
 
 def table_grants(roles: Roles, role: str) -> set[tuple[str, str]]:
