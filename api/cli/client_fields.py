@@ -68,7 +68,7 @@ class Field:
             return click.Option([f"{self.flag}/--no-{self.flag[2:]}", self.name], default=None, help=text)
         if kind == "list":
             item = self.item
-            complex_item = item.get("type") == "object"
+            complex_item = _is_object(item)
             return click.Option([self.flag, self.name], multiple=True, metavar="JSON|@FILE" if complex_item
                                 else _metavar(item), type=_type(item), help=(text + " " if text else "")
                                 + "Repeat for each item." + (" Each is JSON text or @FILE." if complex_item else ""))
@@ -82,7 +82,7 @@ class Field:
         if kind == "list":
             if not given:
                 return None
-            if self.item.get("type") == "object":
+            if _is_object(self.item):
                 return [json_value(self.flag, v, self.item) for v in given]
             return [_fresh(v, self.item) for v in given]
         if kind == "json":
@@ -116,8 +116,17 @@ def _fresh(value: Any, schema: dict[str, Any]) -> Any:
     return str(uuid4()) if schema.get("format") == "uuid" and value == "new" else value
 
 
+def _is_object(schema: dict[str, Any]) -> bool:
+    """An object, or a choice of objects (a JWK: Ed25519 or SM2)."""
+    options = schema.get("anyOf")
+    return all(_is_object(s) for s in options) if options else schema.get("type") == "object"
+
+
 def _is_jwk(schema: dict[str, Any]) -> bool:
-    return set(schema.get("properties", {})) == {"kty", "crv", "x"}
+    options = schema.get("anyOf")
+    if options:
+        return any(_is_jwk(s) for s in options)
+    return {"kty", "crv", "x"} <= set(schema.get("properties", {})) <= {"kty", "crv", "x", "y"}
 
 
 def json_value(flag: str, text: str, schema: dict[str, Any]) -> Any:
