@@ -146,3 +146,15 @@ def open_checkpoint(note: str, public_key: PublicKey, name: str | None = None) -
     checkpoint = Checkpoint.from_text(signed.text)
     signed.verify(name or checkpoint.origin, public_key)
     return checkpoint
+
+
+def open_under(note: str, keys: list[PublicKey], origin: str | None) -> tuple[Checkpoint, PublicKey]:
+    """The checkpoint, and which of ``keys`` signs it (the first that does): a ledger's
+    checkpoints are signed by the key active when each was signed (docs/spec.md §13.2.4)."""
+    refusal = NoteError("no key to open it with")
+    for key in keys:
+        try:
+            return open_checkpoint(note, key, origin), key
+        except NoteError as error:
+            refusal = error
+    raise refusal

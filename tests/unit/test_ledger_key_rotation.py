@@ -110,3 +110,49 @@ def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
     finally:
         projector.close()
         ledger.close()
+
+
+def test_a_timestamp_of_a_checkpoint_signed_before_the_rotation_still_verifies(
+        tmp_path: Path, manual_clock: clock.ManualClock) -> None:
+    """A v3 bundle exported after a rotation carries the TSA's token of a checkpoint the retired
+    key signed (spec §21.4 step 2 with §13.2.4): it verifies under the key that signed it, as the
+    consistency proof's old checkpoint does, and that of a later checkpoint under the new key —
+    neither is a `timestamp` break, to the product's verifier or the spec's."""
+    from domain.evidence.timestamps import Trust
+    from projections.timestamps import TimestampStore
+    from tests.tsa_support import Authority
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    projector = open_projector(database, ledger)
+    tsa = Authority(clock=clock.now)
+    try:
+        nx = NXScript(world)
+        nx.advance_to("close_evidence")
+        projector.catch_up()
+        projector.sign_checkpoint(world.ledger_key)
+        stamped = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)
+        assert stamped is not None
+        manual_clock.advance(timedelta(seconds=5))
+        ledger_id, old = world.genesis.ledger_id, world.ledger_key
+        new = SigningKey.generate()
+        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
+        ledger.ledger_key = new
+        nx.run_all()
+        projector.catch_up()
+        projector.sign_checkpoint(new)
+        later = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)  # signed by the new key
+        assert later is not None
+        bundle = Exporter(ledger, projector, new).case(str(nx.case_id))
+        assert [s["checkpoint"] for s in bundle["timestamps"]] == [stamped[0].note, later[0].note]
+        report = verify_bundle(bundle, tsa_trust=Trust.from_pem(tsa.pem()))
+        assert report.ok, [str(b) for b in report.breaks]
+        assert sum(n.startswith("timestamp ") for n in report.notes) == 2, report.notes
+        found = spec.verify_bundle(bundle, tsa_pem=tsa.pem())
+        assert found["ok"], found["breaks"]
+    finally:
+        projector.close()
+        ledger.close()
