@@ -17,6 +17,7 @@ from domain.errors import LedgerKeyMissing
 from domain.evidence.bundle_verifier import verify_bundle
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_store
+from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
 from projections.export import Exporter
 from tests.spec_verifier import verifier as spec
@@ -64,6 +65,19 @@ def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
         ledger.close()
 
 
+def _rotate(ledger: Ledger, world: World, manual_clock: clock.ManualClock) -> tuple[SigningKey, SigningKey]:
+    """The two administrators rotate the ledger key (propose, 5 s, confirm) and the operator
+    restarts with the new ledger.pem: the retired key and the new one."""
+    ledger_id, old = world.genesis.ledger_id, world.ledger_key
+    new = SigningKey.generate()
+    world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+        "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+    manual_clock.advance(timedelta(seconds=5))
+    world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
+    ledger.ledger_key = new
+    return old, new
+
+
 def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         tmp_path: Path, manual_clock: clock.ManualClock) -> None:
     """The bundle holds the ledger principal whole, so its rotation says which key signs the
@@ -78,13 +92,7 @@ def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         nx.advance_to("close_evidence")
         projector.catch_up()
         before = projector.sign_checkpoint(world.ledger_key)
-        ledger_id, old = world.genesis.ledger_id, world.ledger_key
-        new = SigningKey.generate()
-        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
-        manual_clock.advance(timedelta(seconds=5))
-        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
-        ledger.ledger_key = new
+        old, new = _rotate(ledger, world, manual_clock)
         nx.run_all()
         projector.catch_up()
         projector.sign_checkpoint(new)
@@ -134,13 +142,7 @@ def test_a_timestamp_of_a_checkpoint_signed_before_the_rotation_still_verifies(
         projector.sign_checkpoint(world.ledger_key)
         stamped = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)
         assert stamped is not None
-        manual_clock.advance(timedelta(seconds=5))
-        ledger_id, old = world.genesis.ledger_id, world.ledger_key
-        new = SigningKey.generate()
-        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
-        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
-        ledger.ledger_key = new
+        _, new = _rotate(ledger, world, manual_clock)
         nx.run_all()
         projector.catch_up()
         projector.sign_checkpoint(new)
