@@ -161,7 +161,9 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
     # which of them may sign is known only once their events are checked (_check_signing_key).
     candidates = [checks.ledger_key, *_proposed_ledger_keys(good, ledger_id)]
     try:
-        checkpoint, ledger_key = open_under(str(data.get("checkpoint", "")), candidates, ledger.get("origin"))
+        origin = ledger.get("origin")  # not text: the checkpoint's own, and _check_ledger names it
+        checkpoint, ledger_key = open_under(str(data.get("checkpoint", "")), candidates,
+                                            origin if isinstance(origin, str) else None)
         # issue 20 — sm2: a ledger whose genesis registers an SM2 key signs with it too (§22.2)
         genesis_keys = checks.keys.get(good[0]["aggregate_id"])
         sm2_note.check_lines(str(data.get("checkpoint", "")), checkpoint.origin,
