@@ -158,3 +158,23 @@ def test_a_timestamp_of_a_checkpoint_signed_before_the_rotation_still_verifies(
     finally:
         projector.close()
         ledger.close()
+
+
+def test_the_ledger_key_is_not_rotated_to_an_sm2_key(tmp_path: Path) -> None:
+    """Spec §22.1/§22.2: the ledger key stays Ed25519 (an SM2 key only signs beside it): a rotation
+    proposing an SM2 key is refused when proposed — two administrators cannot confirm a key the
+    service could not sign checkpoints with."""
+    from domain.errors import LedgerError
+    from domain.evidence.sm2_keys import Sm2SigningKey
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    try:
+        ledger_id, old = world.genesis.ledger_id, world.ledger_key
+        sm2 = Sm2SigningKey.generate()
+        with pytest.raises(LedgerError, match="Ed25519"):
+            world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+                "old_keyid": old.keyid, "public_key": sm2.public_key.jwk, "proof": world.proof(sm2, ledger_id)})
+    finally:
+        ledger.close()
