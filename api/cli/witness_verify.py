@@ -62,6 +62,7 @@ def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str
 def verify_with_witness(ledger: Any, records: Any, reader: Any, witness: str, vkey_text: str | None,
                         since: Any) -> VerificationReport:
     """``since(note)``: the ledger verified from a trusted checkpoint (``verify --since-checkpoint``)."""
+    pinned = vkey_text is not None
     note, vkey_text = witness_checkpoint(witness, reader.origin, vkey_text)
     try:
         name, key = parse_cosigner_vkey(vkey_text)
@@ -76,4 +77,8 @@ def verify_with_witness(ledger: Any, records: Any, reader: Any, witness: str, vk
     report: VerificationReport = since(note)
     report.notes.insert(0, f"witness {name} cosigned size {note.split(chr(10))[1]} at POSIX time "
                            f"{cosigned.timestamp}")
+    if not pinned and witness.startswith(("http://", "https://")):  # the key came from the same server
+        report.notes.insert(1, f"the witness's verifier key was read from {witness.rstrip('/')}/vkey, the server "
+                               "checked: whoever answers there is trusted; pin the key the witness gave you "
+                               "with --witness-vkey / 见证方公钥取自被核验的服务器本身，请用 --witness-vkey 指定")
     return report

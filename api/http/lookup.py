@@ -83,12 +83,14 @@ def router() -> Any:
         limit: Annotated[int, Query(ge=1, le=50)] = 20,
     ) -> Matches:
         text = " ".join(q.split())
+        if not text:  # spaces alone are no part of a name: nothing, in every source alike (spec §24)
+            return Matches(items=[], more=False)
         scope = Scope(svc, who)
         views = svc.current().views
         found: list[Match] = []
         if source in ("people", "experts"):
             unit = _uuid(organisation)
-            for row in lookup.people(views, text, CANDIDATES) if text else []:
+            for row in lookup.people(views, text, CANDIDATES):
                 org = _uuid(row["organisation_id"])
                 if source == "experts" and "expert" not in row["roles"]:
                     continue

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
-from domain.evidence.cosignature import with_cosignatures
+from domain.evidence.cosignature import cosigner_key_id, verify_cosignature, with_cosignatures
 from domain.evidence.times import parse_time
 from domain.evidence.tlog_policy import Policy, PolicyError, Witness, parse_policy
 
@@ -123,7 +123,7 @@ class Witnessing:
         errors = []
         for witness in self.policy.witnesses.values():
             try:
-                cosigned = with_cosignatures(cosigned, self.submit(witness, note, proof))
+                cosigned = with_cosignatures(cosigned, own_lines(witness, note, self.submit(witness, note, proof)))
             except (SubmissionError, NoteError) as error:
                 errors.append(str(error))
             except OSError as error:  # refused, timed out, unreachable
@@ -149,6 +149,21 @@ class Witnessing:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, self.path)
+
+
+def own_lines(witness: Witness, note: str, answer: str) -> str:
+    """The lines of a witness's answer that are its own cosignature of ``note``, verified: a
+    witness speaks for itself alone, so a line it sends under another witness's name (garbage or
+    a replay) is dropped and cannot spoil that witness's cosignature or the quorum. Raises
+    :class:`NoteError` if its own line does not verify, :class:`SubmissionError` if it has none."""
+    wanted = cosigner_key_id(witness.key_name, witness.public_key)
+    parsed = SignedNote.parse(note + answer)
+    own = [s for s in parsed.signatures if (s.name, s.key_id) == (witness.key_name, wanted)]
+    if not own:
+        raise SubmissionError(f"witness {witness.name} answered no cosignature under its key / 见证方未返回其联署")
+    lines = "".join(s.line() for s in dict.fromkeys(own))
+    verify_cosignature(SignedNote.parse(note + lines), witness.key_name, witness.public_key)
+    return lines
 
 
 def waiting_since(reader: Any, witnessed_size: int) -> datetime | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
+from domain.evidence.checkpoint import Checkpoint, NoteError, open_under
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time, parse_time
@@ -48,9 +48,10 @@ def tlog_proof_problem(event: dict[str, Any], event_hash: str, bundle_checkpoint
     return ""
 
 
-def check_timestamps(stamps: Any, checkpoint: Checkpoint, ledger_key: PublicKey, events: list[dict[str, Any]],
+def check_timestamps(stamps: Any, checkpoint: Checkpoint, ledger_keys: list[PublicKey], events: list[dict[str, Any]],
                      trust: Trust | None, brk: Breaker, notes: list[str]) -> None:
-    """Each timestamp: its checkpoint is the ledger's, the bundle's checkpoint extends it, the TSA's
+    """Each timestamp: its checkpoint is the ledger's (signed by any of ``ledger_keys``: one stamped
+    before a rotation, by the key it rotated out), the bundle's checkpoint extends it, the TSA's
     reply is for its bytes (and, with ``trust``, verifies under it), and no event the checkpoint
     holds was recorded after the TSA's time (beyond :data:`CLOCK_SKEW`). With ``trust``, at least
     one timestamp must verify under it."""
@@ -59,7 +60,7 @@ def check_timestamps(stamps: Any, checkpoint: Checkpoint, ledger_key: PublicKey,
         return
     verified = 0
     for number, stamp in enumerate(stamps, 1):
-        stamped = _check_one(number, stamp, checkpoint, ledger_key, events, trust, brk)
+        stamped = _check_one(number, stamp, checkpoint, ledger_keys, events, trust, brk)
         if stamped is None:
             continue
         size, when = stamped
@@ -73,7 +74,7 @@ def check_timestamps(stamps: Any, checkpoint: Checkpoint, ledger_key: PublicKey,
             f"({trust.describe()})")
 
 
-def _check_one(number: int, stamp: Any, checkpoint: Checkpoint, ledger_key: PublicKey, events: list[dict[str, Any]],
+def _check_one(number: int, stamp: Any, checkpoint: Checkpoint, ledger_keys: list[PublicKey], events: list[dict[str, Any]],
                trust: Trust | None, brk: Breaker) -> tuple[int, Stamped] | None:
     from domain.evidence.timestamps import read, verify
 
@@ -83,7 +84,7 @@ def _check_one(number: int, stamp: Any, checkpoint: Checkpoint, ledger_key: Publ
         return None
     note = stamp["checkpoint"]
     try:
-        stamped_checkpoint = open_checkpoint(str(note), ledger_key, checkpoint.origin)
+        stamped_checkpoint, _ = open_under(str(note), ledger_keys, checkpoint.origin)
     except NoteError as error:
         brk("timestamp", f"{what}: its checkpoint does not verify under the ledger key: {error}")
         return None

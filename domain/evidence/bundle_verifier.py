@@ -17,7 +17,7 @@ from domain.evidence import (
 )
 from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, key_list
 from domain.evidence.bundle_stamps import check_timestamps, tlog_proof_problem
-from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint, verifier_key
+from domain.evidence.checkpoint import Checkpoint, NoteError, open_under, verifier_key
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
 from domain.evidence.intent import Intent
@@ -161,7 +161,9 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
     # which of them may sign is known only once their events are checked (_check_signing_key).
     candidates = [checks.ledger_key, *_proposed_ledger_keys(good, ledger_id)]
     try:
-        checkpoint, ledger_key = _open_under(str(data.get("checkpoint", "")), candidates, ledger.get("origin"))
+        origin = ledger.get("origin")  # not text: the checkpoint's own, and _check_ledger names it
+        checkpoint, ledger_key = open_under(str(data.get("checkpoint", "")), candidates,
+                                            origin if isinstance(origin, str) else None)
         # issue 20 — sm2: a ledger whose genesis registers an SM2 key signs with it too (§22.2)
         genesis_keys = checks.keys.get(good[0]["aggregate_id"])
         sm2_note.check_lines(str(data.get("checkpoint", "")), checkpoint.origin,
@@ -197,7 +199,7 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
         _check_consistency(reading, data.get("consistency"), trusted_checkpoint, checkpoint, candidates)
     # issue 20 — stamps: RFC 3161 timestamps of checkpoints (§21.3)
     if reading.v3 and "timestamps" in data:
-        check_timestamps(data["timestamps"], checkpoint, ledger_key, good, tsa_trust, reading.brk, report.notes)
+        check_timestamps(data["timestamps"], checkpoint, candidates, good, tsa_trust, reading.brk, report.notes)
     elif tsa_trust is not None and not reading.v3:
         reading.brk("timestamp", f"a bundle of format {fmt} carries no timestamps (format {BUNDLE_FORMAT} does)")
 
@@ -232,17 +234,6 @@ def _proposed_ledger_keys(events: list[dict[str, Any]], ledger_id: str) -> list[
             except LedgerError:
                 continue
     return found
-
-
-def _open_under(note: str, keys: list[PublicKey], origin: Any) -> tuple[Checkpoint, PublicKey]:
-    """The checkpoint, and which of ``keys`` signs it (the first that does)."""
-    refusal = NoteError("no key to open it with")
-    for key in keys:
-        try:
-            return open_checkpoint(note, key, origin), key
-        except NoteError as error:
-            refusal = error
-    raise refusal
 
 
 def _check_signing_key(reading: _Reading, checks: KeyChecks, ledger_id: str, key: PublicKey) -> None:
@@ -291,7 +282,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
     trusted = None
     if trusted_note is not None:
         try:
-            trusted, _ = _open_under(trusted_note, ledger_keys, checkpoint.origin)
+            trusted, _ = open_under(trusted_note, ledger_keys, checkpoint.origin)
         except NoteError as error:
             reading.brk("checkpoint", f"the trusted checkpoint does not verify under the bundle's ledger key: {error}")
             return
@@ -309,7 +300,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
                 old = trusted
         else:
             try:
-                old, _ = _open_under(str(proof.get("old_checkpoint", "")), ledger_keys, checkpoint.origin)
+                old, _ = open_under(str(proof.get("old_checkpoint", "")), ledger_keys, checkpoint.origin)
             except NoteError as error:
                 reading.brk("checkpoint", f"the consistency proof's old checkpoint does not verify: {error}")
                 return

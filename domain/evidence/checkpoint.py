@@ -29,12 +29,19 @@ def verifier_key(name: str, public_key: PublicKey) -> str:
     return f"{name}+{key_id(name, public_key).hex()}+{raw}"
 
 
-def parse_verifier_key(text: str) -> tuple[str, PublicKey]:
+def split_verifier_key(text: str) -> tuple[str, str, bytes]:
+    """A verifier key's name, key id (hex) and decoded key bytes (type byte first), of any type:
+    each type's parser checks its own (here, ``cosignature``, ``sm2_note``)."""
     try:
         name, hex_id, encoded = text.strip().split("+", 2)
         raw = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error):
-        raise NoteError("a verifier key is NAME+KEYID+BASE64") from None
+        raise NoteError("a verifier key is NAME+KEYID+BASE64 / 验证密钥的格式为 名称+密钥标识+BASE64") from None
+    return name, hex_id, raw
+
+
+def parse_verifier_key(text: str) -> tuple[str, PublicKey]:
+    name, hex_id, raw = split_verifier_key(text)
     if len(raw) != 33 or raw[0] != ED25519:
         raise NoteError("only Ed25519 verifier keys (type 0x01) are supported")
     public_key = PublicKey(raw[1:])
@@ -146,3 +153,15 @@ def open_checkpoint(note: str, public_key: PublicKey, name: str | None = None) -
     checkpoint = Checkpoint.from_text(signed.text)
     signed.verify(name or checkpoint.origin, public_key)
     return checkpoint
+
+
+def open_under(note: str, keys: list[PublicKey], origin: str | None) -> tuple[Checkpoint, PublicKey]:
+    """The checkpoint, and which of ``keys`` signs it (the first that does): a ledger's
+    checkpoints are signed by the key active when each was signed (docs/spec.md §13.2.4)."""
+    refusal = NoteError("no key to open it with")
+    for key in keys:
+        try:
+            return open_checkpoint(note, key, origin), key
+        except NoteError as error:
+            refusal = error
+    raise refusal

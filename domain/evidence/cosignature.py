@@ -12,11 +12,16 @@ origin has that root. The ledger's own checkpoint signature stays type 0x01 (che
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from dataclasses import dataclass
 
-from domain.evidence.checkpoint import NoteError, NoteSignature, SignedNote, check_name
+from domain.evidence.checkpoint import (
+    NoteError,
+    NoteSignature,
+    SignedNote,
+    check_name,
+    split_verifier_key,
+)
 from domain.evidence.signing import PublicKey, SigningKey
 
 COSIGNATURE_V1 = 0x04
@@ -38,11 +43,7 @@ def cosigner_vkey(name: str, public_key: PublicKey) -> str:
 
 def parse_cosigner_vkey(text: str) -> tuple[str, PublicKey]:
     """A type 0x04 verifier key: its name and Ed25519 key; its key id must match them."""
-    try:
-        name, hex_id, encoded = text.strip().split("+", 2)
-        raw = base64.b64decode(encoded, validate=True)
-    except (ValueError, binascii.Error):
-        raise NoteError("a verifier key is NAME+KEYID+BASE64 / 验证密钥的格式为 名称+密钥标识+BASE64") from None
+    name, hex_id, raw = split_verifier_key(text)
     check_name(name)
     if len(raw) != 33 or raw[0] != COSIGNATURE_V1:
         raise NoteError("a witness's verifier key is a cosignature/v1 key (type 0x04, 32-byte Ed25519) / "

@@ -14,11 +14,16 @@ and C2SP witnesses keep verifying the Ed25519 line as before.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 
 from domain.evidence import sm2
-from domain.evidence.checkpoint import NoteError, NoteSignature, SignedNote, check_name
+from domain.evidence.checkpoint import (
+    NoteError,
+    NoteSignature,
+    SignedNote,
+    check_name,
+    split_verifier_key,
+)
 from domain.evidence.signing import PublicKey, SigningKey
 
 SIGNATURE_TYPE = 0xFF
@@ -40,11 +45,7 @@ def verifier_key(name: str, public_key: PublicKey) -> str:
 
 
 def parse_verifier_key(text: str) -> tuple[str, PublicKey]:
-    try:
-        name, hex_id, encoded = text.strip().split("+", 2)
-        raw = base64.b64decode(encoded, validate=True)
-    except (ValueError, binascii.Error):
-        raise NoteError("a verifier key is NAME+KEYID+BASE64") from None
+    name, hex_id, raw = split_verifier_key(text)
     prefix = bytes([SIGNATURE_TYPE]) + IDENTIFIER
     if not raw.startswith(prefix) or not sm2.is_public(raw[len(prefix) :]):
         raise NoteError("not an SM2 verifier key (0xff ‖ decision-ledger/sm2-sm3/v1 ‖ point)")

@@ -245,6 +245,10 @@ class Principal(LedgerAggregate):
             raise NotPermitted("principal.rotate_ledger_key applies to the ledger principal only")
         if any(record.pending for record in self.key_history.keys.values()):
             raise Conflict("a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
+        if act.command.public_key.kty != "OKP":  # issue 20 — sm2: docs/spec.md §22.1, §22.2
+            raise MalformedInput("账本密钥须为 Ed25519（SM2 密钥只能在其旁签名）：请生成 Ed25519 密钥 — the ledger key "
+                                 "stays Ed25519 (an SM2 key only signs beside it, docs/spec.md §22.2): propose an "
+                                 "Ed25519 key")
         _require_proven(act, ctx.ledger_id, self.key_history, is_ledger=True)
         self._record(self.LedgerKeyProposed, act)
 

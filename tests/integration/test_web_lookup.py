@@ -102,3 +102,12 @@ def test_the_supply_finding_and_fault_forms_are_offered_in_words(served: Served,
     as_person("chen_jianhua")  # type: ignore[operator]
     fault = served.client.get(f"/cases/{served.demo.cases[3]['id']}/act").text
     assert 'data-action="case.confirm_decision_fault"' in fault, "the lead unit, once the report is formed"
+
+
+def test_a_blank_query_offers_nothing_from_any_source(served: Served) -> None:
+    """`q` is part of a name (spec §24): spaces alone match no one, in every source alike — not
+    a person, and not the organ's every organisation or the whole agency register either."""
+    for source in ("people", "experts", "organisations", "agencies"):
+        answer = served.get(f"/v1/lookup/{source}", "chen_jianhua", q="   ")
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"items": [], "more": False}, source

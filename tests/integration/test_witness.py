@@ -108,6 +108,8 @@ def test_a_witness_catches_an_insider_s_consistent_rewrite(cli, projected_ledger
             report = json.loads(result.out)
             assert result.code == 1 and not report["ok"], result.out
             assert any("not consistent with the trusted checkpoint" in b["detail"] for b in report["breaks"])
+            # a key read from the server checked is said to be so (pin it with --witness-vkey)
+            assert any("--witness-vkey" in n for n in report["notes"]) == (witness == url), report["notes"]
         # the witness still serves the checkpoint it cosigned before the rewrite
         latest = httpx.get(f"{url}/{_origin_hash(log_vkey)}/checkpoint").text
         assert spec.verify_witnessed(latest, log_vkey, [vkey], 1).size == seen

@@ -1193,6 +1193,18 @@ def tlog_proof_problem(bundle: _Bundle, event: dict[str, Any], state: dict[str, 
     return ""
 
 
+def open_stamped(note: Any, bundle: _Bundle) -> list[str]:
+    """A timestamped checkpoint opens under any of the ledger's keys (§13.2.4): one stamped before
+    a rotation is signed by the key the rotation retired."""
+    error = Refused("no ledger key")
+    for public in bundle.candidates:
+        try:
+            return open_note(note, bundle.origin, public)
+        except Refused as refused:
+            error = refused
+    raise error
+
+
 def check_timestamps(bundle: _Bundle, events: list[dict[str, Any]]) -> None:
     """§21.4 steps 2–4."""
     stamps = bundle.data.get("timestamps") if bundle.v3 else None
@@ -1204,7 +1216,7 @@ def check_timestamps(bundle: _Bundle, events: list[dict[str, Any]]) -> None:
         try:
             if not isinstance(stamp, dict) or set(stamp) != {"checkpoint", "response", "consistency_path"}:
                 raise Bad("not checkpoint, response and consistency_path")
-            lines = open_note(stamp["checkpoint"], bundle.origin, bundle.ledger_public)
+            lines = open_stamped(stamp["checkpoint"], bundle)
             size, root = parse_checkpoint(lines, bundle.origin)
             if not verify_consistency(size, bundle.size, root, bundle.root, hex_hashes(stamp["consistency_path"])):
                 raise Bad("the bundle's checkpoint is not shown to extend it")

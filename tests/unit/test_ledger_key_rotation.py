@@ -17,6 +17,7 @@ from domain.errors import LedgerKeyMissing
 from domain.evidence.bundle_verifier import verify_bundle
 from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_store
+from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
 from projections.export import Exporter
 from tests.spec_verifier import verifier as spec
@@ -64,6 +65,19 @@ def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
         ledger.close()
 
 
+def _rotate(ledger: Ledger, world: World, manual_clock: clock.ManualClock) -> tuple[SigningKey, SigningKey]:
+    """The two administrators rotate the ledger key (propose, 5 s, confirm) and the operator
+    restarts with the new ledger.pem: the retired key and the new one."""
+    ledger_id, old = world.genesis.ledger_id, world.ledger_key
+    new = SigningKey.generate()
+    world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+        "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+    manual_clock.advance(timedelta(seconds=5))
+    world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
+    ledger.ledger_key = new
+    return old, new
+
+
 def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         tmp_path: Path, manual_clock: clock.ManualClock) -> None:
     """The bundle holds the ledger principal whole, so its rotation says which key signs the
@@ -78,13 +92,7 @@ def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         nx.advance_to("close_evidence")
         projector.catch_up()
         before = projector.sign_checkpoint(world.ledger_key)
-        ledger_id, old = world.genesis.ledger_id, world.ledger_key
-        new = SigningKey.generate()
-        world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-            "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
-        manual_clock.advance(timedelta(seconds=5))
-        world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
-        ledger.ledger_key = new
+        old, new = _rotate(ledger, world, manual_clock)
         nx.run_all()
         projector.catch_up()
         projector.sign_checkpoint(new)
@@ -109,4 +117,64 @@ def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         assert [b["kind"] for b in found["breaks"]] == ["checkpoint"], found["breaks"]
     finally:
         projector.close()
+        ledger.close()
+
+
+def test_a_timestamp_of_a_checkpoint_signed_before_the_rotation_still_verifies(
+        tmp_path: Path, manual_clock: clock.ManualClock) -> None:
+    """A v3 bundle exported after a rotation carries the TSA's token of a checkpoint the retired
+    key signed (spec §21.4 step 2 with §13.2.4): it verifies under the key that signed it, as the
+    consistency proof's old checkpoint does, and that of a later checkpoint under the new key —
+    neither is a `timestamp` break, to the product's verifier or the spec's."""
+    from domain.evidence.timestamps import Trust
+    from projections.timestamps import TimestampStore
+    from tests.tsa_support import Authority
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    projector = open_projector(database, ledger)
+    tsa = Authority(clock=clock.now)
+    try:
+        nx = NXScript(world)
+        nx.advance_to("close_evidence")
+        projector.catch_up()
+        projector.sign_checkpoint(world.ledger_key)
+        stamped = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)
+        assert stamped is not None
+        _, new = _rotate(ledger, world, manual_clock)
+        nx.run_all()
+        projector.catch_up()
+        projector.sign_checkpoint(new)
+        later = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)  # signed by the new key
+        assert later is not None
+        bundle = Exporter(ledger, projector, new).case(str(nx.case_id))
+        assert [s["checkpoint"] for s in bundle["timestamps"]] == [stamped[0].note, later[0].note]
+        report = verify_bundle(bundle, tsa_trust=Trust.from_pem(tsa.pem()))
+        assert report.ok, [str(b) for b in report.breaks]
+        assert sum(n.startswith("timestamp ") for n in report.notes) == 2, report.notes
+        found = spec.verify_bundle(bundle, tsa_pem=tsa.pem())
+        assert found["ok"], found["breaks"]
+    finally:
+        projector.close()
+        ledger.close()
+
+
+def test_the_ledger_key_is_not_rotated_to_an_sm2_key(tmp_path: Path) -> None:
+    """Spec §22.1/§22.2: the ledger key stays Ed25519 (an SM2 key only signs beside it): a rotation
+    proposing an SM2 key is refused when proposed — two administrators cannot confirm a key the
+    service could not sign checkpoints with."""
+    from domain.errors import LedgerError
+    from domain.evidence.sm2_keys import Sm2SigningKey
+
+    database = Database.parse(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = open_ledger(database, create=True)
+    world = World(ledger)
+    try:
+        ledger_id, old = world.genesis.ledger_id, world.ledger_key
+        sm2 = Sm2SigningKey.generate()
+        with pytest.raises(LedgerError, match="Ed25519"):
+            world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
+                "old_keyid": old.keyid, "public_key": sm2.public_key.jwk, "proof": world.proof(sm2, ledger_id)})
+    finally:
         ledger.close()

@@ -79,3 +79,16 @@ def test_the_tlog_proof_text_verifies_under_the_log_key_alone() -> None:
     assert (index, path, note) == (proof.index, list(proof.path), proof.checkpoint)
     assert spec.verify_inclusion(index, checkpoint.size, leaf_hash(bytes.fromhex(event["event_hash"])), path,
                                  checkpoint.root)
+
+
+@pytest.mark.parametrize("origin", [1, True, [None], {"a": 1}])
+def test_a_ledger_block_whose_origin_is_not_text_is_a_break_not_a_crash(origin: Any) -> None:
+    """`verify --bundle` reads what anyone sends: a garbled `ledger.origin` is a break of the
+    bundle (the ledger block does not say what the genesis says), never a traceback."""
+    from domain.evidence.bundle_verifier import verify_bundle
+
+    bundle = _json(HERE / "case-bundle.json")
+    bundle["ledger"]["origin"] = origin
+    report = verify_bundle(bundle)
+    assert not report.ok and any("origin" in b.detail for b in report.breaks), [str(b) for b in report.breaks]
+    assert not spec.verify_bundle(bundle)["ok"]
