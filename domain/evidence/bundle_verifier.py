@@ -16,16 +16,15 @@ from domain.evidence import (
     topics,
 )
 from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, key_list
+from domain.evidence.bundle_ledger_key import check_signing_key, proposed_ledger_keys
 from domain.evidence.bundle_stamps import check_timestamps, tlog_proof_problem
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_under, verifier_key
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
 from domain.evidence.intent import Intent
-from domain.evidence.keys import ROTATE_LEDGER
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
 from domain.evidence.report import BUNDLE, Break, VerificationReport
 from domain.evidence.signing import Envelope, PublicKey
-from domain.evidence.times import format_time
 from domain.evidence.verifier import (
     Chains,
     KeyChecks,
@@ -158,8 +157,8 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
     report.ledger_keyid = checks.ledger_keyid
     ledger_id = good[0]["aggregate_id"]
     # The genesis key, or a key the ledger principal's rotations in the bundle propose (§13.2.4);
-    # which of them may sign is known only once their events are checked (_check_signing_key).
-    candidates = [checks.ledger_key, *_proposed_ledger_keys(good, ledger_id)]
+    # which of them may sign is known only once their events are checked (check_signing_key).
+    candidates = [checks.ledger_key, *proposed_ledger_keys(good, ledger_id)]
     try:
         origin = ledger.get("origin")  # not text: the checkpoint's own, and _check_ledger names it
         checkpoint, ledger_key = open_under(str(data.get("checkpoint", "")), candidates,
@@ -218,40 +217,8 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
     else:
         _check_head(reading, subject["kind"], subject["id"], data.get("head"), good, checkpoint, ledger_key)
     _check_keys(reading, data.get("keys"), checks, good)
-    _check_signing_key(reading, checks, ledger_id, ledger_key)
+    check_signing_key(reading.brk, checks, ledger_id, ledger_key)
     return report
-
-
-def _proposed_ledger_keys(events: list[dict[str, Any]], ledger_id: str) -> list[PublicKey]:
-    """The keys the ledger principal's rotations in the bundle propose, as their intents say
-    (not yet checked: only to find the key a note is signed with)."""
-    found = []
-    for event in events:
-        intent = _intent(event["state"]) if event["aggregate_id"] == ledger_id else None
-        if intent is not None and event["topic"] == topics.EVENT_OF_ACTION[ROTATE_LEDGER]:
-            try:
-                found.append(PublicKey.from_jwk(intent.args.get("public_key")))
-            except LedgerError:
-                continue
-    return found
-
-
-def _check_signing_key(reading: _Reading, checks: KeyChecks, ledger_id: str, key: PublicKey) -> None:
-    """§13.2.9: the key that signs the checkpoint and the head is the ledger's active key at the
-    end of the ledger principal's history the bundle holds — the genesis key until a rotation is
-    confirmed, then the confirmed key; a rotated (retired) or pending key signs no checkpoint."""
-    history = checks.keys.get(ledger_id)
-    record = history.keys.get(key.keyid) if history is not None else None
-    if record is None:
-        state = "no key event of the ledger principal in the bundle adds it"
-    elif record.active_from is None:
-        state = "pending: never confirmed"
-    elif record.active_until is not None:
-        state = f"{record.ended_by or 'ended'} at {format_time(record.active_until)}"
-    else:
-        return
-    reading.brk("checkpoint", f"the checkpoint is signed by ledger key {key.keyid}, which is not the ledger's "
-                f"active key in the bundle's ledger-principal history ({state})")
 
 
 def _check_ledger(reading: _Reading, ledger: dict[str, Any], genesis: dict[str, Any], genesis_key: PublicKey,
