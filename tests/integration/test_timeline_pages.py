@@ -22,9 +22,9 @@ def verified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     seen: list[tuple[int, str]] = []
     real = timelines.verify_event
 
-    def counting(ledger: Any, event: Any, previous_hash: str) -> list[str]:
+    def counting(ledger: Any, event: Any, previous_hash: str, *suite: str) -> list[str]:
         seen.append((event.originator_version, previous_hash))
-        return real(ledger, event, previous_hash)
+        return real(ledger, event, previous_hash, *suite)
 
     monkeypatch.setattr(timelines, "verify_event", counting)
     return seen
