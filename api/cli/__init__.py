@@ -21,7 +21,8 @@ import click
 
 #: every command, by name: the module that defines it (imported when the command is used)
 COMMANDS = {
-    **dict.fromkeys(("init", "demo", "verify", "articles"), "api.cli.ledger"),
+    **dict.fromkeys(("init", "demo", "verify"), "api.cli.ledger"),
+    "articles": "api.cli.articles",
     "check-deadlines": "api.cli.deadlines",
     **dict.fromkeys(("keygen", "key-proof"), "api.cli.keys"),
     **dict.fromkeys(("checkpoint", "cosign", "prove", "export"), "api.cli.log"),

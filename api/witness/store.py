@@ -25,8 +25,9 @@ import os
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -76,7 +77,7 @@ class Record(Protocol):
     def keep(self, record: dict[str, Any]) -> None: ...
 
 
-class WitnessStore:
+class WitnessStore(ABC):
     """The judgement, the cosignature and the evidence, over either backend."""
 
     name: str
@@ -108,14 +109,13 @@ class WitnessStore:
     def vkey(self, key: SigningKey) -> str:
         return cosigner_vkey(self.name, key.public_key)
 
+    @abstractmethod
     def stored_vkey(self) -> str | None:
         """The witness's verifier key as `witness init` kept it."""
-        raise NotImplementedError
 
-    @contextmanager
-    def record(self) -> Iterator[Record]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def record(self) -> AbstractContextManager[Record]:
+        """One judgement's hold on the store: the latest checkpoints, read and written atomically."""
 
     def latest_note(self, digest: str) -> str | None:
         """The latest cosigned checkpoint of the log whose origin hashes to ``digest``."""
@@ -124,8 +124,9 @@ class WitnessStore:
         with self.record() as record:
             return record.latest_note(digest)
 
+    @abstractmethod
     def refused(self) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """The evidence of every refused attempt, oldest first."""
 
     def add_checkpoint(self, body: bytes, key: SigningKey, now: int | None = None) -> Answer:
         """C2SP add-checkpoint: judge, persist and cosign — or refuse, keeping the evidence."""
