@@ -20,8 +20,15 @@ class NoteError(ValueError):
     """A note or checkpoint is malformed or its signature does not verify."""
 
 
+#: the signature type of an SM2 line (spec §22.2): C2SP's 0xff for a type without a byte, then ours
+SM2_TYPE = b"\xff" + b"decision-ledger/sm2-sm3/v1"
+
+
 def key_id(name: str, public_key: PublicKey) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + bytes([ED25519]) + public_key.raw).digest()[:4]
+    """SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4]; the type is 0x01 for Ed25519, :data:`SM2_TYPE` for an
+    SM2 key (65 bytes, spec §22.2)."""
+    kind = SM2_TYPE if len(public_key.raw) == 65 else bytes([ED25519])
+    return hashlib.sha256(name.encode() + b"\n" + kind + public_key.raw).digest()[:4]
 
 
 def verifier_key(name: str, public_key: PublicKey) -> str:
@@ -80,15 +87,16 @@ class SignedNote:
         others = tuple(s for s in self.signatures if (s.name, s.key_id) != (name, signature.key_id))
         return SignedNote(self.text, (*others, signature))
 
-    def verify(self, name: str, public_key: PublicKey) -> None:
-        """The signature of this key verifies over the text (others are ignored)."""
+    def verify(self, name: str, public_key: PublicKey, what: str = "signature") -> None:
+        """The ``what`` (signature, SM2 signature) of this key verifies over the text (others are
+        ignored)."""
         wanted = key_id(name, public_key)
         mine = [s for s in self.signatures if s.name == name and s.key_id == wanted]
         if not mine:
-            raise NoteError(f"the note carries no signature by {name}")
+            raise NoteError(f"the note carries no {what} by {name}")
         for signature in mine:
             if not public_key.verify(signature.signature, self.text.encode()):
-                raise NoteError(f"the signature by {name} does not verify")
+                raise NoteError(f"the {what} by {name} does not verify")
 
     @classmethod
     def parse(cls, note: str) -> SignedNote:

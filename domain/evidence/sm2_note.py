@@ -14,28 +14,19 @@ and C2SP witnesses keep verifying the Ed25519 line as before.
 from __future__ import annotations
 
 import base64
-import hashlib
 
-from domain.evidence import sm2
-from domain.evidence.checkpoint import (
-    NoteError,
-    NoteSignature,
-    SignedNote,
-    check_name,
-    split_verifier_key,
-)
+from domain.evidence import checkpoint, sm2
+from domain.evidence.checkpoint import NoteError, SignedNote, split_verifier_key
 from domain.evidence.signing import PublicKey, SigningKey
 
 SIGNATURE_TYPE = 0xFF
-IDENTIFIER = b"decision-ledger/sm2-sm3/v1"
+IDENTIFIER = checkpoint.SM2_TYPE[1:]
 
 
 def key_id(name: str, public_key: PublicKey) -> bytes:
     if not sm2.is_public(public_key.raw):
         raise NoteError("an SM2 signature line needs an SM2 key")
-    return hashlib.sha256(
-        name.encode() + b"\n" + bytes([SIGNATURE_TYPE]) + IDENTIFIER + public_key.raw
-    ).digest()[:4]
+    return checkpoint.key_id(name, public_key)
 
 
 def verifier_key(name: str, public_key: PublicKey) -> str:
@@ -57,21 +48,14 @@ def parse_verifier_key(text: str) -> tuple[str, PublicKey]:
 
 def signed(note: SignedNote, key: SigningKey, name: str) -> SignedNote:
     """``note`` with this SM2 key's signature line added (one it had of the same key replaced)."""
-    check_name(name)
-    line = NoteSignature(name, key_id(name, key.public_key), key.sign(note.text.encode()))
-    others = tuple(s for s in note.signatures if (s.name, s.key_id) != (name, line.key_id))
-    return SignedNote(note.text, (*others, line))
+    key_id(name, key.public_key)  # an SM2 key, or NoteError
+    return note.signed(key, name)
 
 
 def verify(note: SignedNote, name: str, public_key: PublicKey) -> None:
     """The SM2 line of this key is present and verifies over the note's text."""
-    wanted = key_id(name, public_key)
-    mine = [s for s in note.signatures if s.name == name and s.key_id == wanted]
-    if not mine:
-        raise NoteError(f"the note carries no SM2 signature by {name}")
-    for line in mine:
-        if not public_key.verify(line.signature, note.text.encode()):
-            raise NoteError(f"the SM2 signature by {name} does not verify")
+    key_id(name, public_key)
+    note.verify(name, public_key, "SM2 signature")
 
 
 def check_lines(note: str, origin: str, keys: list[PublicKey]) -> None:
