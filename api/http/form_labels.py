@@ -178,6 +178,9 @@ OVERRIDES: dict[tuple[str, str], W] = {
     ("case.find_misconduct", "principal_id"): ("责任人员（输入姓名查找）", "person responsible (type a name)"),
     ("case.confirm_decision_fault", "statement"): ("经评估发现并确认的事实", "facts the evaluation found and confirmed"),
     ("case.confirm_decision_fault", "finding_id"): ("认定编号", "finding id"),
+    ("case.confirm_decision_fault", "unit_id"): (
+        "过错单位（仅第三十九条：决策承办单位或者承担决策有关工作的单位，输入名称查找）",
+        "unit at fault (Article 39 only: the undertaking unit or a unit that worked on the decision; type a name)"),
     ("case.close_finding", "statement"): ("结案说明", "closing statement"),
     ("case.close_finding", "finding_id"): ("结案的问题", "the finding closed"),
     ("case.record_interim_finding", "statement"): ("阶段性发现", "interim finding"),
@@ -244,8 +247,10 @@ HELP: dict[str, W] = {
     "persons": ("NX-16 / XX-23：负有责任的领导人员和直接责任人员", "NX-16 / XX-23: responsible leaders and direct persons"),
     "cited_events": ("勾选据以认定的已记录事件（本案件及其决策的事件），账本按哈希值核对",
                      "tick the recorded events that show it; the ledger checks them by hash"),
-    "fault": ("XX-18；国令第713号第三十八条：决策严重失误，或者久拖不决造成重大损失",
-              "XX-18; Decree 713 Art. 38: a seriously wrong decision, or undue delay causing major loss"),
+    "fault": (("XX-18；国令第713号第三十八条：决策严重失误，或者久拖不决造成重大损失；第三十九条：决策承办单位或者承担决策有关工作的单位"
+               "未按照规定履行决策程序，或者履行决策程序时失职渎职、弄虚作假（须写明单位）"),
+              ("XX-18; Decree 713 Art. 38: a seriously wrong decision, or undue delay causing major loss; Art. 39: "
+               "a unit's decision procedure not followed, or dereliction or falsification in it (name the unit)")),
 }
 
 ENUM_LABELS: dict[str, dict[str, W]] = {

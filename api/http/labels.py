@@ -196,6 +196,9 @@ ACCOUNTABILITY_LABELS: dict[str, tuple[str, str]] = {
     "evaluation_misconduct": ("评估中的违规行为", "misconduct in an evaluation"),
     "serious_error": ("决策严重失误", "seriously wrong decision"),
     "undue_delay": ("久拖不决造成重大损失", "undue delay causing major loss"),
+    "procedure_not_followed": ("未按照规定履行决策程序", "decision procedure not followed"),
+    "dereliction_in_procedure": ("履行决策程序时失职渎职", "dereliction in the decision procedure"),
+    "falsification_in_procedure": ("履行决策程序时弄虚作假", "falsification in the decision procedure"),
 }
 
 UI: dict[str, tuple[str, str]] = {

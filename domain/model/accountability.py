@@ -19,9 +19,11 @@ from domain.model.case import EvaluationCase
 from domain.model.commands import accountability as c
 from domain.model.commands.findings import EventCitation
 from domain.model.decision import Decision
+from domain.model.making import units_of_the_making
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.vocabulary import (
+    UNIT_FAULTS,
     AccountabilityGround,
     Conduct,
     Outcome,
@@ -38,11 +40,14 @@ _MAY_SANCTION = {Outcome.SANCTIONED, Outcome.REDUCED}
 _NEEDS_RELIEF = {Outcome.REDUCED, Outcome.EXEMPTED}
 
 
-def article_of(ground: str, jurisdiction: str) -> str:
-    """The article a procedure rests on: NX-16 or XX-23 for misconduct in an evaluation; XX-18
-    (息县) or Decree 713 Art. 38 (宁夏商务厅, whose text has no such article) for a decision fault."""
+def article_of(ground: str, jurisdiction: str, fault: str | None = None) -> str:
+    """The article a procedure rests on: NX-16 or XX-23 for misconduct in an evaluation; for a
+    decision fault, Decree 713 Art. 39 when it is a unit's in the decision procedure, else XX-18
+    (息县) or Art. 38 (宁夏商务厅, whose text has no such article)."""
     if ground == AccountabilityGround.EVALUATION_MISCONDUCT:
         return "NX-16" if jurisdiction == "NX" else "XX-23"
+    if fault in UNIT_FAULTS:
+        return "713-39"
     return "XX-18" if jurisdiction == "XX" else "713-38"
 
 
@@ -114,7 +119,7 @@ class Accountability(LedgerAggregate):
         if case is not None and case.decision_id != decision.id:
             raise MalformedInput(f"case {case.id} evaluates another decision than {decision.id} (case_id)",
                                  pointer="/args/case_id")
-        refuse = _refuser(article_of(command.ground, decision.jurisdiction))
+        refuse = _refuser(article_of(command.ground, decision.jurisdiction, command.fault))
         if command.ground == AccountabilityGround.EVALUATION_MISCONDUCT:
             _check_misconduct(command, case, decision.jurisdiction, ctx, refuse)
         else:
@@ -122,7 +127,7 @@ class Accountability(LedgerAggregate):
         if command.finding_id is not None and (
                 case is None or not any(f["finding_id"] == command.finding_id for f in case.findings)):
             raise NotFound(f"no finding {command.finding_id} on case {command.case_id}")
-        _check_subjects(command, decision.jurisdiction, ctx, refuse)
+        _check_subjects(command, decision, ctx, refuse)
         _check_evidence(command.evidence, ctx, refuse)
         return cls._record_creation(cls.Opened, act)
 
@@ -247,7 +252,7 @@ class Accountability(LedgerAggregate):
             procedure.fault = command.fault.value if command.fault else None
             procedure.decision_id = command.decision_id
             procedure.jurisdiction = command.jurisdiction.value
-            procedure.article = article_of(command.ground, command.jurisdiction)
+            procedure.article = article_of(command.ground, command.jurisdiction, command.fault)
             for subject in command.subjects:
                 procedure.subjects[str(subject.subject_id)] = {
                     "subject_id": subject.subject_id, "role": subject.role.value, "notified": [],
@@ -360,33 +365,57 @@ def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None
 
 
 def _check_fault(command: c.OpenAccountability, refuse: Refuser) -> None:
-    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss."""
+    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss; 第三十九条: a unit's
+    procedure not followed, or dereliction or falsification in it."""
     if command.fault is None or command.conduct is not None:
-        raise refuse("决策过错应当写明过错种类（决策严重失误或者久拖不决造成重大损失）",
-                     "a decision fault names its kind (serious error, or delay causing major loss)")
+        raise refuse("决策过错应当写明过错种类（决策严重失误、久拖不决造成重大损失，或者有关单位未按规定履行决策程序、"
+                     "履行决策程序时失职渎职、弄虚作假）",
+                     "a decision fault names its kind (serious error, delay causing major loss, or a unit's procedure "
+                     "not followed, dereliction or falsification in it)")
 
 
-def _check_subjects(command: c.OpenAccountability, jurisdiction: str, ctx: Context, refuse: Refuser) -> None:
-    """Persons are registered principals; a unit is a registered organisation, named only under
-    XX-23 (参与评估工作的单位), beside the persons on whom sanctions fall."""
+def _check_subjects(command: c.OpenAccountability, decision: Decision, ctx: Context, refuse: Refuser) -> None:
+    """Persons are registered principals; a unit is a registered organisation, named beside the
+    persons on whom sanctions fall: under XX-23 (参与评估工作的单位), and under 713-39 (the unit at
+    fault in the decision procedure, which its superior orders to correct), where the persons are
+    the unit's leaders and direct persons, not the head who decided (713-38)."""
     subjects = command.subjects
     ids = [s.subject_id for s in subjects]
     if len(set(ids)) != len(ids):
         raise Conflict("a subject is named twice")
+    unit_fault = command.fault in UNIT_FAULTS
     for subject in subjects:
-        if subject.role == SubjectRole.UNIT:  # ARTICLE: XX-23 (参与评估工作的单位)
-            if jurisdiction != "XX":
-                raise refuse("宁夏商务厅办法第十六条追究的是工作人员，不以单位为一方",
-                             "NX-16 holds staff to account; it names no unit as party")
-            if command.ground != AccountabilityGround.EVALUATION_MISCONDUCT:
-                raise refuse("决策过错追究的是有关责任人员，单位只在评估中的行为（息县办法第二十三条）中作为一方",
-                             "a decision fault holds persons to account; a unit is a party only under XX-23")
-            if ctx.directory.find(subject.subject_id, Organisation) is None:
-                raise NotFound(f"no organisation {subject.subject_id} is registered")
+        if subject.role == SubjectRole.UNIT:
+            _check_unit(command, decision, subject.subject_id, ctx, refuse)
         elif ctx.directory.find(subject.subject_id, Principal) is None:
             raise NotFound(f"no principal {subject.subject_id} is registered")
+        elif unit_fault and subject.role == SubjectRole.HEAD:  # ARTICLE: 713-39
+            raise refuse("第三十九条追究的是有关单位负有责任的领导人员和直接责任人员；行政首长对决策本身的责任依第三十八条",
+                         "Article 39 holds the unit's responsible leaders and direct persons to account; the head "
+                         "answers for the decision itself under Article 38 (role: leader or direct)")
     if all(s.role == SubjectRole.UNIT for s in subjects):
         raise refuse("应当同时列明负有责任的领导人员和直接责任人员", "name the responsible leaders and direct persons too")
+
+
+def _check_unit(command: c.OpenAccountability, decision: Decision, unit_id: UUID, ctx: Context,
+                refuse: Refuser) -> None:
+    """A unit as party: under XX-23 (参与评估工作的单位), or under 713-39 a unit of the making."""
+    if command.fault in UNIT_FAULTS:  # ARTICLE: 713-39
+        if ctx.directory.find(unit_id, Organisation) is None:
+            raise NotFound(f"no organisation {unit_id} is registered")
+        if unit_id not in units_of_the_making(decision, ctx):
+            raise refuse("所列单位不是该决策的承办单位，也没有记录在案的决策有关工作",
+                         "the unit named neither undertook the decision nor has recorded work on it")
+        return
+    if decision.jurisdiction != "XX":  # ARTICLE: XX-23 (参与评估工作的单位)
+        raise refuse("宁夏商务厅办法第十六条追究的是工作人员，不以单位为一方",
+                     "NX-16 holds staff to account; it names no unit as party")
+    if command.ground != AccountabilityGround.EVALUATION_MISCONDUCT:
+        raise refuse("决策过错追究的是有关责任人员，单位只在评估中的行为（息县办法第二十三条）和决策程序中的过错（第三十九条）中作为一方",
+                     "a decision fault holds persons to account; a unit is a party only under XX-23 and, for a "
+                     "fault in the decision procedure, Article 39")
+    if ctx.directory.find(unit_id, Organisation) is None:
+        raise NotFound(f"no organisation {unit_id} is registered")
 
 
 def _check_evidence(evidence: c.Evidence, ctx: Context, refuse: Refuser) -> None:

@@ -112,8 +112,7 @@ DECREE_713: dict[str, Article] = {
         # issue 18 — bodies and readings: XX-16 第二款 applies it (XX/ruling-procedure)
         Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行"),
         Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
-        Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究",
-                pending="决策作出过程中的过错是对具名人员的认定 (faults in the making of a decision are findings against named persons)"),
+        Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究"),
         Article("713-40", "执行单位拒不执行、推诿、拖延或者瞒报、谎报、漏报的责任追究"),
         Article("713-41", "违反规定的专家、专业机构、社会组织予以批评或者取消评估资格",
                 pending="专家和机构的记录载有批评和取消评估资格，此后的委托或外聘被拒绝 "
@@ -146,6 +145,7 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "XX-23/accountability-procedure": ("XX-23",),
     "XX-18/accountability-procedure": ("XX-18",),
     "713-38/accountability-procedure": ("713-38",),
+    "713-39/accountability-procedure": ("713-39",),
     # domain/model/making.py: the making of a decision, signed by those who made it
     "NX/decision-body": ("NX-4",),
     "713/discussion-body": ("713-30",),
@@ -159,6 +159,9 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     # domain/model/fault.py: the evaluation confirms a fault of the decision (the article is the case's text's)
     "decision-fault/after-the-report": ("XX-18", "713-38"),
     "decision-fault/cited-events": ("XX-18", "713-38"),
+    # domain/model/fault.py: a unit's fault in the decision procedure names the unit (713-39)
+    "decision-fault/unit-named": ("XX-18", "713-38", "713-39"),
+    "decision-fault/unit-of-the-making": ("713-39",),
     # domain/model/eligibility.py: 取消评估资格
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),

@@ -51,6 +51,24 @@ def check_undertaking(decision: Decision, command: m.RecordUndertaking, ctx: Con
         )
 
 
+def units_of_the_making(decision: Decision, ctx: Context) -> set[UUID]:
+    """决策承办单位或者承担决策有关工作的单位 (国令第713号第三十九条): the recorded undertaking unit,
+    and the unit each person belonged to when they signed a record of the making (public
+    participation and risk assessment, legality review, a discussion convened, the publication)."""
+    units: set[UUID] = set()
+    if decision.undertaking:
+        units.add(decision.undertaking["undertaking_unit_id"])
+    records = [*decision.participation, *decision.legality_reviews,
+               *(d["convened"] for d in decision.discussions.values() if not d.get("transcribed")),
+               *([decision.publication] if decision.publication else [])]
+    for record in records:
+        signer = ctx.directory.find(record["by"], Principal)
+        unit = signer.belonged_at(record["at"]) if signer is not None else None
+        if unit is not None:
+            units.add(unit)
+    return units
+
+
 def check_body(decision: Decision, body: DecisionBody) -> None:
     """NX-4: an NX decision is discussed in a 厅决策机关; a XX decision in the county
     government's 常务会议 or 全体会议 (国令第713号第三十条)."""

@@ -355,10 +355,19 @@ class Conduct(StrEnum):
 
 
 class DecisionFault(StrEnum):
-    """A decision-making fault (XX-18; 国令第713号第三十八条)."""
+    """A fault in the making of a decision (XX-18): the decision's own (国令第713号第三十八条), or a
+    unit's in the procedure (第三十九条: 决策承办单位或者承担决策有关工作的单位)."""
 
-    SERIOUS_ERROR = "serious_error"  # 决策严重失误
-    UNDUE_DELAY = "undue_delay"  # 依法应当及时作出决策而久拖不决，造成重大损失
+    SERIOUS_ERROR = "serious_error"  # 决策严重失误 (713-38)
+    UNDUE_DELAY = "undue_delay"  # 依法应当及时作出决策而久拖不决，造成重大损失 (713-38)
+    PROCEDURE_NOT_FOLLOWED = "procedure_not_followed"  # 未按照规定履行决策程序 (713-39)
+    DERELICTION_IN_PROCEDURE = "dereliction_in_procedure"  # 履行决策程序时失职渎职 (713-39)
+    FALSIFICATION_IN_PROCEDURE = "falsification_in_procedure"  # 履行决策程序时弄虚作假 (713-39)
+
+
+#: faults of a unit in the decision procedure, whose leaders and direct persons answer for them (713-39)
+UNIT_FAULTS = frozenset({DecisionFault.PROCEDURE_NOT_FOLLOWED, DecisionFault.DERELICTION_IN_PROCEDURE,
+                         DecisionFault.FALSIFICATION_IN_PROCEDURE})
 
 
 class SubjectRole(StrEnum):
