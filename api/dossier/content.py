@@ -72,7 +72,7 @@ class Dossier:
         later_from = entries[len(self.process["record"]["acts"])]["version"] if self.process["later"] else None
         with hashing.using(self.ledger.hash_suite):  # issue 20 — sm3
             previous = genesis_hash(self.case.id)
-        signers = _Remembering(self.ledger)  # each signer replayed once, not once an event
+        signers = Remembering(self.ledger)  # each signer replayed once, not once an event
         done = 0
         while done < self.case.version:
             page = list(self.ledger.events.get(self.case.id, gt=done, lte=self.case.version, limit=PAGE))
@@ -98,7 +98,7 @@ class Dossier:
             done = page[-1].originator_version
 
 
-class _Remembering:
+class Remembering:
     """The ledger's ``find``, each aggregate looked up once (what :func:`verify_event` asks)."""
 
     def __init__(self, ledger: Ledger) -> None:
@@ -155,14 +155,15 @@ def _signers(case: EvaluationCase, ledger: Ledger, names: dict[str, str]) -> lis
     return rows
 
 
-def _checkpoint(log: Any, case: EvaluationCase) -> Checkpoint | None:
-    """The newest signed checkpoint of the transparency log, and the case's last version in it."""
+def checkpoint_over(log: Any, aggregate_id: UUID, version: int) -> Checkpoint | None:
+    """The newest signed checkpoint of the transparency log, and the last version of the
+    aggregate (a case, a decision) in it."""
     newest = log.checkpoints(1, 0)
     if not newest:
         return None
     row = newest[0]
     size = int(row["tree_size"])
-    covers = _last_inside(log, str(case.id), case.version, size)
+    covers = _last_inside(log, str(aggregate_id), version, size)
     root = row["root"]
     return Checkpoint(tree_size=size, root=root.hex() if isinstance(root, bytes) else str(root),
                       signed_at=str(row.get("signed_at") or ""), note=str(row["note"]), covers_through=covers)
@@ -215,6 +216,6 @@ def gather(ledger: Ledger, case: EvaluationCase, reader: Principal | None, log: 
         case=case, decision=decision, process=process,
         report_sections={str(k): str(v) for k, v in dict(sections).items()}, submission_note=str(note),
         materials=_materials(case, reader, ledger), signers=signers, names=names,
-        checkpoint=_checkpoint(log, case) if log is not None else None,
+        checkpoint=checkpoint_over(log, case.id, case.version) if log is not None else None,
         reader=reader.name if reader is not None else "", ledger=ledger, summaries_en=summaries_en,
     )

@@ -106,8 +106,7 @@ DECREE_713: dict[str, Article] = {
         Article("713-30", "集体讨论决定：组成人员充分发表意见，行政首长最后发表意见并作出决定，不同意见如实载明",
                 pending="记录会议、每位组成人员本人签署的意见（含不同意见）和行政首长的决定；与多数意见不一致而未说明理由的决定被拒绝 "
                         "(the meeting, each member's own signed opinion, the head's decision; a departure from the majority without its reason is refused)"),
-        Article("713-33", "决策过程记录和材料及时完整归档",
-                pending="每项决策可导出完整的决策档案 (a complete dossier per decision can be exported)"),
+        Article("713-33", "决策过程记录和材料及时完整归档"),
         Article("713-36", "决策后评估可以委托第三方，决策作出前承担主要论证评估工作的单位除外"),
         # issue 18 — bodies and readings: XX-16 第二款 applies it (XX/ruling-procedure)
         Article("713-37", "未经法定程序不得变更或者停止执行；情况紧急时行政首长可先决定中止执行"),
@@ -299,4 +298,16 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.confirm_stance": {"NX": ["NX-9"], "XX": ["XX-7"]},
     # issue 18 — bodies and readings: the decision under evaluation (NX-2, XX-3) is registered as such
     "decision.register": {"NX": ["NX-2"], "XX": ["XX-3"]},
+    # the making, signed step by step, is the decision's process record, archived whole and printed
+    # as its dossier (713-33: 决策过程记录和材料及时完整归档; the discussion: 713-30)
+    **{action: {"NX": articles, "XX": articles} for action, articles in (
+        ("decision.record_undertaking", ["XX-18", "713-33"]),
+        ("decision.record_participation", ["XX-18", "713-33"]),
+        ("decision.record_legality_review", ["XX-18", "713-33"]),
+        ("decision.convene_discussion", ["713-30", "713-33"]),
+        ("decision.state_opinion", ["713-30", "713-33"]),
+        ("decision.decide", ["713-30", "713-33"]),
+        ("decision.record_publication", ["713-33"]),
+        ("decision.transcribe_making", ["XX-18", "713-30", "713-33"]),
+    )},
 }
