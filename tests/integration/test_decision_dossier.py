@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from uuid import uuid4
+from typing import cast
+from uuid import UUID, uuid4
 
 import pytest
 
+from domain.model.aggregate import LedgerEvent
 from tests.integration.conftest import DemoLedger
 from tests.integration.http_support import Served
 from tests.integration.test_dossier import qr_in, read_pdf
@@ -49,9 +51,7 @@ def test_the_command_prints_a_decisions_dossier(cli, demo_ledger: DemoLedger, tm
         assert words in compact, words
     assert "serious_error" not in compact and "held_accountable" not in compact, "words, not codes"
     with ledger_at(store.url) as ledger:
-        from uuid import UUID
-
-        hashes = [event.hash for event in ledger.events.get(UUID(case["decision_id"]))]
+        hashes = [cast(LedgerEvent, event).hash for event in ledger.events.get(UUID(case["decision_id"]))]
     assert len(hashes) >= 8 and all(h in compact for h in hashes), "every event of the decision, by its hash"
     assert "✗" not in text, "every event verifies"
     assert qr_in(document, hashes[0]) and qr_in(document, hashes[-1])
