@@ -32,6 +32,7 @@ from domain.evidence.store import LogUnavailable
 from domain.model.text import text_problem
 from domain.service.group_commit import GroupCommitter
 from domain.service.ledger import Ledger
+from projections.export import Exporter
 from projections.runner import Projector
 from projections.signed import CheckpointRefused
 
@@ -216,6 +217,13 @@ class Service:
             return self.witnessing.published()
         latest = self.checkpointed().reader.latest_checkpoint()
         return latest[1] if latest is not None else None
+
+    def exporter(self) -> Exporter:
+        """Bundles under a checkpoint covering everything; with a witness policy, carrying the
+        newest checkpoint a quorum cosigned (format v4, docs/spec.md §20.5)."""
+        projector = self.checkpointed()
+        witnessed = self.witnessing.published() if self.witnessing is not None else None
+        return Exporter(self.ledger, projector, self.ledger_key, witnessed)
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
