@@ -76,7 +76,7 @@ def check_witnessed(witnessed: Any, checkpoint: Checkpoint, ledger_keys: list[Pu
     """§20.6: the witnessed checkpoint is the ledger's (any of ``ledger_keys``), the bundle's
     checkpoint extends it, and — with ``trust`` — a quorum of the trusted witnesses cosigned it.
     Returns the report's ``witnesses`` member."""
-    unwitnessed = {"witnessed": False, "tree_size": None, "cosigners": [], "checked": trust is not None}
+    unwitnessed: dict[str, Any] = {"witnessed": False, "tree_size": None, "cosigners": [], "checked": trust is not None}
     if witnessed is None:
         if trust is not None:
             brk(WITNESS, f"not witnessed: the bundle carries no cosigned checkpoint, and {trust.describe()} "
