@@ -304,8 +304,9 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @json_option
 # issue 20 — stamps: a bundle's RFC 3161 timestamps checked against a TSA's certificate
 @click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --bundle: the bundle's timestamps must verify under this PEM file (the TSA's "
-              "certificate then its chain to the root, or the root alone); at least one must.")
+              help="The TSA's certificate (PEM: the TSA's certificate then its chain to the root, or the root "
+              "alone). With --bundle: the bundle's timestamps must verify under it (at least one must). With "
+              "--db: every token the store keeps must (without it, their signatures are not checked).")
 def verify(
     db: str | None,
     keys: str | None,
@@ -331,7 +332,7 @@ def verify(
     signatures are checked on every core (--jobs), the records streamed. Then what the store
     serves beside the events: the log's stored nodes and tracking row, every checkpoint the
     ledger signed (the append-only dl_log_signed, and checkpoint.note beside the ledger key in
-    the keys directory) and — when the events verify — the read models against a replay of the
+    the keys directory), the RFC 3161 tokens kept (with --tsa-cert, their signatures too) and — when the events verify — the read models against a replay of the
     events and every case snapshot against the events' state. Prints one
     line per root cause: aggregate id, version and what broke (signature / hash / chain / gap / time /
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
@@ -353,8 +354,10 @@ def verify(
 
         trust = witness_trust(witness_vkeys, quorum, tlog_policy)
         _report(verify_bundle_file(bundle, ledger_key, since, tsa_cert, trust), as_json, verbose)
-    if tsa_cert is not None:
-        _fail("--tsa-cert checks a bundle's timestamps: give --bundle FILE", EXIT_USAGE)
+    if tsa_cert is not None and (since is not None or witness is not None):
+        _fail("--tsa-cert checks a bundle's timestamps, or the whole store's (no --since-checkpoint or --witness) "
+              "/ --tsa-cert 须与 --bundle 或完整核验同用", EXIT_USAGE)
+    stamps_trust = _tsa_trust(tsa_cert)  # read before the store is: a bad file is a usage error at once
     if quorum is not None or tlog_policy is not None or (witness_vkeys and witness is None):
         _fail("--witness-vkey, --quorum and --tlog-policy check a bundle's witnesses (give --bundle FILE), "
               "or --witness-vkey the key of --witness / 这些选项须与 --bundle 或 --witness 同用", EXIT_USAGE)
@@ -393,8 +396,20 @@ def verify(
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     if since is None and witness is None:
-        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir))
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), stamps_trust)
     _report(report, as_json, verbose)
+
+
+def _tsa_trust(tsa_cert: Path | None) -> Any:
+    """The TSA certificate `--tsa-cert` names, read (``None`` without one)."""
+    if tsa_cert is None:
+        return None
+    from domain.evidence.timestamps import TimestampError, Trust
+
+    try:
+        return Trust.from_pem(tsa_cert.read_bytes())
+    except (OSError, TimestampError) as error:
+        _fail(f"--tsa-cert {tsa_cert}: {error} / 时间戳服务证书无法读取", EXIT_USAGE)
 
 
 class _no_bar:
