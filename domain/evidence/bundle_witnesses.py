@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote, open_under
+from domain.evidence.bundle_ledger_key import NotExtended, earlier_checkpoint
+from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.cosignature import Cosigned, verify_cosignature
-from domain.evidence.merkle import ProofError, verify_consistency
 from domain.evidence.signing import PublicKey
 from domain.evidence.tlog_policy import Policy
 
@@ -87,17 +87,15 @@ def check_witnessed(witnessed: Any, checkpoint: Checkpoint, ledger_keys: list[Pu
         return unwitnessed
     note = str(witnessed["checkpoint"])
     try:
-        stamped, _ = open_under(note, ledger_keys, checkpoint.origin)
+        stamped = earlier_checkpoint(note, witnessed["consistency_path"], checkpoint, ledger_keys)
     except NoteError as error:
         brk(WITNESS, f"the witnessed checkpoint does not verify under the ledger key: {error}")
         return unwitnessed
-    what = f"the witnessed checkpoint (tree size {stamped.size})"
-    try:
-        path = [bytes.fromhex(p) for p in witnessed["consistency_path"]]
-        verify_consistency(stamped.size, checkpoint.size, stamped.root, checkpoint.root, path)
-    except (TypeError, ValueError, ProofError) as error:
-        brk(WITNESS, f"{what}: the bundle's checkpoint ({checkpoint.size}) is not shown to extend it: {error}")
+    except NotExtended as error:
+        brk(WITNESS, f"the witnessed checkpoint (tree size {error.earlier.size}): the bundle's checkpoint "
+            f"({checkpoint.size}) is not shown to extend it: {error.reason}")
         return unwitnessed
+    what = f"the witnessed checkpoint (tree size {stamped.size})"
     held = sum(1 for e in events if e["leaf_index"] < stamped.size)
     if trust is None:
         lines = [s.name for s in SignedNote.parse(note).signatures if s.name != checkpoint.origin]

@@ -28,6 +28,10 @@ from domain.evidence.checkpoint import SignedNote, verifier_key
 from domain.evidence.cosignature import cosign, cosigner_vkey, with_cosignatures
 from domain.evidence.signing import SigningKey
 from tests.integration.commands import invoke
+from tests.vectors.generate_timestamps import (  # the same report files, written the same way
+    _verify,
+    _write,
+)
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "v3"
@@ -42,10 +46,6 @@ def _key(seed: bytes) -> SigningKey:
     return SigningKey(Ed25519PrivateKey.from_private_bytes(seed))
 
 
-def _write(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
 def vkeys() -> list[str]:
     return [cosigner_vkey(name, _key(seed).public_key) for _, name, seed in WITNESSES]
 
@@ -53,13 +53,6 @@ def vkeys() -> list[str]:
 def verify_args(directory: Path) -> list[str]:
     """How each report here was written: every witness key, all of them required."""
     return [arg for vkey in (directory / "witnesses.vkeys").read_text().split() for arg in ("--witness-vkey", vkey)]
-
-
-def _verify(bundle: Path, *extra: str) -> dict[str, Any]:
-    run = invoke("verify", "--bundle", str(bundle), *extra, "--json")
-    report: dict[str, Any] = json.loads(run.out)
-    report["exit_code"] = run.code
-    return report
 
 
 def main(out: Path) -> None:
