@@ -135,3 +135,44 @@ def test_verify_against_a_witness_url_requires_its_key(cli, projected_ledger: De
     """A server cannot vouch for itself: the key of a witness reached by URL is given, not fetched."""
     run = cli("verify", "--db", projected_ledger.store.url, "--witness", "http://127.0.0.1:9/")
     assert run.code == 2 and "--witness-vkey" in run.err and "见证方" in run.err, run.err
+
+
+@pytest.mark.parametrize("projected_ledger", ["sqlite"], indirect=True)
+def test_the_service_s_bundles_carry_the_witnesses_cosignatures(cli, projected_ledger: DemoLedger) -> None:  # type: ignore[no-untyped-def]
+    """`/v1/exports/…` writes what `export` writes: with the keys directory's policy and its
+    published `witnessed.note`, a v4 bundle whose cosignatures verify offline."""
+    from fastapi.testclient import TestClient
+
+    from api.demo import INSPECTOR
+    from api.http.app import create_app
+    from api.http.auth import make_token
+    from api.http.service import Service
+    from api.keyfiles import read_key
+    from api.settings import Database
+    from api.store.opening import open_ledger, open_projector
+    from api.witness.submitter import Witnessing
+    from domain.evidence.bundle_verifier import verify_bundle
+    from domain.evidence.bundle_witnesses import WitnessTrust
+    from domain.evidence.cosignature import parse_cosigner_vkey
+
+    vkeys, witnessed_size = _witnessed(cli, projected_ledger)
+    demo, database = projected_ledger.demo, Database.parse(projected_ledger.store.url)
+    inspector = make_token(read_key(Path(demo["keys_dir"]) / f"{INSPECTOR}.pem"), demo["handles"][INSPECTOR])
+    ledger_key = read_key(Path(json.loads((projected_ledger.keys / "ledger.json").read_text())["ledger_key_file"]))
+    ledger = open_ledger(database, ledger_key=ledger_key)
+    projector = open_projector(database, ledger)
+    try:
+        witnessing = Witnessing.beside(projected_ledger.keys, projector.reader.origin)
+        service = Service(ledger, projector, ledger_key, projections_thread=False, witnessing=witnessing)
+        with TestClient(create_app(service)) as client:
+            answer = client.get(f"/v1/exports/cases/{demo['cases'][2]['id']}",
+                                headers={"Authorization": f"Bearer {inspector}"})
+    finally:
+        projector.close()
+        ledger.close()
+    assert answer.status_code == 200, answer.text
+    bundle = answer.json()
+    assert bundle["format"] == "decision-ledger/bundle/v4"
+    report = verify_bundle(bundle, witness_trust=WitnessTrust(tuple(parse_cosigner_vkey(v) for v in vkeys), 2))
+    assert report.ok and report.witnesses is not None, [str(b) for b in report.breaks]
+    assert (report.witnesses["tree_size"], len(report.witnesses["cosigners"])) == (witnessed_size, 2)
