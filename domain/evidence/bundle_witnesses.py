@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.evidence.bundle_ledger_key import NotExtended, earlier_checkpoint
 from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
-from domain.evidence.cosignature import Cosigned, verify_cosignature
+from domain.evidence.cosignature import Cosigned, cosigned_by
 from domain.evidence.signing import PublicKey
 from domain.evidence.tlog_policy import Policy
 
@@ -48,14 +48,7 @@ class WitnessTrust:
         signed = SignedNote.parse(note)
         pairs = [(w.key_name, w.public_key) for w in self.policy.witnesses.values()] if self.policy is not None \
             else list(self.witnesses)
-        found = []
-        for name, key in pairs:
-            try:
-                found.append(verify_cosignature(signed, name, key))
-            except NoteError as error:
-                if "carries no cosignature" not in str(error):
-                    raise
-        return found
+        return [c for name, key in pairs if (c := cosigned_by(signed, name, key)) is not None]
 
     def satisfied(self, cosigned: list[Cosigned]) -> bool:
         if self.policy is not None:
