@@ -13,14 +13,16 @@ import logging
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from threading import Event, Thread
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the TSA's formats are imported when a TSA is asked: `serve --help` stays quick
     from domain.evidence.timestamps import Trust
     from projections.runner import Projector
     from projections.timestamps import Ask
+    from projections.tlog import LogReader
 
 log = logging.getLogger("decision_ledger.timestamps")
 
@@ -69,6 +71,21 @@ def read_trust(path: Path) -> Trust:
     from domain.evidence.timestamps import Trust
 
     return Trust.from_pem(path.read_bytes())
+
+
+def timestamp_lag(reader: LogReader, now: datetime) -> dict[str, Any]:
+    """What /readyz and the metrics say with `serve --tsa-url`: the tree size of the newest
+    checkpoint a kept token covers, and the seconds since the oldest checkpoint larger than it was
+    signed (0 when the latest signed checkpoint is stamped) — from the store, so every worker of
+    one `serve` says the same (docs/spec.md §21.1)."""
+    from api.witness.submitter import waiting_since
+
+    with reader.views.reading() as c:
+        row = c.execute("SELECT MAX(tree_size) AS n FROM {dl_log_timestamps}").fetchone()
+    size = int(row["n"]) if row and row["n"] is not None else 0
+    since = waiting_since(reader, size)
+    return {"timestamped_size": size,
+            "timestamp_lag_seconds": round((now - since).total_seconds(), 3) if since else 0.0}
 
 
 class Timestamper:

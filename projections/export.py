@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.errors import NotFound
 from domain.evidence import topics
 from domain.evidence.bundle import Bundle, BundleEvent, Consistency, LedgerInfo, key_list
+from domain.evidence.bundle_witnesses import witnessed_member
 from domain.evidence.checkpoint import (
     Checkpoint,
     NoteError,
@@ -40,10 +41,13 @@ from projections.tlog import LogError
 
 class Exporter:
     """Bundles of one ledger, under its latest signed checkpoint; the ledger key signs each
-    bundle's head, so it must be at hand."""
+    bundle's head, so it must be at hand. With ``witnessed`` (the newest checkpoint a quorum of the
+    ledger's witnesses cosigned, ``witnessed.note``), each bundle carries it: format v4 (§20.5)."""
 
-    def __init__(self, ledger: Ledger, projector: Projector, ledger_key: SigningKey | None = None) -> None:
+    def __init__(self, ledger: Ledger, projector: Projector, ledger_key: SigningKey | None = None,
+                 witnessed: str | None = None) -> None:
         self.ledger = ledger
+        self.witnessed = witnessed
         self.projector = projector
         self.reader = projector.reader
         self.ledger_key = ledger_key
@@ -131,8 +135,18 @@ class Exporter:
             keys=key_list(checks, names),
             head=head.sign(self.ledger_key),
             timestamps=TimestampStore(self.reader).for_bundle([e.leaf_index for e in ordered], size),
+            witnessed=self._witnessed(size),
         )
         return bundle.to_json()
+
+    def _witnessed(self, size: int) -> dict[str, Any] | None:
+        """The witnessed checkpoint and the consistency proof from it to the bundle's (size ``size``)."""
+        if self.witnessed is None:
+            return None
+        cosigned = Checkpoint.from_text(SignedNote.parse(self.witnessed).text).size
+        if not 0 < cosigned <= size:
+            return None
+        return witnessed_member(self.witnessed, self.reader.consistency(cosigned, size) if cosigned < size else [])
 
     def case(self, case_id: str) -> dict[str, Any]:
         """A case's bundle: the case and its decision whole, and their signers."""

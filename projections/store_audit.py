@@ -5,6 +5,8 @@ the read models and the case snapshots against a replay (:mod:`projections.views
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain.evidence.signing import PublicKey
 from domain.evidence.verifier import VerificationReport
 from domain.service.ledger import Ledger
@@ -13,6 +15,9 @@ from projections.runner import Projector
 from projections.signed import CheckpointMemory
 from projections.timestamps import audit_timestamps
 from projections.views_audit import audit_snapshots, audit_views
+
+if TYPE_CHECKING:  # the RFC 3161 reader is imported when a TSA certificate is given
+    from domain.evidence.timestamps import Trust
 
 
 def ledger_public_key(ledger: Ledger, keyid: str | None) -> PublicKey | None:
@@ -28,12 +33,12 @@ def ledger_public_key(ledger: Ledger, keyid: str | None) -> PublicKey | None:
 
 
 def audit_store(report: VerificationReport, ledger: Ledger, projector: Projector | None,
-                memory: CheckpointMemory | None) -> None:
+                memory: CheckpointMemory | None, tsa_trust: Trust | None = None) -> None:
     events_hold = not report.breaks
     key = ledger_public_key(ledger, report.ledger_keyid)
     if projector is not None:
         audit_log(report, projector.reader, key, memory, ledger.name)
-        audit_timestamps(report, projector.reader)  # issue 20 — stamps
+        audit_timestamps(report, projector.reader, tsa_trust)  # issue 20 — stamps
     if not events_hold:
         report.notes.append("the read models and snapshots were not compared: the events themselves are broken")
         return

@@ -155,8 +155,8 @@ def client() -> None:
 @click.option("--lifetime", default=300, show_default=True, type=click.IntRange(30, MAX_LIFETIME),
               help="Seconds the token is valid.")
 def token(lifetime: int, **params: Any) -> None:
-    """Print a read token: a JWT (EdDSA) signed with your key, for `Authorization: Bearer`
-    or the web sign-in page."""
+    """Print a read token: a JWT signed with your key (EdDSA for an Ed25519 key, SM2SM3 for an
+    SM2 key), for `Authorization: Bearer` or the web sign-in page."""
     connection = _connection(params)
     click.echo(connection.token(lifetime))
 

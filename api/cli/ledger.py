@@ -292,13 +292,21 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @click.option("--witness", metavar="URL|DIR|DB",
               help="Check the ledger against this witness's latest cosigned checkpoint (its URL, or its store: "
               "a directory or SQLite file): the cosignature, then as --since-checkpoint from it.")
-@click.option("--witness-vkey", metavar="VKEY",
-              help="The witness's verifier key (type 0x04; default: DIR/witness.vkey, or the witness's /vkey).")
+@click.option("--witness-vkey", "witness_vkeys", metavar="VKEY", multiple=True,
+              help="A witness's verifier key (type 0x04). With --witness: the witness's (required for a URL; "
+              "default for DIR/DB: the one its store keeps). With --bundle: a witness whose cosignature counts "
+              "(repeat it); then --quorum of them must have cosigned the bundle's witnessed checkpoint.")
+@click.option("--quorum", type=click.IntRange(min=1), metavar="N",
+              help="With --bundle and --witness-vkey: how many of those witnesses must cosign (default: all).")
+@click.option("--tlog-policy", "tlog_policy", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --bundle: a C2SP tlog-policy file whose witnesses and quorum the bundle's witnessed "
+              "checkpoint must satisfy (instead of --witness-vkey).")
 @json_option
 # issue 20 — stamps: a bundle's RFC 3161 timestamps checked against a TSA's certificate
 @click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="With --bundle: the bundle's timestamps must verify under this PEM file (the TSA's "
-              "certificate then its chain to the root, or the root alone); at least one must.")
+              help="The TSA's certificate (PEM: the TSA's certificate then its chain to the root, or the root "
+              "alone). With --bundle: the bundle's timestamps must verify under it (at least one must). With "
+              "--db: every token the store keeps must (without it, their signatures are not checked).")
 def verify(
     db: str | None,
     keys: str | None,
@@ -309,7 +317,9 @@ def verify(
     jobs: int | None,
     verbose: bool,
     witness: str | None,
-    witness_vkey: str | None,
+    witness_vkeys: tuple[str, ...],
+    quorum: int | None,
+    tlog_policy: Path | None,
     as_json: bool,
     tsa_cert: Path | None = None,
 ) -> None:
@@ -322,14 +332,16 @@ def verify(
     signatures are checked on every core (--jobs), the records streamed. Then what the store
     serves beside the events: the log's stored nodes and tracking row, every checkpoint the
     ledger signed (the append-only dl_log_signed, and checkpoint.note beside the ledger key in
-    the keys directory) and — when the events verify — the read models against a replay of the
+    the keys directory), the RFC 3161 tokens kept (with --tsa-cert, their signatures too) and — when the events verify — the read models against a replay of the
     events and every case snapshot against the events' state. Prints one
     line per root cause: aggregate id, version and what broke (signature / hash / chain / gap / time /
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
     event: one line, at its place). With --since-checkpoint, checks the log's consistency with that
     checkpoint and only the events after it; with --bundle, checks an exported bundle offline
     (and, with --since-checkpoint, that its checkpoint extends that one; with --tsa-cert, that its
-    RFC 3161 timestamps verify under that TSA's certificate). With --witness URL|DIR,
+    RFC 3161 timestamps verify under that TSA's certificate; with --witness-vkey VKEY… [--quorum N]
+    or --tlog-policy FILE, that a quorum of those witnesses cosigned its witnessed checkpoint — a
+    bundle without one is reported "not witnessed"). With --witness URL|DIR,
     checks the witness's cosignature on its latest checkpoint of this ledger, then as
     --since-checkpoint from that checkpoint: a rewrite of what the witness saw is a break.
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors (with --witness: the witness
@@ -338,9 +350,19 @@ def verify(
     if bundle is not None:
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
-        _report(_verify_bundle(bundle, ledger_key, since, tsa_cert), as_json, verbose)
-    if tsa_cert is not None:
-        _fail("--tsa-cert checks a bundle's timestamps: give --bundle FILE", EXIT_USAGE)
+        from api.cli.bundle_verify import verify_bundle_file, witness_trust
+
+        trust = witness_trust(witness_vkeys, quorum, tlog_policy)
+        _report(verify_bundle_file(bundle, ledger_key, since, tsa_cert, trust), as_json, verbose)
+    if tsa_cert is not None and (since is not None or witness is not None):
+        _fail("--tsa-cert checks a bundle's timestamps, or the whole store's (no --since-checkpoint or --witness) "
+              "/ --tsa-cert 须与 --bundle 或完整核验同用", EXIT_USAGE)
+    stamps_trust = _tsa_trust(tsa_cert)  # read before the store is: a bad file is a usage error at once
+    if quorum is not None or tlog_policy is not None or (witness_vkeys and witness is None):
+        _fail("--witness-vkey, --quorum and --tlog-policy check a bundle's witnesses (give --bundle FILE), "
+              "or --witness-vkey the key of --witness / 这些选项须与 --bundle 或 --witness 同用", EXIT_USAGE)
+    if witness is not None and len(witness_vkeys) > 1:
+        _fail("--witness checks one witness: give its one --witness-vkey / --witness 只核验一个见证方", EXIT_USAGE)
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
@@ -362,7 +384,8 @@ def verify(
 
             if reader is None or since is not None:
                 _fail("--witness needs the store's transparency log, and no --since-checkpoint", EXIT_USAGE)
-            report = verify_with_witness(ledger, records, reader, witness, witness_vkey, lambda note: _verify_since(
+            vkey = witness_vkeys[0] if witness_vkeys else None
+            report = verify_with_witness(ledger, records, reader, witness, vkey, lambda note: _verify_since(
                 ledger, records, reader, note, ledger_key, bar))
         elif since is not None:
             if reader is None:
@@ -373,8 +396,20 @@ def verify(
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     if since is None and witness is None:
-        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir))
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), stamps_trust)
     _report(report, as_json, verbose)
+
+
+def _tsa_trust(tsa_cert: Path | None) -> Any:
+    """The TSA certificate `--tsa-cert` names, read (``None`` without one)."""
+    if tsa_cert is None:
+        return None
+    from domain.evidence.timestamps import TimestampError, Trust
+
+    try:
+        return Trust.from_pem(tsa_cert.read_bytes())
+    except (OSError, TimestampError) as error:
+        _fail(f"--tsa-cert {tsa_cert}: {error} / 时间戳服务证书无法读取", EXIT_USAGE)
 
 
 class _no_bar:
@@ -413,22 +448,6 @@ def _verify_since(ledger: Any, records: LedgerRecords, reader: Any, note: str, p
     return verify_since(note, records, reader, record.public_key, progress=bar.update if bar else None)
 
 
-def _verify_bundle(path: Path, pinned: str | None, since: Path | None,
-                   tsa_cert: Path | None = None) -> VerificationReport:
-    from domain.evidence.bundle_verifier import verify_bundle_json
-    from domain.evidence.timestamps import TimestampError, Trust
-
-    try:
-        text = path.read_text(encoding="utf-8")
-        trusted = since.read_text(encoding="utf-8") if since is not None else None
-        trust = Trust.from_pem(tsa_cert.read_bytes()) if tsa_cert is not None else None
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {error.filename if isinstance(error, OSError) else path}: {error}", EXIT_USAGE)
-    except TimestampError as error:
-        _fail(f"--tsa-cert {tsa_cert}: {error} / 时间戳服务证书无法读取", EXIT_USAGE)
-    return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted, tsa_trust=trust)
-
-
 def _report(report: VerificationReport, as_json: bool, verbose: bool = False) -> None:
     """Each root cause once, with the count of the breaks that follow from it (docs/spec.md §13.4);
     with ``verbose`` those breaks too."""
@@ -444,6 +463,9 @@ def _report(report: VerificationReport, as_json: bool, verbose: bool = False) ->
                     click.echo(f"  follows: {brk}")
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
+        if report.witnesses is not None and not report.witnesses["witnessed"]:
+            click.echo("note: not witnessed: no quorum of witnesses' cosignatures on this bundle's checkpoints "
+                       "/ 证据包未经见证方联署", err=True)
         if report.ok:
             click.echo(
                 f"intact: {report.events} events in {report.aggregates} aggregates "

@@ -166,6 +166,7 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
     --since-checkpoint NOTE the bundle also proves its checkpoint extends NOTE, which the
     recipient checks with `verify --bundle FILE --since-checkpoint NOTE`.
     """
+    from api.witness.submitter import witnessed_note
     from domain.errors import LedgerError
     from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
     from projections.export import Exporter
@@ -182,7 +183,7 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
             _fail(f"--since-checkpoint {since}: not a checkpoint ({error})", EXIT_USAGE)
     settings = _settings(db, keys)
     ledger, projector = _current(settings, signing=True)
-    exporter = Exporter(ledger, projector, _key_if_present(settings))
+    exporter = Exporter(ledger, projector, _key_if_present(settings), witnessed_note(settings.keys_dir))
     try:
         bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
         if old_note is not None:

@@ -147,7 +147,8 @@ def serve(db: str | None, keys: str | None, host: str, port: int, with_demo: boo
     service = Service(ledger, projector, _key_if_present(settings), interval=interval,
                       projections_thread=not reads_only_projections,
                       keystore=Keystore.beside(settings.keys_dir), projecting=projecting,
-                      witnessing=_witnessing(settings, projector.reader.origin))  # issue 20 — witnesses
+                      witnessing=_witnessing(settings, projector.reader.origin),  # issue 20 — witnesses
+                      tsa_url=tsa_url)  # issue 20 — stamps: /readyz and the metrics give the timestamp lag
     config = uvicorn.Config(create_app(service), log_config=None, access_log=False, log_level=log_level,
                             timeout_graceful_shutdown=5)
     stamper = _timestamper(projecting or projector, tsa_url, tsa_interval, tsa_cert) \

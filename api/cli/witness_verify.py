@@ -28,24 +28,25 @@ def _get(url: str) -> tuple[int, str]:
         _fail(f"--witness {url}: the witness does not answer ({error})", EXIT_USAGE)
 
 
-def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str, str]:
-    """The witness's latest cosigned checkpoint of ``origin`` and its verifier key (given, the
-    one its store keeps, or the witness's ``/vkey``)."""
+def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str, str, str]:
+    """The witness's latest cosigned checkpoint of ``origin``, its verifier key (given, or for a
+    store the one it keeps) and where that key came from. A URL needs the key given: a server
+    cannot vouch for itself."""
     from api.witness.store import WitnessStore, WitnessStoreError, origin_hash
 
     digest = origin_hash(origin)
     if witness.startswith(("http://", "https://")):
+        if vkey is None:
+            _fail(f"--witness {witness}: give the witness's verifier key with --witness-vkey VKEY (the key the "
+                  "witness's organisation gave you, type 0x04): a key read from the server checked would let "
+                  "whoever answers there vouch for itself / 请用 --witness-vkey 指定见证方机构提供的验证公钥", EXIT_USAGE)
         base = witness.rstrip("/")
         status, note = _get(f"{base}/{digest}/checkpoint")
         if status == 404:
             _fail(f"--witness {witness}: the witness has cosigned no checkpoint of {origin}", EXIT_USAGE)
         if status != 200:
             _fail(f"--witness {witness}: the witness answered {status}", EXIT_USAGE)
-        if vkey is None:
-            status, vkey = _get(f"{base}/vkey")
-            if status != 200:
-                _fail(f"--witness {witness}: give the witness's verifier key (--witness-vkey)", EXIT_USAGE)
-        return note, vkey.strip()
+        return note, vkey.strip(), "given with --witness-vkey"
     try:
         store = WitnessStore.open(witness)
     except WitnessStoreError as error:
@@ -53,17 +54,18 @@ def witness_checkpoint(witness: str, origin: str, vkey: str | None) -> tuple[str
     found = store.latest_note(digest)
     if found is None:
         _fail(f"--witness {witness}: the witness has cosigned no checkpoint of {origin}", EXIT_USAGE)
-    vkey = vkey or store.stored_vkey()
-    if vkey is None:
+    if vkey is not None:
+        return found, vkey.strip(), "given with --witness-vkey"
+    stored = store.stored_vkey()
+    if stored is None:
         _fail(f"--witness {witness}: give the witness's verifier key (--witness-vkey)", EXIT_USAGE)
-    return found, vkey
+    return found, stored.strip(), f"read from the witness's store {witness}"
 
 
 def verify_with_witness(ledger: Any, records: Any, reader: Any, witness: str, vkey_text: str | None,
                         since: Any) -> VerificationReport:
     """``since(note)``: the ledger verified from a trusted checkpoint (``verify --since-checkpoint``)."""
-    pinned = vkey_text is not None
-    note, vkey_text = witness_checkpoint(witness, reader.origin, vkey_text)
+    note, vkey_text, source = witness_checkpoint(witness, reader.origin, vkey_text)
     try:
         name, key = parse_cosigner_vkey(vkey_text)
     except NoteError as error:
@@ -77,8 +79,5 @@ def verify_with_witness(ledger: Any, records: Any, reader: Any, witness: str, vk
     report: VerificationReport = since(note)
     report.notes.insert(0, f"witness {name} cosigned size {note.split(chr(10))[1]} at POSIX time "
                            f"{cosigned.timestamp}")
-    if not pinned and witness.startswith(("http://", "https://")):  # the key came from the same server
-        report.notes.insert(1, f"the witness's verifier key was read from {witness.rstrip('/')}/vkey, the server "
-                               "checked: whoever answers there is trusted; pin the key the witness gave you "
-                               "with --witness-vkey / 见证方公钥取自被核验的服务器本身，请用 --witness-vkey 指定")
+    report.notes.insert(1, f"trusted witness key {vkey_text}, {source} / 所信任的见证方公钥及其来源")
     return report

@@ -117,6 +117,9 @@ def operations() -> APIRouter:
         witnessed = svc.witness_state()
         if witnessed is not None:
             ready.update(witnessed)
+        stamped = svc.timestamp_state()  # issue 20 — stamps: with `serve --tsa-url`
+        if stamped is not None:
+            ready.update(stamped)
         return JSONResponse(ready)
 
     @api.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics (text format 0.0.4)")
@@ -124,6 +127,7 @@ def operations() -> APIRouter:
         try:
             svc.metrics.lag.set(svc.projector.pending())
             svc.witness_state()  # issue 20 — witnesses: sets dl_witnessed_tree_size, dl_witness_lag_seconds
+            svc.timestamp_state()  # issue 20 — stamps: sets dl_timestamped_tree_size, dl_timestamp_lag_seconds
         except Exception:  # noqa: BLE001 — report what is known; /readyz says why
             log.warning("projection lag unknown", exc_info=True)
         return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -24,7 +24,6 @@ from domain.model.rules.deadlines import official_calendar
 from domain.model.vocabulary import Role
 from domain.service import access, replay
 from projections import accountability, queries
-from projections.export import Exporter
 from projections.gc_pause import collection_paused
 from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
@@ -252,7 +251,7 @@ def router() -> APIRouter:
     def export_case(case_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         oversee(who)
         readable(svc, who, case_id)
-        return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).case(case_id)
+        return svc.exporter().case(case_id)
 
     @api.get("/exports/persons/{principal_id}", summary="An offline evidence bundle of a person's chain (inspectors)")
     def export_person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
@@ -261,7 +260,7 @@ def router() -> APIRouter:
             raise ApiError("not-permitted", "part of this chain lies outside your organisation's scope, and a "
                            "bundle is whole or not at all: ask an inspector whose scope covers it "
                            "(部分行为不在本机构监督范围内)")
-        return Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).person(principal_id)
+        return svc.exporter().person(principal_id)
 
     # --- H2 accountability: procedures of 责任追究, scoped like findings ---------------------
     @api.get("/accountabilities", response_model=Page,

@@ -32,6 +32,7 @@ from domain.evidence.store import LogUnavailable
 from domain.model.text import text_problem
 from domain.service.group_commit import GroupCommitter
 from domain.service.ledger import Ledger
+from projections.export import Exporter
 from projections.runner import Projector
 from projections.signed import CheckpointRefused
 
@@ -81,6 +82,11 @@ class Metrics:
                                "quorum of the policy's witnesses", registry=r)
         self.witness_lag = Gauge("dl_witness_lag_seconds", "Seconds since the oldest checkpoint not yet "
                                  "cosigned by a quorum was signed (0: the latest is witnessed)", registry=r)
+        # issue 20 — stamps: the newest RFC 3161 token's checkpoint and how long a newer one has waited
+        self.timestamped = Gauge("dl_timestamped_tree_size", "Tree size of the newest checkpoint a kept RFC 3161 "
+                                 "token covers (serve --tsa-url)", registry=r)
+        self.timestamp_lag = Gauge("dl_timestamp_lag_seconds", "Seconds since the oldest checkpoint no kept RFC "
+                                   "3161 token covers was signed (0: the latest is stamped)", registry=r)
 
 
 class Service:
@@ -97,6 +103,7 @@ class Service:
         sessions: Sessions | None = None,
         projecting: Projector | None = None,
         witnessing: Witnessing | None = None,  # issue 20 — witnesses
+        tsa_url: str | None = None,  # issue 20 — stamps: `serve --tsa-url`, whose lag /readyz gives
     ) -> None:
         self.ledger = ledger
         #: writes are judged one by one and stored in groups (domain.service.group_commit)
@@ -131,6 +138,7 @@ class Service:
         # never wait); with a policy, the published checkpoint is the newest a quorum cosigned
         self.witnessing = witnessing
         self._witness_thread: Thread | None = None
+        self.tsa_url = tsa_url
 
     def start(self) -> None:
         if self.data_keys is not None:
@@ -208,6 +216,18 @@ class Service:
         self.metrics.witness_lag.set(state["witness_lag_seconds"])
         return state
 
+    def timestamp_state(self) -> dict[str, Any] | None:
+        """With `serve --tsa-url`: the newest stamped checkpoint's size and how long a newer one has
+        waited for a token (``None`` without a TSA); the metrics are set from it."""
+        if self.tsa_url is None:
+            return None
+        from api.timestamping import timestamp_lag
+
+        state = timestamp_lag(self.projector.reader, clock.now())
+        self.metrics.timestamped.set(state["timestamped_size"])
+        self.metrics.timestamp_lag.set(state["timestamp_lag_seconds"])
+        return state
+
     def published_checkpoint(self) -> str | None:
         """The checkpoint the service publishes: with a witness policy, the newest a quorum
         cosigned; without one, the latest the ledger signed."""
@@ -216,6 +236,13 @@ class Service:
             return self.witnessing.published()
         latest = self.checkpointed().reader.latest_checkpoint()
         return latest[1] if latest is not None else None
+
+    def exporter(self) -> Exporter:
+        """Bundles under a checkpoint covering everything; with a witness policy, carrying the
+        newest checkpoint a quorum cosigned (format v4, docs/spec.md §20.5)."""
+        projector = self.checkpointed()
+        witnessed = self.witnessing.published() if self.witnessing is not None else None
+        return Exporter(self.ledger, projector, self.ledger_key, witnessed)
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""

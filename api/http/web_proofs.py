@@ -27,7 +27,6 @@ from domain.evidence.hashing import jsonable
 from domain.model.principal import Principal
 from domain.service import access
 from domain.service.records import LedgerRecords
-from projections.export import Exporter
 from projections.timeline import timeline
 
 
@@ -86,7 +85,7 @@ def router() -> APIRouter:
         oversee(who)
         svc = service(request)
         readable(svc, who, case_id)
-        return _download(Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).case(case_id),
+        return _download(svc.exporter().case(case_id),
                          f"case-{case_id}.bundle.json")
 
     @pages.get("/proofs/bundles/persons/{principal_id}")
@@ -100,7 +99,7 @@ def router() -> APIRouter:
             raise ApiError("not-permitted", "部分行为不在本机构监督范围内，证据包须完整，请由监督范围涵盖全部行为的监督人员下载 · "
                            "part of this chain lies outside your organisation's scope, and a bundle is whole or not "
                            "at all")
-        return _download(Exporter(svc.ledger, svc.checkpointed(), svc.ledger_key).person(principal_id),
+        return _download(svc.exporter().person(principal_id),
                          f"person-{principal_id}.bundle.json")
 
     return pages

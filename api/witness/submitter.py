@@ -151,6 +151,17 @@ class Witnessing:
         os.replace(temporary, self.path)
 
 
+def witnessed_note(keys_dir: Path) -> str | None:
+    """The checkpoint published under the keys directory's policy (``witnessed.note``), if it has a
+    ``tlog-policy`` and a quorum has cosigned one: what bundles carry (docs/spec.md §20.5)."""
+    if not (keys_dir / POLICY_FILE).exists():
+        return None
+    try:
+        return (keys_dir / WITNESSED_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
 def own_lines(witness: Witness, note: str, answer: str) -> str:
     """The lines of a witness's answer that are its own cosignature of ``note``, verified: a
     witness speaks for itself alone, so a line it sends under another witness's name (garbage or

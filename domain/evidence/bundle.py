@@ -17,6 +17,7 @@ from domain.evidence.verifier import (
 )
 
 BUNDLE_FORMAT = "decision-ledger/bundle/v3"  # issue 20 — stamps: v2 + tlog_proof, timestamps (§21.3)
+BUNDLE_FORMAT_V4 = "decision-ledger/bundle/v4"  # v3 + the witnesses' cosigned checkpoint (§20.5)
 BUNDLE_FORMAT_V2 = "decision-ledger/bundle/v2"
 BUNDLE_FORMAT_V1 = "decision-ledger/bundle/v1"
 WHY = ("genesis", "subject", "context", "keys")
@@ -101,7 +102,8 @@ class Timestamp:
 
 @dataclass
 class Bundle:
-    """A bundle of format v2, as the exporter writes it and the verifier reads it."""
+    """A bundle as the exporter writes it (format v3, or v4 when it carries a witnessed checkpoint)
+    and the verifier reads it."""
 
     subject_kind: str
     subject_id: str
@@ -113,10 +115,12 @@ class Bundle:
     head: str
     consistency: Consistency | None = None
     timestamps: list[Timestamp] = field(default_factory=list)
+    #: format v4: the newest checkpoint a quorum of witnesses cosigned and the proof to ``checkpoint``
+    witnessed: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "format": BUNDLE_FORMAT,
+            "format": BUNDLE_FORMAT if self.witnessed is None else BUNDLE_FORMAT_V4,
             "subject": {"kind": self.subject_kind, "id": self.subject_id},
             "ledger": self.ledger.to_json(),
             "checkpoint": self.checkpoint,
@@ -128,6 +132,8 @@ class Bundle:
         }
         if self.consistency is not None:
             data["consistency"] = self.consistency.to_json()
+        if self.witnessed is not None:
+            data["witnessed"] = self.witnessed
         return data
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.evidence.checkpoint import Checkpoint, NoteError, open_under
-from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency
+from domain.evidence.bundle_ledger_key import NotExtended, earlier_checkpoint
+from domain.evidence.checkpoint import Checkpoint, NoteError
+from domain.evidence.merkle import leaf_hash
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time, parse_time
 from domain.evidence.tlog_proof import TlogProof, TlogProofError
@@ -84,18 +85,15 @@ def _check_one(number: int, stamp: Any, checkpoint: Checkpoint, ledger_keys: lis
         return None
     note = stamp["checkpoint"]
     try:
-        stamped_checkpoint, _ = open_under(str(note), ledger_keys, checkpoint.origin)
+        stamped_checkpoint = earlier_checkpoint(str(note), stamp["consistency_path"], checkpoint, ledger_keys)
     except NoteError as error:
         brk("timestamp", f"{what}: its checkpoint does not verify under the ledger key: {error}")
         return None
-    what = f"timestamp {number} (tree size {stamped_checkpoint.size})"
-    try:
-        path = [bytes.fromhex(p) for p in stamp["consistency_path"]]
-        verify_consistency(stamped_checkpoint.size, checkpoint.size, stamped_checkpoint.root, checkpoint.root, path)
-    except (TypeError, ValueError, ProofError) as error:
-        brk("timestamp", f"{what}: the bundle's checkpoint ({checkpoint.size}) is not shown to extend the "
-            f"timestamped one: {error}")
+    except NotExtended as error:
+        brk("timestamp", f"timestamp {number} (tree size {error.earlier.size}): the bundle's checkpoint "
+            f"({checkpoint.size}) is not shown to extend the timestamped one: {error.reason}")
         return None
+    what = f"timestamp {number} (tree size {stamped_checkpoint.size})"
     try:
         reply = base64.b64decode(str(stamp["response"]), validate=True)
         stamped = verify(reply, note, trust) if trust is not None else read(reply, note)

@@ -15,9 +15,16 @@ from domain.evidence import (
     sm2_note,  # issue 20 — sm2
     topics,
 )
-from domain.evidence.bundle import BUNDLE_FORMAT, BUNDLE_FORMAT_V1, BUNDLE_FORMAT_V2, key_list
+from domain.evidence.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_FORMAT_V1,
+    BUNDLE_FORMAT_V2,
+    BUNDLE_FORMAT_V4,
+    key_list,
+)
 from domain.evidence.bundle_ledger_key import check_signing_key, proposed_ledger_keys
 from domain.evidence.bundle_stamps import check_timestamps, tlog_proof_problem
+from domain.evidence.bundle_witnesses import WitnessTrust, check_witnessed
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_under, verifier_key
 from domain.evidence.errors import LedgerError
 from domain.evidence.heads import BundleHead, CaseHead
@@ -99,32 +106,33 @@ def _event_shape(event: Any) -> str:
     return f"the event lacks or garbles {', '.join(missing)}" if missing else ""
 
 
-def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None,
-                  trusted_checkpoint: str | None = None, tsa_trust: Trust | None = None) -> VerificationReport:
+def verify_bundle(data: Any, trusted_ledger_keyid: str | None = None, trusted_checkpoint: str | None = None,
+                  tsa_trust: Trust | None = None, witness_trust: WitnessTrust | None = None) -> VerificationReport:
     """Check a parsed bundle; every problem is a break naming the event (or ``bundle``). With a
     checkpoint published earlier, the bundle's checkpoint must be consistent with it; with a TSA's
-    certificate (``tsa_trust``), the bundle's timestamps must verify under it (format v3)."""
+    certificate (``tsa_trust``), the bundle's timestamps must verify under it (format v3); with the
+    witnesses the recipient trusts (``witness_trust``), a quorum of them must have cosigned (v4)."""
     events = data.get("events") if isinstance(data, dict) else None  # issue 20 — sm3: the genesis's hash
     genesis = next((e for e in events if isinstance(e, dict) and e.get("leaf_index") == 0), None) \
         if isinstance(events, list) else None
     with hashing.using(declared_suite(genesis.get("state")) if genesis is not None else hashing.SHA256):
-        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust)
+        return _verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust, witness_trust)
 
 
 def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoint: str | None,
-                   tsa_trust: Trust | None) -> VerificationReport:
+                   tsa_trust: Trust | None, witness_trust: WitnessTrust | None) -> VerificationReport:
     fmt = data.get("format") if isinstance(data, dict) else None
-    reading = _Reading(data, fmt == BUNDLE_FORMAT_V1, fmt == BUNDLE_FORMAT)
+    reading = _Reading(data, fmt == BUNDLE_FORMAT_V1, fmt in (BUNDLE_FORMAT, BUNDLE_FORMAT_V4))
     report = reading.report
-    if fmt not in (BUNDLE_FORMAT, BUNDLE_FORMAT_V2, BUNDLE_FORMAT_V1):
-        reading.brk("hash", f"not a bundle of a format this verifier knows ({BUNDLE_FORMAT}, {BUNDLE_FORMAT_V2}, "
-                    f"{BUNDLE_FORMAT_V1})" + (f": {fmt!r}" if isinstance(fmt, str) else ""))
+    if fmt not in (BUNDLE_FORMAT_V4, BUNDLE_FORMAT, BUNDLE_FORMAT_V2, BUNDLE_FORMAT_V1):
+        reading.brk("hash", f"not a bundle of a format this verifier knows ({BUNDLE_FORMAT_V4}, {BUNDLE_FORMAT}, "
+                    f"{BUNDLE_FORMAT_V2}, {BUNDLE_FORMAT_V1})" + (f": {fmt!r}" if isinstance(fmt, str) else ""))
         return report
     events, ledger = data.get("events"), data.get("ledger")
     if not isinstance(events, list) or not events or not isinstance(ledger, dict):
         reading.brk("hash", "the bundle lacks its events or its ledger")
         return report
-    top = _TOP_V3 if reading.v3 else _TOP
+    top = _TOP_V3 | {"witnessed"} if fmt == BUNDLE_FORMAT_V4 else _TOP_V3 if reading.v3 else _TOP
     reading.members("the bundle", data, top, top - {"consistency"} if reading.v3 else _TOP_REQUIRED)
     reading.members("the ledger block", ledger, _LEDGER)
     shapes = [(e, _event_shape(e)) for e in events]
@@ -201,6 +209,8 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
         check_timestamps(data["timestamps"], checkpoint, candidates, good, tsa_trust, reading.brk, report.notes)
     elif tsa_trust is not None and not reading.v3:
         reading.brk("timestamp", f"a bundle of format {fmt} carries no timestamps (format {BUNDLE_FORMAT} does)")
+    report.witnesses = check_witnessed(data.get("witnessed") if fmt == BUNDLE_FORMAT_V4 else None, checkpoint,
+                                       candidates, good, witness_trust, reading.brk, report.notes)  # §20.6
 
     verifier.log = included
     for record in records[1:]:
@@ -468,8 +478,8 @@ def _canonical_keys(entries: list[Any]) -> list[Any]:
     return sorted(out, key=lambda e: json.dumps(e, sort_keys=True))
 
 
-def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None,
-                       trusted_checkpoint: str | None = None, tsa_trust: Trust | None = None) -> VerificationReport:
+def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None, trusted_checkpoint: str | None = None,
+                       tsa_trust: Trust | None = None, witness_trust: WitnessTrust | None = None) -> VerificationReport:
     """:func:`verify_bundle` of a bundle's JSON text."""
     try:
         data = json.loads(text)
@@ -477,4 +487,4 @@ def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None,
         report = VerificationReport()
         report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
         return report
-    return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust)
+    return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust, witness_trust)

@@ -81,10 +81,17 @@ def verify_cosignature(note: SignedNote, name: str, public_key: PublicKey) -> Co
 
     Raises :class:`NoteError` if the note carries none, or if one matching the witness's name and
     key id does not verify (the note is then malformed, c2sp.org/signed-note)."""
+    found = cosigned_by(note, name, public_key)
+    if found is None:
+        raise NoteError(f"the checkpoint carries no cosignature by {name} / 检查点没有见证方 {name} 的联署")
+    return found
+
+
+def cosigned_by(note: SignedNote, name: str, public_key: PublicKey) -> Cosigned | None:
+    """This witness's cosignature on ``note`` (the latest, if several), or ``None`` if it carries
+    none; :class:`NoteError` if a line under its name and key id does not verify."""
     wanted = cosigner_key_id(name, public_key)
     mine = [s for s in note.signatures if s.name == name and s.key_id == wanted]
-    if not mine:
-        raise NoteError(f"the checkpoint carries no cosignature by {name} / 检查点没有见证方 {name} 的联署")
     found: Cosigned | None = None
     for line in mine:
         if len(line.signature) != 8 + 64:
@@ -96,8 +103,6 @@ def verify_cosignature(note: SignedNote, name: str, public_key: PublicKey) -> Co
             raise NoteError(f"the cosignature by {name} does not verify / 见证方 {name} 的联署验证失败")
         if found is None or timestamp > found.timestamp:
             found = Cosigned(name, timestamp)
-    if found is None:
-        raise NoteError(f"no cosignature by {name}")
     return found
 
 

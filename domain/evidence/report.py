@@ -143,6 +143,7 @@ class VerificationReport:
     ledger_keyid: str | None = None
     notes: list[str] = field(default_factory=list)  # what was checked beyond the events
     incremental: bool = False  # checked from a trusted checkpoint: no new events is fine
+    witnesses: dict[str, Any] | None = None  # a bundle's: which witnesses cosigned (§14, §20.6)
 
     @property
     def ok(self) -> bool:
@@ -164,4 +165,4 @@ class VerificationReport:
             "ledger_keyid": self.ledger_keyid,
             "breaks": [root.to_json(verbose) for root in self.roots()],
             "notes": list(self.notes),
-        }
+        } | ({"witnesses": self.witnesses} if self.witnesses is not None else {})

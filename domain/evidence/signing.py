@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.evidence import ed25519, sm2  # issue 20 — sm2: sm2
+from domain.evidence.base64url import decode as b64url_decode
+from domain.evidence.base64url import encode as b64url
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.errors import MalformedInput, SignatureInvalid
 
@@ -39,22 +41,6 @@ def b64decode(text: Any, what: str) -> bytes:
         raise MalformedInput(f"{what} is not standard padded base64") from None
     if b64encode(data) != text:
         raise MalformedInput(f"{what} is not in canonical base64 spelling")
-    return data
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: Any, what: str) -> bytes:
-    if not isinstance(text, str) or "=" in text:
-        raise MalformedInput(f"{what} must be unpadded base64url")
-    try:
-        data = base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode("ascii"))
-    except (binascii.Error, UnicodeEncodeError, ValueError):
-        raise MalformedInput(f"{what} is not base64url") from None
-    if b64url(data) != text:
-        raise MalformedInput(f"{what} is not in canonical base64url spelling")
     return data
 
 

@@ -12,11 +12,12 @@ system's random source); this module only reads and checks encodings around it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 import gmssl_pyx
+
+from domain.evidence import base64url
+from domain.evidence.errors import MalformedInput
 
 USER_ID = b"1234567812345678"  # GM/T 0009-2012 §10: the default signer id
 RAW_LENGTH = 65
@@ -36,22 +37,15 @@ def is_public(raw: bytes) -> bool:
     return len(raw) == RAW_LENGTH and raw[0] == 4
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _coordinate(text: Any, name: str) -> bytes:
-    if not isinstance(text, str) or "=" in text or len(text) != 43:
+    if not isinstance(text, str) or len(text) != 43:
         raise Sm2Error(
             f"JWK {name} of an SM2 key is 32 bytes in unpadded base64url (43 characters)"
         )
     try:
-        data = base64.urlsafe_b64decode(text + "=")
-    except (binascii.Error, ValueError):
-        raise Sm2Error(f"JWK {name} is not base64url") from None
-    if _b64url(data) != text:
-        raise Sm2Error(f"JWK {name} is not in canonical base64url spelling")
-    return data
+        return base64url.decode(text, f"JWK {name}")
+    except MalformedInput as error:
+        raise Sm2Error(error.detail) from None
 
 
 def on_curve(raw: bytes) -> bool:
@@ -68,7 +62,7 @@ def checked(raw: bytes) -> bytes:
 
 def jwk(raw: bytes) -> dict[str, str]:
     """The JWK of an SM2 public key: exactly ``{"crv": "SM2", "kty": "EC", "x", "y"}``."""
-    return {"crv": "SM2", "kty": "EC", "x": _b64url(raw[1:33]), "y": _b64url(raw[33:])}
+    return {"crv": "SM2", "kty": "EC", "x": base64url.encode(raw[1:33]), "y": base64url.encode(raw[33:])}
 
 
 def raw_from_jwk(value: dict[str, Any]) -> bytes:

@@ -106,7 +106,8 @@ class Sm2SigningKey(SigningKey):
     @property
     def private_key(self) -> Any:
         raise MalformedInput(
-            "an SM2 key cannot sign a read token (JWT EdDSA); use an Ed25519 key for tokens"
+            "an SM2 key is not a `cryptography` private key: it signs through sign() (a read token of it is "
+            "an SM2SM3 JWT, docs/spec.md §22.5)"
         )
 
     def sign(self, data: bytes) -> bytes:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from domain.evidence.checkpoint import NoteError, SignedNote, parse_verifier_key
-from domain.evidence.cosignature import parse_cosigner_vkey, verify_cosignature
+from domain.evidence.cosignature import cosigned_by, parse_cosigner_vkey
 from domain.evidence.signing import PublicKey
 
 
@@ -62,16 +62,7 @@ class Policy:
         """The policy's witnesses whose cosignature on ``note`` verifies (others are ignored;
         a line that matches a witness's name and key id but does not verify refuses the note)."""
         signed = SignedNote.parse(note)
-        names = []
-        for witness in self.witnesses.values():
-            try:
-                verify_cosignature(signed, witness.key_name, witness.public_key)
-            except NoteError as error:
-                if "carries no cosignature" in str(error):
-                    continue
-                raise
-            names.append(witness.name)
-        return names
+        return [w.name for w in self.witnesses.values() if cosigned_by(signed, w.key_name, w.public_key) is not None]
 
 
 def _split(line: str) -> list[str]:

@@ -92,7 +92,7 @@ def test_an_sm3_sm2_case_verifies_is_witnessed_exports_and_its_bundle_verifies_i
         policy(Path(sm2_case["keys"]), log_vkey, [("司法局", vkey, url)], "quorum 司法局")
         submitted = cli("witness", "submit", *where)
         assert submitted.code == 0 and json.loads(submitted.out)["published"], submitted.out + submitted.err
-        assert cli("verify", *where, "--witness", url).code == 0
+        assert cli("verify", *where, "--witness", url, "--witness-vkey", vkey).code == 0
     bundle_path = tmp_path / "case.bundle.json"
     exported = cli("export", *where, "--case", sm2_case["case"], "--out", str(bundle_path))
     assert exported.code == 0, exported.err

@@ -1,6 +1,7 @@
 """SM2 persons over HTTP (国密, issue 20 point 4; docs/spec.md §22): the administrators register
-an SM2 key and confirm it through the service, and a read token naming an SM2 key is refused with
-a reason (a read token is an EdDSA JWT), never a failure of the service."""
+an SM2 key and confirm it through the service, and an EdDSA read token naming an SM2 key is
+refused with a reason (an SM2 key signs SM2SM3 tokens: test_sm2_tokens.py), never a failure of the
+service."""
 
 from __future__ import annotations
 

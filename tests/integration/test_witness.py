@@ -83,7 +83,7 @@ def test_a_witness_catches_an_insider_s_consistent_rewrite(cli, projected_ledger
         result, answer = submit(cli, store)
         assert result.code == 0 and answer["witnessed_size"] > first, result.out
         seen = answer["witnessed_size"]
-        assert cli("verify", "--db", store.url, "--witness", url).code == 0
+        assert cli("verify", "--db", store.url, "--witness", url, "--witness-vkey", vkey).code == 0
         assert cli("verify", "--db", store.url, "--witness", str(tmp_path / "sfj" / "store")).code == 0
 
         # The insider holds the database and the key files: rewrites an old event, re-chains
@@ -103,13 +103,14 @@ def test_a_witness_catches_an_insider_s_consistent_rewrite(cli, projected_ledger
         rewritten = cli("checkpoint", "--db", store.url).out
         assert refused[0]["request"].endswith(rewritten) and "not consistent" in refused[0]["reason"]
         # and `verify --witness` names the break, from the witness's process and from its store.
-        for witness in (url, str(tmp_path / "sfj" / "store")):
-            result = cli("verify", "--db", store.url, "--witness", witness, "--json")
+        for witness, pinned in ((url, ["--witness-vkey", vkey]), (str(tmp_path / "sfj" / "store"), [])):
+            result = cli("verify", "--db", store.url, "--witness", witness, *pinned, "--json")
             report = json.loads(result.out)
             assert result.code == 1 and not report["ok"], result.out
             assert any("not consistent with the trusted checkpoint" in b["detail"] for b in report["breaks"])
-            # a key read from the server checked is said to be so (pin it with --witness-vkey)
-            assert any("--witness-vkey" in n for n in report["notes"]) == (witness == url), report["notes"]
+            # the report says which key it trusted and from where
+            source = "given with --witness-vkey" if pinned else f"read from the witness's store {witness}"
+            assert f"trusted witness key {vkey}, {source}" in report["notes"][1], report["notes"]
         # the witness still serves the checkpoint it cosigned before the rewrite
         latest = httpx.get(f"{url}/{_origin_hash(log_vkey)}/checkpoint").text
         assert spec.verify_witnessed(latest, log_vkey, [vkey], 1).size == seen
@@ -174,4 +175,4 @@ def test_the_service_publishes_only_a_checkpoint_a_quorum_cosigned(cli, projecte
             assert ready["witnessed_size"] == ready["checkpoint_size"] and ready["witness_lag_seconds"] == 0
         # the audit office's store is a SQLite file; verify reads it as well as the witness's URL
         for witness in (url, f"sqlite:///{tmp_path / 'a' / 'store.db'}"):
-            assert cli("verify", "--db", store.url, "--witness", witness).code == 0
+            assert cli("verify", "--db", store.url, "--witness", witness, "--witness-vkey", vkey).code == 0

@@ -27,10 +27,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.spec_verifier import sm2  # issue 20 — sm2: §22, checked with gmalg
 from tests.spec_verifier.stamps import Bad, check_signature, parse_tlog_proof, read_reply
+from tests.spec_verifier.witnessed import check_witnessed  # §20.6
 
 BUNDLE_V1 = "decision-ledger/bundle/v1"
 BUNDLE_V2 = "decision-ledger/bundle/v2"
 BUNDLE_V3 = "decision-ledger/bundle/v3"  # §21.3 (issue 20 — stamps)
+BUNDLE_V4 = "decision-ledger/bundle/v4"  # §20.5: v3 and the witnesses' cosigned checkpoint
 INTENT_TYPE = "decision-ledger/intent/v1"
 PAYLOAD_TYPE = "application/vnd.decision-ledger.intent+json"
 BUNDLE_HEAD = "decision-ledger/bundle-head/v1"
@@ -145,6 +147,11 @@ V3_MEMBERS: dict[str, tuple[set[str], set[str]]] = {
     **V2_MEMBERS,
     "bundle": (V2_MEMBERS["bundle"][0] | {"timestamps"}, {"consistency"}),
     "event": (V2_MEMBERS["event"][0] | {"tlog_proof"}, set()),
+}
+# §20.5: what v4 adds to v3's members
+V4_MEMBERS: dict[str, tuple[set[str], set[str]]] = {
+    **V3_MEMBERS,
+    "bundle": (V3_MEMBERS["bundle"][0] | {"witnessed"}, {"consistency"}),
 }
 INTENT_MEMBERS = {"type", "action", "actor", "target", "expected_version", "args", "signed_at",
                   "nonce"}
@@ -648,12 +655,14 @@ def root_causes(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # §13 verifying a bundle ------------------------------------------------------------------------
 
 def verify_bundle(data: Any, trusted_checkpoint: str | None = None,
-                  ledger_keyid: str | None = None, tsa_pem: bytes | None = None) -> dict[str, Any]:
-    """Verify a bundle (§13.2, §21.4) and return the report of §14."""
+                  ledger_keyid: str | None = None, tsa_pem: bytes | None = None,
+                  witnesses: list[str] | None = None, quorum: int | None = None) -> dict[str, Any]:
+    """Verify a bundle (§13.2, §21.4, §20.6) and return the report of §14."""
     EVENT_HASH["name"] = declared_hash(data)  # issue 20 — sm3
     try:
         bundle = _Bundle(data)
         bundle.tsa_pem = tsa_pem
+        bundle.witnesses, bundle.quorum = witnesses, quorum
         return bundle.run(trusted_checkpoint, ledger_keyid)
     finally:
         EVENT_HASH["name"] = "sha256"
@@ -667,8 +676,11 @@ class _Bundle:
     def __init__(self, data: Any) -> None:
         self.data: dict[str, Any] = data if isinstance(data, dict) else {}
         self.v1 = self.data.get("format") == BUNDLE_V1
-        self.v3 = self.data.get("format") == BUNDLE_V3
+        self.v4 = self.data.get("format") == BUNDLE_V4
+        self.v3 = self.data.get("format") == BUNDLE_V3 or self.v4
         self.tsa_pem: bytes | None = None
+        self.witnesses: list[str] | None = None
+        self.quorum: int | None = None
         self.breaks: list[dict[str, Any]] = []
         self.checked: list[dict[str, Any]] = []
         self.genesis_read: str | None = None  # §14: the genesis counts as checked once it is read
@@ -712,7 +724,7 @@ class _Bundle:
                 "ledger_keyid": self.ledger_keyid, "breaks": root_causes(self.breaks), "notes": []}
 
     def check(self, trusted: str | None, pinned: str | None) -> None:
-        if self.data.get("format") not in (BUNDLE_V1, BUNDLE_V2, BUNDLE_V3):  # §13.2.1
+        if self.data.get("format") not in (BUNDLE_V1, BUNDLE_V2, BUNDLE_V3, BUNDLE_V4):  # §13.2.1
             self.bundle_break("hash", f"format {self.data.get('format')!r} is not a bundle's")
             raise _Stop
         if not self.v1:
@@ -742,6 +754,7 @@ class _Bundle:
         self.check_consistency(trusted)  # §13.2.6
         if self.v3 or self.tsa_pem is not None:  # §21.4
             check_timestamps(self, events)
+        check_witnessed(self, self.witnesses, self.quorum)  # §20.6
         if self.v1:  # §13.2.7
             self.check_case_head(events)
         else:
@@ -766,7 +779,7 @@ class _Bundle:
             if not isinstance(value, dict):
                 self.bundle_break("hash", f"{where} is not an object")
                 return
-            required, optional = (V3_MEMBERS if self.v3 else V2_MEMBERS)[level]
+            required, optional = (V4_MEMBERS if self.v4 else V3_MEMBERS if self.v3 else V2_MEMBERS)[level]
             for name in sorted(required - set(value)):
                 self.bundle_break("hash", f"{where} lacks {name!r}")
             for name in sorted(set(value) - required - optional):

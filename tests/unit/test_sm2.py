@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 
 from domain.errors import MalformedInput, SignatureInvalid
-from domain.evidence import sm2
+from domain.evidence import base64url, sm2
 from domain.evidence.signing import Envelope, PublicKey, SigningKey, pae, sign
 from domain.evidence.sm2_keys import Sm2SigningKey
 
@@ -88,8 +88,8 @@ def test_an_sm2_jwk_and_its_key_id() -> None:
     assert key.jwk == {
         "crv": "SM2",
         "kty": "EC",
-        "x": sm2._b64url(bytes.fromhex(X)),
-        "y": sm2._b64url(bytes.fromhex(Y)),
+        "x": base64url.encode(bytes.fromhex(X)),
+        "y": base64url.encode(bytes.fromhex(Y)),
     }
     assert PublicKey.from_jwk(key.jwk) == key
     x, y = key.jwk["x"], key.jwk["y"]
@@ -170,3 +170,12 @@ def test_an_sm2_key_file_refuses_a_passphrase_and_a_wrong_public_key() -> None:
         SigningKey.from_pem(OPENSSL_PEM, b"secret")
     with pytest.raises(MalformedInput, match="not the private key's"):
         Sm2SigningKey(D, Sm2SigningKey.generate().public_key.raw[1:])
+
+
+@pytest.mark.parametrize("spelling", ["", "=" * 43, "A" * 42, "A" * 42 + "B", "A" * 42 + "+"])
+def test_an_sm2_coordinate_is_canonical_base64url_of_32_bytes(spelling: str) -> None:
+    """The one base64url reader (domain.evidence.base64url) refuses what an SM2 JWK must not hold:
+    a wrong length, padding, a non-canonical last character (unused bits set), the other alphabet."""
+    jwk = {**standard_key().public_key.jwk, "x": spelling}
+    with pytest.raises(sm2.Sm2Error, match="base64url"):  # not the curve check that follows
+        sm2.raw_from_jwk(jwk)
