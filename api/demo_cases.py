@@ -182,6 +182,7 @@ class DemoCases:
         })
         self._do(p["ma_xiaodong"], "case.submit_report", case, {
             "report_id": str(report), "recommendation": "adjust",
+            "report_digest": _digest(json.dumps(sections, ensure_ascii=False)),
             "note": "根据评估报告，提请厅务会议审议调整若干措施中的补贴申报和海外仓支持条款。",
         })
         self._do(p["zhao_min"], "case.record_ruling", case, {

@@ -360,6 +360,7 @@ class NXScript(CaseScript):
             })),
             Step("submit_report", lambda: self.do(self.lead, "case.submit_report", {
                 "report_id": str(self.report_id), "recommendation": "adjust", "note": "提请审议",
+                "report_digest": self.report_digest(),
             })),
             Step("record_ruling", lambda: self.do(self.organ, "case.record_ruling", {
                 "report_id": str(self.report_id), "ruling": "adjust", "body": "office_meeting",

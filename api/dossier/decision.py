@@ -31,7 +31,7 @@ from domain.evidence.intent import Intent
 from domain.evidence.signing import Envelope
 from domain.model.actions import ACTIONS
 from domain.model.aggregate import LedgerEvent
-from domain.model.articles import ACTION_ARTICLES
+from domain.model.articles import ACTION_ARTICLES, MAKING_ARTICLES
 from domain.model.decision import Decision
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
@@ -100,7 +100,8 @@ class DecisionDossier:
             problems = verify_event(cast(Ledger, directory), event, previous, self.ledger.hash_suite)
             previous = event.hash
             spec = ACTIONS.get(intent.action)
-            carried = ACTION_ARTICLES.get(intent.action, {}).get(self.decision.jurisdiction)
+            carried = MAKING_ARTICLES.get(intent.action) or ACTION_ARTICLES.get(intent.action, {}).get(
+                self.decision.jurisdiction)
             rows.append({
                 "version": event.originator_version, "action": intent.action,
                 "actor": self.names.get(str(intent.actor), str(intent.actor)),

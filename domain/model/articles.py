@@ -175,7 +175,7 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "evidence/second-person-confirms": ("NX-9", "XX-7"),
     # issue 18 — the report records the whole process (domain/model/process_record.py, publication.py)
     "process-record/bound-at-finalisation": ("NX-10(4)", "XX-14(1)"),
-    "process-record/report-digest": ("NX-12a", "XX-13(4)", "XX-16", "XX-17"),
+    "process-record/report-digest": ("NX-12a", "NX-12b", "XX-13(4)", "XX-16", "XX-17"),
     "publication/both-channels": ("XX-17",),
     # issue 18 review — duty to supply (XX-6): the answer accounts for every requested item
     "supply/every-item-accounted": ("XX-6", "713-40"),
@@ -231,7 +231,8 @@ def _status(article: Article, rules: list[RuleCitation], carried: bool) -> tuple
 
 def carried_articles() -> set[str]:
     """The articles some act is recorded with (by their root key)."""
-    return {article_root(article) for texts in ACTION_ARTICLES.values() for keys in texts.values() for article in keys}
+    return ({article_root(article) for texts in ACTION_ARTICLES.values() for keys in texts.values() for article in keys}
+            | {article_root(article) for keys in MAKING_ARTICLES.values() for article in keys})
 
 
 def traceability(scenarios: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
@@ -298,16 +299,20 @@ ACTION_ARTICLES: dict[str, dict[str, list[str]]] = {
     "case.confirm_stance": {"NX": ["NX-9"], "XX": ["XX-7"]},
     # issue 18 — bodies and readings: the decision under evaluation (NX-2, XX-3) is registered as such
     "decision.register": {"NX": ["NX-2"], "XX": ["XX-3"]},
-    # the making, signed step by step, is the decision's process record, archived whole and printed
-    # as its dossier (713-33: 决策过程记录和材料及时完整归档; the discussion: 713-30)
-    **{action: {"NX": articles, "XX": articles} for action, articles in (
-        ("decision.record_undertaking", ["XX-18", "713-33"]),
-        ("decision.record_participation", ["XX-18", "713-33"]),
-        ("decision.record_legality_review", ["XX-18", "713-33"]),
-        ("decision.convene_discussion", ["713-30", "713-33"]),
-        ("decision.state_opinion", ["713-30", "713-33"]),
-        ("decision.decide", ["713-30", "713-33"]),
-        ("decision.record_publication", ["713-33"]),
-        ("decision.transcribe_making", ["XX-18", "713-30", "713-33"]),
-    )},
+}
+
+
+#: The articles each step of a decision's making carries out (shown beside each event of the
+#: decision in its dossier): the making, signed step by step, is the decision's process record,
+#: archived whole (713-33: 决策过程记录和材料及时完整归档; the discussion: 713-30). Kept apart from
+#: :data:`ACTION_ARTICLES`, whose table a case's bound process record lists (its digest is frozen).
+MAKING_ARTICLES: dict[str, list[str]] = {
+    "decision.record_undertaking": ["XX-18", "713-33"],
+    "decision.record_participation": ["XX-18", "713-33"],
+    "decision.record_legality_review": ["XX-18", "713-33"],
+    "decision.convene_discussion": ["713-30", "713-33"],
+    "decision.state_opinion": ["713-30", "713-33"],
+    "decision.decide": ["713-30", "713-33"],
+    "decision.record_publication": ["713-33"],
+    "decision.transcribe_making": ["XX-18", "713-30", "713-33"],
 }

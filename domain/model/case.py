@@ -364,6 +364,7 @@ class EvaluationCase(CaseState):
         self._require_current_report(act.command.report_id)
         if self.submission:
             raise Conflict("the report is already submitted")
+        pr.check_report_digest(self, act.command.report_digest, "NX-12b")
         self._record(self.ReportSubmitted, act)
 
     # --- results ------------------------------------------------------------------------

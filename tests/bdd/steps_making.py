@@ -154,3 +154,20 @@ def relief_ground(story: Story, made: MakingHolder, member: str) -> None:
         "aggregate_id": str(made.it.decision_id), "version": opinion["version"], "hash": opinion["hash"]}}
     stored = story.ledger.stored_event(made.it.decision_id, opinion["version"])
     assert stored is not None and stored.hash == opinion["hash"]
+
+
+@then(parsers.parse("该决策的决策档案按顺序列出决策过程的每一步，均核验通过并载明{cited}："))
+def archived(story: Story, made: MakingHolder, cited: str, datatable: list[list[str]]) -> None:
+    """713-33: the decision's dossier (api/dossier/decision.py) lists every event of the decision,
+    each checked as printed; the steps of the making carry the article."""
+    from api.dossier.decision import gather
+    from api.http.labels import ACTION_LABELS
+    from domain.model.articles import MAKING_ARTICLES
+    from tests.bdd.steps import cited_key
+
+    events = gather(story.ledger, _decision(story, made), {}, None, None).events()
+    assert events and all(e["verified"] for e in events), [e["problems"] for e in events]
+    making = [e for e in events if e["action"] in MAKING_ARTICLES]
+    assert [[ACTION_LABELS[e["action"]][0], e["actor"]] for e in making] == datatable[1:]
+    assert all(cited_key(cited) in e["articles"] for e in making)
+

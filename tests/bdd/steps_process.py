@@ -108,6 +108,20 @@ def approve_finalised_text(story: Story) -> None:
     story.run("approve_report")
 
 
+@when(parsers.parse('"{person}"就与正式形成的报告摘要不一致的报告提请审议'))
+def submit_other_text(story: Story, person: str) -> None:
+    story.act(story.person(person), "case.submit_report", {
+        "report_id": str(story.nx.report_id), "recommendation": "adjust", "note": "提请审议", "report_digest": OTHER_TEXT,
+    })
+
+
+@when(parsers.parse('"{person}"提请审议，未载明所提请审议的报告摘要'))
+def submit_unnamed_text(story: Story, person: str) -> None:
+    story.act(story.person(person), "case.submit_report", {
+        "report_id": str(story.nx.report_id), "recommendation": "adjust", "note": "提请审议",
+    })
+
+
 @when(parsers.parse('厅务会议就与正式形成的报告摘要不一致的报告作出"{ruling}"决定'))
 def rule_on_other_text(story: Story, ruling: str) -> None:
     script = story.nx

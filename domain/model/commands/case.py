@@ -384,13 +384,14 @@ class ApproveReport(Command):
 
 
 class SubmitReport(Command):
-    """提请厅决策机关审议 (NX-12b) with a recommendation."""
+    """提请厅决策机关审议 (NX-12b) with a recommendation, naming the finalised report by its digest."""
 
     ACTION = "case.submit_report"
 
     report_id: UUID
     recommendation: Ruling
     note: Text
+    report_digest: Digest | None = None  # the finalised report's digest: which text is submitted (required)
 
 
 # --- results (NX-12a, NX-14; XX-16, XX-17) ---------------------------------------------------
