@@ -69,26 +69,12 @@ def picture_rows(svc: Service, case_id: str,
     each hour of recording, in that order, hold the first of each day. Those, and every event whose
     content may carry a date, are read whole; the others are only counted. ``every``: each event's
     ``version``, ``action`` and ``recorded_at``, when the caller has read them already (the story
-    page, issue 19 — perf2); without it the store picks and counts them (:func:`_picked`), so a
-    case of 10,000 events is not read row by row for a picture of a few hundred marks."""
+    page, issue 19 — perf2)."""
+    dated = sorted(BUSINESS_DATE_FIELDS)
     if every is None:
-        rows, counts = _picked(svc, case_id)
-    else:
-        rows, counts = _picked_from(svc, case_id, every)
-    unread: dict[date, int] = {}
-    for hour, count in counts.items():
-        if count > timeline.MAX_ROWS:
-            day = recording_day(f"{hour}:00:00.000000Z")
-            unread[day] = unread.get(day, 0) + count - timeline.MAX_ROWS
-    for row in rows:
-        row["args"] = json.loads(row["args"]) if row["args"] else {}
-    return rows, unread
-
-
-def _picked_from(svc: Service, case_id: str,
-                 every: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """:func:`_picked`, from every event's version, action and time already read: the rows read
-    whole and the number of undated events of each hour."""
+        with svc.current().views.reading() as c:
+            every = c.execute("SELECT version, action, recorded_at FROM {dl_actions} WHERE case_id = ?",
+                              (case_id,)).fetchall()
     by_hour: dict[str, list[str]] = {}
     wanted: list[int] = []
     for row in every:
@@ -96,11 +82,14 @@ def _picked_from(svc: Service, case_id: str,
             wanted.append(int(row["version"]))
         else:
             by_hour.setdefault(row["recorded_at"][:13], []).append(str(row["version"]))
-    for versions in by_hour.values():
-        versions.sort()
+    unread: dict[date, int] = {}
+    for hour, versions in by_hour.items():
+        if len(versions) > timeline.MAX_ROWS:
+            versions.sort()
+            day = recording_day(f"{hour}:00:00.000000Z")
+            unread[day] = unread.get(day, 0) + len(versions) - timeline.MAX_ROWS
         wanted += [int(v) for v in versions[: timeline.MAX_ROWS]]
     wanted.sort()
-    dated = sorted(BUSINESS_DATE_FIELDS)
     rows: list[dict[str, Any]] = []
     marks = ",".join("?" * len(dated))
     with svc.current().views.reading() as c:
@@ -111,28 +100,6 @@ def _picked_from(svc: Service, case_id: str,
                 "p.name AS actor FROM {dl_actions} a LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
                 f"WHERE a.case_id = ? AND a.version IN ({','.join('?' * len(chunk))}) ORDER BY a.version",
                 [*dated, case_id, *chunk]).fetchall()
-    return rows, {hour: len(versions) for hour, versions in by_hour.items()}
-
-
-def _picked(svc: Service, case_id: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """The rows the picture reads whole — every event whose content may carry a date, and of the
-    others the first :data:`timeline.MAX_ROWS` of each hour of recording in the order of their
-    version as text (a digit string: the same order in every collation) — and the number of
-    undated events of each hour: two queries, whatever the case's length."""
-    dated = sorted(BUSINESS_DATE_FIELDS)
-    marks = ",".join("?" * len(dated))
-    with svc.current().views.reading() as c:
-        counts = {row["hour"]: int(row["n"]) for row in c.execute(
-            "SELECT SUBSTR(recorded_at, 1, 13) AS hour, COUNT(*) AS n FROM {dl_actions} "
-            f"WHERE case_id = ? AND action NOT IN ({marks}) GROUP BY SUBSTR(recorded_at, 1, 13)",
-            [case_id, *dated]).fetchall()}
-        rows = c.execute(
-            f"SELECT a.version, a.action, a.recorded_at, CASE WHEN a.dated = 1 THEN a.args END AS args, "
-            "p.name AS actor FROM (SELECT version, action, recorded_at, args, actor_id, "
-            f"CASE WHEN action IN ({marks}) THEN 1 ELSE 0 END AS dated, ROW_NUMBER() OVER ("
-            f"PARTITION BY CASE WHEN action IN ({marks}) THEN NULL ELSE SUBSTR(recorded_at, 1, 13) END "
-            "ORDER BY CAST(version AS TEXT)) AS n FROM {dl_actions} WHERE case_id = ?) a "
-            "LEFT JOIN {dl_principals} p ON p.principal_id = a.actor_id "
-            "WHERE a.dated = 1 OR a.n <= ? ORDER BY a.version",
-            [*dated, *dated, case_id, timeline.MAX_ROWS]).fetchall()
-    return rows, counts
+    for row in rows:
+        row["args"] = json.loads(row["args"]) if row["args"] else {}
+    return rows, unread
