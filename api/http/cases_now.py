@@ -12,6 +12,9 @@ events after it: for 10,000 materials, ~3 MB decoded).
 The states kept are shared by concurrent requests, so they are only read: a page that shows the
 case otherwise (the materials a reader may see) makes a copy (:func:`projections.timeline.readable_case`).
 Access is still judged on every request, against the case now (:func:`api.http.reads.readable`).
+A state kept outlives the request's pause of the garbage collector (:mod:`projections.gc_pause`),
+so the collector promotes its containers through its generations once, at the reading that
+decoded it: that reading costs more than one that frees the state, the ones after it far less.
 """
 
 from __future__ import annotations
