@@ -34,7 +34,7 @@ def readable_facts(svc: Service, who: Principal, case_id: str) -> tuple[CaseFact
         held = membership.memberships(c, who, [case_id]).get(case_id)
     if held is not None and access.can_read_case(who, held, Looked(svc.ledger)):
         return held, None
-    case = readable(svc, who, case_id)
+    case = readable(svc, who, case_id, shared=True)
     return case, case
 
 

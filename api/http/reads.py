@@ -9,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from api.http import case_scope
 from api.http.auth import verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
@@ -66,9 +67,11 @@ Svc = Annotated[Service, Depends(service)]
 Offset = Annotated[int, Query(ge=0, le=MAX_POSITION, description="how many items to skip")]
 
 
-def readable(svc: Service, who: Principal, case_id: str) -> EvaluationCase:
-    """The case as it stands now, if ``who`` may read it (access is judged on the latest version)."""
-    case = svc.ledger.find_case(UUID(case_id))
+def readable(svc: Service, who: Principal, case_id: str, *, shared: bool = False) -> EvaluationCase:
+    """The case as it stands now, if ``who`` may read it (access is judged on the latest version).
+    ``shared``: the one decoded state of this version that every page shares
+    (:mod:`api.http.cases_now`), for a caller that only reads it."""
+    case = svc.cases_now.find(UUID(case_id)) if shared else svc.ledger.find_case(UUID(case_id))
     if case is None:
         raise ApiError("not-found", f"no case {case_id}")
     if not access.can_read_case(who, case, svc.ledger):
@@ -154,9 +157,7 @@ def router() -> APIRouter:
         views = svc.current().views
         rows = queries.cases(views, jurisdiction=jurisdiction, phase=phase, decision_id=decision, lead_unit=unit,
                              limit=100_000)
-        scope = Scope(who, svc.ledger)
-        rows = [r for r in rows if scope.oversees(r)
-                or access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])), svc.ledger)]
+        rows = case_scope.readable_rows(svc, who, rows)  # no case loaded (issue 19 point 7)
         return Page(items=rows[offset: offset + limit], limit=limit, offset=offset)
 
     @api.get("/cases/{case_id}", summary="A case now, at a version, or as it stood at a moment")
@@ -178,7 +179,7 @@ def router() -> APIRouter:
                       limit: Annotated[int, Query(ge=1, le=1000)] = 500,
                       offset: Offset = 0) -> Page:
         with collection_paused():  # a long case is tens of thousands of objects, as for the case itself
-            case = readable(svc, who, case_id)
+            case = readable(svc, who, case_id, shared=True)
             # only the page's events are read and verified (issue 19 point 7; what is checked:
             # projections.timeline.timeline)
             events = timeline(svc.ledger, UUID(case_id), who, offset=offset, limit=limit, case=case)

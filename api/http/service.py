@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http.cases_now import CasesNow
 from api.http.problems import TITLES, problem
 from api.http.sessions import Sessions
 from api.store.data_keys import DataKeys
@@ -122,6 +123,8 @@ class Service:
         self.state = ServiceState.of(ledger)
         self.state.ensure()
         self.sessions = sessions or Sessions(self.state)
+        #: the cases now, decoded once per version for the pages (issue 19 point 7)
+        self.cases_now = CasesNow(ledger)
         #: data keys minted for sealing, within a quota, expiring unused (api/store/data_keys.py)
         self.data_keys = DataKeys(self.state, keystore) if keystore is not None else None
         #: whether the store takes writes: /readyz asks it, a write the store refused tells it

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.http import case_access, case_page, labels, labels_vocab, page_names, words
+from api.http import case_access, case_page, case_scope, labels, labels_vocab, page_names, words
 from api.http.auth import authenticate
 from api.http.problems import ApiError
 from api.http.reads import (
@@ -250,9 +250,7 @@ def router() -> APIRouter:
         svc = service(request)
         rows = queries.cases(svc.current().views, jurisdiction=jurisdiction or None, phase=phase or None,
                              lead_unit=unit or None, limit=100_000)
-        scope = Scope(who, svc.ledger)
-        rows = [r for r in rows if scope.oversees(r)
-                or access.can_read_case(who, svc.ledger.get_case(UUID(r["case_id"])), svc.ledger)]
+        rows = case_scope.readable_rows(svc, who, rows)  # no case loaded (issue 19 point 7)
         units = sorted({r["lead_unit"] for r in rows})
         return render(request, "cases.html", cases=rows[offset: offset + PAGE], total=len(rows), offset=offset,
                       page=PAGE, units=units, phases=list(labels.PHASE_LABELS),
@@ -264,7 +262,7 @@ def router() -> APIRouter:
         who = require(request)
         svc = service(request)
         with collection_paused():  # a long case is tens of thousands of objects
-            current = readable(svc, who, case_id)
+            current = readable(svc, who, case_id, shared=True)
             # issue 19 — perf: a page of the events (the latest by default), verified; the picture
             # from the read model, bounded (case_page.py)
             start = case_page.page_start(current.version, offset)
@@ -318,8 +316,10 @@ def router() -> APIRouter:
             latest = current.version if current is not None else case_access.latest_version(svc.ledger, case_uuid)
             if version > latest:
                 raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
-            case = current if current is not None and version == latest else replay.case_at(svc.ledger, case_uuid,
-                                                                                             version)
+            # each version decoded once, shared by the pages that read it (cases_now.py)
+            case = current if current is not None and version == latest else svc.cases_now.at(case_uuid, version)
+            if case is None:
+                raise ApiError("not-found", f"the case has no version {version}")
             event = timeline(svc.ledger, case_uuid, who, offset=version - 1, limit=1, case=case, facts=facts)[0]
             names, links = _directory(svc)
             # issue 19 — perf: the page shows what changed (web_story.version_changes), not the whole state

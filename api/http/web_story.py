@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -20,7 +20,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.http import case_page, labels, version_page
+from api.http import case_page, case_scope, labels, version_page
 from api.http.problems import ApiError
 from api.http.reads import OUT_OF_SCOPE, Offset, oversee, readable, service
 from api.http.service import Service
@@ -34,11 +34,11 @@ from domain.model.case import EvaluationCase
 from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
-from domain.service import access, replay
-from projections import chain_page, membership, queries, search, story
+from domain.service import access
+from projections import chain_page, queries, search, story
 from projections.gc_pause import collection_paused
 from projections.scoping import Scope
-from projections.timeline import Looked, readable_case
+from projections.timeline import Looked
 
 SEARCH_LIMIT = 20
 #: events in a page of a case's story (issue 19 — perf2: as the case page's)
@@ -157,17 +157,6 @@ def _looked(request: Request) -> Looked:
     return looked
 
 
-def _readable(request: Request, case: EvaluationCase, who: Principal) -> EvaluationCase:
-    """The case as this reader may see it (materials opened or withheld), once per request: opening
-    sealed materials costs a decryption each."""
-    cached: dict[tuple[int, int], tuple[EvaluationCase, EvaluationCase]] = \
-        request.scope.setdefault("state", {}).setdefault("story_readable", {})
-    key = (id(case), case.version)
-    if key not in cached:
-        cached[key] = (case, readable_case(case, who, service(request).ledger, _looked(request)))  # the case kept: its id stays its own
-    return cached[key][1]
-
-
 def version_changes(request: Request, case: EvaluationCase, version: int) -> list[diff.Part]:
     """What the event at ``version`` changed: the case's parts (as the reader may see them) at this
     version against the version before."""
@@ -176,33 +165,76 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
     if who is None:
         raise ApiError("unauthenticated", "sign in first")
     # issue 19 — perf: only the entries that differ are rendered; large parts folded (version_page.py)
-    previous = replay.case_at(svc.ledger, case.id, version - 1) if version > 1 else None
+    previous = svc.cases_now.at(case.id, version - 1)  # None before the first; decoded once (cases_now.py)
     return version_page.changes(previous, case, who, svc.ledger, labels.STATE_LABELS, _looked(request))
 
 
-def story_things(request: Request, case: EvaluationCase) -> dict[str, str]:
+class Things(Mapping[str, str]):
     """Names for the ids inside a case's parts, so a page shows a name where an id stands: agencies
     (from the read model), materials (their title, as the reader may see it), activities (their
-    kind and day), opinions (their source), drafts and the report (their version)."""
-    lang = lang_of(request)
-    w = words(lang)
+    kind and day), opinions (their source), drafts and the report (their version).
+
+    Each name is made when the page asks for it (issue 19 point 7): a version page names only
+    the few ids it shows, so a case of 10,000 materials is not opened, or withheld, material by
+    material for it."""
+
+    def __init__(self, case: EvaluationCase, lang: str, agencies: Mapping[str, str],
+                 cleared: Callable[[dict[str, Any]], bool] | None, keyring: Any) -> None:
+        self.case, self.w, self.agencies = case, words(lang), agencies
+        self.report = labels.word(labels.STATE_LABELS, "report", lang)
+        self.cleared, self.keyring = cleared, keyring  # cleared None: no reader, the materials as they are
+
+    def _material(self, mid: str, material: dict[str, Any]) -> str:
+        if self.cleared is not None:
+            material = (access.disclose_material(self.keyring, self.case.id, mid, material) if self.cleared(material)
+                        else access.redact_material(material))
+        return str(material.get("title") or self.w("f_material_id"))
+
+    def _name(self, key: str) -> str | None:
+        case, w = self.case, self.w
+        if key in self.agencies:
+            return self.agencies[key]
+        if case.report and str(case.report.get("report_id")) == key:
+            return self.report
+        if key in case.drafts:
+            return f"{w('f_draft_id')}（{w('version_n', case.drafts[key].get('version', '?'))}）"
+        if key in case.opinions:
+            return f"{w('f_opinion_id')}：{case.opinions[key].get('source', '')}"
+        if key in case.activities:
+            activity = case.activities[key]
+            day = activity.get("held_on") or activity.get("visited_on") or activity.get("period_from") or ""
+            return f"{w('activity_' + str(activity.get('kind')))} {day}".strip()
+        if key in case.materials:
+            return self._material(key, case.materials[key])
+        return None
+
+    def __getitem__(self, key: str) -> str:
+        name = self._name(str(key))
+        if name is None:
+            raise KeyError(key)
+        return name
+
+    def _keys(self) -> dict[str, None]:
+        case = self.case
+        keys = dict.fromkeys(map(str, [*case.materials, *case.activities, *case.opinions, *case.drafts]))
+        if case.report:
+            keys[str(case.report.get("report_id"))] = None
+        return {**keys, **dict.fromkeys(self.agencies)}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+def story_things(request: Request, case: EvaluationCase) -> Things:
+    """The :class:`Things` of this case for the signed-in reader (materials as they may see them)."""
     svc = service(request)
     who = signed_in(request)
-    shown = _readable(request, case, who) if who is not None else case
-    names: dict[str, str] = {}
-    for mid, material in shown.materials.items():
-        names[str(mid)] = str(material.get("title") or w("f_material_id"))
-    for aid, activity in case.activities.items():
-        day = activity.get("held_on") or activity.get("visited_on") or activity.get("period_from") or ""
-        names[str(aid)] = f"{w('activity_' + str(activity.get('kind')))} {day}".strip()
-    for oid, opinion in case.opinions.items():
-        names[str(oid)] = f"{w('f_opinion_id')}：{opinion.get('source', '')}"
-    for did, draft in case.drafts.items():
-        names[str(did)] = f"{w('f_draft_id')}（{w('version_n', draft.get('version', '?'))}）"
-    if case.report:
-        names[str(case.report.get("report_id"))] = labels.word(labels.STATE_LABELS, "report", lang)
-    names.update(_agency_names(svc, [str(a) for a in case.agencies]))
-    return names
+    cleared = access.clearance(who, case, _looked(request)) if who is not None else None
+    return Things(case, lang_of(request), _agency_names(svc, [str(a) for a in case.agencies]), cleared,
+                  svc.ledger.keyring)
 
 
 def _agency_names(svc: Service, agencies: list[str]) -> dict[str, str]:
@@ -229,18 +261,6 @@ TEMPLATES.env.globals.update(
 )
 
 
-def _scope_cases(svc: Service, who: Principal, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cases the reader may open, as ``/cases`` decides: an inspector's by their scope, the
-    others' by the case-membership read model (issue 19 — perf2: one query, no case loaded;
-    :mod:`projections.membership`)."""
-    scope = Scope(who, svc.ledger)
-    rows = list(rows)
-    unseen = [row for row in rows if not scope.oversees(row)]
-    with svc.current().views.reading() as c:
-        members = membership.readable_cases(c, who, Looked(svc.ledger), unseen) if unseen else set()
-    return [row for row in rows if scope.oversees(row) or str(row["case_id"]) in members]
-
-
 def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
     """Search (issue 19 point 3): each kind of answer kept only where the reader may open it."""
     query = search.parse(text)
@@ -249,10 +269,10 @@ def find(svc: Service, who: Principal, text: str | None) -> dict[str, Any]:
     persons = [p for p in search.persons(views, query, SEARCH_LIMIT) if access.can_read_person(who, p["principal_id"])]
     decisions = [d for d in search.decisions(views, query, SEARCH_LIMIT)
                  if access.can_oversee(who) and scope.reaches_decision(d["decision_id"])]
-    cases = _scope_cases(svc, who, search.cases(views, query, SEARCH_LIMIT))
+    cases = case_scope.readable_rows(svc, who, search.cases(views, query, SEARCH_LIMIT))
     found = search.events(views, query, SEARCH_LIMIT)
     in_cases = {e["case_id"]: {"case_id": e["case_id"], "decision_id": e["decision_id"]} for e in found if e["case_id"]}
-    readable_cases = {row["case_id"] for row in _scope_cases(svc, who, in_cases.values())}
+    readable_cases = {row["case_id"] for row in case_scope.readable_rows(svc, who, in_cases.values())}
     events = []
     for event in found:
         if event["case_id"]:
@@ -276,7 +296,7 @@ def router() -> APIRouter:
         who = require(request)
         svc = service(request)
         with collection_paused():  # a long case is tens of thousands of objects
-            case = readable(svc, who, case_id)
+            case = readable(svc, who, case_id, shared=True)
             # issue 19 — perf2: a page of the story (STORY_PAGE events), read whole; the picture as
             # the case page draws it (case_page.picture_rows)
             rows = _story_rows(svc, case_id)

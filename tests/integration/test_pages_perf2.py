@@ -13,7 +13,7 @@ from uuid import UUID
 
 import pytest
 
-from api.http import case_access, web_story
+from api.http import case_access, case_scope, web_story
 from domain.evidence.report import VerificationReport
 from domain.evidence.times import format_time
 from domain.model.principal import Principal
@@ -62,7 +62,7 @@ def test_search_keeps_the_cases_the_ledger_lets_each_reader_read(served: Served)
         scope = Scope(who, served.ledger)
         expected = [r for r in rows if scope.oversees(r)
                     or access.can_read_case(who, served.ledger.get_case(UUID(r["case_id"])), served.ledger)]
-        assert web_story._scope_cases(served.service, who, rows) == expected, handle
+        assert case_scope.readable_rows(served.service, who, rows) == expected, handle
         admitted += len(expected)
         refused += len(rows) - len(expected)
     assert admitted and refused, "some cases kept, some refused"
