@@ -5,13 +5,13 @@ events that show it — which an inspector's procedure then takes up."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from domain.errors import NotPermitted, Refused
 from tests.accountability_support import open_args, subject
-from tests.support import NXScript, World, XXScript
+from tests.support import NXScript, Signer, World, XXScript
 
 
 def _args(script: NXScript | XXScript, **changes: Any) -> dict[str, Any]:
@@ -60,3 +60,26 @@ def test_under_the_ningxia_text_the_fault_cites_decree_713(world: World) -> None
     nx.do(nx.lead, "case.confirm_decision_fault", _args(nx))
     (found,) = [f for f in world.ledger.get_case(nx.case_id).findings if f["source"] == "evaluation"]
     assert found["articles"] == ["713-38"] and found["rule"] == "NX/decision-fault"
+
+
+def _unit_of_the_making(world: World, xx: XXScript, name: str) -> tuple[UUID, Signer]:
+    """A working unit of the county that records itself as undertaking the decision."""
+    unit = world.organisation(name, "unit", world.organisation("息县人民政府", "organ"))
+    staff = world.member(f"{name}工作人员", ["lead_unit"], unit, name)
+    world.do(staff, "decision.record_undertaking", xx.decision_id,
+             {"undertaking_unit_id": str(unit), "drafter_id": str(staff.principal_id)})
+    return unit, staff
+
+
+def test_a_unit_that_once_undertook_the_decision_stays_a_unit_of_the_making(world: World) -> None:
+    """ARTICLE: 713-39 — 终身责任追究: the unit recorded as undertaking the decision answers for
+    its part even after another unit records that it undertakes it."""
+    xx = XXScript(world).advance_to("pass_justice_review")
+    assert isinstance(xx, XXScript)
+    first, _ = _unit_of_the_making(world, xx, "息县住房和城乡建设局")
+    second, _ = _unit_of_the_making(world, xx, "息县发展和改革委员会")
+    for unit in (first, second):
+        xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, fault="falsification_in_procedure",
+                                                           unit_id=str(unit)))
+    found = [f["unit_id"] for f in world.ledger.get_case(xx.case_id).findings if f["source"] == "evaluation"]
+    assert found == [first, second]
