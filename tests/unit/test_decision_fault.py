@@ -71,6 +71,44 @@ def _unit_of_the_making(world: World, xx: XXScript, name: str) -> tuple[UUID, Si
     return unit, staff
 
 
+def test_a_procedure_takes_up_a_finding_as_the_evaluation_confirmed_it(world: World) -> None:
+    """ARTICLE: 713-38, 713-39 — a procedure that follows a finding rests on the fault found: it
+    cannot turn a 决策严重失误 (the head answers, 713-38) into a unit's procedural fault (the head
+    is not a subject, 713-39), nor name another unit than the one the evaluation found at fault."""
+    xx = XXScript(world).advance_to("pass_justice_review")
+    assert isinstance(xx, XXScript)
+    housing, staff = _unit_of_the_making(world, xx, "息县住房和城乡建设局")
+    serious = _args(xx)
+    xx.do(xx.lead, "case.confirm_decision_fault", serious)
+    procedural = _args(xx, fault="procedure_not_followed", unit_id=str(housing))
+    xx.do(xx.lead, "case.confirm_decision_fault", procedural)
+    reviewer_unit = world.organisation("息县司法局", "justice", world.organisation("息县人民政府", "organ"))
+    reviewer = world.member("审查人员", ["justice_reviewer"], reviewer_unit, "息县司法局")
+    world.do(reviewer, "decision.record_legality_review", xx.decision_id,
+             {"opinion": "lawful", "statement": "经审查，草案合法"})
+    inspector = world.person("蒋卫国", ["discipline_inspector"], "纪检监察组")
+    leader = world.member("赵刚", ["lead_unit"], housing, "息县住房和城乡建设局")
+
+    def open_on(finding: dict[str, Any], fault: str, subjects: list[dict[str, Any]]) -> None:
+        world.do(inspector, "accountability.open", uuid4(), open_args(
+            "XX", xx.decision_id, subjects, events=finding["cited_events"], ground="decision_fault",
+            fault=fault, case_id=xx.case_id, finding_id=finding["finding_id"]))
+
+    persons = [subject(leader.principal_id, "leader"), subject(staff.principal_id, "direct")]
+    before = _stored(world)
+    with pytest.raises(Refused) as refused:  # the head would escape a 决策严重失误
+        open_on(serious, "procedure_not_followed", persons)
+    assert refused.value.rule == "decision-fault/finding-taken-up" and "第三十八条" in refused.value.zh
+    with pytest.raises(Refused) as refused:
+        open_on(procedural, "serious_error", persons)
+    assert refused.value.rule == "decision-fault/finding-taken-up"
+    with pytest.raises(Refused) as refused:  # the legality reviewer's unit did work, but was not found at fault
+        open_on(procedural, "procedure_not_followed", [subject(reviewer_unit, "unit"), *persons])
+    assert refused.value.article == "713-39" and refused.value.rule == "decision-fault/finding-taken-up"
+    assert _stored(world) == before
+    open_on(procedural, "procedure_not_followed", [subject(housing, "unit"), *persons])
+
+
 def test_a_unit_that_once_undertook_the_decision_stays_a_unit_of_the_making(world: World) -> None:
     """ARTICLE: 713-39 — 终身责任追究: the unit recorded as undertaking the decision answers for
     its part even after another unit records that it undertakes it."""
