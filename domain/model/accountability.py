@@ -405,7 +405,7 @@ def _kind_zh(kind: str) -> str:
 def _check_subjects(command: c.OpenAccountability, decision: Decision, ctx: Context, refuse: Refuser) -> None:
     """Persons are registered principals; a unit is a registered organisation, named beside the
     persons on whom sanctions fall: under XX-23 (参与评估工作的单位), and under 713-39 (the unit at
-    fault in the decision procedure, which its superior orders to correct), where the persons are
+    fault in the decision procedure, which the deciding organ orders to correct), where the persons are
     the unit's leaders and direct persons, not the head who decided (713-38)."""
     subjects = command.subjects
     ids = [s.subject_id for s in subjects]
