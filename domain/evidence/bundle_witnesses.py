@@ -97,7 +97,7 @@ def check_witnessed(witnessed: Any, checkpoint: Checkpoint, ledger_keys: list[Pu
         notes.append(f"witnessed: the tree of size {stamped.size} carries {len(lines)} cosignature lines "
                      f"({', '.join(lines)}) — {held} of the bundle's events in it; the cosignatures not checked "
                      "(give --witness-vkey or --tlog-policy) / 未核验见证方联署")
-        return {"witnessed": True, "tree_size": stamped.size, "cosigners": [], "checked": False}
+        return {**unwitnessed, "tree_size": stamped.size}  # carried, not shown cosigned: nothing was checked
     try:
         cosigned = trust.cosigners(note)
     except NoteError as error:

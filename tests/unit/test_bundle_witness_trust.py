@@ -38,3 +38,17 @@ def test_witness_keys_given_count_each_key_once() -> None:
     trust = WitnessTrust(tuple(parse_cosigner_vkey(v) for v in vkeys), 2)
     assert not trust.satisfied(trust.cosigners(cosigned))
     assert WitnessTrust(trust.witnesses, 1).satisfied(trust.cosigners(cosigned))
+
+
+def test_an_unchecked_bundle_is_not_reported_witnessed() -> None:
+    """§14: ``witnessed`` says a quorum is shown to have cosigned. Without witness keys nothing is
+    shown, so a bundle whose cosignature is forged must not read as witnessed to a tool that
+    reads only that member."""
+    from pathlib import Path
+
+    from domain.evidence.bundle_verifier import verify_bundle_json
+
+    forged = Path(__file__).resolve().parents[1] / "vectors/witnesses/case-bundle-tampered/cosignature-forged.json"
+    report = verify_bundle_json(forged.read_text(encoding="utf-8"))
+    assert report.witnesses is not None and report.witnesses["checked"] is False
+    assert report.witnesses["witnessed"] is False and report.witnesses["tree_size"] == 34
