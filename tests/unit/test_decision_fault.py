@@ -4,11 +4,13 @@ events that show it — which an inspector's procedure then takes up."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
+from domain.clock import ManualClock
 from domain.errors import NotPermitted, Refused
 from tests.accountability_support import open_args, subject
 from tests.support import NXScript, Signer, World, XXScript
@@ -121,3 +123,25 @@ def test_a_unit_that_once_undertook_the_decision_stays_a_unit_of_the_making(worl
                                                            unit_id=str(unit)))
     found = [f["unit_id"] for f in world.ledger.get_case(xx.case_id).findings if f["source"] == "evaluation"]
     assert found == [first, second]
+
+
+def test_a_transferred_signer_ties_the_work_to_the_unit_they_were_in(world: World,
+                                                                     manual_clock: ManualClock) -> None:
+    """ARTICLE: 713-39 — the unit that did the work is the one its signer belonged to when signing:
+    a reviewer transferred afterwards does not make their new unit a unit of the making, nor does
+    the unit of someone who only transcribed a discussion from the archive."""
+    xx = XXScript(world).advance_to("pass_justice_review")
+    assert isinstance(xx, XXScript)
+    county = world.organisation("息县人民政府", "organ")
+    justice, finance = world.organisation("息县司法局", "justice", county), world.organisation("息县财政局", "unit", county)
+    reviewer = world.member("审查人员", ["justice_reviewer"], justice, "息县司法局")
+    world.do(reviewer, "decision.record_legality_review", xx.decision_id,
+             {"opinion": "lawful", "statement": "经审查，草案合法"})
+    manual_clock.advance(timedelta(days=200))
+    world.do(world.admin, "principal.transfer", reviewer.principal_id,
+             {"organisation_id": str(finance), "unit": "息县财政局", "reason": "干部交流"})
+    with pytest.raises(Refused) as refused:
+        xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, fault="dereliction_in_procedure",
+                                                           unit_id=str(finance)))
+    assert refused.value.rule == "decision-fault/unit-of-the-making"
+    xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, fault="dereliction_in_procedure", unit_id=str(justice)))
