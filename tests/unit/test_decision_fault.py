@@ -5,6 +5,7 @@ events that show it — which an inspector's procedure then takes up."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -145,3 +146,26 @@ def test_a_transferred_signer_ties_the_work_to_the_unit_they_were_in(world: Worl
                                                            unit_id=str(finance)))
     assert refused.value.rule == "decision-fault/unit-of-the-making"
     xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, fault="dereliction_in_procedure", unit_id=str(justice)))
+
+
+def test_the_decision_dossier_names_the_unit_found_at_fault(tmp_path: Path) -> None:
+    """713-33, 713-39: the decision's archive shows, beside a unit's fault in the procedure, the
+    unit the evaluation found at fault (the finding names no person: the unit is who it is about)."""
+    from api.dossier import decision as dossier_of
+    from domain.model.decision import Decision
+    from projections import queries
+    from tests.unit.test_projection_rebuild import build
+
+    ledger, projector, world = build(tmp_path)
+    xx = XXScript(world).advance_to("pass_justice_review")
+    assert isinstance(xx, XXScript)
+    housing, _ = _unit_of_the_making(world, xx, "息县住房和城乡建设局")
+    xx.do(xx.lead, "case.confirm_decision_fault", _args(xx, fault="procedure_not_followed", unit_id=str(housing)))
+    projector.catch_up()
+    decision = ledger.find(xx.decision_id, Decision)
+    trace = queries.trace_decision(projector.views, str(xx.decision_id), acts=False)
+    page = dossier_of.html(dossier_of.gather(ledger, decision, trace, None, None), "zh")
+    finding = page[page.index('<div class="finding">'):]
+    assert "承担责任的单位：息县住房和城乡建设局" in finding[:finding.index("</div>")]
+    assert "Unit at fault：息县住房和城乡建设局" in dossier_of.html(dossier_of.gather(ledger, decision, trace, None, None),
+                                                               "en")
