@@ -32,8 +32,11 @@ from domain.evidence.signing import Envelope
 from domain.model.actions import ACTIONS
 from domain.model.aggregate import LedgerEvent
 from domain.model.articles import ACTION_ARTICLES, MAKING_ARTICLES
+from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
+from domain.model.vocabulary import UNIT_FAULTS
 from domain.service.ledger import Ledger
 from projections.timeline import verify_event
 
@@ -68,6 +71,7 @@ DECISION_WORDS: dict[str, tuple[str, str]] = {
     "opened_on": ("立案", "Opened"),
     "not_decided": ("尚未决定", "not decided yet"),
     "decision_events": ("本决策的事件", "The decision's events"),
+    "unit_at_fault": ("承担责任的单位", "Unit at fault"),
 }
 
 
@@ -84,6 +88,8 @@ class DecisionDossier:
     checkpoint: Checkpoint | None
     reader: str  # who it is printed for: a name, or "" for the operator
     ledger: Ledger
+    #: finding id → the unit a 713-39 finding names (the read models carry no unit: read from the case)
+    units_at_fault: dict[str, str] = field(default_factory=dict)
     printed_at: datetime = field(default_factory=clock.now)
 
     def events(self) -> list[dict[str, Any]]:
@@ -152,7 +158,23 @@ def gather(ledger: Ledger, decision: Decision, trace: dict[str, Any], reader: Pr
                 names[sid] = found.name if found is not None else subject.get("name") or sid
     return DecisionDossier(decision=decision, trace=trace, signers=signers, names=names,
                            checkpoint=checkpoint_over(log, decision.id, decision.version) if log is not None else None,
-                           reader=reader.name if reader is not None else "", ledger=ledger)
+                           reader=reader.name if reader is not None else "", ledger=ledger,
+                           units_at_fault=_units_at_fault(ledger, trace))
+
+
+def _units_at_fault(ledger: Ledger, trace: dict[str, Any]) -> dict[str, str]:
+    """The unit each of the evaluations' 713-39 findings names, by finding id, with its name."""
+    units: dict[str, str] = {}
+    for finding in trace.get("findings", []):
+        if finding.get("source") != "evaluation" or finding.get("conduct") not in UNIT_FAULTS:
+            continue
+        case = ledger.find(UUID(str(finding["case_id"])), EvaluationCase)
+        found = next((f for f in case.findings if str(f["finding_id"]) == str(finding["finding_id"])), None) \
+            if case is not None else None
+        if found is not None and found.get("unit_id") is not None:
+            unit = ledger.find(found["unit_id"], Organisation)
+            units[str(finding["finding_id"])] = unit.name if unit is not None else str(found["unit_id"])
+    return units
 
 
 def html(dossier: DecisionDossier, lang: str = "zh") -> str:
@@ -166,6 +188,7 @@ def html(dossier: DecisionDossier, lang: str = "zh") -> str:
     return _ENV.get_template("decision.html").render(
         lang=lang, w=lambda key: w(key, lang), d=dossier.decision, trace=dossier.trace,
         events=dossier.events(), signers=dossier.signers, checkpoint=dossier.checkpoint,
+        units_at_fault=dossier.units_at_fault,
         checkpoint_qr=qr.png_uri(qr.checkpoint_data(dossier.checkpoint.note)) if dossier.checkpoint else "",
         reader=dossier.reader, printed_at=dossier.printed_at, sep="、" if lang == "zh" else ", ",
         time=lambda moment: china_time(moment, lang), minute=lambda moment: china_time(moment, lang, short=True),

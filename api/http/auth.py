@@ -72,6 +72,7 @@ def verify_token(ledger: Ledger, token: str) -> Principal:
 def authenticate(ledger: Ledger, token: str) -> Authenticated:
     """Check a token: signed by a key of its subject active now, for this audience, at most
     15 minutes long, and issued after every revocation of its subject's roles."""
+    _canonical_parts(token)
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.decode(token, options={"verify_signature": False})
@@ -110,6 +111,22 @@ def authenticate(ledger: Ledger, token: str) -> Authenticated:
         raise ApiError("unauthenticated", f"{revoked}, after this token was issued: sign a new token "
                                           "(该令牌签发后角色已被撤销，请重新签发)")
     return Authenticated(principal, header["kid"], claims)
+
+
+def _canonical_parts(token: str) -> None:
+    """docs/spec.md §22.5: each of a compact token's three parts is base64url in its one canonical
+    spelling (§1) — PyJWT also reads padded ones — so a token has one text. Other shapes are left
+    to PyJWT, which says why they are not a JWT."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return
+    try:
+        for part, what in zip(parts, ("header", "claims", "signature"), strict=True):
+            base64url.decode(part, f"the token's {what}")
+    except MalformedInput as error:
+        raise ApiError("unauthenticated", "令牌的每一部分须为规范拼写的 base64url（不带 = 填充）：请重新签发 — "
+                                          f"each part of a token is base64url in its canonical spelling: "
+                                          f"{error.detail}") from None
 
 
 def _verified_claims(token: str, key: PublicKey) -> dict[str, Any]:

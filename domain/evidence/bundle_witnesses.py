@@ -42,19 +42,21 @@ class WitnessTrust:
             return f"the tlog-policy given (quorum {self.policy.quorum})"
         return f"{self.quorum} of the {len(self.witnesses)} witness keys given"
 
-    def cosigners(self, note: str) -> list[Cosigned]:
-        """The trusted witnesses whose cosignature on ``note`` verifies; :class:`NoteError` if a
-        line under a trusted witness's name and key id does not (the note is then malformed)."""
+    def cosigners(self, note: str) -> list[tuple[str, Cosigned]]:
+        """The trusted witnesses whose cosignature on ``note`` verifies, each as (who, cosignature):
+        who is the policy's name for the witness, or the key's own bytes — never the key name, which
+        is the witness's choice and may be another's too. :class:`NoteError` if a line under a
+        trusted witness's name and key id does not verify (the note is then malformed)."""
         signed = SignedNote.parse(note)
-        pairs = [(w.key_name, w.public_key) for w in self.policy.witnesses.values()] if self.policy is not None \
-            else list(self.witnesses)
-        return [c for name, key in pairs if (c := cosigned_by(signed, name, key)) is not None]
+        trusted = [(w.name, w.key_name, w.public_key) for w in self.policy.witnesses.values()] \
+            if self.policy is not None else [(key.raw.hex(), name, key) for name, key in self.witnesses]
+        return [(who, c) for who, name, key in trusted if (c := cosigned_by(signed, name, key)) is not None]
 
-    def satisfied(self, cosigned: list[Cosigned]) -> bool:
+    def satisfied(self, cosigned: list[tuple[str, Cosigned]]) -> bool:
+        who = {w for w, _ in cosigned}
         if self.policy is not None:
-            names = {c.name for c in cosigned}
-            return self.policy.satisfied(w.name for w in self.policy.witnesses.values() if w.key_name in names)
-        return len({c.name for c in cosigned}) >= self.quorum
+            return self.policy.satisfied(who)
+        return len(who) >= self.quorum
 
 
 def witnessed_member(note: str, path: list[bytes]) -> dict[str, Any]:
@@ -95,19 +97,19 @@ def check_witnessed(witnessed: Any, checkpoint: Checkpoint, ledger_keys: list[Pu
         notes.append(f"witnessed: the tree of size {stamped.size} carries {len(lines)} cosignature lines "
                      f"({', '.join(lines)}) — {held} of the bundle's events in it; the cosignatures not checked "
                      "(give --witness-vkey or --tlog-policy) / 未核验见证方联署")
-        return {"witnessed": True, "tree_size": stamped.size, "cosigners": [], "checked": False}
+        return {**unwitnessed, "tree_size": stamped.size}  # carried, not shown cosigned: nothing was checked
     try:
         cosigned = trust.cosigners(note)
     except NoteError as error:
         brk(WITNESS, f"{what}: {error}")
         return {**unwitnessed, "tree_size": stamped.size}
-    found = [{"name": c.name, "timestamp": c.timestamp} for c in cosigned]
+    found = [{"name": c.name, "timestamp": c.timestamp} for _, c in cosigned]
     if not trust.satisfied(cosigned):
         brk(WITNESS, f"{what} is cosigned by {len(cosigned)} of the witnesses trusted "
-            f"({', '.join(c.name for c in cosigned) or 'none'}); {trust.describe()} must / 见证方联署不足法定数")
+            f"({', '.join(c.name for _, c in cosigned) or 'none'}); {trust.describe()} must / 见证方联署不足法定数")
         return {"witnessed": False, "tree_size": stamped.size, "cosigners": found, "checked": True}
     notes.append(f"witnessed: the tree of size {stamped.size} cosigned by "
-                 + ", ".join(f"{c.name} (POSIX time {c.timestamp})" for c in cosigned)
+                 + ", ".join(f"{c.name} (POSIX time {c.timestamp})" for _, c in cosigned)
                  + f" — {held} of the bundle's events in it")
     return {"witnessed": True, "tree_size": stamped.size, "cosigners": found, "checked": True}
 

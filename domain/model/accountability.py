@@ -124,9 +124,12 @@ class Accountability(LedgerAggregate):
             _check_misconduct(command, case, decision.jurisdiction, ctx, refuse)
         else:
             _check_fault(command, refuse)
-        if command.finding_id is not None and (
-                case is None or not any(f["finding_id"] == command.finding_id for f in case.findings)):
-            raise NotFound(f"no finding {command.finding_id} on case {command.case_id}")
+        if command.finding_id is not None:
+            found = next((f for f in case.findings if f["finding_id"] == command.finding_id), None) \
+                if case is not None else None
+            if found is None:
+                raise NotFound(f"no finding {command.finding_id} on case {command.case_id}")
+            _check_taken_up(command, found, decision.jurisdiction)
         _check_subjects(command, decision, ctx, refuse)
         _check_evidence(command.evidence, ctx, refuse)
         return cls._record_creation(cls.Opened, act)
@@ -374,10 +377,35 @@ def _check_fault(command: c.OpenAccountability, refuse: Refuser) -> None:
                      "not followed, dereliction or falsification in it)")
 
 
+def _check_taken_up(command: c.OpenAccountability, finding: dict[str, Any], jurisdiction: str) -> None:
+    """A procedure that takes up the evaluation's confirmed decision fault rests on that fault: the
+    decision's own (713-38: the head answers) cannot become a unit's in the procedure (713-39: the
+    head is no subject), nor the reverse; and a unit named as party is the unit found at fault."""
+    if finding["source"] != "evaluation":
+        return
+    kind = finding["conduct"]
+    if command.ground != AccountabilityGround.DECISION_FAULT or command.fault != kind:  # ARTICLE: 713-38, 713-39
+        raise Refused(article_of(AccountabilityGround.DECISION_FAULT, jurisdiction, kind),
+                      f"所跟进的问题经评估确认为{_kind_zh(kind)}，立案应当依同一过错种类（{kind}）：决策本身的过错"
+                      "依第三十八条追究行政首长等人员，单位在决策程序中的过错依第三十九条追究该单位的人员",
+                      f"the finding taken up was confirmed as {kind}: the procedure rests on the same fault (the "
+                      "decision's own under Article 38, the head answering; a unit's in the procedure under "
+                      "Article 39) (fault)", rule="decision-fault/finding-taken-up")
+    named = {s.subject_id for s in command.subjects if s.role == SubjectRole.UNIT}
+    if named and named != {finding.get("unit_id")}:  # ARTICLE: 713-39
+        raise Refused("713-39", "所列单位不是评估确认在决策程序中有过错的单位：单位一方应当是所跟进问题指明的单位",
+                      "the unit named as party is not the unit the evaluation found at fault in the finding taken "
+                      "up (subjects)", rule="decision-fault/finding-taken-up")
+
+
+def _kind_zh(kind: str) -> str:
+    return "单位在决策程序中的过错（第三十九条）" if kind in UNIT_FAULTS else "决策本身的过错（第三十八条）"
+
+
 def _check_subjects(command: c.OpenAccountability, decision: Decision, ctx: Context, refuse: Refuser) -> None:
     """Persons are registered principals; a unit is a registered organisation, named beside the
     persons on whom sanctions fall: under XX-23 (参与评估工作的单位), and under 713-39 (the unit at
-    fault in the decision procedure, which its superior orders to correct), where the persons are
+    fault in the decision procedure, which the deciding organ orders to correct), where the persons are
     the unit's leaders and direct persons, not the head who decided (713-38)."""
     subjects = command.subjects
     ids = [s.subject_id for s in subjects]

@@ -161,6 +161,7 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     # domain/model/fault.py: a unit's fault in the decision procedure names the unit (713-39)
     "decision-fault/unit-named": ("XX-18", "713-38", "713-39"),
     "decision-fault/unit-of-the-making": ("713-39",),
+    "decision-fault/finding-taken-up": ("XX-18", "713-38", "713-39"),
     # domain/model/eligibility.py: 取消评估资格
     "713-41/recorded-by-engaging-unit": ("713-41",),
     "713-41/cited-events": ("713-41",),

@@ -43,6 +43,8 @@ class Decision(LedgerAggregate):
         self.superior_evaluation: dict[str, Any] | None = None
         # H1 making (XX-18; 713-30, 713-33): see domain.model.making
         self.undertaking: dict[str, Any] | None = None
+        #: every undertaking recorded, in order (``undertaking`` is the last): 713-39 reaches them all
+        self.undertakings: list[dict[str, Any]] = []
         self.participation: list[dict[str, Any]] = []
         self.legality_reviews: list[dict[str, Any]] = []
         self.discussions: dict[str, dict[str, Any]] = {}

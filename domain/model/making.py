@@ -3,8 +3,8 @@ step and the events that record it. The events are bound into :class:`domain.mod
 as class attributes; the methods there call the checks here.
 
 State kept on the decision, for reverse tracing (XX-18 责任倒查) and for the accountability that
-cites it (713-38): ``undertaking``, ``participation``, ``legality_reviews``, ``publication``,
-``transcriptions`` and ``discussions[str(discussion_id)]`` with ``opinions[str(member_id)] =
+cites it (713-38, 713-39): ``undertaking`` (the latest; ``undertakings``, all in order),
+``participation``, ``legality_reviews``, ``publication``, ``transcriptions`` and ``discussions[str(discussion_id)]`` with ``opinions[str(member_id)] =
 {opinion, reasons, transcribed, source?, by, at, version, hash}`` and the head's ``decision``.
 """
 
@@ -52,12 +52,11 @@ def check_undertaking(decision: Decision, command: m.RecordUndertaking, ctx: Con
 
 
 def units_of_the_making(decision: Decision, ctx: Context) -> set[UUID]:
-    """决策承办单位或者承担决策有关工作的单位 (国令第713号第三十九条): the recorded undertaking unit,
-    and the unit each person belonged to when they signed a record of the making (public
-    participation and risk assessment, legality review, a discussion convened, the publication)."""
-    units: set[UUID] = set()
-    if decision.undertaking:
-        units.add(decision.undertaking["undertaking_unit_id"])
+    """决策承办单位或者承担决策有关工作的单位 (国令第713号第三十九条): every unit ever recorded as
+    undertaking the decision (one replaced later still answers for its part: 终身责任追究), and the
+    unit each person belonged to when they signed a record of the making (public participation and
+    risk assessment, legality review, a discussion convened, the publication)."""
+    units: set[UUID] = {undertaking["undertaking_unit_id"] for undertaking in decision.undertakings}
     records = [*decision.participation, *decision.legality_reviews,
                *(d["convened"] for d in decision.discussions.values() if not d.get("transcribed")),
                *([decision.publication] if decision.publication else [])]
@@ -211,6 +210,7 @@ class UndertakingRecorded(LedgerEvent):
             "drafter_id": shared_id(act.command.drafter_id),
             **self.provenance(act),
         }
+        decision.undertakings.append(decision.undertaking)
 
 
 class ParticipationRecorded(LedgerEvent):

@@ -62,3 +62,28 @@ def test_an_sm2_person_reads_with_an_sm2_token(served: Served, monkeypatch: pyte
                                           + b'"}').rstrip(b"=").decode()
     answer = served.client.get("/v1/me", headers=_bearer(f"{relabelled}.{claims}.{sig}"))
     assert answer.status_code == 401 and "SM2SM3" in answer.json()["detail"], answer.text
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_a_token_whose_parts_are_not_canonical_base64url_is_refused(served: Served,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """§22.5: every part of a token is base64url in its one canonical spelling (§1) — the header
+    and claims too, not only the signature — so a token has one text."""
+    import json
+
+    from domain.evidence import base64url
+
+    monkeypatch.setattr(enrolment, "SigningKey", Sm2SigningKey)
+    person = enrolment.enrol(served, "sm2_spelling", "国密读者乙", "宁夏回族自治区商务厅办公室", None, ["lead_unit"])
+    head, claims, _ = make_token(person.key, person.principal_id).split(".")
+    data = _unb64url(claims)
+    if len(claims) % 4 == 0:  # a spelling with unused trailing bits needs a length not a multiple of 4
+        data = json.dumps(json.loads(data), separators=(", ", ":")).encode()
+        claims = base64url.encode(data)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    loose = claims[:-1] + alphabet[alphabet.index(claims[-1]) | 1]  # an unused trailing bit set
+    assert loose != claims and _unb64url(loose) == data
+    for spelt in (f"{head}.{loose}", f"{head}=.{claims}" if len(head) % 4 else f"{head}.{claims}="):
+        token = f"{spelt}.{base64url.encode(person.key.sign(spelt.encode()))}"
+        answer = served.client.get("/v1/me", headers=_bearer(token))
+        assert answer.status_code == 401 and "canonical" in answer.json()["detail"], (spelt[-12:], answer.text[-200:])

@@ -42,3 +42,19 @@ def test_the_store_s_tokens_are_checked_against_the_tsa_certificate(cli, project
     since.write_text(cli("checkpoint", "--db", store.url).out, encoding="utf-8")
     run = cli("verify", "--db", store.url, "--since-checkpoint", str(since), "--tsa-cert", str(pem))
     assert run.code == 2 and "--tsa-cert" in run.err
+
+
+@pytest.mark.parametrize("projected_ledger", ["sqlite"], indirect=True)
+def test_a_store_with_no_token_does_not_pass_a_tsa_check(cli, projected_ledger: DemoLedger,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    """As for a bundle (§21.4 step 4): asked to check the store's tokens against a TSA, a store
+    that keeps none — never stamped, or its tokens gone — shows nothing of when its tree existed."""
+    store = projected_ledger.store
+    pem = Authority().write_pem(tmp_path / "tsa.pem")
+    assert cli("checkpoint", "--db", store.url).code == 0
+    run = cli("verify", "--db", store.url, "--jobs", "1", "--tsa-cert", str(pem), "--json")
+    report = json.loads(run.out)
+    assert run.code == 1 and [(b["aggregate_id"], b["kind"]) for b in report["breaks"]] == [("transparency-log",
+                                                                                             "timestamp")]
+    assert "no timestamp token" in report["breaks"][0]["detail"]
+    assert cli("verify", "--db", store.url, "--jobs", "1").code == 0  # without a TSA certificate nothing is asked
