@@ -341,6 +341,7 @@ def verify(
         _report(_verify_bundle(bundle, ledger_key, since, tsa_cert), as_json, verbose)
     if tsa_cert is not None:
         _fail("--tsa-cert checks a bundle's timestamps: give --bundle FILE", EXIT_USAGE)
+    from api.derived_audit import DerivedAudit
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
@@ -356,6 +357,7 @@ def verify(
     projector = open_projector_quietly(settings, ledger)
     reader = projector.reader if projector is not None else None
     records = LedgerRecords(ledger)
+    derived = None
     with click.progressbar(length=total, label="verifying", file=sys.stderr) if show else _no_bar() as bar:
         if witness is not None:  # issue 20 — witnesses
             from api.cli.witness_verify import verify_with_witness
@@ -370,10 +372,12 @@ def verify(
             report = _verify_since(ledger, records, reader, since.read_text(encoding="utf-8"), ledger_key, bar)
         else:
             workers = jobs if jobs is not None else available_cores()
+            # the read models' audit in its own process beside the workers (--jobs 1: all here)
+            derived = DerivedAudit(settings.database) if workers > 1 else None
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     if since is None and witness is None:
-        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir))
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), derived)
     _report(report, as_json, verbose)
 
 
