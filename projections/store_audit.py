@@ -29,6 +29,10 @@ def ledger_public_key(ledger: Ledger, keyid: str | None) -> PublicKey | None:
     return record.public_key if record is not None else None
 
 
+#: the report's note when the read models and snapshots were not compared on request
+SKIPPED = "the read models and snapshots were not compared: --skip-read-models"
+
+
 class Concurrent(Protocol):
     """The read models' and snapshots' audit, already running elsewhere (another process)."""
 
@@ -42,15 +46,19 @@ class Concurrent(Protocol):
 
 
 def audit_store(report: VerificationReport, ledger: Ledger, projector: Projector | None,
-                memory: CheckpointMemory | None, derived: Concurrent | None = None) -> None:
+                memory: CheckpointMemory | None, derived: Concurrent | None = None, *, views: bool = True) -> None:
     """The store-level checks, added to ``report`` in one order whoever runs them: the log's,
-    the timestamps', then — when the events verify — the read models' and the snapshots' (here,
-    or by ``derived`` where it already runs beside the event checks)."""
+    the timestamps', then — when the events verify, and unless ``views`` is false (``verify
+    --skip-read-models``, noted in the report) — the read models' and the snapshots' (here, or
+    by ``derived`` where it already runs beside the event checks)."""
     events_hold = not report.breaks
     key = ledger_public_key(ledger, report.ledger_keyid)
     if projector is not None:
         audit_log(report, projector.reader, key, memory, ledger.name)
         audit_timestamps(report, projector.reader)  # issue 20 — stamps
+    if not views:
+        report.notes.append(SKIPPED)
+        return
     if not events_hold:
         if derived is not None:
             derived.cancel()

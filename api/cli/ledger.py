@@ -278,8 +278,8 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     default=None,
     metavar="N",
     help="Processes that check hashes and signatures of the whole store (default: every core; 1: all "
-    "in this process). Breaks, their order and the result are the same for any N. --since-checkpoint "
-    "and --bundle run in one process.",
+    "in this process). Breaks, their order and the result are the same for any N. With N > 1 the read "
+    "models' audit runs beside them in a process of its own. --since-checkpoint and --bundle run in one process.",
 )
 @click.option(
     "--verbose",
@@ -295,6 +295,9 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
 @click.option("--witness-vkey", metavar="VKEY",
               help="The witness's verifier key (type 0x04; default: DIR/witness.vkey, or the witness's /vkey).")
 @json_option
+@click.option("--skip-read-models", is_flag=True,
+              help="Check the events, the log and the checkpoints only: do not compare the read models and the "
+              "case snapshots with a replay of the events (by default they are; the report notes the skip).")
 # issue 20 — stamps: a bundle's RFC 3161 timestamps checked against a TSA's certificate
 @click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="With --bundle: the bundle's timestamps must verify under this PEM file (the TSA's "
@@ -311,6 +314,7 @@ def verify(
     witness: str | None,
     witness_vkey: str | None,
     as_json: bool,
+    skip_read_models: bool = False,
     tsa_cert: Path | None = None,
 ) -> None:
     """Check every stored event from the raw store, and the transparency log.
@@ -323,7 +327,8 @@ def verify(
     serves beside the events: the log's stored nodes and tracking row, every checkpoint the
     ledger signed (the append-only dl_log_signed, and checkpoint.note beside the ledger key in
     the keys directory) and — when the events verify — the read models against a replay of the
-    events and every case snapshot against the events' state. Prints one
+    events and every case snapshot against the events' state (not with --skip-read-models,
+    which the report notes). Prints one
     line per root cause: aggregate id, version and what broke (signature / hash / chain / gap / time /
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
     event: one line, at its place). With --since-checkpoint, checks the log's consistency with that
@@ -335,6 +340,9 @@ def verify(
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors (with --witness: the witness
     does not answer or holds no checkpoint of this ledger).
     """
+    if skip_read_models and (bundle is not None or since is not None or witness is not None):
+        _fail("--skip-read-models applies to a whole store's check (no --bundle, --since-checkpoint or "
+              "--witness) / --skip-read-models 仅用于整库核验", EXIT_USAGE)
     if bundle is not None:
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
@@ -373,11 +381,12 @@ def verify(
         else:
             workers = jobs if jobs is not None else available_cores()
             # the read models' audit in its own process beside the workers (--jobs 1: all here)
-            derived = DerivedAudit(settings.database) if workers > 1 else None
+            derived = DerivedAudit(settings.database) if workers > 1 and not skip_read_models else None
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     if since is None and witness is None:
-        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), derived)
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), derived,
+                    views=not skip_read_models)
     _report(report, as_json, verbose)
 
 
