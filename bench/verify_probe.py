@@ -10,6 +10,7 @@ import json
 import resource
 import sys
 import time
+from typing import Any
 
 from api.cli import main as cli
 
@@ -26,6 +27,7 @@ def probe(url: str, ledger_keyid: str) -> dict[str, object]:
         except SystemExit as exit_:
             code = int(exit_.code or 0)
     seconds = time.perf_counter() - started
+    _stop_forkserver()
     report = json.loads(out.getvalue())
     return {
         "events": report["events"],
@@ -36,6 +38,18 @@ def probe(url: str, ledger_keyid: str) -> dict[str, object]:
         "peak_rss_mb": _own_peak_mb(),
         "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def _stop_forkserver() -> None:
+    """Where verify started its processes from a fork server (it does when another thread runs,
+    as psycopg's pool's do on PostgreSQL), they are the server's children, not this process's:
+    their CPU time and memory count in this process's children's only once the server, having
+    waited for them, is itself waited for. So stop it before reading them."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver  # type: ignore[attr-defined]
+    if getattr(server, "_forkserver_pid", None) is not None:
+        server._stop()
 
 
 def _own_peak_mb() -> float:

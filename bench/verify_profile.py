@@ -15,7 +15,7 @@ intent to its place; ``prepare`` whole (what the workers do: all of the above); 
 answer to the parent (pickling and unpickling it); the parent's ordered checks (versions, chains,
 keys); and, by difference from a whole single-process ``verify_store``, the transparency log's
 checks; and the audit of the read models and snapshots against a replay, which ``verify --db``
-runs after the events, in the parent alone. The budget line is what 0.75× the fastest library ×
+runs in a process of its own beside the workers (timed here in this one process, for its CPU). The budget line is what 0.75× the fastest library ×
 cores leaves per event.
 """
 

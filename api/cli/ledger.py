@@ -278,8 +278,8 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
     default=None,
     metavar="N",
     help="Processes that check hashes and signatures of the whole store (default: every core; 1: all "
-    "in this process). Breaks, their order and the result are the same for any N. --since-checkpoint "
-    "and --bundle run in one process.",
+    "in this process). Breaks, their order and the result are the same for any N. With N > 1 the read "
+    "models' audit runs beside them in a process of its own. --since-checkpoint and --bundle run in one process.",
 )
 @click.option(
     "--verbose",
@@ -302,6 +302,9 @@ def _administrator(settings: Settings, key_path: Path | None, principal_id: str 
               help="With --bundle: a C2SP tlog-policy file whose witnesses and quorum the bundle's witnessed "
               "checkpoint must satisfy (instead of --witness-vkey).")
 @json_option
+@click.option("--skip-read-models", is_flag=True,
+              help="Check the events, the log and the checkpoints only: do not compare the read models and the "
+              "case snapshots with a replay of the events (by default they are; the report notes the skip).")
 # issue 20 — stamps: a bundle's RFC 3161 timestamps checked against a TSA's certificate
 @click.option("--tsa-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The TSA's certificate (PEM: the TSA's certificate then its chain to the root, or the root "
@@ -321,6 +324,7 @@ def verify(
     quorum: int | None,
     tlog_policy: Path | None,
     as_json: bool,
+    skip_read_models: bool = False,
     tsa_cert: Path | None = None,
 ) -> None:
     """Check every stored event from the raw store, and the transparency log.
@@ -332,8 +336,10 @@ def verify(
     signatures are checked on every core (--jobs), the records streamed. Then what the store
     serves beside the events: the log's stored nodes and tracking row, every checkpoint the
     ledger signed (the append-only dl_log_signed, and checkpoint.note beside the ledger key in
-    the keys directory), the RFC 3161 tokens kept (with --tsa-cert, their signatures too) and — when the events verify — the read models against a replay of the
-    events and every case snapshot against the events' state. Prints one
+    the keys directory), the RFC 3161 tokens kept (with --tsa-cert, their signatures too) and —
+    when the events verify — the read models against a replay of the events and every case
+    snapshot against the events' state (not with --skip-read-models, which the report notes).
+    Prints one
     line per root cause: aggregate id, version and what broke (signature / hash / chain / gap / time /
     key / log / checkpoint / view / snapshot), and how many further breaks follow from it (one deleted
     event: one line, at its place). With --since-checkpoint, checks the log's consistency with that
@@ -347,6 +353,9 @@ def verify(
     Exit 0 when intact, 1 when anything is broken, 2 for usage errors (with --witness: the witness
     does not answer or holds no checkpoint of this ledger).
     """
+    if skip_read_models and (bundle is not None or since is not None or witness is not None):
+        _fail("--skip-read-models applies to a whole store's check (no --bundle, --since-checkpoint or "
+              "--witness) / --skip-read-models 仅用于整库核验", EXIT_USAGE)
     if bundle is not None:
         if db is not None:
             _fail("--bundle is checked on its own: no --db", EXIT_USAGE)
@@ -363,6 +372,7 @@ def verify(
               "or --witness-vkey the key of --witness / 这些选项须与 --bundle 或 --witness 同用", EXIT_USAGE)
     if witness is not None and len(witness_vkeys) > 1:
         _fail("--witness checks one witness: give its one --witness-vkey / --witness 只核验一个见证方", EXIT_USAGE)
+    from api.derived_audit import DerivedAudit
     from api.verification_pool import available_cores, parallel_opener
     from domain.evidence.store import verify_store
     from domain.service.records import LedgerRecords
@@ -378,6 +388,7 @@ def verify(
     projector = open_projector_quietly(settings, ledger)
     reader = projector.reader if projector is not None else None
     records = LedgerRecords(ledger)
+    derived = None
     with click.progressbar(length=total, label="verifying", file=sys.stderr) if show else _no_bar() as bar:
         if witness is not None:  # issue 20 — witnesses
             from api.cli.witness_verify import verify_with_witness
@@ -393,10 +404,13 @@ def verify(
             report = _verify_since(ledger, records, reader, since.read_text(encoding="utf-8"), ledger_key, bar)
         else:
             workers = jobs if jobs is not None else available_cores()
+            # the read models' audit in its own process beside the workers (--jobs 1: all here)
+            derived = DerivedAudit(settings.database) if workers > 1 and not skip_read_models else None
             opener = parallel_opener(ledger, workers) if workers > 1 else None
             report = verify_store(records, reader, ledger_key, progress=bar.update if bar else None, opener=opener)
     if since is None and witness is None:
-        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), stamps_trust)
+        audit_store(report, ledger, projector, CheckpointMemory(settings.keys_dir), stamps_trust, derived,
+                    views=not skip_read_models)
     _report(report, as_json, verbose)
 
 

@@ -146,7 +146,12 @@ class LogAudit:
         self.frontier.append(leaf_hash(bytes.fromhex(stored_hash) if stored_hash is not None else b""))
         if self.frontier.size in self._checkpoints:
             self.roots[self.frontier.size] = self.frontier.root()
-            if self.decode is not None:
+            if links is not None and links.at is not None:
+                # the time the event's own checks read: records prepared on other cores reach
+                # here without their state, and a checkpoint after a rotation of the ledger key
+                # is judged by the key active then, on any number of cores
+                self.times[self.frontier.size] = links.at
+            elif self.decode is not None:
                 with contextlib.suppress(Exception):  # an unreadable event is a break of its own
                     self.times[self.frontier.size] = recorded_time(self.decode(record.state))
         leaf = self._peek()

@@ -95,6 +95,34 @@ def test_a_finding_closed_by_hand_is_named(ledger: DemoLedger) -> None:
     assert any(f"[finding_id={finding}] outcome: stored 'rectified'" in line for line in lines)
 
 
+def test_the_read_models_audited_beside_the_workers_give_the_report_of_one_process(ledger: DemoLedger) -> None:
+    """With --jobs 2 the read models' audit runs in a process of its own while the events are
+    checked: the same breaks, notes and exit code as all in one process."""
+    case_id, phase = next((c["id"], c["phase"]) for c in ledger.demo["cases"] if c["phase"] != "published")
+    ledger.store.execute("UPDATE dl_cases SET phase = 'published' WHERE case_id = ?", (case_id,))
+    one, two = run(ledger, "verify", "--jobs", "1", "--json"), run(ledger, "verify", "--jobs", "2", "--json")
+    assert one.code == two.code == 1 and "Traceback" not in one.err + two.err
+    report = json.loads(two.out)
+    assert report == json.loads(one.out)
+    assert [b["detail"] for b in report["breaks"] if b["kind"] == "view"] == [
+        f"dl_cases [case_id={case_id}] phase: stored 'published', the events give '{phase}'"]
+
+
+def test_skipping_the_read_models_is_asked_for_and_named_in_the_report(ledger: DemoLedger) -> None:
+    finding = ledger.store.execute("SELECT finding_id FROM dl_findings WHERE closed_at IS NULL ORDER BY finding_id")[0][0]
+    ledger.store.execute("UPDATE dl_findings SET outcome = 'rectified' WHERE finding_id = ?", (finding,))
+    assert broken(ledger)  # by default the read models are compared
+    for jobs in ("1", "2"):
+        skipped = run(ledger, "verify", "--jobs", jobs, "--skip-read-models", "--json")
+        assert skipped.code == 0, skipped.out + skipped.err
+        report = json.loads(skipped.out)
+        assert report["ok"] is True and report["breaks"] == []
+        assert "the read models and snapshots were not compared: --skip-read-models" in report["notes"]
+        assert not any("compared with a replay" in note for note in report["notes"])
+    refused = run(ledger, "verify", "--skip-read-models", "--witness", "http://127.0.0.1:9")
+    assert refused.code == 2 and "--skip-read-models" in refused.err
+
+
 def test_moving_the_views_tracking_is_named_and_rebuild_repairs_it(ledger: DemoLedger) -> None:
     """The tracking row moved five events ahead: the next five events are never applied to the
     read models. Moved past the last event, it claims events that do not exist."""
