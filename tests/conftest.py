@@ -50,10 +50,10 @@ def projected(tmp_path: Path, manual_clock: clock.ManualClock) -> Iterator[Proje
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per core, at most eight unless there are more cores. A worker
-    spends about half its time waiting on what a test drives (a served process, Chromium,
-    PostgreSQL), so one per core leaves the cores half idle; past eight the longest module, not
-    the number of workers, sets the run's length."""
+    """``-n auto``: two workers per core up to eight workers, one per core past eight cores. A
+    worker spends about half its time waiting on what a test drives (a served process, Chromium,
+    PostgreSQL), so one per core leaves the cores half idle; past eight workers the longest
+    module, not their number, sets the run's length."""
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
