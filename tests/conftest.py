@@ -47,3 +47,35 @@ def projected(tmp_path: Path, manual_clock: clock.ManualClock) -> Iterator[Proje
     yield Projected(ledger, World(ledger), projector, manual_clock)
     projector.close()
     ledger.close()
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core up to eight workers, one per core past eight cores. A
+    worker spends about half its time waiting on what a test drives (a served process, Chromium,
+    PostgreSQL), so one per core leaves the cores half idle; past eight workers the longest
+    module, not their number, sets the run's length."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2 * cores, max(cores, 8))
+
+
+#: Modules whose tests share nothing wider than the session: under ``--dist loadscope`` their
+#: tests are spread over the workers one by one instead of the module going whole to one worker
+#: (every scenario of features/, on both stores, is one module: alone it was the run's long pole).
+SPREAD_TEST_BY_TEST = ("tests/bdd/test_features.py::",)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadscope``, except for the modules of :data:`SPREAD_TEST_BY_TEST`."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SpreadScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(SPREAD_TEST_BY_TEST):
+                return nodeid
+            return super()._split_scope(nodeid)
+
+    return SpreadScheduling(config, log)  # type: ignore[arg-type]

@@ -8,7 +8,12 @@ its status code, its content type and its body's schema (a problem is RFC 9457
 authentication are exercised, not only the 401. Writes end in a 4xx (a generated envelope carries
 no valid signature), which is the point: whatever arrives, the answer is a precise, documented
 refusal and never an error of the server. Bounded: a fixed number of derandomized examples per
-operation and mode, so CI runs the same requests every time, in about a minute per store.
+operation and mode, so CI runs the same requests every time.
+
+Each request is generated once and sent to the demo served on SQLite and to the demo served on
+PostgreSQL side by side (a real id of one store's demo sent as the same object's id in the
+other's): the stores get the same requests, and generating them — most of the fuzzer's time — is
+done once. The operations are split into parts, each a test of its own.
 
 The operations are driven one by one through ``APIOperation.as_strategy`` rather than
 schemathesis's pytest plugin, whose lazy loader reaches into pytest internals this pytest lacks.
@@ -16,6 +21,10 @@ schemathesis's pytest plugin, whose lazy loader reaches into pytest internals th
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import os
+from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
@@ -27,11 +36,41 @@ from schemathesis import GenerationMode
 from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.integration.http_support import Served
+from tests.integration.conftest import Pristines, require_postgres
+from tests.integration.http_support import Served, serve_ledger
 
-#: Examples per operation and generation mode (68 operations, two modes, per store).
+#: Examples per operation and generation mode (over 100 operations, two modes, each request sent
+#: to both stores).
 EXAMPLES = 10
+#: The operations are fuzzed in this many tests, each taking every PARTS-th operation.
+PARTS = 2
 BASE_URL = "http://testserver"
+
+
+@pytest.fixture(scope="module")
+def both_stores(tmp_path_factory: pytest.TempPathFactory, pristines: Pristines) -> Iterator[list[Served]]:
+    """The HTTP app over a copy of the demo ledger on SQLite and one on PostgreSQL, side by side.
+    Without a PostgreSQL server (outside CI only: under ``CI=true`` that fails), SQLite alone."""
+    kinds = ["sqlite"]
+    try:
+        require_postgres()
+        kinds.append("postgres")
+    except pytest.skip.Exception:
+        if os.environ.get("CI") == "true":
+            raise
+    with serving_each(kinds, tmp_path_factory, pristines) as apps:
+        yield apps
+
+
+@contextlib.contextmanager
+def serving_each(kinds: list[str], tmp_path_factory: pytest.TempPathFactory,
+                 pristines: Pristines) -> Iterator[list[Served]]:
+    with contextlib.ExitStack() as stack:
+        apps = []
+        for kind in kinds:
+            directory = tmp_path_factory.mktemp(f"fuzzed-{kind}")
+            apps.append(stack.enter_context(serve_ledger(pristines.copy("demo", kind, directory, slot="fuzzed"))))
+        yield apps
 
 
 def _client(served: Served) -> Any:
@@ -62,46 +101,87 @@ def _cases(operation: Any, mode: GenerationMode, real: dict[str, list[str]]) -> 
     return st.one_of(strategy, found)
 
 
-def _failures(served: Served, operation: Any, mode: GenerationMode) -> str | None:
-    client = _client(served)
-    real = _real_ids(served)
+def _same_ids(first: Served, other: Served) -> dict[str, str]:
+    """The first store's demo ids → the ids the same objects have in the other store's demo."""
+    mine, theirs = _real_ids(first), _real_ids(other)
+    return {a: b for name in mine for a, b in zip(mine[name], theirs[name], strict=True)}
+
+
+def _sent_to(case: Any, operation: Any, ids: dict[str, str]) -> Any:
+    """The same request for another store's app: a copy of ``case`` (with its generation metadata,
+    which the checks read) made for that app's operation, a real id translated. Copied slot by
+    slot: a case's ``__setattr__`` reads its metadata, which ``copy`` would not have set yet."""
+    moved = object.__new__(type(case))
+    memo: dict[int, Any] = {id(case.operation): operation}
+    for name in schemathesis.Case.__slots__:
+        if hasattr(case, name):
+            object.__setattr__(moved, name, copy.deepcopy(getattr(case, name), memo))
+    # the case notices the changed container when it is sent, and checks it against the schema again
+    object.__setattr__(moved, "path_parameters", {
+        name: ids.get(value, value) if isinstance(value, str) else value
+        for name, value in (case.path_parameters or {}).items()})
+    return moved
+
+
+def _failures(apps: list[Served], operations: list[Any], mode: GenerationMode) -> str | None:
+    """Generated requests for one operation, each sent to every store's app; the first failure."""
+    first = apps[0]
+    targets = [(served, _client(served), operation, _same_ids(first, served))
+               for served, operation in zip(apps, operations, strict=True)]
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate))
-    @given(case=_cases(operation, mode, real))
+    @given(case=_cases(operations[0], mode, _real_ids(first)))
     def run(case: Any) -> None:
         # the reader's own credentials, except where a negative case made up an Authorization header
         # of its own (the document declares bearer tokens): that invalid header is then the point
         made_up = mode is GenerationMode.NEGATIVE and "Authorization" in (case.headers or {})
-        case.call_and_validate(
-            base_url=BASE_URL,
-            session=client,
-            headers=None if made_up else served.headers("kong_deming"),
-            # A schema-valid write is still refused without a valid signature: a 4xx is right.
-            excluded_checks=[positive_data_acceptance],
-        )
+        sent = [case if served is first else _sent_to(case, operation, ids)
+                for served, _, operation, ids in targets]
+        for request, (served, client, _, _) in zip(sent, targets, strict=True):
+            try:
+                request.call_and_validate(
+                    base_url=BASE_URL,
+                    session=client,
+                    headers=None if made_up else served.headers("kong_deming"),
+                    # A schema-valid write is still refused without a valid signature: a 4xx is right.
+                    excluded_checks=[positive_data_acceptance],
+                )
+            except (Exception, BaseExceptionGroup) as error:  # say which store answered so
+                error.add_note(f"on the demo served on {_kind(served)}")
+                raise
 
+    label = operations[0].label
     try:
         run()
     except Unsatisfiable:
         if mode is GenerationMode.NEGATIVE:
             return None  # no parameters and no body: there is nothing to make invalid
-        return f"{operation.label}: no request can be generated"
+        return f"{label}: no request can be generated"
     except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — an app error surfaces raw here
-        return f"{operation.label} ({mode.value}): {error}"
+        notes = "; ".join(getattr(error, "__notes__", []))
+        return f"{label} ({mode.value}): {error} {notes}"
     return None
+
+
+def _kind(served: Served) -> str:
+    return "postgres" if served.url.startswith("postgres") else "sqlite"
 
 
 @pytest.mark.fuzz
 @pytest.mark.slow
-def test_every_operation_answers_as_documented_and_never_with_a_5xx(served: Served) -> None:
-    operations = [result.ok() for result in _schema(served).get_all_operations()]
+@pytest.mark.parametrize("part", range(PARTS), ids=[f"part{n + 1}of{PARTS}" for n in range(PARTS)])
+def test_every_operation_answers_as_documented_and_never_with_a_5xx(both_stores: list[Served], part: int) -> None:
+    each = [[result.ok() for result in _schema(served).get_all_operations()] for served in both_stores]
+    operations = each[0]
     assert len(operations) >= 60, "the document lists every write, read, public and operations path"
+    assert all([o.label for o in other] == [o.label for o in operations] for other in each), \
+        "every store's app documents the same operations"
     failures = [
         failure
-        for operation in operations
+        for index in range(part, len(operations), PARTS)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-        if (failure := _failures(served, operation, mode)) is not None
+        if (failure := _failures(both_stores, [other[index] for other in each], mode)) is not None
     ]
     assert not failures, "\n\n".join(failures)
 
