@@ -9,6 +9,7 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -117,6 +118,48 @@ def story_page(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> 
     keys = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
                    int(e["version"]), n) for n, e in enumerate(events))
     return story_order(events[n] for *_, n in keys[offset: offset + limit])
+
+
+def _recorded_key(event: Mapping[str, Any]) -> tuple[date, str, int]:
+    return recording_day(event["recorded_at"]), event["recorded_at"], int(event["version"])
+
+
+def story_page_recorded(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> list[Dated]:
+    """:func:`story_page` of events given in the order of their recording (by ``recorded_at`` as
+    text, then by version, as the store sorts them): only the events whose content may carry a day
+    (:data:`BUSINESS_DATE_FIELDS`, a few of a case) are keyed and placed, each by a binary search
+    among the others, which are already in story order — their day is their recording day, which
+    grows with the time recorded (a time in the one spelling of :func:`recording_day`, whose text
+    sorts as the time). Events not in that order, or a time in another spelling: :func:`story_page`."""
+    told = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
+                   int(e["version"]), n) for n, e in enumerate(events) if e["action"] in BUSINESS_DATE_FIELDS)
+    recorded = [e for e in events if e["action"] not in BUSINESS_DATE_FIELDS]
+    previous: tuple[str, int] | None = None
+    for event in recorded:
+        here = (event["recorded_at"], int(event["version"]))
+        if not _SPELLING.fullmatch(here[0]) or (previous is not None and here <= previous):
+            return story_page(events, offset, limit)
+        previous = here
+    if offset >= len(events) or limit <= 0:
+        return []
+    # each told event goes before the recorded ones whose key is greater: at told[j], j told and
+    # before[j] recorded events come first
+    before = [bisect_left(recorded, key[:3], key=_recorded_key) for key in told]
+    j = 0
+    while j < len(told) and j + before[j] < offset:
+        j += 1
+    i = offset - j
+    page: list[Mapping[str, Any]] = []
+    while len(page) < limit:
+        if j < len(told) and before[j] <= i:
+            page.append(events[told[j][3]])
+            j += 1
+        elif i < len(recorded):
+            page.append(recorded[i])
+            i += 1
+        else:
+            break
+    return story_order(page)
 
 
 @dataclass(frozen=True)

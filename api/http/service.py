@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event, Thread
@@ -176,13 +177,17 @@ class Service:
             self._witness_thread.join(timeout=30)
 
     def current(self) -> Projector:
-        """The projections, caught up with every stored event (read-your-writes)."""
-        if self.inline:
+        """The projections, caught up with every stored event (read-your-writes); once per reading
+        request (:data:`READING`), which sees the ledger at one moment."""
+        reading = READING.get()
+        if self.inline and not (reading is not None and reading.caught_up):
             try:
                 self.projecting.catch_up()
             except (LogUnavailable, IntegrityError):  # a log stopped by a moved tracking row (M3):
                 # serve what is projected (`/readyz` shows the lag) until `rebuild` repairs it
                 log.exception("projection stopped", extra={"fields": {"event": "projection-stopped"}})
+            if reading is not None:
+                reading.caught_up = True
         return self.projector
 
     def verifier_key(self) -> str:
@@ -267,6 +272,23 @@ def _sqlite_file(ledger: Ledger) -> Path | None:
     return Path(name)
 
 
+@dataclass
+class Reading:
+    """A request that only reads (GET, HEAD): the projections are caught up at its first reading
+    and read as they are for the rest of it (issue 19 point 7: a page asked :meth:`Service.current`
+    two or three times, each a round trip to the store to find nothing new). A request that
+    writes catches up at every reading, after its own writes."""
+
+    caught_up: bool = False
+
+
+#: the reading request being served, if any (set by :class:`RequestGuard`; a synchronous endpoint
+#: runs in a worker thread with a copy of the request's context, so sees the same :class:`Reading`)
+READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
+
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
 class RequestGuard:
     """ASGI middleware: refuses bodies over ``MAX_BODY`` (413) and a path or query parameter the
     text rule refuses (400, :func:`refused_parameter`), times and counts requests, and writes one
@@ -311,7 +333,11 @@ class RequestGuard:
                 status["code"] = message["status"]
             await send(message)
 
-        await self.app(scope, replay, sending)
+        reading = READING.set(Reading() if scope.get("method") in READING_METHODS else None)
+        try:
+            await self.app(scope, replay, sending)
+        finally:
+            READING.reset(reading)
         self._account(scope, status["code"], started)
 
     def _account(self, scope: Scope, status: int, started: float) -> None:

@@ -84,7 +84,7 @@ def _story_rows(svc: Service, case_id: str) -> list[dict[str, Any]]:
     with svc.current().views.reading() as c:
         rows = c.execute(
             f"SELECT version, action, actor_id, recorded_at, CASE WHEN action IN ({','.join('?' * len(dated))}) "
-            "THEN args END AS args FROM {dl_actions} WHERE case_id = ?", (*dated, case_id)
+            "THEN args END AS args FROM {dl_actions} WHERE case_id = ? ORDER BY recorded_at, version", (*dated, case_id)
         ).fetchall()
     return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
 
@@ -300,7 +300,7 @@ def router() -> APIRouter:
             # issue 19 — perf2: a page of the story (STORY_PAGE events), read whole; the picture as
             # the case page draws it (case_page.picture_rows)
             rows = _story_rows(svc, case_id)
-            ordered = _story_events(svc, case_id, story.story_page(rows, offset, STORY_PAGE))
+            ordered = _story_events(svc, case_id, story.story_page_recorded(rows, offset, STORY_PAGE))
             shown, unread = case_page.picture_rows(svc, case_id, rows)
             page = render(request, "story.html", case=case, picture=timeline_picture(request, case, shown, unread),
                           ordered=ordered, total=len(rows), offset=offset, page=STORY_PAGE,
