@@ -8,6 +8,7 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -79,6 +80,9 @@ def business_date(action: str, args: Mapping[str, Any], recorded_at: str) -> tup
 _SPELLING = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z")  # times.format_time's
 
 
+_SPELLINGS = re.compile(f"(?:{_SPELLING.pattern}\n)*")  # times, each followed by a new line
+
+
 @lru_cache(maxsize=4096)
 def _day_of_hour(hour: str) -> date:
     return china_date(parse_time(f"{hour}:00:00.000000Z"))
@@ -134,12 +138,11 @@ def story_page_recorded(events: Sequence[Mapping[str, Any]], offset: int, limit:
     told = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
                    int(e["version"]), n) for n, e in enumerate(events) if e["action"] in BUSINESS_DATE_FIELDS)
     recorded = [e for e in events if e["action"] not in BUSINESS_DATE_FIELDS]
-    previous: tuple[str, int] | None = None
-    for event in recorded:
-        here = (event["recorded_at"], int(event["version"]))
-        if not _SPELLING.fullmatch(here[0]) or (previous is not None and here <= previous):
-            return story_page(events, offset, limit)
-        previous = here
+    keys = [(e["recorded_at"], int(e["version"])) for e in recorded]
+    times = "".join(f"{time}\n" for time, _ in keys)
+    spelled = times.count("\n") == len(keys) and _SPELLINGS.fullmatch(times) is not None
+    if not spelled or not all(map(operator.lt, keys, keys[1:])):
+        return story_page(events, offset, limit)
     if offset >= len(events) or limit <= 0:
         return []
     # each told event goes before the recorded ones whose key is greater: at told[j], j told and
