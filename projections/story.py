@@ -8,7 +8,6 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 
 from __future__ import annotations
 
-import operator
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -129,19 +128,19 @@ def _recorded_key(event: Mapping[str, Any]) -> tuple[date, str, int]:
 
 
 def story_page_recorded(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> list[Dated]:
-    """:func:`story_page` of events given in the order of their recording (by ``recorded_at`` as
-    text, then by version, as the store sorts them): only the events whose content may carry a day
-    (:data:`BUSINESS_DATE_FIELDS`, a few of a case) are keyed and placed, each by a binary search
-    among the others, which are already in story order — their day is their recording day, which
-    grows with the time recorded (a time in the one spelling of :func:`recording_day`, whose text
-    sorts as the time). Events not in that order, or a time in another spelling: :func:`story_page`."""
+    """:func:`story_page` placing the events by their recording: all but those whose content may
+    carry a day (:data:`BUSINESS_DATE_FIELDS`, a few of a case) are in story order once sorted by
+    ``recorded_at`` as text, then by version — their day is their recording day, which grows with
+    the time recorded (a time in the one spelling of :func:`recording_day`, whose text sorts as the
+    time) — a sort of plain values over rows that come nearly in that order; only the few are
+    dated and placed, each by a binary search among the others. A time in another spelling:
+    :func:`story_page`."""
     told = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
                    int(e["version"]), n) for n, e in enumerate(events) if e["action"] in BUSINESS_DATE_FIELDS)
-    recorded = [e for e in events if e["action"] not in BUSINESS_DATE_FIELDS]
-    keys = [(e["recorded_at"], int(e["version"])) for e in recorded]
-    times = "".join(f"{time}\n" for time, _ in keys)
-    spelled = times.count("\n") == len(keys) and _SPELLINGS.fullmatch(times) is not None
-    if not spelled or not all(map(operator.lt, keys, keys[1:])):
+    recorded = sorted((e for e in events if e["action"] not in BUSINESS_DATE_FIELDS),
+                      key=lambda e: (e["recorded_at"], int(e["version"])))
+    times = "".join(f"{e['recorded_at']}\n" for e in recorded)
+    if times.count("\n") != len(recorded) or _SPELLINGS.fullmatch(times) is None:
         return story_page(events, offset, limit)
     if offset >= len(events) or limit <= 0:
         return []

@@ -84,7 +84,7 @@ def _story_rows(svc: Service, case_id: str) -> list[dict[str, Any]]:
     with svc.current().views.reading() as c:
         rows = c.execute(
             f"SELECT version, action, actor_id, recorded_at, CASE WHEN action IN ({','.join('?' * len(dated))}) "
-            "THEN args END AS args FROM {dl_actions} WHERE case_id = ? ORDER BY recorded_at, version", (*dated, case_id)
+            "THEN args END AS args FROM {dl_actions} WHERE case_id = ?", (*dated, case_id)
         ).fetchall()
     return [{**row, "args": json.loads(row["args"]) if row["args"] else {}} for row in rows]
 

@@ -269,9 +269,14 @@ def test_a_page_of_the_story_from_the_recording_order_is_the_story_sliced(monkey
                 assert story.story_page_recorded(events, offset, limit) == whole[offset: offset + limit]
 
 
-def test_events_not_in_the_recording_order_are_still_paged_as_the_story() -> None:
+def test_events_in_any_order_are_paged_as_the_story(monkeypatch: pytest.MonkeyPatch) -> None:
     events = _recorded_events(3, 80)
     shuffled = random.Random(0).sample(events, len(events))
     whole = story.story_order(shuffled)
+
+    def keyed_whole(*_: Any) -> None:
+        raise AssertionError("every event keyed by its business date and sorted")
+
+    monkeypatch.setattr(story, "story_page", keyed_whole)
     for offset in (0, 33, 79):
         assert story.story_page_recorded(shuffled, offset, 10) == whole[offset: offset + 10]
