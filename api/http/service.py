@@ -176,11 +176,12 @@ class Service:
         if self._witness_thread is not None:  # issue 20 — witnesses
             self._witness_thread.join(timeout=30)
 
-    def current(self) -> Projector:
+    def current(self, *, fresh: bool = False) -> Projector:
         """The projections, caught up with every stored event (read-your-writes); once per reading
-        request (:data:`READING`), which sees the ledger at one moment."""
+        request (:data:`READING`), which sees the ledger at one moment, unless ``fresh`` (what a
+        checkpoint must cover: proofs and bundles of events read since)."""
         reading = READING.get()
-        if self.inline and not (reading is not None and reading.caught_up):
+        if self.inline and (fresh or not (reading is not None and reading.caught_up)):
             try:
                 self.projecting.catch_up()
             except (LogUnavailable, IntegrityError):  # a log stopped by a moved tracking row (M3):
@@ -254,7 +255,7 @@ class Service:
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
-        projector = self.current()
+        projector = self.current(fresh=True)
         if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
             try:
                 self.projecting.sign_checkpoint(self.ledger_key)
