@@ -9,6 +9,7 @@ Pure functions over a case's signed arguments and state: no web code, no SQL.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -78,6 +79,9 @@ def business_date(action: str, args: Mapping[str, Any], recorded_at: str) -> tup
 _SPELLING = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:[0-5][0-9]\.[0-9]{6}Z")  # times.format_time's
 
 
+_SPELLINGS = re.compile(f"(?:{_SPELLING.pattern}\n)*")  # times, each followed by a new line
+
+
 @lru_cache(maxsize=4096)
 def _day_of_hour(hour: str) -> date:
     return china_date(parse_time(f"{hour}:00:00.000000Z"))
@@ -117,6 +121,47 @@ def story_page(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> 
     keys = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
                    int(e["version"]), n) for n, e in enumerate(events))
     return story_order(events[n] for *_, n in keys[offset: offset + limit])
+
+
+def _recorded_key(event: Mapping[str, Any]) -> tuple[date, str, int]:
+    return recording_day(event["recorded_at"]), event["recorded_at"], int(event["version"])
+
+
+def story_page_recorded(events: Sequence[Mapping[str, Any]], offset: int, limit: int) -> list[Dated]:
+    """:func:`story_page` placing the events by their recording: all but those whose content may
+    carry a day (:data:`BUSINESS_DATE_FIELDS`, a few of a case) are in story order once sorted by
+    ``recorded_at`` as text, then by version — their day is their recording day, which grows with
+    the time recorded (a time in the one spelling of :func:`recording_day`, whose text sorts as the
+    time) — a sort of plain values over rows that come nearly in that order; only the few are
+    dated and placed, each by a binary search among the others. A time in another spelling:
+    :func:`story_page`."""
+    told = sorted((business_date(e["action"], e.get("args") or {}, e["recorded_at"])[0], e["recorded_at"],
+                   int(e["version"]), n) for n, e in enumerate(events) if e["action"] in BUSINESS_DATE_FIELDS)
+    recorded = sorted((e for e in events if e["action"] not in BUSINESS_DATE_FIELDS),
+                      key=lambda e: (e["recorded_at"], int(e["version"])))
+    times = "".join(f"{e['recorded_at']}\n" for e in recorded)
+    if times.count("\n") != len(recorded) or _SPELLINGS.fullmatch(times) is None:
+        return story_page(events, offset, limit)
+    if offset >= len(events) or limit <= 0:
+        return []
+    # each told event goes before the recorded ones whose key is greater: at told[j], j told and
+    # before[j] recorded events come first
+    before = [bisect_left(recorded, key[:3], key=_recorded_key) for key in told]
+    j = 0
+    while j < len(told) and j + before[j] < offset:
+        j += 1
+    i = offset - j
+    page: list[Mapping[str, Any]] = []
+    while len(page) < limit:
+        if j < len(told) and before[j] <= i:
+            page.append(events[told[j][3]])
+            j += 1
+        elif i < len(recorded):
+            page.append(recorded[i])
+            i += 1
+        else:
+            break
+    return story_order(page)
 
 
 @dataclass(frozen=True)

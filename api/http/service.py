@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event, Thread
@@ -175,14 +176,19 @@ class Service:
         if self._witness_thread is not None:  # issue 20 — witnesses
             self._witness_thread.join(timeout=30)
 
-    def current(self) -> Projector:
-        """The projections, caught up with every stored event (read-your-writes)."""
-        if self.inline:
+    def current(self, *, fresh: bool = False) -> Projector:
+        """The projections, caught up with every stored event (read-your-writes); once per reading
+        request (:data:`READING`), which sees the ledger at one moment, unless ``fresh`` (what a
+        checkpoint must cover: proofs and bundles of events read since)."""
+        reading = READING.get()
+        if self.inline and (fresh or not (reading is not None and reading.caught_up)):
             try:
                 self.projecting.catch_up()
             except (LogUnavailable, IntegrityError):  # a log stopped by a moved tracking row (M3):
                 # serve what is projected (`/readyz` shows the lag) until `rebuild` repairs it
                 log.exception("projection stopped", extra={"fields": {"event": "projection-stopped"}})
+            if reading is not None:
+                reading.caught_up = True
         return self.projector
 
     def verifier_key(self) -> str:
@@ -249,7 +255,7 @@ class Service:
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
-        projector = self.current()
+        projector = self.current(fresh=True)
         if self.ledger_key is not None and projector.reader.tree_size():  # an index lookup, not a count
             try:
                 self.projecting.sign_checkpoint(self.ledger_key)
@@ -265,6 +271,23 @@ def _sqlite_file(ledger: Ledger) -> Path | None:
     if not isinstance(name, str) or not name or ":memory:" in name or "mode=memory" in name:
         return None
     return Path(name)
+
+
+@dataclass
+class Reading:
+    """A request that only reads (GET, HEAD): the projections are caught up at its first reading
+    and read as they are for the rest of it (issue 19 point 7: a page asked :meth:`Service.current`
+    two or three times, each a round trip to the store to find nothing new). A request that
+    writes catches up at every reading, after its own writes."""
+
+    caught_up: bool = False
+
+
+#: the reading request being served, if any (set by :class:`RequestGuard`; a synchronous endpoint
+#: runs in a worker thread with a copy of the request's context, so sees the same :class:`Reading`)
+READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
+
+READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 class RequestGuard:
@@ -311,7 +334,11 @@ class RequestGuard:
                 status["code"] = message["status"]
             await send(message)
 
-        await self.app(scope, replay, sending)
+        reading = READING.set(Reading() if scope.get("method") in READING_METHODS else None)
+        try:
+            await self.app(scope, replay, sending)
+        finally:
+            READING.reset(reading)
         self._account(scope, status["code"], started)
 
     def _account(self, scope: Scope, status: int, started: float) -> None:

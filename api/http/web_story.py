@@ -300,7 +300,7 @@ def router() -> APIRouter:
             # issue 19 — perf2: a page of the story (STORY_PAGE events), read whole; the picture as
             # the case page draws it (case_page.picture_rows)
             rows = _story_rows(svc, case_id)
-            ordered = _story_events(svc, case_id, story.story_page(rows, offset, STORY_PAGE))
+            ordered = _story_events(svc, case_id, story.story_page_recorded(rows, offset, STORY_PAGE))
             shown, unread = case_page.picture_rows(svc, case_id, rows)
             page = render(request, "story.html", case=case, picture=timeline_picture(request, case, shown, unread),
                           ordered=ordered, total=len(rows), offset=offset, page=STORY_PAGE,

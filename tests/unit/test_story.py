@@ -4,9 +4,12 @@ graph's layout and bounds, and the search's parsing."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
+
+import pytest
 
 from api.http.story import diff, graph, timeline
 from api.http.story.words import STORY_WORDS
@@ -227,3 +230,53 @@ def test_a_search_knows_what_it_can_name() -> None:
     assert search._like("100%_a\\") == "%100\\%\\_a\\\\%"
     low, high = search._prefix_range("abcdef01")
     assert low <= "abcdef01" + "f" * 56 < high and not (low <= "abcdef02" < high)
+
+
+# --- a page of the story from events in the order of their recording -----------------------------
+
+
+def _recorded_events(seed: int, count: int) -> list[dict[str, Any]]:
+    """Events of a case as the store gives them (by recording time, then version): most dated by
+    their recording day, some by a day in their content (before, on or after it), some with a
+    content day that is no date; several recorded in the same second and across China's midnight."""
+    rng = random.Random(seed)
+    told = sorted(story.BUSINESS_DATE_FIELDS)
+    out = []
+    for version in range(1, count + 1):
+        moment = datetime(2026, 1, 5, 14, tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 5 * 24 * 60, 37))
+        recorded = moment.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+        if rng.random() < 0.2:
+            action = rng.choice(told)
+            day = (moment + timedelta(days=rng.randint(-3, 3))).date().isoformat()
+            field = story.BUSINESS_DATE_FIELDS[action][0]
+            out.append(event(version, action, recorded, **{field: day if rng.random() < 0.9 else "later"}))
+        else:
+            out.append(event(version, rng.choice(["case.collect_material", "case.open", "case.note"]), recorded))
+    return sorted(out, key=lambda e: (e["recorded_at"], e["version"]))
+
+
+def test_a_page_of_the_story_from_the_recording_order_is_the_story_sliced(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unsorted(*_: Any) -> None:
+        raise AssertionError("the events given in their recording order are not keyed and sorted whole")
+
+    monkeypatch.setattr(story, "story_page", unsorted)
+    for seed in range(12):
+        events = _recorded_events(seed, 120)
+        whole = story.story_order(events)
+        assert [d.version for d in whole] != [e["version"] for e in events]  # the two orders differ
+        for offset in (*range(0, 125, 7), 119, 120):
+            for limit in (1, 5, 50):
+                assert story.story_page_recorded(events, offset, limit) == whole[offset: offset + limit]
+
+
+def test_events_in_any_order_are_paged_as_the_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = _recorded_events(3, 80)
+    shuffled = random.Random(0).sample(events, len(events))
+    whole = story.story_order(shuffled)
+
+    def keyed_whole(*_: Any) -> None:
+        raise AssertionError("every event keyed by its business date and sorted")
+
+    monkeypatch.setattr(story, "story_page", keyed_whole)
+    for offset in (0, 33, 79):
+        assert story.story_page_recorded(shuffled, offset, 10) == whole[offset: offset + 10]
