@@ -20,6 +20,7 @@ from api.store.opening import open_ledger
 from domain import clock
 from tests.bdd.story import Story
 from tests.integration.conftest import PG_ADMIN_URL, Store, require_postgres
+from tests.integration.stores import drop_database
 
 ARTICLE_TAG = re.compile(r"^(NX|XX|713)-\d+")
 
@@ -41,8 +42,7 @@ def bdd_postgres() -> Iterator[str]:
     try:
         yield dbname
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_database(dbname)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], autouse=True)

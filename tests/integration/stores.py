@@ -24,6 +24,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,6 +127,22 @@ def _database(kind: str, directory: Path) -> Iterator[Store]:
         yield made
 
 
+def drop_database(dbname: str) -> None:
+    """``DROP DATABASE … WITH (FORCE)``, tried again while the server cannot complete the checkpoint
+    a drop asks for: test_storage_faults fills a tablespace's disk on purpose, and until it frees
+    the space no checkpoint can write that database's buffers ("checkpoint request failed")."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            return
+        except psycopg.errors.InternalError_ as error:
+            if "checkpoint request failed" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 @contextmanager
 def _postgres_database() -> Iterator[Store]:
     """A new PostgreSQL database, dropped after the block."""
@@ -135,8 +152,7 @@ def _postgres_database() -> Iterator[Store]:
     try:
         yield Store("postgres", Store.admin_url(dbname), dbname=dbname)
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_database(dbname)
 
 
 # --- the run's PostgreSQL slots ------------------------------------------------------------------
@@ -158,9 +174,8 @@ class Slots:
         return self.made[slot]
 
     def drop(self) -> None:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            for dbname in self.made.values():
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        for dbname in self.made.values():
+            drop_database(dbname)
         self.made.clear()
 
 

@@ -20,6 +20,7 @@ from domain.model.calendar import china_date
 from projections import queries
 from tests.conftest import Projected
 from tests.integration.conftest import PG_ADMIN_URL, Store, require_postgres
+from tests.integration.stores import drop_database
 from tests.support import NXScript, World, today
 
 UNIT = "宁夏回族自治区商务厅对外贸易处"
@@ -47,8 +48,7 @@ def december(request: pytest.FixtureRequest, tmp_path: Path, manual_clock: clock
         projector.close()
         ledger.close()
         if dbname is not None:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            drop_database(dbname)
 
 
 def test_each_event_counts_in_the_year_it_happened(december: Projected) -> None:
