@@ -50,14 +50,13 @@ def projected(tmp_path: Path, manual_clock: clock.ManualClock) -> Iterator[Proje
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per core up to eight workers, one per core past eight cores. A
-    worker spends about half its time waiting on what a test drives (a served process, Chromium,
-    PostgreSQL), so one per core leaves the cores half idle; past eight workers the longest
-    module, not their number, sets the run's length."""
+    """``-n auto``: one worker per core. Two per core was tried (a worker waits on a served process,
+    Chromium or PostgreSQL part of its time): on the idle 2-core host the whole run took 7:26 with
+    four workers against 6:59 with two — the waits are short, and four workers slow each other's
+    subprocesses more than they fill the gaps (docs/performance.md, the test suite)."""
     import os
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(2 * cores, max(cores, 8))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 #: Modules whose tests share nothing wider than the session: under ``--dist loadscope`` their
