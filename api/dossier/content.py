@@ -13,7 +13,7 @@ reader of the case reads in its timeline)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -141,8 +141,14 @@ def _materials(case: EvaluationCase, reader: Principal | None, ledger: Ledger) -
 
 def _signers(case: EvaluationCase, ledger: Ledger, names: dict[str, str]) -> list[dict[str, Any]]:
     """Everyone who signed an act of the case, once, with every key they ever held."""
+    return signers_of(dict.fromkeys(str(act["actor_id"]) for act in case.acts), ledger, names)
+
+
+def signers_of(actor_ids: Iterable[str], ledger: Ledger, names: dict[str, str]) -> list[dict[str, Any]]:
+    """Each signer (by principal id, in order) with their unit and every key they ever held, its
+    active times; their names are added to ``names``."""
     rows = []
-    for actor_id in dict.fromkeys(str(act["actor_id"]) for act in case.acts):
+    for actor_id in actor_ids:
         principal = ledger.find(UUID(actor_id), Principal)
         if principal is None:
             continue

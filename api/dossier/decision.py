@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, cast
 from uuid import UUID
 
 from api.dossier import qr
-from api.dossier.content import Checkpoint, Remembering, checkpoint_over
+from api.dossier.content import Checkpoint, Remembering, checkpoint_over, signers_of
 from api.dossier.words import TEXTS, WORDS, china_time, citation, short_citation, word
 from api.http import labels, labels_vocab
 from domain import clock
@@ -39,6 +39,9 @@ from domain.model.principal import Principal
 from domain.model.vocabulary import UNIT_FAULTS
 from domain.service.ledger import Ledger
 from projections.timeline import verify_event
+
+#: a stored event of the decision with its envelope and the intent it carries
+Signed = tuple[LedgerEvent, Envelope, Intent]
 
 #: the decision dossier's own words (the case dossier's :data:`WORDS` for the rest)
 DECISION_WORDS: dict[str, tuple[str, str]] = {
@@ -83,6 +86,7 @@ def w(key: str, lang: str) -> str:
 class DecisionDossier:
     decision: Decision
     trace: dict[str, Any]  # projections.queries.trace_decision(…, acts=False)
+    stored: list[Signed]  # the decision's events, read once, with their envelopes and intents
     signers: list[dict[str, Any]]
     names: dict[str, str]
     checkpoint: Checkpoint | None
@@ -99,10 +103,7 @@ class DecisionDossier:
             previous = genesis_hash(self.decision.id)
         directory = Remembering(self.ledger)
         rows = []
-        for stored in self.ledger.events.get(self.decision.id, lte=self.decision.version):
-            event = cast(LedgerEvent, stored)
-            envelope = Envelope.from_json(event.envelope)
-            intent = Intent.decode(envelope.payload)
+        for event, envelope, intent in self.stored:
             problems = verify_event(cast(Ledger, directory), event, previous, self.ledger.hash_suite)
             previous = event.hash
             spec = ACTIONS.get(intent.action)
@@ -119,24 +120,14 @@ class DecisionDossier:
         return rows
 
 
-def _signers(ledger: Ledger, decision: Decision, names: dict[str, str]) -> list[dict[str, Any]]:
-    """Everyone who signed an event of the decision, once, with every key they ever held."""
-    actors: dict[str, None] = {}
+def _read(ledger: Ledger, decision: Decision) -> list[Signed]:
+    """The decision's stored events, each with its envelope and the intent it carries."""
+    read = []
     for stored in ledger.events.get(decision.id, lte=decision.version):
-        intent = Intent.decode(Envelope.from_json(cast(LedgerEvent, stored).envelope).payload)
-        actors[str(intent.actor)] = None
-    rows = []
-    for actor_id in actors:
-        principal = ledger.find(UUID(actor_id), Principal)
-        if principal is None:
-            continue
-        names[actor_id] = principal.name
-        keys = sorted(principal.key_history.keys.values(),
-                      key=lambda k: (k.active_from is None, k.active_from or datetime.min))
-        rows.append({"principal_id": actor_id, "name": principal.name, "unit": principal.unit,
-                     "keys": [{"keyid": k.keyid, "active_from": k.active_from, "active_until": k.active_until,
-                               "pending": k.pending} for k in keys]})
-    return rows
+        event = cast(LedgerEvent, stored)
+        envelope = Envelope.from_json(event.envelope)
+        read.append((event, envelope, Intent.decode(envelope.payload)))
+    return read
 
 
 def gather(ledger: Ledger, decision: Decision, trace: dict[str, Any], reader: Principal | None,
@@ -144,7 +135,8 @@ def gather(ledger: Ledger, decision: Decision, trace: dict[str, Any], reader: Pr
     """The dossier of ``decision`` (as it stands) from its reverse tracing ``trace``, printed for
     ``reader`` (None: the operator) under the newest checkpoint of ``log``."""
     names: dict[str, str] = {}
-    signers = _signers(ledger, decision, names)
+    stored = _read(ledger, decision)
+    signers = signers_of(dict.fromkeys(str(intent.actor) for _, _, intent in stored), ledger, names)
     for person in trace.get("persons", []):
         names.setdefault(str(person["principal_id"]), person.get("name") or str(person["principal_id"]))
     for finding in trace.get("findings", []):
@@ -156,7 +148,7 @@ def gather(ledger: Ledger, decision: Decision, trace: dict[str, Any], reader: Pr
             if sid not in names:
                 found = ledger.find(UUID(sid), Principal)
                 names[sid] = found.name if found is not None else subject.get("name") or sid
-    return DecisionDossier(decision=decision, trace=trace, signers=signers, names=names,
+    return DecisionDossier(decision=decision, trace=trace, stored=stored, signers=signers, names=names,
                            checkpoint=checkpoint_over(log, decision.id, decision.version) if log is not None else None,
                            reader=reader.name if reader is not None else "", ledger=ledger,
                            units_at_fault=_units_at_fault(ledger, trace))
