@@ -93,6 +93,24 @@ class World:
         self.second_admin = Signer(genesis.administrator_ids[1], second_key, "复核管理员")
         self._namesakes: dict[tuple[str, str], int] = {}
 
+    def propose_ledger_key(self) -> SigningKey:
+        """The administrator proposes a new ledger key (``principal.rotate_ledger_key``, with its
+        proof of possession): the key proposed, not yet confirmed."""
+        ledger_id, new = self.genesis.ledger_id, SigningKey.generate()
+        self.do(self.admin, "principal.rotate_ledger_key", ledger_id, {
+            "old_keyid": (self.ledger.ledger_key or self.ledger_key).keyid, "public_key": new.public_key.jwk,
+            "proof": self.proof(new, ledger_id)})
+        return new
+
+    def rotate_ledger_key(self, manual_clock: clock.ManualClock) -> tuple[SigningKey, SigningKey]:
+        """The two administrators rotate the ledger key (propose, 5 s, confirm) and the operator
+        restarts with the new ledger.pem: the retired key and the new one."""
+        old, new = self.ledger.ledger_key or self.ledger_key, self.propose_ledger_key()
+        manual_clock.advance(timedelta(seconds=5))
+        self.do(self.second_admin, "principal.confirm_key", self.genesis.ledger_id, {"keyid": new.keyid})
+        self.ledger.ledger_key = new
+        return old, new
+
     def proof(self, key: SigningKey, principal_id: UUID) -> str:
         """The new key's proof of possession for its enrolment to ``principal_id``."""
         return make_proof(key, str(self.genesis.ledger_id), str(principal_id))

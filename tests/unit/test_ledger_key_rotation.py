@@ -15,9 +15,7 @@ from api.store.opening import open_ledger
 from domain import clock
 from domain.errors import LedgerKeyMissing
 from domain.evidence.bundle_verifier import verify_bundle
-from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_store
-from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
 from projections.export import Exporter
 from tests.spec_verifier import verifier as spec
@@ -32,9 +30,7 @@ def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
     projector.catch_up()
     projector.sign_checkpoint(world.ledger_key)
     ledger_id, old = world.genesis.ledger_id, world.ledger_key
-    new = SigningKey.generate()
-    world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-        "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
+    new = world.propose_ledger_key()
     projector.catch_up()
     projector.sign_checkpoint(old)  # still the ledger's key: the proposal alone changes nothing
     manual_clock.advance(timedelta(seconds=5))
@@ -58,19 +54,6 @@ def test_the_ledger_key_rotates_and_verify_accepts_the_checkpoints_of_each(
     assert [b.kind for b in report.breaks] == ["checkpoint"], [str(b) for b in report.breaks]
 
 
-def _rotate(ledger: Ledger, world: World, manual_clock: clock.ManualClock) -> tuple[SigningKey, SigningKey]:
-    """The two administrators rotate the ledger key (propose, 5 s, confirm) and the operator
-    restarts with the new ledger.pem: the retired key and the new one."""
-    ledger_id, old = world.genesis.ledger_id, world.ledger_key
-    new = SigningKey.generate()
-    world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-        "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
-    manual_clock.advance(timedelta(seconds=5))
-    world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
-    ledger.ledger_key = new
-    return old, new
-
-
 def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
         projected: Projected, manual_clock: clock.ManualClock) -> None:
     """The bundle holds the ledger principal whole, so its rotation says which key signs the
@@ -81,7 +64,7 @@ def test_a_bundle_exported_after_a_rotation_verifies_under_the_confirmed_key(
     nx.advance_to("close_evidence")
     projector.catch_up()
     before = projector.sign_checkpoint(world.ledger_key)
-    old, new = _rotate(ledger, world, manual_clock)
+    old, new = world.rotate_ledger_key(manual_clock)
     nx.run_all()
     projector.catch_up()
     projector.sign_checkpoint(new)
@@ -124,7 +107,7 @@ def test_a_timestamp_of_a_checkpoint_signed_before_the_rotation_still_verifies(
     projector.sign_checkpoint(world.ledger_key)
     stamped = TimestampStore(projector.reader).stamp("test-tsa", tsa.reply)
     assert stamped is not None
-    _, new = _rotate(ledger, world, manual_clock)
+    _, new = world.rotate_ledger_key(manual_clock)
     nx.run_all()
     projector.catch_up()
     projector.sign_checkpoint(new)

@@ -4,11 +4,8 @@ checkpoint depends on when its last event was recorded."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from api.verification_pool import parallel_opener
 from domain import clock
-from domain.evidence.signing import SigningKey
 from domain.evidence.store import verify_store
 from domain.service.records import LedgerRecords
 from tests.support import NXScript, Projected
@@ -21,13 +18,7 @@ def test_checkpoints_signed_after_a_rotation_verify_on_several_cores(
     nx.advance_to("close_evidence")
     projector.catch_up()
     projector.sign_checkpoint(world.ledger_key)
-    ledger_id, old = world.genesis.ledger_id, world.ledger_key
-    new = SigningKey.generate()
-    world.do(world.admin, "principal.rotate_ledger_key", ledger_id, {
-        "old_keyid": old.keyid, "public_key": new.public_key.jwk, "proof": world.proof(new, ledger_id)})
-    manual_clock.advance(timedelta(seconds=5))
-    world.do(world.second_admin, "principal.confirm_key", ledger_id, {"keyid": new.keyid})
-    ledger.ledger_key = new
+    old, new = world.rotate_ledger_key(manual_clock)
     nx.run_all()
     projector.catch_up()
     projector.sign_checkpoint(new)
