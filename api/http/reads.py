@@ -200,9 +200,7 @@ def router() -> APIRouter:
 
     @api.get("/decisions/{decision_id}/trace", summary="Reverse tracing from a decision (XX-18)")
     def trace(decision_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
-        oversee(who)
-        if not Scope(who, svc.ledger).reaches_decision(decision_id):
-            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        may_trace(who, svc, decision_id)
         return queries.trace_decision(svc.current().views, decision_id)
 
     @api.get("/findings", response_model=Page, summary="Findings (open: not yet closed by an inspector)")
@@ -320,6 +318,14 @@ def organisation_row(organisation: Organisation) -> dict[str, Any]:
 def oversee(who: Principal) -> None:
     if not access.can_oversee(who):
         raise ApiError("not-permitted", "this is for discipline inspectors (纪检监察)")
+
+
+def may_trace(who: Principal, svc: Service, decision_id: str) -> None:
+    """Reverse tracing of a decision (XX-18) — its trace, graph and dossier — is for an overseer
+    whose scope reaches the decision."""
+    oversee(who)
+    if not Scope(who, svc.ledger).reaches_decision(decision_id):
+        raise ApiError("not-permitted", OUT_OF_SCOPE)
 
 
 def figures(who: Principal) -> None:

@@ -29,11 +29,11 @@ from api.http.auth import authenticate
 from api.http.problems import ApiError
 from api.http.reads import (
     MAX_POSITION,
-    OUT_OF_SCOPE,
     UUID_PATTERN,
     Offset,
     chain_for,
     figures,
+    may_trace,
     oversee,
     readable,
     service,
@@ -344,10 +344,8 @@ def router() -> APIRouter:
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
     def decision_trace(request: Request, decision_id: Id) -> Response:
         who = require(request)
-        oversee(who)
         svc = service(request)
-        if not Scope(who, svc.ledger).reaches_decision(decision_id):
-            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        may_trace(who, svc, decision_id)
         trace = queries.trace_decision(svc.current().views, decision_id, acts=False)  # counts, not the acts
         names, links = _directory(svc)
         return render(request, "trace.html", trace=trace, opinions=OPINION_ZH, names=names, links=links,

@@ -15,10 +15,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.http.problems import ApiError
-from api.http.reads import OUT_OF_SCOPE, oversee, readable, service
+from api.http.reads import may_trace, readable, service
 from api.http.web import Id, lang_of, require
-from projections.scoping import Scope
 
 
 def _pdf(data: bytes, kind: str, subject_id: str, name: str) -> Response:
@@ -53,10 +51,8 @@ def router() -> APIRouter:
         from projections import queries
 
         who = require(request)
-        oversee(who)
         svc = service(request)
-        if not Scope(who, svc.ledger).reaches_decision(decision_id):
-            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        may_trace(who, svc, decision_id)
         trace = queries.trace_decision(svc.current().views, decision_id, acts=False)
         decision = svc.ledger.find(UUID(decision_id), Decision)
         assert decision is not None  # the trace found it

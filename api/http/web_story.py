@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.http import case_page, case_scope, labels, version_page
 from api.http.problems import ApiError
-from api.http.reads import OUT_OF_SCOPE, Offset, oversee, readable, service
+from api.http.reads import Offset, may_trace, readable, service
 from api.http.service import Service
 from api.http.story import diff, graph, timeline
 from api.http.story.words import ENUM_FIELDS, STORY_WORDS
@@ -312,10 +312,8 @@ def router() -> APIRouter:
     @pages.get("/decisions/{decision_id}/graph")
     def decision_graph(request: Request, decision_id: Id) -> Response:
         who = require(request)
-        oversee(who)
         svc = service(request)
-        if not Scope(who, svc.ledger).reaches_decision(decision_id):
-            raise ApiError("not-permitted", OUT_OF_SCOPE)
+        may_trace(who, svc, decision_id)
         # issue 19 — perf: the acts counted by the store (person, case, action), not read one by one
         trace = queries.trace_decision(svc.current().views, decision_id, acts=False)
         trace["acted"], trace["actions"] = chain_page.decision_acted(svc.current().views, decision_id)
