@@ -17,8 +17,6 @@ from zero in silence. ``verify`` reads both memories too (:mod:`projections.stor
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +25,7 @@ from psycopg.sql import SQL, Composed, Identifier
 
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.evidence.store import LogUnavailable
+from projections.whole_file import locked, replace_whole
 
 if TYPE_CHECKING:
     from domain.evidence.signing import PublicKey
@@ -87,26 +86,14 @@ class CheckpointMemory:
             return None
 
     def remember(self, note: str, size: int) -> None:
-        """Keep ``note`` (of tree ``size``) unless the file already holds a larger checkpoint;
-        written to a new file (0600) and renamed over the old one, so a reader sees either."""
-        held = self.read()
-        if held is not None and held == note:
-            return
-        if held is not None and _size(held) >= size:
-            return
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{MEMORY_FILE}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-                out.write(note)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            raise
+        """Keep ``note`` (of tree ``size``) unless the file already holds a larger checkpoint,
+        written whole (:mod:`projections.whole_file`). Signers in one process (the projection
+        worker and a request) and in several (servers on one store) decide and write in turn."""
+        with locked(self.path.parent):
+            held = self.read()
+            if held is not None and (held == note or _size(held) >= size):
+                return
+            replace_whole(self.path, note)
 
 
 def _size(note: str) -> int:

@@ -41,6 +41,7 @@ from domain.evidence.witness_protocol import (
     judge,
     parse_add_checkpoint,
 )
+from projections.whole_file import replace_whole
 
 CONFIG = "witness.json"
 VKEY_FILE = "witness.vkey"
@@ -160,16 +161,6 @@ def _sqlite_path(location: str | Path) -> Path | None:
     return Path(text) if text.endswith(SQLITE_SUFFIXES) else None
 
 
-def _replace(path: Path, text: str) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
 class DirectoryWitnessStore(WitnessStore):
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -186,8 +177,8 @@ class DirectoryWitnessStore(WitnessStore):
         if (directory / CONFIG).exists():
             raise WitnessStoreError(f"{directory} already holds a witness store / 该目录已是见证方存储")
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _replace(directory / CONFIG, json.dumps({"name": name, "logs": log_vkeys}, ensure_ascii=False, indent=1) + "\n")
-        _replace(directory / VKEY_FILE, vkey + "\n")
+        replace_whole(directory / CONFIG, json.dumps({"name": name, "logs": log_vkeys}, ensure_ascii=False, indent=1) + "\n")
+        replace_whole(directory / VKEY_FILE, vkey + "\n")
 
     def stored_vkey(self) -> str | None:
         path = self.directory / VKEY_FILE
@@ -219,7 +210,7 @@ class _DirectoryRecord:
 
     def save(self, digest: str, note: str) -> None:
         path = self.directory / "logs" / digest / "checkpoint"
-        _replace(path, note)
+        replace_whole(path, note)
         with open(path.with_name("cosigned.log"), "a", encoding="utf-8") as history:
             history.write(note + "\n")
 
@@ -228,7 +219,7 @@ class _DirectoryRecord:
         folder.mkdir(mode=0o700, exist_ok=True)
         stamp = record["received_at"].replace("-", "").replace(":", "")
         count = len(list(folder.glob("*.json")))
-        _replace(folder / f"{stamp}-{count:06d}.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        replace_whole(folder / f"{stamp}-{count:06d}.json", json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
 SQLITE_TABLES = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -25,6 +24,7 @@ from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.cosignature import cosigner_key_id, verify_cosignature, with_cosignatures
 from domain.evidence.times import parse_time
 from domain.evidence.tlog_policy import Policy, PolicyError, Witness, parse_policy
+from projections.whole_file import locked, replace_whole
 
 POLICY_FILE = "tlog-policy"
 WITNESSED_FILE = "witnessed.note"
@@ -142,13 +142,11 @@ class Witnessing:
         return True
 
     def _publish(self, note: str) -> None:
-        temporary = self.path.with_name(f".{WITNESSED_FILE}.{os.getpid()}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            out.write(note)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, self.path)
+        """Publish ``note`` unless a newer one was published meanwhile (by ``witness`` from the
+        command line, or another server on this keys directory)."""
+        with locked(self.keys_dir):
+            if self.published_size() < Checkpoint.from_text(SignedNote.parse(note).text).size:
+                replace_whole(self.path, note)
 
 
 def witnessed_note(keys_dir: Path) -> str | None:

@@ -148,7 +148,7 @@ def test_a_server_killed_mid_stream_loses_no_acknowledged_write_and_stores_none_
                 assert answer.status_code == 201, answer.text
         wait_until_projected(store)
         checkpoint = client.get(f"{address}/v1/public/checkpoint")
-        assert checkpoint.status_code == 200
+        assert checkpoint.status_code == 200, checkpoint.text
 
     events = stored_events(store)  # every row decodes
     acks = [ack for w in writers for ack in w.acks]
