@@ -66,7 +66,8 @@ def test_a_lifetime_chain_survives_role_changes_and_key_rotation(setup: Any) -> 
     xx.advance_to("collect_material")
     world.do(xx.lead, "case.form_team", xx.case_id, {"members": [
         {"principal_id": str(xx.lead.principal_id), "team_role": "leader"},
-        {"principal_id": str(staff.principal_id), "team_role": "member"},
+        {"principal_id": str(staff.principal_id), "team_role": "member",
+         "affiliation": "sector_expert"},  # invited: not the 决策执行单位's staff (XX-11(1))
     ]})
     world.do(rotated, "case.collect_material", xx.case_id, xx.material_args(uuid4()))
     projector.catch_up()

@@ -8,6 +8,7 @@ from domain.model.rules import (
     evidence,
     opening,
     results,
+    team,
 )
 from domain.model.rules import procedure as P
 from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
@@ -62,6 +63,8 @@ RULEBOOK = Rulebook(
         results.county_body(XX, ("XX-13(4)", "XX-26"), "case.approve_report", "评估报告审定"),
         results.county_body(XX, ("XX-16", "XX-26"), "case.record_ruling", "决策执行的决定"),
         results.ruling_procedure(XX, ("XX-16", "713-37")),
+        # acceptance audit — XX-11(1): the team is the working unit's staff, with invited members
+        team.team_composition(XX, "XX-11(1)"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
