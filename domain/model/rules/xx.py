@@ -7,8 +7,8 @@ from domain.model.rules import (
     entrustment,
     evidence,
     opening,
+    preparation,
     results,
-    team,
 )
 from domain.model.rules import procedure as P
 from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
@@ -63,8 +63,10 @@ RULEBOOK = Rulebook(
         results.county_body(XX, ("XX-13(4)", "XX-26"), "case.approve_report", "评估报告审定"),
         results.county_body(XX, ("XX-16", "XX-26"), "case.record_ruling", "决策执行的决定"),
         results.ruling_procedure(XX, ("XX-16", "713-37")),
-        # acceptance audit — XX-11(1): the team is the working unit's staff, with invited members
-        team.team_composition(XX, "XX-11(1)"),
+        # acceptance audit — XX-11: the team is the working unit's staff, with invited members;
+        # the questionnaire is designed (XX-11(3)) before the survey (XX-12(2))
+        preparation.team_composition(XX, "XX-11(1)"),
+        preparation.questionnaire_before_survey(XX, "XX-11(3)"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )

@@ -1,4 +1,4 @@
-"""Who sits on the evaluation team (XX-11(1)).
+"""The preparation phase (XX-11): who sits on the team, and the questionnaire designed before it is used.
 
 XX-11(1) 成立小组。小组由承担评估具体工作的单位相关人员组成，可以邀请人大代表、政协委员、有关法律专家、
 行业管理专家等参加。
@@ -8,6 +8,11 @@ that opened the case (XX-6), or an agency entrusted on the case (XX-20), by its 
 and may invite deputies, members of the CPPCC and experts. So a member declared as the unit's own
 staff (``affiliation: staff``) must be one, and a team of invited persons only is not the unit's team.
 NX-10(1) says no more than 成立评估小组; the rule is XX's alone.
+
+XX-11(3) 制定调查提纲，设计调查问卷 belongs to the preparation phase; XX-12(2) 开展问卷调查 to the
+implementation. Under the standard procedure a questionnaire survey is conducted only after the
+questionnaire is designed (``case.prepare_survey``). The simplified procedure (XX-15) has no
+preparation phase: its online questionnaire needs none.
 """
 
 from __future__ import annotations
@@ -65,3 +70,22 @@ def _works_for_the_case(person: Principal, lead_unit: str, agencies: Mapping[str
         return True
     agency: UUID | None = person.agency_id
     return agency is not None and str(agency) in agencies and is_registered_staff(person, agency)
+
+
+def questionnaire_before_survey(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """XX-11(3) 制定调查提纲，设计调查问卷 (准备阶段) before XX-12(2) 开展问卷调查 (实施阶段), except on
+    the simplified procedure (XX-15), which has no preparation phase."""
+
+    @rule_of(jurisdiction, "questionnaire-before-survey", (article,), "开展问卷调查前应当在准备阶段设计调查问卷",
+             "the questionnaire is designed in the preparation phase before the survey", "refuse",
+             {"case.conduct_survey"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        case = j.the_case
+        if case.survey_plan is None and not case.is_simplified:
+            yield Refuse(
+                "准备阶段应当制定调查提纲、设计调查问卷，尚未设计调查问卷的，不得开展问卷调查",
+                "the survey outline and questionnaire are prepared in the preparation phase: "
+                "no questionnaire survey before the questionnaire is designed",
+            )
+
+    return check

@@ -1,14 +1,17 @@
-"""Steps of the evaluation team's composition (息县办法第十一条第（一）项): 小组由承担评估具体工作的单位
-相关人员组成，可以邀请人大代表、政协委员、有关法律专家、行业管理专家等参加."""
+"""Steps of the preparation phase (息县办法第十一条): the team's composition (第（一）项: 小组由承担评估具体
+工作的单位相关人员组成，可以邀请人大代表、政协委员、有关法律专家、行业管理专家等参加) and the questionnaire
+designed (第（三）项) before a questionnaire survey is conducted (第十二条第（二）项)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from uuid import uuid4
 
 from pytest_bdd import given, parsers, when
 
 from tests.bdd.story import Story
+from tests.support import today
 
 QUOTED = re.compile(r'"([^"]+)"')
 #: "刘洋"（人大代表）: an invited member and what they are invited as
@@ -50,3 +53,10 @@ def form_team(story: Story, person: str, staff: str, invited: str | None) -> Non
 @when(parsers.re(r'^"(?P<person>[^"]+)"成立评估小组，只邀请(?P<invited>.+)参加$'))
 def form_team_of_invited(story: Story, person: str, invited: str) -> None:
     story.act(story.person(person), "case.form_team", {"members": _members(story, [], INVITED.findall(invited))})
+
+
+@when(parsers.re(r'^"(?P<person>[^"]+)"开展(?P<online>网上)?问卷调查$'))
+def conduct_survey(story: Story, person: str, online: str | None) -> None:
+    story.act(story.person(person), "case.conduct_survey", {
+        "survey_id": str(uuid4()), "online": online is not None, "period_from": today(-3), "period_to": today(),
+        "respondents": 120, "summary": "问卷调查结果"})
