@@ -50,6 +50,14 @@ def form_team(story: Story, person: str, staff: str, invited: str | None) -> Non
         "members": _members(story, QUOTED.findall(staff), INVITED.findall(invited or ""))})
 
 
+@given(parsers.re(r'^"(?P<person>[^"]+)"已成立评估小组，本单位人员为(?P<staff>(?:"[^"]+"、?)+)'
+                  r'，邀请(?P<invited>.+)参加$'))
+def team_formed(story: Story, person: str, staff: str, invited: str) -> None:
+    form_team(story, person, staff, invited)
+    story.require_success()
+    story.case_script.done.append("form_team")
+
+
 @when(parsers.re(r'^"(?P<person>[^"]+)"成立评估小组，只邀请(?P<invited>.+)参加$'))
 def form_team_of_invited(story: Story, person: str, invited: str) -> None:
     story.act(story.person(person), "case.form_team", {"members": _members(story, [], INVITED.findall(invited))})

@@ -9,6 +9,7 @@ from domain.model.rules import (
     opening,
     preparation,
     results,
+    review,
 )
 from domain.model.rules import procedure as P
 from domain.model.rules import supply as supplying  # issue 18 — duty to supply (XX-6)
@@ -67,6 +68,8 @@ RULEBOOK = Rulebook(
         # the questionnaire is designed (XX-11(3)) before the survey (XX-12(2))
         preparation.team_composition(XX, "XX-11(1)"),
         preparation.questionnaire_before_survey(XX, "XX-11(3)"),
+        # acceptance audit — XX-6: whoever took part in the evaluation does not review its report
+        review.review_apart_from_evaluation(XX, "XX-6"),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
