@@ -139,6 +139,13 @@ def check_opinion(decision: Decision, command: m.StateOpinion, ctx: Context) -> 
             "the head has decided; an opinion is not added after the decision",
             rule="713/member-opinion",
         )
+    if member != discussion["head_id"] and discussion["head_id"] in discussion["opinions"]:
+        raise Refused(  # ARTICLE: 713-30 行政首长最后发表意见
+            "713-30",
+            "行政首长最后发表意见：行政首长已发表意见，其他组成人员不能在其后发表意见",
+            "the head speaks last: once the head has stated an opinion, no member states one after",
+            rule="713/member-opinion",
+        )
 
 
 def majority(opinions: dict[str, dict[str, Any]]) -> str | None:
@@ -163,6 +170,13 @@ def check_decide(decision: Decision, command: m.Decide, ctx: Context) -> None:
         )
     if discussion["decision"] is not None:
         raise Conflict(f"the head has already decided discussion {command.discussion_id}")
+    if not set(discussion["opinions"]) - {discussion["head_id"]}:
+        raise Refused(  # ARTICLE: 713-30 在集体讨论的基础上作出决定
+            "713-30",
+            "行政首长在集体讨论的基础上作出决定：其他组成人员尚未发表意见，不能作出决定",
+            "the head decides on the basis of the discussion: no other member has stated an opinion yet",
+            rule="713/head-decision",
+        )
     if against_majority(discussion["opinions"], command.outcome) and not command.reason_stated_at_meeting.strip():
         raise Refused(  # ARTICLE: 713-30
             "713-30",
