@@ -175,7 +175,7 @@ def publication_period(jurisdiction: Jurisdiction, article: str) -> Rule:
         cited = (EventRef.of(case.id, case.report_approval),) + (
             (EventRef.of(case.id, case.publication),) if case.publication is not None else ())
         yield Flag(
-            f"评估报告于{approved}经县政府审定，应于{period}个工作日内即{deadline}前向社会公开，"
+            f"评估报告于{approved}审定；按设定的公开期限（审定次日起{period}个工作日），应当至迟于{deadline}向社会公开，"
             f"{'公开时' if published else '至今未公开，'}已逾期{late}日",
             f"the report was approved on {approved}; its results were due to be published within {period} working "
             f"days, by {deadline}; {'published' if published else 'still unpublished,'} {late} days late",

@@ -73,7 +73,7 @@ PLAN_BEFORE_APPROVAL = ProcedureRule(
 )
 NO_APPROVAL_STEP = ProcedureRule(
     "no-approval-step", None, "XX-10",
-    "息县办法不设决策机关审议是否开展评估的步骤，报告由县政府审定（XX-13(4)）",
+    "息县办法不设决策机关审议是否开展评估的步骤，报告由县政府审定（息县办法第十三条第（四）项）",
     "the XX text has no approval step before evaluation; the county approves the report",
 )
 APPROVAL_BEFORE_WORK = ProcedureRule(
