@@ -18,6 +18,7 @@ from tests.bdd.steps_outsourcing import *  # issue 18 — outsourcing (NX-4, XX-
 from tests.bdd.steps_process import *  # issue 18 — the whole process, the bound report, XX-17 channels
 from tests.bdd.steps_supply import *  # issue 18 — duty to supply (XX-6)
 from tests.bdd.steps_unit_fault import *  # a unit's fault in the decision procedure (国令第713号第三十九条)
+from tests.bdd.steps_xx_disclosure import *  # acceptance audit — what publication may withhold (息县办法第十七条)
 from tests.bdd.steps_xx_preparation import *  # acceptance audit — the preparation phase (息县办法第十一条)
 
 scenarios(".")

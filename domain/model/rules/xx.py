@@ -4,6 +4,7 @@ from domain.model.rules import (
     avoidance,
     content,
     deadlines,
+    disclosure,
     entrustment,
     evidence,
     opening,
@@ -70,6 +71,8 @@ RULEBOOK = Rulebook(
         preparation.questionnaire_before_survey(XX, "XX-11(3)"),
         # acceptance audit — XX-6: whoever took part in the evaluation does not review its report
         review.review_apart_from_evaluation(XX, "XX-6"),
+        # acceptance audit — XX-17: only classified material is kept out of the published results
+        disclosure.withheld_only_if_classified(XX, ("XX-17", "XX-22")),
     ),
     procedure=tuple(p for p in P.ALL if p.xx),
 )
