@@ -37,6 +37,7 @@ from api.http.reads import (
     oversee,
     readable,
     service,
+    unit_record_for,
 )
 from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
@@ -340,6 +341,14 @@ def router() -> APIRouter:
                       acts=chain["actions"], total=chain["total"], offset=offset, page=PAGE,
                       keys=person_keys(svc, chain["principal"]),
                       summaries_en=page_names.summaries_en(svc, chain["findings"], lang_of(request)))
+
+    @pages.get("/units/{unit_id}")  # 713-39: a unit's record, scoped like the API
+    def unit(request: Request, unit_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        record = unit_record_for(svc, who, unit_id)
+        names, links = _directory(svc)
+        return render(request, "unit.html", record=record, names=names, links=links)
 
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
     def decision_trace(request: Request, decision_id: Id) -> Response:
