@@ -119,8 +119,8 @@ def test_a_unit_s_record_over_http_on_its_page_in_the_chains_and_the_cli(served:
     as_json = json.loads(invoke("unit", housing, "--db", served.url, "--json").out)
     assert [f["finding_id"] for f in as_json["findings"]] == [str(finding)]
     assert invoke("unit", str(uuid4()), "--db", served.url).code == 2
-    person = invoke("person", sun_li, "--db", served.url)
-    assert person.code == 0 and f"as direct of unit {housing}" in person.out
+    chain = invoke("person", sun_li, "--db", served.url)
+    assert chain.code == 0 and f"as direct of unit {housing}" in chain.out
     verified = json.loads(invoke("verify", "--db", served.url, "--json").out)  # the new read model audited too
     assert verified["ok"], verified["breaks"]
 
