@@ -18,6 +18,7 @@ from tests.integration.http_support import Served, serve_ledger
 from tests.integration.stores import DemoLedger
 from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import nothing_stored, post
+from tests.integration.test_web_words import scan_chinese
 
 STATEMENT = "评估确认：县住建局未组织招商需求论证即将方案提交常务会议，未按照规定履行决策程序"
 
@@ -100,7 +101,9 @@ def test_a_unit_s_record_over_http_on_its_page_in_the_chains_and_the_cli(served:
     for words in ("单位的过错记录", XX_UNIT, "未按照规定履行决策程序", "713-39", "XX-18", "陈建华", "孙丽",
                   "负有责任的领导人员", "直接责任人员", "息县产业集聚区标准化厂房建设实施方案"):
         assert words in page.text, words
-    assert "procedure_not_followed" not in page.text, "words, not codes"
+    assert "procedure_not_followed" not in page.text and scan_chinese(page.text) == [], "words, not codes"
+    english = served.client.get(f"/units/{housing}?lang=en", headers=served.session("jiang_weiguo"))
+    assert "Faults confirmed by an evaluation" in english.text and "decision procedure not followed" in english.text
     outside_page = served.client.get(f"/units/{housing}", headers=served.session("kong_deming"))
     assert outside_page.status_code == 200 and 'id="unit-withheld"' in outside_page.text
     assert "陈建华" not in outside_page.text
