@@ -16,6 +16,7 @@ from tests.accountability_support import open_args, subject
 from tests.integration.commands import invoke
 from tests.integration.http_support import Served, serve_ledger
 from tests.integration.stores import DemoLedger
+from tests.integration.test_dossier import read_pdf
 from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import nothing_stored, post
 from tests.integration.test_web_words import scan_chinese
@@ -113,6 +114,10 @@ def test_a_unit_s_record_over_http_on_its_page_in_the_chains_and_the_cli(served:
     assert f'href="/units/{housing}"' in person_page.text and "所涉单位" in person_page.text
     trace_page = served.client.get(f"/decisions/{decision}/trace", headers=served.session("jiang_weiguo"))
     assert f'href="/units/{housing}"' in trace_page.text
+    dossier = served.client.get(f"/decisions/{decision}/dossier.pdf", headers=served.session("jiang_weiguo"))
+    assert dossier.status_code == 200, dossier.text[:300]
+    _, text = read_pdf(dossier.content, f"decision-dossier-unit-{served.url.split(':')[0]}")
+    assert f"承担责任的单位：{XX_UNIT}" in text.replace(" ", "").replace("\n", ""), "the finding's unit, read once"
     served.client.cookies.clear()
 
     shown = invoke("unit", housing, "--db", served.url)  # the CLI reads the same record, unscoped
