@@ -7,7 +7,8 @@ pictures are :mod:`api.http.web_story`, the dossier :mod:`api.http.web_dossier`.
 Public: published results (XX-17) and the checkpoints. Signed in (a browser key answering a
 challenge, or a token pasted on the sign-in page, becomes a server-side session): the case list, a case's timeline — who signed each event, the articles
 it carries out, a verification mark, a link to its inclusion proof — the case as it stood at
-any version, stepping through its history, a person's lifetime chain, findings, deadlines.
+any version, stepping through its history, a person's lifetime chain, a unit's record (713-39),
+findings, deadlines.
 The pages ask :mod:`domain.service.access` what the reader may see, as the JSON API does.
 """
 

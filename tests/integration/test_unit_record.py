@@ -112,6 +112,8 @@ def test_a_unit_s_record_over_http_on_its_page_in_the_chains_and_the_cli(served:
     assert denied.status_code == 403
     person_page = served.client.get(f"/persons/{sun_li}", headers=served.session("jiang_weiguo"))
     assert f'href="/units/{housing}"' in person_page.text and "所涉单位" in person_page.text
+    findings_page = served.client.get("/findings", headers=served.session("jiang_weiguo"))
+    assert f'href="/units/{housing}" class="finding-unit">{XX_UNIT}</a>' in findings_page.text
     trace_page = served.client.get(f"/decisions/{decision}/trace", headers=served.session("jiang_weiguo"))
     assert f'href="/units/{housing}"' in trace_page.text
     dossier = served.client.get(f"/decisions/{decision}/dossier.pdf", headers=served.session("jiang_weiguo"))
