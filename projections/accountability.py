@@ -91,7 +91,8 @@ def procedure(views: Views, accountability_id: str) -> dict[str, Any] | None:
 
 def of_person(views: Views, principal_id: str) -> list[dict[str, Any]]:
     """终身责任链: every procedure naming the person, with their role, their own decision as it
-    stands, and every step that concerns them (the opening and investigation concern all)."""
+    stands, every step that concerns them (the opening and investigation concern all), and the
+    units it names as parties (713-39)."""
     with views.reading() as c:
         named = c.execute("SELECT accountability_id, role FROM {dl_accountability_subjects} WHERE subject_id = ?",
                           (principal_id,)).fetchall()
@@ -112,6 +113,9 @@ def of_person(views: Views, principal_id: str) -> list[dict[str, Any]]:
             "role": role[full["accountability_id"]],
             "decision": mine.get("decision"),
             "steps": [s for s in full["steps"] if principal_id in s["subjects"]],
+            # 713-39: the unit whose fault in the decision procedure the person answers for, as its
+            # responsible leader or direct person
+            "units": [str(s["subject_id"]) for s in full["subjects"] if s["role"] == "unit"],
         })
     return out
 

@@ -29,7 +29,7 @@ from domain.model.holidays import OfficialCalendar, UnknownYear
 from domain.model.vocabulary import Classification
 from domain.service.ledger import Ledger
 from domain.service.replay import case_at
-from projections import accountability, making, persons
+from projections import accountability, making, persons, units
 from projections.store import Views
 from projections.views import DEADLINES
 
@@ -168,6 +168,7 @@ def _findings(views: Views, where: str, params: tuple[Any, ...]) -> list[dict[st
             f"SELECT * FROM {{dl_findings}} WHERE {where} ORDER BY raised_at, finding_id", params
         ).fetchall()
         people = c.execute("SELECT * FROM {dl_finding_persons}").fetchall() if rows else []
+        against = units.of_findings(c) if rows else {}  # 713-39: the unit a finding is against
     by_finding: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for person in people:
         by_finding[person["finding_id"]].append(
@@ -178,6 +179,7 @@ def _findings(views: Views, where: str, params: tuple[Any, ...]) -> list[dict[st
         finding = _loads(row, "articles", "cited_events", "figures")
         finding["persons"] = sorted(by_finding[row["finding_id"]], key=lambda p: p["principal_id"])
         finding["open"] = row["closed_at"] is None
+        finding["unit"] = against.get(row["finding_id"])
         out.append(finding)
     return out
 

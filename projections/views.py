@@ -31,9 +31,10 @@ from domain.model.aggregate import LedgerAggregate, LedgerEvent
 from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
+from domain.model.organisation import Organisation
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
-from projections import accountability, making, membership, persons, search  # issue 19
+from projections import accountability, making, membership, persons, search, units  # issue 19
 from projections.store import (
     PostgresViews,
     SQLiteViews,
@@ -103,6 +104,7 @@ class LedgerViewTables(ViewTables):
         **persons.TABLES,  # H3 lifetime
         # issue 19 — perf2: who belongs to a case (search and lists filter by access without loading cases)
         **membership.TABLES,
+        **units.TABLES,  # 713-39: the unit a finding is against
     }
     INDEXES: ClassVar[list[tuple[str, str, str]]] = [
         ("dl_actions_actor", "dl_actions", "actor_id"),
@@ -119,6 +121,7 @@ class LedgerViewTables(ViewTables):
         # (organisation.register, case.raise_finding), found on an index, not by a scan
         ("dl_actions_action", "dl_actions", "action"),
         *membership.INDEXES,  # issue 19 — perf2
+        *units.INDEXES,  # 713-39
     ]
     UPSERTED: ClassVar[frozenset[str]] = frozenset(
         {"dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agencies", "dl_decisions"}
@@ -296,6 +299,11 @@ class LedgerViews(Projection[ViewRecorder]):
             for person in finding["persons"]:
                 c.upsert(_FINDING_PERSONS, (finding_id, str(person["principal_id"]), person["responsibility"]),
                          key=2, updates=False)
+            units.write(c, finding, self._organisation_name)  # 713-39: the unit it is against
+
+    def _organisation_name(self, organisation_id: UUID) -> str | None:
+        found = self._ledger.find(organisation_id, Organisation) if self._ledger is not None else None
+        return found.name if found is not None else None
 
     def _write_principal(self, c: Rows, principal: Principal) -> None:
         keys = [

@@ -41,6 +41,7 @@ COMMANDS = {
     # issue 19 — forms2: browser-key invitations from the command line
     "keys": "api.cli.keys",
     "timestamp": "api.cli.stamps",  # issue 20 — stamps: RFC 3161 timestamps of checkpoints
+    "unit": "api.cli.reads",  # 713-39: a unit's record
 }
 
 

@@ -1,4 +1,4 @@
-"""Commands on the read models: project, rebuild, cases, case, person, trace-decision,
+"""Commands on the read models: project, rebuild, cases, case, person, trace-decision, unit,
 findings, deadlines, agencies, annual. Each query first brings the read models up to date."""
 
 from __future__ import annotations
@@ -212,7 +212,8 @@ def person(db: str | None, principal_id: str | None, find: str | None, as_json: 
     for procedure in chain["procedures"]:  # H2 accountability: never closed
         decided = procedure["decision"] or {}
         outcome = (decided.get("decision") or decided).get("outcome", "undecided")
-        click.echo(f"  {procedure['article']:<8} {procedure['accountability_id']}  as {procedure['role']}: "
+        of_units = f" of unit {', '.join(procedure['units'])}" if procedure.get("units") else ""  # 713-39
+        click.echo(f"  {procedure['article']:<8} {procedure['accountability_id']}  as {procedure['role']}{of_units}: "
                    f"{' → '.join(s['step'] for s in procedure['steps'])}  ({outcome})")
     for dissent in chain["dissent"]:  # 国令第713号第三十条、第三十八条
         how = f"据档案转录（{dissent['source']}）" if dissent["transcribed"] else "本人签署"
@@ -258,6 +259,39 @@ def _echo_makers(makers: list[dict[str, Any]]) -> None:
             record = maker["relief"]["record"]
             click.echo(f"    减免责任理由：会上明确表示不同意（713-38，依据《重大行政决策程序暂行条例》第三十八条），"
                        f"记录见第{record['version']}版 {record['hash'][:16]}")
+
+
+@main.command()
+@db_option
+@click.argument("unit_id")
+@json_option
+def unit(db: str | None, unit_id: str, as_json: bool) -> None:
+    """A unit's record (单位的过错记录; 国令第713号第三十九条): every fault in the decision procedure an
+    evaluation confirmed against the unit — decision, fault, articles, who confirmed it and when —
+    and every accountability procedure naming it, with the leaders and direct persons it holds to account."""
+    from domain.model.organisation import Organisation
+    from projections import units
+
+    ledger, projector = _current(_settings(db, None))
+    chosen = parse_uuid(unit_id, "unit id")
+    organisation = ledger.find(chosen, Organisation)
+    if organisation is None:
+        _fail(f"no unit {chosen} is registered", EXIT_USAGE)
+    record = units.record(projector.views, str(chosen))
+    if as_json:
+        _print_json({"unit": {"organisation_id": str(chosen), "name": organisation.name, "kind": organisation.kind,
+                              "parent_id": str(organisation.parent_id) if organisation.parent_id else None},
+                     **record})
+        return
+    click.echo(f"{organisation.name}  ({chosen})")
+    click.echo(f"{len(record['findings'])} faults confirmed, {len(record['procedures'])} accountability procedures")
+    for f in record["findings"]:
+        state = "open" if f["open"] else f"closed ({f['outcome']})"
+        click.echo(f"  {f['fault']:<28} {','.join(f['articles']):<16} {f['decision_title']}  confirmed by "
+                   f"{f['confirmed_by_name'] or f['confirmed_by']} at {f['confirmed_at']}  {state}")
+    for p in record["procedures"]:
+        held = ", ".join(f"{s['name'] or s['principal_id']} as {s['role']}" for s in p["persons"])
+        click.echo(f"  {p['article']:<8} {p['accountability_id']}  {p['fault'] or p['ground']}: {held}")
 
 
 @main.command()

@@ -32,11 +32,8 @@ from domain.evidence.signing import Envelope
 from domain.model.actions import ACTIONS
 from domain.model.aggregate import LedgerEvent
 from domain.model.articles import ACTION_ARTICLES, MAKING_ARTICLES
-from domain.model.case import EvaluationCase
 from domain.model.decision import Decision
-from domain.model.organisation import Organisation
 from domain.model.principal import Principal
-from domain.model.vocabulary import UNIT_FAULTS
 from domain.service.ledger import Ledger
 from projections.timeline import verify_event
 
@@ -151,22 +148,14 @@ def gather(ledger: Ledger, decision: Decision, trace: dict[str, Any], reader: Pr
     return DecisionDossier(decision=decision, trace=trace, stored=stored, signers=signers, names=names,
                            checkpoint=checkpoint_over(log, decision.id, decision.version) if log is not None else None,
                            reader=reader.name if reader is not None else "", ledger=ledger,
-                           units_at_fault=_units_at_fault(ledger, trace))
+                           units_at_fault=_units_at_fault(trace))
 
 
-def _units_at_fault(ledger: Ledger, trace: dict[str, Any]) -> dict[str, str]:
-    """The unit each of the evaluations' 713-39 findings names, by finding id, with its name."""
-    units: dict[str, str] = {}
-    for finding in trace.get("findings", []):
-        if finding.get("source") != "evaluation" or finding.get("conduct") not in UNIT_FAULTS:
-            continue
-        case = ledger.find(UUID(str(finding["case_id"])), EvaluationCase)
-        found = next((f for f in case.findings if str(f["finding_id"]) == str(finding["finding_id"])), None) \
-            if case is not None else None
-        if found is not None and found.get("unit_id") is not None:
-            unit = ledger.find(found["unit_id"], Organisation)
-            units[str(finding["finding_id"])] = unit.name if unit is not None else str(found["unit_id"])
-    return units
+def _units_at_fault(trace: dict[str, Any]) -> dict[str, str]:
+    """The unit each of the evaluations' 713-39 findings names, by finding id, with its name: the
+    findings read model's ``unit`` (:mod:`projections.units`)."""
+    return {str(f["finding_id"]): f["unit"]["name"] or f["unit"]["unit_id"]
+            for f in trace.get("findings", []) if f.get("unit")}
 
 
 def html(dossier: DecisionDossier, lang: str = "zh") -> str:

@@ -85,4 +85,22 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
     "finished_on_time_n": ("按期完成", "On time"),
     "overdue_n": ("逾期", "Overdue"),
     "no_rows": ("没有记录。", "Nothing recorded."),
+    # 713-39 — a unit's record (api.http.web: /units/{unit_id})
+    "unit_record": ("单位的过错记录", "A unit's record"),
+    "unit_record_intro": (
+        ("决策承办单位或者承担决策有关工作的单位未按照规定履行决策程序，或者履行决策程序时失职渎职、弄虚作假的，"
+         "由决策机关责令改正，对负有责任的领导人员和直接责任人员依法追究责任（《重大行政决策程序暂行条例》第三十九条）。"
+         "本页列出评估确认的该单位的过错，以及以该单位为一方的责任追究程序。"),
+        ("Where the undertaking unit, or a unit that did work on the decision, did not follow the decision procedure, "
+         "or was derelict or falsified in it, the deciding organ orders it to correct, and its responsible leaders and "
+         "direct persons are held to account (Decree 713 Art. 39). This page lists the faults an evaluation confirmed "
+         "against the unit and the accountability procedures naming it as a party.")),
+    "unit_faults": ("评估确认的单位过错", "Faults confirmed by an evaluation"),
+    "fault_kind": ("过错种类", "Fault"),
+    "confirmed_at": ("确认时间", "Confirmed"),
+    "unit_procedures": ("以该单位为一方的责任追究程序", "Procedures naming the unit"),
+    "persons_held": ("被追究的人员", "Persons held to account"),
+    "unit_withheld": ("{0} 项过错或程序涉及的决策不在您所在机构的监督范围内，未予显示。",
+                      "{0} faults or procedures concern decisions outside your organisation's scope and are not shown."),
+    "unit_concerned": ("所涉单位", "Unit concerned"),
 }

@@ -24,7 +24,7 @@ from domain.model.principal import Principal
 from domain.model.rules.deadlines import official_calendar
 from domain.model.vocabulary import Role
 from domain.service import access, replay
-from projections import accountability, queries
+from projections import accountability, queries, units
 from projections.gc_pause import collection_paused
 from projections.scoping import Scope
 from projections.timeline import readable_case, timeline
@@ -198,6 +198,11 @@ def router() -> APIRouter:
     def person(principal_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         return chain_for(svc, who, principal_id)
 
+    @api.get("/units/{unit_id}", summary="A unit's record (单位的过错记录, 713-39): the faults in the decision "
+             "procedure confirmed against it, and the procedures holding its leaders and direct persons to account")
+    def unit(unit_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
+        return unit_record_for(svc, who, unit_id)
+
     @api.get("/decisions/{decision_id}/trace", summary="Reverse tracing from a decision (XX-18)")
     def trace(decision_id: Annotated[str, Field(pattern=UUID_PATTERN)], who: Reader, svc: Svc) -> dict[str, Any]:
         may_trace(who, svc, decision_id)
@@ -304,6 +309,23 @@ def chain_for(svc: Service, who: Principal, principal_id: str) -> dict[str, Any]
                        "read the directory (/v1/principals), not the acts")
     chain = queries.person_chain(svc.current().views, principal_id)
     return Scope(who, svc.ledger).chain(chain, svc.ledger.find(UUID(principal_id), Principal))
+
+
+def unit_record_for(svc: Service, who: Principal, unit_id: str) -> dict[str, Any]:
+    """A unit's record (国令第713号第三十九条) as an inspector may see it: the findings against the
+    unit and the procedures naming it whose decision the inspector's scope reaches; the number
+    left out is ``withheld``, as in a person's chain."""
+    oversee(who)
+    organisation = svc.ledger.find(UUID(unit_id), Organisation)
+    if organisation is None:
+        raise ApiError("not-found", f"no unit {unit_id} is registered")
+    record = units.record(svc.current().views, unit_id)
+    scope = Scope(who, svc.ledger)
+    findings = [f for f in record["findings"] if scope.oversees(f)]
+    procedures = [p for p in record["procedures"] if scope.oversees(p)]
+    withheld = len(record["findings"]) - len(findings) + len(record["procedures"]) - len(procedures)
+    return {"unit": organisation_row(organisation), "findings": findings, "procedures": procedures,
+            "withheld": withheld}
 
 
 def organisation_row(organisation: Organisation) -> dict[str, Any]:

@@ -7,7 +7,8 @@ pictures are :mod:`api.http.web_story`, the dossier :mod:`api.http.web_dossier`.
 Public: published results (XX-17) and the checkpoints. Signed in (a browser key answering a
 challenge, or a token pasted on the sign-in page, becomes a server-side session): the case list, a case's timeline — who signed each event, the articles
 it carries out, a verification mark, a link to its inclusion proof — the case as it stood at
-any version, stepping through its history, a person's lifetime chain, findings, deadlines.
+any version, stepping through its history, a person's lifetime chain, a unit's record (713-39),
+findings, deadlines.
 The pages ask :mod:`domain.service.access` what the reader may see, as the JSON API does.
 """
 
@@ -37,6 +38,7 @@ from api.http.reads import (
     oversee,
     readable,
     service,
+    unit_record_for,
 )
 from api.http.service import Service
 from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
@@ -340,6 +342,14 @@ def router() -> APIRouter:
                       acts=chain["actions"], total=chain["total"], offset=offset, page=PAGE,
                       keys=person_keys(svc, chain["principal"]),
                       summaries_en=page_names.summaries_en(svc, chain["findings"], lang_of(request)))
+
+    @pages.get("/units/{unit_id}")  # 713-39: a unit's record, scoped like the API
+    def unit(request: Request, unit_id: Id) -> Response:
+        who = require(request)
+        svc = service(request)
+        record = unit_record_for(svc, who, unit_id)
+        names, links = _directory(svc)
+        return render(request, "unit.html", record=record, names=names, links=links)
 
     @pages.get("/decisions/{decision_id}/trace")  # H1 making: 责任倒查 (XX-18), scoped like the API
     def decision_trace(request: Request, decision_id: Id) -> Response:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+from api.demo_cast import MARKET_UNIT
 from api.http.read_examples import EXAMPLES_FILE, shrink
 from projections import accountability
 from tests.accountability_support import open_args, subject
@@ -45,6 +46,7 @@ def requests(served: Served) -> Iterator[tuple[str, str, dict[str, str] | None]]
         "{decision_id}": served.demo.cases[2]["decision_id"], "{aggregate_id}": nx, "{size}": str(size),
         "{accountability_id}": procedure_id(served),  # H2 accountability
         "{source}": "people",  # issue 19 — forms2: the forms' lookups
+        "{unit_id}": served.demo.organisations[MARKET_UNIT],  # 713-39: a unit's record
     }
     params: dict[str, dict[str, str]] = {
         "/v1/public/proofs/inclusion": {"event": f"{nx}:3"},

@@ -46,6 +46,8 @@ SERVICE_TABLE_GRANTS = {
     *((table, privilege) for table in ("dl_actions", "dl_finding_persons", "dl_log_leaves", "dl_log_nodes",
                                         "dl_log_checkpoints", "dl_log_signed")
       for privilege in ("SELECT", "INSERT")),
+    # 713-39: the unit a finding is against, inserted once
+    *(("dl_finding_units", privilege) for privilege in ("SELECT", "INSERT")),
     # the service's own state (sessions, spent sign-in tokens, data keys minted): not evidence
     *((table, privilege) for table in ("dl_sessions", "dl_spent_tokens", "dl_data_keys")
       for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE")),
@@ -363,7 +365,8 @@ DERIVED = ("dl_cases", "dl_findings", "dl_deadlines", "dl_principals", "dl_agenc
            "dl_views_tracking", "dl_log_tracking", "dl_actions", "dl_finding_persons", "dl_log_leaves",
            "dl_log_nodes", "dl_log_checkpoints", "dl_log_signed",
            "dl_log_timestamps",  # issue 20 — stamps
-           "dl_case_members")  # issue 19 — perf2
+           "dl_case_members",  # issue 19 — perf2
+           "dl_finding_units")  # 713-39
 
 
 def table_grants(roles: Roles, role: str) -> set[tuple[str, str]]:

@@ -15,6 +15,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from api.demo_cast import MARKET_UNIT
 from api.http.auth import AUDIENCE, MAX_LIFETIME
 from api.http.examples import EXAMPLE_KEY
 from api.http.writes import ROUTES
@@ -56,7 +57,8 @@ def read_paths(served: Served) -> list[str]:
         paths.append(path.replace("{case_id}", nx).replace("{principal_id}", he_jing)
                      .replace("{decision_id}", decision).replace("{aggregate_id}", nx)
                      .replace("{accountability_id}", procedure)
-                     .replace("/v1/lookup/{source}", "/v1/lookup/people?q=孔"))  # issue 19 — forms2
+                     .replace("/v1/lookup/{source}", "/v1/lookup/people?q=孔")  # issue 19 — forms2
+                     .replace("{unit_id}", served.demo.organisations[MARKET_UNIT]))  # 713-39
     return paths
 
 

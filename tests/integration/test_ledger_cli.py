@@ -170,7 +170,8 @@ def test_default_database_and_environment(cli, tmp_path: Path) -> None:  # type:
 COMMANDS = ["init", "demo", "verify", "keygen", "articles", "check-deadlines", "project", "rebuild", "cases",
             "case", "person", "trace-decision", "findings", "deadlines", "agencies", "annual", "checkpoint",
             "cosign", "prove", "export", "serve", "client", "grant", "shred", "backup", "key-proof",
-            "keys"]  # issue 19 — forms2
+            "keys",  # issue 19 — forms2
+            "unit"]  # 713-39: a unit's record
 
 
 @pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)])

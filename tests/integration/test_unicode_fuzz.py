@@ -90,7 +90,8 @@ def real_ids(served: Served) -> dict[str, list[str]]:
     principals = [str(signer.principal_id) for signer in served.people.values()]
     return {"case_id": [c["id"] for c in cases], "decision_id": [c["decision_id"] for c in cases],
             "principal_id": principals, "aggregate_id": [c["id"] for c in cases] + principals,
-            "size": ["1", "2"], "version": ["1", "2"]}
+            "size": ["1", "2"], "version": ["1", "2"],
+            "unit_id": list(served.demo.organisations.values())}  # 713-39: a unit's record
 
 
 def assert_answered(response: Any, refused: bool, what: str) -> None:

@@ -138,7 +138,7 @@ def _links(html_text: str) -> set[str]:
     found = set()
     for href in re.findall(r'href="([^"#]+)', html_text):
         path = urlsplit(href).path
-        if (path.startswith(("/cases/", "/persons/", "/decisions/", "/proofs/events/", "/keys"))
+        if (path.startswith(("/cases/", "/persons/", "/decisions/", "/proofs/events/", "/keys", "/units/"))
                 and "/versions/" not in path and "lang=" not in href and not path.endswith(".pdf")):
             found.add(href.replace("&amp;", "&"))
     return found
