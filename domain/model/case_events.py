@@ -374,9 +374,10 @@ class RulingRecorded(LedgerEvent):
             "meeting": act.command.meeting,
             "measures": list(act.command.measures),
             # issue 18 — bodies and readings (XX-16 第二款; 713-37): the procedure the ruling rests on
-            **({"basis": act.command.basis.value, "emergency": act.command.emergency,
-                "major_change": act.command.major_change, "follow_up": act.command.follow_up}
-               if act.command.basis else {}),
+            **({"basis": act.command.basis.value, "emergency": act.command.emergency} if act.command.basis else {}),
+            # NX-13: a major change under either text, with the procedure it follows
+            **({"major_change": act.command.major_change, "follow_up": act.command.follow_up}
+               if act.command.basis or act.command.major_change else {}),
             "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }

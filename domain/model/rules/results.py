@@ -198,6 +198,37 @@ def ruling_procedure(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> R
     return check
 
 
+def major_change_procedure(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """NX-13 厅决策机关对决策内容作重大修改的，按照《宁夏回族自治区重大行政决策规定》有关规定执行。
+    A major change is a change of the decision's content, so only a ruling to adjust can be one;
+    and the ruling names the procedure of the regional rules it follows. That procedure lies
+    outside this text: the ledger records its name, not its steps."""
+
+    @rule_of(jurisdiction, "major-change-procedure", (article,), "对决策内容作重大修改的，载明依照自治区规定履行的程序",
+           "a major change names the procedure of the regional rules it follows", "refuse", {"case.record_ruling"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        command = j.command
+        if not command.major_change:
+            return
+        if command.ruling is not Ruling.ADJUST:
+            yield Refuse(
+                f"只有调整决策内容的决定才是对决策内容作重大修改，“{RULING_LABELS[command.ruling]}”的决定不是",
+                f"only a ruling to adjust changes the decision's content; a ruling to {command.ruling.value} does not",
+            )
+        elif not command.follow_up.strip():
+            yield Refuse(
+                "厅决策机关对决策内容作重大修改的，按照《宁夏回族自治区重大行政决策规定》有关规定执行：应当载明所履行的程序",
+                "a major change of the decision's content follows the Ningxia regional rules on major administrative "
+                "decisions: name the procedure it follows",
+            )
+
+    return check
+
+
+#: The rulings as the texts word them (NX-12b, NX-14; XX-16)
+RULING_LABELS = {Ruling.CONTINUE: "继续实施", Ruling.ADJUST: "调整", Ruling.SUSPEND: "中止执行", Ruling.TERMINATE: "终止执行"}
+
+
 def publication_withholds_classified(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
     """XX-17 向社会公开，涉及国家秘密、商业秘密或者个人隐私的内容除外; NX-15 / XX-22 对工作涉及的国家秘密、
     商业秘密、工作秘密及个人隐私等予以保密。 Publication withholds every classified material."""
