@@ -96,6 +96,29 @@ def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
     return check
 
 
+def entrustment_after_approval(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
+    """NX-10(2) 承办处室提请厅决策机关研究审议是否开展评估工作以及评估工作的具体事宜; NX-4 厅决策机关决定是否
+    开展具体评估工作。可以委托……第三方机构开展评估。 Entrusting an agency (its agreement, its fee) or
+    engaging an outside expert commits the evaluation the decision organ has yet to decide on, and
+    is one of the 具体事宜 it studies: both wait for its decision to evaluate. (A declined case is
+    closed; the case itself refuses any further step.)"""
+
+    @rule_of(jurisdiction, "entrustment-after-approval", articles, "厅决策机关决定开展评估之后，方可委托第三方机构或者外聘专家",
+             "no entrustment or outside expert before the decision organ decides to evaluate", "refuse",
+             {"case.entrust_agency", "case.engage_expert"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        case = j.the_case
+        if case.approval is None and case.declined is None:
+            what, what_en = (("委托第三方机构开展评估", "entrust an agency") if j.action == "case.entrust_agency"
+                             else ("外聘专家参与评估", "engage an outside expert"))
+            yield Refuse(
+                f"承办处室提请厅决策机关研究审议是否开展评估工作以及评估工作的具体事宜；厅决策机关决定开展评估之前，不得{what}",
+                f"the decision organ has not yet decided to evaluate (NX-10(2)): no one may {what_en} before it does",
+            )
+
+    return check
+
+
 def no_hand_over(jurisdiction: Jurisdiction, article: str) -> Rule:
     """NX-4 不得擅自将委托事项变相转包给其他单位 / XX-20 ……给其他单位或者个人。 The attempt is refused
     and recorded as a finding against the person, with their signed attempt as the evidence. Each
