@@ -9,6 +9,7 @@ from domain.errors import NotPermitted
 from tests.bdd.citations import article_key
 from tests.bdd.steps import BODIES, RULINGS, names
 from tests.bdd.story import Story
+from tests.support import today
 
 
 @when(parsers.parse('{body}作出"{ruling}"决定并认定为对决策内容作重大修改，措施为"{measures}"，后续程序为"{follow_up}"'))
@@ -41,3 +42,11 @@ def not_permitted_citing(story: Story, cited: str) -> None:
     assert isinstance(story.error, NotPermitted), f"{story.error!r}"
     assert story.error.article == article_key(cited), f"{story.error!r} cites {story.error.article}"
     assert story.rows() == story.before, "a refused action leaves the store byte for byte unchanged"
+
+
+@when(parsers.parse('"{meeting}"以{body}的名义审议决定开展评估'))
+def approve_as_body(story: Story, meeting: str, body: str) -> None:
+    """NX-4: a meeting recorded under one of the three bodies' names (the audit of NX-4's bodies)."""
+    story.act(story.nx.organ, "case.approve_evaluation", {
+        "body": BODIES[body], "meeting": meeting, "decided_on": today(),
+    })
