@@ -412,7 +412,7 @@ class RecordRuling(Command):
     basis: RulingBasis | None = None
     emergency: Annotated[str, Field(max_length=2000)] = ""  # 情况紧急: what made it urgent
     major_change: bool = False  # 对决策内容作重大修改
-    follow_up: Annotated[str, Field(max_length=2000)] = ""  # 依照国令第713号履行的相关法定程序
+    follow_up: Annotated[str, Field(max_length=2000)] = ""  # 后续法定程序: 国令第713号 (XX-16), 自治区规定 (NX-13)
     report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 
