@@ -198,11 +198,13 @@ class _ActivityEvent(LedgerEvent):
     ID_FIELD = ""
 
     def on(self, case: EvaluationCase, act: Act[Any]) -> None:
-        fields = act.command.model_dump(mode="json", exclude={self.ID_FIELD, "summary"})
+        fields = act.command.model_dump(mode="json", exclude={self.ID_FIELD, "summary", "stakeholder_respondents"})
         participants = fields.pop("participants", None)
         if participants is not None:
             fields["participants"] = len(participants)
             fields["stakeholders"] = sum(1 for p in participants if p["stakeholder"])
+        if getattr(act.command, "stakeholder_respondents", 0):  # NX-10(3): a survey of the parties concerned
+            fields["stakeholders"] = act.command.stakeholder_respondents
         case.activities[str(getattr(act.command, self.ID_FIELD))] = {
             "kind": self.KIND,
             **fields,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 from pytest_bdd import parsers, then, when
 
 from domain.errors import NotPermitted
@@ -49,4 +51,13 @@ def approve_as_body(story: Story, meeting: str, body: str) -> None:
     """NX-4: a meeting recorded under one of the three bodies' names (the audit of NX-4's bodies)."""
     story.act(story.nx.organ, "case.approve_evaluation", {
         "body": BODIES[body], "meeting": meeting, "decided_on": today(),
+    })
+
+
+@when(parsers.parse('"{person}"开展问卷调查，收回问卷{respondents:d}份，其中利害关系人填写{stakeholders:d}份'))
+def survey_with_stakeholders(story: Story, person: str, respondents: int, stakeholders: int) -> None:
+    """NX-10(3): a survey is one of the ways the parties concerned are heard."""
+    story.act(story.person(person), "case.conduct_survey", {
+        "survey_id": str(uuid4()), "online": False, "period_from": "2022-09-01", "period_to": "2022-09-10",
+        "respondents": respondents, "stakeholder_respondents": stakeholders, "summary": "受补贴企业问卷调查",
     })

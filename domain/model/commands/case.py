@@ -234,6 +234,14 @@ class ConductSurvey(Command):
     period_to: IsoDate
     respondents: Annotated[int, Field(ge=0, le=10_000_000)]
     summary: Text
+    # NX-10(3) 应注重听取社会公众特别是利害关系人的意见: how many respondents are 利害关系人
+    stakeholder_respondents: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+
+    @model_validator(mode="after")
+    def _stakeholders_among_respondents(self) -> ConductSurvey:
+        if self.stakeholder_respondents > self.respondents:
+            raise ValueError("stakeholder_respondents cannot exceed respondents")
+        return self
 
 
 class Participant(_Part):
