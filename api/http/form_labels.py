@@ -127,6 +127,7 @@ FIELD_LABELS: dict[str, W] = {
     "responsibility": ("责任类别", "kind of responsibility"),
     "cited_events": ("据以认定的事件", "events that show it"),
     "fault": ("决策过错情形", "the decision's fault"),
+    "stakeholder_respondents": ("其中利害关系人填写的问卷份数", "of which returned by parties concerned"),
 }
 
 #: where one field name means something else in one command
@@ -251,6 +252,8 @@ HELP: dict[str, W] = {
                "未按照规定履行决策程序，或者履行决策程序时失职渎职、弄虚作假（须写明单位）"),
               ("XX-18; Decree 713 Art. 38: a seriously wrong decision, or undue delay causing major loss; Art. 39: "
                "a unit's decision procedure not followed, or dereliction or falsification in it (name the unit)")),
+    "stakeholder_respondents": ("NX-10(3)：应注重听取社会公众特别是利害关系人的意见；不超过回收的有效问卷份数",
+                                "NX-10(3): how many of the returned questionnaires came from parties concerned"),
 }
 
 ENUM_LABELS: dict[str, dict[str, W]] = {

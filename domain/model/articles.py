@@ -55,7 +55,7 @@ ARTICLES: dict[str, Article] = _catalogue(
     ("NX-11", "九十日内完成评估"),
     ("NX-12a", "评估报告作为修改、中止或停止执行决策的依据"),
     ("NX-12b", "完成后十五日内提请厅决策机关审议"),
-    ("NX-13", "决策内容重大修改", "重大修改依《宁夏回族自治区重大行政决策规定》办理，在本办法之外；账本记录“调整”决定本身 (major amendment follows the regional rules outside this text; the ledger records the ruling)"),
+    ("NX-13", "决策内容重大修改"),  # NX/major-change-procedure: the ruling names the regional rules' procedure
     ("NX-14", "中止、终止或调整时采取措施"),
     ("NX-15", "保密"),
     ("NX-16", "工作人员责任追究"),

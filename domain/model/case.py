@@ -360,7 +360,7 @@ class EvaluationCase(CaseState):
     def submit_report(self, act: Act[c.SubmitReport], ctx: Context) -> None:
         """提请厅决策机关审议 (NX-12b)."""
         self._only(Jurisdiction.NX, P.NO_SUBMISSION)
-        self._require_lead_unit(ctx)
+        self._require_lead_unit(ctx, nx="NX-12b")  # ARTICLE: NX-12b 承办处室……向厅决策机关提请审议
         self._require_current_report(act.command.report_id)
         if self.submission:
             raise Conflict("the report is already submitted")

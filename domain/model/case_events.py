@@ -198,11 +198,13 @@ class _ActivityEvent(LedgerEvent):
     ID_FIELD = ""
 
     def on(self, case: EvaluationCase, act: Act[Any]) -> None:
-        fields = act.command.model_dump(mode="json", exclude={self.ID_FIELD, "summary"})
+        fields = act.command.model_dump(mode="json", exclude={self.ID_FIELD, "summary", "stakeholder_respondents"})
         participants = fields.pop("participants", None)
         if participants is not None:
             fields["participants"] = len(participants)
             fields["stakeholders"] = sum(1 for p in participants if p["stakeholder"])
+        if getattr(act.command, "stakeholder_respondents", 0):  # NX-10(3): a survey of the parties concerned
+            fields["stakeholders"] = act.command.stakeholder_respondents
         case.activities[str(getattr(act.command, self.ID_FIELD))] = {
             "kind": self.KIND,
             **fields,
@@ -374,9 +376,10 @@ class RulingRecorded(LedgerEvent):
             "meeting": act.command.meeting,
             "measures": list(act.command.measures),
             # issue 18 — bodies and readings (XX-16 第二款; 713-37): the procedure the ruling rests on
-            **({"basis": act.command.basis.value, "emergency": act.command.emergency,
-                "major_change": act.command.major_change, "follow_up": act.command.follow_up}
-               if act.command.basis else {}),
+            **({"basis": act.command.basis.value, "emergency": act.command.emergency} if act.command.basis else {}),
+            # NX-13: a major change under either text, with the procedure it follows
+            **({"major_change": act.command.major_change, "follow_up": act.command.follow_up}
+               if act.command.basis or act.command.major_change else {}),
             "report_digest": act.command.report_digest,  # issue 18
             **_by(self, act),
         }

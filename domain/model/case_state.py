@@ -161,11 +161,13 @@ class CaseState(LedgerAggregate):
             or actor_id in self.experts
         )
 
-    def _require_lead_unit(self, ctx: Context) -> None:
+    def _require_lead_unit(self, ctx: Context, nx: str = "NX-4") -> None:
+        """承办处室 (NX-4; ``nx`` where an article names it for the step, as NX-12b does) /
+        决策执行单位 (XX-6)."""
         ctx.require(
             self.is_lead_unit_staff(ctx),
             f"only staff of the lead unit {self.lead_unit} may take this step",
-            self._art("NX-4", "XX-6"),
+            self._art(nx, "XX-6"),
         )
 
     def _require_evaluator(self, ctx: Context) -> None:

@@ -188,3 +188,10 @@ def refusal_quotes(story: Story, quote: str, absent: str | None) -> None:
     assert isinstance(story.error, Refused), f"{story.error!r}"
     assert quote in story.error.zh, story.error.zh
     assert absent is None or absent not in story.error.zh, story.error.zh
+
+
+@then(parsers.re(r'^拒绝理由以中文写明“(?P<words>[^”]+)”$'))
+def refusal_in_chinese(story: Story, words: str) -> None:
+    """NX acceptance audit: a refusal names the work and the entrusted tasks in Chinese, not by codes."""
+    assert isinstance(story.error, Refused), f"{story.error!r}"
+    assert words in story.error.zh and "case." not in story.error.zh, story.error.zh

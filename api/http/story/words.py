@@ -146,6 +146,7 @@ STORY_WORDS: dict[str, tuple[str, str]] = {
     "f_period_from": ("起始日期", "from"),
     "f_period_to": ("截止日期", "to"),
     "f_respondents": ("有效问卷数", "respondents"),
+    "f_stakeholder_respondents": ("其中利害关系人填写的问卷数", "of which by parties concerned"),
     "f_conclusion": ("结论", "conclusion"),
     "f_draft_id": ("报告稿", "draft"),
     "f_sections": ("报告章节", "sections"),

@@ -234,6 +234,14 @@ class ConductSurvey(Command):
     period_to: IsoDate
     respondents: Annotated[int, Field(ge=0, le=10_000_000)]
     summary: Text
+    # NX-10(3) 应注重听取社会公众特别是利害关系人的意见: how many respondents are 利害关系人
+    stakeholder_respondents: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+
+    @model_validator(mode="after")
+    def _stakeholders_among_respondents(self) -> ConductSurvey:
+        if self.stakeholder_respondents > self.respondents:
+            raise ValueError("stakeholder_respondents cannot exceed respondents")
+        return self
 
 
 class Participant(_Part):
@@ -412,7 +420,7 @@ class RecordRuling(Command):
     basis: RulingBasis | None = None
     emergency: Annotated[str, Field(max_length=2000)] = ""  # 情况紧急: what made it urgent
     major_change: bool = False  # 对决策内容作重大修改
-    follow_up: Annotated[str, Field(max_length=2000)] = ""  # 依照国令第713号履行的相关法定程序
+    follow_up: Annotated[str, Field(max_length=2000)] = ""  # 后续法定程序: 国令第713号 (XX-16), 自治区规定 (NX-13)
     report_digest: Digest | None = None  # issue 18 — the report's digest (required since; None only before)
 
 

@@ -3,6 +3,7 @@ rulebook, and how a list of codes reads in Chinese."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from domain.model.rules.base import Judgement, Rule, Verdict
@@ -38,3 +39,23 @@ def rule_of(
 
 def codes(items: list[str]) -> str:
     return "、".join(items)
+
+
+_DIGITS = "零一二三四五六七八九"
+_TEXTS = {"NX": "宁夏商务厅办法", "XX": "息县办法"}
+_KEY = re.compile(r"^(NX|XX)-(\d{1,2})[ab]?(?:\((\d{1,2})\))?$")
+
+
+def _numeral(n: int) -> str:
+    tens, units = divmod(n, 10)
+    return _DIGITS[units] if not tens else (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[units] if units else "")
+
+
+def article_words(key: str, *, text: bool = False) -> str:
+    """``NX-4`` → 第四条, ``NX-4(8)`` → 第四条第（八）项 (with ``text``: 宁夏商务厅办法第四条第（八）项): an
+    article as a Chinese reader names it. A string that is no article key stays as it is."""
+    match = _KEY.match(key)
+    if match is None:
+        return key
+    words = f"第{_numeral(int(match[2]))}条" + (f"第（{_numeral(int(match[3]))}）项" if match[3] else "")
+    return (_TEXTS[match[1]] if text else "") + words

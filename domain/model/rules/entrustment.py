@@ -29,6 +29,25 @@ TASK_OF_ACTION: dict[str, EntrustedTask | None] = {
     "case.record_opinion": None,  # any way of hearing opinions
     "case.finalise_report": None,  # never entrusted: the report is the lead unit's
 }
+#: The entrusted tasks and the work of each action, as a refusal names them in Chinese (NX-4, XX-20)
+TASK_LABELS: dict[EntrustedTask, str] = {
+    EntrustedTask.MATERIALS: "收集信息资料", EntrustedTask.SURVEY: "问卷调查", EntrustedTask.FORUM: "座谈会",
+    EntrustedTask.HEARING: "论证会", EntrustedTask.FIELD_VISIT: "实地调研", EntrustedTask.CONSULTATION: "征求意见",
+    EntrustedTask.ANALYSIS: "分析资料并得出初步结论", EntrustedTask.REPORT_DRAFTING: "起草评估报告",
+}
+WORK_LABELS: dict[str, str] = {
+    "case.collect_material": "收集信息资料", "case.exclude_material": "剔除资料",
+    "case.prepare_survey": "制定调查提纲、设计调查问卷", "case.conduct_survey": "问卷调查",
+    "case.hold_forum": "召开座谈会", "case.hold_hearing": "召开论证会", "case.visit_site": "实地调研",
+    "case.solicit_opinions": "征求意见", "case.draw_conclusion": "得出初步结论", "case.draft_report": "起草评估报告",
+    "case.record_opinion": "记录意见", "case.finalise_report": "正式形成评估报告",
+}
+
+
+def work_label(action: str) -> str:
+    return WORK_LABELS.get(action, action)
+
+
 _HEARING_TASKS = {
     EntrustedTask.SURVEY, EntrustedTask.FORUM, EntrustedTask.HEARING,
     EntrustedTask.FIELD_VISIT, EntrustedTask.CONSULTATION,
@@ -69,8 +88,32 @@ def entrusted_scope(jurisdiction: Jurisdiction, article: str) -> Rule:
             who, who_en = ("", "") if staff_of else ("（受委托评估机构外聘的专家只在该机构的委托范围内参与）",
                                                      "an expert the agency engaged works inside its entrustment: ")
             yield Refuse(
-                f"受委托评估机构应当在委托范围内开展工作{who}：{j.action}不在委托事项（{codes(sorted(tasks))}）之内",
+                f"受委托评估机构应当在委托范围内开展工作{who}：{work_label(j.action)}不在委托事项"
+                f"（{codes([label for task, label in TASK_LABELS.items() if task in tasks])}）之内",
                 f"{who_en}{j.action} is outside the agency's entrustment ({', '.join(sorted(tasks))})",
+            )
+
+    return check
+
+
+def entrustment_after_approval(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
+    """NX-10(2) 承办处室提请厅决策机关研究审议是否开展评估工作以及评估工作的具体事宜; NX-4 厅决策机关决定是否
+    开展具体评估工作。可以委托……第三方机构开展评估。 Entrusting an agency (its agreement, its fee) or
+    engaging an outside expert commits the evaluation the decision organ has yet to decide on, and
+    is one of the 具体事宜 it studies: both wait for its decision to evaluate. (A declined case is
+    closed; the case itself refuses any further step.)"""
+
+    @rule_of(jurisdiction, "entrustment-after-approval", articles, "厅决策机关决定开展评估之后，方可委托第三方机构或者外聘专家",
+             "no entrustment or outside expert before the decision organ decides to evaluate", "refuse",
+             {"case.entrust_agency", "case.engage_expert"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        case = j.the_case
+        if case.approval is None and case.declined is None:
+            what, what_en = (("委托第三方机构开展评估", "entrust an agency") if j.action == "case.entrust_agency"
+                             else ("外聘专家参与评估", "engage an outside expert"))
+            yield Refuse(
+                f"承办处室提请厅决策机关研究审议是否开展评估工作以及评估工作的具体事宜；厅决策机关决定开展评估之前，不得{what}",
+                f"the decision organ has not yet decided to evaluate (NX-10(2)): no one may {what_en} before it does",
             )
 
     return check
@@ -170,7 +213,7 @@ def hand_over_by_conduct(jurisdiction: Jurisdiction, article: str) -> Rule:
         if outsourcing.is_unproven_staff(j.ctx.actor, agency):
             yield Refuse(
                 f"持有受委托评估机构{name}工作人员角色的人员，未记录劳动合同或聘任文件，尚不能以该机构名义办理委托事项"
-                f"（{j.action}）：请管理员以 principal.grant_role（角色 agency_staff，附 employment：document 为 "
+                f"（{work_label(j.action)}）：请管理员以 principal.grant_role（角色 agency_staff，附 employment：document 为 "
                 "labour_contract 或 appointment_letter，digest 为其 SHA-256）补录用工证明",
                 f"the signer holds the agency_staff role of {name} but no evidence of employment is on record, so may "
                 f"not do its entrusted work ({j.action}) yet: an administrator records it with principal.grant_role "
@@ -178,7 +221,7 @@ def hand_over_by_conduct(jurisdiction: Jurisdiction, article: str) -> Rule:
             )
             return
         yield Refuse(
-            f"以受委托评估机构{name}名义办理委托事项（{j.action}）的人员，既不是该机构登记在册、附有劳动合同或聘任文件的"
+            f"以受委托评估机构{name}名义办理委托事项（{work_label(j.action)}）的人员，既不是该机构登记在册、附有劳动合同或聘任文件的"
             f"工作人员，也不是该机构外聘的专家：受委托评估机构{forbidden}",
             f"entrusted work ({j.action}) for {name} by a person who is neither its registered staff (with evidence "
             f"of employment) nor an expert it engaged: an entrusted agency {forbidden_en}",

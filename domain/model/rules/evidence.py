@@ -144,18 +144,19 @@ def conclusion_without_opinion(jurisdiction: Jurisdiction, article: str) -> Rule
 
 
 def conclusion_without_stakeholders(jurisdiction: Jurisdiction, article: str) -> Rule:
-    """NX-10(3) 应注重听取社会公众特别是利害关系人的意见: a conclusion drawn before any forum or
-    hearing at which a 利害关系人 took part is flagged against the person who drew it."""
+    """NX-10(3) 可以采取问卷调查、实地调研、召开座谈会或者论证会等方式进行，应注重听取社会公众特别是利害关系人
+    的意见: a conclusion drawn before any forum or hearing at which a 利害关系人 took part, or any
+    survey with 利害关系人 among its respondents, is flagged against the person who drew it."""
 
     @rule_of(jurisdiction, "conclusion-without-stakeholders", (article,), "未听取利害关系人意见即得出结论",
              "a conclusion without hearing the parties concerned", "flag", {"case.draw_conclusion"})
     def check(j: Judgement) -> Iterator[Flag]:
         heard = sum(a.get("stakeholders", 0) for a in j.the_case.activities.values()
-                    if a["kind"] in ("forum", "hearing"))
+                    if a["kind"] in ("forum", "hearing", "survey"))
         if heard == 0:
             yield _conclusion_flag(
-                j, "未召开有利害关系人参加的座谈会或论证会即得出初步结论，未注重听取利害关系人的意见",
-                "a conclusion was drawn before any forum or hearing with a party concerned")
+                j, "未召开有利害关系人参加的座谈会或论证会，也未向利害关系人问卷调查，即得出初步结论，未注重听取利害关系人的意见",
+                "a conclusion was drawn before any forum, hearing or survey that heard a party concerned")
 
     return check
 

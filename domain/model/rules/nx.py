@@ -58,6 +58,10 @@ RULEBOOK = Rulebook(
         evidence.conclusion_without_opinion(NX, "NX-9"),
         evidence.conclusion_without_stakeholders(NX, "NX-10(3)"),
         evidence.preset_in_plan(NX, "NX-9"),
+        # NX acceptance audit — NX-13: a major change names the regional rules' procedure it follows
+        results.major_change_procedure(NX, "NX-13"),
+        # NX acceptance audit — NX-10(2): entrustment and outside experts wait for the decision to evaluate
+        entrustment.entrustment_after_approval(NX, ("NX-10(2)", "NX-4")),
     ),
     procedure=tuple(p for p in P.ALL if p.nx),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from domain.model.decision import Decision
 from domain.model.rules.base import Judgement, Refuse, Rule
-from domain.model.rules.common import codes, rule_of
+from domain.model.rules.common import article_words, codes, rule_of
 from domain.model.vocabulary import TRIGGER_GROUNDS, Jurisdiction, SuperiorBasis
 
 # --- opening --------------------------------------------------------------------------------
@@ -22,7 +22,7 @@ def trigger_grounds(jurisdiction: Jurisdiction, article: str) -> Rule:
         foreign = [g for g in j.command.grounds if g not in grounds]
         if foreign:
             yield Refuse(
-                f"评估情形{codes(foreign)}不是本办法第{article[3:]}条规定的情形",
+                f"评估情形{codes([article_words(g, text=True) for g in foreign])}不是本办法{article_words(article)}规定的情形",
                 f"grounds {', '.join(foreign)} are not among {article}'s grounds ({', '.join(grounds)})",
             )
 

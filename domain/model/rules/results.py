@@ -33,7 +33,8 @@ NX_BODY_ACTIONS = {"case.approve_evaluation", "case.decline_evaluation", "case.r
 def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
     """NX-4 本办法所称厅决策机关是指厅党组会议、厅务会议以及厅专题会议。 NX-10(2) approvals and NX-12a
     rulings come from one of these three bodies, and the meeting named is that body's: a 厅长办公会
-    recorded as a 厅务会议 is not one of them. The refusal cites NX-4, which names the bodies."""
+    recorded as a 厅务会议 is not one of them, nor is a government's meeting (息县人民政府专题会议)
+    recorded as a 厅专题会议. The refusal cites NX-4, which names the bodies."""
 
     @rule_of(jurisdiction, "approval-body", articles, "由厅决策机关审议决定", "decided by one of the three bodies",
            "refuse", NX_BODY_ACTIONS)
@@ -44,7 +45,7 @@ def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule
                 "厅决策机关是指厅党组会议、厅务会议以及厅专题会议，不包括其他机关或会议",
                 f"{body.value} is not a decision body: the party group meeting, the office meeting or a special meeting",
             )
-        elif NX_BODY_NAMES[body] not in meeting or "办公会" in meeting:
+        elif NX_BODY_NAMES[body] not in meeting or "办公会" in meeting or ("政府" in meeting and "厅" not in meeting):
             yield Refuse(
                 f"会议“{meeting}”不是厅决策机关的会议：厅决策机关是指厅党组会议、厅务会议以及厅专题会议",
                 f"the meeting '{meeting}' is not a meeting of the {body.value} (NX-4 names three bodies only)",
@@ -196,6 +197,37 @@ def ruling_procedure(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> R
                          "a major change names the decision procedure it follows (Decree 713 Art. 37)")
 
     return check
+
+
+def major_change_procedure(jurisdiction: Jurisdiction, article: str) -> Rule:
+    """NX-13 厅决策机关对决策内容作重大修改的，按照《宁夏回族自治区重大行政决策规定》有关规定执行。
+    A major change is a change of the decision's content, so only a ruling to adjust can be one;
+    and the ruling names the procedure of the regional rules it follows. That procedure lies
+    outside this text: the ledger records its name, not its steps."""
+
+    @rule_of(jurisdiction, "major-change-procedure", (article,), "对决策内容作重大修改的，载明依照自治区规定履行的程序",
+           "a major change names the procedure of the regional rules it follows", "refuse", {"case.record_ruling"})
+    def check(j: Judgement) -> Iterator[Refuse]:
+        command = j.command
+        if not command.major_change:
+            return
+        if command.ruling is not Ruling.ADJUST:
+            yield Refuse(
+                f"只有调整决策内容的决定才是对决策内容作重大修改，“{RULING_LABELS[command.ruling]}”的决定不是",
+                f"only a ruling to adjust changes the decision's content; a ruling to {command.ruling.value} does not",
+            )
+        elif not command.follow_up.strip():
+            yield Refuse(
+                "厅决策机关对决策内容作重大修改的，按照《宁夏回族自治区重大行政决策规定》有关规定执行：应当载明所履行的程序",
+                "a major change of the decision's content follows the Ningxia regional rules on major administrative "
+                "decisions: name the procedure it follows",
+            )
+
+    return check
+
+
+#: The rulings as the texts word them (NX-12b, NX-14; XX-16)
+RULING_LABELS = {Ruling.CONTINUE: "继续实施", Ruling.ADJUST: "调整", Ruling.SUSPEND: "中止执行", Ruling.TERMINATE: "终止执行"}
 
 
 def publication_withholds_classified(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
