@@ -78,7 +78,7 @@ def test_the_default_features_directory_is_the_source_tree() -> None:
 
 def test_rulebook_digests_are_stable_and_distinct() -> None:
     nx, xx = rulebook_for("NX"), rulebook_for("XX")
-    assert nx.ref.startswith("NX/v2@sha256:") and xx.ref.startswith("XX/v2@sha256:")
+    assert nx.ref.startswith("NX/v3@sha256:") and xx.ref.startswith("XX/v3@sha256:")
     assert nx.digest != xx.digest and nx.digest == rulebook_for("NX").digest
 
 

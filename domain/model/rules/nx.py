@@ -18,7 +18,7 @@ NX = Jurisdiction.NX
 
 RULEBOOK = Rulebook(
     id="NX",
-    version=2,
+    version=3,
     title="宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）",
     jurisdiction=NX,
     rules=(

@@ -21,7 +21,7 @@ XX = Jurisdiction.XX
 
 RULEBOOK = Rulebook(
     id="XX",
-    version=2,
+    version=3,
     title="息县重大行政决策实施情况跟踪反馈与后评估办法（试行）",
     jurisdiction=XX,
     rules=(
