@@ -188,6 +188,8 @@ class Demo(DemoCases, DemoFault):
             args: dict[str, Any] = {"kind": organisation.kind, "name": organisation.name}
             if organisation.parent:
                 args["parent_id"] = str(self.organisations[organisation.parent])
+            if organisation.jurisdiction:
+                args["jurisdiction"] = organisation.jurisdiction
             self._do(self.admin, "organisation.register", organisation_id, args)
         self.progress("registering the entrusted agency and the NX people")
         nxu = uuid4()

@@ -20,17 +20,18 @@ class OrganisationSpec:
     name: str
     kind: str
     parent: str | None = None  # handle of the parent
+    jurisdiction: str | None = None  # the text the organ's decisions fall under (NX-2, XX-2)
 
 
 #: registered in this order (a parent before its children); external experts and agencies' staff
 #: belong to none of them
 ORGANISATIONS = [
-    OrganisationSpec("nx", NX_ORGAN, "organ"),
+    OrganisationSpec("nx", NX_ORGAN, "organ", jurisdiction="NX"),
     OrganisationSpec("nx_trade", NX_UNIT, "unit", "nx"),
     OrganisationSpec("nx_market", MARKET_UNIT, "unit", "nx"),
     OrganisationSpec("nx_office", NX_OFFICE, "office", "nx"),
     OrganisationSpec("nx_inspection", "自治区纪委监委驻商务厅纪检监察组", "inspection", "nx"),
-    OrganisationSpec("xx", XX_ORGAN, "organ"),
+    OrganisationSpec("xx", XX_ORGAN, "organ", jurisdiction="XX"),
     OrganisationSpec("xx_housing", XX_UNIT, "unit", "xx"),
     OrganisationSpec("xx_justice", "息县司法局", "justice", "xx"),
     OrganisationSpec("xx_office", "息县人民政府办公室", "office", "xx"),

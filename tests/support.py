@@ -150,12 +150,15 @@ class World:
             args["identifier"] = f"GH-{seen:04d}"
         return self.enrol(args, key)
 
-    def organisation(self, name: str, kind: str, parent: UUID | None = None) -> UUID:
-        """An organisation registered by the administrator, under ``parent`` if given."""
+    def organisation(self, name: str, kind: str, parent: UUID | None = None, jurisdiction: str | None = None) -> UUID:
+        """An organisation registered by the administrator, under ``parent`` if given, naming
+        the text its decisions are evaluated under if ``jurisdiction`` is given."""
         organisation_id = uuid4()
         args: dict[str, Any] = {"name": name, "kind": kind}
         if parent is not None:
             args["parent_id"] = str(parent)
+        if jurisdiction is not None:
+            args["jurisdiction"] = jurisdiction
         self.do(self.admin, "organisation.register", organisation_id, args)
         return organisation_id
 

@@ -16,7 +16,7 @@ from domain.model.commands.decision import (
     RecordSuperiorEvaluation,
     RegisterDecision,
 )
-from domain.model.organisation import Organisation
+from domain.model.organisation import Organisation, check_text_of_organ, governing_text
 from domain.model.principal import Principal
 from domain.model.vocabulary import SuperiorBasis
 
@@ -61,6 +61,9 @@ class Decision(LedgerAggregate):
             )
         if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
             raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
+        if organisation_id is not None:
+            check_text_of_organ(act.command.jurisdiction.value,
+                                governing_text(organisation_id, lambda oid: ctx.directory.find(oid, Organisation)))
         return cls._record_creation(cls.Registered, act)
 
     def record_demonstrators(self, act: Act[RecordDemonstrators], ctx: Context) -> None:

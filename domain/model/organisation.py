@@ -11,6 +11,10 @@ on the principal), and a role is exercised within the scope of the principal's o
 * a unit also acts on the decisions and cases of the organs it belongs to (a 处室 registers the
   厅's decision and opens its evaluation).
 
+An organ names the text its decisions are evaluated under (NX-2: 自治区商务厅…决定做出的…事项;
+XX-2: 县政府（决策机关）…适用本办法, with XX-26's departments and townships); what is under it
+inherits the text. A decision of the organ is registered under that text only.
+
 Organisations are registered by administrators and never removed (XX-18: the history stays).
 """
 
@@ -19,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from domain.errors import NotFound, NotPermitted
+from domain.errors import Conflict, NotFound, NotPermitted, Refused
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated
 from domain.model.commands.organisation import RegisterOrganisation
-from domain.model.vocabulary import SERVING_BODIES, OrganisationKind
+from domain.model.vocabulary import SERVING_BODIES, Jurisdiction, OrganisationKind
 
 #: at most this many levels above an organisation are followed (the hierarchy has no cycles: a
 #: parent exists before its children and never moves; the bound keeps a damaged store finite)
@@ -39,6 +43,7 @@ class Organisation(LedgerAggregate):
         self.name = ""
         self.kind = OrganisationKind.UNIT.value
         self.parent_id: UUID | None = None
+        self.jurisdiction: str | None = None
 
     @property
     def serves_parent(self) -> bool:
@@ -54,6 +59,12 @@ class Organisation(LedgerAggregate):
                 f"a {command.kind.value} serves or belongs to an organ: name its parent_id "
                 "(只有机关可以没有上级单位)"
             )
+        inherited = governing_text(command.parent_id, lambda oid: ctx.directory.find(oid, Organisation)) if command.parent_id else None
+        if command.jurisdiction is not None and inherited is not None and command.jurisdiction.value != inherited:
+            raise Conflict(
+                f"the parent organisation's decisions are evaluated under {inherited}: what is under it "
+                f"cannot name another text (上级单位的重大行政决策适用{TEXT_NAMES[inherited]}，其下属单位不能适用另一办法)"
+            )
         return cls._record_creation(cls.Registered, act)
 
     class Registered(LedgerCreated):
@@ -64,9 +75,38 @@ class Organisation(LedgerAggregate):
             organisation.name = act.command.name
             organisation.kind = act.command.kind.value
             organisation.parent_id = act.command.parent_id
+            jurisdiction = act.command.jurisdiction
+            organisation.jurisdiction = jurisdiction.value if jurisdiction is not None else None
 
 
 Find = Callable[[UUID], "Organisation | None"]
+
+#: the texts by the names a legal reader uses
+TEXT_NAMES = {Jurisdiction.NX.value: "《宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）》",
+              Jurisdiction.XX.value: "《息县重大行政决策实施情况跟踪反馈与后评估办法（试行）》"}
+
+
+def governing_text(organisation_id: UUID, find: Find) -> str | None:
+    """The text the organisation's decisions are evaluated under: its own, else its nearest
+    organ's above it (``None`` where no one named one: organisations registered before)."""
+    for found in (find(i) for i in lineage(organisation_id, find)):
+        if found is not None and found.jurisdiction:
+            return found.jurisdiction
+    return None
+
+
+def check_text_of_organ(jurisdiction: str, governing: str | None) -> None:
+    """ARTICLE: NX-2, XX-2 — a decision is registered under the text of the organ that made it:
+    a text's article 2 says whose decisions it covers (the rule of a case opened on a decision
+    of the other text, ``procedure/decision-of-own-text``)."""
+    if governing is None or governing == jurisdiction:
+        return
+    raise Refused(
+        f"{jurisdiction}-2",
+        f"该决策机关的重大行政决策适用{TEXT_NAMES[governing]}（第二条），不能按{TEXT_NAMES[jurisdiction]}登记和评估",
+        f"the deciding organ's decisions are evaluated under {governing} (article 2), not under {jurisdiction}",
+        rule="procedure/decision-of-own-text",
+    )
 
 
 def lineage(organisation_id: UUID, find: Find) -> list[UUID]:

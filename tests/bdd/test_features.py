@@ -15,6 +15,7 @@ from tests.bdd.steps_evidence import *  # issue 18 — preset conclusions and pr
 from tests.bdd.steps_lifetime import *  # a person for a lifetime
 from tests.bdd.steps_making import *  # the making of a decision
 from tests.bdd.steps_nx_results import *  # NX-12b: who submits; NX-13: a major change
+from tests.bdd.steps_organ_text import *  # the text an organ's decisions fall under (NX-2, XX-2)
 from tests.bdd.steps_outsourcing import *  # issue 18 — outsourcing (NX-4, XX-20)
 from tests.bdd.steps_process import *  # issue 18 — the whole process, the bound report, XX-17 channels
 from tests.bdd.steps_supply import *  # issue 18 — duty to supply (XX-6)

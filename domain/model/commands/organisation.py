@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.model.commands.base import Command, Name
-from domain.model.vocabulary import OrganisationKind
+from domain.model.vocabulary import Jurisdiction, OrganisationKind
 
 
 class RegisterOrganisation(Command):
@@ -17,3 +17,6 @@ class RegisterOrganisation(Command):
     name: Name
     kind: OrganisationKind
     parent_id: UUID | None = None
+    #: the text its decisions are evaluated under (NX-2: the 自治区商务厅; XX-2 and XX-26: the county
+    #: government, its departments and townships); units and bodies inherit their organ's
+    jurisdiction: Jurisdiction | None = None
