@@ -36,7 +36,7 @@ from schemathesis import GenerationMode
 from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.integration.conftest import Pristines, require_postgres
+from tests.integration.conftest import STORES, Pristines, require_postgres
 from tests.integration.http_support import Served, serve_ledger
 
 #: Examples per operation and generation mode (over 100 operations, two modes, each request sent
@@ -67,6 +67,15 @@ def both_stores(tmp_path_factory: pytest.TempPathFactory, pristines: Pristines) 
             raise
     with serving_each(kinds, tmp_path_factory, pristines) as apps:
         yield apps
+
+
+@pytest.fixture(scope="module", params=STORES)
+def served(request: pytest.FixtureRequest, both_stores: list[Served]) -> Served:
+    """The demo on one store, for the tests below that only read: the fuzzer's own app on that
+    store (the fuzzer's writes are all refused), not an app of their own besides."""
+    if request.param == "postgres":
+        require_postgres()
+    return next(app for app in both_stores if _kind(app) == request.param)
 
 
 @contextlib.contextmanager
