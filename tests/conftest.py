@@ -49,6 +49,18 @@ def projected(tmp_path: Path, manual_clock: clock.ManualClock) -> Iterator[Proje
     ledger.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGINT as Python's own, if the run inherited it ignored (a run started in the background of
+    a non-interactive shell): a child process inherits an ignored SIGINT and then never stops on
+    it — a witness server (tests/integration/test_witness.py) waited out its 10 s for SIGKILL.
+    A handler, unlike an ignored signal, is reset by exec: the children start with the default."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker per core. Two per core was tried (a worker waits on a served process,
     Chromium or PostgreSQL part of its time): on the idle 2-core host the whole run took 7:26 with

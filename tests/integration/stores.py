@@ -174,8 +174,13 @@ class Slots:
         return self.made[slot]
 
     def drop(self) -> None:
-        for dbname in self.made.values():
-            drop_database(dbname)
+        """Drop them side by side: each drop waits for a checkpoint of the server's, and drops
+        that wait together share one (one after the other: ~0.75 s each, on the loaded host)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, len(self.made))) as pool:
+            for done in [pool.submit(drop_database, dbname) for dbname in self.made.values()]:
+                done.result()
         self.made.clear()
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.conftest import DemoLedger, Run, Store, invoke, new_store
+from tests.integration.writers import enrol
 
 PG_DUMP, PG_RESTORE = "/usr/bin/pg_dump", "/usr/bin/pg_restore"
 
@@ -52,8 +53,8 @@ def backed_up_and_restored(store: Store, directory: Path) -> Iterator[Store]:
     yield fresh
 
 
-def test_a_restored_backup_is_the_same_ledger_and_keeps_working(  # type: ignore[no-untyped-def]
-        cli, demo_ledger: DemoLedger, tmp_path: Path) -> None:
+def test_a_restored_backup_is_the_same_ledger_and_keeps_working(
+        demo_ledger: DemoLedger, tmp_path: Path) -> None:
     store = demo_ledger.store  # `init` and `demo` made it
     keys = ("--keys", str(demo_ledger.keys))
     published = invoke("checkpoint", "--db", store.url, *keys).out  # projects and signs first
@@ -71,7 +72,7 @@ def test_a_restored_backup_is_the_same_ledger_and_keeps_working(  # type: ignore
         assert restored.rows() == store.rows(), "every event, byte for byte, in the same order"
 
         # it keeps working: new events continue the chains and the log, from the same checkpoint
-        assert cli("demo", "--db", restored.url, *keys).code == 0
+        enrol(restored.url, demo_ledger.keys, people=1, cases=1)  # signed as the ledger's own people
         assert invoke("project", "--db", restored.url, *keys).code == 0
         grown = json.loads(invoke("verify", "--db", restored.url, "--json").out)
         assert grown["ok"] and grown["events"] > before["events"], grown["breaks"]

@@ -18,6 +18,7 @@ from domain.evidence.checkpoint import Checkpoint, SignedNote
 from domain.evidence.cosignature import cosign, cosigner_vkey, with_cosignatures
 from domain.evidence.signing import SigningKey
 from tests.integration.conftest import DemoLedger, Run
+from tests.integration.writers import enrol
 from tests.spec_verifier import verifier as spec
 
 SFJ, SJJ = "sfj.xixian.gov.cn/witness", "sjj.xixian.gov.cn/witness"
@@ -37,7 +38,7 @@ def _witnessed(cli: Callable[..., Run], ledger: DemoLedger) -> tuple[list[str], 
     (keys / "tlog-policy").write_text(f"log {log_vkey}\nwitness 司法局 {vkeys[0]}\nwitness 审计局 {vkeys[1]}\n"
                                       "group 两家 all 司法局 审计局\nquorum 两家\n", encoding="utf-8")
     (keys / "witnessed.note").write_text(with_cosignatures(note, lines), encoding="utf-8")
-    assert cli("demo", "--db", store.url).code == 0
+    enrol(store.url, keys, people=1, cases=1)  # a few events (the demo again took seconds)
     assert cli("checkpoint", "--db", store.url).code == 0
     return vkeys, Checkpoint.from_text(text).size
 
