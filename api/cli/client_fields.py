@@ -58,7 +58,7 @@ class Field:
 
     def option(self) -> click.Option:
         schema = self._plain(self.schema)
-        text = (schema.get("description") or self.schema.get("description") or "").strip()
+        text = (self.schema.get("description") or schema.get("description") or "").strip()  # the field's own first
         if "pattern" in schema and "enum" not in schema:
             text = f"{text} (pattern {schema['pattern']})" if text else f"Pattern {schema['pattern']}."
         if self.required:

@@ -334,6 +334,7 @@ def organisation_row(organisation: Organisation) -> dict[str, Any]:
         "name": organisation.name,
         "kind": organisation.kind,
         "parent_id": str(organisation.parent_id) if organisation.parent_id else None,
+        "jurisdiction": organisation.jurisdiction,  # the text its decisions fall under, if it named one
     }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from pydantic import Field
+
 from domain.model.commands.base import Command, Name
 from domain.model.vocabulary import Jurisdiction, OrganisationKind
 
@@ -17,6 +19,6 @@ class RegisterOrganisation(Command):
     name: Name
     kind: OrganisationKind
     parent_id: UUID | None = None
-    #: the text its decisions are evaluated under (NX-2: the 自治区商务厅; XX-2 and XX-26: the county
-    #: government, its departments and townships); units and bodies inherit their organ's
-    jurisdiction: Jurisdiction | None = None
+    jurisdiction: Jurisdiction | None = Field(default=None, description=(
+        "The text this organ's decisions are evaluated under (NX-2: the 自治区商务厅; XX-2, XX-26: the county "
+        "government, its departments and townships); what is under it inherits it (决策适用的办法)."))
