@@ -44,8 +44,9 @@ def site_origin(request: Request) -> str:
 def same_site(request: Request) -> None:
     """Refuse a request another site's page made the browser send: an ``Origin`` other than this
     site's (browsers send one on every POST), or ``Sec-Fetch-Site: cross-site``. Every POST that
-    begins or ends a session, or that the pages' scripts send, checks it (api.http.web_keys) — a
-    token form another site posts would sign the visitor in as the attacker (login CSRF)."""
+    begins or ends a session (a token form another site posts would sign the visitor in as the
+    attacker: login CSRF), that the pages' scripts send (api.http.web_keys), or that a session's
+    cookie authenticates (api.http.reads.reader) checks it."""
     sent = request.headers.get("origin")
     if (sent is not None and sent != site_origin(request)) or request.headers.get("sec-fetch-site") == "cross-site":
         raise ApiError("not-permitted", "跨站请求被拒绝：请直接在本站页面上操作 — "

@@ -88,3 +88,14 @@ def test_another_site_cannot_sign_a_browser_out(served: Served) -> None:
     assert answer.status_code == 403, answer.text[:300]
     assert served.client.get("/cases", headers=session, follow_redirects=False).status_code == 200, \
         "the session was not ended"
+
+
+def test_a_session_cookie_does_not_carry_another_sites_post(served: Served) -> None:
+    """``POST /v1/secrets/keys`` (the act page's script asks it for a data key) took the session
+    cookie from any page: another site's form spent the person's quota of unused keys."""
+    session = served.session("he_jing")
+    before = served.client.post("/v1/secrets/keys", headers={**session, **CROSS_SITE})
+    assert before.status_code == 403, before.text[:300]
+    assert before.json()["type"] == PROBLEM + "not-permitted"
+    own = served.client.post("/v1/secrets/keys", headers={**session, "origin": str(served.client.base_url)})
+    assert own.status_code == 201, own.text[:300]
