@@ -87,6 +87,8 @@ def parse_moment(text: str) -> int | datetime:
         version = int(text)
         if version > MAX_SAFE_INTEGER:
             raise MalformedInput(f"--at {text}: no aggregate reaches a version beyond 2^53−1")
+        if version == 0:  # was a 404 "no evaluation case" of a case that exists
+            raise MalformedInput(f"--at {text}: versions count from 1")
         return version
     try:
         moment = datetime.fromisoformat(text)

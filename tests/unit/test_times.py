@@ -42,3 +42,10 @@ def test_the_box_reads_china_time_before_it_checks_the_calendar() -> None:
     with pytest.raises(MalformedInput):
         words.parse_moment("0001-01-01T07:00")  # 08:00 China time is the first moment of year 1 in UTC
     assert words.parse_moment("0001-01-01T08:00") == datetime(1, 1, 1, tzinfo=UTC)
+
+
+def test_at_version_zero_says_versions_count_from_one() -> None:
+    """``?at=0`` answered 404 "no evaluation case …" of a case that exists."""
+    with pytest.raises(MalformedInput, match="count from 1"):
+        queries.parse_moment("0")
+    assert queries.parse_moment("1") == 1
