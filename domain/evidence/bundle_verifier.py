@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.evidence import (
     hashing,  # issue 20 — sm3
+    merkle,
     sm2_note,  # issue 20 — sm2
     topics,
 )
@@ -186,7 +187,7 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
             return []
         event = by_place[(record.aggregate_id, record.version)]
         try:
-            path = [bytes.fromhex(p) for p in event["inclusion_path"]]
+            path = merkle.path_of(event["inclusion_path"])
             verify_inclusion(leaf_hash(bytes.fromhex(links.hash)), event["leaf_index"], checkpoint.size, path,
                              checkpoint.root)
         except (ValueError, TypeError, ProofError) as error:
@@ -269,7 +270,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
     if isinstance(proof, dict):
         reading.members("the consistency proof", proof, {"old_checkpoint", "consistency_path"})
         try:
-            path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
+            path = merkle.path_of(proof.get("consistency_path", []))
         except (TypeError, ValueError):
             reading.brk("checkpoint", "the bundle's consistency proof is not a list of hex hashes")
             return

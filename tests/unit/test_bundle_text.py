@@ -55,3 +55,22 @@ def test_a_number_json_has_not_is_not_a_bundle(constant: str) -> None:
 
 def test_a_bundle_nested_past_any_parser_is_named_not_a_traceback() -> None:
     _one_break("[" * 100_000 + "]" * 100_000, "nested")
+
+
+WITNESSED = BUNDLE_FILE.parents[1] / "witnesses" / "case-bundle.json"
+
+
+@pytest.mark.parametrize("spell", [str.upper, lambda h: h + " ", lambda h: h[:2] + " " + h[2:]])
+def test_a_hash_of_a_proof_has_one_spelling(spell: object) -> None:
+    """spec §1: hex is lowercase. ``bytes.fromhex`` also read upper case and spaces, so a proof's
+    hash had many spellings — in an event's inclusion path (v2) and a v4 bundle's witnessed
+    consistency path — and a verifier written from the spec refused what this one passed."""
+    assert callable(spell)
+    data = json.loads(_text())
+    data["events"][1]["inclusion_path"][0] = spell(data["events"][1]["inclusion_path"][0])
+    report = verify_bundle_json(json.dumps(data))
+    assert [b.kind for b in report.breaks] == ["log"], report.breaks
+    witnessed = json.loads(WITNESSED.read_text(encoding="utf-8"))
+    assert not verify_bundle_json(json.dumps(witnessed)).breaks
+    witnessed["witnessed"]["consistency_path"][0] = spell(witnessed["witnessed"]["consistency_path"][0])
+    assert verify_bundle_json(json.dumps(witnessed)).breaks, "a witnessed path of another spelling passed"
