@@ -288,6 +288,9 @@ class Reading:
 READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
 
 READING_METHODS = frozenset({"GET", "HEAD"})
+#: no page is framed, by another site or this one: a framed sign-in or key confirmation under a
+#: decoy is a click the person never meant (clickjacking; the same-origin post passes same_site)
+NOT_FRAMED = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
 
 
 class RequestGuard:
@@ -332,6 +335,7 @@ class RequestGuard:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), *NOT_FRAMED]}
             await send(message)
 
         reading = READING.set(Reading() if scope.get("method") in READING_METHODS else None)

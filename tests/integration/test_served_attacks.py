@@ -99,3 +99,18 @@ def test_a_session_cookie_does_not_carry_another_sites_post(served: Served) -> N
     assert before.json()["type"] == PROBLEM + "not-permitted"
     own = served.client.post("/v1/secrets/keys", headers={**session, "origin": str(served.client.base_url)})
     assert own.status_code == 201, own.text[:300]
+
+
+@pytest.mark.parametrize("path", ["/signin", "/keys/requests", "/cases", "/v1/public/checkpoint"])
+def test_no_page_can_be_framed_by_another_site(served: Served, path: str) -> None:
+    """Clickjacking: another site framed ``/signin?token=<its own>`` under a decoy and had the
+    visitor press 登录 (a same-origin post, so the origin check passed), or framed
+    ``/keys/requests`` and had an administrator press the button that signs a key's confirmation.
+    Every answer now forbids framing (X-Frame-Options, CSP frame-ancestors)."""
+    served.sign_in("li_na")
+    try:
+        answer = served.client.get(path, follow_redirects=False)
+    finally:
+        served.client.cookies.clear()
+    assert answer.headers.get("x-frame-options") == "DENY", dict(answer.headers)
+    assert "frame-ancestors 'none'" in answer.headers.get("content-security-policy", ""), dict(answer.headers)
