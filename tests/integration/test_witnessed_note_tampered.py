@@ -1,0 +1,47 @@
+"""``witnessed.note`` edited beside the ledger key while the service is stopped (part D of the
+review): the checkpoint the service publishes and every v4 bundle carries. ``verify --db`` did
+not read it at all, and ``export`` failed with a bare parse error naming no file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from domain.evidence.checkpoint import SignedNote
+from tests.integration.conftest import DemoLedger, Run
+from tests.integration.test_witnessed_bundles import _witnessed
+
+
+def _garbage(note: str) -> str:
+    return "not a signed note\n"
+
+
+def _other_size(note: str) -> str:
+    """The text says another size; the ledger's signature and the cosignatures are kept."""
+    parsed = SignedNote.parse(note)
+    lines = parsed.text.split("\n")
+    lines[1] = str(int(lines[1]) + 1)
+    return note.replace(parsed.text, "\n".join(lines), 1)
+
+
+@pytest.mark.parametrize("edit", [_garbage, _other_size])
+@pytest.mark.parametrize("projected_ledger", ["sqlite"], indirect=True)
+def test_an_edited_witnessed_note_is_named(cli: Callable[..., Run], projected_ledger: DemoLedger,
+                                           tmp_path: Path, edit: Callable[[str], str]) -> None:
+    _witnessed(cli, projected_ledger)
+    store, keys = projected_ledger.store, projected_ledger.keys
+    note = keys / "witnessed.note"
+    assert cli("verify", "--db", store.url, "--keys", str(keys)).code == 0
+    note.write_text(edit(note.read_text(encoding="utf-8")), encoding="utf-8")
+
+    verified = cli("verify", "--db", store.url, "--keys", str(keys))
+    assert verified.code == 1, verified.out + verified.err
+    assert "witnessed.note" in verified.out and "checkpoint" in verified.out, verified.out
+
+    out = tmp_path / "case.bundle.json"
+    exported = cli("export", "--db", store.url, "--keys", str(keys), "--case",
+                   projected_ledger.demo["cases"][2]["id"], "--out", str(out))
+    assert exported.code != 0 and not out.exists(), exported.out
+    assert "witnessed.note" in exported.err, exported.err
