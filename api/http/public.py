@@ -14,8 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api.http.problems import ApiError, Problem
 from api.http.reads import MAX_POSITION, Offset, Page, Svc
 from api.http.service import log
+from domain.evidence.checkpoint import NoteError
 from domain.evidence.merkle import ProofError
 from projections import queries
+from projections.signed import WITNESSED_FILE
 from projections.tlog import LogError
 
 NOTE = "text/plain; charset=utf-8"
@@ -114,7 +116,11 @@ def operations() -> APIRouter:
             raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
         ready: dict[str, Any] = {"status": "ready", "stored_events": stored, "projection_lag": lag}
         # issue 20 — witnesses: the published checkpoint's size and how long a newer one has waited
-        witnessed = svc.witness_state()
+        try:
+            witnessed = svc.witness_state()
+        except NoteError as error:  # witnessed.note edited beside the key: named, not a 500
+            raise ApiError("unavailable", f"{WITNESSED_FILE} beside the ledger key is not a signed checkpoint "
+                           f"({error}): nothing witnessed can be published", stored=stored) from None
         if witnessed is not None:
             ready.update(witnessed)
         stamped = svc.timestamp_state()  # issue 20 — stamps: with `serve --tsa-url`

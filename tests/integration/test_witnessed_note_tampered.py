@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from api.witness.submitter import Witnessing
 from domain.evidence.checkpoint import SignedNote
 from tests.integration.conftest import DemoLedger, Run
+from tests.integration.http_support import serve_ledger
 from tests.integration.test_witnessed_bundles import _witnessed
 
 
@@ -45,3 +47,18 @@ def test_an_edited_witnessed_note_is_named(cli: Callable[..., Run], projected_le
                    projected_ledger.demo["cases"][2]["id"], "--out", str(out))
     assert exported.code != 0 and not out.exists(), exported.out
     assert "witnessed.note" in exported.err, exported.err
+
+
+@pytest.mark.parametrize("projected_ledger", ["sqlite"], indirect=True)
+def test_the_service_names_an_edited_witnessed_note(cli: Callable[..., Run], projected_ledger: DemoLedger) -> None:
+    """/readyz was a 500 (a NoteError reading the published size) and so was /v1/exports; both are
+    a 503 naming the file now."""
+    _witnessed(cli, projected_ledger)
+    (projected_ledger.keys / "witnessed.note").write_text("not a signed note\n", encoding="utf-8")
+    with serve_ledger(projected_ledger) as served:
+        served.service.witnessing = Witnessing.beside(projected_ledger.keys, served.service.projector.reader.origin)
+        ready = served.client.get("/readyz")
+        assert ready.status_code == 503 and "witnessed.note" in ready.json()["detail"], ready.text
+        case = served.demo.cases[2]["id"]
+        exported = served.get(f"/v1/exports/cases/{case}", "kong_deming")
+        assert exported.status_code == 503 and "witnessed.note" in exported.json()["detail"], exported.text
