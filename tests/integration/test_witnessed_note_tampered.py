@@ -62,3 +62,5 @@ def test_the_service_names_an_edited_witnessed_note(cli: Callable[..., Run], pro
         case = served.demo.cases[2]["id"]
         exported = served.get(f"/v1/exports/cases/{case}", "kong_deming")
         assert exported.status_code == 503 and "witnessed.note" in exported.json()["detail"], exported.text
+        published = served.client.get("/v1/public/checkpoint")  # served verbatim, garbage and all, before
+        assert published.status_code == 503 and "witnessed.note" in published.json()["detail"], published.text
