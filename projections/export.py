@@ -35,6 +35,7 @@ from domain.service.ledger import Ledger
 from domain.service.records import LedgerRecords
 from projections.queries import person_chain
 from projections.runner import Projector
+from projections.signed import WITNESSED_FILE
 from projections.timestamps import TimestampStore
 from projections.tlog import LogError
 
@@ -51,7 +52,31 @@ class Exporter:
         self.projector = projector
         self.reader = projector.reader
         self.ledger_key = ledger_key
+        self.cosigned = self._cosigned_size(witnessed) if witnessed is not None else 0
         self.records = LedgerRecords(ledger)
+
+    def _cosigned_size(self, witnessed: str) -> int:
+        """The size of the checkpoint in ``witnessed.note``, the ledger's own; a :class:`LogError`
+        naming the file if not (edited beside the key, it was a 500 or a bare parse error, or a
+        bundle carrying a checkpoint the ledger never signed)."""
+        try:
+            return self._ledgers(witnessed).size
+        except NoteError as error:
+            raise LogError(f"{WITNESSED_FILE} beside the ledger key is not the ledger's signed checkpoint "
+                           f"({error}): no bundle carries it; `decision-ledger verify` names it") from None
+
+    def _ledgers(self, note: str) -> Checkpoint:
+        """A checkpoint this ledger signed (``NoteError`` if not): under any key the ledger principal
+        ever held — one signed before a rotation, by the key it rotated out, is still the ledger's."""
+        genesis = self.ledger.genesis()
+        refusal = NoteError("the ledger principal has no key")
+        for record in self.ledger.get_principal(genesis.ledger_id).key_history.keys.values():
+            if record.active_from is not None:
+                try:
+                    return open_checkpoint(note, record.public_key, self.reader.origin)
+                except NoteError as error:
+                    refusal = error
+        raise refusal
 
     def _stored(self, aggregate_id: str, version: int | None = None) -> list[BundleEvent]:
         """Stored events of an aggregate (one version, or all), with their log positions."""
@@ -143,7 +168,7 @@ class Exporter:
         """The witnessed checkpoint and the consistency proof from it to the bundle's (size ``size``)."""
         if self.witnessed is None:
             return None
-        cosigned = Checkpoint.from_text(SignedNote.parse(self.witnessed).text).size
+        cosigned = self.cosigned
         if not 0 < cosigned <= size:
             return None
         return witnessed_member(self.witnessed, self.reader.consistency(cosigned, size) if cosigned < size else [])
@@ -182,19 +207,10 @@ class Exporter:
     def since(self, bundle: dict[str, Any], note: str) -> dict[str, Any]:
         """Add the RFC 9162 consistency proof from a checkpoint the recipient holds (``note``, a
         checkpoint this ledger signed) to the bundle's checkpoint."""
-        genesis = self.ledger.genesis()
-        keys = [r for r in self.ledger.get_principal(genesis.ledger_id).key_history.keys.values()
-                if r.active_from is not None]
-        old = None
-        refusal = NoteError("the ledger principal has no key")
-        for record in keys:  # signed before a rotation, by the key it rotated out: still this ledger's
-            try:
-                old = open_checkpoint(note, record.public_key, self.reader.origin)
-                break
-            except NoteError as error:
-                refusal = error
-        if old is None:
-            raise LogError(f"the checkpoint to prove from is not this ledger's: {refusal}")
+        try:
+            old = self._ledgers(note)
+        except NoteError as refusal:
+            raise LogError(f"the checkpoint to prove from is not this ledger's: {refusal}") from None
         if not 0 < old.size <= bundle["tree_size"]:
             raise LogError(f"a checkpoint of size {old.size} cannot precede the bundle's ({bundle['tree_size']})")
         path = self.reader.consistency(old.size, bundle["tree_size"])

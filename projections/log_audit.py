@@ -24,7 +24,7 @@ from domain.evidence.checkpoint import Checkpoint, NoteError, open_checkpoint
 from domain.evidence.merkle import Frontier, leaf_hash
 from domain.evidence.report import LOG, VerificationReport
 from domain.evidence.signing import PublicKey
-from projections.signed import SIGNED, CheckpointMemory
+from projections.signed import SIGNED, WITNESSED_FILE, CheckpointMemory
 from projections.tlog import LogReader, stored_nodes
 
 #: leaves read per statement while the tree is recomputed
@@ -50,6 +50,9 @@ def audit_log(report: VerificationReport, reader: LogReader, ledger_key: PublicK
     file_checkpoint = _remembered(report, remembered, memory, ledger_key, reader.origin)
     if file_checkpoint is not None:
         sizes.add(file_checkpoint.size)
+    published = _published(report, memory, ledger_key, reader.origin)  # issue 20 — witnessed.note
+    if published is not None:
+        sizes.add(published.size)
     held, roots = _nodes(report, reader, sizes, compare=leaves_hold)
     _tracking(report, reader, ledger_name)
     stored = _stored_roots(reader)
@@ -65,6 +68,10 @@ def audit_log(report: VerificationReport, reader: LogReader, ledger_key: PublicK
                        f"the checkpoint of size {file_checkpoint.size} the ledger remembers ({where}) is "
                        + ("not among the store's checkpoints: it was deleted" if file_checkpoint.size not in stored
                           else "stored with another root: it was rewritten"))
+    if published is not None and memory is not None:
+        _compare(report, published, str(memory.path.parent / WITNESSED_FILE), held, roots)
+        report.notes.append(f"the checkpoint the witnesses cosigned ({WITNESSED_FILE}, size {published.size}) "
+                            "checked against the log")
     if not signed and not stored and file_checkpoint is None and held:
         report.notes.append(
             "the log holds no signed checkpoint"
@@ -104,6 +111,25 @@ def _remembered(report: VerificationReport, note: str | None, memory: Checkpoint
     except NoteError as error:
         report.add(LOG, 0, None, "checkpoint", f"the checkpoint remembered in {memory.path} does not verify "
                    f"under this ledger's key: {error}")
+        return None
+
+
+def _published(report: VerificationReport, memory: CheckpointMemory | None, key: PublicKey | None,
+               origin: str) -> Checkpoint | None:
+    """``witnessed.note`` beside the ledger key, if there is one: the checkpoint a quorum of
+    witnesses cosigned, which the service publishes and every v4 bundle carries (docs/spec.md
+    §20.4). It must be the ledger's: signed by its key, of a size and root the log holds. (Its
+    cosignatures are the witnesses' to check, with their keys: ``verify --bundle``.)"""
+    if memory is None or key is None:
+        return None
+    path = memory.path.parent / WITNESSED_FILE
+    try:
+        return open_checkpoint(path.read_text(encoding="utf-8"), key, origin)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, NoteError) as error:
+        report.add(LOG, 0, None, "checkpoint", f"the checkpoint published in {path} is not this ledger's "
+                   f"signed checkpoint: {error}")
         return None
 
 

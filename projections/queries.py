@@ -20,7 +20,7 @@ from uuid import UUID
 from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
-from domain.evidence.times import format_time, parse_time
+from domain.evidence.times import format_time, in_utc, parse_time
 from domain.model.agency import in_force
 from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase, Phase
@@ -87,6 +87,8 @@ def parse_moment(text: str) -> int | datetime:
         version = int(text)
         if version > MAX_SAFE_INTEGER:
             raise MalformedInput(f"--at {text}: no aggregate reaches a version beyond 2^53−1")
+        if version == 0:  # was a 404 "no evaluation case" of a case that exists
+            raise MalformedInput(f"--at {text}: versions count from 1")
         return version
     try:
         moment = datetime.fromisoformat(text)
@@ -96,6 +98,10 @@ def parse_moment(text: str) -> int | datetime:
         ) from None
     if moment.tzinfo is None:
         raise MalformedInput(f"--at {text!r} needs a time zone (Z or +08:00)")
+    try:
+        in_utc(moment)  # replayed and named in UTC: a moment of year 0 or 10000 there was a 500
+    except ValueError:
+        raise MalformedInput(f"--at {text!r} lies outside the years 0001–9999 in UTC") from None
     return moment
 
 

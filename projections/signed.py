@@ -73,6 +73,11 @@ def postgres_append_only(schema: str, table: str) -> list[Composed]:
     ]
 
 
+#: the checkpoint a quorum of witnesses cosigned, kept beside the ledger key and published (issue 20;
+#: api.witness.submitter writes it, verify reads it)
+WITNESSED_FILE = "witnessed.note"
+
+
 class CheckpointMemory:
     """The latest signed checkpoint, kept in ``checkpoint.note`` in the keys directory."""
 

@@ -55,12 +55,14 @@ def verify_bundle_file(path: Path, pinned: str | None, since: Path | None, tsa_c
     from domain.evidence.bundle_verifier import verify_bundle_json
     from domain.evidence.timestamps import TimestampError, Trust
 
+    reading = path
     try:
         text = path.read_text(encoding="utf-8")
+        reading = since or path  # a note that is not UTF-8 is named, not the bundle read before it
         trusted = since.read_text(encoding="utf-8") if since is not None else None
         trust = Trust.from_pem(tsa_cert.read_bytes()) if tsa_cert is not None else None
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {error.filename if isinstance(error, OSError) else path}: {error}", EXIT_USAGE)
+        _fail(f"cannot read {error.filename if isinstance(error, OSError) else reading}: {error}", EXIT_USAGE)
     except TimestampError as error:
         _fail(f"--tsa-cert {tsa_cert}: {error} / 时间戳服务证书无法读取", EXIT_USAGE)
     return verify_bundle_json(text, trusted_ledger_keyid=pinned, trusted_checkpoint=trusted, tsa_trust=trust,

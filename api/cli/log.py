@@ -183,8 +183,8 @@ def export(db: str | None, keys: str | None, case_id: str | None, principal_id: 
             _fail(f"--since-checkpoint {since}: not a checkpoint ({error})", EXIT_USAGE)
     settings = _settings(db, keys)
     ledger, projector = _current(settings, signing=True)
-    exporter = Exporter(ledger, projector, _key_if_present(settings), witnessed_note(settings.keys_dir))
     try:
+        exporter = Exporter(ledger, projector, _key_if_present(settings), witnessed_note(settings.keys_dir))
         bundle = exporter.case(case_id) if case_id else exporter.person(principal_id)  # type: ignore[arg-type]
         if old_note is not None:
             bundle = exporter.since(bundle, old_note)

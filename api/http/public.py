@@ -14,8 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from api.http.problems import ApiError, Problem
 from api.http.reads import MAX_POSITION, Offset, Page, Svc
 from api.http.service import log
+from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.merkle import ProofError
 from projections import queries
+from projections.signed import WITNESSED_FILE
 from projections.tlog import LogError
 
 NOTE = "text/plain; charset=utf-8"
@@ -49,6 +51,8 @@ def router() -> APIRouter:
         if published is None:
             raise ApiError("not-found", "no checkpoint yet: the log is empty, the ledger key is not at hand, or "
                                         "no quorum of witnesses has cosigned one")
+        if svc.witnessing is not None:
+            _witnessed_readable(published)  # served verbatim before, whatever the file held
         return _note(published)
 
     @api.get("/checkpoints/{size}", response_class=PlainTextResponse, summary="The checkpoint of a tree size",
@@ -114,7 +118,10 @@ def operations() -> APIRouter:
             raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
         ready: dict[str, Any] = {"status": "ready", "stored_events": stored, "projection_lag": lag}
         # issue 20 — witnesses: the published checkpoint's size and how long a newer one has waited
-        witnessed = svc.witness_state()
+        try:
+            witnessed = svc.witness_state()
+        except NoteError as error:  # witnessed.note edited beside the key: named, not a 500
+            raise _unwitnessed(error, stored=stored) from None
         if witnessed is not None:
             ready.update(witnessed)
         stamped = svc.timestamp_state()  # issue 20 — stamps: with `serve --tsa-url`
@@ -133,3 +140,15 @@ def operations() -> APIRouter:
         return Response(generate_latest(svc.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     return api
+
+
+def _unwitnessed(error: NoteError, **extra: Any) -> ApiError:
+    return ApiError("unavailable", f"{WITNESSED_FILE} beside the ledger key is not a signed checkpoint ({error}): "
+                                   "nothing witnessed can be published", **extra)
+
+
+def _witnessed_readable(note: str) -> None:
+    try:
+        Checkpoint.from_text(SignedNote.parse(note).text)
+    except NoteError as error:
+        raise _unwitnessed(error) from None

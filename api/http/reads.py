@@ -13,7 +13,7 @@ from api.http import case_scope
 from api.http.auth import verify_token
 from api.http.problems import ApiError, Problem
 from api.http.service import Service
-from api.http.sessions import SESSION_COOKIE
+from api.http.sessions import SESSION_COOKIE, same_site
 from domain import clock
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.model import process_record
@@ -54,6 +54,8 @@ def reader(request: Request) -> Principal:
     if header.lower().startswith("bearer "):
         found = verify_token(svc.ledger, header[7:].strip())
     else:
+        if request.method not in ("GET", "HEAD"):  # a cookie rides along on another site's post
+            same_site(request)
         found = svc.sessions.principal(svc.ledger, request.cookies.get(SESSION_COOKIE))
     if found is None:
         raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.cases_now import CasesNow
-from api.http.problems import TITLES, problem
+from api.http.problems import TITLES, ApiError, problem
 from api.http.sessions import Sessions
 from api.store.data_keys import DataKeys
 from api.store.health import StorageHealth
@@ -37,6 +37,7 @@ from domain.service.ledger import Ledger
 from projections.export import Exporter
 from projections.runner import Projector
 from projections.signed import CheckpointRefused
+from projections.tlog import LogError
 
 if TYPE_CHECKING:  # issue 20 — witnesses
     from api.witness.submitter import Witnessing
@@ -251,7 +252,10 @@ class Service:
         newest checkpoint a quorum cosigned (format v4, docs/spec.md §20.5)."""
         projector = self.checkpointed()
         witnessed = self.witnessing.published() if self.witnessing is not None else None
-        return Exporter(self.ledger, projector, self.ledger_key, witnessed)
+        try:
+            return Exporter(self.ledger, projector, self.ledger_key, witnessed)
+        except LogError as error:  # witnessed.note is not the ledger's checkpoint: named, not a 500
+            raise ApiError("unavailable", str(error)) from None
 
     def checkpointed(self) -> Projector:
         """Caught up, with a checkpoint covering everything, if the ledger key is at hand."""
@@ -288,6 +292,9 @@ class Reading:
 READING: ContextVar[Reading | None] = ContextVar("READING", default=None)
 
 READING_METHODS = frozenset({"GET", "HEAD"})
+#: no page is framed, by another site or this one: a framed sign-in or key confirmation under a
+#: decoy is a click the person never meant (clickjacking; the same-origin post passes same_site)
+NOT_FRAMED = ((b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'"))
 
 
 class RequestGuard:
@@ -332,6 +339,7 @@ class RequestGuard:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), *NOT_FRAMED]}
             await send(message)
 
         reading = READING.set(Reading() if scope.get("method") in READING_METHODS else None)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from fastapi import Request
+
 from api.http.auth import authenticate, revoked_since
 from api.http.problems import ApiError
 from api.store.service_state import ServiceState, micros
@@ -31,6 +33,24 @@ from domain.service.ledger import Ledger
 SESSION_COOKIE = "dl_session"
 #: seconds a web session lasts at most
 SESSION_LIFETIME = 4 * 3600
+
+
+def site_origin(request: Request) -> str:
+    """This site's origin as the browser sees it (scheme, host and port of the request)."""
+    url = request.base_url
+    return f"{url.scheme}://{url.netloc}"
+
+
+def same_site(request: Request) -> None:
+    """Refuse a request another site's page made the browser send: an ``Origin`` other than this
+    site's (browsers send one on every POST), or ``Sec-Fetch-Site: cross-site``. Every POST that
+    begins or ends a session (a token form another site posts would sign the visitor in as the
+    attacker: login CSRF), that the pages' scripts send (api.http.web_keys), or that a session's
+    cookie authenticates (api.http.reads.reader) checks it."""
+    sent = request.headers.get("origin")
+    if (sent is not None and sent != site_origin(request)) or request.headers.get("sec-fetch-site") == "cross-site":
+        raise ApiError("not-permitted", "跨站请求被拒绝：请直接在本站页面上操作 — "
+                                        "a request from another site is refused: use this site's own pages")
 
 
 def _hash(text: str) -> str:

@@ -41,7 +41,7 @@ from api.http.reads import (
     unit_record_for,
 )
 from api.http.service import Service
-from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
+from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site
 from domain import clock
 from domain.errors import LedgerError
 from domain.model.articles import CATALOGUE
@@ -214,6 +214,7 @@ def router() -> APIRouter:
 
     @pages.post("/signin")
     async def signin(request: Request) -> Response:
+        same_site(request)  # another site's form posting its own token: login CSRF
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         token = (form.get("token") or [""])[0].strip()
         target = form.get("next")
@@ -234,6 +235,7 @@ def router() -> APIRouter:
 
     @pages.post("/signout")
     def signout(request: Request) -> Response:
+        same_site(request)
         svc = service(request)
         svc.sessions.end(request.cookies.get(SESSION_COOKIE))  # ended on the server, not only forgotten
         response = RedirectResponse("/", status_code=303)

@@ -55,8 +55,10 @@ from api.http.browser_keys import (
 )
 from api.http.labels_keys import KEYS
 from api.http.reads import UUID_PATTERN, reader, service
-from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME
+from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site, site_origin
 from api.http.web import TEMPLATES, lang_of, render, require
+from domain.evidence.canonical import canonical_bytes
+from domain.evidence.errors import MalformedInput
 from domain.evidence.times import format_time
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
@@ -66,20 +68,6 @@ MAX_BODY = 16_384
 CHINA = timezone(timedelta(hours=8))
 
 
-def site_origin(request: Request) -> str:
-    """This site's origin as the browser sees it (scheme, host and port of the request)."""
-    url = request.base_url
-    return f"{url.scheme}://{url.netloc}"
-
-
-def same_site(request: Request) -> None:
-    """Refuse a request another site's page made the browser send (see the module's docstring)."""
-    sent = request.headers.get("origin")
-    if (sent is not None and sent != site_origin(request)) or request.headers.get("sec-fetch-site") == "cross-site":
-        raise refuse("not-permitted", "跨站请求被拒绝：请直接在本站页面上操作",
-                     "a request from another site is refused: use this site's own pages")
-
-
 async def json_body(request: Request) -> Any:
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise refuse("malformed-input", "请求须为 JSON（application/json）", "the body must be application/json")
@@ -87,9 +75,15 @@ async def json_body(request: Request) -> Any:
     if len(body) > MAX_BODY:
         raise refuse("too-large", "请求过大", "the body is too large")
     try:
-        return json.loads(body)
-    except ValueError:
+        value = json.loads(body)
+    except (ValueError, RecursionError):  # nested thousands deep: RecursionError, a 500 before
         raise refuse("malformed-input", "请求不是有效的 JSON", "the body is not JSON") from None
+    try:  # docs/spec.md §2: what these bodies carry (codes, keys, signed statements) is signed data:
+        canonical_bytes(value)  # nested at most 64 deep, no lone surrogate (a 500 when hashed), no float
+    except MalformedInput as error:
+        raise refuse("malformed-input", "请求中的 JSON 超出可签名数据的范围（docs/spec.md 第2节）",
+                     f"the body's JSON lies outside the signed data's domain (docs/spec.md §2): {error.detail}") from None
+    return value
 
 
 def _words(request: Request, lang: str) -> Any:

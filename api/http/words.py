@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from domain.errors import MalformedInput
+from domain.evidence.times import in_utc
 from domain.model.rules import rulebook_for
 from projections.views import DEADLINES
 
@@ -133,9 +134,11 @@ def parse_moment(text: str) -> int | datetime:
         if _DATE.match(text):
             return datetime.combine(date.fromisoformat(text), time.max, CHINA)
         moment = datetime.fromisoformat(text)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+        in_utc(moment)  # 0001-01-01T07:00 China time is year 0 in UTC: a 500 when replayed
     except ValueError:
         raise _bad(text) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA)
+    return moment
 
 
 def moment_of(day: str | None, at: str | None) -> str:

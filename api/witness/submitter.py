@@ -24,10 +24,10 @@ from domain.evidence.checkpoint import Checkpoint, NoteError, SignedNote
 from domain.evidence.cosignature import cosigner_key_id, verify_cosignature, with_cosignatures
 from domain.evidence.times import parse_time
 from domain.evidence.tlog_policy import Policy, PolicyError, Witness, parse_policy
+from projections.signed import WITNESSED_FILE
 from projections.whole_file import locked, replace_whole
 
 POLICY_FILE = "tlog-policy"
-WITNESSED_FILE = "witnessed.note"
 TIMEOUT = 10.0  # seconds a witness has to answer one submission
 log = logging.getLogger("decision_ledger.witnessing")
 

@@ -14,7 +14,7 @@ from domain.evidence.checkpoint import Checkpoint, open_under
 from domain.evidence.errors import LedgerError
 from domain.evidence.intent import Intent
 from domain.evidence.keys import ROTATE_LEDGER
-from domain.evidence.merkle import ProofError, verify_consistency
+from domain.evidence.merkle import ProofError, path_of, verify_consistency
 from domain.evidence.signing import Envelope, PublicKey
 from domain.evidence.times import format_time
 from domain.evidence.verifier import KeyChecks
@@ -57,7 +57,7 @@ def earlier_checkpoint(note: str, consistency_path: Any, checkpoint: Checkpoint,
     consistency proof (hex hashes) leads from it to ``checkpoint`` — else :class:`NotExtended`."""
     earlier, _ = open_under(note, ledger_keys, checkpoint.origin)
     try:
-        path = [bytes.fromhex(p) for p in consistency_path]
+        path = path_of(consistency_path)
         verify_consistency(earlier.size, checkpoint.size, earlier.root, checkpoint.root, path)
     except (TypeError, ValueError, ProofError) as error:
         raise NotExtended(earlier, str(error)) from None

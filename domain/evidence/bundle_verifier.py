@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.evidence import (
     hashing,  # issue 20 — sm3
+    merkle,
     sm2_note,  # issue 20 — sm2
     topics,
 )
@@ -25,8 +26,9 @@ from domain.evidence.bundle import (
 from domain.evidence.bundle_ledger_key import check_signing_key, proposed_ledger_keys
 from domain.evidence.bundle_stamps import check_timestamps, tlog_proof_problem
 from domain.evidence.bundle_witnesses import WitnessTrust, check_witnessed
+from domain.evidence.canonical import parse_interchange
 from domain.evidence.checkpoint import Checkpoint, NoteError, open_under, verifier_key
-from domain.evidence.errors import LedgerError
+from domain.evidence.errors import LedgerError, MalformedInput
 from domain.evidence.heads import BundleHead, CaseHead
 from domain.evidence.intent import Intent
 from domain.evidence.merkle import ProofError, leaf_hash, verify_consistency, verify_inclusion
@@ -185,7 +187,7 @@ def _verify_bundle(data: Any, trusted_ledger_keyid: str | None, trusted_checkpoi
             return []
         event = by_place[(record.aggregate_id, record.version)]
         try:
-            path = [bytes.fromhex(p) for p in event["inclusion_path"]]
+            path = merkle.path_of(event["inclusion_path"])
             verify_inclusion(leaf_hash(bytes.fromhex(links.hash)), event["leaf_index"], checkpoint.size, path,
                              checkpoint.root)
         except (ValueError, TypeError, ProofError) as error:
@@ -268,7 +270,7 @@ def _check_consistency(reading: _Reading, proof: Any, trusted_note: str | None, 
     if isinstance(proof, dict):
         reading.members("the consistency proof", proof, {"old_checkpoint", "consistency_path"})
         try:
-            path = [bytes.fromhex(p) for p in proof.get("consistency_path", [])]
+            path = merkle.path_of(proof.get("consistency_path", []))
         except (TypeError, ValueError):
             reading.brk("checkpoint", "the bundle's consistency proof is not a list of hex hashes")
             return
@@ -481,10 +483,8 @@ def _canonical_keys(entries: list[Any]) -> list[Any]:
 def verify_bundle_json(text: str, trusted_ledger_keyid: str | None = None, trusted_checkpoint: str | None = None,
                        tsa_trust: Trust | None = None, witness_trust: WitnessTrust | None = None) -> VerificationReport:
     """:func:`verify_bundle` of a bundle's JSON text."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        report = VerificationReport()
-        report.breaks.append(Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.msg} at {error.pos}"))
-        return report
+    try:  # one reading of the text (spec §13.2): no member twice, no NaN, no RecursionError
+        data = parse_interchange(text)
+    except MalformedInput as error:
+        return VerificationReport(breaks=[Break(BUNDLE, 0, None, "hash", f"the bundle is not JSON: {error.detail}")])
     return verify_bundle(data, trusted_ledger_keyid, trusted_checkpoint, tsa_trust, witness_trust)

@@ -9,7 +9,9 @@ Verification (RFC 9162 §2.1.3.2, §2.1.4.2) needs nothing but the hashes.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -19,6 +21,20 @@ Subtree = Callable[[int, int], bytes]
 
 class ProofError(ValueError):
     """A proof does not verify; the message says which check failed."""
+
+
+_HASH_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def path_of(hexes: Any) -> list[bytes]:
+    """A proof's path as a bundle spells it: a list of hashes, each in lowercase hex (spec §1) —
+    ``bytes.fromhex`` alone also read upper case and spaces, so one path had many spellings."""
+    if not isinstance(hexes, list):
+        raise ProofError("the path is not a list of hex hashes")
+    for text in hexes:
+        if not isinstance(text, str) or not _HASH_HEX.fullmatch(text):
+            raise ProofError(f"{str(text)[:80]!r} is not a hash in lowercase hex (64 digits)")
+    return [bytes.fromhex(text) for text in hexes]
 
 
 def leaf_hash(data: bytes) -> bytes:

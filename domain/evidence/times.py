@@ -16,7 +16,18 @@ def format_time(moment: datetime) -> str:
     """A timezone-aware moment in its one spelling."""
     if moment.tzinfo is None:
         raise ValueError("times in the ledger must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: glibc's %Y leaves a year before 1000 unpadded ("999-…"), a spelling
+    # parse_time refuses
+    return in_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def in_utc(moment: datetime) -> datetime:
+    """A timezone-aware moment in UTC; ``ValueError`` for one whose UTC lies outside the years
+    0001–9999 (``0001-01-01T00:00:00+01:00``), which no ``datetime`` holds."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{moment.isoformat()} lies outside the years 0001–9999 in UTC") from None
 
 
 def parse_time(text: str) -> datetime:
