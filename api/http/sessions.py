@@ -41,6 +41,12 @@ def site_origin(request: Request) -> str:
     return f"{url.scheme}://{url.netloc}"
 
 
+def secure_site(request: Request) -> bool:
+    """Whether the browser reaches this site over HTTPS: then the cookies set are ``Secure`` (sent
+    over HTTPS only). Behind a proxy, as it forwards the scheme (docs/operations.md)."""
+    return request.base_url.scheme == "https"
+
+
 def same_site(request: Request) -> None:
     """Refuse a request another site's page made the browser send: an ``Origin`` other than this
     site's (browsers send one on every POST), or ``Sec-Fetch-Site: cross-site``. Every POST that

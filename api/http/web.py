@@ -41,7 +41,7 @@ from api.http.reads import (
     unit_record_for,
 )
 from api.http.service import Service
-from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site
+from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site, secure_site
 from domain import clock
 from domain.errors import LedgerError
 from domain.model.articles import CATALOGUE
@@ -150,7 +150,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     }
     response = TEMPLATES.TemplateResponse(request, template, page, status_code=status)
     if request.query_params.get("lang") in labels.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=secure_site(request))
     return response
 
 
@@ -230,7 +230,7 @@ def router() -> APIRouter:
                           technical=error.detail)
         response = RedirectResponse(_safe_next(target), status_code=303)
         response.set_cookie(SESSION_COOKIE, session.cookie, max_age=SESSION_LIFETIME, httponly=True,
-                            samesite="lax")
+                            samesite="lax", secure=secure_site(request))
         return response
 
     @pages.post("/signout")

@@ -55,7 +55,7 @@ from api.http.browser_keys import (
 )
 from api.http.labels_keys import KEYS
 from api.http.reads import UUID_PATTERN, reader, service
-from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site, site_origin
+from api.http.sessions import SESSION_COOKIE, SESSION_LIFETIME, same_site, secure_site, site_origin
 from api.http.web import TEMPLATES, lang_of, render, require
 from domain.evidence.canonical import canonical_bytes
 from domain.evidence.errors import MalformedInput
@@ -266,7 +266,7 @@ def router() -> APIRouter:
                                  "purpose": SIGN_IN_PURPOSE}, status_code=201)
         if fresh:
             response.set_cookie(CHALLENGE_COOKIE, browser, max_age=CHALLENGE_LIFETIME * 30, httponly=True,
-                                samesite="strict")
+                                samesite="strict", secure=secure_site(request))
         return response
 
     @pages.post("/v1/sign-in")
@@ -279,7 +279,7 @@ def router() -> APIRouter:
         session = svc.sessions.begin_verified(answered.principal, answered.keyid)
         response = JSONResponse({"principal": str(answered.principal.id), "name": answered.principal.name,
                                  "keyid": answered.keyid})
-        response.set_cookie(SESSION_COOKIE, session.cookie, max_age=SESSION_LIFETIME, httponly=True, samesite="lax")
+        response.set_cookie(SESSION_COOKIE, session.cookie, max_age=SESSION_LIFETIME, httponly=True, samesite="lax", secure=secure_site(request))
         return response
 
     return pages

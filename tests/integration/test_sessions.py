@@ -115,3 +115,19 @@ def test_revoking_a_role_ends_sessions_and_tokens_made_before(served: Served) ->
     fresh = {"Authorization": f"Bearer {make_token(signer.key, signer.principal_id)}"}
     assert served.client.get("/v1/me", headers=fresh).status_code == 200
     assert _me(served, served.sign_in(handle)) == 200
+
+
+def test_cookies_are_secure_when_the_site_is_reached_over_https(served: Served) -> None:
+    """Behind an HTTPS proxy (the scheme forwarded) the session cookie is sent over HTTPS only;
+    over plain HTTP (a local demo) a Secure cookie would never come back, so it is not marked."""
+    people = _people_with_roles(served)
+    for handle, scheme, secure in ((people[4], "https", True), (people[5], "http", False)):
+        signer = served.people[handle]
+        served.client.cookies.clear()
+        token = make_token(signer.key, signer.principal_id)
+        answer = served.client.post(f"{scheme}://testserver/signin", data={"token": token}, follow_redirects=False,
+                                    headers={"origin": f"{scheme}://testserver"})
+        assert answer.status_code == 303, answer.text
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("dl_session=") and "httponly" in cookie.lower()
+        assert ("secure" in cookie.lower().split("; ")) is secure, cookie
