@@ -45,6 +45,9 @@ from domain.service.ledger import Ledger
 
 #: seconds an enrolment invitation may be answered and its request signed
 INVITATION_LIFETIME = 24 * 3600
+#: open invitations one person may have at a time: a person inviting their own other computer
+#: again and again cannot fill the service's tables
+MAX_OPEN_INVITATIONS = 10
 #: seconds a sign-in challenge may be answered
 #: how many unexpired sign-in challenges the store keeps at once (a flood of requests is refused)
 MAX_OPEN_CHALLENGES = 10_000
@@ -143,6 +146,12 @@ class Invitations:
         now = micros()
         with self.state.writing() as cursor:
             cursor.execute("DELETE FROM {dl_key_invitations} WHERE expires_at < ?", (now,))
+            row = cursor.execute("SELECT COUNT(*) AS n FROM {dl_key_invitations} WHERE principal_id = ?",
+                                 (str(person.id),)).fetchone()
+            if row is not None and int(row["n"]) >= MAX_OPEN_INVITATIONS:
+                raise refuse("refused", f"{person.name}已有{MAX_OPEN_INVITATIONS}个未使用的邀请：请先使用或等待其过期"
+                             f"（{INVITATION_LIFETIME // 3600}小时）", f"{person.name} has {MAX_OPEN_INVITATIONS} open "
+                             f"invitations: use one, or wait until they expire ({INVITATION_LIFETIME // 3600} hours)")
             cursor.execute(
                 "INSERT INTO {dl_key_invitations} (code_hash, principal_id, issued_by, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -29,10 +29,14 @@ from api.store.service_state import ServiceState, micros
 from domain import clock
 from domain.model.principal import Principal
 from domain.service.ledger import Ledger
+from projections.store import ViewCursor
 
 SESSION_COOKIE = "dl_session"
 #: seconds a web session lasts at most
 SESSION_LIFETIME = 4 * 3600
+#: open sessions one person may hold; a new one past it ends their oldest (a signed-in person
+#: cannot fill the service's tables by signing in again and again)
+MAX_OPEN_SESSIONS = 20
 
 
 def site_origin(request: Request) -> str:
@@ -96,11 +100,7 @@ class Sessions:
             if not fresh:
                 raise ApiError("unauthenticated", "this sign-in token was already used: a sign-in link works once; "
                                                   "sign a new token (登录链接只能使用一次，请重新签发令牌)")
-            cursor.execute(
-                "INSERT INTO {dl_sessions} (session_hash, principal_id, keyid, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (_hash(cookie), str(found.principal.id), found.keyid, now, now + SESSION_LIFETIME * 1_000_000),
-            )
+            _open(cursor, cookie, str(found.principal.id), found.keyid, now)
         return Session(cookie, found.principal)
 
     # issue 19 — keys: a session for a principal whose browser key answered a sign-in challenge
@@ -112,11 +112,7 @@ class Sessions:
         cookie = secrets.token_urlsafe(32)
         with self.state.writing() as cursor:
             cursor.execute("DELETE FROM {dl_sessions} WHERE expires_at < ?", (now,))
-            cursor.execute(
-                "INSERT INTO {dl_sessions} (session_hash, principal_id, keyid, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (_hash(cookie), str(principal.id), keyid, now, now + SESSION_LIFETIME * 1_000_000),
-            )
+            _open(cursor, cookie, str(principal.id), keyid, now)
         return Session(cookie, principal)
 
     def principal(self, ledger: Ledger, cookie: str | None) -> Principal | None:
@@ -159,3 +155,19 @@ class Sessions:
             return "the key that opened it is no longer active"
         began = datetime.fromtimestamp(created // 1_000_000, tz=UTC) + timedelta(microseconds=created % 1_000_000)
         return revoked_since(principal, began)
+
+
+def _open(cursor: ViewCursor, cookie: str, principal_id: str, keyid: str, now: int) -> None:
+    """Store a new session (its cookie's hash), ending the person's oldest open ones past
+    :data:`MAX_OPEN_SESSIONS`."""
+    cursor.execute(
+        "INSERT INTO {dl_sessions} (session_hash, principal_id, keyid, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        (_hash(cookie), principal_id, keyid, now, now + SESSION_LIFETIME * 1_000_000),
+    )
+    cursor.execute(
+        "UPDATE {dl_sessions} SET ended_at = ?, ended_why = ? WHERE ended_at IS NULL AND principal_id = ? "
+        "AND session_hash NOT IN (SELECT session_hash FROM {dl_sessions} WHERE ended_at IS NULL AND principal_id = ? "
+        "ORDER BY created_at DESC, session_hash LIMIT ?)",
+        (now, f"more than {MAX_OPEN_SESSIONS} open sessions: the oldest ended", principal_id, principal_id,
+         MAX_OPEN_SESSIONS),
+    )

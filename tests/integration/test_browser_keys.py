@@ -315,3 +315,27 @@ def test_a_person_enrols_a_browser_key_by_dual_control_and_signs_in_with_it(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_person_has_a_bounded_number_of_open_invitations(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person inviting their own other computer again and again cannot fill the service's
+    tables: past the bound the invitation is refused, in Chinese and English, and nothing is kept."""
+    from api.http import browser_keys
+
+    handle = "zhou_li"
+    person = str(served.people[handle].principal_id)
+    with served.service.state.reading() as cursor:
+        counted = cursor.execute("SELECT COUNT(*) AS n FROM {dl_key_invitations} WHERE principal_id = ?",
+                                 (person,)).fetchone()
+    assert counted is not None
+    monkeypatch.setattr(browser_keys, "MAX_OPEN_INVITATIONS", int(counted["n"]) + 2)
+    for _ in range(2):
+        made = served.client.post("/v1/key-invitations", json={"principal_id": person}, headers=served.headers(handle))
+        assert made.status_code == 201, made.text
+    refused = served.client.post("/v1/key-invitations", json={"principal_id": person}, headers=served.headers(handle))
+    assert refused.status_code >= 400 and "未使用的邀请" in refused.json()["detail"] and "open invitations" in \
+        refused.json()["detail"]
+    with served.service.state.reading() as cursor:
+        after = cursor.execute("SELECT COUNT(*) AS n FROM {dl_key_invitations} WHERE principal_id = ?",
+                               (person,)).fetchone()
+    assert after is not None and int(after["n"]) == int(counted["n"]) + 2

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from uuid import UUID
 
+import pytest
+
 from api.http.auth import make_token
 from api.http.writes import ROUTES
 from domain.model.principal import Principal
@@ -131,3 +133,18 @@ def test_cookies_are_secure_when_the_site_is_reached_over_https(served: Served) 
         cookie = answer.headers["set-cookie"]
         assert cookie.startswith("dl_session=") and "httponly" in cookie.lower()
         assert ("secure" in cookie.lower().split("; ")) is secure, cookie
+
+
+def test_a_person_holds_a_bounded_number_of_open_sessions(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing in again and again cannot fill the service's tables: past the bound, a new
+    session ends the person's oldest, which then answers 401; the newer ones stay open."""
+    from api.http import sessions
+
+    monkeypatch.setattr(sessions, "MAX_OPEN_SESSIONS", 2)
+    handle = _people_with_roles(served)[6]
+    cookies = [served.sign_in(handle) for _ in range(3)]
+    assert [_me(served, cookie) for cookie in cookies] == [401, 200, 200]
+    with served.service.state.reading() as cursor:
+        row = cursor.execute("SELECT ended_why FROM {dl_sessions} WHERE ended_at IS NOT NULL AND principal_id = ?",
+                             (str(served.people[handle].principal_id),)).fetchone()
+    assert row is not None and "open sessions" in row["ended_why"]
