@@ -269,9 +269,10 @@ def person_chain(views: Views, principal_id: str, *, acts: bool = True) -> dict[
 
 #: the acts on a person's own record that make their working life: who recorded them, when
 _LIFETIME_ACTIONS = ("principal.register", "principal.transfer", "principal.rename", "principal.retire",
-                     "principal.revoke_eligibility")  # 取消评估资格 of an expert (国令第713号第四十一条)
+                     "principal.revoke_eligibility",  # 取消评估资格 of an expert (国令第713号第四十一条)
+                     "principal.criticise", "principal.record_rectification")  # 713-41: 通报批评、责令限期整改, 整改完成
 _LIFETIME_ARGS = ("unit", "organisation_id", "title", "name", "identifier", "departure", "reason", "case_id",
-                  "conduct", "consequences")
+                  "conduct", "consequences", "criticism_id", "breach", "rectification", "deadline", "account")
 
 
 def _lifetime(views: Views, principal_id: str) -> list[dict[str, Any]]:
@@ -387,6 +388,7 @@ def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
         agency = {**_loads(row, "records"), "qualified": bool(row["qualified"])}
         records = agency["records"]
         records.setdefault("credit", [])
+        records.setdefault("criticisms", [])  # 713-41: rows projected before criticism was recorded
         if today is not None:
             agency["credit_in_force"] = len(records["bad_credit"]) + sum(in_force(p, today) for p in records["credit"])
         out.append(agency)
