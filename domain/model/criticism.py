@@ -14,7 +14,7 @@ keep ``criticisms`` by id; this module holds the checks and the event behaviour 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -73,6 +73,11 @@ def check_rectification(act: Act[R], ctx: Context, name: str, criticisms: dict[s
                       rule="713-41/rectification-by-criticising-unit")
 
 
+def on_time(recorded_at: datetime, deadline: str) -> bool:
+    """整改是否按期: recorded on or before the deadline, as the day falls in China (713-41)."""
+    return china_date(recorded_at) <= date.fromisoformat(deadline)
+
+
 class Criticised(LedgerEvent):
     """Base of ``Agency.Criticised`` and ``Principal.Criticised``: the criticism, open until rectified."""
 
@@ -90,5 +95,5 @@ class RectificationRecorded(LedgerEvent):
         criticism = aggregate.criticisms[str(command.criticism_id)]
         criticism["rectification"] = {
             "account": command.account,
-            "on_time": china_date(self.timestamp) <= date.fromisoformat(criticism["deadline"]),
+            "on_time": on_time(self.timestamp, criticism["deadline"]),
             **self.provenance(act)}

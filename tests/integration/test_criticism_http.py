@@ -12,6 +12,7 @@ from uuid import UUID, uuid4
 
 from domain import clock
 from domain.model.calendar import china_date
+from tests.integration.commands import invoke
 from tests.integration.http_support import Served
 from tests.integration.test_http_reads import problem_of
 from tests.integration.test_http_writes import nothing_stored, post
@@ -71,3 +72,22 @@ def test_criticism_rectification_and_the_reads(served: Served) -> None:
     [shown_in_chain] = [e for e in chain["lifetime"] if e["action"] == "principal.criticise"]
     assert shown_in_chain["breach"] == "问卷样本未按方案抽取" and shown_in_chain["deadline"]
 
+
+    done = {"criticism_id": chain_criticism_id(chain), "account": "已补充说明"}
+    assert post(served, f"/v1/principals/{expert}/rectifications",
+                served.sign("ma_xiaodong", "principal.record_rectification", UUID(expert), done)).status_code == 201
+    chain = served.get(f"/v1/persons/{expert}", "kong_deming").json()
+    [rectified] = [e for e in chain["lifetime"] if e["action"] == "principal.record_rectification"]
+    assert rectified["on_time"] is True and rectified["account"] == "已补充说明"
+    page = served.client.get(f"/persons/{expert}").text
+    assert 'id="person-eligibility"' in page and "问卷样本未按方案抽取" in page and "按期整改完成" in page
+
+    listed = invoke("agencies", "--db", served.url)  # the operator's CLI, unscoped
+    assert listed.code == 0 and f"rectify by {criticism['deadline']}: rectified on time" in listed.out
+    shown_person = invoke("person", str(expert), "--db", served.url)
+    assert shown_person.code == 0 and "principal.criticise" in shown_person.out and "(on time)" in shown_person.out
+
+
+def chain_criticism_id(chain: dict[str, Any]) -> str:
+    [entry] = [e for e in chain["lifetime"] if e["action"] == "principal.criticise"]
+    return str(entry["criticism_id"])
