@@ -53,6 +53,9 @@ def test_criticism_rectification_and_the_reads(served: Served) -> None:
     served.sign_in("kong_deming")
     page = served.client.get("/agencies").text
     assert "通报批评，责令" + criticism["deadline"] + "前整改" in page and "尚未整改" in page
+    name = shown()["name"]  # the entrusting form's lookup names the criticism, and bars nothing
+    [match] = served.get("/v1/lookup/agencies", "ma_xiaodong", q=name).json()["items"]
+    assert match["id"] == agency and match["label"] == f"{name}（曾被通报批评1次）"
 
     done = {"criticism_id": criticism["criticism_id"], "account": "已重新抽样"}
     assert post(served, f"/v1/agencies/{agency}/rectifications",
