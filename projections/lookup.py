@@ -47,8 +47,11 @@ def organisations(views: Views) -> list[dict[str, Any]]:
 
 
 def agencies(views: Views, text: str, limit: int) -> list[dict[str, Any]]:
-    """Registered third-party agencies whose name contains ``text``."""
+    """Registered third-party agencies whose name contains ``text``, each with ``criticised``: how
+    many times it was criticised (通报批评, 713-41), which the entrusting form shows but never bars."""
     with views.reading() as c:
-        return [dict(row) for row in c.execute(
-            "SELECT agency_id, name FROM {dl_agencies} WHERE name LIKE ? ESCAPE '\\' ORDER BY name, agency_id "
-            "LIMIT ?", (like(text), limit)).fetchall()]
+        rows = c.execute(
+            "SELECT agency_id, name, records FROM {dl_agencies} WHERE name LIKE ? ESCAPE '\\' ORDER BY name, agency_id "
+            "LIMIT ?", (like(text), limit)).fetchall()
+    return [{"agency_id": row["agency_id"], "name": row["name"],
+             "criticised": len(json.loads(row["records"]).get("criticisms", []))} for row in rows]

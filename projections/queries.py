@@ -21,6 +21,7 @@ from domain.errors import MalformedInput, NotFound
 from domain.evidence.canonical import MAX_SAFE_INTEGER
 from domain.evidence.hashing import jsonable
 from domain.evidence.times import format_time, in_utc, parse_time
+from domain.model import criticism
 from domain.model.agency import in_force
 from domain.model.calendar import china_date
 from domain.model.case import EvaluationCase, Phase
@@ -275,19 +276,26 @@ def person_chain(views: Views, principal_id: str, *, acts: bool = True) -> dict[
 
 #: the acts on a person's own record that make their working life: who recorded them, when
 _LIFETIME_ACTIONS = ("principal.register", "principal.transfer", "principal.rename", "principal.retire",
-                     "principal.revoke_eligibility")  # 取消评估资格 of an expert (国令第713号第四十一条)
+                     "principal.revoke_eligibility",  # 取消评估资格 of an expert (国令第713号第四十一条)
+                     "principal.criticise", "principal.record_rectification")  # 713-41: 通报批评、责令限期整改, 整改完成
 _LIFETIME_ARGS = ("unit", "organisation_id", "title", "name", "identifier", "departure", "reason", "case_id",
-                  "conduct", "consequences")
+                  "conduct", "consequences", "criticism_id", "breach", "rectification", "deadline", "account")
 
 
 def _lifetime(views: Views, principal_id: str) -> list[dict[str, Any]]:
     """一人一链 (XX-18): the person's registration, transfers (调动), changes of name (更名) and
-    retirement or leaving (退休、离职), as signed on their record, in order."""
-    return [
+    retirement or leaving (退休、离职), as signed on their record, in order; an expert's 取消评估资格,
+    通报批评 and 整改完成 (713-41), each rectification with ``on_time`` against its criticism's deadline."""
+    entries = [
         {"action": a["action"], "recorded_at": a["recorded_at"], "recorded_by": a["actor_id"], "event_hash": a["event_hash"],
          **{k: a["args"][k] for k in _LIFETIME_ARGS if k in a["args"]}}
         for a in _actions(views, "aggregate_id", principal_id) if a["action"] in _LIFETIME_ACTIONS
     ]
+    deadlines = {e["criticism_id"]: e["deadline"] for e in entries if e["action"] == "principal.criticise"}
+    for entry in entries:
+        if entry["action"] == "principal.record_rectification" and entry["criticism_id"] in deadlines:
+            entry["on_time"] = criticism.on_time(parse_time(entry["recorded_at"]), deadlines[entry["criticism_id"]])
+    return entries
 
 
 def trace_decision(views: Views, decision_id: str, *, acts: bool = True) -> dict[str, Any]:
@@ -393,6 +401,7 @@ def agencies(views: Views, today: date | None = None) -> list[dict[str, Any]]:
         agency = {**_loads(row, "records"), "qualified": bool(row["qualified"])}
         records = agency["records"]
         records.setdefault("credit", [])
+        records.setdefault("criticisms", [])  # 713-41: rows projected before criticism was recorded
         if today is not None:
             agency["credit_in_force"] = len(records["bad_credit"]) + sum(in_force(p, today) for p in records["credit"])
         out.append(agency)

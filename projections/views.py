@@ -335,7 +335,9 @@ class LedgerViews(Projection[ViewRecorder]):
                 str(agency.id), agency.name, agency.kind, int(agency.qualified), len(agency.bad_credit),
                 dumps({"qualification": agency.qualification, "bad_credit": agency.bad_credit,
                        "credit": list(agency.credit.values()),  # H3 credit: proposals, decisions, repairs
-                       "eligibility_revoked": agency.eligibility_revoked}),  # 国令第713号第四十一条
+                       "eligibility_revoked": agency.eligibility_revoked,  # 国令第713号第四十一条
+                       # 713-41 通报批评、责令限期整改: only where there is one, so rows projected before stay as they were
+                       **({"criticisms": list(agency.criticisms.values())} if agency.criticisms else {})}),
                 format_time(agency.modified_on),
             ),
         )

@@ -215,6 +215,11 @@ def person(db: str | None, principal_id: str | None, find: str | None, as_json: 
         of_units = f" of unit {', '.join(procedure['units'])}" if procedure.get("units") else ""  # 713-39
         click.echo(f"  {procedure['article']:<8} {procedure['accountability_id']}  as {procedure['role']}{of_units}: "
                    f"{' → '.join(s['step'] for s in procedure['steps'])}  ({outcome})")
+    for e in chain["lifetime"]:  # 713-41: 通报批评、责令限期整改, 整改完成, 取消评估资格
+        if e["action"] in ("principal.criticise", "principal.record_rectification", "principal.revoke_eligibility"):
+            timely = "" if "on_time" not in e else (" (on time)" if e["on_time"] else " (late)")
+            click.echo(f"  {e['action']} {e['recorded_at']}: {e.get('breach') or e.get('conduct') or e.get('account')}"
+                       + (f" → rectify by {e['deadline']}" if "deadline" in e else "") + timely)
     for dissent in chain["dissent"]:  # 国令第713号第三十条、第三十八条
         how = f"据档案转录（{dissent['source']}）" if dissent["transcribed"] else "本人签署"
         record = dissent["record"]
@@ -357,6 +362,12 @@ def agencies(db: str | None, as_json: bool) -> None:
                        else "awaiting the credit department")
             click.echo(f"  proposal {p['proposal_id']} case {p['case_id']}: {p['conduct']} → {decided}"
                        + (f" → repaired: {r['reasons']}" if r else ""))
+        for c in row["records"]["criticisms"]:  # 713-41: 通报批评、责令限期整改 → 整改完成
+            done = c["rectification"]
+            state = ("not rectified" if done is None else "rectified on time" if done["on_time"] else "rectified late")
+            click.echo(f"  criticised case {c['case_id']}: {c['breach']} → rectify by {c['deadline']}: {state}")
+        if row["records"].get("eligibility_revoked"):  # 713-41: 取消评估资格
+            click.echo(f"  eligibility revoked, case {row['records']['eligibility_revoked']['case_id']}")
 
 
 @main.command()

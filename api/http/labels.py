@@ -29,6 +29,10 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "case.confirm_decision_fault": ("确认决策过错", "confirm a fault in the making of the decision"),
     "agency.revoke_eligibility": ("取消评估资格（受委托机构）", "revoke an agency's eligibility to evaluate"),
     "principal.revoke_eligibility": ("取消评估资格（专家）", "revoke an expert's eligibility to evaluate"),
+    "agency.criticise": ("通报批评、责令限期整改（受委托机构）", "criticise an agency and order it to rectify by a deadline"),
+    "principal.criticise": ("通报批评、责令限期整改（专家）", "criticise an expert and order them to rectify by a deadline"),
+    "agency.record_rectification": ("整改完成（受委托机构）", "record an agency's rectification"),
+    "principal.record_rectification": ("整改完成（专家）", "record an expert's rectification"),
     # H3 credit
     "credit.propose": ("提请纳入不良信用记录", "propose a bad-credit record"),
     "credit.decide": ("信用主管部门决定", "decide on a bad-credit proposal"),

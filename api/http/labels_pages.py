@@ -75,6 +75,13 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
     "credit": ("不良信用记录", "Bad-credit records"),
     "credit_in_force": ("现行有效 {0} 项", "{0} in force"),
     "eligibility_revoked": ("已取消评估资格", "eligibility revoked"),
+    # 713-41: 通报批评、责令限期整改 and 整改完成 (criticism bars no entrustment; shown beside revocation)
+    "criticised": ("通报批评，责令{0}前整改", "criticised; ordered to rectify by {0}"),
+    "not_rectified": ("尚未整改", "not rectified yet"),
+    "rectified_on_time": ("按期整改完成", "rectified on time"),
+    "rectified_late": ("逾期整改完成", "rectified late"),
+    "eligibility_record": ("通报批评与评估资格（《重大行政决策程序暂行条例》第四十一条）",
+                           "Criticism and eligibility to evaluate (Decree 713 Art. 41)"),
     "annual": ("年度统计", "Annual figures"),
     "annual_intro": ("各单位每年开展的评估情况，按发生年份（北京时间）统计（宁夏办法第十八条、息县办法第二十五条）。",
                      ("Each unit's evaluations per year, counted in the year they happened, China time "

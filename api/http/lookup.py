@@ -107,7 +107,8 @@ def router() -> Any:
                     found.append(Match(id=row["organisation_id"], label=label, name=row["name"]))
             found.sort(key=lambda m: (len(m.name), m.name))
         else:
-            found = [Match(id=row["agency_id"], label=row["name"], name=row["name"])
+            found = [Match(id=row["agency_id"], name=row["name"],  # 713-41: criticism shown, never a bar
+                           label=f"{row['name']}（曾被通报批评{row['criticised']}次）" if row["criticised"] else row["name"])
                      for row in lookup.agencies(views, text, limit + 1)]
         return Matches(items=found[:limit], more=len(found) > limit)
 

@@ -45,6 +45,10 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "agency.record_bad_credit": ("/v1/agencies/{agency_id}/bad-credit", "agency_id"),
     "agency.revoke_eligibility": ("/v1/agencies/{agency_id}/eligibility-revocations", "agency_id"),
     "principal.revoke_eligibility": ("/v1/principals/{principal_id}/eligibility-revocations", "principal_id"),
+    "agency.criticise": ("/v1/agencies/{agency_id}/criticisms", "agency_id"),
+    "principal.criticise": ("/v1/principals/{principal_id}/criticisms", "principal_id"),
+    "agency.record_rectification": ("/v1/agencies/{agency_id}/rectifications", "agency_id"),
+    "principal.record_rectification": ("/v1/principals/{principal_id}/rectifications", "principal_id"),
     # H3 credit
     "credit.propose": ("/v1/agencies/{agency_id}/credit-proposals", "agency_id"),
     "credit.decide": ("/v1/agencies/{agency_id}/credit-decisions", "agency_id"),

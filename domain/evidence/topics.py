@@ -41,6 +41,10 @@ EVENT_OF_ACTION: dict[str, str] = {
     "case.confirm_decision_fault": "decision-ledger/EvaluationCase/DecisionFaultConfirmed/v1",
     "agency.revoke_eligibility": "decision-ledger/Agency/EligibilityRevoked/v1",
     "principal.revoke_eligibility": "decision-ledger/Principal/EligibilityRevoked/v1",
+    "agency.criticise": "decision-ledger/Agency/Criticised/v1",
+    "principal.criticise": "decision-ledger/Principal/Criticised/v1",
+    "agency.record_rectification": "decision-ledger/Agency/RectificationRecorded/v1",
+    "principal.record_rectification": "decision-ledger/Principal/RectificationRecorded/v1",
     # H3 credit
     "credit.propose": "decision-ledger/Agency/CreditProposed/v1",
     "credit.decide": "decision-ledger/Agency/CreditDecided/v1",

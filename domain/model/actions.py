@@ -135,6 +135,11 @@ _SPECS = [
     # 取消评估资格 (国令第713号第四十一条): by the unit that engaged the agency or expert on the case
     _spec(ec.RevokeAgencyEligibility, Agency, "revoke_eligibility", roles={Role.LEAD_UNIT}, article="713-41"),
     _spec(ec.RevokeExpertEligibility, Principal, "revoke_eligibility", roles={Role.LEAD_UNIT}, article="713-41"),
+    # 通报批评、责令限期整改 and 整改完成 (国令第713号第四十一条): by the same unit
+    _spec(ec.CriticiseAgency, Agency, "criticise", roles={Role.LEAD_UNIT}, article="713-41"),
+    _spec(ec.CriticiseExpert, Principal, "criticise", roles={Role.LEAD_UNIT}, article="713-41"),
+    _spec(ec.RecordAgencyRectification, Agency, "record_rectification", roles={Role.LEAD_UNIT}, article="713-41"),
+    _spec(ec.RecordExpertRectification, Principal, "record_rectification", roles={Role.LEAD_UNIT}, article="713-41"),
     # H1 making: the making of a decision, signed by those who made it (XX-18; 713-30, 713-33)
     _spec(mc.RecordUndertaking, Decision, "record_undertaking", roles={Role.LEAD_UNIT}, article="XX-18"),
     _spec(mc.RecordParticipation, Decision, "record_participation", roles=_DECISION_KEEPERS, article="XX-18"),

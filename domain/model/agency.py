@@ -8,12 +8,16 @@ from uuid import UUID
 
 from domain.errors import Conflict, NotFound, Refused
 from domain.evidence import topics
-from domain.model import eligibility
+from domain.model import criticism, eligibility
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.agency import RecordBadCredit, RecordQualification, RegisterAgency
 from domain.model.commands.credit import DecideBadCredit, ProposeBadCredit, RepairCredit
-from domain.model.commands.eligibility import RevokeAgencyEligibility
+from domain.model.commands.eligibility import (
+    CriticiseAgency,
+    RecordAgencyRectification,
+    RevokeAgencyEligibility,
+)
 
 
 class EntrustingCase(Protocol):
@@ -56,6 +60,8 @@ class Agency(LedgerAggregate):
         self.credit: dict[str, dict[str, Any]] = {}
         #: 取消评估资格 (国令第713号第四十一条): no evaluation entrusts the agency again
         self.eligibility_revoked: dict[str, Any] | None = None
+        #: 通报批评、责令限期整改 (713-41), by criticism id, each with its rectification once recorded
+        self.criticisms: dict[str, dict[str, Any]] = {}
 
     @property
     def qualified(self) -> bool:
@@ -130,6 +136,17 @@ class Agency(LedgerAggregate):
         eligibility.check_revocation(act, ctx, self.name, self.eligibility_revoked,
                                      lambda case: str(self.id) in case.agencies)
         self._record(self.EligibilityRevoked, act)
+
+    def criticise(self, act: Act[CriticiseAgency], ctx: Context) -> None:
+        """通报批评、责令限期整改 (713-41), by the unit that entrusted the agency on the case."""
+        criticism.check_criticism(act, ctx, self.name, self.criticisms, lambda case: str(self.id) in case.agencies)
+        self._record(self.Criticised, act)
+
+    def record_rectification(self, act: Act[RecordAgencyRectification], ctx: Context) -> None:
+        """整改完成 (713-41), by the unit that criticised the agency."""
+        criticism.check_rectification(act, ctx, self.name, self.criticisms,
+                                      lambda case: str(self.id) in case.agencies)
+        self._record(self.RectificationRecorded, act)
 
     def _proposal(self, proposal_id: UUID) -> dict[str, Any]:
         proposal = self.credit.get(str(proposal_id))
@@ -217,3 +234,11 @@ class Agency(LedgerAggregate):
 
         def on(self, agency: Agency, act: Act[RevokeAgencyEligibility]) -> None:
             agency.eligibility_revoked = eligibility.revocation(act, self.provenance(act))
+
+    class Criticised(criticism.Criticised):
+        TOPIC = "decision-ledger/Agency/Criticised/v1"
+        COMMAND = CriticiseAgency
+
+    class RectificationRecorded(criticism.RectificationRecorded):
+        TOPIC = "decision-ledger/Agency/RectificationRecorded/v1"
+        COMMAND = RecordAgencyRectification

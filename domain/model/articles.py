@@ -113,7 +113,7 @@ DECREE_713: dict[str, Article] = {
         Article("713-38", "决策严重失误、久拖不决的倒查责任、终身责任追究与持不同意见者减免责任"),
         Article("713-39", "承办单位或者承担决策有关工作的单位违反程序、失职、弄虚作假的责任追究"),
         Article("713-40", "执行单位拒不执行、推诿、拖延或者瞒报、谎报、漏报的责任追究"),
-        Article("713-41", "违反规定的专家、专业机构、社会组织予以批评；造成严重后果的，取消评估资格",
+        Article("713-41", "违反职业道德和本条例规定的专家、专业机构、社会组织予以通报批评、责令限期整改；造成严重后果的，取消评估资格",
                 pending="专家和机构的记录载有批评和取消评估资格，此后的委托或外聘被拒绝 "
                         "(expert and agency records carry such entries; a later engagement is refused)"),
     )
@@ -180,6 +180,10 @@ AGGREGATE_RULES: dict[str, tuple[str, ...]] = {
     "publication/both-channels": ("XX-17",),
     # issue 18 review — duty to supply (XX-6): the answer accounts for every requested item
     "supply/every-item-accounted": ("XX-6", "713-40"),
+    # domain/model/criticism.py: 通报批评、责令限期整改 and 整改完成 (713-41)
+    "713-41/criticised-by-engaging-unit": ("713-41",),
+    "713-41/deadline-after-the-criticism": ("713-41",),
+    "713-41/rectification-by-criticising-unit": ("713-41",),
 }
 
 PERMISSION = "permission/"

@@ -4,13 +4,15 @@ evaluate. The unit that engaged them on the case (its 承办处室 / 委托单�
 case's events; from then on no evaluation under either text may entrust or engage them again.
 
 The aggregates (:class:`domain.model.agency.Agency`, :class:`domain.model.principal.Principal`)
-keep the revocation; this module holds the checks both share.
+keep the revocation; this module holds the checks both share. The article's first step, 通报批评、
+责令限期整改, is :mod:`domain.model.criticism`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
+from uuid import UUID
 
 from domain.errors import Conflict, NotFound, Refused
 from domain.evidence import topics
@@ -32,17 +34,23 @@ class EngagingCase(Protocol):
     def is_lead_unit_staff(self, ctx: Context) -> bool: ...
 
 
+def engaging_case(case_id: UUID, ctx: Context, name: str, engaged: Callable[[EngagingCase], bool]) -> EngagingCase:
+    """The evaluation case named, which must have entrusted or engaged ``name`` (else 404)."""
+    found = ctx.directory.find(case_id, LedgerAggregate)
+    if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
+        raise NotFound(f"no evaluation case {case_id}")
+    case = cast(EngagingCase, found)
+    if not engaged(case):
+        raise NotFound(f"{name} was not entrusted or engaged on case {case_id}; 该案件未委托或者外聘{name}")
+    return case
+
+
 def check_revocation(act: Act[R], ctx: Context, name: str, revoked: dict[str, Any] | None,
                      engaged: Callable[[EngagingCase], bool]) -> None:
     """Refuse (storing nothing) a revocation that is not the engaging unit's, not about a case
     that engaged ``name``, not shown by the case's stored events, or made twice."""
     command = act.command
-    found = ctx.directory.find(command.case_id, LedgerAggregate)
-    if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
-        raise NotFound(f"no evaluation case {command.case_id}")
-    case = cast(EngagingCase, found)
-    if not engaged(case):
-        raise NotFound(f"{name} was not entrusted or engaged on case {command.case_id}; 该案件未委托或者外聘{name}")
+    case = engaging_case(command.case_id, ctx, name, engaged)
     if not case.is_lead_unit_staff(ctx):
         raise Refused(ARTICLE, "取消评估资格由委托或者外聘该机构、专家的处室（单位）记录",
                       "the unit that entrusted or engaged them on this case records the revocation",

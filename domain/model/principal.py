@@ -10,10 +10,11 @@ from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
 from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time
-from domain.model import eligibility, outsourcing
+from domain.model import criticism, eligibility, outsourcing
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.commands import eligibility as ec
 from domain.model.commands.eligibility import RevokeExpertEligibility
 from domain.model.commands.principal import (
     AddKey,
@@ -57,6 +58,7 @@ class Principal(LedgerAggregate):
         self.retired: dict[str, Any] | None = None
         #: 取消评估资格 of an expert (国令第713号第四十一条): no evaluation engages them again
         self.eligibility_revoked: dict[str, Any] | None = None
+        self.criticisms: dict[str, dict[str, Any]] = {}  # 通报批评、责令限期整改 (713-41), by id
         #: issue 18 — outsourcing: an agency staff member's evidence of employment (document, digest,
         #: recorded_at); None for anyone else, and for agency staff registered before it was asked for
         self.employment: dict[str, Any] | None = None
@@ -189,6 +191,16 @@ class Principal(LedgerAggregate):
         eligibility.check_revocation(act, ctx, self.name, self.eligibility_revoked,
                                      lambda case: str(self.id) in case.experts)
         self._record(self.EligibilityRevoked, act)
+
+    def criticise(self, act: Act[ec.CriticiseExpert], ctx: Context) -> None:
+        """通报批评、责令限期整改 (713-41), by the unit that engaged the expert on the case."""
+        criticism.check_criticism(act, ctx, self.name, self.criticisms, lambda case: str(self.id) in case.experts)
+        self._record(self.Criticised, act)
+
+    def record_rectification(self, act: Act[ec.RecordExpertRectification], ctx: Context) -> None:
+        """整改完成 (713-41), by the unit that criticised the expert."""
+        criticism.check_rectification(act, ctx, self.name, self.criticisms, lambda case: str(self.id) in case.experts)
+        self._record(self.RectificationRecorded, act)
 
     def _refuse_retired(self, action: str) -> None:
         if self.retired is not None:
@@ -365,6 +377,14 @@ class Principal(LedgerAggregate):
 
         def on(self, principal: Principal, act: Act[RevokeExpertEligibility]) -> None:
             principal.eligibility_revoked = eligibility.revocation(act, self.provenance(act))
+
+    class Criticised(criticism.Criticised):
+        TOPIC = "decision-ledger/Principal/Criticised/v1"
+        COMMAND = ec.CriticiseExpert
+
+    class RectificationRecorded(criticism.RectificationRecorded):
+        TOPIC = "decision-ledger/Principal/RectificationRecorded/v1"
+        COMMAND = ec.RecordExpertRectification
 
     class RoleRevoked(LedgerEvent):
         TOPIC = "decision-ledger/Principal/RoleRevoked/v1"
