@@ -368,13 +368,14 @@ def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None
 
 
 def _check_fault(command: c.OpenAccountability, refuse: Refuser) -> None:
-    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss; 第三十九条: a unit's
-    procedure not followed, or dereliction or falsification in it."""
+    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss or grave adverse
+    effect (造成重大损失、恶劣影响); 第三十九条: a unit's procedure not followed, or dereliction or
+    falsification in it."""
     if command.fault is None or command.conduct is not None:
-        raise refuse("决策过错应当写明过错种类（决策严重失误、久拖不决造成重大损失，或者有关单位未按规定履行决策程序、"
+        raise refuse("决策过错应当写明过错种类（决策严重失误、久拖不决造成重大损失、恶劣影响，或者有关单位未按规定履行决策程序、"
                      "履行决策程序时失职渎职、弄虚作假）",
-                     "a decision fault names its kind (serious error, delay causing major loss, or a unit's procedure "
-                     "not followed, dereliction or falsification in it)")
+                     "a decision fault names its kind (serious error, delay causing major loss or grave adverse "
+                     "effect, or a unit's procedure not followed, dereliction or falsification in it)")
 
 
 def _check_taken_up(command: c.OpenAccountability, finding: dict[str, Any], jurisdiction: str) -> None:
