@@ -2,7 +2,8 @@
 
 Every error body is ``application/problem+json`` with ``type``, ``title``, ``status`` and
 ``detail``; a rule's refusal adds ``article``, ``rule``, ``message_zh`` and ``message_en``; a
-replay adds where the intent is already recorded. ``type`` is
+refusal for want of a role or of membership adds ``message_zh``, ``message_en`` and, where an article
+says who takes the step, ``article``; a replay adds where the intent is already recorded. ``type`` is
 ``urn:decision-ledger:problem:<kind>``.
 """
 
@@ -105,7 +106,7 @@ def from_error(error: LedgerError) -> JSONResponse:
     if isinstance(error, Replayed):
         return problem("replayed", error.detail, aggregate_id=error.aggregate_id, version=error.version)
     if isinstance(error, NotPermitted):
-        return problem("not-permitted", error.detail, article=error.article)
+        return problem("not-permitted", error.detail, article=error.article, message_zh=error.zh, message_en=error.en)
     if isinstance(error, MalformedInput):
         return problem(error.kind, error.detail, pointer=error.pointer)
     return problem(error.kind, error.detail)

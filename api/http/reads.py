@@ -56,7 +56,8 @@ def reader(request: Request) -> Principal:
     else:
         found = svc.sessions.principal(svc.ledger, request.cookies.get(SESSION_COOKIE))
     if found is None:
-        raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")
+        raise ApiError("unauthenticated", "请先登录：发送以本人密钥签发的令牌 Authorization: Bearer <令牌> — "
+                                          "send Authorization: Bearer <token signed by your own key>")
     principal = found
     request.scope.setdefault("state", {}).setdefault("log_fields", {})["principal"] = str(principal.id)
     return principal
@@ -305,7 +306,8 @@ def chain_for(svc: Service, who: Principal, principal_id: str) -> dict[str, Any]
     """A lifetime chain as this reader may see it: the person's own in full; an inspector's,
     the acts done while the person belonged within the inspector's scope."""
     if not access.can_read_person(who, principal_id):
-        raise ApiError("not-permitted", "a chain is read by the person and by inspectors (纪检监察); administrators "
+        raise ApiError("not-permitted", "责任链仅限本人和纪检监察人员查阅；管理员查阅人员名录（/v1/principals），不查阅其行为 — "
+                       "a chain is read by the person and by inspectors; administrators "
                        "read the directory (/v1/principals), not the acts")
     chain = queries.person_chain(svc.current().views, principal_id)
     return Scope(who, svc.ledger).chain(chain, svc.ledger.find(UUID(principal_id), Principal))
@@ -339,7 +341,7 @@ def organisation_row(organisation: Organisation) -> dict[str, Any]:
 
 def oversee(who: Principal) -> None:
     if not access.can_oversee(who):
-        raise ApiError("not-permitted", "this is for discipline inspectors (纪检监察)")
+        raise ApiError("not-permitted", "仅限纪检监察人员 — this is for discipline inspectors")
 
 
 def may_trace(who: Principal, svc: Service, decision_id: str) -> None:
@@ -352,4 +354,5 @@ def may_trace(who: Principal, svc: Service, decision_id: str) -> None:
 
 def figures(who: Principal) -> None:
     if not access.can_see_figures(who):
-        raise ApiError("not-permitted", "figures are for inspectors, reviewing bodies, administrators and lead units")
+        raise ApiError("not-permitted", "统计数字供纪检监察、审查机关、管理员和承办单位查阅 — "
+                                        "figures are for inspectors, reviewing bodies, administrators and lead units")

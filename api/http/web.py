@@ -102,7 +102,7 @@ def signed_in(request: Request) -> Principal | None:
 def require(request: Request) -> Principal:
     who = signed_in(request)
     if who is None:
-        raise ApiError("unauthenticated", "sign in first")
+        raise ApiError("unauthenticated", "请先登录 — sign in first")
     return who
 
 

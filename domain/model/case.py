@@ -71,7 +71,7 @@ class EvaluationCase(CaseState):
             raise P.PARTIAL_SCOPE_PARTS.refusal(jurisdiction)
         ctx.require(
             ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == command.lead_unit,
-            f"only staff of {command.lead_unit} may open its evaluation",
+            f"只有{command.lead_unit}的人员可以启动其评估", f"only staff of {command.lead_unit} may open its evaluation",
             "NX-4" if command.jurisdiction is Jurisdiction.NX else "XX-6",
         )
         return cls._record_creation(cls.Opened, act)
@@ -94,7 +94,7 @@ class EvaluationCase(CaseState):
         self._require_not_closed()
         ctx.require(
             self.is_lead_unit_staff(ctx) or str(ctx.actor.id) in self.team,
-            "only the lead unit or the evaluation team may submit the plan",
+            "只有承办单位或评估小组可以制定评估方案", "only the lead unit or the evaluation team may submit the plan",
             self._art("NX-10(1)", "XX-11(1)"),
         )
         if self.team_formed is None and not self.is_simplified:
@@ -155,14 +155,14 @@ class EvaluationCase(CaseState):
         by_agency = command.agency_id is not None and self.acting_agency(ctx) == command.agency_id
         ctx.require(
             self.is_lead_unit_staff(ctx) or by_agency,
-            "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
+            "专家由承办单位或受委托机构外聘", "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
             self._art("NX-4", "XX-20"),
         )
         expert = ctx.directory.find(command.expert_id, Principal)
         if expert is None:
             raise NotFound(f"no principal {command.expert_id} is registered")
         if not expert.has_role(Role.EXPERT):
-            raise NotPermitted(f"{expert.name} is not registered as an expert")
+            raise NotPermitted(f"{expert.name} 未登记为专家", f"{expert.name} is not registered as an expert")
         refuse_if_revoked(expert.name, expert.eligibility_revoked)  # 713-41, under either text
         if str(command.expert_id) in self.experts:
             raise Conflict(f"{expert.name} is already engaged on this case")
@@ -172,7 +172,7 @@ class EvaluationCase(CaseState):
         """转交委托事项: never recorded. The rulebook refuses an entrusted agency's attempt and
         records it as a finding (NX-4, XX-20); anyone else holds no entrusted work to hand on."""
         raise NotPermitted(
-            "only an entrusted agency holds entrusted work, and it may not hand it on",
+            "只有受委托机构承担委托事项，且不得转交", "only an entrusted agency holds entrusted work, and it may not hand it on",
             article=self._art("NX-4", "XX-20"),
         )
 
@@ -257,7 +257,7 @@ class EvaluationCase(CaseState):
         self._require_work_open()
         ctx.require(
             self.is_lead_unit_staff(ctx) or self.is_team_leader(ctx),
-            "the lead unit or the team leader closes the evidence phase",
+            "由承办单位或评估小组组长结束证据收集", "the lead unit or the team leader closes the evidence phase",
             self._art("NX-10(3)", "XX-12"),
         )
         self._require_evidence_open()
@@ -306,7 +306,7 @@ class EvaluationCase(CaseState):
         actor_id = str(ctx.actor.id)
         ctx.require(
             ctx.has_role(Role.EXPERT) and (actor_id in self.experts or actor_id in self.team),
-            "only an expert engaged on this case or on its team may review the report",
+            "只有本案外聘或小组中的专家可以论证报告", "only an expert engaged on this case or on its team may review the report",
             self._art("NX-10(4)", "XX-13(2)"),
         )
         if actor_id in draft["expert_opinions"]:
@@ -442,7 +442,7 @@ class EvaluationCase(CaseState):
 
     def raise_finding(self, act: Act[fc.RaiseFinding], ctx: Context) -> None:
         """发现问题: only the ledger raises a rule's finding, with its own key."""
-        ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
+        ctx.require(ctx.has_role(Role.LEDGER), "只有账本提出规则发现的问题", "only the ledger raises a rule's finding")
         self._require_new_finding(act.command.finding_id)
         self._record(self.FindingRaised, act)
 

@@ -45,8 +45,8 @@ def check_undertaking(decision: Decision, command: m.RecordUndertaking, ctx: Con
     find = lambda organisation_id: ctx.directory.find(organisation_id, Organisation)
     if signer_unit is None or command.undertaking_unit_id not in lineage(signer_unit, find):
         raise NotPermitted(
-            "决策承办单位由本单位人员记录：签署人不属于该承办单位 / the undertaking unit is recorded by "
-            "someone who works in it; the signer does not",
+            "决策承办单位由本单位人员记录：签署人不属于该承办单位",
+            "the undertaking unit is recorded by someone who works in it; the signer does not",
             article="XX-18",
         )
 
@@ -165,7 +165,7 @@ def check_decide(decision: Decision, command: m.Decide, ctx: Context) -> None:
     discussion = discussion_of(decision, command.discussion_id)
     if str(ctx.actor.id) != discussion["head_id"]:
         raise NotPermitted(
-            "只有主持集体讨论的行政首长本人可以作出决定 / only the head of the discussion decides, themself",
+            "只有主持集体讨论的行政首长本人可以作出决定", "only the head of the discussion decides, themself",
             article="713-30",
         )
     if discussion["decision"] is not None:

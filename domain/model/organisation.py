@@ -51,8 +51,8 @@ class Organisation(LedgerAggregate):
             raise NotFound(f"no organisation {command.parent_id} is registered (parent_id)")
         if command.parent_id is None and OrganisationKind(command.kind) is not OrganisationKind.ORGAN:
             raise NotPermitted(
-                f"a {command.kind.value} serves or belongs to an organ: name its parent_id "
-                "(只有机关可以没有上级单位)"
+                "只有机关可以没有上级单位：请填写上级单位（parent_id）",
+                f"a {command.kind.value} serves or belongs to an organ: name its parent_id",
             )
         return cls._record_creation(cls.Registered, act)
 

@@ -101,6 +101,7 @@ def request_of(case: EvaluationCase, request_id: Any) -> dict[str, Any]:
 def check_request(case: EvaluationCase, act: Act[RequestMaterials], ctx: Context) -> None:
     command = act.command
     ctx.require(case.is_lead_unit_staff(ctx) or str(ctx.actor.id) in case.team,
+                "只有承办单位或评估小组可以请求有关单位提供材料",
                 "only the lead unit or the evaluation team requests materials from a related unit",
                 article_of(case))
     if str(command.request_id) in case.supply_requests:
