@@ -239,16 +239,18 @@ class Judge:
         intent = signed.intent
         if spec.creates:
             if intent.expected_version != 0:
-                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
+                raise Conflict(f"「{action_words(spec.name)[0]}」新建记录，expected_version 须为 0 / "
+                               f"{spec.name} creates; its expected_version must be 0")
             if self.ledger.find(intent.target, LedgerAggregate) is not None:
-                raise Conflict(f"{intent.target} already exists; choose a new id")
+                raise Conflict(f"{intent.target} 已存在，请换一个新编号 / {intent.target} already exists; choose a new id")
             return None
         aggregate = self.ledger.find(intent.target, spec.aggregate)
         if aggregate is None:
-            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
+            raise NotFound(f"没有编号为 {intent.target} 的记录 / no {spec.aggregate.__name__} {intent.target}")
         if aggregate.version != intent.expected_version:
             raise Conflict(
-                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
+                f"{intent.target} 现为第 {aggregate.version} 版，签署所依据的是第 {intent.expected_version} 版："
+                f"请重新读取后重新签署 / {spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
                 f"the intent was signed against version {intent.expected_version}: "
                 "read it again and sign a new intent"
             )

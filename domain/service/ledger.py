@@ -51,6 +51,7 @@ T = TypeVar("T", bound=LedgerAggregate)
 
 #: a refusal by the store itself: the intent's position was taken after it was judged
 POSITION_TAKEN = (
+    "同一版本上已记录了另一项操作：请重新读取后重新签署 / "
     "another action was recorded on this aggregate at the same version; read it again and sign a new intent"
 )
 
