@@ -224,7 +224,7 @@ class CaseState(LedgerAggregate):
 
     def _require_new(self, registry: dict[str, Any], item_id: UUID, what: str) -> None:
         if str(item_id) in registry:
-            raise Conflict(f"{what} {item_id} is already recorded on this case")
+            raise Conflict(f"本案已记录 {item_id} / {what} {item_id} is already recorded on this case")
 
     def _record_activity(self, event: type[ev.LedgerEvent], act: Act[Any], ctx: Context) -> None:
         self._require_work(ctx)
@@ -240,7 +240,7 @@ class CaseState(LedgerAggregate):
 
     def _require_new_finding(self, finding_id: UUID) -> None:
         if any(f["finding_id"] == finding_id for f in self.findings):
-            raise Conflict(f"finding {finding_id} is already recorded on this case")
+            raise Conflict(f"本案已记录该问题 / finding {finding_id} is already recorded on this case")
 
     def findings_of_rule(self, rule: str) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["rule"] == rule]

@@ -39,7 +39,7 @@ def check_revocation(act: Act[R], ctx: Context, name: str, revoked: dict[str, An
     command = act.command
     found = ctx.directory.find(command.case_id, LedgerAggregate)
     if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
-        raise NotFound(f"no evaluation case {command.case_id}")
+        raise NotFound(f"没有评估案件 {command.case_id} / no evaluation case {command.case_id}")
     case = cast(EngagingCase, found)
     if not engaged(case):
         raise NotFound(f"{name} was not entrusted or engaged on case {command.case_id}; 该案件未委托或者外聘{name}")

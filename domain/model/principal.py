@@ -113,7 +113,7 @@ class Principal(LedgerAggregate):
         if command.founding and not ctx.actor.has_role(Role.LEDGER):
             raise NotPermitted("只有初始化登记首批管理员", "only init registers the founding administrators (founding)")
         if command.agency_id is not None and ctx.directory.find(command.agency_id, Agency) is None:
-            raise NotFound(f"no agency {command.agency_id} is registered")
+            raise NotFound(f"评估机构 {command.agency_id} 未登记 / no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
         outsourcing.require_employment(Role.AGENCY_STAFF in command.roles, command.employment)  # issue 18 — outsourcing
@@ -148,7 +148,7 @@ class Principal(LedgerAggregate):
                     "duties (issue 16 point 2): an administrator cannot grant himself a role — ask another administrator")
         self._refuse_retired("principal.grant_role")
         if self.has_role(role) and not outsourcing.records_missing_employment(self, role, act.command.employment):
-            raise Conflict(f"{self.name} already has the role {role.value}")
+            raise Conflict(f"{self.name}已担任该角色 / {self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
         outsourcing.require_employment(role is Role.AGENCY_STAFF, act.command.employment)  # issue 18 — outsourcing
@@ -162,7 +162,7 @@ class Principal(LedgerAggregate):
         self._refuse_retired("principal.transfer")
         _require_organisation(act.command.organisation_id, ctx)
         if act.command.organisation_id == self.organisation_id and act.command.unit == self.unit:
-            raise Conflict(f"{self.name} already belongs to {self.unit} ({self.organisation_id})")
+            raise Conflict(f"{self.name}已属于{self.unit} / {self.name} already belongs to {self.unit} ({self.organisation_id})")
         self._record(self.Transferred, act)
 
     # --- H3 lifetime: retirement and change of name (issue 17 point 4) ---------------------
@@ -204,7 +204,7 @@ class Principal(LedgerAggregate):
             raise NotPermitted("账本角色不能撤销：账本以它签署问题发现与检查点",
                                "the ledger role is never revoked: the ledger signs findings and checkpoints with it")
         if not self.has_role(act.command.role):
-            raise Conflict(f"{self.name} does not have the role {act.command.role.value}")
+            raise Conflict(f"{self.name}未担任该角色 / {self.name} does not have the role {act.command.role.value}")
         self._record(self.RoleRevoked, act)
 
     def add_key(self, act: Act[AddKey], ctx: Context) -> None:
@@ -232,7 +232,7 @@ class Principal(LedgerAggregate):
         self._require_self_or_administrator(ctx)
         record = self.key(act.command.keyid)
         if record is None:
-            raise NotFound(f"{self.name} has no key {act.command.keyid}")
+            raise NotFound(f"{self.name}没有密钥 {act.command.keyid} / {self.name} has no key {act.command.keyid}")
         if not record.pending:
             self._refuse_ledger_keys()
             self._require_active(act.command.keyid, ctx.now)
@@ -248,7 +248,7 @@ class Principal(LedgerAggregate):
         if not self.has_role(Role.LEDGER):
             raise NotPermitted("轮换账本密钥只适用于账本主体", "principal.rotate_ledger_key applies to the ledger principal only")
         if any(record.pending for record in self.key_history.keys.values()):
-            raise Conflict("a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
+            raise Conflict("已提出下一把账本密钥：请确认或撤回 / a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
         if act.command.public_key.kty != "OKP":  # issue 20 — sm2: docs/spec.md §22.1, §22.2
             raise MalformedInput("账本密钥须为 Ed25519（SM2 密钥只能在其旁签名）：请生成 Ed25519 密钥 — the ledger key "
                                  "stays Ed25519 (an SM2 key only signs beside it, docs/spec.md §22.2): propose an "
@@ -271,7 +271,7 @@ class Principal(LedgerAggregate):
     def _require_active(self, keyid: str, moment: datetime) -> None:
         record = self.key(keyid)
         if record is None:
-            raise NotFound(f"{self.name} has no key {keyid}")
+            raise NotFound(f"{self.name}没有密钥 {keyid} / {self.name} has no key {keyid}")
         if not record.active_at(moment):
             raise Conflict(record.describe_at(moment))
 
@@ -454,9 +454,8 @@ def _require_proven(act: Act[Any], ledger_id: UUID | None, history: KeyHistory, 
     unproven = history.proof_refusal_of(change, principal, str(ledger_id))
     if unproven:
         raise MalformedInput(unproven)
-    refusal = history.authority_refusal_of(change, str(act.actor_id), principal, is_ledger=is_ledger)
-    if refusal:
-        zh, _, en = refusal.partition(" / ")  # the rule's own words, Chinese first
+    zh, en = history.authority_refusal_words(change, str(act.actor_id), principal, is_ledger=is_ledger)
+    if en:
         raise NotPermitted(zh, en)
 
 
@@ -474,7 +473,7 @@ def _key_change(act: Act[Any]) -> KeyChange:
 
 def _require_organisation(organisation_id: UUID | None, ctx: Context) -> None:
     if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
-        raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
+        raise NotFound(f"单位 {organisation_id} 未登记（organisation_id）/ no organisation {organisation_id} is registered (organisation_id)")
 
 
 def _distinct_keys(command: RegisterPrincipal) -> None:

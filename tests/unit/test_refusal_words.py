@@ -87,7 +87,7 @@ def test_every_not_permitted_the_domain_raises_has_chinese_then_english() -> Non
             texts = _first_strings(node, skip)
             where = f"{path.relative_to(DOMAIN.parent)}:{node.lineno}"
             if node.args[skip:] and all(isinstance(a, ast.Name) for a in node.args[skip:]):
-                continue  # passed on: the key rules' own "中文 / English", split (test_principal)
+                continue  # passed on: the key rules' own words (KeyHistory.authority_refusal_words)
             assert len(texts) == 2 and CJK.search(texts[0]), f"{where}: no Chinese"
             assert LATIN.search(texts[1]) and not CJK.search(texts[1]), f"{where}: no English"
     assert seen > 30
