@@ -74,7 +74,7 @@ def readable(svc: Service, who: Principal, case_id: str, *, shared: bool = False
     (:mod:`api.http.cases_now`), for a caller that only reads it."""
     case = svc.cases_now.find(UUID(case_id)) if shared else svc.ledger.find_case(UUID(case_id))
     if case is None:
-        raise ApiError("not-found", f"no case {case_id}")
+        raise ApiError("not-found", f"没有案件 {case_id} — no case {case_id}")
     if not access.can_read_case(who, case, svc.ledger):
         raise ApiError("not-permitted", "only the case's members, and its reviewing bodies and inspectors whose "
                        "organisation reaches it, read it (仅限本案成员及其所属范围内的审查、监督机构)")
@@ -287,7 +287,7 @@ def router() -> APIRouter:
                            svc: Svc) -> dict[str, Any]:
         row = accountability.procedure(svc.current().views, accountability_id)
         if row is None:
-            raise ApiError("not-found", f"no accountability procedure {accountability_id}")
+            raise ApiError("not-found", f"没有责任追究程序 {accountability_id} — no accountability procedure {accountability_id}")
         if Scope(who, svc.ledger).oversees(row):
             return row
         if not accountability.names(row, str(who.id)):
@@ -320,7 +320,7 @@ def unit_record_for(svc: Service, who: Principal, unit_id: str) -> dict[str, Any
     oversee(who)
     organisation = svc.ledger.find(UUID(unit_id), Organisation)
     if organisation is None:
-        raise ApiError("not-found", f"no unit {unit_id} is registered")
+        raise ApiError("not-found", f"单位 {unit_id} 未登记 — no unit {unit_id} is registered")
     record = units.record(svc.current().views, unit_id)
     scope = Scope(who, svc.ledger)
     findings = [f for f in record["findings"] if scope.oversees(f)]

@@ -395,7 +395,7 @@ class EvaluationCase(CaseState):
         pub.check_channels(self, act.command)
         unknown = [m for m in act.command.withheld_material_ids if str(m) not in self.materials]
         if unknown:
-            raise NotFound(f"withheld materials not on this case: {', '.join(map(str, unknown))}")
+            raise NotFound(f"不公开的资料不在本案 / withheld materials not on this case: {', '.join(map(str, unknown))}")
         self._record(self.ResultsPublished, act)
 
     # --- accountability and findings ----------------------------------------------------------

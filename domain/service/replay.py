@@ -59,7 +59,7 @@ def version_at(ledger: Ledger, case_id: UUID, moment: datetime, hint: int | None
         middle = (low + high) // 2
         stored = ledger.stored_event(case_id, middle)
         if stored is None:
-            raise NotFound(f"case {case_id} has no stored event at version {middle}")
+            raise NotFound(f"案件 {case_id} 没有第 {middle} 版的事件 / case {case_id} has no stored event at version {middle}")
         if stored.timestamp <= moment:
             low = middle
         else:
