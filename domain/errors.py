@@ -46,13 +46,17 @@ class Replayed(Conflict):
 
 
 class NotPermitted(LedgerError):
-    """The actor's roles or case membership do not allow this action."""
+    """The actor's roles or case membership do not allow this action: why, in Chinese and in
+    English, and the article that says who takes the step, where one does (as :class:`Refused`).
+    ``detail`` carries both languages (``NX-4: 中文 / English``)."""
 
     kind = "not-permitted"
 
-    def __init__(self, detail: str, *, article: str | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, zh: str, en: str, *, article: str | None = None) -> None:
+        super().__init__(f"{article}: {zh} / {en}" if article else f"{zh} / {en}")
         self.article = article
+        self.zh = zh
+        self.en = en
 
 
 class Refused(LedgerError):

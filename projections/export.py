@@ -177,7 +177,7 @@ class Exporter:
         """A case's bundle: the case and its decision whole, and their signers."""
         case = self.ledger.find_case(UUID(case_id))
         if case is None:
-            raise NotFound(f"no evaluation case {case_id}")
+            raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
         events = {(e.aggregate_id, e.version): e for e in self._stored(case_id)}
         decision = str(case.decision_id)
         for event in self._stored(decision):
@@ -190,7 +190,7 @@ class Exporter:
         """A person's bundle: their principal whole, every act they signed and every finding naming
         them (their lifetime chain), and the signers of all of it."""
         if self.ledger.find(UUID(principal_id), Principal) is None:
-            raise NotFound(f"no principal {principal_id}")
+            raise NotFound(f"没有人员 {principal_id} / no principal {principal_id}")
         chain = person_chain(self.projector.views, principal_id)
         listed = {(a["aggregate_id"], a["version"]) for a in chain["actions"]}
         listed |= {(f["case_id"], f["version"]) for f in chain["findings"]}

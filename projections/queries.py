@@ -199,7 +199,7 @@ def principal(views: Views, principal_id: str) -> dict[str, Any]:
             "SELECT * FROM {dl_principal_lifetime} WHERE principal_id = ?", (principal_id,)
         ).fetchone()
     if row is None:
-        raise NotFound(f"no principal {principal_id}")
+        raise NotFound(f"没有人员 {principal_id} / no principal {principal_id}")
     return {**_loads(row, "roles", "role_history", "keys"), **persons.decode(lifetime)}
 
 
@@ -235,7 +235,7 @@ def decision(views: Views, decision_id: str) -> dict[str, Any]:
     with views.reading() as c:
         row = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
     if row is None:
-        raise NotFound(f"no decision {decision_id}")
+        raise NotFound(f"没有决策 {decision_id} / no decision {decision_id}")
     return {**_loads(row, "demonstrators", "superior_evaluation"),
             "making": making.making_of(views, decision_id)}  # H1 making
 
@@ -307,7 +307,7 @@ def trace_decision(views: Views, decision_id: str, *, acts: bool = True) -> dict
     with views.reading() as c:
         decision = c.execute("SELECT * FROM {dl_decisions} WHERE decision_id = ?", (decision_id,)).fetchone()
         if decision is None:
-            raise NotFound(f"no decision {decision_id}")
+            raise NotFound(f"没有决策 {decision_id} / no decision {decision_id}")
         principals = {row["principal_id"]: row for row in c.execute("SELECT * FROM {dl_principals}").fetchall()}
         counted = [] if acts else c.execute(
             "SELECT actor_id, COUNT(*) AS n, MIN(notification_id) AS first FROM {dl_actions} WHERE decision_id = ? "

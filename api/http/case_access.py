@@ -42,7 +42,7 @@ def latest_version(ledger: Ledger, case_id: UUID) -> int:
     """The case's version now: its last stored event's, one row read (not the case replayed)."""
     for event in ledger.events.get(case_id, desc=True, limit=1):
         return int(event.originator_version)
-    raise NotFound(f"no evaluation case {case_id}")
+    raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
 
 
 def version_hint(svc: Service, case_id: str, moment: datetime) -> int:

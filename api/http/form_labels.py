@@ -248,9 +248,9 @@ HELP: dict[str, W] = {
     "persons": ("NX-16 / XX-23：负有责任的领导人员和直接责任人员", "NX-16 / XX-23: responsible leaders and direct persons"),
     "cited_events": ("勾选据以认定的已记录事件（本案件及其决策的事件），账本按哈希值核对",
                      "tick the recorded events that show it; the ledger checks them by hash"),
-    "fault": (("XX-18；国令第713号第三十八条：决策严重失误，或者久拖不决造成重大损失；第三十九条：决策承办单位或者承担决策有关工作的单位"
+    "fault": (("XX-18；国令第713号第三十八条：决策严重失误，或者久拖不决造成重大损失、恶劣影响；第三十九条：决策承办单位或者承担决策有关工作的单位"
                "未按照规定履行决策程序，或者履行决策程序时失职渎职、弄虚作假（须写明单位）"),
-              ("XX-18; Decree 713 Art. 38: a seriously wrong decision, or undue delay causing major loss; Art. 39: "
+              ("XX-18; Decree 713 Art. 38: a seriously wrong decision, or undue delay causing major loss or grave adverse effect; Art. 39: "
                "a unit's decision procedure not followed, or dereliction or falsification in it (name the unit)")),
     "stakeholder_respondents": ("NX-10(3)：应注重听取社会公众特别是利害关系人的意见；不超过回收的有效问卷份数",
                                 "NX-10(3): how many of the returned questionnaires came from parties concerned"),

@@ -96,7 +96,7 @@ VOCABULARY: dict[type[StrEnum], Words] = {
         "ineffective_work": ("工作不力、方式方法简单", "ineffective work"), "other": ("其他", "other"),
     },
     v.DecisionFault: {"serious_error": ("决策严重失误", "seriously wrong decision"),
-                      "undue_delay": ("久拖不决造成重大损失", "undue delay causing major loss"),
+                      "undue_delay": ("久拖不决造成重大损失、恶劣影响", "undue delay causing major loss or grave adverse effect"),
                       "procedure_not_followed": ("未按照规定履行决策程序", "decision procedure not followed"),
                       "dereliction_in_procedure": ("履行决策程序时失职渎职", "dereliction in the decision procedure"),
                       "falsification_in_procedure": ("履行决策程序时弄虚作假", "falsification in the decision procedure")},

@@ -2,7 +2,8 @@
 
 Every error body is ``application/problem+json`` with ``type``, ``title``, ``status`` and
 ``detail``; a rule's refusal adds ``article``, ``rule``, ``message_zh`` and ``message_en``; a
-replay adds where the intent is already recorded. ``type`` is
+refusal for want of a role or of membership adds ``message_zh``, ``message_en`` and, where an article
+says who takes the step, ``article``; a replay adds where the intent is already recorded. ``type`` is
 ``urn:decision-ledger:problem:<kind>``.
 """
 
@@ -39,25 +40,26 @@ STATUS = {
     "unavailable": 503,
     "internal": 500,
 }
+#: each kind's title, in Chinese and English (the CLI prints it with the reason)
 TITLES = {
-    "malformed-input": "The request cannot be read",
-    "intent-time": "The intent's signing time is out of range",
-    "signature-invalid": "The signature does not verify",
-    "unauthenticated": "Sign in with a token signed by your own key",
-    "key-not-active": "The signing key is not active",
-    "not-permitted": "Not permitted",
-    "not-found": "Not found",
-    "method-not-allowed": "This path does not take that method",
-    "conflict": "Conflict: read again and sign a new intent",
-    "replayed": "This signed intent is already recorded",
-    "too-large": "The request body is too large",
-    "too-many": "Too many: a quota is reached (超出限额)",
-    "refused": "Refused by the rules of the regulation",
-    "invalid-request": "The request does not match its schema",
-    "ledger-key-missing": "The ledger's key is not available",
-    "clock-behind": "The ledger's clock is behind the record's last recorded time",
-    "unavailable": "The service is not available",
-    "internal": "Internal error",
+    "malformed-input": "请求无法读取 / The request cannot be read",
+    "intent-time": "签署时间超出允许范围 / The intent's signing time is out of range",
+    "signature-invalid": "签名验证未通过 / The signature does not verify",
+    "unauthenticated": "请用本人密钥签发的令牌登录 / Sign in with a token signed by your own key",
+    "key-not-active": "签署密钥无效 / The signing key is not active",
+    "not-permitted": "无权办理 / Not permitted",
+    "not-found": "未找到 / Not found",
+    "method-not-allowed": "此地址不接受该请求方法 / This path does not take that method",
+    "conflict": "版本冲突：请重新读取后重新签署 / Conflict: read again and sign a new intent",
+    "replayed": "此签署意图已记录 / This signed intent is already recorded",
+    "too-large": "请求内容过大 / The request body is too large",
+    "too-many": "超出限额 / Too many: a quota is reached",
+    "refused": "依规定不予办理 / Refused by the rules of the regulation",
+    "invalid-request": "请求与其格式不符 / The request does not match its schema",
+    "ledger-key-missing": "账本密钥不可用 / The ledger's key is not available",
+    "clock-behind": "账本时钟早于记录的最后时间 / The ledger's clock is behind the record's last recorded time",
+    "unavailable": "服务暂不可用 / The service is not available",
+    "internal": "内部错误 / Internal error",
 }
 MEDIA_TYPE = "application/problem+json"
 
@@ -105,7 +107,7 @@ def from_error(error: LedgerError) -> JSONResponse:
     if isinstance(error, Replayed):
         return problem("replayed", error.detail, aggregate_id=error.aggregate_id, version=error.version)
     if isinstance(error, NotPermitted):
-        return problem("not-permitted", error.detail, article=error.article)
+        return problem("not-permitted", error.detail, article=error.article, message_zh=error.zh, message_en=error.en)
     if isinstance(error, MalformedInput):
         return problem(error.kind, error.detail, pointer=error.pointer)
     return problem(error.kind, error.detail)

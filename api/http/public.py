@@ -49,7 +49,8 @@ def router() -> APIRouter:
     def checkpoint(svc: Svc) -> PlainTextResponse:
         published = svc.published_checkpoint()  # issue 20 — with a witness policy: the newest witnessed
         if published is None:
-            raise ApiError("not-found", "no checkpoint yet: the log is empty, the ledger key is not at hand, or "
+            raise ApiError("not-found", "尚无检查点：日志为空、账本密钥不在手边，或见证人未达法定数 — "
+                                        "no checkpoint yet: the log is empty, the ledger key is not at hand, or "
                                         "no quorum of witnesses has cosigned one")
         if svc.witnessing is not None:
             _witnessed_readable(published)  # served verbatim before, whatever the file held
@@ -60,7 +61,7 @@ def router() -> APIRouter:
     def checkpoint_at(size: Annotated[int, Path(ge=1, le=MAX_POSITION)], svc: Svc) -> PlainTextResponse:
         note = svc.current().reader.checkpoint_at(size)
         if note is None:
-            raise ApiError("not-found", f"no checkpoint of size {size}")
+            raise ApiError("not-found", f"没有大小为 {size} 的检查点 — no checkpoint of size {size}")
         return _note(note)
 
     @api.get("/vkey", response_class=PlainTextResponse, summary="The ledger's note verifier key (name+id+key)",
@@ -85,7 +86,7 @@ def router() -> APIRouter:
     def consistency(svc: Svc, old: Annotated[int, Query(ge=0, le=MAX_POSITION)],
                     new: Annotated[int, Query(ge=1, le=MAX_POSITION)]) -> dict[str, Any]:
         if old > new:
-            raise ApiError("invalid-request", "old must not exceed new")
+            raise ApiError("invalid-request", "old 不得大于 new — old must not exceed new")
         try:
             return svc.current().reader.consistency_proof(old, new)
         except (LogError, ProofError) as error:
@@ -109,13 +110,13 @@ def operations() -> APIRouter:
             stored = svc.ledger.recorder.max_notification_id() or 0
             lag = svc.projector.pending()
         except Exception as error:  # noqa: BLE001 — any store failure means not ready
-            raise ApiError("unavailable", f"the store does not answer: {type(error).__name__}") from None
+            raise ApiError("unavailable", f"存储无响应 — the store does not answer: {type(error).__name__}") from None
         svc.metrics.lag.set(lag)
         cannot_write = svc.storage.problem()  # a full disk, a read-only store (issue 16, point 7)
         if cannot_write is not None:
             raise ApiError("unavailable", cannot_write, stored=stored)
         if lag > MAX_LAG:
-            raise ApiError("unavailable", f"the projections are {lag} events behind", lag=lag, stored=stored)
+            raise ApiError("unavailable", f"读取模型落后 {lag} 个事件 — the projections are {lag} events behind", lag=lag, stored=stored)
         ready: dict[str, Any] = {"status": "ready", "stored_events": stored, "projection_lag": lag}
         # issue 20 — witnesses: the published checkpoint's size and how long a newer one has waited
         try:

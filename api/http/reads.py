@@ -58,7 +58,8 @@ def reader(request: Request) -> Principal:
             same_site(request)
         found = svc.sessions.principal(svc.ledger, request.cookies.get(SESSION_COOKIE))
     if found is None:
-        raise ApiError("unauthenticated", "send Authorization: Bearer <token signed by your own key>")
+        raise ApiError("unauthenticated", "请先登录：发送以本人密钥签发的令牌 Authorization: Bearer <令牌> — "
+                                          "send Authorization: Bearer <token signed by your own key>")
     principal = found
     request.scope.setdefault("state", {}).setdefault("log_fields", {})["principal"] = str(principal.id)
     return principal
@@ -75,7 +76,7 @@ def readable(svc: Service, who: Principal, case_id: str, *, shared: bool = False
     (:mod:`api.http.cases_now`), for a caller that only reads it."""
     case = svc.cases_now.find(UUID(case_id)) if shared else svc.ledger.find_case(UUID(case_id))
     if case is None:
-        raise ApiError("not-found", f"no case {case_id}")
+        raise ApiError("not-found", f"没有案件 {case_id} — no case {case_id}")
     if not access.can_read_case(who, case, svc.ledger):
         raise ApiError("not-permitted", "only the case's members, and its reviewing bodies and inspectors whose "
                        "organisation reaches it, read it (仅限本案成员及其所属范围内的审查、监督机构)")
@@ -288,7 +289,7 @@ def router() -> APIRouter:
                            svc: Svc) -> dict[str, Any]:
         row = accountability.procedure(svc.current().views, accountability_id)
         if row is None:
-            raise ApiError("not-found", f"no accountability procedure {accountability_id}")
+            raise ApiError("not-found", f"没有责任追究程序 {accountability_id} — no accountability procedure {accountability_id}")
         if Scope(who, svc.ledger).oversees(row):
             return row
         if not accountability.names(row, str(who.id)):
@@ -307,7 +308,8 @@ def chain_for(svc: Service, who: Principal, principal_id: str) -> dict[str, Any]
     """A lifetime chain as this reader may see it: the person's own in full; an inspector's,
     the acts done while the person belonged within the inspector's scope."""
     if not access.can_read_person(who, principal_id):
-        raise ApiError("not-permitted", "a chain is read by the person and by inspectors (纪检监察); administrators "
+        raise ApiError("not-permitted", "责任链仅限本人和纪检监察人员查阅；管理员查阅人员名录（/v1/principals），不查阅其行为 — "
+                       "a chain is read by the person and by inspectors; administrators "
                        "read the directory (/v1/principals), not the acts")
     chain = queries.person_chain(svc.current().views, principal_id)
     return Scope(who, svc.ledger).chain(chain, svc.ledger.find(UUID(principal_id), Principal))
@@ -320,7 +322,7 @@ def unit_record_for(svc: Service, who: Principal, unit_id: str) -> dict[str, Any
     oversee(who)
     organisation = svc.ledger.find(UUID(unit_id), Organisation)
     if organisation is None:
-        raise ApiError("not-found", f"no unit {unit_id} is registered")
+        raise ApiError("not-found", f"单位 {unit_id} 未登记 — no unit {unit_id} is registered")
     record = units.record(svc.current().views, unit_id)
     scope = Scope(who, svc.ledger)
     findings = [f for f in record["findings"] if scope.oversees(f)]
@@ -342,7 +344,7 @@ def organisation_row(organisation: Organisation) -> dict[str, Any]:
 
 def oversee(who: Principal) -> None:
     if not access.can_oversee(who):
-        raise ApiError("not-permitted", "this is for discipline inspectors (纪检监察)")
+        raise ApiError("not-permitted", "仅限纪检监察人员 — this is for discipline inspectors")
 
 
 def may_trace(who: Principal, svc: Service, decision_id: str) -> None:
@@ -355,4 +357,5 @@ def may_trace(who: Principal, svc: Service, decision_id: str) -> None:
 
 def figures(who: Principal) -> None:
     if not access.can_see_figures(who):
-        raise ApiError("not-permitted", "figures are for inspectors, reviewing bodies, administrators and lead units")
+        raise ApiError("not-permitted", "统计数字供纪检监察、审查机关、管理员和承办单位查阅 — "
+                                        "figures are for inspectors, reviewing bodies, administrators and lead units")

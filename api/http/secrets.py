@@ -44,10 +44,10 @@ def router() -> APIRouter:
                                "description": "the person's quota of unused data keys is reached"}})
     def new_key(who: Reader, svc: Svc) -> DataKey:
         if not has_any(who, COLLECTORS):
-            raise ApiError("not-permitted", "data keys are for those who collect material: lead unit, "
-                                            "agency staff, experts")
+            raise ApiError("not-permitted", "数据密钥供收集资料的人使用：承办单位、受委托机构人员、专家 — "
+                                            "data keys are for those who collect material: lead unit, agency staff, experts")
         if svc.data_keys is None:
-            raise ApiError("unavailable", "this service keeps no key store")
+            raise ApiError("unavailable", "本服务未配置密钥库 — this service keeps no key store")
         # at most QUOTA unused keys a person (429 beyond); unused ones expire (issue 16, point 6)
         kid, key = svc.data_keys.mint(str(who.id))
         return DataKey(alg=ALG, kid=kid, key=b64encode(key))

@@ -102,7 +102,7 @@ def signed_in(request: Request) -> Principal | None:
 def require(request: Request) -> Principal:
     who = signed_in(request)
     if who is None:
-        raise ApiError("unauthenticated", "sign in first")
+        raise ApiError("unauthenticated", "请先登录 — sign in first")
     return who
 
 
@@ -319,11 +319,11 @@ def router() -> APIRouter:
             case_uuid = UUID(case_id)
             latest = current.version if current is not None else case_access.latest_version(svc.ledger, case_uuid)
             if version > latest:
-                raise ApiError("not-found", f"the case has {latest} versions; there is no version {version}")
+                raise ApiError("not-found", f"该案件共 {latest} 版，没有第 {version} 版 — the case has {latest} versions; there is no version {version}")
             # each version decoded once, shared by the pages that read it (cases_now.py)
             case = current if current is not None and version == latest else svc.cases_now.at(case_uuid, version)
             if case is None:
-                raise ApiError("not-found", f"the case has no version {version}")
+                raise ApiError("not-found", f"该案件没有第 {version} 版 — the case has no version {version}")
             event = timeline(svc.ledger, case_uuid, who, offset=version - 1, limit=1, case=case, facts=facts)[0]
             names, links = _directory(svc)
             # issue 19 — perf: the page shows what changed (web_story.version_changes), not the whole state

@@ -125,14 +125,14 @@ def _case(request: Request, case_id: str, me: Principal) -> EvaluationCase:
     svc = service(request)
     case = svc.ledger.find_case(UUID(case_id))
     if case is None or not access.can_read_case(me, case, svc.ledger):
-        raise ApiError("not-found", f"no case {case_id} that you may read")
+        raise ApiError("not-found", f"没有您可以查阅的案件 {case_id} — no case {case_id} that you may read")
     return case
 
 
 def _decision(request: Request, decision_id: str) -> Decision:
     found = service(request).ledger.find(UUID(decision_id), Decision)
     if found is None:
-        raise ApiError("not-found", f"no decision {decision_id}")
+        raise ApiError("not-found", f"没有决策 {decision_id} — no decision {decision_id}")
     return found
 
 
@@ -144,7 +144,7 @@ def _offer_rows(found: list[offers.Offer], lang: str, base: str) -> list[dict[st
 def _form_page(request: Request, me: Principal, action: str, target: str | None, target_name: str,
                ctx: FormContext, back: str, jurisdiction: str) -> Response:
     if action not in ACTIONS or action not in ROUTES:
-        raise ApiError("not-found", f"no action {action}")
+        raise ApiError("not-found", f"没有操作 {action} — no action {action}")
     spec = ACTIONS[action]
     path, parameter = ROUTES[action]
     post = path.replace("{" + parameter + "}", target) if parameter and target else path
@@ -192,7 +192,7 @@ def router() -> APIRouter:
         me = require(request)
         case = _case(request, case_id, me)
         if action not in offers.CASE_STEPS:
-            raise ApiError("not-found", f"no case step {action}")
+            raise ApiError("not-found", f"没有案件步骤 {action} — no case step {action}")
         return _form_page(request, me, action, case_id, case.title, _case_context(request, case, me, lang_of(request), action),
                           f"/cases/{case_id}", case.jurisdiction)
 
@@ -217,7 +217,7 @@ def router() -> APIRouter:
         me = require(request)
         decision = _decision(request, decision_id)
         if action not in offers.DECISION_STEPS:
-            raise ApiError("not-found", f"no decision step {action}")
+            raise ApiError("not-found", f"没有决策步骤 {action} — no decision step {action}")
         ctx = _decision_context(request, decision, me, lang_of(request))
         if action == "case.open":
             ctx.defaults["lead_unit"] = me.unit

@@ -49,7 +49,7 @@ def stored_event(request: Request, case_id: str, version: int) -> dict[str, Any]
     svc = service(request)
     rows = svc.ledger.events.recorder.select_events(UUID(case_id), gt=version - 1, lte=version)
     if not rows:
-        raise ApiError("not-found", f"the case has no version {version}")
+        raise ApiError("not-found", f"该案件没有第 {version} 版 — the case has no version {version}")
     row = rows[0]
     return {"aggregate_id": case_id, "version": row.originator_version, "topic": row.topic,
             "state": jsonable(LedgerRecords(svc.ledger).decode(row.state))}
@@ -70,7 +70,7 @@ def router() -> APIRouter:
         svc = service(request)
         case = readable(svc, who, case_id)
         if version > case.version:
-            raise ApiError("not-found", f"the case has {case.version} versions; there is no version {version}")
+            raise ApiError("not-found", f"该案件共 {case.version} 版，没有第 {version} 版 — the case has {case.version} versions; there is no version {version}")
         entry = timeline(svc.ledger, UUID(case_id), who, offset=version - 1, limit=1, case=case)[0]  # this event only
         whole = _may_export(who) or not entry["args"].get("withheld")
         lang = lang_of(request)

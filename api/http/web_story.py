@@ -163,7 +163,7 @@ def version_changes(request: Request, case: EvaluationCase, version: int) -> lis
     svc = service(request)
     who = signed_in(request)
     if who is None:
-        raise ApiError("unauthenticated", "sign in first")
+        raise ApiError("unauthenticated", "请先登录 — sign in first")
     # issue 19 — perf: only the entries that differ are rendered; large parts folded (version_page.py)
     previous = svc.cases_now.at(case.id, version - 1)  # None before the first; decoded once (cases_now.py)
     return version_page.changes(previous, case, who, svc.ledger, labels.STATE_LABELS, _looked(request))

@@ -24,6 +24,7 @@ from domain.errors import LedgerError
 from domain.evidence.intent import INTENT_TYPE, SignedIntent
 from domain.evidence.signing import INTENT_PAYLOAD_TYPE
 from domain.model.actions import ACTIONS, ActionSpec
+from domain.model.words import action_words
 
 #: action → (path, name of the path parameter holding the target, or None when the intent names it)
 ROUTES: dict[str, tuple[str, str | None]] = {
@@ -203,9 +204,12 @@ def _endpoint(spec: ActionSpec, model: type[BaseModel], parameter: str | None) -
             signed = SignedIntent.open(envelope)
             if signed.intent.action != spec.name:
                 raise ApiError("invalid-request",
-                               f"this endpoint records {spec.name}; the signed intent asks for {signed.intent.action}")
+                               f"此地址记录「{action_words(spec.name)[0]}」（{spec.name}），签署的意图却是 "
+                               f"{signed.intent.action} — this endpoint records {spec.name}; the signed intent asks for "
+                               f"{signed.intent.action}")
             if parameter is not None and path[parameter] != str(signed.intent.target):
                 raise ApiError("invalid-request",
+                               f"签署的意图针对 {signed.intent.target}，不是地址中的 {path[parameter]} — "
                                f"the signed intent targets {signed.intent.target}, not {path[parameter]}")
             # a data key minted for this material is claimed so that it cannot expire meanwhile
             claimed = _claim(service, signed.intent.args)

@@ -249,27 +249,36 @@ class KeyHistory:
     def authority_refusal_of(self, change: KeyChange, signer: str, principal: str, *, is_ledger: bool = False
                              ) -> str:
         """Why the signer may not make this key change (dual control, the ledger's keys), or ""."""
+        return self.authority_refusal_words(change, signer, principal, is_ledger=is_ledger)[1]
+
+    def authority_refusal_words(self, change: KeyChange, signer: str, principal: str, *, is_ledger: bool = False
+                                ) -> tuple[str, str]:
+        """:meth:`authority_refusal_of` in Chinese and in English, as the ledger refuses the change
+        (the verifier's reports keep the English), or ``("", "")``."""
         if any(key.keyid in self.keys for key in change.added):
-            return "a key is already recorded for this principal; keys are never reused"
+            return "该人员已记录此密钥，密钥不得重复使用", "a key is already recorded for this principal; keys are never reused"
         if change.confirmed:
             record = self.keys.get(change.confirmed)
             if record is None or not record.pending:
-                return f"key {change.confirmed} is not pending for this principal: there is nothing to confirm"
+                return (f"密钥 {change.confirmed} 不是该人员待确认的密钥，无可确认",
+                        f"key {change.confirmed} is not pending for this principal: there is nothing to confirm")
             if signer in (record.proposed_by, principal):
-                return ("dual control: the key must be confirmed by a second registrar, neither its proposer "
-                        "nor the person it is for")
+                return ("双人控制：密钥须由另一名登记人确认，提出人和密钥所属本人都不能确认",
+                        "dual control: the key must be confirmed by a second registrar, neither its proposer nor "
+                        + "the person it is for")
         withdrawn = self.keys.get(change.ended) if change.ended else None
         if is_ledger and ((change.added and not change.replaces) or (
                 change.ended and (withdrawn is None or not withdrawn.pending))):
-            return ("the ledger principal's keys change only by principal.rotate_ledger_key, confirmed by a "
-                    "second administrator")
+            return ("账本密钥只能通过轮换账本密钥变更，并由另一名管理员确认",
+                    "the ledger principal's keys change only by principal.rotate_ledger_key, confirmed by a "
+                    + "second administrator")
         if change.replaces:
             if not is_ledger:
-                return "principal.rotate_ledger_key applies to the ledger principal only"
+                return "轮换账本密钥只适用于账本主体", "principal.rotate_ledger_key applies to the ledger principal only"
             old = self.keys.get(change.replaces)
             if old is None or old.pending or old.active_until is not None:
-                return f"key {change.replaces} is not the ledger's active key"
-        return ""
+                return f"密钥 {change.replaces} 不是账本当前有效的密钥", f"key {change.replaces} is not the ledger's active key"
+        return "", ""
 
     def active_at(self, keyid: str, moment: datetime) -> bool:
         record = self.keys.get(keyid)

@@ -208,9 +208,9 @@ class Envelope:
 
     def verify(self, key: PublicKey) -> None:
         if key.keyid != self.keyid:
-            raise SignatureInvalid(f"envelope names key {self.keyid}, not {key.keyid}")
+            raise SignatureInvalid(f"信封所列密钥是 {self.keyid}，不是 {key.keyid} / envelope names key {self.keyid}, not {key.keyid}")
         if not key.verify(self.sig, pae(self.payload_type, self.payload)):
-            raise SignatureInvalid("signature does not verify over the envelope's payload")
+            raise SignatureInvalid("签名与信封内容不符，验证未通过 / signature does not verify over the envelope's payload")
 
 
 def sign(key: SigningKey, payload: bytes, payload_type: str = INTENT_PAYLOAD_TYPE) -> Envelope:

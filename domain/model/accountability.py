@@ -112,7 +112,7 @@ class Accountability(LedgerAggregate):
         case = _case(ctx, command.case_id)
         decision = ctx.directory.find(command.decision_id, Decision)
         if decision is None:
-            raise NotFound(f"no decision {command.decision_id}")
+            raise NotFound(f"没有决策 {command.decision_id} / no decision {command.decision_id}")
         if decision.jurisdiction != command.jurisdiction:
             raise MalformedInput(f"decision {decision.id} is under {decision.jurisdiction}, not "
                                  f"{command.jurisdiction.value} (jurisdiction)", pointer="/args/jurisdiction")
@@ -128,7 +128,7 @@ class Accountability(LedgerAggregate):
             found = next((f for f in case.findings if f["finding_id"] == command.finding_id), None) \
                 if case is not None else None
             if found is None:
-                raise NotFound(f"no finding {command.finding_id} on case {command.case_id}")
+                raise NotFound(f"该案件没有问题 {command.finding_id} / no finding {command.finding_id} on case {command.case_id}")
             _check_taken_up(command, found, decision.jurisdiction)
         _check_subjects(command, decision, ctx, refuse)
         _check_evidence(command.evidence, ctx, refuse)
@@ -161,14 +161,14 @@ class Accountability(LedgerAggregate):
         seen: set[UUID] = set()
         for decision in act.command.decisions:
             if decision.subject_id in seen:
-                raise Conflict(f"subject {decision.subject_id} is decided twice in one act")
+                raise Conflict(f"同一被追究人员在一次操作中被决定两次 / subject {decision.subject_id} is decided twice in one act")
             seen.add(decision.subject_id)
             subject = self._person(decision.subject_id, "作出决定", "decided")
             if not subject["notified"]:  # ARTICLE: NX-16 / XX-23 / XX-18 (依法依规: 告知 precedes 决定)
                 raise self._refuse("作出决定前应当告知拟处理意见并听取陈述申辩；请先告知该人员",
                                    "the subject must be told the facts and intended handling before a decision")
             if subject["decision"] is not None:
-                raise Conflict(f"{decision.subject_id} is already decided; a change goes by appeal and review")
+                raise Conflict(f"已作出处理决定，变更须经申诉、复核 / {decision.subject_id} is already decided; a change goes by appeal and review")
             self._check_decision(decision, ctx)
         self._record(self.Decided, act)
 
@@ -205,7 +205,7 @@ class Accountability(LedgerAggregate):
     def _person(self, subject_id: UUID, step_zh: str, step_en: str) -> dict[str, Any]:
         subject = self.subjects.get(str(subject_id))
         if subject is None:
-            raise NotFound(f"{subject_id} is not a subject of this procedure")
+            raise NotFound(f"{subject_id} 不是本程序的被追究人员 / {subject_id} is not a subject of this procedure")
         if subject["role"] == SubjectRole.UNIT:
             raise self._refuse(f"单位是被认定有关行为的一方，不能对其{step_zh}；处分落在其领导人员和直接责任人员",
                                f"a unit is a party, not a person to be {step_en}: sanctions fall on its "
@@ -345,7 +345,7 @@ def _case(ctx: Context, case_id: UUID | None) -> EvaluationCase | None:
         return None
     case = ctx.directory.find(case_id, EvaluationCase)
     if case is None:
-        raise NotFound(f"no evaluation case {case_id}")
+        raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
     return case
 
 
@@ -368,13 +368,14 @@ def _check_misconduct(command: c.OpenAccountability, case: EvaluationCase | None
 
 
 def _check_fault(command: c.OpenAccountability, refuse: Refuser) -> None:
-    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss; 第三十九条: a unit's
-    procedure not followed, or dereliction or falsification in it."""
+    """XX-18; 国令第713号第三十八条: 决策严重失误, or 久拖不决 causing major loss or grave adverse
+    effect (造成重大损失、恶劣影响); 第三十九条: a unit's procedure not followed, or dereliction or
+    falsification in it."""
     if command.fault is None or command.conduct is not None:
-        raise refuse("决策过错应当写明过错种类（决策严重失误、久拖不决造成重大损失，或者有关单位未按规定履行决策程序、"
+        raise refuse("决策过错应当写明过错种类（决策严重失误、久拖不决造成重大损失、恶劣影响，或者有关单位未按规定履行决策程序、"
                      "履行决策程序时失职渎职、弄虚作假）",
-                     "a decision fault names its kind (serious error, delay causing major loss, or a unit's procedure "
-                     "not followed, dereliction or falsification in it)")
+                     "a decision fault names its kind (serious error, delay causing major loss or grave adverse "
+                     "effect, or a unit's procedure not followed, dereliction or falsification in it)")
 
 
 def _check_taken_up(command: c.OpenAccountability, finding: dict[str, Any], jurisdiction: str) -> None:
@@ -410,13 +411,13 @@ def _check_subjects(command: c.OpenAccountability, decision: Decision, ctx: Cont
     subjects = command.subjects
     ids = [s.subject_id for s in subjects]
     if len(set(ids)) != len(ids):
-        raise Conflict("a subject is named twice")
+        raise Conflict("被追究人员重复列出 / a subject is named twice")
     unit_fault = command.fault in UNIT_FAULTS
     for subject in subjects:
         if subject.role == SubjectRole.UNIT:
             _check_unit(command, decision, subject.subject_id, ctx, refuse)
         elif ctx.directory.find(subject.subject_id, Principal) is None:
-            raise NotFound(f"no principal {subject.subject_id} is registered")
+            raise NotFound(f"人员 {subject.subject_id} 未登记 / no principal {subject.subject_id} is registered")
         elif unit_fault and subject.role == SubjectRole.HEAD:  # ARTICLE: 713-39
             raise refuse("第三十九条追究的是有关单位负有责任的领导人员和直接责任人员；行政首长对决策本身的责任依第三十八条",
                          "Article 39 holds the unit's responsible leaders and direct persons to account; the head "
@@ -430,7 +431,7 @@ def _check_unit(command: c.OpenAccountability, decision: Decision, unit_id: UUID
     """A unit as party: under XX-23 (参与评估工作的单位), or under 713-39 a unit of the making."""
     if command.fault in UNIT_FAULTS:  # ARTICLE: 713-39
         if ctx.directory.find(unit_id, Organisation) is None:
-            raise NotFound(f"no organisation {unit_id} is registered")
+            raise NotFound(f"单位 {unit_id} 未登记 / no organisation {unit_id} is registered")
         if unit_id not in units_of_the_making(decision, ctx):
             raise refuse("所列单位不是该决策的承办单位，也没有记录在案的决策有关工作",
                          "the unit named neither undertook the decision nor has recorded work on it")
@@ -443,7 +444,7 @@ def _check_unit(command: c.OpenAccountability, decision: Decision, unit_id: UUID
                      "a decision fault holds persons to account; a unit is a party only under XX-23 and, for a "
                      "fault in the decision procedure, Article 39")
     if ctx.directory.find(unit_id, Organisation) is None:
-        raise NotFound(f"no organisation {unit_id} is registered")
+        raise NotFound(f"单位 {unit_id} 未登记 / no organisation {unit_id} is registered")
 
 
 def _check_evidence(evidence: c.Evidence, ctx: Context, refuse: Refuser) -> None:

@@ -107,7 +107,7 @@ class Agency(LedgerAggregate):
                           "only the unit that entrusted the agency on this case proposes a bad-credit record",
                           rule="credit/proposed-by-entrusting-unit")
         if str(command.proposal_id) in self.credit:
-            raise Conflict(f"proposal {command.proposal_id} is already recorded")
+            raise Conflict(f"提请 {command.proposal_id} 已记录 / proposal {command.proposal_id} is already recorded")
         from domain.model.accountability import citation_problem  # the one check of a cited event
 
         for citation in command.cited_events:
@@ -128,7 +128,8 @@ class Agency(LedgerAggregate):
         proposal = self._proposal(act.command.proposal_id)
         decision = proposal["decision"]
         if decision is None or decision["outcome"] != "recorded" or proposal["repair"] is not None:
-            raise Conflict(f"proposal {act.command.proposal_id} is no bad-credit record in force: nothing to repair")
+            raise Conflict(f"提请 {act.command.proposal_id} 不是有效的不良信用记录，无需修复 / "
+                           f"proposal {act.command.proposal_id} is no bad-credit record in force: nothing to repair")
         self._record(self.CreditRepaired, act)
 
     def revoke_eligibility(self, act: Act[RevokeAgencyEligibility], ctx: Context) -> None:
@@ -151,16 +152,16 @@ class Agency(LedgerAggregate):
     def _proposal(self, proposal_id: UUID) -> dict[str, Any]:
         proposal = self.credit.get(str(proposal_id))
         if proposal is None:
-            raise NotFound(f"no bad-credit proposal {proposal_id} for {self.name}")
+            raise NotFound(f"{self.name}没有不良信用提请 {proposal_id} / no bad-credit proposal {proposal_id} for {self.name}")
         return proposal
 
     def _entrusting_case(self, case_id: UUID, ctx: Context) -> EntrustingCase:
         found = ctx.directory.find(case_id, LedgerAggregate)
         if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
-            raise NotFound(f"no evaluation case {case_id}")
+            raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
         case = cast(EntrustingCase, found)
         if str(self.id) not in case.agencies:
-            raise NotFound(f"{self.name} was not entrusted on case {case_id}")
+            raise NotFound(f"{self.name}未受托办理案件 {case_id} / {self.name} was not entrusted on case {case_id}")
         return case
 
     class Registered(LedgerCreated):

@@ -83,9 +83,10 @@ class Context:
     in_scope: bool = True
     ledger_id: UUID | None = None  # the ledger principal's id, which enrolment proofs name
 
-    def require(self, condition: bool, detail: str, article: str | None = None) -> None:
+    def require(self, condition: bool, zh: str, en: str, article: str | None = None) -> None:
+        """Unless ``condition``, refuse: why in Chinese and English, and the article (NotPermitted)."""
         if not condition:
-            raise NotPermitted(detail, article=article)
+            raise NotPermitted(zh, en, article=article)
 
     def has_role(self, role: Role) -> bool:
         return self.actor.has_role(role)

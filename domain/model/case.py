@@ -59,7 +59,7 @@ class EvaluationCase(CaseState):
         jurisdiction = command.jurisdiction.value
         decision = ctx.directory.find(command.decision_id, Decision)
         if decision is None:
-            raise NotFound(f"no decision {command.decision_id} is registered (NX-2, XX-3)")
+            raise NotFound(f"决策 {command.decision_id} 未登记 / no decision {command.decision_id} is registered (NX-2, XX-3)")
         if decision.jurisdiction != jurisdiction:
             raise P.DECISION_OF_OTHER_TEXT.refusal(jurisdiction)
         if command.procedure is Procedure.SIMPLIFIED:
@@ -71,7 +71,7 @@ class EvaluationCase(CaseState):
             raise P.PARTIAL_SCOPE_PARTS.refusal(jurisdiction)
         ctx.require(
             ctx.has_role(Role.LEAD_UNIT) and ctx.actor.unit == command.lead_unit,
-            f"only staff of {command.lead_unit} may open its evaluation",
+            f"只有{command.lead_unit}的人员可以启动其评估", f"only staff of {command.lead_unit} may open its evaluation",
             "NX-4" if command.jurisdiction is Jurisdiction.NX else "XX-6",
         )
         return cls._record_creation(cls.Opened, act)
@@ -86,7 +86,7 @@ class EvaluationCase(CaseState):
             raise MalformedInput("a person appears twice in the team")
         for principal_id in ids:
             if ctx.directory.find(principal_id, Principal) is None:
-                raise NotFound(f"no principal {principal_id} is registered")
+                raise NotFound(f"人员 {principal_id} 未登记 / no principal {principal_id} is registered")
         self._record(self.TeamFormed, act)
 
     def submit_plan(self, act: Act[c.SubmitPlan], ctx: Context) -> None:
@@ -94,7 +94,7 @@ class EvaluationCase(CaseState):
         self._require_not_closed()
         ctx.require(
             self.is_lead_unit_staff(ctx) or str(ctx.actor.id) in self.team,
-            "only the lead unit or the evaluation team may submit the plan",
+            "只有承办单位或评估小组可以制定评估方案", "only the lead unit or the evaluation team may submit the plan",
             self._art("NX-10(1)", "XX-11(1)"),
         )
         if self.team_formed is None and not self.is_simplified:
@@ -129,7 +129,7 @@ class EvaluationCase(CaseState):
         if self.plan is None:
             raise self._refuse(P.PLAN_BEFORE_APPROVAL)
         if self.approval:
-            raise Conflict("the decision organ has already approved this evaluation")
+            raise Conflict("决策机关已决定开展此评估 / the decision organ has already approved this evaluation")
 
     def entrust_agency(self, act: Act[c.EntrustAgency], ctx: Context) -> None:
         """委托第三方机构评估 (NX-4, XX-20)."""
@@ -139,10 +139,10 @@ class EvaluationCase(CaseState):
         agency_id = act.command.agency_id
         agency = ctx.directory.find(agency_id, Agency)
         if agency is None:
-            raise NotFound(f"no agency {agency_id} is registered")
+            raise NotFound(f"评估机构 {agency_id} 未登记 / no agency {agency_id} is registered")
         refuse_if_revoked(agency.name, agency.eligibility_revoked)  # 713-41, under either text
         if str(agency_id) in self.agencies:
-            raise Conflict(f"agency {agency_id} is already entrusted on this case")
+            raise Conflict(f"评估机构 {agency_id} 已受托 / agency {agency_id} is already entrusted on this case")
         self._record(self.AgencyEntrusted, act)
 
     def engage_expert(self, act: Act[c.EngageExpert], ctx: Context) -> None:
@@ -151,28 +151,28 @@ class EvaluationCase(CaseState):
         self._require_report_open()
         command = act.command
         if command.agency_id is not None and str(command.agency_id) not in self.agencies:
-            raise NotFound(f"agency {command.agency_id} is not entrusted on this case")
+            raise NotFound(f"评估机构未受托本案 / agency {command.agency_id} is not entrusted on this case")
         by_agency = command.agency_id is not None and self.acting_agency(ctx) == command.agency_id
         ctx.require(
             self.is_lead_unit_staff(ctx) or by_agency,
-            "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
+            "专家由承办单位或受委托机构外聘", "experts are engaged by the lead unit, or by an entrusted agency under its entrustment",
             self._art("NX-4", "XX-20"),
         )
         expert = ctx.directory.find(command.expert_id, Principal)
         if expert is None:
-            raise NotFound(f"no principal {command.expert_id} is registered")
+            raise NotFound(f"人员 {command.expert_id} 未登记 / no principal {command.expert_id} is registered")
         if not expert.has_role(Role.EXPERT):
-            raise NotPermitted(f"{expert.name} is not registered as an expert")
+            raise NotPermitted(f"{expert.name} 未登记为专家", f"{expert.name} is not registered as an expert")
         refuse_if_revoked(expert.name, expert.eligibility_revoked)  # 713-41, under either text
         if str(command.expert_id) in self.experts:
-            raise Conflict(f"{expert.name} is already engaged on this case")
+            raise Conflict(f"{expert.name}已受聘本案 / {expert.name} is already engaged on this case")
         self._record(self.ExpertEngaged, act)
 
     def hand_over_work(self, act: Act[c.HandOverWork], ctx: Context) -> None:
         """转交委托事项: never recorded. The rulebook refuses an entrusted agency's attempt and
         records it as a finding (NX-4, XX-20); anyone else holds no entrusted work to hand on."""
         raise NotPermitted(
-            "only an entrusted agency holds entrusted work, and it may not hand it on",
+            "只有受委托机构承担委托事项，且不得转交", "only an entrusted agency holds entrusted work, and it may not hand it on",
             article=self._art("NX-4", "XX-20"),
         )
 
@@ -203,12 +203,12 @@ class EvaluationCase(CaseState):
         this is stored."""
         material = self.materials.get(str(act.command.material_id))
         if material is None:
-            raise NotFound(f"no material {act.command.material_id} on this case")
+            raise NotFound(f"本案没有该资料 / no material {act.command.material_id} on this case")
         sealed = material.get("sealed")
         if sealed is None or sealed["kid"] != act.command.kid:
             raise P.SHREDDING_OF_SEALED_MATERIAL.refusal(self.jurisdiction)
         if material.get("shredded"):
-            raise Conflict(f"material {act.command.material_id} is already shredded")
+            raise Conflict(f"该资料已销毁 / material {act.command.material_id} is already shredded")
         self._record(self.MaterialShredded, act)
 
     def exclude_material(self, act: Act[c.ExcludeMaterial], ctx: Context) -> None:
@@ -218,9 +218,9 @@ class EvaluationCase(CaseState):
         self._require_report_open()
         material = self.materials.get(str(act.command.material_id))
         if material is None:
-            raise NotFound(f"no material {act.command.material_id} on this case")
+            raise NotFound(f"本案没有该资料 / no material {act.command.material_id} on this case")
         if material["excluded"]:
-            raise Conflict(f"material {act.command.material_id} is already excluded")
+            raise Conflict(f"该资料已剔除 / material {act.command.material_id} is already excluded")
         self._record(self.MaterialExcluded, act)
 
     def conduct_survey(self, act: Act[c.ConductSurvey], ctx: Context) -> None:
@@ -249,7 +249,7 @@ class EvaluationCase(CaseState):
         self._require_new(self.opinions, act.command.opinion_id, "opinion")
         via = act.command.via
         if via is not None and str(via) not in self.activities:
-            raise NotFound(f"no survey, meeting or consultation {via} on this case")
+            raise NotFound(f"本案没有该调查或会议 / no survey, meeting or consultation {via} on this case")
         self._record(self.OpinionRecorded, act)
 
     def close_evidence(self, act: Act[c.CloseEvidence], ctx: Context) -> None:
@@ -257,7 +257,7 @@ class EvaluationCase(CaseState):
         self._require_work_open()
         ctx.require(
             self.is_lead_unit_staff(ctx) or self.is_team_leader(ctx),
-            "the lead unit or the team leader closes the evidence phase",
+            "由承办单位或评估小组组长结束证据收集", "the lead unit or the team leader closes the evidence phase",
             self._art("NX-10(3)", "XX-12"),
         )
         self._require_evidence_open()
@@ -302,15 +302,15 @@ class EvaluationCase(CaseState):
         self._require_report_open()
         draft = self.drafts.get(str(act.command.draft_id))
         if draft is None:
-            raise NotFound(f"no draft report {act.command.draft_id} on this case")
+            raise NotFound(f"本案没有该报告稿 / no draft report {act.command.draft_id} on this case")
         actor_id = str(ctx.actor.id)
         ctx.require(
             ctx.has_role(Role.EXPERT) and (actor_id in self.experts or actor_id in self.team),
-            "only an expert engaged on this case or on its team may review the report",
+            "只有本案外聘或小组中的专家可以论证报告", "only an expert engaged on this case or on its team may review the report",
             self._art("NX-10(4)", "XX-13(2)"),
         )
         if actor_id in draft["expert_opinions"]:
-            raise Conflict("this expert has already given an opinion on this draft")
+            raise Conflict("该专家已对此稿发表意见 / this expert has already given an opinion on this draft")
         self._record(self.ExpertOpinionGiven, act)
 
     def finalise_report(self, act: Act[c.FinaliseReport], ctx: Context) -> None:
@@ -326,7 +326,7 @@ class EvaluationCase(CaseState):
         if not self.is_nx and not self.is_simplified and not reviewed:
             raise self._refuse(P.EXPERT_REVIEW_BEFORE_FINAL)
         if self.report and self.report["report_id"] == act.command.report_id:
-            raise Conflict("a report returned by the justice review is finalised under a new id")
+            raise Conflict("退回的报告须以新编号形成 / a report returned by the justice review is finalised under a new id")
         pr.check_finalisation(self, act.command.process_record_digest, ctx)
         self._record(self.ReportFinalised, act)
 
@@ -344,7 +344,7 @@ class EvaluationCase(CaseState):
         self._only(Jurisdiction.XX, P.NO_JUSTICE_REVIEW)
         self._require_current_report(report_id)
         if self.justice_review:
-            raise Conflict("the justice review of this report is already recorded")
+            raise Conflict("该报告的合法性审核已记录 / the justice review of this report is already recorded")
 
     def approve_report(self, act: Act[c.ApproveReport], ctx: Context) -> None:
         """县政府审定 (XX-13(4)): only after the justice review has passed."""
@@ -353,7 +353,7 @@ class EvaluationCase(CaseState):
         if not (self.justice_review and self.justice_review["status"] == "passed"):
             raise self._refuse(P.JUSTICE_BEFORE_APPROVAL)
         if self.report_approval:
-            raise Conflict("the report is already approved")
+            raise Conflict("报告已审定 / the report is already approved")
         pr.check_report_digest(self, act.command.report_digest, "XX-13(4)")
         self._record(self.ReportApproved, act)
 
@@ -363,7 +363,7 @@ class EvaluationCase(CaseState):
         self._require_lead_unit(ctx, nx="NX-12b")  # ARTICLE: NX-12b 承办处室……向厅决策机关提请审议
         self._require_current_report(act.command.report_id)
         if self.submission:
-            raise Conflict("the report is already submitted")
+            raise Conflict("报告已提请审议 / the report is already submitted")
         pr.check_report_digest(self, act.command.report_digest, "NX-12b")
         self._record(self.ReportSubmitted, act)
 
@@ -377,7 +377,7 @@ class EvaluationCase(CaseState):
         if not self.is_nx and not self.report_approval:
             raise self._refuse(P.APPROVAL_BEFORE_RULING)
         if self.ruling:
-            raise Conflict("a ruling is already recorded on this case")
+            raise Conflict("本案已记录决定 / a ruling is already recorded on this case")
         pr.check_report_digest(self, act.command.report_digest, self._art("NX-12a", "XX-16"))
         self._record(self.RulingRecorded, act)
 
@@ -390,12 +390,12 @@ class EvaluationCase(CaseState):
         if not self.is_nx and not self.report_approval:
             raise self._refuse(P.APPROVAL_BEFORE_PUBLICATION)
         if self.publication:
-            raise Conflict("the results are already published")
+            raise Conflict("结果已公开 / the results are already published")
         pr.check_report_digest(self, act.command.report_digest, self._art("NX-12a", "XX-17"))
         pub.check_channels(self, act.command)
         unknown = [m for m in act.command.withheld_material_ids if str(m) not in self.materials]
         if unknown:
-            raise NotFound(f"withheld materials not on this case: {', '.join(map(str, unknown))}")
+            raise NotFound(f"不公开的资料不在本案 / withheld materials not on this case: {', '.join(map(str, unknown))}")
         self._record(self.ResultsPublished, act)
 
     # --- accountability and findings ----------------------------------------------------------
@@ -404,7 +404,7 @@ class EvaluationCase(CaseState):
         """纪检监察认定 (NX-16, XX-23, XX-18): citations are checked by the rulebook."""
         for person in act.command.persons:
             if ctx.directory.find(person.principal_id, Principal) is None:
-                raise NotFound(f"no principal {person.principal_id} is registered")
+                raise NotFound(f"人员未登记 / no principal {person.principal_id} is registered")
         self._require_new_finding(act.command.finding_id)
         self._record(self.MisconductFound, act)
 
@@ -442,7 +442,7 @@ class EvaluationCase(CaseState):
 
     def raise_finding(self, act: Act[fc.RaiseFinding], ctx: Context) -> None:
         """发现问题: only the ledger raises a rule's finding, with its own key."""
-        ctx.require(ctx.has_role(Role.LEDGER), "only the ledger raises a rule's finding")
+        ctx.require(ctx.has_role(Role.LEDGER), "只有账本提出规则发现的问题", "only the ledger raises a rule's finding")
         self._require_new_finding(act.command.finding_id)
         self._record(self.FindingRaised, act)
 
@@ -450,9 +450,9 @@ class EvaluationCase(CaseState):
         """结案: an inspector records the outcome of a finding; the finding stays on record."""
         finding = next((f for f in self.findings if f["finding_id"] == act.command.finding_id), None)
         if finding is None:
-            raise NotFound(f"no finding {act.command.finding_id} on this case")
+            raise NotFound(f"本案没有该问题 / no finding {act.command.finding_id} on this case")
         if finding["closed"]:
-            raise Conflict(f"finding {act.command.finding_id} is already closed")
+            raise Conflict(f"该问题已结案 / finding {act.command.finding_id} is already closed")
         self._record(self.FindingClosed, act)
 
     # --- events -----------------------------------------------------------------------------

@@ -166,13 +166,14 @@ class CaseState(LedgerAggregate):
         决策执行单位 (XX-6)."""
         ctx.require(
             self.is_lead_unit_staff(ctx),
-            f"only staff of the lead unit {self.lead_unit} may take this step",
+            f"只有承办单位{self.lead_unit}的人员可以办理此步骤", f"only staff of the lead unit {self.lead_unit} may take this step",
             self._art(nx, "XX-6"),
         )
 
     def _require_evaluator(self, ctx: Context) -> None:
         ctx.require(
             self.is_evaluator(ctx),
+            "只有本案的承办单位、评估小组、受委托机构或外聘专家可以记录评估工作",
             "only the lead unit, the evaluation team, an entrusted agency or an engaged expert "
             "of this case may record evaluation work",
             self._art("NX-4", "XX-6"),
@@ -223,7 +224,7 @@ class CaseState(LedgerAggregate):
 
     def _require_new(self, registry: dict[str, Any], item_id: UUID, what: str) -> None:
         if str(item_id) in registry:
-            raise Conflict(f"{what} {item_id} is already recorded on this case")
+            raise Conflict(f"本案已记录 {item_id} / {what} {item_id} is already recorded on this case")
 
     def _record_activity(self, event: type[ev.LedgerEvent], act: Act[Any], ctx: Context) -> None:
         self._require_work(ctx)
@@ -239,7 +240,7 @@ class CaseState(LedgerAggregate):
 
     def _require_new_finding(self, finding_id: UUID) -> None:
         if any(f["finding_id"] == finding_id for f in self.findings):
-            raise Conflict(f"finding {finding_id} is already recorded on this case")
+            raise Conflict(f"本案已记录该问题 / finding {finding_id} is already recorded on this case")
 
     def findings_of_rule(self, rule: str) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["rule"] == rule]

@@ -60,7 +60,7 @@ class Decision(LedgerAggregate):
                 "whose reviewers and inspectors answer for it (请填写决策机关 organisation_id)"
             )
         if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
-            raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
+            raise NotFound(f"单位 {organisation_id} 未登记（organisation_id）/ no organisation {organisation_id} is registered (organisation_id)")
         if organisation_id is not None:
             check_text_of_organ(act.command.jurisdiction.value,
                                 governing_text(organisation_id, lambda oid: ctx.directory.find(oid, Organisation)))
@@ -74,9 +74,9 @@ class Decision(LedgerAggregate):
                            "(已记录决策前论证者，不能再记录为无)")
         for demonstrator in act.command.demonstrators:
             if demonstrator.principal_id and not ctx.directory.find(demonstrator.principal_id, Principal):
-                raise NotFound(f"no principal {demonstrator.principal_id} is registered")
+                raise NotFound(f"人员 {demonstrator.principal_id} 未登记 / no principal {demonstrator.principal_id} is registered")
             if demonstrator.agency_id and not ctx.directory.find(demonstrator.agency_id, Agency):
-                raise NotFound(f"no agency {demonstrator.agency_id} is registered")
+                raise NotFound(f"评估机构 {demonstrator.agency_id} 未登记 / no agency {demonstrator.agency_id} is registered")
         self._record(self.DemonstratorsRecorded, act)
 
     def record_superior_evaluation(self, act: Act[RecordSuperiorEvaluation], ctx: Context) -> None:

@@ -38,7 +38,7 @@ def engaging_case(case_id: UUID, ctx: Context, name: str, engaged: Callable[[Eng
     """The evaluation case named, which must have entrusted or engaged ``name`` (else 404)."""
     found = ctx.directory.find(case_id, LedgerAggregate)
     if found is None or found.TOPIC != topics.CASE:  # type: ignore[attr-defined]
-        raise NotFound(f"no evaluation case {case_id}")
+        raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
     case = cast(EngagingCase, found)
     if not engaged(case):
         raise NotFound(f"{name} was not entrusted or engaged on case {case_id}; 该案件未委托或者外聘{name}")

@@ -114,7 +114,7 @@ def stated_beforehand(case: EvaluationCase, texts: Iterable[str]) -> dict[str, A
 
 def check_interim(case: EvaluationCase, act: Act[RecordInterimFinding]) -> None:
     if str(act.command.interim_id) in case.interim_findings:
-        raise Conflict(f"interim finding {act.command.interim_id} is already recorded on this case")
+        raise Conflict(f"本案已记录该阶段性发现 / interim finding {act.command.interim_id} is already recorded on this case")
 
 
 class InterimFindingRecorded(LedgerEvent):
@@ -136,9 +136,9 @@ class InterimFindingRecorded(LedgerEvent):
 def check_stance_confirmation(case: EvaluationCase, act: Act[ConfirmStance], ctx: Context) -> None:
     material = case.materials.get(str(act.command.material_id))
     if material is None:
-        raise NotFound(f"no material {act.command.material_id} on this case")
+        raise NotFound(f"本案没有该资料 / no material {act.command.material_id} on this case")
     if material.get("confirmed"):
-        raise Conflict(f"the stance of material {act.command.material_id} is already confirmed")
+        raise Conflict(f"该资料的立场已核实 / the stance of material {act.command.material_id} is already confirmed")
     if material["collected"]["by"] == ctx.actor.id:
         raise Refused(article_of(case), "资料的立场应当由收集人以外的人员核实，收集人不得自行确认",
                       "a material's stance is confirmed by someone other than its collector",

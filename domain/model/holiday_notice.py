@@ -59,8 +59,8 @@ class HolidayNotice(LedgerAggregate):
             raise Conflict(f"{self.year}年节假日安排通知已确认 / the {self.year} notice is already confirmed")
         if self.adopted is not None and self.adopted["by"] == str(ctx.actor.id):
             raise NotPermitted(
-                "采用节假日安排通知的人不得自行确认，须由另一人复核确认 / the person who adopted the holiday "
-                "notice cannot confirm it: a second person confirms it (dual control)")
+                "采用节假日安排通知的人不得自行确认，须由另一人复核确认",
+                "the person who adopted the holiday notice cannot confirm it: a second person confirms it (dual control)")
         if (act.command.document_number, act.command.digest) != (self.document_number, self.digest):
             raise Conflict(
                 f"确认的文号或摘要与采用的不符（采用的是{self.document_number}）/ the document number or digest "

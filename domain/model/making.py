@@ -38,15 +38,16 @@ _WITH_DISAGREE = frozenset({HeadOutcome.REJECT, HeadOutcome.DEFER, HeadOutcome.R
 def check_undertaking(decision: Decision, command: m.RecordUndertaking, ctx: Context) -> None:
     """The unit is registered, the drafter too, and the signer works in that unit."""
     if ctx.directory.find(command.undertaking_unit_id, Organisation) is None:
-        raise NotFound(f"no organisation {command.undertaking_unit_id} is registered (undertaking_unit_id)")
+        raise NotFound(f"单位 {command.undertaking_unit_id} 未登记 / "
+                       f"no organisation {command.undertaking_unit_id} is registered (undertaking_unit_id)")
     if ctx.directory.find(command.drafter_id, Principal) is None:
-        raise NotFound(f"no principal {command.drafter_id} is registered (drafter_id)")
+        raise NotFound(f"人员 {command.drafter_id} 未登记 / no principal {command.drafter_id} is registered (drafter_id)")
     signer_unit = getattr(ctx.actor, "organisation_id", None)
     find = lambda organisation_id: ctx.directory.find(organisation_id, Organisation)
     if signer_unit is None or command.undertaking_unit_id not in lineage(signer_unit, find):
         raise NotPermitted(
-            "决策承办单位由本单位人员记录：签署人不属于该承办单位 / the undertaking unit is recorded by "
-            "someone who works in it; the signer does not",
+            "决策承办单位由本单位人员记录：签署人不属于该承办单位",
+            "the undertaking unit is recorded by someone who works in it; the signer does not",
             article="XX-18",
         )
 
@@ -92,7 +93,7 @@ def check_body(decision: Decision, body: DecisionBody) -> None:
 def check_members(ctx: Context, members: list[UUID], head_id: UUID) -> None:
     for member_id in members:
         if ctx.directory.find(member_id, Principal) is None:
-            raise NotFound(f"no principal {member_id} is registered (members)")
+            raise NotFound(f"人员 {member_id} 未登记（members）/ no principal {member_id} is registered (members)")
     if head_id not in members:
         raise Refused(
             "713-30",
@@ -104,13 +105,14 @@ def check_members(ctx: Context, members: list[UUID], head_id: UUID) -> None:
 
 def new_discussion(decision: Decision, discussion_id: UUID) -> None:
     if str(discussion_id) in decision.discussions:
-        raise Conflict(f"discussion {discussion_id} is already recorded; choose a new discussion_id")
+        raise Conflict(f"集体讨论 {discussion_id} 已记录，请换新编号 / "
+                       f"discussion {discussion_id} is already recorded; choose a new discussion_id")
 
 
 def discussion_of(decision: Decision, discussion_id: UUID) -> dict[str, Any]:
     found = decision.discussions.get(str(discussion_id))
     if found is None:
-        raise NotFound(f"no discussion {discussion_id} is recorded on decision {decision.id}")
+        raise NotFound(f"该决策没有集体讨论 {discussion_id} / no discussion {discussion_id} is recorded on decision {decision.id}")
     return found
 
 
@@ -165,11 +167,11 @@ def check_decide(decision: Decision, command: m.Decide, ctx: Context) -> None:
     discussion = discussion_of(decision, command.discussion_id)
     if str(ctx.actor.id) != discussion["head_id"]:
         raise NotPermitted(
-            "只有主持集体讨论的行政首长本人可以作出决定 / only the head of the discussion decides, themself",
+            "只有主持集体讨论的行政首长本人可以作出决定", "only the head of the discussion decides, themself",
             article="713-30",
         )
     if discussion["decision"] is not None:
-        raise Conflict(f"the head has already decided discussion {command.discussion_id}")
+        raise Conflict(f"行政首长已就该讨论作出决定 / the head has already decided discussion {command.discussion_id}")
     if not set(discussion["opinions"]) - {discussion["head_id"]}:
         raise Refused(  # ARTICLE: 713-30 在集体讨论的基础上作出决定
             "713-30",

@@ -53,11 +53,11 @@ class Organisation(LedgerAggregate):
     def register(cls, act: Act[RegisterOrganisation], ctx: Context) -> Organisation:
         command = act.command
         if command.parent_id is not None and ctx.directory.find(command.parent_id, Organisation) is None:
-            raise NotFound(f"no organisation {command.parent_id} is registered (parent_id)")
+            raise NotFound(f"上级单位 {command.parent_id} 未登记 / no organisation {command.parent_id} is registered (parent_id)")
         if command.parent_id is None and OrganisationKind(command.kind) is not OrganisationKind.ORGAN:
             raise NotPermitted(
-                f"a {command.kind.value} serves or belongs to an organ: name its parent_id "
-                "(只有机关可以没有上级单位)"
+                "只有机关可以没有上级单位：请填写上级单位（parent_id）",
+                f"a {command.kind.value} serves or belongs to an organ: name its parent_id",
             )
         inherited = governing_text(command.parent_id, lambda oid: ctx.directory.find(oid, Organisation)) if command.parent_id else None
         if command.jurisdiction is not None and inherited is not None and command.jurisdiction.value != inherited:

@@ -105,17 +105,17 @@ class Principal(LedgerAggregate):
         control, issue 16 point 2); only ``init`` registers the first administrators at once."""
         command = act.command
         if Role.LEDGER in command.roles:
-            raise NotPermitted("the ledger role belongs to the ledger's own key, set at init")
+            raise NotPermitted("账本角色只属于账本自己的密钥，在初始化时设定", "the ledger role belongs to the ledger's own key, set at init")
         if command.kind is PrincipalKind.SYSTEM:
-            raise NotPermitted("system principals are created by init only")
+            raise NotPermitted("系统主体只能在初始化时创建", "system principals are created by init only")
         if command.enrolment is not None:
             raise MalformedInput("enrolment is declared by the ledger's genesis only")
         if command.event_hash is not None:  # issue 20 — sm3
             raise MalformedInput("the event hash (sm3) is chosen by the ledger's genesis only, at init")
         if command.founding and not ctx.actor.has_role(Role.LEDGER):
-            raise NotPermitted("only init registers the founding administrators (founding)")
+            raise NotPermitted("只有初始化登记首批管理员", "only init registers the founding administrators (founding)")
         if command.agency_id is not None and ctx.directory.find(command.agency_id, Agency) is None:
-            raise NotFound(f"no agency {command.agency_id} is registered")
+            raise NotFound(f"评估机构 {command.agency_id} 未登记 / no agency {command.agency_id} is registered")
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
         outsourcing.require_employment(Role.AGENCY_STAFF in command.roles, command.employment)  # issue 18 — outsourcing
@@ -144,12 +144,13 @@ class Principal(LedgerAggregate):
     def grant_role(self, act: Act[GrantRole], ctx: Context) -> None:
         role = act.command.role
         if role is Role.LEDGER or self.kind == PrincipalKind.SYSTEM.value:
-            raise NotPermitted("the ledger role cannot be granted, and the ledger principal takes no other role")
-        ctx.require(ctx.actor.id != self.id, "separation of duties (issue 16 point 2): an administrator cannot "
-                    "grant himself a role; 管理员不得给自己授予角色 — ask another administrator")
+            raise NotPermitted("账本角色不能授予，账本主体也不担任其他角色",
+                               "the ledger role cannot be granted, and the ledger principal takes no other role")
+        ctx.require(ctx.actor.id != self.id, "职责分离：管理员不得给自己授予角色，请由另一名管理员授予", "separation of "
+                    "duties (issue 16 point 2): an administrator cannot grant himself a role — ask another administrator")
         self._refuse_retired("principal.grant_role")
         if self.has_role(role) and not outsourcing.records_missing_employment(self, role, act.command.employment):
-            raise Conflict(f"{self.name} already has the role {role.value}")
+            raise Conflict(f"{self.name}已担任该角色 / {self.name} already has the role {role.value}")
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
         outsourcing.require_employment(role is Role.AGENCY_STAFF, act.command.employment)  # issue 18 — outsourcing
@@ -159,11 +160,11 @@ class Principal(LedgerAggregate):
     def transfer(self, act: Act[TransferPrincipal], ctx: Context) -> None:
         """调动: the person moves to another organisation; the chain stays theirs (XX-18)."""
         if self.kind == PrincipalKind.SYSTEM.value:
-            raise NotPermitted("the ledger's own principal belongs to no organisation")
+            raise NotPermitted("账本主体不属于任何单位", "the ledger's own principal belongs to no organisation")
         self._refuse_retired("principal.transfer")
         _require_organisation(act.command.organisation_id, ctx)
         if act.command.organisation_id == self.organisation_id and act.command.unit == self.unit:
-            raise Conflict(f"{self.name} already belongs to {self.unit} ({self.organisation_id})")
+            raise Conflict(f"{self.name}已属于{self.unit} / {self.name} already belongs to {self.unit} ({self.organisation_id})")
         self._record(self.Transferred, act)
 
     # --- H3 lifetime: retirement and change of name (issue 17 point 4) ---------------------
@@ -172,16 +173,17 @@ class Principal(LedgerAggregate):
         """退休、离职: an administrator records that the person retired or left. Keys and roles
         end; the principal is never deleted and their chain stays open (XX-18)."""
         if self.kind == PrincipalKind.SYSTEM.value:
-            raise NotPermitted("the ledger's own principal never retires: it signs findings and checkpoints")
-        ctx.require(ctx.actor.id != self.id, "separation of duties: an administrator cannot record his own "
-                    "retirement; 管理员不得登记本人退休或离职 — ask another administrator")
+            raise NotPermitted("账本主体不退休：它签署问题发现与检查点", "the ledger's own principal never retires: it signs "
+                               "findings and checkpoints")
+        ctx.require(ctx.actor.id != self.id, "职责分离：管理员不得登记本人退休或离职，请由另一名管理员登记", "separation of "
+                    "duties: an administrator cannot record his own retirement — ask another administrator")
         self._refuse_retired("principal.retire")
         self._record(self.Retired, act)
 
     def rename(self, act: Act[RenamePrincipal], ctx: Context) -> None:
         """更名: an administrator records the person's new name; the former names stay."""
         if self.kind == PrincipalKind.SYSTEM.value:
-            raise NotPermitted("the ledger's own principal keeps its name")
+            raise NotPermitted("账本主体不更名", "the ledger's own principal keeps its name")
         if act.command.name == self.name:
             raise Conflict(f"{self.name} is already the person's name; 新姓名与现用姓名相同")
         self._record(self.Renamed, act)
@@ -211,9 +213,10 @@ class Principal(LedgerAggregate):
 
     def revoke_role(self, act: Act[RevokeRole], ctx: Context) -> None:
         if act.command.role is Role.LEDGER:
-            raise NotPermitted("the ledger role is never revoked: the ledger signs findings and checkpoints with it")
+            raise NotPermitted("账本角色不能撤销：账本以它签署问题发现与检查点",
+                               "the ledger role is never revoked: the ledger signs findings and checkpoints with it")
         if not self.has_role(act.command.role):
-            raise Conflict(f"{self.name} does not have the role {act.command.role.value}")
+            raise Conflict(f"{self.name}未担任该角色 / {self.name} does not have the role {act.command.role.value}")
         self._record(self.RoleRevoked, act)
 
     def add_key(self, act: Act[AddKey], ctx: Context) -> None:
@@ -227,7 +230,8 @@ class Principal(LedgerAggregate):
 
     def rotate_key(self, act: Act[RotateKey], ctx: Context) -> None:
         self._refuse_ledger_keys()
-        ctx.require(ctx.actor.id == self.id, "only the person themself rotates their key (their consent, signed "
+        ctx.require(ctx.actor.id == self.id, "只有本人可以轮换自己的密钥（以被替换的密钥签署）；密钥遗失的，以添加密钥办理，"
+                    "由另一名管理员确认", "only the person themself rotates their key (their consent, signed "
                     "with the key it replaces); a lost key is replaced by principal.add_key, confirmed by a "
                     "second administrator (issue 16 point 2)")
         self._require_active(act.command.old_keyid, ctx.now)
@@ -240,7 +244,7 @@ class Principal(LedgerAggregate):
         self._require_self_or_administrator(ctx)
         record = self.key(act.command.keyid)
         if record is None:
-            raise NotFound(f"{self.name} has no key {act.command.keyid}")
+            raise NotFound(f"{self.name}没有密钥 {act.command.keyid} / {self.name} has no key {act.command.keyid}")
         if not record.pending:
             self._refuse_ledger_keys()
             self._require_active(act.command.keyid, ctx.now)
@@ -254,9 +258,9 @@ class Principal(LedgerAggregate):
     def rotate_ledger_key(self, act: Act[RotateLedgerKey], ctx: Context) -> None:
         """轮换账本密钥: an administrator proposes the ledger's next key; a second confirms it."""
         if not self.has_role(Role.LEDGER):
-            raise NotPermitted("principal.rotate_ledger_key applies to the ledger principal only")
+            raise NotPermitted("轮换账本密钥只适用于账本主体", "principal.rotate_ledger_key applies to the ledger principal only")
         if any(record.pending for record in self.key_history.keys.values()):
-            raise Conflict("a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
+            raise Conflict("已提出下一把账本密钥：请确认或撤回 / a next ledger key is already proposed: confirm it, or withdraw it (principal.revoke_key)")
         if act.command.public_key.kty != "OKP":  # issue 20 — sm2: docs/spec.md §22.1, §22.2
             raise MalformedInput("账本密钥须为 Ed25519（SM2 密钥只能在其旁签名）：请生成 Ed25519 密钥 — the ledger key "
                                  "stays Ed25519 (an SM2 key only signs beside it, docs/spec.md §22.2): propose an "
@@ -267,19 +271,19 @@ class Principal(LedgerAggregate):
     def _refuse_ledger_keys(self) -> None:
         if self.has_role(Role.LEDGER):
             raise NotPermitted(
-                "the ledger principal's keys change only by principal.rotate_ledger_key under dual control "
-                "(two administrators, docs/operations.md; issue 16 point 2); 账本密钥只能由两名管理员共同轮换")
+                "账本密钥只能由两名管理员共同轮换（轮换账本密钥）", "the ledger principal's keys change only by "
+                "principal.rotate_ledger_key under dual control (two administrators, docs/operations.md; issue 16 point 2)")
 
     def _require_self_or_administrator(self, ctx: Context) -> None:
         ctx.require(
             ctx.actor.id == self.id or ctx.has_role(Role.ADMINISTRATOR),
-            "only the principal themself or an administrator may change their keys",
+            "只有本人或管理员可以变更其密钥", "only the principal themself or an administrator may change their keys",
         )
 
     def _require_active(self, keyid: str, moment: datetime) -> None:
         record = self.key(keyid)
         if record is None:
-            raise NotFound(f"{self.name} has no key {keyid}")
+            raise NotFound(f"{self.name}没有密钥 {keyid} / {self.name} has no key {keyid}")
         if not record.active_at(moment):
             raise Conflict(record.describe_at(moment))
 
@@ -445,8 +449,9 @@ def _separate_duties(roles: set[Role]) -> None:
     if Role.ADMINISTRATOR in roles and roles & CASE_ROLES:
         held = ", ".join(sorted(r.value for r in roles & CASE_ROLES))
         raise NotPermitted(
+            f"职责分离：管理员不得兼任办案或纪检监察角色（{held}），请另行登记一人担任该角色",
             f"separation of duties (issue 16 point 2): an administrator cannot also hold {held} — roles that "
-            "read case content or act in cases (the principle of Decree 713 Art. 36); 管理员不得兼任办案或纪检监察角色. "
+            "read case content or act in cases (the principle of Decree 713 Art. 36). "
             "Register a separate person for that role")
 
 
@@ -469,9 +474,9 @@ def _require_proven(act: Act[Any], ledger_id: UUID | None, history: KeyHistory, 
     unproven = history.proof_refusal_of(change, principal, str(ledger_id))
     if unproven:
         raise MalformedInput(unproven)
-    refusal = history.authority_refusal_of(change, str(act.actor_id), principal, is_ledger=is_ledger)
-    if refusal:
-        raise NotPermitted(refusal)
+    zh, en = history.authority_refusal_words(change, str(act.actor_id), principal, is_ledger=is_ledger)
+    if en:
+        raise NotPermitted(zh, en)
 
 
 def _apply(principal: Principal, act: Act[Any], at: datetime) -> None:
@@ -488,7 +493,7 @@ def _key_change(act: Act[Any]) -> KeyChange:
 
 def _require_organisation(organisation_id: UUID | None, ctx: Context) -> None:
     if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
-        raise NotFound(f"no organisation {organisation_id} is registered (organisation_id)")
+        raise NotFound(f"单位 {organisation_id} 未登记（organisation_id）/ no organisation {organisation_id} is registered (organisation_id)")
 
 
 def _distinct_keys(command: RegisterPrincipal) -> None:

@@ -94,23 +94,24 @@ def answerable_by(case: EvaluationCase, ctx: Context) -> list[str]:
 def request_of(case: EvaluationCase, request_id: Any) -> dict[str, Any]:
     request = case.supply_requests.get(str(request_id))
     if request is None:
-        raise NotFound(f"no request for materials {request_id} on this case")
+        raise NotFound(f"本案没有该材料请求 / no request for materials {request_id} on this case")
     return request
 
 
 def check_request(case: EvaluationCase, act: Act[RequestMaterials], ctx: Context) -> None:
     command = act.command
     ctx.require(case.is_lead_unit_staff(ctx) or str(ctx.actor.id) in case.team,
+                "只有承办单位或评估小组可以请求有关单位提供材料",
                 "only the lead unit or the evaluation team requests materials from a related unit",
                 article_of(case))
     if str(command.request_id) in case.supply_requests:
-        raise Conflict(f"request {command.request_id} is already recorded on this case")
+        raise Conflict(f"本案已记录该请求 / request {command.request_id} is already recorded on this case")
     unit = ctx.directory.find(command.unit_id, Organisation)
     if unit is None:
-        raise NotFound(f"no organisation {command.unit_id} is registered (unit_id)")
+        raise NotFound(f"单位 {command.unit_id} 未登记 / no organisation {command.unit_id} is registered (unit_id)")
     responsible = ctx.directory.find(command.responsible_id, Principal)
     if responsible is None:
-        raise NotFound(f"no principal {command.responsible_id} is registered (responsible_id)")
+        raise NotFound(f"人员 {command.responsible_id} 未登记 / no principal {command.responsible_id} is registered (responsible_id)")
     if not _belongs_to(responsible, command.unit_id, ctx):
         raise Refused(article_of(case), f"{responsible.name}不是{unit.name}的人员，不能作为该单位提供材料的负责人",
                       f"{responsible.name} does not belong to {unit.name} and cannot answer for its supply",
@@ -120,7 +121,7 @@ def check_request(case: EvaluationCase, act: Act[RequestMaterials], ctx: Context
 def _check_unit_signs(case: EvaluationCase, request: dict[str, Any], ctx: Context) -> None:
     """Only a person of the requested unit answers or refuses for it, and only once."""
     if request["answer"] or request["refusal"]:
-        raise Conflict("this request is already answered or refused")
+        raise Conflict("该请求已答复或已拒绝 / this request is already answered or refused")
     signer = ctx.directory.find(ctx.actor.id, Principal)
     unit = ctx.directory.find(request["unit_id"], Organisation)
     if signer is None or not _belongs_to(signer, request["unit_id"], ctx):
@@ -142,7 +143,7 @@ def check_answer(case: EvaluationCase, act: Act[AnswerRequest], ctx: Context) ->
         raise MalformedInput("a material appears twice in the answer")
     known = [i for i in ids if i in case.materials]
     if known:
-        raise Conflict(f"material {known[0]} is already recorded on this case")
+        raise Conflict(f"本案已记录该资料 / material {known[0]} is already recorded on this case")
     _check_every_item(case, request_of(case, command.request_id), command)
 
 

@@ -359,7 +359,7 @@ class DecisionFault(StrEnum):
     unit's in the procedure (第三十九条: 决策承办单位或者承担决策有关工作的单位)."""
 
     SERIOUS_ERROR = "serious_error"  # 决策严重失误 (713-38)
-    UNDUE_DELAY = "undue_delay"  # 依法应当及时作出决策而久拖不决，造成重大损失 (713-38)
+    UNDUE_DELAY = "undue_delay"  # 依法应当及时作出决策而久拖不决，造成重大损失、恶劣影响 (713-38)
     PROCEDURE_NOT_FOLLOWED = "procedure_not_followed"  # 未按照规定履行决策程序 (713-39)
     DERELICTION_IN_PROCEDURE = "dereliction_in_procedure"  # 履行决策程序时失职渎职 (713-39)
     FALSIFICATION_IN_PROCEDURE = "falsification_in_procedure"  # 履行决策程序时弄虚作假 (713-39)

@@ -55,12 +55,13 @@ class Findings:
         key = self.ledger.ledger_key
         if key is None:
             raise LedgerKeyMissing(
+                "此操作会产生问题发现，须由账本以自己的密钥签署：请以账本密钥（密钥目录中的 ledger.pem）打开账本 / "
                 "this action raises a finding, which the ledger signs with its own key; "
                 "open the ledger with its key (ledger.pem in the keys directory)"
             )
         principal = self.ledger.get_principal(self.ledger.genesis().ledger_id)
         if not principal.key_active_at(key.keyid, clock.now()):
-            raise LedgerKeyMissing(f"key {key.keyid} is not the ledger's active key")
+            raise LedgerKeyMissing(f"密钥 {key.keyid} 不是账本当前有效的密钥 / key {key.keyid} is not the ledger's active key")
         return key, principal
 
     def raise_all(self, rulebook: Rulebook, findings: tuple[Finding, ...], case: EvaluationCase, now: datetime) -> None:

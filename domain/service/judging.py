@@ -44,6 +44,7 @@ from domain.model.principal import Principal
 from domain.model.rules import rulebook_for
 from domain.model.rules.base import Judgement, Refuse, Rule, Rulebook, Verdicts
 from domain.model.vocabulary import SCOPED_ROLES
+from domain.model.words import action_words, role_words
 
 if TYPE_CHECKING:
     from domain.service.ledger import Ledger
@@ -150,6 +151,8 @@ class Judge:
         skew = abs(intent.signed_at - now)
         if skew > MAX_CLOCK_SKEW:
             raise IntentTimeInvalid(
+                f"签署时间 {format_time(intent.signed_at)} 与账本时钟（{format_time(now)}）相差 "
+                f"{int(skew.total_seconds())} 秒，最多允许 {int(MAX_CLOCK_SKEW.total_seconds())} 秒：请校准时钟后重新签署 / "
                 f"the intent was signed at {format_time(intent.signed_at)}, "
                 f"{int(skew.total_seconds())} s from the ledger's clock "
                 f"({format_time(now)}); at most {int(MAX_CLOCK_SKEW.total_seconds())} s "
@@ -157,16 +160,17 @@ class Judge:
             )
         actor = self.ledger.find(intent.actor, Principal)
         if actor is None:
-            raise KeyNotActive(f"the signer {intent.actor} is not a registered principal")
+            raise KeyNotActive(f"签署人 {intent.actor} 不是已登记的人员 / the signer {intent.actor} is not a registered principal")
         departed = actor.retired_refusal(intent.signed_at) or actor.retired_refusal(now)  # H3 lifetime
         if departed:
             raise KeyNotActive(departed)
         record = actor.key(signed.keyid)
         if record is None:
-            raise KeyNotActive(f"key {signed.keyid} is not a key of {actor.name} ({actor.id})")
+            raise KeyNotActive(f"密钥 {signed.keyid} 不是{actor.name}的密钥 / key {signed.keyid} is not a key of {actor.name} "
+                               f"({actor.id})")
         refusal = record.refusal(intent.signed_at, now)  # the rule every verifier holds it to
         if refusal:
-            raise KeyNotActive(f"{refusal}: sign again with an active key")
+            raise KeyNotActive(f"签署所用密钥无效，请以有效密钥重新签署 / {refusal}: sign again with an active key")
         signed.envelope.verify(record.public_key)
         return actor
 
@@ -175,9 +179,12 @@ class Judge:
         """The signer holds one of the standing roles the action needs (finer conditions — this
         case's lead unit, its team — are the aggregate's)."""
         if spec.roles is not None and not any(actor.has_role(role) for role in spec.roles):
+            (step_zh, step_en), (need_zh, need_en) = action_words(spec.name), role_words(spec.roles)
+            held_zh = role_words(actor.roles)[0] if actor.roles else "无"
             allowed = ", ".join(sorted(role.value for role in spec.roles))
             raise NotPermitted(
-                f"{spec.name} needs one of the roles {allowed}; "
+                f"「{step_zh}」须由{need_zh}办理；{actor.name}的角色：{held_zh}",
+                f"{spec.name} ({step_en}) needs one of the roles {allowed} ({need_en}); "
                 f"{actor.name} has {', '.join(actor.roles) or 'none'}",
                 article=spec.article,
             )
@@ -197,11 +204,12 @@ class Judge:
             unscoped = [role for role in spec.roles - SCOPED_ROLES if actor.has_role(role)]
             if not unscoped:
                 where = self.ledger.find(target_organisation, Organisation) if target_organisation else None
+                outside = where.name if where else target_organisation
                 raise NotPermitted(
+                    f"职权限于本单位及其所辖范围：{actor.name}的角色在本单位（{actor.unit}）行使，"
+                    f"「{action_words(spec.name)[0]}」所涉事项属于{outside}，不在其范围内",
                     f"{actor.name}'s roles are held in the scope of their own organisation "
-                    f"({actor.unit}); {spec.name} addresses what belongs to "
-                    f"{where.name if where else target_organisation}, outside it "
-                    "(职权限于本单位及其所辖范围)",
+                    f"({actor.unit}); {spec.name} addresses what belongs to {outside}, outside it",
                     article=spec.article,
                 )
         return False
@@ -220,6 +228,7 @@ class Judge:
         for event in stored:
             if cast(LedgerEvent, event).envelope == signed.envelope.to_json():
                 raise Replayed(
+                    f"此签署意图已记录为 {intent.target} 第 {position} 版，不重复记录 / "
                     f"this signed intent is already recorded as {intent.target} version {position}",
                     aggregate_id=str(intent.target),
                     version=position,
@@ -230,16 +239,18 @@ class Judge:
         intent = signed.intent
         if spec.creates:
             if intent.expected_version != 0:
-                raise Conflict(f"{spec.name} creates; its expected_version must be 0")
+                raise Conflict(f"「{action_words(spec.name)[0]}」新建记录，expected_version 须为 0 / "
+                               f"{spec.name} creates; its expected_version must be 0")
             if self.ledger.find(intent.target, LedgerAggregate) is not None:
-                raise Conflict(f"{intent.target} already exists; choose a new id")
+                raise Conflict(f"{intent.target} 已存在，请换一个新编号 / {intent.target} already exists; choose a new id")
             return None
         aggregate = self.ledger.find(intent.target, spec.aggregate)
         if aggregate is None:
-            raise NotFound(f"no {spec.aggregate.__name__} {intent.target}")
+            raise NotFound(f"没有编号为 {intent.target} 的记录 / no {spec.aggregate.__name__} {intent.target}")
         if aggregate.version != intent.expected_version:
             raise Conflict(
-                f"{spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
+                f"{intent.target} 现为第 {aggregate.version} 版，签署所依据的是第 {intent.expected_version} 版："
+                f"请重新读取后重新签署 / {spec.aggregate.__name__} {intent.target} is at version {aggregate.version}, "
                 f"the intent was signed against version {intent.expected_version}: "
                 "read it again and sign a new intent"
             )

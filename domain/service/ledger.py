@@ -51,6 +51,7 @@ T = TypeVar("T", bound=LedgerAggregate)
 
 #: a refusal by the store itself: the intent's position was taken after it was judged
 POSITION_TAKEN = (
+    "同一版本上已记录了另一项操作：请重新读取后重新签署 / "
     "another action was recorded on this aggregate at the same version; read it again and sign a new intent"
 )
 
@@ -237,7 +238,7 @@ class Ledger(Application[UUID]):
         administrators at least (dual control, issue 16 point 2); ``hash_suite`` "sm3" makes a
         ledger whose events and chains are hashed with SM3 (issue 20, docs/spec.md §22.4)."""
         if self.is_initialised():
-            raise Conflict("this store already holds a ledger; init runs once per store")
+            raise Conflict("此存储已有账本：每个存储只初始化一次 / this store already holds a ledger; init runs once per store")
         with hashing.using(hash_suite):
             ledger, founded = genesis_.found(ledger_key, administrators, self, hash_suite)
             self._store(ledger, *founded)
@@ -282,7 +283,7 @@ class Ledger(Application[UUID]):
             return self._genesis
         first = self.recorder.select_notifications(start=None, limit=12)
         if len(first) < 2:
-            raise NotFound("this store holds no ledger; run `decision-ledger init` first")
+            raise NotFound("此存储中没有账本：请先运行 `decision-ledger init` / this store holds no ledger; run `decision-ledger init` first")
         ledger = self.find(UUID(str(first[0].originator_id)), Principal)
         if ledger is None:
             raise NotFound("the store's first event is not the ledger's genesis")
@@ -358,7 +359,7 @@ class Ledger(Application[UUID]):
     def get_case(self, case_id: UUID, version: int | None = None) -> EvaluationCase:
         case = self.find_case(case_id, version)
         if case is None:
-            raise NotFound(f"no evaluation case {case_id}")
+            raise NotFound(f"没有评估案件 {case_id} / no evaluation case {case_id}")
         return case
 
     def get_organisation(self, organisation_id: UUID) -> Organisation:
@@ -376,7 +377,7 @@ class Ledger(Application[UUID]):
     def _get(self, aggregate_id: UUID, kind: type[T]) -> T:
         found = self.find(aggregate_id, kind)
         if found is None:
-            raise NotFound(f"no {kind.__name__} {aggregate_id}")
+            raise NotFound(f"没有编号为 {aggregate_id} 的记录 / no {kind.__name__} {aggregate_id}")
         return found
 
     def version_of(self, aggregate_id: UUID) -> int:

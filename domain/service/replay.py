@@ -21,12 +21,13 @@ def case_at(ledger: Ledger, case_id: UUID, at: int | datetime | None = None,
     if isinstance(at, datetime):
         version = version_at(ledger, case_id, at, hint)
         if version == 0:
-            raise NotFound(f"case {case_id} did not exist yet at {format_time(at)}")
+            raise NotFound(f"案件 {case_id} 在 {format_time(at)} 尚不存在 / case {case_id} did not exist yet at {format_time(at)}")
     else:
         version = at
     case = ledger.get_case(case_id, version)
     if version is not None and case.version != version:
-        raise NotFound(f"case {case_id} has no version {version}; it is at version {case.version}")
+        raise NotFound(f"案件 {case_id} 没有第 {version} 版，现为第 {case.version} 版 / "
+                       f"case {case_id} has no version {version}; it is at version {case.version}")
     return case
 
 
@@ -58,7 +59,7 @@ def version_at(ledger: Ledger, case_id: UUID, moment: datetime, hint: int | None
         middle = (low + high) // 2
         stored = ledger.stored_event(case_id, middle)
         if stored is None:
-            raise NotFound(f"case {case_id} has no stored event at version {middle}")
+            raise NotFound(f"案件 {case_id} 没有第 {middle} 版的事件 / case {case_id} has no stored event at version {middle}")
         if stored.timestamp <= moment:
             low = middle
         else:

@@ -32,10 +32,10 @@ def shred_material(ledger: Ledger, act: Act, case_id: UUID, material_id: UUID, r
         raise NotFound("no key store is open: data keys live beside the ledger's keys (pass --keys)")
     case = ledger.find_case(case_id)
     if case is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"没有案件 {case_id} / no case {case_id}")
     material = case.materials.get(str(material_id))
     if material is None:
-        raise NotFound(f"no material {material_id} on case {case_id}")
+        raise NotFound(f"该案件没有资料 {material_id} / no material {material_id} on case {case_id}")
     sealed = material.get("sealed")
     if sealed is None:
         raise P.SHREDDING_OF_SEALED_MATERIAL.refusal(case.jurisdiction)

@@ -22,7 +22,7 @@ from tests.support import digest
 
 CONDUCT = {"失职渎职": "dereliction", "弄虚作假": "falsification", "干扰评估": "interference",
            "工作不力、方式方法简单": "ineffective_work"}
-FAULTS = {"决策严重失误": "serious_error", "久拖不决造成重大损失": "undue_delay",
+FAULTS = {"决策严重失误": "serious_error", "久拖不决造成重大损失、恶劣影响": "undue_delay",
           "未按照规定履行决策程序": "procedure_not_followed", "履行决策程序时失职渎职": "dereliction_in_procedure",
           "履行决策程序时弄虚作假": "falsification_in_procedure"}
 SANCTIONS = {"警告": "warning", "记过": "demerit", "记大过": "major_demerit", "降级": "demotion", "撤职": "removal",

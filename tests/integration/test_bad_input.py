@@ -296,6 +296,8 @@ def test_a_role_that_may_not_take_the_action_is_not_permitted(served: Served) ->
         "report_id": str(uuid4()), "ruling": "continue", "body": "office_meeting", "meeting": "厅务会"})
     body = refused(served, lambda: post(served, f"/v1/cases/{case}/ruling", ruling), 403, "not-permitted")
     assert body["article"] == "NX-12a / XX-16" and "decision_organ" in body["detail"]
+    assert body["message_zh"].startswith("「决策机关作出决定」须由决策机关办理") and "决策机关作出决定" in body["detail"]
+    assert "case.record_ruling (record the ruling) needs one of the roles decision_organ" in body["message_en"]
     register = served.sign("ma_xiaodong", "principal.register", uuid4(), {
         "name": "某人", "kind": "person", "unit": "某处", "roles": ["administrator"],
         "public_keys": [SigningKey.generate().public_key.jwk]})

@@ -102,7 +102,7 @@ def test_h3_an_administrator_cannot_grant_himself_the_inspectors_role(served: Se
     admin = served.people["admin"].principal_id
     grant = served.sign("admin", "principal.grant_role", admin, {"role": "discipline_inspector"})
     body = refused(served, lambda: post(served, f"/v1/principals/{admin}/roles", grant), 403, "not-permitted")
-    assert "grant himself" in body["detail"]
+    assert "grant himself" in body["detail"] and "管理员不得给自己授予角色" in body["message_zh"]
     by_the_other = served.sign("second_admin", "principal.grant_role", admin, {"role": "discipline_inspector"})
     body = refused(served, lambda: post(served, f"/v1/principals/{admin}/roles", by_the_other), 403, "not-permitted")
     assert "separation of duties" in body["detail"]
@@ -114,7 +114,7 @@ def test_h3_the_ledger_key_cannot_be_revoked_and_findings_go_on(served: Served) 
                          {"keyid": genesis.ledger_keyid, "reason": "x"})
     body = refused(served, lambda: post(served, f"/v1/principals/{genesis.ledger_id}/key-revocations", revoke),
                    403, "not-permitted")
-    assert "rotate_ledger_key" in body["detail"]
+    assert "rotate_ledger_key" in body["message_en"] and "账本密钥只能由两名管理员共同轮换" in body["message_zh"]
     assert served.ledger.get_principal(genesis.ledger_id).key_active_at(genesis.ledger_keyid, clock.now())
     assert served.client.get("/readyz").status_code == 200
 

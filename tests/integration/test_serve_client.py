@@ -81,6 +81,9 @@ def session(cli, address: str, info: dict[str, Any], inspector_key: str,  # type
     not_allowed = cli("client", "case", "record-ruling", case_id, "--report-id", "new", "--ruling", "continue",
                       "--body", "office_meeting", "--meeting", "厅务会", env=me)
     assert not_allowed.code == 1 and json.loads(not_allowed.out)["status"] == 403
+    # the reason on stderr in both languages, with the article that says who records the ruling
+    assert "refused (403 无权办理 / Not permitted) [NX-12a / XX-16]: 「决策机关作出决定」须由决策机关办理" in not_allowed.err
+    assert "needs one of the roles decision_organ" in not_allowed.err
 
     usage = cli("client", "case", "open", "--jurisdiction", "NX", env=me)
     assert usage.code == 2 and "--decision-id: Field required" in usage.err

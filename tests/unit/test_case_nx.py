@@ -86,6 +86,7 @@ def test_only_the_lead_unit_opens_its_case(nx: NXScript) -> None:
     with pytest.raises(NotPermitted) as caught:
         nx.do(other, "case.open", open_args(nx))
     assert caught.value.article == "NX-4"
+    assert "可以启动其评估" in caught.value.zh and "may open its evaluation" in caught.value.en
     with pytest.raises(NotPermitted):
         nx.do(nx.organ, "case.open", open_args(nx))
 
@@ -140,6 +141,8 @@ def test_approval_only_by_the_decision_organ_and_once(nx: NXScript) -> None:
             "body": "office_meeting", "meeting": "厅务会议", "decided_on": "2022-08-09",
         })
     assert caught.value.article == "NX-10(2)"
+    assert caught.value.zh.startswith("「决定开展评估」须由决策机关办理；")  # the step and the role, in Chinese
+    assert str(caught.value).startswith("NX-10(2): 「决定开展评估」") and "decision_organ" in caught.value.en
     nx.step("approve_evaluation").run()
     with pytest.raises(Conflict):
         nx.step("approve_evaluation").run()
@@ -184,7 +187,7 @@ def test_agency_staff_engage_experts_only_under_their_entrustment(nx: NXScript) 
             "expert_id": str(nx.expert.principal_id), "field": "x", "agency_id": str(nx.agency_id),
         })
     assert caught.value.article == "NX-4"
-    with pytest.raises(NotPermitted, match="not registered as an expert"):
+    with pytest.raises(NotPermitted, match="未登记为专家 / .* is not registered as an expert"):
         nx.do(nx.lead, "case.engage_expert", {"expert_id": str(nx.member.principal_id), "field": "x"})
     nx.step("engage_expert").run()
     with pytest.raises(Conflict):

@@ -105,6 +105,7 @@ def test_only_justice_reviewers_review(xx: XXScript) -> None:
     with pytest.raises(NotPermitted) as caught:
         xx.do(xx.lead, "case.pass_justice_review", {"report_id": str(xx.report_id), "opinion": "合法"})
     assert caught.value.article == "XX-6 / XX-13(4)"
+    assert "「合法性审核通过」须由司法行政部门办理" in caught.value.zh
 
 
 def test_a_returned_report_is_finalised_again_and_reviewed_again(xx: XXScript) -> None:

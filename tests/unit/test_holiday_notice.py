@@ -39,7 +39,7 @@ def test_the_adopter_cannot_confirm_and_an_unconfirmed_notice_does_not_count(wor
     world.do(adopter, "holiday_notice.adopt", notice_id(2027), ARGS)
     notice = world.ledger.find(notice_id(2027), HolidayNotice)
     assert notice is not None and notice.as_adopted() is None
-    with pytest.raises(NotPermitted, match="dual control"):
+    with pytest.raises(NotPermitted, match="须由另一人复核确认 / .*dual control"):
         world.do(adopter, "holiday_notice.confirm", notice_id(2027), CONFIRM)
 
 

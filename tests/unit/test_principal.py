@@ -54,7 +54,7 @@ def test_administrator_registers_a_person_and_a_second_confirms_the_key(world: W
     with pytest.raises(KeyNotActive, match="pending"):
         Signer(person, key).act(world.ledger, "principal.add_key", person,
                                 {"public_key": SigningKey.generate().public_key.jwk})
-    with pytest.raises(NotPermitted, match="dual control"):
+    with pytest.raises(NotPermitted, match="双人控制：密钥须由另一名登记人确认.* / dual control"):
         world.do(world.admin, "principal.confirm_key", person, {"keyid": key.keyid})
     world.do(world.second_admin, "principal.confirm_key", person, {"keyid": key.keyid})
     record = world.ledger.get_principal(person).key(key.keyid)
@@ -271,13 +271,13 @@ def test_a_revoked_key_cannot_sign(world: World) -> None:
 def test_someone_else_cannot_change_a_persons_keys(world: World) -> None:
     person = world.person("王强", ["lead_unit"])
     other = world.person("李娜", ["lead_unit"])
-    with pytest.raises(NotPermitted, match="themself or an administrator"):
+    with pytest.raises(NotPermitted, match="只有本人或管理员可以变更其密钥 / only the principal themself or an administrator"):
         world.do(other, "principal.add_key", person.principal_id, {"public_key": SigningKey.generate().public_key.jwk})
 
 
 def test_a_key_is_never_registered_twice(world: World) -> None:
     person = world.person("王强", ["lead_unit"])
-    with pytest.raises(NotPermitted, match="never reused"):
+    with pytest.raises(NotPermitted, match="密钥不得重复使用 / .*never reused"):
         world.do(person, "principal.add_key", person.principal_id,
                  {"public_key": person.key.public_key.jwk, "proof": world.proof(person.key, person.principal_id)})
 

@@ -29,6 +29,7 @@ from pydantic import (
 
 from domain.errors import MalformedInput
 from domain.model.text import pointer_of, refused_text, text_problem
+from domain.model.words import action_words
 
 #: the validation context of a stored event's arguments: read as recorded, without the text rule
 RECORDED = {"recorded": True}
@@ -94,8 +95,9 @@ class Command(BaseModel):
                 for e in error.errors()
             )
             first = error.errors()[0]["loc"] if error.errors() else ()
-            raise MalformedInput(f"{cls.ACTION} args: {problems}",
-                                 pointer=pointer_of(("args", *first))) from None
+            pointer = pointer_of(("args", *first))
+            raise MalformedInput(f"「{action_words(cls.ACTION)[0]}」的参数不符合要求（{pointer}）/ "
+                                 f"{cls.ACTION} args: {problems}", pointer=pointer) from None
 
 
 class Ed25519Jwk(BaseModel):
