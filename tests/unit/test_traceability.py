@@ -126,5 +126,6 @@ def test_every_refusal_an_aggregate_names_is_traced_to_its_article() -> None:
     from domain.model.rules import rulebook_for
 
     in_rulebooks = {rule.id for text in ("NX", "XX") for rule in rulebook_for(text).rules}
-    traced = set(AGGREGATE_RULES) | in_rulebooks  # a rulebook's rule an aggregate also raises is traced there
+    procedures = {f"procedure/{rule.id}" for text in ("NX", "XX") for rule in rulebook_for(text).procedure}
+    traced = set(AGGREGATE_RULES) | in_rulebooks | procedures  # a rulebook's rule an aggregate also raises is traced there
     assert named and named <= traced, sorted(named - traced)
