@@ -284,9 +284,9 @@ def unit(db: str | None, unit_id: str, as_json: bool) -> None:
         _fail(f"no unit {chosen} is registered", EXIT_USAGE)
     record = units.record(projector.views, str(chosen))
     if as_json:
-        _print_json({"unit": {"organisation_id": str(chosen), "name": organisation.name, "kind": organisation.kind,
-                              "parent_id": str(organisation.parent_id) if organisation.parent_id else None},
-                     **record})
+        from api.http.reads import organisation_row  # the unit as GET /v1/units/{id} shows it
+
+        _print_json({"unit": organisation_row(organisation), **record})
         return
     click.echo(f"{organisation.name}  ({chosen})")
     click.echo(f"{len(record['findings'])} faults confirmed, {len(record['procedures'])} accountability procedures")

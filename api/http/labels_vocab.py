@@ -53,6 +53,7 @@ VOCABULARY: dict[type[StrEnum], Words] = {
         "staff": ("承担评估具体工作的单位人员", "staff of the unit doing the work"),
         "npc_deputy": ("人大代表", "NPC deputy"), "cppcc_member": ("政协委员", "CPPCC member"),
         "legal_expert": ("法律专家", "legal expert"), "sector_expert": ("行业管理专家", "sector expert"),
+        "other_invited": ("其他受邀人员", "other invited person"),
     },
     v.Stance: {"supporting": ("支持", "supporting"), "opposing": ("反对", "opposing"),
                "neutral": ("中立", "neutral"), "mixed": ("兼有支持和反对", "mixed")},

@@ -157,13 +157,26 @@ def parse_interchange(text: str) -> JsonValue:
     """JSON that is not signed as bytes but must have one reading: a bundle's file (docs/spec.md
     §13.2). I-JSON (RFC 7493): a member name twice (``json.loads`` keeps the last, other readers
     the first) or ``NaN``/``Infinity`` (not JSON) is refused, and so is nesting past what the
-    parser can read (a ``RecursionError``); numbers and depth are left to the caller."""
+    parser can read (a ``RecursionError``), an escaped lone surrogate (I-JSON is Unicode text,
+    RFC 7493 §2.1) and an integer past the digits Python converts; numbers' ranges and depth are
+    left to the caller."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_members, parse_constant=_refuse_constant)
+        value = json.loads(text, object_pairs_hook=_unique_members, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise MalformedInput(f"{error.msg} at {error.pos}") from None
     except RecursionError:
         raise MalformedInput("nested deeper than a JSON parser reads") from None
+    except ValueError as error:  # an integer of more digits than int() converts
+        raise MalformedInput(str(error).split(";")[0]) from None
+    if _SURROGATE_ESCAPE.search(text):  # only an escape makes one: the text itself is str from UTF-8
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedInput("a string holds a lone surrogate (\\ud800-\\udfff unpaired): not Unicode text") from None
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class _Unusual(Exception):

@@ -148,6 +148,13 @@ def check_opinion(decision: Decision, command: m.StateOpinion, ctx: Context) -> 
             "the head speaks last: once the head has stated an opinion, no member states one after",
             rule="713/member-opinion",
         )
+    if member == discussion["head_id"] and not set(discussion["opinions"]) - {member}:
+        raise Refused(  # ARTICLE: 713-30 行政首长最后发表意见 (first, the discussion could not be finished)
+            "713-30",
+            "行政首长最后发表意见：其他组成人员尚未发表意见，行政首长不能先发表意见",
+            "the head speaks last: no other member has stated an opinion yet",
+            rule="713/member-opinion",
+        )
 
 
 def majority(opinions: dict[str, dict[str, Any]]) -> str | None:

@@ -238,6 +238,7 @@ class Affiliation(StrEnum):
     CPPCC_MEMBER = "cppcc_member"  # 政协委员
     LEGAL_EXPERT = "legal_expert"  # 法律专家
     SECTOR_EXPERT = "sector_expert"  # 行业管理专家
+    OTHER_INVITED = "other_invited"  # 等: another invited person (another department's official, a residents' representative)
 
 
 class Stance(StrEnum):

@@ -128,6 +128,7 @@ def test_a_unit_s_record_over_http_on_its_page_in_the_chains_and_the_cli(served:
     assert "confirmed by 陈建华" in shown.out and "孙丽 as direct" in shown.out
     as_json = json.loads(invoke("unit", housing, "--db", served.url, "--json").out)
     assert [f["finding_id"] for f in as_json["findings"]] == [str(finding)]
+    assert as_json["unit"] == record["unit"], "one shape of a unit, its text included, over HTTP and the CLI"
     assert invoke("unit", str(uuid4()), "--db", served.url).code == 2
     chain = invoke("person", sun_li, "--db", served.url)
     assert chain.code == 0 and f"as direct of unit {housing}" in chain.out

@@ -221,6 +221,7 @@ STORY_WORDS: dict[str, tuple[str, str]] = {
     "v_cppcc_member": ("政协委员", "CPPCC member"),
     "v_legal_expert": ("法律专家", "legal expert"),
     "v_sector_expert": ("行业管理专家", "sector expert"),
+    "v_other_invited": ("其他受邀人员", "other invited person"),
     "v_party_group_meeting": ("厅党组会议", "party group meeting"),
     "v_office_meeting": ("厅务会议", "office meeting"),
     "v_special_meeting": ("厅专题会议", "special meeting"),

@@ -5,6 +5,8 @@ The exception is the only ground for keeping a material out of the published res
 may be withheld only when it is classified — 国家秘密、商业秘密、个人隐私 under XX-17, and 工作秘密,
 which XX-22 obliges everyone taking part to keep. An unclassified material is published; the
 other direction (a classified material not withheld) is ``publication_withholds_classified``.
+A material excluded from the evidence (NX-9, XX-7) is not among the published results at all, so
+listing it among the withheld keeps nothing back.
 NX sets no duty to publish (NX-15 only keeps secrets): the rule is XX's alone.
 """
 
@@ -27,6 +29,7 @@ def withheld_only_if_classified(jurisdiction: Jurisdiction, articles: tuple[str,
         unclassified = [
             str(materials[str(m)].get("title", m)) for m in j.command.withheld_material_ids
             if str(m) in materials and materials[str(m)]["classification"] == Classification.NONE.value
+            and not materials[str(m)].get("excluded")
         ]
         if unclassified:
             yield Refuse(

@@ -7,6 +7,7 @@ The team is made of the staff of the unit that does the evaluation's actual work
 that opened the case (XX-6), or an agency entrusted on the case (XX-20), by its registered staff —
 and may invite deputies, members of the CPPCC and experts. So a member declared as the unit's own
 staff (``affiliation: staff``) must be one, and a team of invited persons only is not the unit's team.
+The list of the invited is open (等): anyone else invited joins as ``other_invited``.
 NX-10(1) says no more than 成立评估小组; the rule is XX's alone.
 
 XX-11(3) 制定调查提纲，设计调查问卷 belongs to the preparation phase; XX-12(2) 开展问卷调查 to the
@@ -56,9 +57,11 @@ def team_composition(jurisdiction: Jurisdiction, article: str) -> Rule:
         if outsiders:
             yield Refuse(
                 f"{codes(outsiders)}不是承担评估具体工作的单位（{case.lead_unit}或者本案受委托评估机构）的人员，"
-                "不能作为该单位人员加入评估小组；受邀参加的，应当载明其为人大代表、政协委员、法律专家或者行业管理专家",
+                "不能作为该单位人员加入评估小组；受邀参加的，应当载明其为人大代表、政协委员、法律专家、行业管理专家"
+                "或者其他受邀人员",
                 f"{', '.join(outsiders)} are not staff of the unit doing the work ({case.lead_unit} or an agency "
-                "entrusted on the case): state them as invited (deputy, CPPCC member, legal or sector expert)",
+                "entrusted on the case): state them as invited (deputy, CPPCC member, legal or sector expert, "
+                "or another invited person)",
             )
 
     return check

@@ -3,6 +3,7 @@ publication (XX-17, NX-15, XX-22), and findings of misconduct (NX-16, XX-23, XX-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
@@ -30,11 +31,18 @@ from domain.model.vocabulary import (
 NX_BODY_ACTIONS = {"case.approve_evaluation", "case.decline_evaluation", "case.record_ruling"}
 
 
+#: a government named as the one whose meeting it is: 息县人民政府, 银川市政府, 自治区人民政府办公厅
+_GOVERNMENT = re.compile(r"(?:[省市县区州盟旗乡镇]|自治区)(?:人民)?政府")
+
+
 def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule:
     """NX-4 本办法所称厅决策机关是指厅党组会议、厅务会议以及厅专题会议。 NX-10(2) approvals and NX-12a
     rulings come from one of these three bodies, and the meeting named is that body's: a 厅长办公会
     recorded as a 厅务会议 is not one of them, nor is a government's meeting (息县人民政府专题会议)
-    recorded as a 厅专题会议. The refusal cites NX-4, which names the bodies."""
+    recorded as a 厅专题会议 — whose is the meeting is read before the body's name, where a
+    government (县人民政府, 自治区人民政府办公厅) makes it the government's, while a topic that names
+    one (数字政府建设专题会议, a 厅专题会议 on a government's plan) leaves it the 厅's.
+    The refusal cites NX-4, which names the bodies."""
 
     @rule_of(jurisdiction, "approval-body", articles, "由厅决策机关审议决定", "decided by one of the three bodies",
            "refuse", NX_BODY_ACTIONS)
@@ -45,7 +53,7 @@ def approval_body(jurisdiction: Jurisdiction, articles: tuple[str, ...]) -> Rule
                 "厅决策机关是指厅党组会议、厅务会议以及厅专题会议，不包括其他机关或会议",
                 f"{body.value} is not a decision body: the party group meeting, the office meeting or a special meeting",
             )
-        elif NX_BODY_NAMES[body] not in meeting or "办公会" in meeting or ("政府" in meeting and "厅" not in meeting):
+        elif NX_BODY_NAMES[body] not in meeting or "办公会" in meeting or _GOVERNMENT.search(meeting.partition(NX_BODY_NAMES[body])[0]):
             yield Refuse(
                 f"会议“{meeting}”不是厅决策机关的会议：厅决策机关是指厅党组会议、厅务会议以及厅专题会议",
                 f"the meeting '{meeting}' is not a meeting of the {body.value} (NX-4 names three bodies only)",
