@@ -39,6 +39,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "principal.retire": ("/v1/principals/{principal_id}/retirement", "principal_id"),
     "principal.rename": ("/v1/principals/{principal_id}/names", "principal_id"),
     "organisation.register": ("/v1/organisations", None),
+    "organisation.name_text": ("/v1/organisations/{organisation_id}/text", "organisation_id"),
     "principal.confirm_key": ("/v1/principals/{principal_id}/key-confirmations", "principal_id"),
     "principal.rotate_ledger_key": ("/v1/principals/{principal_id}/ledger-key-rotations", "principal_id"),
     "agency.register": ("/v1/agencies", None),

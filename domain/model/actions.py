@@ -77,6 +77,7 @@ _SPECS = [
     _spec(pc.RetirePrincipal, Principal, "retire", roles=_ADMIN, article="XX-18"),
     _spec(pc.RenamePrincipal, Principal, "rename", roles=_ADMIN, article="XX-18"),
     _spec(oc.RegisterOrganisation, Organisation, "register", creates=True, roles=_ADMIN),
+    _spec(oc.NameText, Organisation, "name_text", roles=_ADMIN, article="NX-2 / XX-2"),
     _spec(pc.GrantRole, Principal, "grant_role", roles=_ADMIN),
     _spec(pc.RevokeRole, Principal, "revoke_role", roles=_ADMIN),
     _spec(pc.AddKey, Principal, "add_key"),

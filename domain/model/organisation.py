@@ -25,8 +25,8 @@ from uuid import UUID
 
 from domain.errors import Conflict, NotFound, NotPermitted, Refused
 from domain.model.acts import Act
-from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated
-from domain.model.commands.organisation import RegisterOrganisation
+from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
+from domain.model.commands.organisation import NameText, RegisterOrganisation
 from domain.model.vocabulary import SERVING_BODIES, Jurisdiction, OrganisationKind
 
 #: at most this many levels above an organisation are followed (the hierarchy has no cycles: a
@@ -59,13 +59,18 @@ class Organisation(LedgerAggregate):
                 "只有机关可以没有上级单位：请填写上级单位（parent_id）",
                 f"a {command.kind.value} serves or belongs to an organ: name its parent_id",
             )
-        inherited = governing_text(command.parent_id, lambda oid: ctx.directory.find(oid, Organisation)) if command.parent_id else None
-        if command.jurisdiction is not None and inherited is not None and command.jurisdiction.value != inherited:
-            raise Conflict(
-                f"the parent organisation's decisions are evaluated under {inherited}: what is under it "
-                f"cannot name another text (上级单位的重大行政决策适用{TEXT_NAMES[inherited]}，其下属单位不能适用另一办法)"
-            )
+        if command.jurisdiction is not None and command.parent_id is not None:
+            _check_one_text(command.jurisdiction.value, command.parent_id, ctx)
         return cls._record_creation(cls.Registered, act)
+
+    def name_text(self, act: Act[NameText], ctx: Context) -> None:
+        """写明适用的办法 (NX-2, XX-2): an organisation registered without its text names it, once."""
+        if self.jurisdiction:
+            raise Conflict(f"{self.name}已写明适用{TEXT_NAMES[self.jurisdiction]}，不能更改 / {self.name} already "
+                           f"names its text ({self.jurisdiction}): it does not change")
+        if self.parent_id is not None:
+            _check_one_text(act.command.jurisdiction.value, self.parent_id, ctx)
+        self._record(self.TextNamed, act)
 
     class Registered(LedgerCreated):
         TOPIC = "decision-ledger/Organisation/Registered/v1"
@@ -77,6 +82,13 @@ class Organisation(LedgerAggregate):
             organisation.parent_id = act.command.parent_id
             jurisdiction = act.command.jurisdiction
             organisation.jurisdiction = jurisdiction.value if jurisdiction is not None else None
+
+    class TextNamed(LedgerEvent):
+        TOPIC = "decision-ledger/Organisation/TextNamed/v1"
+        COMMAND = NameText
+
+        def on(self, organisation: Organisation, act: Act[NameText]) -> None:
+            organisation.jurisdiction = act.command.jurisdiction.value
 
 
 Find = Callable[[UUID], "Organisation | None"]
@@ -93,6 +105,18 @@ def governing_text(organisation_id: UUID, find: Find) -> str | None:
         if found is not None and found.jurisdiction:
             return found.jurisdiction
     return None
+
+
+def _check_one_text(jurisdiction: str, parent_id: UUID, ctx: Context) -> None:
+    """ARTICLE: NX-2, XX-2 — what is under an organ falls under the organ's text, not the other."""
+    inherited = governing_text(parent_id, lambda oid: ctx.directory.find(oid, Organisation))
+    if inherited is not None and inherited != jurisdiction:
+        raise Refused(
+            f"{inherited}-2",
+            f"上级单位的重大行政决策适用{TEXT_NAMES[inherited]}（第二条），其下属单位不能写明适用另一办法",
+            f"the organ above falls under {inherited} (article 2): what is under it cannot name another text",
+            rule="procedure/decision-of-own-text",
+        )
 
 
 def check_text_of_organ(jurisdiction: str, governing: str | None) -> None:

@@ -22,6 +22,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "principal.retire": ("人员退休或离职", "record that a person retired or left"),
     "principal.rename": ("人员更名", "record a person's change of name"),
     "organisation.register": ("登记单位", "register an organisation"),
+    "organisation.name_text": ("写明单位适用的办法", "name the text an organisation falls under"),
     "principal.confirm_key": ("确认密钥", "confirm a pending key"),
     "principal.rotate_ledger_key": ("轮换账本密钥", "propose the ledger's next key"),
     "agency.register": ("登记评估机构", "register an agency"),

@@ -48,8 +48,18 @@ def register_unit_with_text(story: Story, organs: dict[str, UUID], organ: str, u
               target=uuid4())
 
 
-@then("该登记因与上级单位适用的办法不一致被拒绝")
-def refused_as_other_text(story: Story) -> None:
+@given(parsers.re(r'^"(?P<organ>[^"]+)"已登记为决策机关，未写明其决策适用的办法$'))
+def organ_without_text(story: Story, organs: dict[str, UUID], organ: str) -> None:
+    organs[organ] = story.world.organisation(organ, "organ")
+
+
+@when(parsers.re(r'^管理员写明"(?P<organ>[^"]+)"的决策适用(?P<text>宁夏商务厅|息县)办法$'))
+def name_text(story: Story, organs: dict[str, UUID], organ: str, text: str) -> None:
+    story.act(story.world.admin, "organisation.name_text", {"jurisdiction": TEXTS[text]}, target=organs[organ])
+
+
+@then("该操作因与已记录的内容冲突被拒绝")
+def refused_as_conflict(story: Story) -> None:
     assert isinstance(story.error, Conflict), f"{story.error!r}"
-    assert "上级单位的重大行政决策适用" in str(story.error) and "another text" in str(story.error)
+    assert "不能更改" in str(story.error) and "does not change" in str(story.error)
     assert story.rows() == story.before

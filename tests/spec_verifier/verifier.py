@@ -58,6 +58,7 @@ TOPICS: dict[str, str] = {
     "principal.retire": "decision-ledger/Principal/Retired/v1",
     "principal.rename": "decision-ledger/Principal/Renamed/v1",
     "organisation.register": "decision-ledger/Organisation/Registered/v1",
+    "organisation.name_text": "decision-ledger/Organisation/TextNamed/v1",
     "principal.confirm_key": "decision-ledger/Principal/KeyConfirmed/v1",
     "principal.rotate_ledger_key": "decision-ledger/Principal/LedgerKeyProposed/v1",
     "agency.register": "decision-ledger/Agency/Registered/v1",

@@ -22,3 +22,14 @@ class RegisterOrganisation(Command):
     jurisdiction: Jurisdiction | None = Field(default=None, description=(
         "The text this organ's decisions are evaluated under (NX-2: the 自治区商务厅; XX-2, XX-26: the county "
         "government, its departments and townships); what is under it inherits it (决策适用的办法)."))
+
+
+class NameText(Command):
+    """写明单位适用的办法 — name the text an organisation registered without one falls under
+    (NX-2, XX-2): once, and never another than the one its organ above names."""
+
+    ACTION = "organisation.name_text"
+
+    jurisdiction: Jurisdiction = Field(description=(
+        "The text this organ's decisions are evaluated under (NX-2: the 自治区商务厅; XX-2, XX-26: the county "
+        "government, its departments and townships); what is under it inherits it (决策适用的办法)."))
