@@ -415,9 +415,11 @@ _CHINESE_ASIDE = re.compile(r"[（(]([^()（）]*[\u3400-\u9fff][^()（）]*)[�
 
 
 def _in_language(detail: str, lang: str) -> str | None:
-    """The part of a bilingual refusal in the page's language: "中文 · English" or "English (中文)"."""
-    if " · " in detail:
-        first, _, rest = detail.partition(" · ")
+    """The part of a bilingual refusal in the page's language: "中文 · English", "中文 — English"
+    or "English (中文)"."""
+    separator = next((s for s in (" · ", " — ") if s in detail), None)
+    if separator is not None:
+        first, _, rest = detail.partition(separator)
         chinese, english = (first, rest) if _CJK.search(first) else (rest, first)
     elif aside := _CHINESE_ASIDE.search(detail):
         chinese, english = aside.group(1), _CHINESE_ASIDE.sub("", detail).strip()
