@@ -10,7 +10,7 @@ from domain.errors import Conflict, MalformedInput, NotFound, NotPermitted
 from domain.evidence.keys import KeyChange, KeyHistory, KeyRecord, key_change
 from domain.evidence.signing import PublicKey
 from domain.evidence.times import format_time
-from domain.model import criticism, eligibility, outsourcing
+from domain.model import criticism, eligibility, outsourcing, registration
 from domain.model.acts import Act
 from domain.model.agency import Agency
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
@@ -29,7 +29,6 @@ from domain.model.commands.principal import (
     RotateLedgerKey,
     TransferPrincipal,
 )
-from domain.model.organisation import Organisation
 from domain.model.vocabulary import PrincipalKind, Role
 
 
@@ -119,10 +118,10 @@ class Principal(LedgerAggregate):
         if Role.AGENCY_STAFF in command.roles and command.agency_id is None:
             raise MalformedInput("agency staff must name their agency (agency_id)")
         outsourcing.require_employment(Role.AGENCY_STAFF in command.roles, command.employment)  # issue 18 — outsourcing
-        _require_organisation(command.organisation_id, ctx)
-        _separate_duties(set(command.roles))
-        _distinct_keys(command)
-        _no_namesake(command, ctx)
+        registration.require_organisation(command.organisation_id, ctx)
+        registration.separate_duties(set(command.roles))
+        registration.distinct_keys(command)
+        registration.no_namesake(command, ctx)
         _require_proven(act, ctx.ledger_id, KeyHistory())
         return cls._record_creation(cls.Registered, act)
 
@@ -154,7 +153,7 @@ class Principal(LedgerAggregate):
         if role is Role.AGENCY_STAFF and self.agency_id is None:
             raise MalformedInput("agency staff must be registered with their agency")
         outsourcing.require_employment(role is Role.AGENCY_STAFF, act.command.employment)  # issue 18 — outsourcing
-        _separate_duties({Role(r) for r in self.roles} | {role})
+        registration.separate_duties({Role(r) for r in self.roles} | {role})
         self._record(self.RoleGranted, act)
 
     def transfer(self, act: Act[TransferPrincipal], ctx: Context) -> None:
@@ -162,7 +161,7 @@ class Principal(LedgerAggregate):
         if self.kind == PrincipalKind.SYSTEM.value:
             raise NotPermitted("账本主体不属于任何单位", "the ledger's own principal belongs to no organisation")
         self._refuse_retired("principal.transfer")
-        _require_organisation(act.command.organisation_id, ctx)
+        registration.require_organisation(act.command.organisation_id, ctx)
         if act.command.organisation_id == self.organisation_id and act.command.unit == self.unit:
             raise Conflict(f"{self.name}已属于{self.unit} / {self.name} already belongs to {self.unit} ({self.organisation_id})")
         self._record(self.Transferred, act)
@@ -439,32 +438,6 @@ class Principal(LedgerAggregate):
             _apply(principal, act, self.timestamp)
 
 
-#: roles that read case content or act in cases: an administrator holds none of them
-#: (separation of duties, issue 16 point 2; the principle of Decree 713 Art. 36 and NX-8 that
-#: whoever took part in one stage may not judge it)
-CASE_ROLES = frozenset(Role) - {Role.ADMINISTRATOR, Role.LEDGER}
-
-
-def _separate_duties(roles: set[Role]) -> None:
-    if Role.ADMINISTRATOR in roles and roles & CASE_ROLES:
-        held = ", ".join(sorted(r.value for r in roles & CASE_ROLES))
-        raise NotPermitted(
-            f"职责分离：管理员不得兼任办案或纪检监察角色（{held}），请另行登记一人担任该角色",
-            f"separation of duties (issue 16 point 2): an administrator cannot also hold {held} — roles that "
-            "read case content or act in cases (the principle of Decree 713 Art. 36). "
-            "Register a separate person for that role")
-
-
-def _no_namesake(command: RegisterPrincipal, ctx: Context) -> None:
-    for other in ctx.directory.namesakes(command.name, command.unit):
-        if other.identifier == command.identifier:
-            raise Conflict(
-                f"{command.name} of {command.unit} is already registered as principal {other.id}"
-                + (f" with identifier {other.identifier}" if other.identifier else "")
-                + "; 同一单位已有同名人员: if this is another person, give an identifier that tells them "
-                "apart (staff number 工号 or ID suffix)")
-
-
 def _require_proven(act: Act[Any], ledger_id: UUID | None, history: KeyHistory, is_ledger: bool = False) -> None:
     """The enrolment rules every verifier applies (:meth:`KeyHistory.refusal_of`): each new key
     proves possession; a confirmation is a second registrar's, neither proposer nor person."""
@@ -489,15 +462,3 @@ def _key_change(act: Act[Any]) -> KeyChange:
     if change is None:
         raise MalformedInput(f"{act.intent.action} changes no key")
     return change
-
-
-def _require_organisation(organisation_id: UUID | None, ctx: Context) -> None:
-    if organisation_id is not None and ctx.directory.find(organisation_id, Organisation) is None:
-        raise NotFound(f"单位 {organisation_id} 未登记（organisation_id）/ no organisation {organisation_id} is registered (organisation_id)")
-
-
-def _distinct_keys(command: RegisterPrincipal) -> None:
-    keyids = [PublicKey.from_jwk(k.model_dump()).keyid for k in command.public_keys]
-    if len(set(keyids)) != len(keyids):
-        raise MalformedInput("public_keys repeat a key")
-
