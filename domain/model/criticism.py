@@ -42,7 +42,7 @@ def check_criticism(act: Act[C], ctx: Context, name: str, criticisms: dict[str, 
                       "the unit that entrusted or engaged them on this case records the criticism",
                       rule="713-41/criticised-by-engaging-unit")
     if str(command.criticism_id) in criticisms:
-        raise Conflict(f"criticism {command.criticism_id} is already recorded")
+        raise Conflict(f"通报批评 {command.criticism_id} 已经记录 / criticism {command.criticism_id} is already recorded")
     today = china_date(ctx.now)
     # ARTICLE: 713-41 — 责令限期整改: the period ends after the day of the criticism
     if date.fromisoformat(command.deadline) <= today:
@@ -62,7 +62,7 @@ def check_rectification(act: Act[R], ctx: Context, name: str, criticisms: dict[s
     """Refuse a rectification of no criticism, of one closed already, or not by the criticising unit."""
     criticism = criticisms.get(str(act.command.criticism_id))
     if criticism is None:
-        raise NotFound(f"no criticism {act.command.criticism_id} of {name}")
+        raise NotFound(f"{name}没有通报批评 {act.command.criticism_id} / no criticism {act.command.criticism_id} of {name}")
     if criticism["rectification"] is not None:
         raise Conflict(f"{name}的整改完成已经记录 / {name}'s rectification is recorded already")
     case = engaging_case(UUID(criticism["case_id"]), ctx, name, engaged)
