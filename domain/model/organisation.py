@@ -27,7 +27,8 @@ from domain.errors import Conflict, NotFound, NotPermitted, Refused
 from domain.model.acts import Act
 from domain.model.aggregate import Context, LedgerAggregate, LedgerCreated, LedgerEvent
 from domain.model.commands.organisation import NameText, RegisterOrganisation
-from domain.model.vocabulary import SERVING_BODIES, Jurisdiction, OrganisationKind
+from domain.model.vocabulary import SERVING_BODIES, OrganisationKind
+from domain.model.words import TEXT_WORDS
 
 #: at most this many levels above an organisation are followed (the hierarchy has no cycles: a
 #: parent exists before its children and never moves; the bound keeps a damaged store finite)
@@ -66,7 +67,7 @@ class Organisation(LedgerAggregate):
     def name_text(self, act: Act[NameText], ctx: Context) -> None:
         """写明适用的办法 (NX-2, XX-2): an organisation registered without its text names it, once."""
         if self.jurisdiction:
-            raise Conflict(f"{self.name}已写明适用{TEXT_NAMES[self.jurisdiction]}，不能更改 / {self.name} already "
+            raise Conflict(f"{self.name}已写明适用{TEXT_WORDS[self.jurisdiction]}，不能更改 / {self.name} already "
                            f"names its text ({self.jurisdiction}): it does not change")
         if self.parent_id is not None:
             _check_one_text(act.command.jurisdiction.value, self.parent_id, ctx)
@@ -93,10 +94,6 @@ class Organisation(LedgerAggregate):
 
 Find = Callable[[UUID], "Organisation | None"]
 
-#: the texts by the names a legal reader uses
-TEXT_NAMES = {Jurisdiction.NX.value: "《宁夏回族自治区商务厅重大行政决策实施情况跟踪反馈与后评估办法（试行）》",
-              Jurisdiction.XX.value: "《息县重大行政决策实施情况跟踪反馈与后评估办法（试行）》"}
-
 
 def governing_text(organisation_id: UUID, find: Find) -> str | None:
     """The text the organisation's decisions are evaluated under: its own, else its nearest
@@ -113,7 +110,7 @@ def _check_one_text(jurisdiction: str, parent_id: UUID, ctx: Context) -> None:
     if inherited is not None and inherited != jurisdiction:
         raise Refused(
             f"{inherited}-2",
-            f"上级单位的重大行政决策适用{TEXT_NAMES[inherited]}（第二条），其下属单位不能写明适用另一办法",
+            f"上级单位的重大行政决策适用{TEXT_WORDS[inherited]}（第二条），其下属单位不能写明适用另一办法",
             f"the organ above falls under {inherited} (article 2): what is under it cannot name another text",
             rule="procedure/decision-of-own-text",
         )
@@ -127,7 +124,7 @@ def check_text_of_organ(jurisdiction: str, governing: str | None) -> None:
         return
     raise Refused(
         f"{jurisdiction}-2",
-        f"该决策机关的重大行政决策适用{TEXT_NAMES[governing]}（第二条），不能按{TEXT_NAMES[jurisdiction]}登记和评估",
+        f"该决策机关的重大行政决策适用{TEXT_WORDS[governing]}（第二条），不能按{TEXT_WORDS[jurisdiction]}登记和评估",
         f"the deciding organ's decisions are evaluated under {governing} (article 2), not under {jurisdiction}",
         rule="procedure/decision-of-own-text",
     )

@@ -10,6 +10,9 @@ from collections.abc import Iterable
 
 from domain.model.vocabulary import Role
 
+#: the two texts as a Chinese reader names them (宁夏商务厅办法第二条, 息县办法第二条)
+TEXT_WORDS = {"NX": "宁夏商务厅办法", "XX": "息县办法"}
+
 ACTION_WORDS: dict[str, tuple[str, str]] = {
     "principal.register": ("登记人员", "register a person"),
     "principal.grant_role": ("授予角色", "grant a role"),

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from domain.model.rules.base import Judgement, Rule, Verdict
 from domain.model.vocabulary import Jurisdiction
+from domain.model.words import TEXT_WORDS
 
 Check = Callable[[Judgement], Iterable[Verdict]]
 
@@ -42,7 +43,6 @@ def codes(items: list[str]) -> str:
 
 
 _DIGITS = "零一二三四五六七八九"
-_TEXTS = {"NX": "宁夏商务厅办法", "XX": "息县办法"}
 _KEY = re.compile(r"^(NX|XX)-(\d{1,2})[ab]?(?:\((\d{1,2})\))?$")
 
 
@@ -58,4 +58,4 @@ def article_words(key: str, *, text: bool = False) -> str:
     if match is None:
         return key
     words = f"第{_numeral(int(match[2]))}条" + (f"第（{_numeral(int(match[3]))}）项" if match[3] else "")
-    return (_TEXTS[match[1]] if text else "") + words
+    return (TEXT_WORDS[match[1]] if text else "") + words
